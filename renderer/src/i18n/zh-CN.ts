@@ -1,0 +1,51 @@
+/** 简体中文：界面与报告的默认语言。每个键在 en-US 里都有对应（由测试保证）。 */
+export default {
+  app: {
+    title: '网格化服务管理指挥中心',
+    district: '广安区',
+    demo: '演示数据',
+  },
+  nav: {
+    wall: '大屏',
+    briefing: '周报研判',
+    reports: '通报导出',
+    settings: '设置',
+  },
+  bridge: {
+    connecting: '正在连接主机…',
+    connected: '主机已连接',
+    disconnected: '与主机的连接已断开，正在重连',
+    host: { electron: '桌面端', web: '网页端' },
+  },
+  sync: {
+    idle: '尚未同步',
+    syncing: '正在同步',
+    live: '实时',
+    reconnecting: '正在重连',
+    offline: '离线',
+    unauthorized: '令牌无效',
+    error: '同步出错',
+  },
+  errors: {
+    invalid_payload: '请求内容不符合约定，未被受理：{detail}',
+    invalid_reply: '主机返回的数据不符合约定，已拒收：{detail}',
+    unknown_request: '主机不认识这个请求：{detail}',
+    unauthorized: '访问令牌缺失或错误，请向指挥中心索取正确的令牌后重新打开。',
+    forbidden: '当前身份无权执行此操作。',
+    unavailable: '无法连接主机，请检查主机是否在运行：{detail}',
+    timeout: '主机响应超时，请稍后重试。',
+    internal: '主机内部出错，详情见主机日志。',
+  },
+  placeholder: {
+    wall: '大屏场景将在这里显示：地图、平安网格、矛盾纠纷、12345 接诉即办、为民服务。',
+    briefing: '周报研判将在这里显示：周选择、环比同比、排名、异常与下钻。',
+    reports: '通报导出将在这里进行：DOCX（公文格式）、PDF、XLSX。',
+    settings: '设置将在这里进行：中心接口、令牌、场景轮播、主题与语言。',
+  },
+  settings: {
+    language: '界面语言',
+  },
+  clock: {
+    weekday: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
+  },
+};

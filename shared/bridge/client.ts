@@ -1,0 +1,81 @@
+/**
+ * Renderer side of the bridge, transport-agnostic: send a request, validate the reply; validate every push
+ * before a listener sees it. A push that fails validation is dropped and reported, never delivered half-formed.
+ */
+import { z } from 'zod';
+import {
+  BridgeError,
+  BridgeErrorBody,
+  invalid,
+  isPushName,
+  pushes,
+  requests,
+  type Payload,
+  type Push,
+  type PushName,
+  type Reply,
+  type RequestName,
+} from './contract';
+
+/** What a transport does: carry raw JSON-able values. It knows nothing of the contract. */
+export interface Transport {
+  readonly kind: 'electron' | 'web';
+  /** Resolves with the host's raw reply or rejects with a BridgeErrorBody-shaped value (or any error). */
+  request(name: RequestName, payload: unknown): Promise<unknown>;
+  /** Calls back with every raw push; returns an unsubscribe function. */
+  onPush(listener: (name: string, payload: unknown) => void): () => void;
+  /** Calls back when the link to the host goes up or down. */
+  onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+export interface BridgeClient {
+  readonly kind: Transport['kind'];
+  request<N extends RequestName>(name: N, payload: Payload<N>): Promise<Reply<N>>;
+  on<N extends PushName>(name: N, listener: (payload: Push<N>) => void): () => void;
+  onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+function toBridgeError(error: unknown): BridgeError {
+  if (error instanceof BridgeError) return error;
+  const body = BridgeErrorBody.safeParse(error);
+  if (body.success) return new BridgeError(body.data);
+  const message = error instanceof Error ? error.message : String(error);
+  return new BridgeError({ code: 'unavailable', message: `The host could not be reached: ${message}` });
+}
+
+export function createBridgeClient(transport: Transport, onBadPush: (name: string, error: BridgeError) => void = () => {}): BridgeClient {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  transport.onPush((name, raw) => {
+    if (!isPushName(name)) return onBadPush(String(name), new BridgeError({ code: 'unknown_request', message: `Unknown push "${String(name)}".` }));
+    const parsed = (pushes[name] as z.ZodType).safeParse(raw);
+    if (!parsed.success) return onBadPush(name, invalid('invalid_reply', `Push "${name}" was refused`, parsed.error));
+    for (const listener of listeners.get(name) ?? []) listener(parsed.data);
+  });
+
+  return {
+    kind: transport.kind,
+    async request(name, payload) {
+      const spec = requests[name];
+      // Validate on the way out too: a malformed call fails here with the same error the host would give.
+      const out = spec.payload.safeParse(payload);
+      if (!out.success) throw invalid('invalid_payload', `Request "${name}" was refused`, out.error);
+      let raw: unknown;
+      try {
+        raw = await transport.request(name, out.data);
+      } catch (error) {
+        throw toBridgeError(error);
+      }
+      const reply = (spec.reply as z.ZodType).safeParse(raw);
+      if (!reply.success) throw invalid('invalid_reply', `The reply to "${name}" was refused`, reply.error);
+      return reply.data as Reply<typeof name>;
+    },
+    on(name, listener) {
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      const wrapped = listener as (payload: unknown) => void;
+      set.add(wrapped);
+      return () => set.delete(wrapped);
+    },
+    onConnection: (listener) => transport.onConnection(listener),
+  };
+}

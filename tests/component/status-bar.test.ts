@@ -1,0 +1,59 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBridgeClient, type Transport } from '../../shared/bridge/client';
+import StatusBar from '../../renderer/src/components/shell/StatusBar.vue';
+import { setBridge } from '../../renderer/src/bridge';
+import { createAppI18n } from '../../renderer/src/i18n';
+import { useConnectionStore } from '../../renderer/src/stores/connection';
+import { createBackend } from '../../core/backend';
+import { dispatch } from '../../shared/bridge/dispatch';
+
+/** An in-process transport over the real backend handlers: what the host would answer, without a host. */
+function inProcessTransport(up = true): Transport {
+  const backend = createBackend({ host: 'web', version: '9.9.9' });
+  return {
+    kind: 'web',
+    async request(name, payload) {
+      if (!up) throw new TypeError('fetch failed');
+      const result = await dispatch(backend.handlers, name, payload);
+      if (result.ok) return result.reply;
+      throw result.error;
+    },
+    onPush: () => () => {},
+    onConnection: () => () => {},
+  };
+}
+
+afterEach(() => setBridge(undefined));
+
+async function mountBar(transport: Transport, locale: 'zh-CN' | 'en-US' = 'zh-CN') {
+  setActivePinia(createPinia());
+  setBridge(createBridgeClient(transport));
+  const pinia = createPinia();
+  const wrapper = mount(StatusBar, { global: { plugins: [pinia, createAppI18n(locale)] } });
+  useConnectionStore(pinia).start();
+  await flushPromises();
+  return wrapper;
+}
+
+describe('StatusBar', () => {
+  it('shows the bridge as connected, with host kind and version, in Chinese', async () => {
+    const wrapper = await mountBar(inProcessTransport());
+    expect(wrapper.get('[data-test=bridge-state]').text()).toContain('主机已连接');
+    expect(wrapper.get('[data-test=bridge-state]').text()).toContain('网页端 v9.9.9');
+    expect(wrapper.get('[data-test=sync-state]').text()).toBe('尚未同步');
+    expect(wrapper.get('[data-test=clock]').text()).toMatch(/^\d{4}-\d{2}-\d{2} 星期. \d{2}:\d{2}:\d{2}$/);
+  });
+
+  it('says in words when the host cannot be reached', async () => {
+    const wrapper = await mountBar(inProcessTransport(false));
+    expect(wrapper.get('[data-test=bridge-state]').text()).toContain('与主机的连接已断开');
+    expect(wrapper.get('[data-test=bridge-error]').text()).toMatch(/^无法连接主机/);
+  });
+
+  it('speaks English when asked', async () => {
+    const wrapper = await mountBar(inProcessTransport(), 'en-US');
+    expect(wrapper.get('[data-test=bridge-state]').text()).toContain('Host connected');
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createBackend } from '../../core/backend';
+import { BridgeError, requestNames, requests } from '../../shared/bridge/contract';
+import { dispatch } from '../../shared/bridge/dispatch';
+
+const backend = createBackend({ host: 'web', version: '1.2.3' });
+
+describe('bridge dispatch', () => {
+  it('every request in the contract has a handler whose reply matches the contract', async () => {
+    const samples: Record<string, unknown> = { 'app.echo': { text: 'hi' } };
+    for (const name of requestNames) {
+      const result = await dispatch(backend.handlers, name, samples[name] ?? {});
+      expect(result.ok, name).toBe(true);
+      if (result.ok) expect(requests[name].reply.safeParse(result.reply).success, name).toBe(true);
+    }
+  });
+
+  it('names the bad field of a malformed payload', async () => {
+    const result = await dispatch(backend.handlers, 'app.echo', { text: 42 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_payload', issues: [{ path: 'text' }] } });
+  });
+
+  it('refuses names outside the contract, including prototype keys', async () => {
+    for (const name of ['nope', '__proto__', 'constructor', 'toString', 42, null]) {
+      const result = await dispatch(backend.handlers, name, {});
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
+    }
+  });
+
+  it('hides a handler crash behind an internal error and reports it to the host log', async () => {
+    const logged: string[] = [];
+    const handlers = { ...backend.handlers, 'app.info': async () => Promise.reject(new Error('disk on fire')) };
+    const result = await dispatch(handlers, 'app.info', {}, (name, error) => logged.push(`${name}: ${(error as Error).message}`));
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(result)).not.toContain('disk on fire');
+    expect(logged).toEqual(['app.info: disk on fire']);
+  });
+
+  it('passes a BridgeError from a handler through as it is', async () => {
+    const handlers = { ...backend.handlers, 'app.info': async () => Promise.reject(new BridgeError({ code: 'forbidden', message: 'no' })) };
+    expect(await dispatch(handlers, 'app.info', {})).toEqual({ ok: false, error: { code: 'forbidden', message: 'no' } });
+  });
+});
