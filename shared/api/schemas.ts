@@ -90,6 +90,7 @@ export const GridProfile = z.object({
   service_lists: ServiceLists,
   new_in_2022: z.boolean().describe('One of the 85 grids added by the 2022 re-division'),
 });
+export type GridProfile = z.infer<typeof GridProfile>;
 
 export const Region = z.object({
   id: Id,

@@ -1,0 +1,111 @@
+/**
+ * Opening the SQLite cache: WAL mode, numbered migrations, a refusal for caches written by a newer version, and
+ * recovery from a corrupt file (moved aside, rebuilt from the API, the user told).
+ */
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import type { Migration } from './migrations/types';
+
+export type Db = Database.Database;
+
+export class CacheError extends Error {
+  constructor(
+    readonly code: 'too_new' | 'disk_full' | 'read_only' | 'io',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CacheError';
+  }
+}
+
+export interface OpenedCache {
+  db: Db;
+  /** Set when the file was unreadable and has been moved aside; the cache starts empty and is rebuilt by sync. */
+  rebuilt: { reason: string; movedTo: string } | null;
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+  migrations?: Migration[];
+}
+
+function configure(db: Db, readonly: boolean) {
+  if (!readonly) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL'); // durable at each checkpoint; WAL keeps every commit atomic
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536'); // 64 MiB
+  db.pragma('temp_store = MEMORY');
+}
+
+export function migrate(db: Db, migrations: Migration[] = MIGRATIONS): void {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new CacheError(
+      'too_new',
+      `This cache was written by a newer version of Grid Command Center (schema ${current}; this version understands up to ${latest}). Update the app, or point it at another cache file.`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.up);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
+
+/** Opens (creating if needed) the cache file; a corrupt file is moved aside and replaced by an empty cache. */
+export function openCache(file: string, options: OpenOptions = {}): OpenedCache {
+  const readonly = options.readonly ?? false;
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const existed = file !== ':memory:' && existsSync(file);
+  try {
+    const db = new Database(file, { readonly, fileMustExist: readonly });
+    try {
+      configure(db, readonly);
+      if (existed) {
+        const check = db.pragma('quick_check', { simple: true });
+        if (check !== 'ok') throw new CorruptCache(String(check));
+      }
+      if (!readonly) migrate(db, options.migrations);
+      return { db, rebuilt: null };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof CacheError || readonly || !existed || !isCorruption(error)) throw translate(error, file);
+    const movedTo = `${file}.corrupt-${Date.now()}`;
+    renameSync(file, movedTo);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+    const db = new Database(file);
+    configure(db, false);
+    migrate(db, options.migrations);
+    const reason = error instanceof Error ? error.message : String(error);
+    return { db, rebuilt: { reason, movedTo } };
+  }
+}
+
+class CorruptCache extends Error {}
+
+function isCorruption(error: unknown): boolean {
+  if (error instanceof CorruptCache) return true;
+  const code = (error as { code?: string }).code ?? '';
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+}
+
+/** Turns SQLite's error codes into sentences a duty officer can act on. */
+export function translate(error: unknown, file = 'the cache'): Error {
+  if (error instanceof CacheError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'SQLITE_FULL') return new CacheError('disk_full', `The disk holding ${file} is full. Sync has stopped and the cache is unchanged; free some space and it will continue.`);
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM')
+    return new CacheError('read_only', `The cache file ${file} cannot be written (${code}). Check the folder's permissions or choose another cache file.`);
+  if (code.startsWith('SQLITE_IOERR')) return new CacheError('io', `Reading or writing ${file} failed (${code}). Check the disk; the cache is unchanged.`);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export { SCHEMA_VERSION };

@@ -1,0 +1,360 @@
+/**
+ * Writing to the cache. Every page or stream batch is applied in ONE transaction together with the sync cursor
+ * and the rollups, so a crash at any instant loses nothing and counts nothing twice. Applying the same record
+ * twice, or an older revision after a newer one, changes nothing. A record that fails validation goes to
+ * quarantine with its reason and never stops the sync.
+ */
+import { z } from 'zod';
+import {
+  Change,
+  type Event,
+  type OrganisationResponse,
+  type RegionsResponse,
+  type SafeGridEvaluation,
+  type ServiceActivity,
+} from '../../shared/api/schemas';
+import { isoDateToDay, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
+import { translate, type Db } from './database';
+
+export interface Cursor {
+  nextRev: number;
+  headRev: number;
+}
+
+/** What one applied batch changed, for the live deltas pushed to the wall. */
+export interface AppliedBatch {
+  applied: number;
+  skipped: number;
+  quarantined: number;
+  events: Event[];
+  deletedEventIds: string[];
+  evaluations: SafeGridEvaluation[];
+  services: ServiceActivity[];
+  cursor: number;
+}
+
+type EventRollupRow = {
+  day: number;
+  grid_id: string;
+  kind: string;
+  stage: string;
+  closed_at: number | null;
+  deadline: number;
+  joint: number;
+  outcome: string | null;
+  satisfaction: string | null;
+  severity: string;
+  criterion: string | null;
+  department_id: string | null;
+};
+
+const EVENT_COUNTERS = [
+  'total', 'closed', 'on_time', 'joint', 'resolved', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied', 'critical', 'breaking',
+  'st_reported', 'st_analysed', 'st_dispatched', 'st_supervised', 'st_evaluated',
+] as const;
+const DEPT_COUNTERS = ['total', 'closed', 'on_time', 'joint', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied'] as const;
+const SERVICE_COUNTERS = ['count', 'people_reached', 'volunteers'] as const;
+
+type Counters<K extends string> = Record<K, number>;
+
+function eventCounters(row: EventRollupRow): Counters<(typeof EVENT_COUNTERS)[number]> {
+  const closed = row.stage === 'closed' ? 1 : 0;
+  return {
+    total: 1,
+    closed,
+    on_time: closed && row.closed_at !== null && row.closed_at <= row.deadline ? 1 : 0,
+    joint: row.joint ? 1 : 0,
+    resolved: closed && row.outcome === 'resolved' ? 1 : 0,
+    sat_satisfied: row.satisfaction === 'satisfied' ? 1 : 0,
+    sat_basic: row.satisfaction === 'basically_satisfied' ? 1 : 0,
+    sat_dissatisfied: row.satisfaction === 'dissatisfied' ? 1 : 0,
+    critical: row.severity === 'critical' ? 1 : 0,
+    breaking: row.criterion ? 1 : 0,
+    st_reported: row.stage === 'reported' ? 1 : 0,
+    st_analysed: row.stage === 'analysed' ? 1 : 0,
+    st_dispatched: row.stage === 'dispatched' ? 1 : 0,
+    st_supervised: row.stage === 'supervised' ? 1 : 0,
+    st_evaluated: row.stage === 'evaluated' ? 1 : 0,
+  };
+}
+
+/** Sums rollup deltas in memory for one transaction, then writes each touched rollup row once. */
+class RollupBuffer<K extends string> {
+  private readonly rows = new Map<string, { key: unknown[]; counters: Counters<K> }>();
+  constructor(private readonly counters: readonly K[]) {}
+  add(key: unknown[], values: Counters<K>, sign: 1 | -1) {
+    const id = key.join('\u0000');
+    let entry = this.rows.get(id);
+    if (!entry) {
+      entry = { key, counters: Object.fromEntries(this.counters.map((c) => [c, 0])) as Counters<K> };
+      this.rows.set(id, entry);
+    }
+    for (const c of this.counters) entry.counters[c] += sign * values[c];
+  }
+  flush(statement: { run: (...params: unknown[]) => unknown }) {
+    for (const { key, counters } of this.rows.values()) {
+      if (this.counters.every((c) => counters[c] === 0)) continue;
+      statement.run(...key, ...this.counters.map((c) => counters[c]));
+    }
+    this.rows.clear();
+  }
+}
+
+function upsertRollupSql(table: string, keys: string[], counters: readonly string[]): string {
+  const columns = [...keys, ...counters];
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${counters.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+}
+
+const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : null);
+
+export class CacheStore {
+  private readonly gridParents = new Map<string, { street: string | null; community: string | null }>();
+  private readonly statements;
+
+  constructor(readonly db: Db) {
+    this.statements = {
+      eventRollupRow: db.prepare<[string], EventRollupRow & { rev: number }>(
+        'SELECT rev, day, grid_id, kind, stage, closed_at, deadline, joint, outcome, satisfaction, severity, criterion, department_id FROM events WHERE id = ?',
+      ),
+      tombstoneRev: db.prepare<[string, string], { rev: number }>('SELECT rev FROM tombstones WHERE type = ? AND id = ?'),
+      upsertEvent: db.prepare(`INSERT INTO events (id, rev, kind, task_code, criterion, severity, source, grid_id, street_id, community_id, lon, lat, title,
+          stage, stages, day, reported_at, closed_at, deadline, department_id, joint, outcome, satisfaction, reporter_name, reporter_phone, repeat_of)
+        VALUES (@id, @rev, @kind, @task_code, @criterion, @severity, @source, @grid_id, @street_id, @community_id, @lon, @lat, @title,
+          @stage, @stages, @day, @reported_at, @closed_at, @deadline, @department_id, @joint, @outcome, @satisfaction, @reporter_name, @reporter_phone, @repeat_of)
+        ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, kind = excluded.kind, task_code = excluded.task_code, criterion = excluded.criterion,
+          severity = excluded.severity, source = excluded.source, grid_id = excluded.grid_id, street_id = excluded.street_id,
+          community_id = excluded.community_id, lon = excluded.lon, lat = excluded.lat, title = excluded.title, stage = excluded.stage,
+          stages = excluded.stages, day = excluded.day, reported_at = excluded.reported_at, closed_at = excluded.closed_at,
+          deadline = excluded.deadline, department_id = excluded.department_id, joint = excluded.joint, outcome = excluded.outcome,
+          satisfaction = excluded.satisfaction, reporter_name = excluded.reporter_name, reporter_phone = excluded.reporter_phone,
+          repeat_of = excluded.repeat_of`),
+      deleteEvent: db.prepare('DELETE FROM events WHERE id = ?'),
+      evaluationRev: db.prepare<[string], { rev: number }>('SELECT rev FROM evaluations WHERE id = ?'),
+      upsertEvaluation: db.prepare(`INSERT INTO evaluations (id, rev, grid_id, period, safe, broken, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, grid_id = excluded.grid_id, period = excluded.period, safe = excluded.safe,
+          broken = excluded.broken, evaluated_at = excluded.evaluated_at`),
+      deleteEvaluation: db.prepare('DELETE FROM evaluations WHERE id = ?'),
+      serviceRow: db.prepare<[string], { rev: number; day: number; grid_id: string; type: string; people_reached: number; volunteers: number }>(
+        'SELECT rev, day, grid_id, type, people_reached, volunteers FROM services WHERE id = ?',
+      ),
+      upsertService: db.prepare(`INSERT INTO services (id, rev, grid_id, type, title, day, people_reached, volunteers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, grid_id = excluded.grid_id, type = excluded.type, title = excluded.title,
+          day = excluded.day, people_reached = excluded.people_reached, volunteers = excluded.volunteers`),
+      deleteService: db.prepare('DELETE FROM services WHERE id = ?'),
+      upsertTombstone: db.prepare('INSERT INTO tombstones (type, id, rev) VALUES (?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET rev = max(rev, excluded.rev)'),
+      quarantine: db.prepare('INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw) VALUES (?, ?, ?, ?, ?, ?)'),
+      cursor: db.prepare('UPDATE sync_state SET cursor_rev = max(cursor_rev, ?), head_rev = max(head_rev, ?), last_contact = ? WHERE id = 1'),
+      rollupEvents: db.prepare(upsertRollupSql('rollup_events', ['day', 'grid_id', 'kind'], EVENT_COUNTERS)),
+      rollupDepartments: db.prepare(upsertRollupSql('rollup_departments', ['day', 'department_id', 'kind'], DEPT_COUNTERS)),
+      rollupServices: db.prepare(upsertRollupSql('rollup_services', ['day', 'grid_id', 'type'], SERVICE_COUNTERS)),
+    };
+    this.loadGridParents();
+  }
+
+  private loadGridParents() {
+    this.gridParents.clear();
+    for (const row of this.db.prepare<[], { id: string; street_id: string | null; community_id: string | null }>(
+      "SELECT id, street_id, community_id FROM regions WHERE level = 'grid'",
+    ).iterate()) {
+      this.gridParents.set(row.id, { street: row.street_id, community: row.community_id });
+    }
+  }
+
+  get cursor(): number {
+    return (this.db.prepare('SELECT cursor_rev FROM sync_state WHERE id = 1').pluck().get() as number) ?? 0;
+  }
+
+  /** Replaces the reference data (regions with geometry and profiles, departments, organisation). */
+  applyReference(regions: RegionsResponse | null, organisation: OrganisationResponse | null, etags: { regions?: string | null; organisation?: string | null }) {
+    this.write(() => {
+      if (regions) {
+        const byId = new Map(regions.regions.map((r) => [r.id, r]));
+        const ancestor = (id: string | null, level: string): string | null => {
+          let cursor = id ? byId.get(id) : undefined;
+          while (cursor && cursor.level !== level) cursor = cursor.parent_id ? byId.get(cursor.parent_id) : undefined;
+          return cursor?.id ?? null;
+        };
+        this.db.exec('DELETE FROM regions');
+        const insert = this.db.prepare(`INSERT INTO regions (id, code, level, name, parent_id, street_id, community_id, center_lon, center_lat, geometry, synthetic, profile)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        for (const r of regions.regions) {
+          insert.run(r.id, r.code, r.level, r.name, r.parent_id, ancestor(r.id, 'street'), ancestor(r.id, 'community'), r.center[0], r.center[1],
+            JSON.stringify(r.geometry), r.synthetic_geometry ? 1 : 0, r.profile ? JSON.stringify(r.profile) : null);
+        }
+        this.db.prepare("INSERT INTO reference (key, value) VALUES ('regions.meta', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+          .run(JSON.stringify({ datum: regions.datum, attribution: regions.attribution }));
+        this.db.prepare('UPDATE sync_state SET regions_etag = ? WHERE id = 1').run(etags.regions ?? null);
+      }
+      if (organisation) {
+        this.db.exec('DELETE FROM departments');
+        const insert = this.db.prepare('INSERT INTO departments (id, name, short_name, enforcement_staff) VALUES (?, ?, ?, ?)');
+        for (const d of organisation.departments) insert.run(d.id, d.name, d.short_name, d.enforcement_staff);
+        this.db.prepare("INSERT INTO reference (key, value) VALUES ('organisation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+          .run(JSON.stringify(organisation));
+        this.db.prepare('UPDATE sync_state SET organisation_etag = ? WHERE id = 1').run(etags.organisation ?? null);
+      }
+    });
+    if (regions) this.loadGridParents();
+  }
+
+  setSource(source: string, demo: boolean) {
+    this.write(() => this.db.prepare('UPDATE sync_state SET source = ?, demo = ? WHERE id = 1').run(source, demo ? 1 : 0));
+  }
+
+  /** Applies raw change-feed items (validated here) and moves the cursor, all in one transaction. */
+  applyChanges(items: unknown[], cursor: Cursor, origin: 'page' | 'stream', now = Date.now()): AppliedBatch {
+    const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: cursor.nextRev };
+    const eventRollups = new RollupBuffer(EVENT_COUNTERS);
+    const deptRollups = new RollupBuffer(DEPT_COUNTERS);
+    const serviceRollups = new RollupBuffer(SERVICE_COUNTERS);
+    const receivedAt = toShanghaiIso(now);
+    const s = this.statements;
+
+    const addEvent = (row: EventRollupRow, sign: 1 | -1) => {
+      eventRollups.add([row.day, row.grid_id, row.kind], eventCounters(row), sign);
+      if (row.department_id) {
+        const c = eventCounters(row);
+        deptRollups.add([row.day, row.department_id, row.kind], c, sign);
+      }
+    };
+    const quarantine = (raw: unknown, reason: string) => {
+      const r = raw as { rev?: unknown; record?: { id?: unknown } } | null;
+      const rev = typeof r?.rev === 'number' ? r.rev : null;
+      const id = typeof r?.record?.id === 'string' ? r.record.id : null;
+      s.quarantine.run(receivedAt, origin, rev, id, reason, safeJson(raw));
+      batch.quarantined++;
+    };
+
+    this.write(() => {
+      for (const raw of items) {
+        const parsed = Change.safeParse(raw);
+        if (!parsed.success) {
+          quarantine(raw, describeIssues(parsed.error));
+          continue;
+        }
+        const change = parsed.data;
+        const type = change.type === 'tombstone' ? change.of : change.type;
+        const id = change.record.id;
+        if (change.rev !== change.record.rev) {
+          quarantine(raw, `rev ${change.rev} of the change differs from the record's rev ${change.record.rev}`);
+          continue;
+        }
+        const deletedAt = s.tombstoneRev.get(type, id)?.rev ?? 0;
+        if (deletedAt >= change.rev) {
+          batch.skipped++;
+          continue;
+        }
+
+        if (change.type === 'event') {
+          const e = change.record;
+          const parents = this.gridParents.get(e.grid_id);
+          if (!parents) {
+            quarantine(raw, `grid_id "${e.grid_id}" is not a grid in the reference data`);
+            continue;
+          }
+          const old = s.eventRollupRow.get(e.id);
+          if (old && old.rev >= e.rev) {
+            batch.skipped++;
+            continue;
+          }
+          if (old) addEvent(old, -1);
+          const row = {
+            id: e.id, rev: e.rev, kind: e.kind, task_code: e.task_code, criterion: e.criterion, severity: e.severity, source: e.source,
+            grid_id: e.grid_id, street_id: parents.street, community_id: parents.community, lon: e.location[0], lat: e.location[1],
+            title: e.title, stage: e.stage, stages: JSON.stringify(e.stages), day: shanghaiDay(e.stages.reported),
+            reported_at: ms(e.stages.reported) as number, closed_at: ms(e.stages.closed), deadline: Date.parse(e.deadline),
+            department_id: e.department_id, joint: e.joint ? 1 : 0, outcome: e.outcome, satisfaction: e.satisfaction,
+            reporter_name: e.reporter?.name ?? null, reporter_phone: e.reporter?.phone ?? null, repeat_of: e.repeat_of,
+          };
+          s.upsertEvent.run(row);
+          addEvent(row, 1);
+          batch.events.push(e);
+        } else if (change.type === 'evaluation') {
+          const v = change.record;
+          const old = s.evaluationRev.get(v.id);
+          if (old && old.rev >= v.rev) {
+            batch.skipped++;
+            continue;
+          }
+          s.upsertEvaluation.run(v.id, v.rev, v.grid_id, v.period, v.safe ? 1 : 0, JSON.stringify(v.broken), v.evaluated_at);
+          batch.evaluations.push(v);
+        } else if (change.type === 'service') {
+          const v = change.record;
+          const old = s.serviceRow.get(v.id);
+          if (old && old.rev >= v.rev) {
+            batch.skipped++;
+            continue;
+          }
+          if (old) serviceRollups.add([old.day, old.grid_id, old.type], { count: 1, people_reached: old.people_reached, volunteers: old.volunteers }, -1);
+          const day = isoDateToDay(v.date);
+          s.upsertService.run(v.id, v.rev, v.grid_id, v.type, v.title, day, v.people_reached, v.volunteers);
+          serviceRollups.add([day, v.grid_id, v.type], { count: 1, people_reached: v.people_reached, volunteers: v.volunteers }, 1);
+          batch.services.push(v);
+        } else {
+          // Tombstone: remove the row (and its share of the rollups) and remember the deletion's rev.
+          if (change.of === 'event') {
+            const old = s.eventRollupRow.get(id);
+            if (old && old.rev >= change.rev) {
+              batch.skipped++;
+              continue;
+            }
+            if (old) {
+              addEvent(old, -1);
+              s.deleteEvent.run(id);
+            }
+            batch.deletedEventIds.push(id);
+          } else if (change.of === 'evaluation') {
+            const old = s.evaluationRev.get(id);
+            if (old && old.rev >= change.rev) {
+              batch.skipped++;
+              continue;
+            }
+            s.deleteEvaluation.run(id);
+          } else {
+            const old = s.serviceRow.get(id);
+            if (old && old.rev >= change.rev) {
+              batch.skipped++;
+              continue;
+            }
+            if (old) {
+              serviceRollups.add([old.day, old.grid_id, old.type], { count: 1, people_reached: old.people_reached, volunteers: old.volunteers }, -1);
+              s.deleteService.run(id);
+            }
+          }
+          s.upsertTombstone.run(type, id, change.rev);
+        }
+        batch.applied++;
+      }
+      eventRollups.flush(s.rollupEvents);
+      deptRollups.flush(s.rollupDepartments);
+      serviceRollups.flush(s.rollupServices);
+      s.cursor.run(cursor.nextRev, cursor.headRev, receivedAt);
+    });
+    return batch;
+  }
+
+  /** Runs fn in a transaction; SQLite failures (disk full, read-only) become CacheErrors with a sentence. */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (error) {
+      throw translate(error, this.db.name);
+    }
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`)
+    .join('; ');
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 20_000) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,490 @@
+/**
+ * The query layer: one call returns everything a wall scene needs for a time window, read from the rollups (not
+ * from a scan of the events), so it stays fast at a million cached events. The same layer serves the briefing and
+ * the reports. Personal data leaves only masked.
+ */
+import type { Db } from '../cache/database';
+import type { AppliedBatch } from '../cache/store';
+import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type GridProfile, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
+import type { EventSummary, GridDetail, GridState, MapRegions, RankingRow, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
+import {
+  disputeResolutionRate,
+  gridStatus,
+  onTimeRate,
+  periodOfDay,
+  periodRange,
+  satisfactionRate,
+} from '../../shared/kpi/formulas';
+import { maskName, maskPhone } from '../../shared/privacy';
+import { addDays, dayToIsoDate, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
+
+const KINDS: EventKind[] = ['incident', 'dispute', 'hazard', 'appeal', 'service'];
+
+interface RegionRow {
+  id: string;
+  code: string;
+  level: 'district' | 'street' | 'community' | 'grid';
+  name: string;
+  parent_id: string | null;
+  street_id: string | null;
+  community_id: string | null;
+  profile: GridProfile | null;
+}
+
+type Sums = {
+  total: number; closed: number; on_time: number; joint: number; resolved: number;
+  sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; critical: number; breaking: number;
+  st_reported: number; st_analysed: number; st_dispatched: number; st_supervised: number; st_evaluated: number;
+};
+const SUM_COLUMNS: (keyof Sums)[] = ['total', 'closed', 'on_time', 'joint', 'resolved', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied', 'critical', 'breaking', 'st_reported', 'st_analysed', 'st_dispatched', 'st_supervised', 'st_evaluated'];
+const zeroSums = (): Sums => Object.fromEntries(SUM_COLUMNS.map((c) => [c, 0])) as Sums;
+
+interface Acc {
+  all: Sums;
+  disputes: Sums;
+  appeals: Sums;
+  services: Sums;
+  overdue: number;
+}
+const newAcc = (): Acc => ({ all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 });
+function addSums(into: Sums, from: Sums) {
+  for (const c of SUM_COLUMNS) into[c] += from[c];
+}
+
+export interface ResolvedWindow {
+  preset: WindowRequest['preset'];
+  from: number;
+  to: number;
+  label: string;
+}
+
+export function resolveWindow(request: WindowRequest, now: number): ResolvedWindow {
+  const today = shanghaiDay(now);
+  let from = today;
+  let to = today;
+  if (request.preset === 'week') {
+    const weekday = (new Date(Date.UTC(Math.floor(today / 10000), Math.floor((today % 10000) / 100) - 1, today % 100)).getUTCDay() + 6) % 7;
+    from = addDays(today, -weekday);
+  } else if (request.preset === 'month') from = Math.floor(today / 100) * 100 + 1;
+  else if (request.preset === 'year') from = Math.floor(today / 10000) * 10000 + 101;
+  else if (request.preset === 'custom') {
+    from = request.from!;
+    to = request.to!;
+  }
+  return { preset: request.preset, from, to, label: from === to ? dayToIsoDate(from) : `${dayToIsoDate(from)} — ${dayToIsoDate(to)}` };
+}
+
+export class SceneQueries {
+  private regions = new Map<string, RegionRow>();
+  private grids: RegionRow[] = [];
+  private streets: RegionRow[] = [];
+  private communities: RegionRow[] = [];
+  private departments = new Map<string, string>();
+  private organisation: OrganisationResponse | null = null;
+  private readonly sql;
+
+  constructor(private readonly db: Db) {
+    const sums = SUM_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
+    this.sql = {
+      byGridKind: db.prepare<[number, number], Sums & { grid_id: string; kind: EventKind }>(
+        `SELECT grid_id, kind, ${sums} FROM rollup_events WHERE day BETWEEN ? AND ? GROUP BY grid_id, kind`,
+      ),
+      byDeptKind: db.prepare<[number, number], { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number }>(
+        `SELECT department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint,
+           SUM(sat_satisfied) AS sat_satisfied, SUM(sat_basic) AS sat_basic, SUM(sat_dissatisfied) AS sat_dissatisfied
+         FROM rollup_departments WHERE day BETWEEN ? AND ? GROUP BY department_id, kind`,
+      ),
+      trend: db.prepare<[number, number], { day: number; kind: EventKind; total: number; closed: number; resolved: number }>(
+        'SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(resolved) AS resolved FROM rollup_events WHERE day BETWEEN ? AND ? GROUP BY day, kind',
+      ),
+      overdue: db.prepare<[number], { grid_id: string; department_id: string | null; n: number }>(
+        "SELECT grid_id, department_id, count(*) AS n FROM events WHERE stage <> 'closed' AND deadline < ? GROUP BY grid_id, department_id",
+      ),
+      breaking: db.prepare<[number, number], { grid_id: string; criterion: SafeCriterion }>(
+        'SELECT DISTINCT grid_id, criterion FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL',
+      ),
+      latestEvaluations: db.prepare<[string], { grid_id: string; period: string; safe: number; broken: string }>(
+        `SELECT e.grid_id, e.period, e.safe, e.broken FROM evaluations e
+           JOIN (SELECT grid_id, max(period) AS period FROM evaluations WHERE period <= ? GROUP BY grid_id) latest
+             ON latest.grid_id = e.grid_id AND latest.period = e.period`,
+      ),
+      recent: db.prepare<[number, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE day BETWEEN ? AND ? ORDER BY reported_at DESC LIMIT ?`,
+      ),
+      openPoints: db.prepare<[number], { id: string; kind: EventKind; stage: Stage; severity: string; lon: number; lat: number }>(
+        "SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT ?",
+      ),
+      services: db.prepare<[number, number], { type: string; count: number; people: number; volunteers: number }>(
+        'SELECT type, SUM(count) AS count, SUM(people_reached) AS people, SUM(volunteers) AS volunteers FROM rollup_services WHERE day BETWEEN ? AND ? GROUP BY type',
+      ),
+      openCasesOfGrid: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE grid_id = ? AND stage <> 'closed' ORDER BY reported_at DESC LIMIT 50`),
+      cursor: db.prepare('SELECT cursor_rev FROM sync_state WHERE id = 1').pluck(),
+    };
+    this.reloadReference();
+  }
+
+  /** Re-reads regions, departments and organisation (after a reference sync). */
+  reloadReference() {
+    const rows = this.db.prepare('SELECT id, code, level, name, parent_id, street_id, community_id, profile FROM regions').all() as (Omit<RegionRow, 'profile'> & { profile: string | null })[];
+    this.regions = new Map(rows.map((r) => [r.id, { ...r, profile: r.profile ? (JSON.parse(r.profile) as GridProfile) : null }]));
+    const byCode = (a: RegionRow, b: RegionRow) => a.code.localeCompare(b.code);
+    this.grids = [...this.regions.values()].filter((r) => r.level === 'grid').sort(byCode);
+    this.streets = [...this.regions.values()].filter((r) => r.level === 'street').sort(byCode);
+    this.communities = [...this.regions.values()].filter((r) => r.level === 'community').sort(byCode);
+    this.departments = new Map((this.db.prepare('SELECT id, short_name FROM departments').all() as { id: string; short_name: string }[]).map((d) => [d.id, d.short_name]));
+    const org = this.db.prepare("SELECT value FROM reference WHERE key = 'organisation'").pluck().get() as string | undefined;
+    this.organisation = org ? (JSON.parse(org) as OrganisationResponse) : null;
+  }
+
+  get hasReference(): boolean {
+    return this.grids.length > 0;
+  }
+
+  snapshot(request: WindowRequest, now = Date.now(), recentLimit = 30): SceneSnapshot {
+    const window = resolveWindow(request, now);
+    const today = shanghaiDay(now);
+    const perGrid = new Map<string, Acc>();
+    const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
+    const totalAcc = newAcc();
+
+    for (const row of this.sql.byGridKind.iterate(window.from, window.to)) {
+      let acc = perGrid.get(row.grid_id);
+      if (!acc) perGrid.set(row.grid_id, (acc = newAcc()));
+      addSums(acc.all, row);
+      addSums(totalAcc.all, row);
+      if (row.kind === 'dispute') (addSums(acc.disputes, row), addSums(totalAcc.disputes, row));
+      if (row.kind === 'appeal') (addSums(acc.appeals, row), addSums(totalAcc.appeals, row));
+      if (row.kind === 'service') (addSums(acc.services, row), addSums(totalAcc.services, row));
+      byKind[row.kind] = (byKind[row.kind] ?? 0) + row.total;
+    }
+    const overdueByDept = new Map<string, number>();
+    for (const row of this.sql.overdue.iterate(now)) {
+      let acc = perGrid.get(row.grid_id);
+      if (!acc) perGrid.set(row.grid_id, (acc = newAcc()));
+      acc.overdue += row.n;
+      totalAcc.overdue += row.n;
+      if (row.department_id) overdueByDept.set(row.department_id, (overdueByDept.get(row.department_id) ?? 0) + row.n);
+    }
+
+    // Live safe-grid status: official title from the latest evaluation, at risk when broken in the current period.
+    const period = periodOfDay(today);
+    const range = periodRange(period);
+    const official = new Map<string, { safe: boolean; period: string }>();
+    for (const e of this.sql.latestEvaluations.iterate(period)) official.set(e.grid_id, { safe: e.safe === 1, period: e.period });
+    const brokenNow = new Map<string, SafeCriterion[]>();
+    for (const b of this.sql.breaking.iterate(range.from, today)) {
+      const list = brokenNow.get(b.grid_id) ?? [];
+      list.push(b.criterion);
+      brokenNow.set(b.grid_id, list);
+    }
+    const evaluatedPeriod = [...official.values()].reduce((p, o) => (o.period > p ? o.period : p), '');
+    const brokenByCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
+    const grids: GridState[] = this.grids.map((g) => {
+      const acc = perGrid.get(g.id) ?? newAcc();
+      const broken = brokenNow.get(g.id) ?? [];
+      for (const c of broken) brokenByCriterion[c]++;
+      return {
+        id: g.id,
+        status: gridStatus(official.get(g.id)?.safe ?? false, broken),
+        events: acc.all.total,
+        open: acc.all.total - acc.all.closed,
+        critical: acc.all.critical,
+        broken,
+      };
+    });
+    const statusOf = new Map(grids.map((g) => [g.id, g.status]));
+
+    const ranking = (level: 'street' | 'community'): RankingRow[] =>
+      (level === 'street' ? this.streets : this.communities).map((region) => {
+        const acc = newAcc();
+        let safe = 0;
+        let count = 0;
+        for (const g of this.grids) {
+          if ((level === 'street' ? g.street_id : g.community_id) !== region.id) continue;
+          count++;
+          if (statusOf.get(g.id) !== 'normal') safe++;
+          const a = perGrid.get(g.id);
+          if (!a) continue;
+          addSums(acc.all, a.all);
+          addSums(acc.disputes, a.disputes);
+          addSums(acc.appeals, a.appeals);
+          acc.overdue += a.overdue;
+        }
+        return rankingRow(region.id, region.name, region.parent_id ? (this.regions.get(region.parent_id)?.name ?? null) : null, acc, safe, count);
+      });
+
+    const deptAcc = new Map<string, Acc>();
+    for (const row of this.sql.byDeptKind.iterate(window.from, window.to)) {
+      let acc = deptAcc.get(row.department_id);
+      if (!acc) deptAcc.set(row.department_id, (acc = newAcc()));
+      const sums = { ...zeroSums(), ...row };
+      addSums(acc.all, sums);
+      if (row.kind === 'appeal') addSums(acc.appeals, sums);
+      if (row.kind === 'dispute') addSums(acc.disputes, sums);
+    }
+    const departments = [...this.departments.entries()].map(([id, name]) => {
+      const acc = deptAcc.get(id) ?? newAcc();
+      acc.overdue = overdueByDept.get(id) ?? 0;
+      return rankingRow(id, name, null, acc, 0, 0);
+    });
+
+    const t = totalAcc;
+    const satisfied = t.appeals.sat_satisfied;
+    const basic = t.appeals.sat_basic;
+    const dissatisfied = t.appeals.sat_dissatisfied;
+    const funnel = Object.fromEntries(STAGES.map((s) => [s, s === 'closed' ? t.all.closed : t.all[`st_${s}` as keyof Sums]])) as Record<Stage, number>;
+
+    return {
+      window,
+      generatedAt: toShanghaiIso(now),
+      cursorRev: this.sql.cursor.get() as number,
+      totals: {
+        events: t.all.total,
+        open: t.all.total - t.all.closed,
+        closed: t.all.closed,
+        onTime: t.all.on_time,
+        onTimeRate: onTimeRate({ onTime: t.all.on_time, closed: t.all.closed }),
+        overdue: t.overdue,
+        critical: t.all.critical,
+        byKind,
+        appeals: t.appeals.total,
+        jointAppeals: t.appeals.joint,
+        satisfaction: { satisfied, basic, dissatisfied, rate: satisfactionRate({ satisfied, basic, dissatisfied }) },
+        disputesFound: t.disputes.total,
+        disputesResolved: t.disputes.resolved,
+        disputeResolutionRate: disputeResolutionRate({ resolved: t.disputes.resolved, found: t.disputes.total }),
+        // Difficulties solved (解决群众困难) = service demands closed as resolved.
+        difficultiesSolved: t.services.resolved,
+        breaking: t.all.breaking,
+      },
+      organisation: this.organisationSummary(),
+      safeGrids: {
+        period: evaluatedPeriod || period,
+        safe: grids.filter((g) => g.status === 'safe').length,
+        atRisk: grids.filter((g) => g.status === 'at_risk').length,
+        normal: grids.filter((g) => g.status === 'normal').length,
+        total: grids.length,
+        brokenByCriterion,
+      },
+      funnel,
+      streets: ranking('street'),
+      communities: ranking('community'),
+      departments,
+      grids,
+      trend: this.trend(window.to, Math.max(30, dayCount(window.from, window.to))),
+      recent: this.sql.recent.all(window.from, window.to, recentLimit).map((r) => this.summary(r, now)),
+      points: this.sql.openPoints.all(5000).map((p) => ({ ...p, severity: p.severity as Event['severity'] })),
+      services: this.serviceTotals(window.from, window.to),
+    };
+  }
+
+  private serviceTotals(from: number, to: number): SceneSnapshot['services'] {
+    const out = { projects: 0, volunteerSessions: 0, microWishes: 0, demandsMatched: 0, peopleReached: 0, volunteers: 0 };
+    for (const row of this.sql.services.iterate(from, to)) {
+      if (row.type === 'project') out.projects += row.count;
+      else if (row.type === 'volunteer_session') out.volunteerSessions += row.count;
+      else if (row.type === 'micro_wish') out.microWishes += row.count;
+      else if (row.type === 'demand_matched') out.demandsMatched += row.count;
+      out.peopleReached += row.people;
+      out.volunteers += row.volunteers;
+    }
+    return out;
+  }
+
+  private trend(to: number, days: number): SceneSnapshot['trend'] {
+    const from = addDays(to, -(days - 1));
+    const points = new Map<number, SceneSnapshot['trend'][number]>();
+    for (let d = from; d <= to; d = addDays(d, 1)) points.set(d, { day: d, byKind: Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>, closed: 0, disputesResolved: 0 });
+    for (const row of this.sql.trend.iterate(from, to)) {
+      const p = points.get(row.day);
+      if (!p) continue;
+      p.byKind[row.kind] += row.total;
+      p.closed += row.closed;
+      if (row.kind === 'dispute') p.disputesResolved += row.resolved;
+    }
+    return [...points.values()];
+  }
+
+  private organisationSummary(): SceneSnapshot['organisation'] {
+    let partyMembers = 0;
+    let workforce = 0;
+    let population = 0;
+    let newGrids = 0;
+    for (const g of this.grids) {
+      partyMembers += g.profile?.party_members ?? 0;
+      workforce += g.profile?.workforce ?? 0;
+      population += g.profile?.population ?? 0;
+      if (g.profile?.new_in_2022) newGrids++;
+    }
+    const people = this.organisation?.people;
+    return {
+      streets: this.streets.length,
+      communities: this.communities.length,
+      grids: this.grids.length,
+      newGrids,
+      partyBranches: people?.party_branches ?? 0,
+      partyMembers: people?.party_members ?? partyMembers,
+      workforce,
+      fullTimeWorkers: people?.full_time_workers ?? 0,
+      enforcementStaff: people?.enforcement_staff ?? 0,
+      volunteers: people?.volunteers ?? 0,
+      volunteerTeams: people?.volunteer_teams ?? 0,
+      population,
+    };
+  }
+
+  /** The map's regions as GeoJSON FeatureCollections, one per level. */
+  mapRegions(): MapRegions {
+    const rows = this.db.prepare('SELECT id, code, level, name, parent_id, geometry, synthetic FROM regions').all() as {
+      id: string; code: string; level: RegionRow['level']; name: string; parent_id: string | null; geometry: string; synthetic: number;
+    }[];
+    const meta = JSON.parse((this.db.prepare("SELECT value FROM reference WHERE key = 'regions.meta'").pluck().get() as string | undefined) ?? '{"datum":"GCJ-02","attribution":""}');
+    const collections: Record<RegionRow['level'], { type: 'FeatureCollection'; features: unknown[] }> = {
+      district: { type: 'FeatureCollection', features: [] },
+      street: { type: 'FeatureCollection', features: [] },
+      community: { type: 'FeatureCollection', features: [] },
+      grid: { type: 'FeatureCollection', features: [] },
+    };
+    const bbox: [number, number, number, number] = [180, 90, -180, -90];
+    let synthetic = false;
+    for (const r of rows) {
+      const geometry = JSON.parse(r.geometry) as { coordinates: unknown };
+      if (r.level !== 'district') extendBbox(bbox, geometry.coordinates);
+      synthetic ||= r.synthetic === 1 && r.level === 'grid';
+      collections[r.level].features.push({ type: 'Feature', id: r.id, properties: { id: r.id, name: r.name, level: r.level, code: r.code, parentId: r.parent_id }, geometry });
+    }
+    return { datum: meta.datum, attribution: meta.attribution, synthetic, bbox, district: collections.district, streets: collections.street, communities: collections.community, grids: collections.grid };
+  }
+
+  gridDetail(gridId: string, now = Date.now()): GridDetail | null {
+    const grid = this.regions.get(gridId);
+    if (!grid || grid.level !== 'grid') return null;
+    const today = shanghaiDay(now);
+    const period = periodOfDay(today);
+    const range = periodRange(period);
+    const latest = this.db.prepare('SELECT period, safe FROM evaluations WHERE grid_id = ? AND period <= ? ORDER BY period DESC LIMIT 1').get(gridId, period) as { period: string; safe: number } | undefined;
+    const broken = (this.db.prepare('SELECT DISTINCT criterion FROM events WHERE grid_id = ? AND day BETWEEN ? AND ? AND criterion IS NOT NULL').pluck().all(gridId, range.from, today) as SafeCriterion[]);
+    const officialSafe = latest?.safe === 1;
+    return {
+      id: grid.id,
+      code: grid.code,
+      name: grid.name,
+      communityName: grid.community_id ? (this.regions.get(grid.community_id)?.name ?? '') : '',
+      streetName: grid.street_id ? (this.regions.get(grid.street_id)?.name ?? '') : '',
+      profile: grid.profile,
+      status: gridStatus(officialSafe, broken),
+      officialSafe,
+      period: latest?.period ?? period,
+      broken,
+      openCases: this.sql.openCasesOfGrid.all(gridId).map((r) => this.summary(r, now)),
+    };
+  }
+
+  /** The small push the wall gets after a sync batch. */
+  delta(batch: AppliedBatch, now = Date.now()): SceneDelta | null {
+    if (!batch.events.length && !batch.deletedEventIds.length && !batch.evaluations.length && !batch.services.length) return null;
+    const touched = new Set<string>([...batch.events.map((e) => e.grid_id), ...batch.evaluations.map((e) => e.grid_id)]);
+    const grids: GridState[] = [];
+    if (touched.size && touched.size <= 500) {
+      const today = shanghaiDay(now);
+      for (const id of touched) {
+        const detail = this.gridDetail(id, now);
+        if (!detail) continue;
+        const counts = this.db.prepare("SELECT coalesce(SUM(total),0) AS events, coalesce(SUM(total - closed),0) AS open, coalesce(SUM(critical),0) AS critical FROM rollup_events WHERE grid_id = ? AND day = ?").get(id, today) as { events: number; open: number; critical: number };
+        grids.push({ id, status: detail.status, events: counts.events, open: counts.open, critical: counts.critical, broken: detail.broken });
+      }
+    }
+    const events = batch.events
+      .slice(-200)
+      .reverse()
+      .map((e) => this.summaryFromEvent(e, now));
+    return {
+      cursorRev: this.sql.cursor.get() as number,
+      events,
+      removed: batch.deletedEventIds,
+      grids,
+      totalsChanged: true,
+      referenceChanged: false,
+    };
+  }
+
+  private summary(r: EventRow, now: number): EventSummary {
+    const grid = this.regions.get(r.grid_id);
+    return {
+      id: r.id,
+      kind: r.kind,
+      severity: r.severity,
+      source: r.source,
+      stage: r.stage,
+      title: r.title,
+      gridId: r.grid_id,
+      gridName: grid?.name ?? r.grid_id,
+      streetName: grid?.street_id ? (this.regions.get(grid.street_id)?.name ?? '') : '',
+      location: [r.lon, r.lat],
+      reportedAt: toShanghaiIso(r.reported_at),
+      deadline: toShanghaiIso(r.deadline),
+      overdue: r.stage !== 'closed' && r.deadline < now,
+      department: r.department_id ? (this.departments.get(r.department_id) ?? null) : null,
+      criterion: r.criterion,
+      satisfaction: r.satisfaction,
+      reporter: [maskName(r.reporter_name), maskPhone(r.reporter_phone)].filter(Boolean).join(' '),
+    };
+  }
+
+  private summaryFromEvent(e: Event, now: number): EventSummary {
+    return this.summary(
+      {
+        id: e.id, kind: e.kind, severity: e.severity, source: e.source, stage: e.stage, title: e.title, grid_id: e.grid_id,
+        lon: e.location[0], lat: e.location[1], reported_at: Date.parse(e.stages.reported), deadline: Date.parse(e.deadline),
+        department_id: e.department_id, criterion: e.criterion, satisfaction: e.satisfaction,
+        reporter_name: e.reporter?.name ?? null, reporter_phone: e.reporter?.phone ?? null,
+      },
+      now,
+    );
+  }
+}
+
+const EVENT_COLUMNS = 'id, kind, severity, source, stage, title, grid_id, lon, lat, reported_at, deadline, department_id, criterion, satisfaction, reporter_name, reporter_phone';
+interface EventRow {
+  id: string; kind: EventKind; severity: Event['severity']; source: Event['source']; stage: Stage; title: string; grid_id: string;
+  lon: number; lat: number; reported_at: number; deadline: number; department_id: string | null; criterion: SafeCriterion | null;
+  satisfaction: Event['satisfaction']; reporter_name: string | null; reporter_phone: string | null;
+}
+
+function rankingRow(id: string, name: string, parentName: string | null, acc: Acc, safeGrids: number, grids: number): RankingRow {
+  const a = acc.appeals;
+  const rated = a.sat_satisfied + a.sat_basic + a.sat_dissatisfied;
+  return {
+    id,
+    name,
+    parentName,
+    events: acc.all.total,
+    open: acc.all.total - acc.all.closed,
+    closed: acc.all.closed,
+    onTimeRate: onTimeRate({ onTime: acc.all.on_time, closed: acc.all.closed }),
+    satisfaction: satisfactionRate({ satisfied: a.sat_satisfied, basic: a.sat_basic, dissatisfied: a.sat_dissatisfied }),
+    rated,
+    disputesFound: acc.disputes.total,
+    disputesResolved: acc.disputes.resolved,
+    disputeResolutionRate: disputeResolutionRate({ resolved: acc.disputes.resolved, found: acc.disputes.total }),
+    overdue: acc.overdue,
+    safeGrids,
+    grids,
+  };
+}
+
+function dayCount(from: number, to: number): number {
+  let n = 1;
+  for (let d = from; d < to && n < 400; d = addDays(d, 1)) n++;
+  return n;
+}
+
+function extendBbox(bbox: [number, number, number, number], coordinates: unknown) {
+  if (Array.isArray(coordinates) && typeof coordinates[0] === 'number') {
+    const [x, y] = coordinates as number[];
+    bbox[0] = Math.min(bbox[0], x);
+    bbox[1] = Math.min(bbox[1], y);
+    bbox[2] = Math.max(bbox[2], x);
+    bbox[3] = Math.max(bbox[3], y);
+  } else if (Array.isArray(coordinates)) for (const c of coordinates) extendBbox(bbox, c);
+}

@@ -1,0 +1,258 @@
+/**
+ * The sync engine: bootstrap by pages, then follow the live stream; after any drop, back off (capped, jittered),
+ * fill the gap by pages, and resume the stream from the cursor. The cursor only moves inside the transaction that
+ * writes its data (CacheStore.applyChanges), and only pages move it (every rev up to it is applied), so stopping
+ * at any instant is safe.
+ */
+import type { SyncStatus } from '../../shared/bridge/contract';
+import { toShanghaiIso } from '../../shared/time/shanghai';
+import { CacheError } from '../cache/database';
+import type { AppliedBatch, CacheStore } from '../cache/store';
+import { ApiClientError, type ApiClient } from './api-client';
+
+export interface SyncEngineOptions {
+  pageSize?: number;
+  /** Stream changes are applied in batches gathered for at most this long (event-to-pixel budget: 300 ms). */
+  streamBatchMs?: number;
+  streamBatchMax?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  /** Retry cadence while the token is refused. */
+  unauthorizedRetryMs?: number;
+  demo?: boolean;
+  now?: () => number;
+  random?: () => number;
+}
+
+export type SyncListener = {
+  status?: (status: SyncStatus) => void;
+  batch?: (batch: AppliedBatch) => void;
+  reference?: () => void;
+};
+
+export class SyncEngine {
+  private status: SyncStatus;
+  private abort = new AbortController();
+  private running: Promise<void> | null = null;
+  private readonly options: Required<Omit<SyncEngineOptions, 'demo'>> & { demo: boolean };
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly store: CacheStore,
+    private readonly listener: SyncListener = {},
+    options: SyncEngineOptions = {},
+  ) {
+    this.options = {
+      pageSize: 5000,
+      streamBatchMs: 50,
+      streamBatchMax: 2000,
+      backoff: { initialMs: 1000, maxMs: 60_000 },
+      unauthorizedRetryMs: 5 * 60_000,
+      demo: false,
+      now: Date.now,
+      random: Math.random,
+      ...options,
+    };
+    const lastContact = this.store.db.prepare('SELECT last_contact FROM sync_state WHERE id = 1').pluck().get() as string | null;
+    this.status = {
+      state: 'idle',
+      source: api.source,
+      demo: this.options.demo,
+      lastContact,
+      progress: null,
+      retryInSeconds: null,
+      quarantined: this.quarantined(),
+      message: null,
+    };
+    this.store.setSource(api.source, this.options.demo);
+  }
+
+  get current(): SyncStatus {
+    return this.status;
+  }
+
+  /** Pulls everything the API has, then returns (the CLI's `npm run sync`). */
+  async syncOnce(): Promise<void> {
+    await this.refreshReference();
+    await this.pullPages();
+    this.setStatus({ state: 'idle', progress: null, message: null });
+  }
+
+  /** Bootstraps, then follows the stream until stop(). Never rejects: failures become statuses and retries. */
+  start(): Promise<void> {
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running?.catch(() => {});
+    this.running = null;
+    this.abort = new AbortController();
+  }
+
+  private async loop(): Promise<void> {
+    const signal = this.abort.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        await this.refreshReference();
+        await this.pullPages();
+        failures = 0;
+        const outcome = await this.follow(signal);
+        if (outcome === 'aborted') break;
+        // 'ended' (server closed / dropped) and 'resync' (cursor too old for the stream) both fill the gap by pages.
+        if (outcome === 'resync') this.setStatus({ state: 'syncing', message: null });
+        else await this.wait(this.backoffMs(failures++), signal, 'reconnecting', null);
+      } catch (error) {
+        if (signal.aborted) break;
+        if (error instanceof ApiClientError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
+          this.setStatus({ state: 'unauthorized', message: error.message, progress: null });
+          await this.wait(this.options.unauthorizedRetryMs, signal, 'unauthorized', error.message);
+          continue;
+        }
+        if (error instanceof CacheError) {
+          // Disk full, read-only: nothing is written until it is fixed; keep retrying slowly.
+          this.setStatus({ state: 'error', message: error.message, progress: null });
+          await this.wait(this.options.backoff.maxMs, signal, 'error', error.message);
+          continue;
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        const delay = this.backoffMs(failures++);
+        await this.wait(delay, signal, this.status.lastContact ? 'reconnecting' : 'offline', message);
+      }
+    }
+    this.setStatus({ state: 'idle', retryInSeconds: null });
+  }
+
+  private backoffMs(failures: number): number {
+    const { initialMs, maxMs } = this.options.backoff;
+    const base = Math.min(maxMs, initialMs * 2 ** Math.min(failures, 16));
+    return Math.round(base * (0.5 + this.options.random() * 0.5)); // "equal jitter": never zero, never in lockstep
+  }
+
+  private async wait(ms: number, signal: AbortSignal, state: SyncStatus['state'], message: string | null) {
+    const until = this.options.now() + ms;
+    const offlineState = state === 'reconnecting' && !this.status.lastContact ? 'offline' : state;
+    while (!signal.aborted) {
+      const left = until - this.options.now();
+      if (left <= 0) break;
+      this.setStatus({ state: offlineState, retryInSeconds: Math.ceil(left / 1000), message, progress: null });
+      await sleep(Math.min(left, 1000), signal);
+    }
+    this.setStatus({ retryInSeconds: null });
+  }
+
+  private async refreshReference() {
+    const etags = this.store.db.prepare('SELECT regions_etag, organisation_etag FROM sync_state WHERE id = 1').get() as {
+      regions_etag: string | null;
+      organisation_etag: string | null;
+    };
+    const [regions, organisation] = await Promise.all([this.api.regions(etags.regions_etag), this.api.organisation(etags.organisation_etag)]);
+    this.touch();
+    if (regions.notModified && organisation.notModified) return;
+    this.store.applyReference(regions.data, organisation.data, { regions: regions.etag, organisation: organisation.etag });
+    this.listener.reference?.();
+  }
+
+  /** Pages from the cursor to the head, with progress (records, records/s, ETA). */
+  private async pullPages() {
+    let cursor = this.store.cursor;
+    const started = this.options.now();
+    let records = 0;
+    let total: number | null = null;
+    this.setStatus({ state: 'syncing', progress: { records: 0, total: null, perSecond: 0, etaSeconds: null }, message: null });
+    // Fetch the next page while the current one is written: the network and SQLite overlap.
+    let next = this.api.changes(cursor, this.options.pageSize);
+    for (;;) {
+      const page = await next;
+      this.touch();
+      if (page.has_more) next = this.api.changes(page.next_rev, this.options.pageSize);
+      total ??= page.total ?? null;
+      const batch = this.store.applyChanges(page.items, { nextRev: page.next_rev, headRev: page.head_rev }, 'page');
+      records += page.items.length;
+      cursor = page.next_rev;
+      const seconds = Math.max(0.001, (this.options.now() - started) / 1000);
+      const perSecond = records / seconds;
+      this.setStatus({
+        state: 'syncing',
+        quarantined: this.status.quarantined + batch.quarantined,
+        progress: { records, total, perSecond: Math.round(perSecond), etaSeconds: total !== null && perSecond > 0 ? Math.max(0, (total - records) / perSecond) : null },
+      });
+      this.listener.batch?.(batch);
+      if (!page.has_more) break;
+    }
+  }
+
+  /** Follows the SSE stream, applying what arrives in small batches. */
+  private async follow(signal: AbortSignal): Promise<'ended' | 'resync' | 'aborted'> {
+    let pending: unknown[] = [];
+    let maxRev = this.store.cursor;
+    let timer: NodeJS.Timeout | null = null;
+    let failure: unknown = null;
+    const flush = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (!pending.length) return;
+      const items = pending;
+      pending = [];
+      try {
+        // The stream may deliver out of order, so it never moves the persisted cursor (nextRev 0): after any drop the
+        // gap is filled by pages from the last page cursor, and what the stream already applied is skipped as a duplicate.
+        const batch = this.store.applyChanges(items, { nextRev: 0, headRev: maxRev }, 'stream');
+        this.touch();
+        if (batch.quarantined) this.setStatus({ quarantined: this.status.quarantined + batch.quarantined });
+        this.listener.batch?.(batch);
+      } catch (error) {
+        failure = error;
+        streamAbort.abort();
+      }
+    };
+    const streamAbort = new AbortController();
+    const onAbort = () => streamAbort.abort();
+    signal.addEventListener('abort', onAbort);
+    try {
+      const outcome = await this.api.stream(
+        this.store.cursor,
+        (raw, rev) => {
+          pending.push(raw);
+          if (Number.isFinite(rev)) maxRev = Math.max(maxRev, rev);
+          if (pending.length >= this.options.streamBatchMax) flush();
+          else timer ??= setTimeout(flush, this.options.streamBatchMs);
+        },
+        streamAbort.signal,
+        () => this.setStatus({ state: 'live', progress: null, retryInSeconds: null, message: null }),
+      );
+      flush();
+      if (failure) throw failure;
+      return signal.aborted ? 'aborted' : outcome === 'aborted' ? 'ended' : outcome;
+    } finally {
+      if (timer) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private quarantined(): number {
+    return this.store.db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
+  }
+
+  private touch() {
+    this.status = { ...this.status, lastContact: toShanghaiIso(this.options.now()) };
+  }
+
+  private setStatus(patch: Partial<SyncStatus>) {
+    this.status = { ...this.status, ...patch };
+    this.listener.status?.(this.status);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

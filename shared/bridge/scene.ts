@@ -1,0 +1,189 @@
+/**
+ * What the wall, the briefing and the reports read: the scene snapshot of a time window, the map's regions, a
+ * grid's profile, and the live delta pushed after each applied batch. Personal data never appears here unmasked.
+ */
+import { z } from 'zod';
+import { EventKind, EventSource, GridProfile, SafeCriterion, Satisfaction, Severity, Stage } from '../api/schemas';
+
+export const Day = z.number().int().min(19700101).max(99991231).describe('yyyymmdd, Asia/Shanghai');
+
+export const WindowPreset = z.enum(['today', 'week', 'month', 'year', 'custom']);
+export const WindowRequest = z
+  .object({ preset: WindowPreset, from: Day.optional(), to: Day.optional() })
+  .strict()
+  .refine((w) => w.preset !== 'custom' || (w.from !== undefined && w.to !== undefined && w.from <= w.to), {
+    message: 'A custom window needs from ≤ to (yyyymmdd).',
+  });
+export type WindowRequest = z.infer<typeof WindowRequest>;
+
+const Count = z.number().int().nonnegative();
+const RateValue = z.number().min(0).max(1).nullable();
+
+export const SatisfactionCounts = z.object({ satisfied: Count, basic: Count, dissatisfied: Count, rate: RateValue });
+
+export const Totals = z.object({
+  events: Count,
+  open: Count,
+  closed: Count,
+  onTime: Count,
+  onTimeRate: RateValue,
+  overdue: Count.describe('Open past deadline now, whatever the window'),
+  critical: Count,
+  byKind: z.record(EventKind, Count),
+  appeals: Count,
+  jointAppeals: Count,
+  satisfaction: SatisfactionCounts,
+  disputesFound: Count,
+  disputesResolved: Count,
+  disputeResolutionRate: RateValue,
+  difficultiesSolved: Count.describe('Service demands closed as resolved'),
+  breaking: Count.describe('Cases breaking one of the eight safe-grid criteria'),
+});
+export type Totals = z.infer<typeof Totals>;
+
+export const Organisation = z.object({
+  streets: Count,
+  communities: Count,
+  grids: Count,
+  newGrids: Count,
+  partyBranches: Count,
+  partyMembers: Count,
+  workforce: Count,
+  fullTimeWorkers: Count,
+  enforcementStaff: Count,
+  volunteers: Count,
+  volunteerTeams: Count,
+  population: Count,
+});
+
+export const SafeGrids = z.object({
+  period: z.string(),
+  safe: Count,
+  atRisk: Count,
+  normal: Count,
+  total: Count,
+  brokenByCriterion: z.record(SafeCriterion, Count),
+});
+
+export const RankingRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  parentName: z.string().nullable(),
+  events: Count,
+  open: Count,
+  closed: Count,
+  onTimeRate: RateValue,
+  satisfaction: RateValue,
+  rated: Count,
+  disputesFound: Count,
+  disputesResolved: Count,
+  disputeResolutionRate: RateValue,
+  overdue: Count,
+  safeGrids: Count,
+  grids: Count,
+});
+export type RankingRow = z.infer<typeof RankingRow>;
+
+export const GridState = z.object({
+  id: z.string(),
+  status: z.enum(['safe', 'at_risk', 'normal']),
+  events: Count,
+  open: Count,
+  critical: Count,
+  broken: z.array(SafeCriterion),
+});
+export type GridState = z.infer<typeof GridState>;
+
+export const EventSummary = z.object({
+  id: z.string(),
+  kind: EventKind,
+  severity: Severity,
+  source: EventSource,
+  stage: Stage,
+  title: z.string(),
+  gridId: z.string(),
+  gridName: z.string(),
+  streetName: z.string(),
+  location: z.tuple([z.number(), z.number()]),
+  reportedAt: z.string(),
+  deadline: z.string(),
+  overdue: z.boolean(),
+  department: z.string().nullable(),
+  criterion: SafeCriterion.nullable(),
+  satisfaction: Satisfaction.nullable(),
+  reporter: z.string().describe('Masked: 张** 138****5678'),
+});
+export type EventSummary = z.infer<typeof EventSummary>;
+
+export const TrendPoint = z.object({ day: Day, byKind: z.record(EventKind, Count), closed: Count, disputesResolved: Count });
+
+export const ServiceTotals = z.object({
+  projects: Count,
+  volunteerSessions: Count,
+  microWishes: Count,
+  demandsMatched: Count,
+  peopleReached: Count,
+  volunteers: Count,
+});
+
+export const SceneSnapshot = z.object({
+  window: z.object({ preset: WindowPreset, from: Day, to: Day, label: z.string() }),
+  generatedAt: z.string(),
+  cursorRev: Count,
+  totals: Totals,
+  organisation: Organisation,
+  safeGrids: SafeGrids,
+  funnel: z.record(Stage, Count).describe('Cases of the window by their current stage'),
+  streets: z.array(RankingRow),
+  communities: z.array(RankingRow),
+  departments: z.array(RankingRow),
+  grids: z.array(GridState),
+  trend: z.array(TrendPoint),
+  recent: z.array(EventSummary).max(200),
+  /** Open cases on the map (location, kind, stage, severity) — the points layer. */
+  points: z.array(z.object({ id: z.string(), kind: EventKind, stage: Stage, severity: Severity, lon: z.number(), lat: z.number() })),
+  services: ServiceTotals,
+});
+export type SceneSnapshot = z.infer<typeof SceneSnapshot>;
+
+export const MapFeatureProps = z.object({ id: z.string(), name: z.string(), level: z.enum(['district', 'street', 'community', 'grid']), code: z.string(), parentId: z.string().nullable() });
+
+export const MapRegions = z.object({
+  datum: z.enum(['WGS-84', 'GCJ-02']),
+  attribution: z.string(),
+  synthetic: z.boolean(),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  /** GeoJSON FeatureCollections, one per level; geometry as the API sent it. */
+  district: z.unknown(),
+  streets: z.unknown(),
+  communities: z.unknown(),
+  grids: z.unknown(),
+});
+export type MapRegions = z.infer<typeof MapRegions>;
+
+export const GridDetail = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  communityName: z.string(),
+  streetName: z.string(),
+  profile: GridProfile.nullable(),
+  status: GridState.shape.status,
+  officialSafe: z.boolean(),
+  period: z.string(),
+  broken: z.array(SafeCriterion),
+  openCases: z.array(EventSummary),
+});
+export type GridDetail = z.infer<typeof GridDetail>;
+
+/** Pushed after each applied sync batch: only what changed. */
+export const SceneDelta = z.object({
+  cursorRev: Count,
+  events: z.array(EventSummary).describe('New or changed cases, newest first'),
+  removed: z.array(z.string()),
+  grids: z.array(GridState).describe('Grids whose live status or counts changed'),
+  /** True when rollups changed so the snapshot totals should be re-read (cheap: rollups). */
+  totalsChanged: z.boolean(),
+  referenceChanged: z.boolean(),
+});
+export type SceneDelta = z.infer<typeof SceneDelta>;

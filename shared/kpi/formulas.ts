@@ -1,0 +1,71 @@
+/**
+ * KPI formulas: the one definition of every rate the app shows, used by the query layer, the briefing and the
+ * reports, and tested against hand-worked fixtures (tests/shared/kpi.test.ts). Pure functions, no I/O.
+ * A rate with nothing to measure is null (shown as "—"), never 0 or 100%.
+ */
+import type { SafeCriterion } from '../api/schemas';
+
+export type Rate = number | null;
+
+const ratio = (part: number, whole: number): Rate => (whole > 0 ? part / whole : null);
+
+/** 满意率 = (满意 + 基本满意) / 已评价. Unrated cases are left out of both sides. */
+export function satisfactionRate(c: { satisfied: number; basic: number; dissatisfied: number }): Rate {
+  return ratio(c.satisfied + c.basic, c.satisfied + c.basic + c.dissatisfied);
+}
+
+/** 按期办结率 = cases closed no later than their deadline / cases closed. Open cases do not count yet. */
+export function onTimeRate(c: { onTime: number; closed: number }): Rate {
+  return ratio(c.onTime, c.closed);
+}
+
+/** 矛盾纠纷化解率 = disputes closed as resolved / disputes found (reported) in the same window. */
+export function disputeResolutionRate(c: { resolved: number; found: number }): Rate {
+  return ratio(c.resolved, c.found);
+}
+
+/** A case is overdue when it is still open after its deadline. */
+export function isOverdue(e: { stage: string; deadline: number }, now: number): boolean {
+  return e.stage !== 'closed' && e.deadline < now;
+}
+
+export type GridStatus = 'safe' | 'at_risk' | 'normal';
+
+/**
+ * Live 平安网格 status of a grid: the official title comes from the latest evaluation; a titled grid is "at risk"
+ * as soon as a case in the current assessment period breaks one of the eight criteria. A grid without the title
+ * is "normal" (its broken criteria are still listed).
+ */
+export function gridStatus(officialSafe: boolean, brokenThisPeriod: readonly SafeCriterion[]): GridStatus {
+  if (!officialSafe) return 'normal';
+  return brokenThisPeriod.length > 0 ? 'at_risk' : 'safe';
+}
+
+/** Week-on-week (or year-on-year) change as a fraction of the earlier figure; null when there is no base. */
+export function change(current: number, previous: number): Rate {
+  return previous > 0 ? (current - previous) / previous : null;
+}
+
+/** Rounds a rate to a percentage with one decimal, e.g. 0.96604 → 96.6. */
+export function percent(rate: Rate, digits = 1): number | null {
+  if (rate === null) return null;
+  const f = 10 ** digits;
+  return Math.round(rate * 100 * f) / f;
+}
+
+/** Assessment period (quarter) containing a yyyymmdd day, e.g. 20230323 → "2023-Q1". */
+export function periodOfDay(day: number): string {
+  const year = Math.floor(day / 10000);
+  const month = Math.floor((day % 10000) / 100);
+  return `${year}-Q${Math.floor((month - 1) / 3) + 1}`;
+}
+
+/** First and last yyyymmdd of a quarter period. */
+export function periodRange(period: string): { from: number; to: number } {
+  const m = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (!m) throw new Error(`"${period}" is not a quarter like 2023-Q1.`);
+  const year = Number(m[1]);
+  const q = Number(m[2]);
+  const lastDay = [31, 30, 30, 31][q - 1];
+  return { from: year * 10000 + (3 * q - 2) * 100 + 1, to: year * 10000 + 3 * q * 100 + lastDay };
+}
