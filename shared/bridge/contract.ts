@@ -3,6 +3,7 @@
  * Both hosts (Electron IPC, web HTTP+WebSocket) carry exactly this; each end validates what it receives.
  */
 import { z } from 'zod';
+import { GridDetail, MapRegions, SceneDelta, SceneSnapshot, WindowRequest } from './scene';
 
 /** Error codes a bridge call can fail with; the renderer turns each into a sentence in the user's language. */
 export const BridgeErrorCode = z.enum([
@@ -105,6 +106,9 @@ export const requests = {
     reply: z.object({ text: z.string(), at: z.string() }),
   },
   'sync.status': { payload: Empty, reply: SyncStatus },
+  'scene.snapshot': { payload: z.object({ window: WindowRequest }).strict(), reply: SceneSnapshot },
+  'map.regions': { payload: Empty, reply: MapRegions },
+  'grid.detail': { payload: z.object({ gridId: z.string().min(1).max(64) }).strict(), reply: GridDetail.nullable() },
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -112,6 +116,7 @@ export const requests = {
 
 export const pushes = {
   'sync.status': SyncStatus,
+  'scene.delta': SceneDelta,
 } as const;
 
 export type RequestName = keyof typeof requests;

@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../core/backend';
 import { BridgeError, requestNames, requests } from '../../shared/bridge/contract';
 import { dispatch } from '../../shared/bridge/dispatch';
+import { fixtureCacheFile } from '../fixtures/records';
 
-const backend = createBackend({ host: 'web', version: '1.2.3' });
+const backend = createBackend({
+  host: 'web',
+  version: '1.2.3',
+  now: () => Date.parse('2026-11-27T10:00:00+08:00'),
+  data: { cacheFile: await fixtureCacheFile(), api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' },
+});
 
 describe('bridge dispatch', () => {
   it('every request in the contract has a handler whose reply matches the contract', async () => {
-    const samples: Record<string, unknown> = { 'app.echo': { text: 'hi' } };
+    const samples: Record<string, unknown> = { 'app.echo': { text: 'hi' }, 'scene.snapshot': { window: { preset: 'week' } }, 'grid.detail': { gridId: 'g2' } };
     for (const name of requestNames) {
       const result = await dispatch(backend.handlers, name, samples[name] ?? {});
       expect(result.ok, name).toBe(true);

@@ -1,0 +1,51 @@
+/**
+ * Runs the sync engine in a worker thread and relays what it reports. The owner (backend, CLI) gets statuses and
+ * applied batches as callbacks; stop() ends the worker cleanly (the cursor is always consistent anyway).
+ */
+import { Worker } from 'node:worker_threads';
+import type { SyncStatus } from '../../shared/bridge/contract';
+import type { AppliedBatch } from '../cache/store';
+import type { WorkerInit, WorkerMessage } from './protocol';
+
+export interface SyncServiceEvents {
+  status?: (status: SyncStatus) => void;
+  batch?: (batch: AppliedBatch) => void;
+  reference?: () => void;
+  rebuilt?: (info: { reason: string; movedTo: string }) => void;
+}
+
+export class SyncService {
+  private readonly worker: Worker;
+  readonly finished: Promise<void>;
+
+  constructor(init: WorkerInit, events: SyncServiceEvents, workerUrl: URL = defaultWorkerUrl()) {
+    this.worker = new Worker(workerUrl, { workerData: init });
+    this.finished = new Promise((resolve, reject) => {
+      this.worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'status') events.status?.(message.status);
+        else if (message.type === 'batch') events.batch?.(message.batch);
+        else if (message.type === 'reference') events.reference?.();
+        else if (message.type === 'rebuilt') events.rebuilt?.(message);
+        else if (message.type === 'done') resolve();
+        else if (message.type === 'fatal') reject(new Error(message.message));
+      });
+      this.worker.on('error', reject);
+      this.worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`The sync worker stopped unexpectedly (exit code ${code}).`))));
+    });
+    this.finished.catch(() => {});
+  }
+
+  async stop(): Promise<void> {
+    this.worker.postMessage({ type: 'stop' });
+    const timeout = setTimeout(() => void this.worker.terminate(), 5000);
+    await this.finished.catch(() => {});
+    clearTimeout(timeout);
+    await this.worker.terminate();
+  }
+}
+
+/** The worker next to this file: worker.ts under tsx/vitest, worker.js in the Electron bundle. */
+function defaultWorkerUrl(): URL {
+  const here = new URL(import.meta.url);
+  return new URL(here.pathname.endsWith('.ts') ? './worker.ts' : './sync-worker.js', here);
+}

@@ -1,0 +1,35 @@
+/**
+ * The sync worker thread: owns the cache's write connection and the engine, so a slow API or a big bootstrap
+ * never blocks the thread that answers the UI.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openCache } from '../cache/database';
+import { CacheStore } from '../cache/store';
+import { ApiClient } from './api-client';
+import { SyncEngine } from './engine';
+import type { ParentMessage, WorkerInit, WorkerMessage } from './protocol';
+
+const init = workerData as WorkerInit;
+const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+
+async function main() {
+  const opened = openCache(init.cacheFile);
+  if (opened.rebuilt) post({ type: 'rebuilt', ...opened.rebuilt });
+  const store = new CacheStore(opened.db);
+  const engine = new SyncEngine(new ApiClient(init.api), store, {
+    status: (status) => post({ type: 'status', status }),
+    batch: (batch) => post({ type: 'batch', batch }),
+    reference: () => post({ type: 'reference' }),
+  }, init.engine);
+  parentPort!.on('message', (message: ParentMessage) => {
+    if (message.type === 'stop') void engine.stop();
+  });
+  if (init.mode === 'once') await engine.syncOnce();
+  else await engine.start();
+  opened.db.close();
+  post({ type: 'done' });
+}
+
+main().catch((error) => {
+  post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { openCache } from '../../core/cache/database';
+import { SceneQueries, resolveWindow } from '../../core/query/scene';
+import { SceneSnapshot } from '../../shared/bridge/scene';
+import { fixtureCacheFile } from '../fixtures/records';
+
+const NOW = Date.parse('2026-11-27T10:00:00+08:00');
+
+describe('scene snapshot', async () => {
+  const { db } = openCache(await fixtureCacheFile());
+  const queries = new SceneQueries(db);
+
+  it('resolves windows in Shanghai days', () => {
+    expect(resolveWindow({ preset: 'today' }, NOW)).toMatchObject({ from: 20261127, to: 20261127 });
+    expect(resolveWindow({ preset: 'week' }, NOW)).toMatchObject({ from: 20261123, to: 20261127 });
+    expect(resolveWindow({ preset: 'month' }, NOW)).toMatchObject({ from: 20261101, to: 20261127 });
+  });
+
+  it('gives the hand-worked totals of the fixture week', () => {
+    const s = queries.snapshot({ preset: 'week' }, NOW);
+    expect(SceneSnapshot.safeParse(s).success).toBe(true);
+    expect(s.totals).toMatchObject({
+      events: 3, open: 2, closed: 1, onTime: 1, onTimeRate: 1, overdue: 2, critical: 1, appeals: 2,
+      satisfaction: { satisfied: 1, basic: 0, dissatisfied: 0, rate: 1 },
+      disputesFound: 1, disputesResolved: 0, disputeResolutionRate: 0, breaking: 1,
+    });
+    expect(s.funnel).toMatchObject({ reported: 2, closed: 1 });
+    expect(s.organisation).toMatchObject({ streets: 1, communities: 1, grids: 2, partyMembers: 83, newGrids: 1 });
+    expect(s.streets[0]).toMatchObject({ name: '浓洄街道', events: 3, overdue: 2 });
+    expect(s.departments.find((d) => d.id === 'dep1')).toMatchObject({ events: 3, closed: 1, onTimeRate: 1, satisfaction: 1, overdue: 2 });
+    expect(s.grids.find((g) => g.id === 'g2')).toMatchObject({ status: 'normal', broken: ['crime'], critical: 1 });
+    expect(s.recent).toHaveLength(3);
+    expect(s.trend).toHaveLength(30);
+  });
+
+  it('masks the reporter in every summary', () => {
+    const s = queries.snapshot({ preset: 'week' }, NOW);
+    for (const e of s.recent) expect(e.reporter).toBe('张** 138****5678');
+    expect(JSON.stringify(s)).not.toContain('13812345678');
+    expect(JSON.stringify(queries.gridDetail('g1', NOW))).not.toContain('张三丰');
+  });
+
+  it('an empty window has nulls for rates, not zeros', () => {
+    const s = queries.snapshot({ preset: 'custom', from: 20250101, to: 20250107 }, NOW);
+    expect(s.totals.events).toBe(0);
+    expect(s.totals.onTimeRate).toBeNull();
+    expect(s.totals.satisfaction.rate).toBeNull();
+  });
+
+  it('serves the map regions as one FeatureCollection per level', () => {
+    const m = queries.mapRegions();
+    expect((m.grids as { features: unknown[] }).features).toHaveLength(2);
+    expect(m.datum).toBe('GCJ-02');
+    expect(m.bbox[0]).toBeLessThan(m.bbox[2]);
+  });
+});
