@@ -19,7 +19,11 @@ export class SyncService {
   readonly finished: Promise<void>;
 
   constructor(init: WorkerInit, events: SyncServiceEvents, workerUrl: URL = defaultWorkerUrl()) {
-    this.worker = new Worker(workerUrl, { workerData: init });
+    // From sources (tsx, vitest) the worker is TypeScript: register tsx inside the thread first, since threads
+    // do not inherit the parent's module hooks.
+    this.worker = workerUrl.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, workerData: init })
+      : new Worker(workerUrl, { workerData: init });
     this.finished = new Promise((resolve, reject) => {
       this.worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'status') events.status?.(message.status);

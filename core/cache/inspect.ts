@@ -1,0 +1,94 @@
+/** Read-only looks into a cache for the `npm run cache` CLI and for tests: stats, consistency, quarantine. */
+import { SCHEMA_VERSION, type Db } from './database';
+
+export interface CacheStats {
+  schemaVersion: number;
+  appSchemaVersion: number;
+  cursorRev: number;
+  headRev: number;
+  source: string;
+  demo: boolean;
+  lastContact: string | null;
+  streets: number;
+  communities: number;
+  grids: number;
+  departments: number;
+  events: number;
+  eventsByKind: Record<string, number>;
+  evaluations: number;
+  services: number;
+  tombstones: number;
+  quarantined: number;
+}
+
+export function cacheStats(db: Db): CacheStats {
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const state = db.prepare('SELECT cursor_rev, head_rev, source, demo, last_contact FROM sync_state WHERE id = 1').get() as {
+    cursor_rev: number; head_rev: number; source: string; demo: number; last_contact: string | null;
+  };
+  const byKind = db.prepare('SELECT kind, SUM(total) AS n FROM rollup_events GROUP BY kind').all() as { kind: string; n: number }[];
+  return {
+    schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    appSchemaVersion: SCHEMA_VERSION,
+    cursorRev: state.cursor_rev,
+    headRev: state.head_rev,
+    source: state.source,
+    demo: state.demo === 1,
+    lastContact: state.last_contact,
+    streets: count("SELECT count(*) FROM regions WHERE level = 'street'"),
+    communities: count("SELECT count(*) FROM regions WHERE level = 'community'"),
+    grids: count("SELECT count(*) FROM regions WHERE level = 'grid'"),
+    departments: count('SELECT count(*) FROM departments'),
+    events: count('SELECT count(*) FROM events'),
+    eventsByKind: Object.fromEntries(byKind.filter((r) => r.n > 0).map((r) => [r.kind, r.n])),
+    evaluations: count('SELECT count(*) FROM evaluations'),
+    services: count('SELECT count(*) FROM services'),
+    tombstones: count('SELECT count(*) FROM tombstones'),
+    quarantined: count('SELECT count(*) FROM quarantine'),
+  };
+}
+
+/** Problems found: SQLite's own check, then rollups that disagree with a recount of their rows. */
+export function checkCache(db: Db): string[] {
+  const problems: string[] = [];
+  const integrity = db.pragma('integrity_check', { simple: true });
+  if (integrity !== 'ok') problems.push(`SQLite integrity check: ${String(integrity)}`);
+  const mismatches = db.prepare(`
+    WITH recount AS (
+      SELECT day, grid_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,
+        SUM(ifnull(stage = 'closed' AND closed_at <= deadline, 0)) AS on_time, SUM(ifnull(satisfaction = 'satisfied', 0)) AS sat_satisfied
+      FROM events GROUP BY day, grid_id, kind)
+    SELECT count(*) FROM (
+      SELECT day, grid_id, kind, total, closed, on_time, sat_satisfied FROM rollup_events WHERE total <> 0
+      EXCEPT SELECT day, grid_id, kind, total, closed, on_time, sat_satisfied FROM recount
+      UNION ALL
+      SELECT day, grid_id, kind, total, closed, on_time, sat_satisfied FROM recount
+      EXCEPT SELECT day, grid_id, kind, total, closed, on_time, sat_satisfied FROM rollup_events WHERE total <> 0)`).pluck().get() as number;
+  if (mismatches > 0) problems.push(`${mismatches} event rollup rows disagree with a recount of the events`);
+  const negative = db.prepare('SELECT count(*) FROM rollup_events WHERE total < 0 OR closed < 0').pluck().get() as number;
+  if (negative > 0) problems.push(`${negative} rollup rows are negative`);
+  return problems;
+}
+
+/** A digest of everything sync wrote, for "the cache equals a clean sync of the same data" comparisons. */
+export function cacheChecksum(db: Db): string {
+  const hash = (sql: string) => {
+    let h = 0x811c9dc5;
+    for (const row of db.prepare(sql).raw().iterate()) {
+      const text = JSON.stringify(row);
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    }
+    return h.toString(16).padStart(8, '0');
+  };
+  return [
+    hash('SELECT * FROM events ORDER BY id'),
+    hash('SELECT * FROM rollup_events WHERE total <> 0 ORDER BY day, grid_id, kind'),
+    hash('SELECT * FROM rollup_departments WHERE total <> 0 ORDER BY day, department_id, kind'),
+    hash('SELECT * FROM evaluations ORDER BY id'),
+    hash('SELECT * FROM services ORDER BY id'),
+  ].join('-');
+}
+
+export function quarantineRows(db: Db, limit = 50) {
+  return db.prepare('SELECT seq, received_at, origin, rev, record_id, reason FROM quarantine ORDER BY seq DESC LIMIT ?').all(limit);
+}
