@@ -152,9 +152,11 @@ export class SceneQueries {
       if (!acc) perGrid.set(row.grid_id, (acc = newAcc()));
       addSums(acc.all, row);
       addSums(totalAcc.all, row);
-      if (row.kind === 'dispute') (addSums(acc.disputes, row), addSums(totalAcc.disputes, row));
-      if (row.kind === 'appeal') (addSums(acc.appeals, row), addSums(totalAcc.appeals, row));
-      if (row.kind === 'service') (addSums(acc.services, row), addSums(totalAcc.services, row));
+      const part = row.kind === 'dispute' ? 'disputes' : row.kind === 'appeal' ? 'appeals' : row.kind === 'service' ? 'services' : null;
+      if (part) {
+        addSums(acc[part], row);
+        addSums(totalAcc[part], row);
+      }
       byKind[row.kind] = (byKind[row.kind] ?? 0) + row.total;
     }
     const overdueByDept = new Map<string, number>();
