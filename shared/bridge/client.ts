@@ -8,6 +8,7 @@ import {
   BridgeErrorBody,
   invalid,
   isPushName,
+  isRequestName,
   pushes,
   requests,
   type Payload,
@@ -26,6 +27,8 @@ export interface Transport {
   onPush(listener: (name: string, payload: unknown) => void): () => void;
   /** Calls back when the link to the host goes up or down. */
   onConnection(listener: (connected: boolean) => void): () => void;
+  /** Ends the link for good (tests, page unload). */
+  close?(): void;
 }
 
 export interface BridgeClient {
@@ -55,6 +58,7 @@ export function createBridgeClient(transport: Transport, onBadPush: (name: strin
   return {
     kind: transport.kind,
     async request(name, payload) {
+      if (!isRequestName(name)) throw new BridgeError({ code: 'unknown_request', message: `There is no bridge request named "${String(name).slice(0, 80)}".` });
       const spec = requests[name];
       // Validate on the way out too: a malformed call fails here with the same error the host would give.
       const out = spec.payload.safeParse(payload);

@@ -9,6 +9,9 @@ export function createWebTransport(base: URL = new URL('./', window.location.hre
   const connectionListeners = new Set<(connected: boolean) => void>();
   let connected = false;
   let attempt = 0;
+  let closed = false;
+  let socket: WebSocket | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
 
   const setConnected = (value: boolean) => {
     if (value === connected) return;
@@ -19,7 +22,7 @@ export function createWebTransport(base: URL = new URL('./', window.location.hre
   const connect = () => {
     const url = new URL('bridge/events', base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(url);
+    socket = new WebSocket(url);
     socket.onopen = () => {
       attempt = 0;
       setConnected(true);
@@ -35,10 +38,13 @@ export function createWebTransport(base: URL = new URL('./', window.location.hre
       const { name, payload } = data as { name: unknown; payload: unknown };
       for (const listener of pushListeners) listener(String(name), payload);
     };
+    // A failed or aborted connection also fires close, which is where reconnecting happens.
+    socket.onerror = () => {};
     socket.onclose = () => {
       setConnected(false);
+      if (closed) return;
       const delay = Math.min(30_000, 500 * 2 ** attempt++) * (0.75 + Math.random() * 0.5);
-      setTimeout(connect, delay);
+      retry = setTimeout(connect, delay);
     };
   };
   connect();
@@ -69,6 +75,11 @@ export function createWebTransport(base: URL = new URL('./', window.location.hre
     onConnection(listener) {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
+    },
+    close() {
+      closed = true;
+      clearTimeout(retry);
+      socket?.close();
     },
   };
 }

@@ -1,0 +1,102 @@
+/**
+ * The main process, composed: single instance, app:// scheme, guards on every web contents, then on ready the
+ * protocol handler, session lock-down, the core backend, the bridge IPC, pushes and the window; and a clean quit
+ * that closes the backend. Kept free of paths and process globals so tests drive it against a fake `electron`.
+ */
+import { app, BrowserWindow, session } from 'electron';
+import { createBackend as createCoreBackend, type Backend, type BackendOptions } from '../../core/backend';
+import { registerBridgeIpc } from './ipc';
+import { consoleLog, type MainLog } from './log';
+import { handleAppProtocol, registerAppScheme } from './protocol';
+import { forwardPushes } from './pushes';
+import { applySessionSecurity, installWebContentsGuards } from './security';
+import { createMainWindow, focusWindow } from './window';
+
+export interface StartOptions {
+  rendererDir: string;
+  preloadPath: string;
+  version: string;
+  log?: MainLog;
+  /** Passed to the backend besides host and version (the data cache and central API, once configured). */
+  backendOptions?: Omit<BackendOptions, 'host' | 'version'>;
+  /** Defaults to the core's createBackend; tests pass a backend they can make push. */
+  createBackend?: (options: BackendOptions) => Backend;
+  /** How long quitting waits for the backend to close before giving up on it. */
+  closeTimeoutMs?: number;
+}
+
+export interface MainApp {
+  readonly backend: Backend;
+  mainWindow(): BrowserWindow | null;
+  /** Stops IPC and pushes and closes the backend; idempotent. Quitting calls it. */
+  shutdown(): Promise<void>;
+}
+
+/** Resolves to null in a second instance (which hands over to the first and quits). */
+export async function startApp(options: StartOptions): Promise<MainApp | null> {
+  const log = options.log ?? consoleLog;
+
+  if (!app.requestSingleInstanceLock()) {
+    log.info('Grid Command Center is already running; bringing its window to the front instead.');
+    app.quit();
+    return null;
+  }
+
+  // Before `ready`, synchronously: Electron accepts these only then.
+  app.enableSandbox();
+  registerAppScheme();
+  installWebContentsGuards(log);
+
+  let mainWindow: BrowserWindow | null = null;
+  app.on('second-instance', () => focusWindow(mainWindow ?? BrowserWindow.getAllWindows()[0]));
+
+  await app.whenReady();
+
+  handleAppProtocol(options.rendererDir, log);
+  applySessionSecurity(session.defaultSession, log);
+
+  const backend = (options.createBackend ?? createCoreBackend)({ ...options.backendOptions, host: 'electron', version: options.version });
+  const disposeIpc = registerBridgeIpc(backend.handlers, log);
+  const stopPushes = forwardPushes(backend, log);
+
+  let closing: Promise<void> | null = null;
+  const shutdown = () =>
+    (closing ??= (async () => {
+      stopPushes();
+      disposeIpc();
+      await closeWithin(backend, options.closeTimeoutMs ?? 5000, log);
+    })());
+
+  let mayQuit = false;
+  app.on('before-quit', (event) => {
+    if (mayQuit) return;
+    event.preventDefault(); // finish closing the backend first, then quit for real
+    void shutdown().finally(() => {
+      mayQuit = true;
+      app.quit();
+    });
+  });
+  app.on('window-all-closed', () => app.quit());
+
+  mainWindow = createMainWindow({ preloadPath: options.preloadPath, log });
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+
+  return { backend, mainWindow: () => mainWindow, shutdown };
+}
+
+async function closeWithin(backend: Backend, ms: number, log: MainLog): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    const outcome = await Promise.race([backend.close().then(() => 'closed' as const), timeout]);
+    if (outcome === 'timeout') log.warn(`The backend did not close within ${ms} ms; quitting anyway.`);
+  } catch (error) {
+    log.error('The backend failed while closing; quitting anyway.', error);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Windows. Every window the app opens uses secureWebPreferences(); the wall's per-display windows will be made
+ * with createMainWindow too, so the settings are asserted in one place.
+ */
+import { BrowserWindow, type BrowserWindowConstructorOptions, type Rectangle, type WebPreferences } from 'electron';
+import type { MainLog } from './log';
+import { APP_ENTRY_URL } from './origin';
+
+/** Dark command-center background, shown before the first paint so the wall never flashes white. */
+export const WINDOW_BACKGROUND = '#0b1220';
+
+export function secureWebPreferences(preloadPath: string): WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    spellcheck: false,
+  };
+}
+
+export interface MainWindowOptions {
+  /** Absolute path of the built preload (dist/electron/preload.cjs). */
+  preloadPath: string;
+  /** Page to load; always an app:// URL. */
+  url?: string;
+  /** Where to put the window (a display's bounds on the wall). */
+  bounds?: Partial<Rectangle>;
+  kiosk?: boolean;
+  fullscreen?: boolean;
+  title?: string;
+  log?: MainLog;
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const windowOptions: BrowserWindowConstructorOptions = {
+    width: 1600,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    ...options.bounds,
+    title: options.title ?? 'Grid Command Center',
+    backgroundColor: WINDOW_BACKGROUND,
+    show: false,
+    autoHideMenuBar: true,
+    kiosk: options.kiosk ?? false,
+    fullscreen: options.fullscreen ?? false,
+    webPreferences: secureWebPreferences(options.preloadPath),
+  };
+  const win = new BrowserWindow(windowOptions);
+  win.once('ready-to-show', () => {
+    if (!win.isDestroyed()) win.show();
+  });
+  const url = options.url ?? APP_ENTRY_URL;
+  win.loadURL(url).catch((error: unknown) => options.log?.error(`The window could not load ${url}`, error));
+  return win;
+}
+
+/** Bring a window to the front (second instance started, or a staff member asked for it). */
+export function focusWindow(win: BrowserWindow | null | undefined): void {
+  if (!win || win.isDestroyed()) return;
+  if (win.isMinimized()) win.restore();
+  if (!win.isVisible()) win.show();
+  win.focus();
+}

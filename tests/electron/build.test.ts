@@ -1,0 +1,68 @@
+/**
+ * The real build (scripts/build-electron.ts, esbuild) and the built main process booted against the fake
+ * electron in a child Node process, the way Electron loads it (CommonJS require of dist/electron/main.js).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildElectron, externalModules, type BuiltElectron } from '../../scripts/build-electron';
+import { CONTENT_SECURITY_POLICY } from '../../shared/security/csp';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/boot-built-main.ts', import.meta.url));
+
+let built: BuiltElectron;
+
+beforeAll(async () => {
+  const dist = mkdtempSync(path.join(os.tmpdir(), 'gcc-dist-'));
+  mkdirSync(path.join(dist, 'renderer'));
+  writeFileSync(path.join(dist, 'renderer', 'index.html'), '<!doctype html><title>built</title>');
+  built = await buildElectron({ outDir: path.join(dist, 'electron') });
+});
+
+const requires = (file: string) => [...new Set([...readFileSync(file, 'utf8').matchAll(/\brequire\((["'])([^"']+)\1\)/g)].map((m) => m[2]!))];
+
+describe('npm run build:electron', () => {
+  it('writes main.js, preload.cjs and (for the core) sync-worker.js, in a CommonJS folder', () => {
+    expect(path.basename(built.mainPath)).toBe('main.js');
+    expect(path.basename(built.preloadPath)).toBe('preload.cjs');
+    expect(JSON.parse(readFileSync(path.join(built.outDir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    expect(built.workerPath && path.basename(built.workerPath)).toBe('sync-worker.js');
+  });
+
+  it('the sandboxed preload requires nothing but electron', () => {
+    expect(requires(built.preloadPath)).toEqual(['electron']);
+  });
+
+  it('the main bundle requires only electron, native add-ons and Node built-ins (everything else is bundled)', () => {
+    const allowed = new Set([...externalModules(), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    for (const file of [built.mainPath, built.workerPath!]) {
+      const outside = requires(file).filter((name) => !allowed.has(name));
+      expect(outside, path.basename(file)).toEqual([]);
+    }
+    expect(requires(built.mainPath)).toContain('electron');
+    expect(externalModules()).toEqual(expect.arrayContaining(['electron', 'better-sqlite3']));
+  });
+
+  it('the built main boots against the fake electron: scheme before ready, secure window on app://gcc, bridge answers', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', FIXTURE, built.mainPath], {
+      cwd: ROOT,
+      // The temporary dist folder is outside the repository: let it find the native add-ons.
+      env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') },
+      timeout: 60_000,
+    });
+    const report = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(report.beforeReady).toEqual({ privileges: null, sandbox: false });
+    expect(report.afterRequire).toEqual({ privileges: { standard: true, secure: true, supportFetchAPI: true }, sandbox: true, ready: false });
+    expect(report.windows).toHaveLength(1);
+    expect(report.windows[0].webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: built.preloadPath });
+    expect(report.windows[0].loads).toEqual([{ url: 'app://gcc/index.html', status: 200, csp: CONTENT_SECURITY_POLICY }]);
+    const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    expect(report.info).toMatchObject({ ok: true, reply: { host: 'electron', version } });
+  });
+});

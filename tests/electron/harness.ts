@@ -1,0 +1,106 @@
+/**
+ * Shared set-up for the Electron tests. Every test file that uses it must itself call
+ *   vi.mock('electron', () => import('../fakes/electron'));
+ * (vi.mock is per file), so that the main process below runs against the fake.
+ */
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type MainApp, type StartOptions } from '../../electron/main/app';
+import type { MainLog } from '../../electron/main/log';
+import { fake, type FakeBrowserWindow } from '../fakes/electron';
+
+/** Never read by the fake (it does not run preloads by path); only its shape is checked. */
+export const PRELOAD_PATH = path.join(os.tmpdir(), 'gcc-electron-test', 'preload.cjs');
+
+export const SECRET = 'TOP-SECRET-OUTSIDE-THE-RENDERER';
+
+export interface LoggedLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  details: unknown[];
+}
+
+export function recordingLog(): MainLog & { lines: LoggedLine[]; text(level?: LoggedLine['level']): string } {
+  const lines: LoggedLine[] = [];
+  const at = (level: LoggedLine['level']) => (message: string, ...details: unknown[]) => {
+    lines.push({ level, message, details });
+  };
+  return {
+    lines,
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    text: (level) =>
+      lines
+        .filter((l) => !level || l.level === level)
+        .map((l) => l.message)
+        .join('\n'),
+  };
+}
+
+let fixture: { root: string; rendererDir: string } | undefined;
+
+/**
+ * A built-renderer lookalike in a temporary folder, with a secret file next to it, a sibling folder whose name
+ * starts like it, and a symlink pointing out of it.
+ */
+export function rendererFixture(): { root: string; rendererDir: string } {
+  if (fixture) return fixture;
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gcc-electron-'));
+  const rendererDir = path.join(root, 'renderer');
+  const files: Record<string, string> = {
+    'index.html': '<!doctype html><html lang="zh-CN"><head><script type="module" src="/assets/app.js"></script></head><body><div id="app"></div></body></html>',
+    'assets/app.js': 'console.log("app");',
+    'assets/app.css': 'body{background:#0b1220}',
+    'assets/chunk.mjs': 'export {};',
+    'assets/logo.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    'data/guangan.geojson': '{"type":"FeatureCollection","features":[]}',
+    'data/divisions.json': '{}',
+    'fonts/noto.woff2': 'wOF2',
+    'blob.bin': 'bytes',
+    'reports/index.html': '<!doctype html><title>reports</title>',
+  };
+  for (const [name, body] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(rendererDir, name)), { recursive: true });
+    writeFileSync(path.join(rendererDir, name), body);
+  }
+  writeFileSync(path.join(root, 'secret.txt'), SECRET);
+  mkdirSync(path.join(root, 'renderer-evil'));
+  writeFileSync(path.join(root, 'renderer-evil', 'x.js'), SECRET);
+  try {
+    symlinkSync(path.join(root, 'secret.txt'), path.join(rendererDir, 'escape-link.txt'));
+  } catch {
+    /* no symlinks on this file system: that test checks for the file */
+  }
+  fixture = { root, rendererDir };
+  return fixture;
+}
+
+export interface Booted {
+  main: MainApp;
+  win: FakeBrowserWindow;
+  log: ReturnType<typeof recordingLog>;
+  rendererDir: string;
+}
+
+/** Starts the main process against a freshly reset fake, makes Electron ready, and waits for the window to show. */
+export async function boot(overrides: Partial<StartOptions> = {}): Promise<Booted> {
+  const log = recordingLog();
+  const { rendererDir } = rendererFixture();
+  const started = startApp({ rendererDir, preloadPath: PRELOAD_PATH, version: '9.9.9-test', log, ...overrides });
+  fake.ready();
+  const main = await started;
+  if (!main) throw new Error('startApp resolved null: the fake single-instance lock was not free');
+  const win = main.mainWindow() as unknown as FakeBrowserWindow;
+  if (!win.isVisible()) {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the main window was never shown')), 5000);
+      win.once('show', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  return { main, win, log, rendererDir };
+}
