@@ -1,11 +1,11 @@
 /**
  * `npm run serve -- [--port N] [--host H] [--token T]`: the web host. Prints the app's URL on a line of its own
- * and serves until stopped.
+ * and serves until stopped. With no central API configured (GCC_API_URL), it runs on the bundled demo server.
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createBackend } from '../core/backend';
+import { startCore } from '../core/runtime';
 import { startWebHost } from '../web/server';
 import { ensureRendererBuilt, ROOT } from './lib/renderer-build';
 
@@ -14,12 +14,19 @@ export const SERVE_HELP = `Usage: npm run serve -- [options]
 Serves Grid Command Center to browsers (the web host).
 
 Options:
-  --port N      port to listen on (default 4317; 0 picks a free one)
-  --host H      address to listen on (default 127.0.0.1). Any other address lets
-                other machines connect and then requires --token.
-  --token T     access token for browsers (or set GCC_WEB_TOKEN). Open the printed
-                URL with ?token=T once; the browser keeps it in a cookie.
-  --help        show this text
+  --port N        port to listen on (default 4317; 0 picks a free one)
+  --host H        address to listen on (default 127.0.0.1). Any other address lets
+                  other machines connect and then requires --token.
+  --token T       access token for browsers (or set GCC_WEB_TOKEN). Open the printed
+                  URL with ?token=T once; the browser keeps it in a cookie.
+  --demo-rate R   live events per second from the embedded demo server (default 0.05)
+  --help          show this text
+
+Environment:
+  GCC_API_URL, GCC_API_TOKEN (or GCC_API_TOKEN_FILE), GCC_CA_FILE, GCC_PROXY
+                  the district's central API; without GCC_API_URL the bundled demo
+                  server (Guang'an district, demo data) is used
+  GCC_DATA_DIR    where the cache lives (default ~/.grid-command-center)
 `;
 
 export async function serve(argv: string[]): Promise<{ url: string; close(): Promise<void> }> {
@@ -29,6 +36,7 @@ export async function serve(argv: string[]): Promise<{ url: string; close(): Pro
       port: { type: 'string', default: '4317' },
       host: { type: 'string', default: '127.0.0.1' },
       token: { type: 'string' },
+      'demo-rate': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -39,22 +47,27 @@ export async function serve(argv: string[]): Promise<{ url: string; close(): Pro
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}".`);
+  const demoRate = values['demo-rate'] !== undefined ? Number(values['demo-rate']) : undefined;
+  if (demoRate !== undefined && !(demoRate >= 0 && demoRate <= 1000)) throw new Error('--demo-rate must be a number of events per second from 0 to 1000.');
   const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
   const rendererDir = await ensureRendererBuilt();
-  const backend = createBackend({ host: 'web', version });
-  const host = await startWebHost({
-    backend,
-    rendererDir,
-    host: values.host,
-    port,
-    token: values.token ?? process.env.GCC_WEB_TOKEN,
-    log: (line) => console.error(line),
-  });
-  const shutdown = async () => {
-    await host.close();
-    await backend.close();
+  const log = (line: string) => console.error(line);
+  const core = await startCore({ host: 'web', version, log, demo: { rate: demoRate } });
+  if (core.demoServer) console.error(`No central API configured (GCC_API_URL): running on the bundled demo server at ${core.demoServer.url} (demo data).`);
+  let host;
+  try {
+    host = await startWebHost({ backend: core.backend, rendererDir, host: values.host, port, token: values.token ?? process.env.GCC_WEB_TOKEN, log });
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+  return {
+    url: host.url,
+    close: async () => {
+      await host.close();
+      await core.close();
+    },
   };
-  return { url: host.url, close: shutdown };
 }
 
 async function main() {

@@ -25,6 +25,8 @@ export interface ApiConfig {
   /** e.g. http://proxy.local:3128 */
   proxy?: string;
   timeoutMs?: number;
+  /** How the source is named in the cache and the UI (default: the base URL). The demo's port changes per run. */
+  label?: string;
 }
 
 export type ApiFailure = 'unauthorized' | 'forbidden' | 'unreachable' | 'server' | 'bad_response' | 'cursor_too_old';
@@ -75,7 +77,7 @@ export class ApiClient {
   }
 
   get source(): string {
-    return this.config.baseUrl;
+    return this.config.label ?? this.config.baseUrl;
   }
 
   async meta(): Promise<MetaResponse> {

@@ -4,7 +4,8 @@
  * that closes the backend. Kept free of paths and process globals so tests drive it against a fake `electron`.
  */
 import { app, BrowserWindow, session } from 'electron';
-import { createBackend as createCoreBackend, type Backend, type BackendOptions } from '../../core/backend';
+import type { Backend, BackendOptions } from '../../core/backend';
+import { startCore } from '../../core/runtime';
 import { registerBridgeIpc } from './ipc';
 import { consoleLog, type MainLog } from './log';
 import { handleAppProtocol, registerAppScheme } from './protocol';
@@ -19,7 +20,7 @@ export interface StartOptions {
   log?: MainLog;
   /** Passed to the backend besides host and version (the data cache and central API, once configured). */
   backendOptions?: Omit<BackendOptions, 'host' | 'version'>;
-  /** Defaults to the core's createBackend; tests pass a backend they can make push. */
+  /** Tests pass a backend they can make push; by default the core starts (configured API or the embedded demo). */
   createBackend?: (options: BackendOptions) => Backend;
   /** How long quitting waits for the backend to close before giving up on it. */
   closeTimeoutMs?: number;
@@ -55,7 +56,14 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   handleAppProtocol(options.rendererDir, log);
   applySessionSecurity(session.defaultSession, log);
 
-  const backend = (options.createBackend ?? createCoreBackend)({ ...options.backendOptions, host: 'electron', version: options.version });
+  const backendOptions = { ...options.backendOptions, host: 'electron' as const, version: options.version };
+  let backend: Backend;
+  if (options.createBackend) backend = options.createBackend(backendOptions);
+  else {
+    // The cache lives in the user-data folder; with no central API configured the bundled demo server runs.
+    const core = await startCore({ ...backendOptions, dataDir: app.getPath('userData'), log: (line) => log.info(line) });
+    backend = { ...core.backend, close: () => core.close() };
+  }
   const disposeIpc = registerBridgeIpc(backend.handlers, log);
   const stopPushes = forwardPushes(backend, log);
 
