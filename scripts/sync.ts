@@ -58,7 +58,11 @@ async function main() {
   const stop = () => void service.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  await service.finished;
+  try {
+    await service.finished;
+  } finally {
+    await service.stop(); // ends the worker thread (its keep-alive sockets would hold the process open)
+  }
   if (failure) throw new Error(failure);
   if (!values.quiet) console.error(`[sync] done: ${cacheFile}`);
 }
