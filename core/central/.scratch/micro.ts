@@ -1,0 +1,16 @@
+import { CentralEngine } from '../engine';
+const e = new CentralEngine({ dataDir: '/work/main/resources/data', seed: 1, rate: 0, now: () => Date.parse('2026-11-27T12:00:00+08:00') });
+const h = e.history;
+const N = 150000;
+let t = performance.now();
+const cores = [];
+for (let i = 0; i < N; i++) cores.push(h.core(i));
+console.log('core/s', Math.round(N / ((performance.now() - t) / 1000)));
+t = performance.now();
+const changes = [];
+for (const c of cores) changes.push(h.change(c, h.visibleStage(c, 1e12)));
+console.log('change/s', Math.round(N / ((performance.now() - t) / 1000)));
+t = performance.now();
+let b = 0;
+for (const c of changes) b += JSON.stringify(c).length;
+console.log('stringify/s', Math.round(N / ((performance.now() - t) / 1000)), b / N);

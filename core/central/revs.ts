@@ -1,0 +1,35 @@
+/**
+ * Revisions are derived from time, so that they are stable across restarts of the demo server: a change that
+ * happened at second s always has the same rev, and anything that happens later has a higher one. A client that
+ * synced up to rev R from yesterday's server sees exactly the changes after R from today's.
+ *
+ *   rev = s * 2^24 + lane + 1
+ *
+ * s: seconds since 2022-01-01T00:00+08:00 (29 bits, to 2039). Timeline changes (history and its continuation) use
+ * lane = (record index mod 2^20) * 8 + stage code, below 2^23; the plan guarantees two records sharing a lane are
+ * created more than MAX_LIFE_DAYS apart, so their changes never fall in the same second. Live extras use lanes
+ * from 2^23 up, after every timeline change of the same second. The result stays below 2^53.
+ */
+import { INDEX_LANES } from './plan';
+
+export const REV_SECOND = 2 ** 24;
+const LIVE_BASE = 2 ** 23;
+
+export function timelineRev(sec: number, index: number, stage: number): number {
+  return sec * REV_SECOND + (index % INDEX_LANES) * 8 + stage + 1;
+}
+
+export function liveRev(sec: number, counter: number): number {
+  if (counter >= LIVE_BASE - 1) throw new Error('too many live changes in one second');
+  return sec * REV_SECOND + LIVE_BASE + 1 + counter;
+}
+
+/** The second a rev belongs to. */
+export function secOfRev(rev: number): number {
+  return Math.floor((rev - 1) / REV_SECOND);
+}
+
+/** The highest rev that second `sec` can hold. */
+export function lastRevOfSecond(sec: number): number {
+  return (sec + 1) * REV_SECOND;
+}
