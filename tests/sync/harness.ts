@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCentralServer, type CentralServerOptions } from '../../core/central/server';
 import { CentralEngine } from '../../core/central/engine';
-import { openCache } from '../../core/cache/database';
+import { openCache, type Db } from '../../core/cache/database';
 import { cacheChecksum } from '../../core/cache/inspect';
 import { CacheStore } from '../../core/cache/store';
 import { ApiClient } from '../../core/sync/api-client';
@@ -28,7 +28,7 @@ export function tempCache(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), 'gcc-sync-')), 'cache.sqlite');
 }
 
-export function syncEngine(url: string, cacheFile: string, options: SyncEngineOptions = {}, listener: SyncListener = {}, token = 'demo-token') {
+export function syncEngine(url: string, cacheFile: string, options: SyncEngineOptions = {}, listener: SyncListener = {}, token = 'demo-token'): { db: Db; store: CacheStore; engine: SyncEngine } {
   const { db } = openCache(cacheFile);
   const store = new CacheStore(db);
   const engine = new SyncEngine(new ApiClient({ baseUrl: url, token }), store, listener, { pageSize: 500, backoff: { initialMs: 50, maxMs: 200 }, ...options });
