@@ -31,6 +31,8 @@ export interface AppliedBatch {
   evaluations: SafeGridEvaluation[];
   services: ServiceActivity[];
   cursor: number;
+  /** How long the transaction took (ms), for the live-apply benchmark. */
+  applyMs: number;
 }
 
 type EventRollupRow = {
@@ -204,7 +206,8 @@ export class CacheStore {
 
   /** Applies raw change-feed items (validated here) and moves the cursor, all in one transaction. */
   applyChanges(items: unknown[], cursor: Cursor, origin: 'page' | 'stream', now = Date.now()): AppliedBatch {
-    const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: cursor.nextRev };
+    const started = performance.now();
+    const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: cursor.nextRev, applyMs: 0 };
     const eventRollups = new RollupBuffer(EVENT_COUNTERS);
     const deptRollups = new RollupBuffer(DEPT_COUNTERS);
     const serviceRollups = new RollupBuffer(SERVICE_COUNTERS);
@@ -331,6 +334,7 @@ export class CacheStore {
       serviceRollups.flush(s.rollupServices);
       s.cursor.run(cursor.nextRev, cursor.headRev, receivedAt);
     });
+    batch.applyMs = performance.now() - started;
     return batch;
   }
 

@@ -80,6 +80,10 @@ export class SceneQueries {
   private streets: RegionRow[] = [];
   private communities: RegionRow[] = [];
   private departments = new Map<string, string>();
+  /** Grids of each street and community, so rankings touch each grid once. */
+  private gridsOf = new Map<string, RegionRow[]>();
+  /** Latest official evaluation per grid, by current period; evaluations change a few times a quarter. */
+  private officialCache: { period: string; map: Map<string, { safe: boolean; period: string }> } | null = null;
   private organisation: OrganisationResponse | null = null;
   private readonly sql;
 
@@ -131,6 +135,16 @@ export class SceneQueries {
     this.grids = [...this.regions.values()].filter((r) => r.level === 'grid').sort(byCode);
     this.streets = [...this.regions.values()].filter((r) => r.level === 'street').sort(byCode);
     this.communities = [...this.regions.values()].filter((r) => r.level === 'community').sort(byCode);
+    this.gridsOf = new Map();
+    for (const g of this.grids) {
+      for (const parent of [g.street_id, g.community_id]) {
+        if (!parent) continue;
+        const list = this.gridsOf.get(parent) ?? [];
+        list.push(g);
+        this.gridsOf.set(parent, list);
+      }
+    }
+    this.officialCache = null;
     this.departments = new Map((this.db.prepare('SELECT id, short_name FROM departments').all() as { id: string; short_name: string }[]).map((d) => [d.id, d.short_name]));
     const org = this.db.prepare("SELECT value FROM reference WHERE key = 'organisation'").pluck().get() as string | undefined;
     this.organisation = org ? (JSON.parse(org) as OrganisationResponse) : null;
@@ -171,8 +185,7 @@ export class SceneQueries {
     // Live safe-grid status: official title from the latest evaluation, at risk when broken in the current period.
     const period = periodOfDay(today);
     const range = periodRange(period);
-    const official = new Map<string, { safe: boolean; period: string }>();
-    for (const e of this.sql.latestEvaluations.iterate(period)) official.set(e.grid_id, { safe: e.safe === 1, period: e.period });
+    const official = this.officialStatus(period);
     const brokenNow = new Map<string, SafeCriterion[]>();
     for (const b of this.sql.breaking.iterate(range.from, today)) {
       const list = brokenNow.get(b.grid_id) ?? [];
@@ -201,8 +214,7 @@ export class SceneQueries {
         const acc = newAcc();
         let safe = 0;
         let count = 0;
-        for (const g of this.grids) {
-          if ((level === 'street' ? g.street_id : g.community_id) !== region.id) continue;
+        for (const g of this.gridsOf.get(region.id) ?? []) {
           count++;
           if (statusOf.get(g.id) !== 'normal') safe++;
           const a = perGrid.get(g.id);
@@ -278,6 +290,14 @@ export class SceneQueries {
       points: this.sql.openPoints.all(5000).map((p) => ({ ...p, severity: p.severity as Event['severity'] })),
       services: this.serviceTotals(window.from, window.to),
     };
+  }
+
+  private officialStatus(period: string): Map<string, { safe: boolean; period: string }> {
+    if (this.officialCache?.period === period) return this.officialCache.map;
+    const map = new Map<string, { safe: boolean; period: string }>();
+    for (const e of this.sql.latestEvaluations.iterate(period)) map.set(e.grid_id, { safe: e.safe === 1, period: e.period });
+    this.officialCache = { period, map };
+    return map;
   }
 
   private serviceTotals(from: number, to: number): SceneSnapshot['services'] {
@@ -384,6 +404,7 @@ export class SceneQueries {
 
   /** The small push the wall gets after a sync batch. */
   delta(batch: AppliedBatch, now = Date.now()): SceneDelta | null {
+    if (batch.evaluations.length) this.officialCache = null;
     if (!batch.events.length && !batch.deletedEventIds.length && !batch.evaluations.length && !batch.services.length) return null;
     const touched = new Set<string>([...batch.events.map((e) => e.grid_id), ...batch.evaluations.map((e) => e.grid_id)]);
     const grids: GridState[] = [];

@@ -1,0 +1,148 @@
+/**
+ * Sync and query benchmarks (DESIGN §7): initial sync of N events from the demo server in its own process, as a
+ * ratio to the bare better-sqlite3 bulk-insert rate of the same rows; scene snapshot p50/p95 against the same
+ * answer by plain GROUP BY over the events table; live apply latency at 200 events/s; peak RSS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openCache } from '../../core/cache/database';
+import { cacheStats } from '../../core/cache/inspect';
+import { SceneQueries, resolveWindow } from '../../core/query/scene';
+import { SyncService } from '../../core/sync/service';
+import type { WindowRequest } from '../../shared/bridge/scene';
+import { percentile, type Figure } from './report';
+
+export async function startCentral(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/central.ts', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`the demo central server exited (${code}) before listening`)));
+  });
+  return { url, child };
+}
+
+async function syncOnce(url: string, cacheFile: string) {
+  let records = 0;
+  const service = new SyncService(
+    { cacheFile, api: { baseUrl: url, token: 'demo-token' }, engine: { pageSize: 5000 }, mode: 'once' },
+    { status: (s) => (records = s.progress?.records ?? records) },
+  );
+  await service.finished;
+  await service.stop();
+  return records;
+}
+
+/** Bare better-sqlite3: the same rows inserted into a fresh cache of the same schema, one transaction, nothing else. */
+function bareInsertRate(fromFile: string): { rows: number; perSecond: number } {
+  const { db: src } = openCache(fromFile, { readonly: true });
+  const dir = mkdtempSync(path.join(tmpdir(), 'gcc-bare-'));
+  const { db } = openCache(path.join(dir, 'bare.sqlite'));
+  let rows = 0;
+  let ms = 0;
+  for (const table of ['events', 'services', 'evaluations']) {
+    const all = src.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+    if (!all.length) continue;
+    const cols = Object.keys(all[0]);
+    const insert = db.prepare(`INSERT INTO ${table} (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`);
+    const t = performance.now();
+    db.transaction(() => {
+      for (const row of all) insert.run(row);
+    })();
+    ms += performance.now() - t;
+    rows += all.length;
+  }
+  src.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { rows, perSecond: rows / (ms / 1000) };
+}
+
+export async function benchSync(options: { events: number; scale?: 'city'; label: string }): Promise<{ figures: Figure[]; cacheFile: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gcc-bench-'));
+  const cacheFile = path.join(dir, 'cache.sqlite');
+  const central = await startCentral(['--rate', '0', '--events', String(options.events), ...(options.scale ? ['--scale', options.scale] : [])]);
+  try {
+    const started = performance.now();
+    const records = await syncOnce(central.url, cacheFile);
+    const seconds = (performance.now() - started) / 1000;
+    const bare = bareInsertRate(cacheFile);
+    const events = cacheStats(openCache(cacheFile, { readonly: true }).db).events;
+    const rate = records / seconds;
+    return {
+      cacheFile,
+      figures: [
+        { name: `${options.label}: initial sync (${events.toLocaleString('en')} events, ${records.toLocaleString('en')} records)`, value: seconds, unit: 's', budget: '≤ 15 s for 1,000,000 events' },
+        { name: `${options.label}: sync rate`, value: rate, unit: 'records/s', ratio: rate / bare.perSecond, baseline: `bare better-sqlite3 insert ${Math.round(bare.perSecond)} rows/s`, budget: 'ratio ≥ 0.4' },
+        { name: `${options.label}: peak RSS of the sync process`, value: process.resourceUsage().maxRSS / 1024, unit: 'MiB' },
+      ],
+    };
+  } finally {
+    central.child.kill('SIGTERM');
+  }
+}
+
+export function benchQueries(cacheFile: string, label: string, iterations = 60): Figure[] {
+  const { db } = openCache(cacheFile, { readonly: true });
+  const queries = new SceneQueries(db);
+  const now = Date.now();
+  const figures: Figure[] = [];
+  const plain = db.prepare(`SELECT grid_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,
+      SUM(ifnull(stage = 'closed' AND closed_at <= deadline, 0)) AS on_time, SUM(satisfaction IN ('satisfied','basically_satisfied')) AS good,
+      SUM(satisfaction = 'dissatisfied') AS bad, SUM(outcome = 'resolved') AS resolved, SUM(severity = 'critical') AS critical
+    FROM events WHERE day BETWEEN ? AND ? GROUP BY grid_id, kind`);
+  for (const preset of ['today', 'week', 'month', 'year'] as const) {
+    const window: WindowRequest = { preset };
+    const ours: number[] = [];
+    const base: number[] = [];
+    const { from, to } = resolveWindow(window, now);
+    for (let i = 0; i < iterations; i++) {
+      let t = performance.now();
+      queries.snapshot(window, now);
+      ours.push(performance.now() - t);
+      t = performance.now();
+      plain.all(from, to);
+      base.push(performance.now() - t);
+    }
+    const p50 = percentile(ours, 50);
+    figures.push({ name: `${label}: snapshot '${preset}' p50`, value: p50, unit: 'ms', ratio: p50 / percentile(base, 50), baseline: `GROUP BY over events p50 ${percentile(base, 50).toFixed(1)} ms` });
+    figures.push({ name: `${label}: snapshot '${preset}' p95`, value: percentile(ours, 95), unit: 'ms', budget: '≤ 20 ms' });
+  }
+  db.close();
+  return figures;
+}
+
+/** Follows the stream of a server publishing 200 changes/s and reports the apply latency of each batch. */
+export async function benchLiveApply(cacheFile: string, seconds = 20): Promise<Figure[]> {
+  const central = await startCentral(['--rate', '200', '--events', '2000']);
+  const applyMs: number[] = [];
+  let applied = 0;
+  let live = false;
+  const service = new SyncService(
+    { cacheFile, api: { baseUrl: central.url, token: 'demo-token' }, engine: {}, mode: 'follow' },
+    {
+      status: (s) => (live ||= s.state === 'live'),
+      batch: (b) => {
+        if (!live) return;
+        applyMs.push(b.applyMs);
+        applied += b.applied;
+      },
+    },
+  );
+  const deadline = Date.now() + 120_000;
+  while (!live && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await service.stop();
+  central.child.kill('SIGTERM');
+  return [
+    { name: 'live apply at 200 changes/s: batch latency p50', value: percentile(applyMs, 50), unit: 'ms' },
+    { name: 'live apply at 200 changes/s: batch latency p95', value: percentile(applyMs, 95), unit: 'ms' },
+    { name: 'live apply at 200 changes/s: applied', value: applied / seconds, unit: 'changes/s' },
+  ];
+}
