@@ -8,6 +8,7 @@ import { BridgeError, type BridgeHandlers, type HostKind, type Push, type PushNa
 import { toShanghaiIso } from '../shared/time/shanghai';
 import { openCache, type Db } from './cache/database';
 import { SceneQueries } from './query/scene';
+import { reportHandlers } from './report/handlers';
 import type { ApiConfig } from './sync/api-client';
 import type { SyncEngineOptions } from './sync/engine';
 import { SyncService } from './sync/service';
@@ -120,6 +121,7 @@ export function createBackend(options: BackendOptions): Backend {
     'scene.snapshot': async ({ window }) => requireQueries().snapshot(window, now()),
     'map.regions': async () => requireQueries().mapRegions(),
     'grid.detail': async ({ gridId }) => requireQueries().gridDetail(gridId, now()),
+    ...reportHandlers({ queries: requireQueries, db: () => db, now, role: options.role }),
   };
 
   return {

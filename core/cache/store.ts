@@ -57,46 +57,48 @@ const EVENT_COUNTERS = [
 const DEPT_COUNTERS = ['total', 'closed', 'on_time', 'joint', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied'] as const;
 const SERVICE_COUNTERS = ['count', 'people_reached', 'volunteers'] as const;
 
-type Counters<K extends string> = Record<K, number>;
+/** Counter values in the order of the table's counter columns. */
+type Counters = number[];
 
-function eventCounters(row: EventRollupRow): Counters<(typeof EVENT_COUNTERS)[number]> {
+function eventCounters(row: EventRollupRow): Counters {
   const closed = row.stage === 'closed' ? 1 : 0;
-  return {
-    total: 1,
+  // Same order as EVENT_COUNTERS.
+  return [
+    1,
     closed,
-    on_time: closed && row.closed_at !== null && row.closed_at <= row.deadline ? 1 : 0,
-    joint: row.joint ? 1 : 0,
-    resolved: closed && row.outcome === 'resolved' ? 1 : 0,
-    sat_satisfied: row.satisfaction === 'satisfied' ? 1 : 0,
-    sat_basic: row.satisfaction === 'basically_satisfied' ? 1 : 0,
-    sat_dissatisfied: row.satisfaction === 'dissatisfied' ? 1 : 0,
-    critical: row.severity === 'critical' ? 1 : 0,
-    breaking: row.criterion ? 1 : 0,
-    st_reported: row.stage === 'reported' ? 1 : 0,
-    st_analysed: row.stage === 'analysed' ? 1 : 0,
-    st_dispatched: row.stage === 'dispatched' ? 1 : 0,
-    st_supervised: row.stage === 'supervised' ? 1 : 0,
-    st_evaluated: row.stage === 'evaluated' ? 1 : 0,
-  };
+    closed && row.closed_at !== null && row.closed_at <= row.deadline ? 1 : 0,
+    row.joint ? 1 : 0,
+    closed && row.outcome === 'resolved' ? 1 : 0,
+    row.satisfaction === 'satisfied' ? 1 : 0,
+    row.satisfaction === 'basically_satisfied' ? 1 : 0,
+    row.satisfaction === 'dissatisfied' ? 1 : 0,
+    row.severity === 'critical' ? 1 : 0,
+    row.criterion ? 1 : 0,
+    row.stage === 'reported' ? 1 : 0,
+    row.stage === 'analysed' ? 1 : 0,
+    row.stage === 'dispatched' ? 1 : 0,
+    row.stage === 'supervised' ? 1 : 0,
+    row.stage === 'evaluated' ? 1 : 0,
+  ];
 }
 
+/** The department rollup's counters (DEPT_COUNTERS) picked out of the event counters. */
+const DEPT_FROM_EVENT = DEPT_COUNTERS.map((c) => EVENT_COUNTERS.indexOf(c));
+
 /** Sums rollup deltas in memory for one transaction, then writes each touched rollup row once. */
-class RollupBuffer<K extends string> {
-  private readonly rows = new Map<string, { key: unknown[]; counters: Counters<K> }>();
-  constructor(private readonly counters: readonly K[]) {}
-  add(key: unknown[], values: Counters<K>, sign: 1 | -1) {
+class RollupBuffer {
+  private readonly rows = new Map<string, { key: (string | number)[]; counters: Float64Array }>();
+  constructor(private readonly width: number) {}
+  add(key: (string | number)[], values: Counters, sign: 1 | -1, pick?: number[]) {
     const id = key.join('\u0000');
     let entry = this.rows.get(id);
-    if (!entry) {
-      entry = { key, counters: Object.fromEntries(this.counters.map((c) => [c, 0])) as Counters<K> };
-      this.rows.set(id, entry);
-    }
-    for (const c of this.counters) entry.counters[c] += sign * values[c];
+    if (!entry) this.rows.set(id, (entry = { key, counters: new Float64Array(this.width) }));
+    for (let i = 0; i < this.width; i++) entry.counters[i] += sign * values[pick ? pick[i] : i];
   }
   flush(statement: { run: (...params: unknown[]) => unknown }) {
     for (const { key, counters } of this.rows.values()) {
-      if (this.counters.every((c) => counters[c] === 0)) continue;
-      statement.run(...key, ...this.counters.map((c) => counters[c]));
+      if (counters.every((c) => c === 0)) continue;
+      statement.run(...key, ...counters);
     }
     this.rows.clear();
   }
@@ -200,6 +202,31 @@ export class CacheStore {
     if (regions) this.loadGridParents();
   }
 
+  /**
+   * Bulk mode for a big bootstrap: the secondary indexes of the big tables are dropped (their SQL kept in the
+   * cache itself) and rebuilt once at the end, which is much cheaper than maintaining them row by row. A crash in
+   * between leaves the SQL in place; the next endBulk() rebuilds them.
+   */
+  beginBulk() {
+    this.write(() => {
+      if (this.db.prepare("SELECT 1 FROM reference WHERE key = 'bulk.indexes'").get()) return;
+      const indexes = this.db
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('events', 'services') AND sql IS NOT NULL")
+        .all() as { name: string; sql: string }[];
+      this.db.prepare("INSERT INTO reference (key, value) VALUES ('bulk.indexes', ?)").run(JSON.stringify(indexes));
+      for (const index of indexes) this.db.exec(`DROP INDEX ${index.name}`);
+    });
+  }
+
+  endBulk() {
+    this.write(() => {
+      const saved = this.db.prepare("SELECT value FROM reference WHERE key = 'bulk.indexes'").pluck().get() as string | undefined;
+      if (!saved) return;
+      for (const index of JSON.parse(saved) as { name: string; sql: string }[]) this.db.exec(index.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
+      this.db.prepare("DELETE FROM reference WHERE key = 'bulk.indexes'").run();
+    });
+  }
+
   setSource(source: string, demo: boolean) {
     this.write(() => this.db.prepare('UPDATE sync_state SET source = ?, demo = ? WHERE id = 1').run(source, demo ? 1 : 0));
   }
@@ -208,18 +235,16 @@ export class CacheStore {
   applyChanges(items: unknown[], cursor: Cursor, origin: 'page' | 'stream', now = Date.now()): AppliedBatch {
     const started = performance.now();
     const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: cursor.nextRev, applyMs: 0 };
-    const eventRollups = new RollupBuffer(EVENT_COUNTERS);
-    const deptRollups = new RollupBuffer(DEPT_COUNTERS);
-    const serviceRollups = new RollupBuffer(SERVICE_COUNTERS);
+    const eventRollups = new RollupBuffer(EVENT_COUNTERS.length);
+    const deptRollups = new RollupBuffer(DEPT_COUNTERS.length);
+    const serviceRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const receivedAt = toShanghaiIso(now);
     const s = this.statements;
 
     const addEvent = (row: EventRollupRow, sign: 1 | -1) => {
-      eventRollups.add([row.day, row.grid_id, row.kind], eventCounters(row), sign);
-      if (row.department_id) {
-        const c = eventCounters(row);
-        deptRollups.add([row.day, row.department_id, row.kind], c, sign);
-      }
+      const counters = eventCounters(row);
+      eventRollups.add([row.day, row.grid_id, row.kind], counters, sign);
+      if (row.department_id) deptRollups.add([row.day, row.department_id, row.kind], counters, sign, DEPT_FROM_EVENT);
     };
     const quarantine = (raw: unknown, reason: string) => {
       const r = raw as { rev?: unknown; record?: { id?: unknown } } | null;
@@ -289,10 +314,10 @@ export class CacheStore {
             batch.skipped++;
             continue;
           }
-          if (old) serviceRollups.add([old.day, old.grid_id, old.type], { count: 1, people_reached: old.people_reached, volunteers: old.volunteers }, -1);
+          if (old) serviceRollups.add([old.day, old.grid_id, old.type], [1, old.people_reached, old.volunteers], -1);
           const day = isoDateToDay(v.date);
           s.upsertService.run(v.id, v.rev, v.grid_id, v.type, v.title, day, v.people_reached, v.volunteers);
-          serviceRollups.add([day, v.grid_id, v.type], { count: 1, people_reached: v.people_reached, volunteers: v.volunteers }, 1);
+          serviceRollups.add([day, v.grid_id, v.type], [1, v.people_reached, v.volunteers], 1);
           batch.services.push(v);
         } else {
           // Tombstone: remove the row (and its share of the rollups) and remember the deletion's rev.
@@ -321,7 +346,7 @@ export class CacheStore {
               continue;
             }
             if (old) {
-              serviceRollups.add([old.day, old.grid_id, old.type], { count: 1, people_reached: old.people_reached, volunteers: old.volunteers }, -1);
+              serviceRollups.add([old.day, old.grid_id, old.type], [1, old.people_reached, old.volunteers], -1);
               s.deleteService.run(id);
             }
           }

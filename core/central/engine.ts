@@ -106,11 +106,14 @@ export class CentralEngine {
     this.org = buildOrganisation(this.seed, this.geo);
     const gridFactor = this.geo.grids.length / 297;
     const events = options.events ?? (this.scale === 'city' ? CITY_EVENTS : undefined);
+    // City scale keeps the district's mix of events and service activities; `--events` alone adds events only
+    // (benchmarks want that many events on top of the district's ordinary activity).
     this.plan = buildPlan({
       seed: this.seed,
       grids: this.geo.grids.length,
       activityFactor: gridFactor,
       events: events !== undefined ? { count: events, upToDay: dayOf(nowSec) } : undefined,
+      activitiesFollowEvents: this.scale === 'city',
     });
     this.safety = new Safety(this.seed, this.geo, this.org);
     this.history = new History(this.seed, this.plan, this.geo, this.org, this.safety);

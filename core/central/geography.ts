@@ -194,12 +194,11 @@ function geometryOf(proj: Projection, m: MPoly): Geometry {
 }
 
 /** A point well inside the area for labels and markers. */
-function labelPoint(m: MPoly, site: Pt | undefined, rng: Rng, density: (x: number, y: number) => number): Pt {
+function labelPoint(m: MPoly, site: Pt | undefined, rng: Rng): Pt {
   const c = mpolyCentroid(m);
   if (pointInMPoly(c[0], c[1], m)) return c;
   if (site && pointInMPoly(site[0], site[1], m)) return site;
   const s = samplePoints(m, 1, () => 1, rng);
-  void density;
   return [s[0], s[1]];
 }
 
@@ -212,9 +211,8 @@ function makeUnit(
   km: MPoly,
   site: Pt | undefined,
   rng: Rng,
-  density: (x: number, y: number) => number,
 ): Unit {
-  const label = labelPoint(km, site, rng, density);
+  const label = labelPoint(km, site, rng);
   return {
     id,
     code: id,
@@ -333,7 +331,7 @@ export function buildGeography(options: GeographyOptions): Geography {
   const grids: Grid[] = [];
   plan.streets.forEach((sp, si) => {
     const street: Street = {
-      ...makeUnit(proj, sp.code, sp.name, si, district.id, streetPart.cells[si], streetPart.sites[si], rng, density),
+      ...makeUnit(proj, sp.code, sp.name, si, district.id, streetPart.cells[si], streetPart.sites[si], rng),
       kind: sp.kind,
       communities: [],
     };
@@ -348,7 +346,7 @@ export function buildGeography(options: GeographyOptions): Geography {
     });
     sp.communities.forEach((cp, ci) => {
       const community: Community = {
-        ...makeUnit(proj, cp.code, displayName(cp.registered), communities.length, street.id, commPart.cells[ci], commPart.sites[ci], rng, density),
+        ...makeUnit(proj, cp.code, displayName(cp.registered), communities.length, street.id, commPart.cells[ci], commPart.sites[ci], rng),
         street: si,
         grids: [],
         registeredName: cp.registered,
@@ -367,7 +365,7 @@ export function buildGeography(options: GeographyOptions): Geography {
       for (let g = 0; g < cp.grids; g++) {
         const number = g + 1;
         const code = `${cp.code}${String(number).padStart(3, '0')}`;
-        const unit = makeUnit(proj, code, `${community.name}第${number}网格`, grids.length, community.id, gridPart.cells[g], gridPart.sites[g], rng, density);
+        const unit = makeUnit(proj, code, `${community.name}第${number}网格`, grids.length, community.id, gridPart.cells[g], gridPart.sites[g], rng);
         const c = mpolyCentroid(unit.km);
         const grid: Grid = {
           ...unit,

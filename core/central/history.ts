@@ -19,6 +19,9 @@ import {
   dayOfIndex,
   dayOfTypeOrdinal,
   FIGURES,
+  FIRST_YEAR,
+  HORIZON_DAYS,
+  HORIZON_YEAR,
   indexOfTypeOrdinal,
   MAX_LIFE_DAYS,
   T_APPEAL,
@@ -54,6 +57,9 @@ const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 const SOURCES = ['grid_worker', 'hotline_12345', 'patrol'] as const;
 const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 const ACTIVITY_TYPES = ['project', 'volunteer_session', 'micro_wish', 'demand_matched'] as const;
+/** Year of each day and first day of each year, precomputed: every record needs its cohort. */
+const YEAR_OF_DAY = Int16Array.from({ length: HORIZON_DAYS }, (_, d) => civil(d).y);
+const YEAR_START = Array.from({ length: HORIZON_YEAR - FIRST_YEAR + 2 }, (_, i) => dayOfDate(FIRST_YEAR + i, 1, 1));
 const TASK_NAMES: Record<string, string> = Object.fromEntries(TASKS.map((t) => [t.code, t.name]));
 
 /**
@@ -206,7 +212,7 @@ interface Quota {
 }
 
 export class History {
-  private readonly quotas = new Map<number, Quota>();
+  private readonly quotas: Quota[] = [];
   private readonly gridTables: AliasTable[] = [];
   private readonly discontentTable: AliasTable;
   private readonly activityTable: AliasTable;
@@ -244,8 +250,8 @@ export class History {
   }
 
   private quota(type: number, year: number): Quota {
-    const key = type * 10000 + year;
-    let q = this.quotas.get(key);
+    const key = type * 64 + (year - FIRST_YEAR);
+    let q = this.quotas[key];
     if (!q) {
       const n = countBetween(this.plan, type, dayOfDate(year, 1, 1), dayOfDate(year + 1, 1, 1));
       q = { n, joint: 0, dissatisfied: 0, basic: 0, unrated: 0, unresolved: 0 };
@@ -263,7 +269,7 @@ export class History {
       } else if (type === T_SERVICE) {
         q.unresolved = Math.round((n * FIGURES.servicesUnresolved2022) / (FIGURES.difficultiesSolved2022 + FIGURES.servicesUnresolved2022));
       }
-      this.quotas.set(key, q);
+      this.quotas[key] = q;
     }
     return q;
   }
@@ -318,8 +324,8 @@ export class History {
       this.deleted(c, r);
       return c;
     }
-    const year = civil(day).y;
-    const ordinal = plan.typePrefix[type][day] - plan.typePrefix[type][dayOfDate(year, 1, 1)] + local;
+    const year = YEAR_OF_DAY[day];
+    const ordinal = plan.typePrefix[type][day] - plan.typePrefix[type][YEAR_START[year - FIRST_YEAR]] + local;
     const q = this.quota(type, year);
     this.event(c, r, year, ordinal, q, local);
     return c;
@@ -382,7 +388,7 @@ export class History {
     const stuck = year >= 2024 && r.next() < (type === T_SERVICE || type === T_INCIDENT ? 0.0008 : 0.003);
     // 2022 disputes and service demands close within 2022: "resolved in 2022" then means the same whichever date
     // one counts by.
-    const cap = year === 2022 && (type === T_DISPUTE || type === T_SERVICE) ? dayOfDate(2023, 1, 1) * DAY - 1 : Infinity;
+    const cap = year === 2022 && (type === T_DISPUTE || type === T_SERVICE) ? YEAR_START[1] * DAY - 1 : Infinity;
     this.stages(c, r, late, stuck, dispatched, cap);
     if (c.times[S_CLOSED] < 0) c.satisfaction = -1;
   }
@@ -390,7 +396,7 @@ export class History {
   /** Satisfaction code of the g-th appeal overall, from its cohort permutation alone (no full record). */
   private appealSatisfaction(g: number): number {
     const day = dayOfTypeOrdinal(this.plan, T_APPEAL, g);
-    const year = civil(day).y;
+    const year = YEAR_OF_DAY[day];
     const q = this.quota(T_APPEAL, year);
     const j = g - this.plan.typePrefix[T_APPEAL][dayOfDate(year, 1, 1)];
     const p = permute(j, q.n, this.key(T_APPEAL, year, 2));

@@ -61,6 +61,8 @@ export interface PlanOptions {
   grids: number;
   /** When set: exactly this many events are created from 2022-01-01 up to the end of `upToDay - 1`. */
   events?: { count: number; upToDay: number };
+  /** Scale service activities by the same factor as `events` (city scale keeps the district's mix). */
+  activitiesFollowEvents?: boolean;
 }
 
 export interface Plan {
@@ -287,12 +289,12 @@ function scaleCounts(counts: Int32Array[], options: PlanOptions): void {
       carry = exact - c[d];
     }
   };
-  for (let t = T_PROJECT; t <= T_DEMAND; t++) scaleType(t, af);
   if (options.events) {
     const upTo = Math.max(1, Math.min(options.events.upToDay, counts[0].length));
     let base = 0;
     for (const t of EVENT_TYPES) for (let d = 0; d < upTo; d++) base += counts[t][d];
     const f = options.events.count / Math.max(1, base);
+    for (let t = T_PROJECT; t <= T_DEMAND; t++) scaleType(t, options.activitiesFollowEvents ? f : af);
     // Exactly `count` events before `upToDay`: apportion over (type, day) cells in proportion to the plan.
     const cells = new Float64Array(EVENT_TYPES.length * upTo);
     EVENT_TYPES.forEach((t, i) => {
@@ -304,6 +306,7 @@ function scaleCounts(counts: Int32Array[], options: PlanOptions): void {
       scaleType(t, f, upTo);
     });
   } else {
+    for (let t = T_PROJECT; t <= T_DEMAND; t++) scaleType(t, af);
     for (const t of EVENT_TYPES) scaleType(t, ef);
   }
 }

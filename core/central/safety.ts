@@ -44,7 +44,7 @@ export class Safety {
   private readonly key: number;
 
   constructor(
-    private readonly seed: number,
+    seed: number,
     private readonly geo: Geography,
     org: Organisation,
   ) {

@@ -60,9 +60,15 @@ const PLACE_SUFFIXES = ['小区', '花园', '苑', '新村', '家园', '公寓']
 const STREET_SUFFIXES = ['路', '街', '巷'];
 const LANDMARKS = ['农贸市场', '广场', '公园', '幼儿园门口', '商业街', '公交站', '停车场', '滨江步道'];
 
+const stems = new Map<string, string>();
+
 /** Where, in words, from the community's name and a hash. */
 export function placeName(communityName: string, h: number): string {
-  const stem = communityName.replace(/社区$|村$/, '');
+  let stem = stems.get(communityName);
+  if (stem === undefined) {
+    stem = communityName.replace(/社区$|村$/, '');
+    stems.set(communityName, stem);
+  }
   const kind = h % 10;
   if (kind < 5) return `${stem}${PLACE_SUFFIXES[(h >>> 4) % PLACE_SUFFIXES.length]}${1 + ((h >>> 8) % 18)}栋`;
   if (kind < 8) return `${stem}${STREET_SUFFIXES[(h >>> 4) % STREET_SUFFIXES.length]}${1 + ((h >>> 8) % 180)}号`;

@@ -8,7 +8,11 @@ import type { SyncStatus } from '../../shared/bridge/contract';
 import { toShanghaiIso } from '../../shared/time/shanghai';
 import { CacheError } from '../cache/database';
 import type { AppliedBatch, CacheStore } from '../cache/store';
+import type { ChangesPage } from '../../shared/api/schemas';
 import { ApiClientError, type ApiClient } from './api-client';
+
+/** A bootstrap with more changes than this rebuilds the big indexes once at the end instead of row by row. */
+const BULK_THRESHOLD = 50_000;
 
 export interface SyncEngineOptions {
   pageSize?: number;
@@ -156,13 +160,19 @@ export class SyncEngine {
 
   /** Pages from the cursor to the head, with progress (records, records/s, ETA). */
   private async pullPages() {
-    let cursor = this.store.cursor;
     const started = this.options.now();
+    this.setStatus({ state: 'syncing', progress: { records: 0, total: null, perSecond: 0, etaSeconds: null }, message: null });
+    const first = await this.api.changes(this.store.cursor, this.options.pageSize);
+    if ((first.total ?? 0) > BULK_THRESHOLD) this.store.beginBulk();
+    await this.pagesFrom(first, started);
+    // Also after a crash in bulk mode: rebuilds the dropped indexes if their SQL is still waiting in the cache.
+    this.store.endBulk();
+  }
+
+  private async pagesFrom(first: ChangesPage, started: number) {
     let records = 0;
     let total: number | null = null;
-    this.setStatus({ state: 'syncing', progress: { records: 0, total: null, perSecond: 0, etaSeconds: null }, message: null });
-    // Fetch the next page while the current one is written: the network and SQLite overlap.
-    let next = this.api.changes(cursor, this.options.pageSize);
+    let next = Promise.resolve(first);
     for (;;) {
       const page = await next;
       this.touch();
@@ -170,7 +180,6 @@ export class SyncEngine {
       total ??= page.total ?? null;
       const batch = this.store.applyChanges(page.items, { nextRev: page.next_rev, headRev: page.head_rev }, 'page');
       records += page.items.length;
-      cursor = page.next_rev;
       const seconds = Math.max(0.001, (this.options.now() - started) / 1000);
       const perSecond = records / seconds;
       this.setStatus({

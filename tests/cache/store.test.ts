@@ -168,3 +168,20 @@ describe('opening the cache', () => {
     expect(opened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   });
 });
+
+describe('bulk mode', () => {
+  it('drops the big indexes, keeps their SQL in the cache, and rebuilds them (also after a crash in between)', () => {
+    const { db } = openCache(':memory:');
+    const store = new CacheStore(db);
+    const indexes = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").pluck().all();
+    const before = indexes();
+    expect(before.length).toBeGreaterThan(3);
+    store.beginBulk();
+    expect(indexes()).toEqual([]);
+    // A new store on the same file (a restart) finishes the job.
+    new CacheStore(db).endBulk();
+    expect(indexes()).toEqual(before);
+    store.endBulk(); // idempotent
+    expect(indexes()).toEqual(before);
+  });
+});

@@ -1,0 +1,476 @@
+/**
+ * The weekly briefing (周报研判): every figure a leader reviews for a period, with its week-on-week (环比) and
+ * year-on-year (同比) change, rankings, the worst performers named, the exceptions (overdue cases, safe grids at
+ * risk or lost, repeated appeals) and a narrative whose every sentence names the figures it states.
+ *
+ * Totals and rankings come from the query layer's snapshot of the period (rollups), so the briefing, the wall and
+ * the exports agree. Two things are defined here, as of the END of the period (or now, while it is running):
+ * - overdue: cases reported before that instant, past their deadline and not closed by then;
+ * - safe-grid status: the title held from the latest evaluation before the period's assessment quarter, at risk
+ *   when a case in the quarter (up to the period's end) breaks one of the eight criteria.
+ */
+import type { Db } from '../cache/database';
+import type { SceneQueries } from '../query/scene';
+import {
+  resolvePeriod,
+  type Briefing,
+  type CaseFilter,
+  type CaseRow,
+  type Kpi,
+  type MetricId,
+  type PeriodRequest,
+  type RankRow,
+  type RepeatGroup,
+  type ResolvedPeriod,
+  type SafeGridRisk,
+  type Span,
+  type WorstItem,
+} from '../../shared/bridge/briefing';
+import type { RankingRow, SceneSnapshot } from '../../shared/bridge/scene';
+import { SAFE_CRITERIA, type EventKind, type SafeCriterion } from '../../shared/api/schemas';
+import { change, disputeResolutionRate, onTimeRate, periodOfDay, periodRange, satisfactionRate, type Rate } from '../../shared/kpi/formulas';
+import { addDays, dayStart, formatIsoWeek, isoWeekOf, isoWeekRange, toShanghaiIso } from '../../shared/time/shanghai';
+import { rateDiff } from './format';
+import { FigureBook, MIN_BASE } from './figures';
+import { Names } from './names';
+import { buildNarrative } from './narrative';
+import { caseRows, OVERDUE_HORIZON_DAYS } from './cases';
+
+const KINDS: EventKind[] = ['appeal', 'dispute', 'hazard', 'incident', 'service'];
+
+export interface BriefingContext {
+  db: Db;
+  queries: SceneQueries;
+  now: number;
+}
+
+/** The figures of one period (current, previous or a year earlier). */
+interface PeriodFigures {
+  events: number;
+  appeals: number;
+  closed: number;
+  onTimeRate: Rate;
+  satisfaction: Rate;
+  disputesFound: number;
+  disputesResolved: number;
+  disputeResolutionRate: Rate;
+  overdue: number;
+  breaking: number;
+  repeatAppeals: number;
+  jointAppeals: number;
+  difficultiesSolved: number;
+}
+
+/** End of a period as an instant: midnight after its last day, or now while it runs. */
+export function asOfInstant(span: Span, now: number): number {
+  return Math.min(now, dayStart(addDays(span.to, 1)));
+}
+
+export interface OverdueRow {
+  id: string;
+  grid_id: string;
+  street_id: string | null;
+  community_id: string | null;
+  department_id: string | null;
+}
+
+/** Cases open past their deadline at an instant (see the file comment). Two index-friendly queries. */
+export function overdueAt(db: Db, asOf: number): OverdueRow[] {
+  const open = db
+    .prepare("SELECT id, grid_id, street_id, community_id, department_id FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?")
+    .all(asOf, asOf) as OverdueRow[];
+  const closedLater = db
+    .prepare(
+      "SELECT id, grid_id, street_id, community_id, department_id FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?",
+    )
+    .all(asOf - OVERDUE_HORIZON_DAYS * 86_400_000, asOf, asOf, asOf) as OverdueRow[];
+  return open.concat(closedLater);
+}
+
+function snapshotOf(ctx: BriefingContext, span: Span): SceneSnapshot {
+  return ctx.queries.snapshot({ preset: 'custom', from: span.from, to: span.to }, ctx.now, 0);
+}
+
+function figuresOf(ctx: BriefingContext, snap: SceneSnapshot, span: Span, overdue: number): PeriodFigures {
+  const t = snap.totals;
+  const repeats = ctx.db.prepare('SELECT count(*) FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL').pluck().get(span.from, span.to) as number;
+  return {
+    events: t.events,
+    appeals: t.appeals,
+    closed: t.closed,
+    onTimeRate: t.onTimeRate,
+    satisfaction: t.satisfaction.rate,
+    disputesFound: t.disputesFound,
+    disputesResolved: t.disputesResolved,
+    disputeResolutionRate: t.disputeResolutionRate,
+    overdue,
+    breaking: t.breaking,
+    repeatAppeals: repeats,
+    jointAppeals: t.jointAppeals,
+    difficultiesSolved: t.difficultiesSolved,
+  };
+}
+
+const KPI_DEFS: { metric: keyof PeriodFigures & MetricId; unit: 'count' | 'rate'; better: Kpi['better']; drill: CaseFilter | null }[] = [
+  { metric: 'events', unit: 'count', better: 'neutral', drill: {} },
+  { metric: 'appeals', unit: 'count', better: 'neutral', drill: { kind: 'appeal' } },
+  { metric: 'closed', unit: 'count', better: 'up', drill: { status: 'closed' } },
+  { metric: 'onTimeRate', unit: 'rate', better: 'up', drill: { status: 'late' } },
+  { metric: 'satisfaction', unit: 'rate', better: 'up', drill: { kind: 'appeal', status: 'dissatisfied' } },
+  { metric: 'disputesFound', unit: 'count', better: 'neutral', drill: { kind: 'dispute' } },
+  { metric: 'disputeResolutionRate', unit: 'rate', better: 'up', drill: { kind: 'dispute', status: 'unresolved' } },
+  { metric: 'overdue', unit: 'count', better: 'down', drill: { status: 'overdue' } },
+  { metric: 'breaking', unit: 'count', better: 'down', drill: { status: 'breaking' } },
+  { metric: 'repeatAppeals', unit: 'count', better: 'down', drill: { status: 'repeat' } },
+  { metric: 'jointAppeals', unit: 'count', better: 'neutral', drill: { kind: 'appeal', status: 'joint' } },
+  { metric: 'difficultiesSolved', unit: 'count', better: 'up', drill: { kind: 'service', status: 'resolved' } },
+];
+
+const DISTRICT = { level: 'district' as const, id: 'all', name: '全区' };
+
+/** The 12 periods of the same kind ending with this one, oldest first. */
+export function precedingSpans(p: ResolvedPeriod, n = 12): { key: string; from: number; to: number }[] {
+  const out: { key: string; from: number; to: number }[] = [];
+  if (p.kind === 'week') {
+    for (let i = n - 1; i >= 0; i--) {
+      const from = addDays(p.from, -7 * i);
+      out.push({ key: formatIsoWeek(isoWeekOf(from)), ...isoWeekRange(formatIsoWeek(isoWeekOf(from))) });
+    }
+  } else if (p.kind === 'month') {
+    const [y, m] = p.key.split('-').map(Number);
+    for (let i = n - 1; i >= 0; i--) {
+      const idx = y * 12 + (m - 1) - i;
+      const yy = Math.floor(idx / 12);
+      const mm = (idx % 12) + 1;
+      const last = new Date(Date.UTC(yy, mm, 0)).getUTCDate();
+      out.push({ key: `${yy}-${String(mm).padStart(2, '0')}`, from: yy * 10000 + mm * 100 + 1, to: yy * 10000 + mm * 100 + last });
+    }
+  } else {
+    for (let i = n - 1; i >= 0; i--) {
+      const from = addDays(p.from, -p.days * i);
+      const to = addDays(from, p.days - 1);
+      out.push({ key: `${from}-${to}`, from, to });
+    }
+  }
+  return out;
+}
+
+function trendSeries(db: Db, p: ResolvedPeriod): Briefing['trend']['periods'] {
+  const spans = precedingSpans(p);
+  const rows = db
+    .prepare(
+      `SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved,
+         SUM(sat_satisfied) AS s, SUM(sat_basic) AS b, SUM(sat_dissatisfied) AS d
+       FROM rollup_events WHERE day BETWEEN ? AND ? GROUP BY day, kind`,
+    )
+    .all(spans[0].from, spans[spans.length - 1].to) as { day: number; kind: EventKind; total: number; closed: number; on_time: number; resolved: number; s: number; b: number; d: number }[];
+  const acc = spans.map(() => ({ events: 0, appeals: 0, closed: 0, onTime: 0, s: 0, b: 0, d: 0, disputes: 0, resolved: 0 }));
+  for (const r of rows) {
+    const i = spans.findIndex((s) => r.day >= s.from && r.day <= s.to);
+    if (i < 0) continue;
+    const a = acc[i];
+    a.events += r.total;
+    a.closed += r.closed;
+    a.onTime += r.on_time;
+    if (r.kind === 'appeal') {
+      a.appeals += r.total;
+      a.s += r.s;
+      a.b += r.b;
+      a.d += r.d;
+    }
+    if (r.kind === 'dispute') {
+      a.disputes += r.total;
+      a.resolved += r.resolved;
+    }
+  }
+  return spans.map((s, i) => {
+    const a = acc[i];
+    return {
+      key: s.key,
+      from: s.from,
+      to: s.to,
+      events: a.events,
+      appeals: a.appeals,
+      closed: a.closed,
+      onTimeRate: onTimeRate({ onTime: a.onTime, closed: a.closed }),
+      satisfaction: satisfactionRate({ satisfied: a.s, basic: a.b, dissatisfied: a.d }),
+      disputeResolutionRate: disputeResolutionRate({ resolved: a.resolved, found: a.disputes }),
+    };
+  });
+}
+
+function previousQuarter(period: string): string {
+  const m = /^(\d{4})-Q([1-4])$/.exec(period)!;
+  const y = Number(m[1]);
+  const q = Number(m[2]);
+  return q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`;
+}
+
+export type GridTitle = 'safe' | 'at_risk' | 'lost' | 'none';
+
+function safeGridStatus(db: Db, names: Names, p: ResolvedPeriod): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
+  const quarter = periodOfDay(p.to);
+  const lower = `${Number(quarter.slice(0, 4)) - 2}`;
+  const history = new Map<string, { period: string; safe: boolean; broken: SafeCriterion[] }[]>();
+  for (const e of db
+    .prepare('SELECT grid_id, period, safe, broken FROM evaluations WHERE period < ? AND period >= ? ORDER BY grid_id, period DESC')
+    .iterate(quarter, lower) as Iterable<{ grid_id: string; period: string; safe: number; broken: string }>) {
+    const list = history.get(e.grid_id) ?? [];
+    if (list.length < 2) list.push({ period: e.period, safe: e.safe === 1, broken: JSON.parse(e.broken) as SafeCriterion[] });
+    history.set(e.grid_id, list);
+  }
+  const range = periodRange(quarter);
+  const broken = new Map<string, { criteria: SafeCriterion[]; first: number }>();
+  for (const b of db
+    .prepare('SELECT grid_id, criterion, MIN(day) AS first FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL GROUP BY grid_id, criterion')
+    .iterate(range.from, p.to) as Iterable<{ grid_id: string; criterion: SafeCriterion; first: number }>) {
+    const entry = broken.get(b.grid_id) ?? { criteria: [], first: b.first };
+    entry.criteria.push(b.criterion);
+    entry.first = Math.min(entry.first, b.first);
+    broken.set(b.grid_id, entry);
+  }
+  const order = (c: SafeCriterion) => SAFE_CRITERIA.indexOf(c);
+  const risks: SafeGridRisk[] = [];
+  const titleOf = new Map<string, GridTitle>();
+  let safe = 0;
+  let total = 0;
+  for (const r of names.regions.values()) {
+    if (r.level !== 'grid') continue;
+    total++;
+    const [latest, before] = history.get(r.id) ?? [];
+    const place = names.gridPlace(r.id);
+    const b = broken.get(r.id);
+    titleOf.set(r.id, latest?.safe ? (b ? 'at_risk' : 'safe') : 'none');
+    if (latest?.safe) {
+      if (b) {
+        risks.push({ gridId: r.id, ...place, status: 'at_risk', period: quarter, criteria: b.criteria.sort((x, y) => order(x) - order(y)), firstBrokenDay: b.first, newInPeriod: b.first >= p.from });
+      } else safe++;
+    } else if (latest && !latest.safe && before?.safe && latest.period === previousQuarter(quarter)) {
+      titleOf.set(r.id, 'lost');
+      risks.push({ gridId: r.id, ...place, status: 'lost', period: latest.period, criteria: [...latest.broken].sort((x, y) => order(x) - order(y)), firstBrokenDay: null, newInPeriod: false });
+    }
+  }
+  risks.sort((a, b) => (a.status === b.status ? Number(b.newInPeriod) - Number(a.newInPeriod) || (b.firstBrokenDay ?? 0) - (a.firstBrokenDay ?? 0) : a.status === 'at_risk' ? -1 : 1));
+  return {
+    risks,
+    titleOf,
+    summary: { period: quarter, safe, atRisk: risks.filter((r) => r.status === 'at_risk').length, lost: risks.filter((r) => r.status === 'lost').length, total },
+  };
+}
+
+function repeatGroups(db: Db, names: Names, span: Span): RepeatGroup[] {
+  const rows = db
+    .prepare('SELECT id, grid_id, title, department_id FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL ORDER BY reported_at')
+    .all(span.from, span.to) as { id: string; grid_id: string; title: string; department_id: string | null }[];
+  const groups = new Map<string, { ids: string[]; titles: Map<string, number>; departments: Set<string> }>();
+  for (const r of rows) {
+    const g = groups.get(r.grid_id) ?? { ids: [] as string[], titles: new Map<string, number>(), departments: new Set<string>() };
+    g.ids.push(r.id);
+    g.titles.set(r.title, (g.titles.get(r.title) ?? 0) + 1);
+    if (r.department_id) g.departments.add(names.departments.get(r.department_id)?.short ?? r.department_id);
+    groups.set(r.grid_id, g);
+  }
+  return [...groups.entries()]
+    .map(([gridId, g]) => ({
+      gridId,
+      ...names.gridPlace(gridId),
+      count: g.ids.length,
+      title: [...g.titles.entries()].sort((a, b) => b[1] - a[1])[0][0],
+      departments: [...g.departments],
+      caseIds: g.ids.slice(0, 50),
+    }))
+    .sort((a, b) => b.count - a.count || a.gridId.localeCompare(b.gridId));
+}
+
+function rankRows(rows: RankingRow[], previous: RankingRow[], overdue: Map<string, number>): RankRow[] {
+  const prev = new Map(previous.map((r) => [r.id, r.events]));
+  const ranked = rows
+    .map((r) => ({ ...r, overdue: overdue.get(r.id) ?? 0, previousEvents: prev.get(r.id) ?? 0, wow: change(r.events, prev.get(r.id) ?? 0), rank: 0, fullName: null as string | null }))
+    .sort((a, b) => b.events - a.events || a.name.localeCompare(b.name, 'zh-CN'));
+  ranked.forEach((r, i) => (r.rank = i + 1));
+  return ranked;
+}
+
+function countBy(rows: OverdueRow[], key: (r: OverdueRow) => string | null): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rows) {
+    const k = key(r);
+    if (k) out.set(k, (out.get(k) ?? 0) + 1);
+  }
+  return out;
+}
+
+function drillFor(level: WorstItem['level'], id: string): CaseFilter {
+  return level === 'street' ? { streetId: id } : level === 'community' ? { communityId: id } : { departmentId: id };
+}
+
+function worstOf(book: FigureBook, rankings: Briefing['rankings']): WorstItem[] {
+  const out: WorstItem[] = [];
+  const levels = [
+    ['street', rankings.streets],
+    ['community', rankings.communities],
+    ['department', rankings.departments],
+  ] as const;
+  for (const [level, rows] of levels) {
+    const min = MIN_BASE[level];
+    const metrics: { metric: WorstItem['metric']; value: (r: RankRow) => number | null; base: (r: RankRow) => number; status: CaseFilter['status']; kind?: EventKind }[] = [
+      { metric: 'onTimeRate', value: (r) => r.onTimeRate, base: (r) => r.closed, status: 'late' },
+      { metric: 'satisfaction', value: (r) => r.satisfaction, base: (r) => r.rated, status: 'dissatisfied', kind: 'appeal' },
+      { metric: 'disputeResolutionRate', value: (r) => r.disputeResolutionRate, base: (r) => r.disputesFound, status: 'unresolved', kind: 'dispute' },
+    ];
+    for (const m of metrics) {
+      const candidates = rows.filter((r) => m.value(r) !== null && m.base(r) >= min && m.value(r)! < 1);
+      candidates.sort((a, b) => m.value(a)! - m.value(b)! || m.base(b) - m.base(a));
+      const w = candidates[0];
+      if (!w) continue;
+      const drill = { ...drillFor(level, w.id), status: m.status, ...(m.kind ? { kind: m.kind } : {}) };
+      const figure = book.add({ metric: m.metric, variant: 'value', subject: { level, id: w.id, name: w.name }, unit: 'rate', value: m.value(w), drill });
+      out.push({ level, metric: m.metric, id: w.id, name: w.name, parentName: w.parentName, value: m.value(w)!, base: m.base(w), figure, drill });
+    }
+    const most = [...rows].sort((a, b) => b.overdue - a.overdue)[0];
+    if (most && most.overdue > 0) {
+      const drill = { ...drillFor(level, most.id), status: 'overdue' as const };
+      const figure = book.add({ metric: 'overdue', variant: 'value', subject: { level, id: most.id, name: most.name }, unit: 'count', value: most.overdue, drill });
+      out.push({ level, metric: 'overdue', id: most.id, name: most.name, parentName: most.parentName, value: most.overdue, base: most.overdue, figure, drill });
+    }
+  }
+  return out;
+}
+
+/** Adds the figures of a ranking row (value variants) so tables and sentences can cite them. */
+export function addRowFigures(book: FigureBook, level: 'street' | 'community' | 'department', r: RankRow) {
+  const subject = { level, id: r.id, name: r.name };
+  const base = drillFor(level, r.id);
+  book.add({ metric: 'events', variant: 'value', subject, unit: 'count', value: r.events, drill: base });
+  book.add({ metric: 'events', variant: 'wow', subject, unit: 'change', value: r.wow, drill: null });
+  book.add({ metric: 'closed', variant: 'value', subject, unit: 'count', value: r.closed, drill: { ...base, status: 'closed' } });
+  book.add({ metric: 'onTimeRate', variant: 'value', subject, unit: 'rate', value: r.onTimeRate, drill: { ...base, status: 'late' } });
+  book.add({ metric: 'satisfaction', variant: 'value', subject, unit: 'rate', value: r.satisfaction, drill: { ...base, kind: 'appeal', status: 'dissatisfied' } });
+  book.add({ metric: 'disputeResolutionRate', variant: 'value', subject, unit: 'rate', value: r.disputeResolutionRate, drill: { ...base, kind: 'dispute', status: 'unresolved' } });
+  book.add({ metric: 'overdue', variant: 'value', subject, unit: 'count', value: r.overdue, drill: { ...base, status: 'overdue' } });
+}
+
+export function assembleBriefing(ctx: BriefingContext, request: PeriodRequest): Briefing {
+  return assemble(ctx, request).briefing;
+}
+
+/** One grid's row for the XLSX appendix. */
+export interface GridRow {
+  id: string;
+  gridName: string;
+  communityName: string;
+  streetName: string;
+  events: number;
+  open: number;
+  critical: number;
+  title: GridTitle;
+  criteria: SafeCriterion[];
+}
+
+export interface BriefingDetail {
+  briefing: Briefing;
+  names: Names;
+  grids: GridRow[];
+}
+
+/** The briefing plus what the exports need beyond it (every grid's row, the names). */
+export function assemble(ctx: BriefingContext, request: PeriodRequest): BriefingDetail {
+  const period = resolvePeriod(request);
+  const names = new Names(ctx.db);
+  const spans = { current: { from: period.from, to: period.to }, previous: period.previous, lastYear: period.lastYear };
+  const snap = snapshotOf(ctx, spans.current);
+  const prevSnap = snapshotOf(ctx, spans.previous);
+  const lySnap = snapshotOf(ctx, spans.lastYear);
+  const asOf = asOfInstant(spans.current, ctx.now);
+  const overdueRows = overdueAt(ctx.db, asOf);
+  const cur = figuresOf(ctx, snap, spans.current, overdueRows.length);
+  const prev = figuresOf(ctx, prevSnap, spans.previous, overdueAt(ctx.db, asOfInstant(spans.previous, ctx.now)).length);
+  const ly = figuresOf(ctx, lySnap, spans.lastYear, overdueAt(ctx.db, asOfInstant(spans.lastYear, ctx.now)).length);
+
+  const book = new FigureBook();
+  const kpis: Kpi[] = KPI_DEFS.map((d) => {
+    const value = cur[d.metric];
+    const previous = prev[d.metric];
+    const lastYear = ly[d.metric];
+    const isRate = d.unit === 'rate';
+    const wow = isRate ? rateDiff(value, previous) : change(value as number, previous as number);
+    const yoy = isRate ? rateDiff(value, lastYear) : change(value as number, lastYear as number);
+    const figure = book.add({ metric: d.metric, variant: 'value', subject: DISTRICT, unit: d.unit, value, drill: d.drill });
+    book.add({ metric: d.metric, variant: 'previous', subject: DISTRICT, unit: d.unit, value: previous, drill: null });
+    book.add({ metric: d.metric, variant: 'lastYear', subject: DISTRICT, unit: d.unit, value: lastYear, drill: null });
+    book.add({ metric: d.metric, variant: 'wow', subject: DISTRICT, unit: isRate ? 'points' : 'change', value: wow, drill: null });
+    book.add({ metric: d.metric, variant: 'yoy', subject: DISTRICT, unit: isRate ? 'points' : 'change', value: yoy, drill: null });
+    return { metric: d.metric, unit: d.unit, value, previous, lastYear, wow, yoy, better: d.better, figure, drill: d.drill };
+  });
+  book.add({ metric: 'disputesResolved', variant: 'value', subject: DISTRICT, unit: 'count', value: cur.disputesResolved, drill: { kind: 'dispute', status: 'resolved' } });
+  for (const kind of KINDS) {
+    book.add({ metric: 'kind', variant: 'value', subject: { level: 'kind', id: kind, name: kind }, unit: 'count', value: snap.totals.byKind[kind] ?? 0, drill: { kind } });
+  }
+
+  const overdueByStreet = countBy(overdueRows, (r) => r.street_id);
+  const overdueByCommunity = countBy(overdueRows, (r) => r.community_id);
+  const overdueByDepartment = countBy(overdueRows, (r) => r.department_id);
+  const rankings = {
+    streets: rankRows(snap.streets, prevSnap.streets, overdueByStreet),
+    communities: rankRows(snap.communities, prevSnap.communities, overdueByCommunity),
+    departments: rankRows(snap.departments, prevSnap.departments, overdueByDepartment).map((d) => ({ ...d, fullName: names.departments.get(d.id)?.name ?? null })),
+  };
+  for (const r of rankings.streets) addRowFigures(book, 'street', r);
+  for (const r of rankings.communities) addRowFigures(book, 'community', r);
+  for (const r of rankings.departments) addRowFigures(book, 'department', r);
+  const worst = worstOf(book, rankings);
+
+  const safe = safeGridStatus(ctx.db, names, period);
+  book.add({ metric: 'safeGrids', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.safe, drill: null });
+  book.add({ metric: 'safeGridsAtRisk', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.atRisk, drill: { status: 'breaking' } });
+  book.add({ metric: 'safeGridsLost', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.lost, drill: null });
+
+  const repeats = repeatGroups(ctx.db, names, spans.current);
+  for (const g of repeats.slice(0, 10)) {
+    book.add({ metric: 'repeatAppeals', variant: 'value', subject: { level: 'grid', id: g.gridId, name: g.gridName }, unit: 'count', value: g.count, drill: { gridId: g.gridId, status: 'repeat' } });
+  }
+
+  const overdueCases: CaseRow[] = caseRows(ctx, names, { period: request, filter: { status: 'overdue' }, offset: 0, limit: 50 }).cases;
+  const named = (map: Map<string, number>, nameOf: (id: string) => string) =>
+    [...map.entries()].map(([id, count]) => ({ id, name: nameOf(id), count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh-CN'));
+
+  const daily = snap.trend.filter((t) => t.day >= period.from && t.day <= period.to).map((t) => ({ day: t.day, byKind: t.byKind, closed: t.closed }));
+  const demo = (ctx.db.prepare('SELECT demo FROM sync_state WHERE id = 1').pluck().get() as number | undefined) === 1;
+
+  const partial: Omit<Briefing, 'narrative'> = {
+    period,
+    generatedAt: toShanghaiIso(ctx.now),
+    asOf: toShanghaiIso(asOf),
+    cursorRev: snap.cursorRev,
+    kpis,
+    byKind: snap.totals.byKind,
+    safeGrids: safe.summary,
+    trend: { daily, periods: trendSeries(ctx.db, period) },
+    rankings,
+    worst,
+    exceptions: {
+      overdue: {
+        total: overdueRows.length,
+        byDepartment: named(overdueByDepartment, (id) => names.departments.get(id)?.short ?? id),
+        byStreet: named(overdueByStreet, (id) => names.name(id)),
+        cases: overdueCases,
+      },
+      safeGrids: safe.risks,
+      repeats,
+    },
+    figures: book.figures,
+    demo,
+  };
+  const narrative = buildNarrative(partial, book);
+  const risks = new Map(safe.risks.map((r) => [r.gridId, r]));
+  const grids: GridRow[] = snap.grids.map((g) => ({
+    id: g.id,
+    ...names.gridPlace(g.id),
+    events: g.events,
+    open: g.open,
+    critical: g.critical,
+    title: safe.titleOf.get(g.id) ?? 'none',
+    criteria: risks.get(g.id)?.criteria ?? [],
+  }));
+  return { briefing: { ...partial, figures: book.figures, narrative }, names, grids };
+}

@@ -1,0 +1,233 @@
+/**
+ * The narrative summary, written from the numbers in the register of a government briefing
+ * ("本周共受理群众诉求…件，环比…"). Every number in a sentence is inserted from a figure, and the sentence lists the
+ * keys of those figures (refs), so the UI can show where each number comes from and drill into its cases.
+ * Nothing here decides a number; it only words them.
+ */
+import type { Briefing, NarrativeSentence, RankRow } from '../../shared/bridge/briefing';
+import type { EventKind, SafeCriterion } from '../../shared/api/schemas';
+import { MIN_BASE, THRESHOLDS, type FigureBook } from './figures';
+import { listNames, periodLabel, periodNoun, zhDate } from './format';
+import { shanghaiDay } from '../../shared/time/shanghai';
+
+export const KIND_ZH: Record<EventKind, string> = {
+  appeal: '群众诉求',
+  dispute: '矛盾纠纷',
+  hazard: '安全隐患',
+  incident: '治安事件',
+  service: '服务需求',
+};
+
+export const CRITERION_ZH: Record<SafeCriterion, string> = {
+  crime: '发案',
+  cult: '邪教活动',
+  vice: '黄赌毒窝点',
+  pyramid: '传销',
+  fire: '火灾事故',
+  traffic: '交通事故',
+  mass_petition: '集体上访',
+  telecom_fraud: '电信诈骗',
+};
+
+type Part = string | { ref: string };
+
+class Writer {
+  readonly sentences: NarrativeSentence[] = [];
+  constructor(private readonly book: FigureBook) {}
+  /** A figure's text, cited. */
+  f(key: string): Part {
+    if (!this.book.get(key)) throw new Error(`narrative cites a figure that does not exist: ${key}`);
+    return { ref: key };
+  }
+  text(key: string): string {
+    return this.book.get(key)?.text ?? '';
+  }
+  value(key: string): number | null {
+    return this.book.get(key)?.value ?? null;
+  }
+  say(section: NarrativeSentence['section'], paragraph: number, parts: Part[]) {
+    const refs: string[] = [];
+    let text = '';
+    for (const p of parts) {
+      if (typeof p === 'string') text += p;
+      else {
+        text += this.text(p.ref);
+        if (!refs.includes(p.ref)) refs.push(p.ref);
+      }
+    }
+    this.sentences.push({ id: `${section}-${this.sentences.filter((s) => s.section === section).length + 1}`, section, paragraph, text, refs });
+  }
+}
+
+const D = (metric: string, variant = 'value') => `district:all:${metric}:${variant}`;
+
+/** "，环比增长12.5%，同比下降3.0%" — only the comparisons that have a base. */
+function comparisons(w: Writer, metric: string): Part[] {
+  const out: Part[] = [];
+  if (w.value(D(metric, 'wow')) !== null) out.push('，环比', w.f(D(metric, 'wow')));
+  if (w.value(D(metric, 'yoy')) !== null) out.push('，同比', w.f(D(metric, 'yoy')));
+  return out;
+}
+
+function rowKey(level: 'street' | 'community' | 'department', id: string, metric: string) {
+  return `${level}:${id}:${metric}:value`;
+}
+
+export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook): NarrativeSentence[] {
+  const w = new Writer(book);
+  const noun = periodNoun(b.period);
+  const events = w.value(D('events')) ?? 0;
+
+  // 一、总体情况 -----------------------------------------------------------------------------------------------
+  if (events === 0) {
+    w.say('overall', 0, [`${periodLabel(b.period)}，全区未受理各类事件。`]);
+  } else {
+    w.say('overall', 0, [`${periodLabel(b.period)}，全区共受理各类事件`, w.f(D('events')), ...comparisons(w, 'events'), '。']);
+    const kinds: EventKind[] = ['appeal', 'dispute', 'hazard', 'incident', 'service'];
+    const present = kinds.filter((k) => (w.value(`kind:${k}:kind:value`) ?? 0) > 0);
+    const parts: Part[] = ['其中，'];
+    present.forEach((k, i) => {
+      parts.push(k === 'appeal' ? '群众诉求（12345）' : KIND_ZH[k], w.f(`kind:${k}:kind:value`), i < present.length - 1 ? '，' : '。');
+    });
+    w.say('overall', 0, parts);
+    const closed = w.value(D('closed')) ?? 0;
+    if (closed > 0) {
+      w.say('overall', 0, ['已办结', w.f(D('closed')), '，按期办结率', w.f(D('onTimeRate')), ...comparisons(w, 'onTimeRate'), '。']);
+    } else {
+      w.say('overall', 0, [`${noun}受理的事件尚未办结。`]);
+    }
+  }
+  const appeals = w.value(D('appeals')) ?? 0;
+  if (appeals > 0) {
+    const parts: Part[] = ['受理群众诉求', w.f(D('appeals')), ...comparisons(w, 'appeals')];
+    if (w.value(D('satisfaction')) !== null) parts.push('；群众满意率', w.f(D('satisfaction')), ...comparisons(w, 'satisfaction'));
+    if ((w.value(D('jointAppeals')) ?? 0) > 0) parts.push('；分流交办、联动处置诉求', w.f(D('jointAppeals')));
+    parts.push('。');
+    w.say('overall', 1, parts);
+  }
+  const disputes = w.value(D('disputesFound')) ?? 0;
+  if (disputes > 0) {
+    w.say('overall', 1, ['排查矛盾纠纷', w.f(D('disputesFound')), '，已化解', w.f(D('disputesResolved')), '，化解率', w.f(D('disputeResolutionRate')), ...comparisons(w, 'disputeResolutionRate'), '。']);
+  }
+  if ((w.value(D('difficultiesSolved')) ?? 0) > 0) w.say('overall', 1, ['为民服务解决群众困难', w.f(D('difficultiesSolved')), '。']);
+
+  // Exceptions: overdue, safe grids, repeated appeals ------------------------------------------------------------
+  const asOfDay = shanghaiDay(Date.parse(b.asOf) - 1);
+  const overdue = w.value(D('overdue')) ?? 0;
+  if (overdue === 0) {
+    w.say('exceptions', 0, [`截至${zhDate(asOfDay)}，全区无超期未办结事件。`]);
+  } else {
+    const parts: Part[] = [`截至${zhDate(asOfDay)}，全区超期未办结事件`, w.f(D('overdue'))];
+    const depts = b.rankings.departments.filter((d) => d.overdue > 0).sort((x, y) => y.overdue - x.overdue).slice(0, 3);
+    if (depts.length) {
+      parts.push('，主要涉及');
+      depts.forEach((d, i) => parts.push(i ? '、' : '', d.fullName ?? d.name, '（', w.f(rowKey('department', d.id, 'overdue')), '）'));
+    }
+    parts.push('。');
+    w.say('exceptions', 0, parts);
+  }
+  const atRisk = b.exceptions.safeGrids.filter((g) => g.status === 'at_risk');
+  const parts: Part[] = ['全区现有平安网格', w.f(D('safeGrids'))];
+  if (atRisk.length) {
+    const criteria = [...new Set(atRisk.flatMap((g) => g.criteria))].map((c) => CRITERION_ZH[c]);
+    const fresh = atRisk.filter((g) => g.newInPeriod);
+    parts.push('；本季度已有', w.f(D('safeGridsAtRisk')), `平安网格发生${listNames(criteria.slice(0, 4))}等情形，面临失去称号风险`);
+    if (fresh.length) parts.push(`，其中${noun}新增${fresh.length}个（${listNames(fresh.slice(0, 3).map((g) => `${g.communityName}${shortGrid(g.gridName, g.communityName)}`))}${fresh.length > 3 ? '等' : ''}）`);
+  }
+  if (b.safeGrids.lost > 0) parts.push('；上季度评定中', w.f(D('safeGridsLost')), '网格失去平安网格称号');
+  parts.push('。');
+  w.say('exceptions', 1, parts);
+  const repeats = w.value(D('repeatAppeals')) ?? 0;
+  if (repeats > 0) {
+    const top = b.exceptions.repeats.slice(0, 3);
+    const rp: Part[] = [`${noun}同一地点重复诉求`, w.f(D('repeatAppeals')), ...comparisons(w, 'repeatAppeals'), '，较集中的是'];
+    top.forEach((g, i) => rp.push(i ? '、' : '', `${g.communityName}${shortGrid(g.gridName, g.communityName)}`, '（', w.f(`grid:${g.gridId}:repeatAppeals:value`), `，反映“${g.title}”）`));
+    rp.push('。');
+    w.say('exceptions', 1, rp);
+  }
+
+  // 二、各街道工作情况 -------------------------------------------------------------------------------------------
+  const streets = b.rankings.streets;
+  if (streets.some((s) => s.events > 0)) {
+    const top = streets.filter((s) => s.events > 0).slice(0, 2);
+    const sp: Part[] = ['从各街道看，受理量居前的是'];
+    top.forEach((s, i) => sp.push(i ? '、' : '', s.name, '（', w.f(rowKey('street', s.id, 'events')), '）'));
+    const judged = streets.filter((s) => s.onTimeRate !== null && s.closed >= MIN_BASE.street).sort((x, y) => y.onTimeRate! - x.onTimeRate!);
+    if (judged.length >= 2) {
+      const best = judged[0];
+      const worst = judged[judged.length - 1];
+      sp.push('；按期办结率最高的是', best.name, '（', w.f(rowKey('street', best.id, 'onTimeRate')), '），最低的是', worst.name, '（', w.f(rowKey('street', worst.id, 'onTimeRate')), '）');
+    }
+    sp.push('。');
+    w.say('streets', 0, sp);
+    const sat = streets.filter((s) => s.satisfaction !== null && s.rated >= MIN_BASE.street && s.satisfaction < 1).sort((x, y) => x.satisfaction! - y.satisfaction!);
+    const mostOverdue = [...streets].sort((x, y) => y.overdue - x.overdue)[0];
+    const p2: Part[] = [];
+    if (sat.length) p2.push('群众满意率最低的是', sat[0].name, '（', w.f(rowKey('street', sat[0].id, 'satisfaction')), '）');
+    if (mostOverdue && mostOverdue.overdue > 0) p2.push(p2.length ? '；' : '', '超期未办结事件最多的是', mostOverdue.name, '（', w.f(rowKey('street', mostOverdue.id, 'overdue')), '）');
+    if (p2.length) w.say('streets', 0, [...p2, '。']);
+  } else {
+    w.say('streets', 0, [`${noun}各街道均未受理事件。`]);
+  }
+
+  // 三、存在问题 -------------------------------------------------------------------------------------------------
+  let item = 0;
+  const heading = () => `（${['一', '二', '三', '四', '五'][item++]}）`;
+  const depts = b.rankings.departments.filter((d) => d.onTimeRate !== null && d.closed >= MIN_BASE.department);
+  const late = depts.filter((d) => d.onTimeRate! < THRESHOLDS.onTimeRate).sort((x, y) => x.onTimeRate! - y.onTimeRate! || y.overdue - x.overdue).slice(0, 5);
+  const overdueDepts = b.rankings.departments.filter((d) => d.overdue > 0 && !late.includes(d)).sort((x, y) => y.overdue - x.overdue).slice(0, 3);
+  if (late.length || overdueDepts.length) {
+    const pp: Part[] = [`${heading()}部分部门办理不够及时。`];
+    if (late.length) {
+      pp.push(`${noun}按期办结率偏低的部门有：`);
+      late.forEach((d, i) => pp.push(i ? '，' : '', d.fullName ?? d.name, '按期办结率', w.f(rowKey('department', d.id, 'onTimeRate')), ...(d.overdue > 0 ? ['、超期未办结', w.f(rowKey('department', d.id, 'overdue'))] : [])));
+      pp.push('。');
+    }
+    if (overdueDepts.length) {
+      overdueDepts.forEach((d, i) => pp.push(i ? '，' : '', d.fullName ?? d.name, '超期未办结', w.f(rowKey('department', d.id, 'overdue'))));
+      pp.push('。');
+    }
+    w.say('problems', item, pp);
+  } else if (depts.length) {
+    const lowest = [...depts].sort((x, y) => x.onTimeRate! - y.onTimeRate!)[0];
+    w.say('problems', item, [`${heading()}办理时效总体较好。各部门按期办结率总体保持较高水平，其中`, lowest.fullName ?? lowest.name, '相对较低（', w.f(rowKey('department', lowest.id, 'onTimeRate')), '）。']);
+  }
+  const lowSat = lowSatisfactionCommunities(b.rankings.communities);
+  if (lowSat.length) {
+    const pp: Part[] = [`${heading()}部分社区群众满意度不高。`];
+    lowSat.forEach((c, i) => pp.push(i ? '，' : '', `${c.parentName ?? ''}${c.name}`, '满意率', w.f(rowKey('community', c.id, 'satisfaction'))));
+    pp.push('，群众反映的问题未得到有效解决。');
+    w.say('problems', item, pp);
+  } else if ((w.value(D('satisfaction')) ?? null) !== null) {
+    w.say('problems', item, [`${heading()}群众满意度总体较高。${noun}各社区未出现不满意评价，群众满意率`, w.f(D('satisfaction')), '。']);
+  }
+  const freshRisk = atRisk.filter((g) => g.newInPeriod);
+  if (freshRisk.length) {
+    const names = freshRisk.slice(0, 5).map((g) => `${g.streetName}${g.communityName}${shortGrid(g.gridName, g.communityName)}`);
+    const crit = [...new Set(freshRisk.flatMap((g) => g.criteria))].map((c) => CRITERION_ZH[c]);
+    w.say('problems', item, [`${heading()}平安网格创建压力加大。${noun}${listNames(names)}${freshRisk.length > 5 ? `等${freshRisk.length}个网格` : ''}发生${listNames(crit)}等情形，面临失去平安网格称号风险。`]);
+  }
+  if (repeats > 0) {
+    const top = b.exceptions.repeats[0];
+    w.say('problems', item, [`${heading()}重复诉求仍有发生。${noun}同一地点重复诉求`, w.f(D('repeatAppeals')), '，其中', `${top.streetName}${top.communityName}${shortGrid(top.gridName, top.communityName)}`, '（', w.f(`grid:${top.gridId}:repeatAppeals:value`), `）反复反映“${top.title}”，诉求未能一次性解决到位。`]);
+  }
+  if (item === 0) w.say('problems', 0, [`${noun}未发现需要点名通报的突出问题。`]);
+  return w.sentences;
+}
+
+/** Communities with at least one dissatisfied rating, lowest rate first (at most five): named as low-satisfaction. */
+export function lowSatisfactionCommunities(rows: RankRow[]): RankRow[] {
+  return rows
+    .filter((c) => c.satisfaction !== null && dissatisfied(c) > 0)
+    .sort((x, y) => x.satisfaction! - y.satisfaction! || dissatisfied(y) - dissatisfied(x) || (x.name < y.name ? -1 : 1))
+    .slice(0, 5);
+}
+
+export function dissatisfied(r: RankRow): number {
+  return r.satisfaction === null ? 0 : r.rated - Math.round(r.satisfaction * r.rated);
+}
+
+/** "翠屏路社区第1网格" within 翠屏路社区 reads "第1网格". */
+export function shortGrid(gridName: string, communityName: string): string {
+  return communityName && gridName.startsWith(communityName) ? gridName.slice(communityName.length) : gridName;
+}
