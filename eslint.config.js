@@ -33,7 +33,7 @@ function layer(files, { paths = [], layers = [], dom = true, node = true, extraP
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tsbuild/**', 'test-results/**', 'playwright-report/**', 'tmp/**', 'out/**'] },
+  { ignores: ['**/.scratch/**', 'dist/**', 'node_modules/**', '.tsbuild/**', 'test-results/**', 'playwright-report/**', 'tmp/**', 'out/**'] },
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
   {
