@@ -60,6 +60,7 @@ export function createBackend(options: BackendOptions): Backend {
     retryInSeconds: null,
     quarantined: 0,
     message: null,
+    problem: null,
   };
   const setStatus = (next: SyncStatus) => {
     status = next;
@@ -75,13 +76,15 @@ export function createBackend(options: BackendOptions): Backend {
     status = { ...status, lastContact: sync_state.last_contact, quarantined: sync_state.quarantined };
     if (opened.rebuilt) {
       status.message = `The cache file was damaged and has been moved aside (${opened.rebuilt.movedTo}); it is being rebuilt from the central API.`;
+      status.problem = { code: 'cache_rebuilt', detail: status.message };
       log(`cache rebuilt: ${opened.rebuilt.reason}`);
     }
     if (data.sync !== 'off') {
       sync = new SyncService(
         { cacheFile: data.cacheFile, api: data.api, engine: { ...data.engine, demo: data.demo }, mode: 'follow' },
         {
-          status: (s) => setStatus(status.message && s.state === 'syncing' ? { ...s, message: s.message ?? status.message } : s),
+          // Keep telling the user the cache is being rebuilt until the bootstrap is done.
+          status: (s) => setStatus(status.problem?.code === 'cache_rebuilt' && s.state === 'syncing' && !s.problem ? { ...s, message: status.message, problem: status.problem } : s),
           reference: () => {
             queries?.reloadReference();
             publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true });
@@ -96,7 +99,7 @@ export function createBackend(options: BackendOptions): Backend {
       );
       sync.finished.catch((error: Error) => {
         log(`sync worker failed: ${error.message}`);
-        setStatus({ ...status, state: 'error', message: error.message });
+        setStatus({ ...status, state: 'error', message: error.message, problem: { code: 'internal', detail: error.message } });
       });
     }
   }

@@ -4,7 +4,7 @@
  * writes its data (CacheStore.applyChanges), and only pages move it (every rev up to it is applied), so stopping
  * at any instant is safe.
  */
-import type { SyncStatus } from '../../shared/bridge/contract';
+import type { SyncProblem, SyncStatus } from '../../shared/bridge/contract';
 import { toShanghaiIso } from '../../shared/time/shanghai';
 import { CacheError } from '../cache/database';
 import type { AppliedBatch, CacheStore } from '../cache/store';
@@ -66,6 +66,7 @@ export class SyncEngine {
       retryInSeconds: null,
       quarantined: this.quarantined(),
       message: null,
+      problem: null,
     };
     this.store.setSource(api.source, this.options.demo);
   }
@@ -78,7 +79,7 @@ export class SyncEngine {
   async syncOnce(): Promise<void> {
     await this.refreshReference();
     await this.pullPages();
-    this.setStatus({ state: 'idle', progress: null, message: null });
+    this.setStatus({ state: 'idle', progress: null, message: null, problem: null });
   }
 
   /** Bootstraps, then follows the stream until stop(). Never rejects: failures become statuses and retries. */
@@ -105,24 +106,23 @@ export class SyncEngine {
         const outcome = await this.follow(signal);
         if (outcome === 'aborted') break;
         // 'ended' (server closed / dropped) and 'resync' (cursor too old for the stream) both fill the gap by pages.
-        if (outcome === 'resync') this.setStatus({ state: 'syncing', message: null });
+        if (outcome === 'resync') this.setStatus({ state: 'syncing', message: null, problem: null });
         else await this.wait(this.backoffMs(failures++), signal, 'reconnecting', null);
       } catch (error) {
         if (signal.aborted) break;
         if (error instanceof ApiClientError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
-          this.setStatus({ state: 'unauthorized', message: error.message, progress: null });
-          await this.wait(this.options.unauthorizedRetryMs, signal, 'unauthorized', error.message);
+          this.setStatus({ state: 'unauthorized', ...describe(error), progress: null });
+          await this.wait(this.options.unauthorizedRetryMs, signal, 'unauthorized', error);
           continue;
         }
         if (error instanceof CacheError) {
           // Disk full, read-only: nothing is written until it is fixed; keep retrying slowly.
-          this.setStatus({ state: 'error', message: error.message, progress: null });
-          await this.wait(this.options.backoff.maxMs, signal, 'error', error.message);
+          this.setStatus({ state: 'error', ...describe(error), progress: null });
+          await this.wait(this.options.backoff.maxMs, signal, 'error', error);
           continue;
         }
-        const message = error instanceof Error ? error.message : String(error);
         const delay = this.backoffMs(failures++);
-        await this.wait(delay, signal, this.status.lastContact ? 'reconnecting' : 'offline', message);
+        await this.wait(delay, signal, this.status.lastContact ? 'reconnecting' : 'offline', error);
       }
     }
     this.setStatus({ state: 'idle', retryInSeconds: null });
@@ -134,13 +134,14 @@ export class SyncEngine {
     return Math.round(base * (0.5 + this.options.random() * 0.5)); // "equal jitter": never zero, never in lockstep
   }
 
-  private async wait(ms: number, signal: AbortSignal, state: SyncStatus['state'], message: string | null) {
+  private async wait(ms: number, signal: AbortSignal, state: SyncStatus['state'], error: unknown) {
+    const problem = error === null ? { message: null, problem: null } : describe(error);
     const until = this.options.now() + ms;
     const offlineState = state === 'reconnecting' && !this.status.lastContact ? 'offline' : state;
     while (!signal.aborted) {
       const left = until - this.options.now();
       if (left <= 0) break;
-      this.setStatus({ state: offlineState, retryInSeconds: Math.ceil(left / 1000), message, progress: null });
+      this.setStatus({ state: offlineState, retryInSeconds: Math.ceil(left / 1000), ...problem, progress: null });
       await sleep(Math.min(left, 1000), signal);
     }
     this.setStatus({ retryInSeconds: null });
@@ -161,7 +162,7 @@ export class SyncEngine {
   /** Pages from the cursor to the head, with progress (records, records/s, ETA). */
   private async pullPages() {
     const started = this.options.now();
-    this.setStatus({ state: 'syncing', progress: { records: 0, total: null, perSecond: 0, etaSeconds: null }, message: null });
+    this.setStatus({ state: 'syncing', progress: { records: 0, total: null, perSecond: 0, etaSeconds: null }, message: null, problem: null });
     const first = await this.api.changes(this.store.cursor, this.options.pageSize);
     if ((first.total ?? 0) > BULK_THRESHOLD) this.store.beginBulk();
     await this.pagesFrom(first, started);
@@ -229,7 +230,7 @@ export class SyncEngine {
           else timer ??= setTimeout(flush, this.options.streamBatchMs);
         },
         streamAbort.signal,
-        () => this.setStatus({ state: 'live', progress: null, retryInSeconds: null, message: null }),
+        () => this.setStatus({ state: 'live', progress: null, retryInSeconds: null, message: null, problem: null }),
       );
       flush();
       if (failure) throw failure;
@@ -252,6 +253,14 @@ export class SyncEngine {
     this.status = { ...this.status, ...patch };
     this.listener.status?.(this.status);
   }
+}
+
+/** A failure as the status carries it: the sentence, and a code the UI words in the user's language. */
+function describe(error: unknown): Pick<SyncStatus, 'message' | 'problem'> {
+  const message = error instanceof Error ? error.message : String(error);
+  const code: SyncProblem =
+    error instanceof ApiClientError ? error.kind : error instanceof CacheError ? error.code === 'too_new' ? 'internal' : error.code : 'internal';
+  return { message, problem: { code, detail: message } };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

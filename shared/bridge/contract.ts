@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { GridDetail, MapRegions, SceneDelta, SceneSnapshot, WindowRequest } from './scene';
+import { briefingRequests } from './briefing';
 
 /** Error codes a bridge call can fail with; the renderer turns each into a sentence in the user's language. */
 export const BridgeErrorCode = z.enum([
@@ -59,6 +60,9 @@ export type HostKind = z.infer<typeof HostKind>;
 export const SyncState = z.enum(['idle', 'syncing', 'live', 'reconnecting', 'offline', 'unauthorized', 'error']);
 export type SyncState = z.infer<typeof SyncState>;
 
+export const SyncProblem = z.enum(['unauthorized', 'forbidden', 'unreachable', 'server', 'bad_response', 'cursor_too_old', 'disk_full', 'read_only', 'io', 'cache_rebuilt', 'internal']);
+export type SyncProblem = z.infer<typeof SyncProblem>;
+
 export const SyncStatus = z.object({
   state: SyncState,
   /** The central API this app syncs from, for display (no token). */
@@ -75,8 +79,10 @@ export const SyncStatus = z.object({
   retryInSeconds: z.number().nonnegative().nullable(),
   /** Records that failed validation and sit in quarantine. */
   quarantined: z.number().int().nonnegative(),
-  /** A sentence for the user when something is wrong (wrong token, disk full, …), in the app's language. */
+  /** A sentence for logs and operators when something is wrong (wrong token, disk full, …). */
   message: z.string().nullable(),
+  /** The same as a code the UI turns into a sentence in the user's language; detail is the host's sentence. */
+  problem: z.object({ code: SyncProblem, detail: z.string() }).nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
@@ -109,6 +115,8 @@ export const requests = {
   'scene.snapshot': { payload: z.object({ window: WindowRequest }).strict(), reply: SceneSnapshot },
   'map.regions': { payload: Empty, reply: MapRegions },
   'grid.detail': { payload: z.object({ gridId: z.string().min(1).max(64) }).strict(), reply: GridDetail.nullable() },
+  // Weekly briefing and 通报 export (shared/bridge/briefing.ts): briefing.get, briefing.cases, report.template, report.export, report.audit.
+  ...briefingRequests,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ export const SAMPLE_STATUS: SyncStatus = {
   retryInSeconds: null,
   quarantined: 0,
   message: null,
+  problem: null,
 };
 
 export interface PushableBackend extends Backend {

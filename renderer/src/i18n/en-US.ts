@@ -1,4 +1,6 @@
 import type zhCN from './zh-CN';
+import wall from './wall.en-US';
+import briefingMessages from './briefing.en-US';
 
 /** English catalogue: typed against zh-CN so a missing key fails the typecheck. */
 const enUS: typeof zhCN = {
@@ -27,6 +29,24 @@ const enUS: typeof zhCN = {
     offline: 'Offline',
     unauthorized: 'Token rejected',
     error: 'Sync error',
+    progress: '{records} / {total} records, {rate}/s, about {eta} s left',
+    progressNoTotal: '{records} records, {rate}/s',
+    retry: 'retrying in {seconds} s',
+    quarantined: '{n} records failed validation and are quarantined',
+    lastContact: 'data as of {time}',
+  },
+  syncProblem: {
+    unauthorized: 'The central API refused the access token; enter the correct token in Settings.',
+    forbidden: 'The central API no longer accepts this token; ask the platform operators for a new one.',
+    unreachable: 'The central API cannot be reached; the wall keeps showing the cached data and keeps retrying.',
+    server: 'The central API failed; retrying.',
+    bad_response: 'The central API sent data in a format other than agreed; tell the platform operators.',
+    cursor_too_old: 'The central API no longer has the changes this cache needs; a full re-sync is required.',
+    disk_full: 'The disk holding the cache is full; sync is paused and the cache is intact. It resumes once space is freed.',
+    read_only: 'The cache file cannot be written; check the folder permissions or choose another cache location.',
+    io: 'Reading or writing the cache file failed; check the disk. The cache is intact.',
+    cache_rebuilt: 'The local cache file was damaged and has been moved aside; it is being rebuilt from the central API.',
+    internal: 'Sync failed internally; see the log for details.',
   },
   errors: {
     invalid_payload: 'The request did not match the contract and was refused: {detail}',
@@ -47,6 +67,8 @@ const enUS: typeof zhCN = {
   settings: {
     language: 'Language',
   },
+  wall,
+  ...briefingMessages,
   clock: {
     weekday: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
   },

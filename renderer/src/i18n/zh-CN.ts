@@ -1,4 +1,7 @@
 /** 简体中文：界面与报告的默认语言。每个键在 en-US 里都有对应（由测试保证）。 */
+import wall from './wall.zh-CN';
+import briefingMessages from './briefing.zh-CN';
+
 export default {
   app: {
     title: '网格化服务管理指挥中心',
@@ -25,6 +28,24 @@ export default {
     offline: '离线',
     unauthorized: '令牌无效',
     error: '同步出错',
+    progress: '{records} / {total} 条，{rate} 条/秒，约 {eta} 秒',
+    progressNoTotal: '{records} 条，{rate} 条/秒',
+    retry: '{seconds} 秒后重试',
+    quarantined: '{n} 条记录校验未通过，已隔离',
+    lastContact: '数据更新于 {time}',
+  },
+  syncProblem: {
+    unauthorized: '中心接口拒绝了访问令牌，请在“设置”中填写正确的令牌。',
+    forbidden: '中心接口已不再接受此令牌，请向平台运维人员申请新令牌。',
+    unreachable: '无法连接中心接口，大屏继续显示本地缓存数据，正在重试。',
+    server: '中心接口出错，正在重试。',
+    bad_response: '中心接口返回的数据格式不符合约定，请联系平台运维人员。',
+    cursor_too_old: '中心接口已没有本机缓存所需的变更记录，需要完整重新同步。',
+    disk_full: '缓存所在磁盘已满，同步已暂停，缓存未受影响；清理空间后将自动继续。',
+    read_only: '缓存文件无法写入，请检查文件夹权限或更换缓存位置。',
+    io: '读写缓存文件出错，请检查磁盘；缓存未受影响。',
+    cache_rebuilt: '本地缓存文件已损坏并已移到一旁，正在从中心接口重建。',
+    internal: '同步出现内部错误，详情见日志。',
   },
   errors: {
     invalid_payload: '请求内容不符合约定，未被受理：{detail}',
@@ -45,6 +66,8 @@ export default {
   settings: {
     language: '界面语言',
   },
+  wall,
+  ...briefingMessages,
   clock: {
     weekday: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
   },
