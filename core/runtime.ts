@@ -15,7 +15,7 @@ export interface CoreOptions extends Omit<BackendOptions, 'data'> {
   dataDir?: string;
   cacheFile?: string;
   /** Demo server knobs: live events per second (default 0.05), seed. */
-  demo?: { rate?: number; seed?: number | string; events?: number };
+  demo?: { rate?: number; seed?: number | string; events?: number; resourcesDataDir?: string };
 }
 
 export interface Core {
@@ -33,7 +33,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   if (api) {
     apiConfig = api;
   } else {
-    demoServer = await createCentralServer({ port: 0, host: '127.0.0.1', rate: options.demo?.rate ?? 0.05, seed: options.demo?.seed, events: options.demo?.events });
+    demoServer = await createCentralServer({ port: 0, host: '127.0.0.1', rate: options.demo?.rate ?? 0.05, seed: options.demo?.seed, events: options.demo?.events, dataDir: options.demo?.resourcesDataDir });
     apiConfig = { baseUrl: demoServer.url, token: demoServer.token, label: 'demo' };
   }
   const cacheFile = options.cacheFile ?? path.join(dataDir, api ? 'cache.sqlite' : 'demo-cache.sqlite');

@@ -36,14 +36,17 @@ export interface BuiltElectron {
 /** Optional native helpers some dependencies try to load; never bundled either. */
 const OPTIONAL_NATIVE = ['bufferutil', 'utf-8-validate', 'fsevents'];
 
-/** electron, plus every dependency that is a native add-on (it has a binding.gyp or prebuilt binaries). */
+/**
+ * electron, plus every runtime dependency: they ship in node_modules (packaged into app.asar, native add-ons
+ * unpacked), and several load parts of themselves by computed require (fastify's ajv, playwright-core).
+ */
 export function externalModules(root: string = ROOT): string[] {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const native = Object.keys(pkg.dependencies ?? {}).filter((name) => {
     const dir = path.join(root, 'node_modules', name);
     return existsSync(path.join(dir, 'binding.gyp')) || existsSync(path.join(dir, 'prebuilds'));
   });
-  return [...new Set(['electron', 'better-sqlite3', ...native, ...OPTIONAL_NATIVE])];
+  return [...new Set(['electron', 'better-sqlite3', ...native, ...OPTIONAL_NATIVE, ...Object.keys(pkg.dependencies ?? {})])];
 }
 
 export async function buildElectron(options: BuildElectronOptions = {}): Promise<BuiltElectron> {

@@ -6,6 +6,7 @@
 import { app, BrowserWindow, session } from 'electron';
 import type { Backend, BackendOptions } from '../../core/backend';
 import { startCore } from '../../core/runtime';
+import { ApiSettings } from './api-settings';
 import { registerBridgeIpc } from './ipc';
 import { consoleLog, type MainLog } from './log';
 import { handleAppProtocol, registerAppScheme } from './protocol';
@@ -15,6 +16,8 @@ import { createMainWindow, focusWindow } from './window';
 
 export interface StartOptions {
   rendererDir: string;
+  /** resources/data for the embedded demo server. */
+  resourcesDataDir?: string;
   preloadPath: string;
   version: string;
   log?: MainLog;
@@ -61,7 +64,10 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   if (options.createBackend) backend = options.createBackend(backendOptions);
   else {
     // The cache lives in the user-data folder; with no central API configured the bundled demo server runs.
-    const core = await startCore({ ...backendOptions, dataDir: app.getPath('userData'), log: (line) => log.info(line) });
+    // The API comes from Settings (token decrypted with safeStorage), else the environment, else the demo.
+    const userData = app.getPath('userData');
+    const api = new ApiSettings(userData).load() ?? undefined;
+    const core = await startCore({ ...backendOptions, api, dataDir: userData, demo: { resourcesDataDir: options.resourcesDataDir }, log: (line) => log.info(line) });
     backend = { ...core.backend, close: () => core.close() };
   }
   const disposeIpc = registerBridgeIpc(backend.handlers, log);

@@ -10,6 +10,8 @@ export interface AppPaths {
   rendererDir: string;
   /** The sandboxed preload, bundled to CommonJS. */
   preloadPath: string;
+  /** resources/data (district outline and division names) for the embedded demo server. */
+  resourcesDataDir: string;
 }
 
 export function resolveAppPaths(mainModuleUrl: string): AppPaths {
@@ -17,5 +19,7 @@ export function resolveAppPaths(mainModuleUrl: string): AppPaths {
   return {
     rendererDir: path.resolve(here, '..', 'renderer'),
     preloadPath: path.join(here, 'preload.cjs'),
+    // A checkout keeps resources/ beside dist/; GCC_RESOURCES_DIR points elsewhere (tests, packaged layouts).
+    resourcesDataDir: path.join(process.env.GCC_RESOURCES_DIR ?? path.resolve(here, '..', '..', 'resources'), 'data'),
   };
 }

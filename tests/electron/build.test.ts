@@ -39,7 +39,7 @@ describe('npm run build:electron', () => {
     expect(requires(built.preloadPath)).toEqual(['electron']);
   });
 
-  it('the main bundle requires only electron, native add-ons and Node built-ins (everything else is bundled)', () => {
+  it('the main bundle requires only electron, runtime dependencies and Node built-ins (everything else is bundled)', () => {
     const allowed = new Set([...externalModules(), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     for (const file of [built.mainPath, built.workerPath!]) {
       const outside = requires(file).filter((name) => !allowed.has(name));
@@ -49,12 +49,12 @@ describe('npm run build:electron', () => {
     expect(externalModules()).toEqual(expect.arrayContaining(['electron', 'better-sqlite3']));
   });
 
-  it('the built main boots against the fake electron: scheme before ready, secure window on app://gcc, bridge answers', async () => {
+  it('the built main boots against the fake electron: scheme before ready, secure window on app://gcc, bridge answers', { timeout: 120_000 }, async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', FIXTURE, built.mainPath], {
       cwd: ROOT,
       // The temporary dist folder is outside the repository: let it find the native add-ons.
-      env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') },
-      timeout: 60_000,
+      env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), GCC_RESOURCES_DIR: path.join(ROOT, 'resources') },
+      timeout: 110_000,
     });
     const report = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(report.beforeReady).toEqual({ privileges: null, sandbox: false });

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type MainApp, type StartOptions } from '../../electron/main/app';
+import { createBackend } from '../../core/backend';
 import type { MainLog } from '../../electron/main/log';
 import { fake, type FakeBrowserWindow } from '../fakes/electron';
 
@@ -88,7 +89,9 @@ export interface Booted {
 export async function boot(overrides: Partial<StartOptions> = {}): Promise<Booted> {
   const log = recordingLog();
   const { rendererDir } = rendererFixture();
-  const started = startApp({ rendererDir, preloadPath: PRELOAD_PATH, version: '9.9.9-test', log, ...overrides });
+  // A backend without a data cache unless the test brings one: the real core (demo server, sync worker) is
+  // exercised by tests/electron/build.test.ts against the built bundle.
+  const started = startApp({ rendererDir, preloadPath: PRELOAD_PATH, version: '9.9.9-test', log, createBackend: (options) => createBackend(options), ...overrides });
   fake.ready();
   const main = await started;
   if (!main) throw new Error('startApp resolved null: the fake single-instance lock was not free');
