@@ -33,6 +33,8 @@ export interface AppliedBatch {
   cursor: number;
   /** How long the transaction took (ms), for the live-apply benchmark. */
   applyMs: number;
+  /** Set when `events` holds only the newest of a bigger batch (a bootstrap page). */
+  truncated?: boolean;
 }
 
 type EventRollupRow = {

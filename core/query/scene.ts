@@ -408,7 +408,8 @@ export class SceneQueries {
     if (!batch.events.length && !batch.deletedEventIds.length && !batch.evaluations.length && !batch.services.length) return null;
     const touched = new Set<string>([...batch.events.map((e) => e.grid_id), ...batch.evaluations.map((e) => e.grid_id)]);
     const grids: GridState[] = [];
-    if (touched.size && touched.size <= 500) {
+    // A bootstrap page touches most grids: the wall re-reads the snapshot instead of one grid at a time.
+    if (touched.size && touched.size <= 50 && !batch.truncated) {
       const today = shanghaiDay(now);
       for (const id of touched) {
         const detail = this.gridDetail(id, now);

@@ -10,6 +10,7 @@ import { SyncEngine } from './engine';
 import type { ParentMessage, WorkerInit, WorkerMessage } from './protocol';
 
 const init = workerData as WorkerInit;
+const MAX_EVENTS_POSTED = 200;
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
 async function main() {
@@ -18,7 +19,12 @@ async function main() {
   const store = new CacheStore(opened.db);
   const engine = new SyncEngine(new ApiClient(init.api), store, {
     status: (status) => post({ type: 'status', status }),
-    batch: (batch) => post({ type: 'batch', batch }),
+    // A bootstrap page holds thousands of records: the wall only needs the newest few and "totals changed".
+    batch: (batch) =>
+      post({
+        type: 'batch',
+        batch: batch.events.length > MAX_EVENTS_POSTED ? { ...batch, events: batch.events.slice(-MAX_EVENTS_POSTED), truncated: true } : batch,
+      }),
     reference: () => post({ type: 'reference' }),
   }, init.engine);
   parentPort!.on('message', (message: ParentMessage) => {
