@@ -58,13 +58,13 @@ export function corrupt(data: string, h: number): string {
  * Apply malformed/duplicate/reorder faults to a page's items. Decisions hash (seed, page cursor, position) so the
  * same page comes out the same way twice, which keeps tests reproducible.
  */
-export function faultItems<T extends { rev: number; data: string }>(items: T[], faults: Faults, seed: number, cursor: number): T[] {
+export function faultItems<T extends { rev: number; data: string; buf?: Buffer }>(items: T[], faults: Faults, seed: number, cursor: number): T[] {
   if (!faults.malformedRate && !faults.duplicateRate && !faults.reorderRate) return items;
   const key = hash3(seed, cursor % 0x7fffffff, Math.floor(cursor / 0x7fffffff));
   let out: T[] = [];
   items.forEach((item, i) => {
     const u = (salt: number) => unit(hash3(key, i, salt));
-    const one = faults.malformedRate && u(1) < faults.malformedRate ? { ...item, data: corrupt(item.data, hash3(key, i, 4)) } : item;
+    const one = faults.malformedRate && u(1) < faults.malformedRate ? { ...item, data: corrupt(item.data, hash3(key, i, 4)), buf: undefined } : item;
     out.push(one);
     if (faults.duplicateRate && u(2) < faults.duplicateRate) out.push(one);
   });

@@ -62,16 +62,6 @@ const YEAR_OF_DAY = Int16Array.from({ length: HORIZON_DAYS }, (_, d) => civil(d)
 const YEAR_START = Array.from({ length: HORIZON_YEAR - FIRST_YEAR + 2 }, (_, i) => dayOfDate(FIRST_YEAR + i, 1, 1));
 const TASK_NAMES: Record<string, string> = Object.fromEntries(TASKS.map((t) => [t.code, t.name]));
 
-/**
- * Flatten a string built by concatenation: V8 keeps it as a tree of pieces otherwise, which costs memory and GC
- * time when thousands of them wait in a page (the trick of the flatstr package: ToNumber flattens).
- */
-function flat(s: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-unused-expressions
-  (s as unknown as number) | 0;
-  return s;
-}
-
 /** A JSON string literal; the plain path is the common one (our texts hold no quotes or control characters). */
 function q(s: string): string {
   return /["\\\u0000-\u001f\u2028\u2029]/.test(s) ? JSON.stringify(s) : `"${s}"`;
@@ -498,10 +488,6 @@ export class History {
    * Key order is fixed, so the same record is always the same bytes.
    */
   changeJson(c: Core, k: number, revOverride?: number): string {
-    return flat(this.changeText(c, k, revOverride));
-  }
-
-  private changeText(c: Core, k: number, revOverride?: number): string {
     const rev = revOverride ?? this.rev(c, k);
     if (c.type === T_EVALUATION) {
       const grid = this.geo.grids[c.grid];

@@ -81,8 +81,13 @@ export const ServiceLists = z
 export const GridProfile = z.object({
   leader: personal(z.string()).describe('网格长 (name)'),
   full_time_worker: personal(z.string()).describe('专职网格员 (name)'),
+  full_time_worker_recruited: z
+    .boolean()
+    .optional()
+    .describe('The full-time worker is one of those recruited publicly in 2022 (87 in the district; OrganisationResponse.people.full_time_workers)'),
   workforce: z.number().int().min(1).describe('网格工作力量: people working this grid'),
   party_branch: z.string().describe('网格（小区）党支部 name'),
+  party_branches: z.number().int().min(1).optional().describe('网格（小区）党支部 in this grid (531 in the district)'),
   party_members: z.number().int().nonnegative(),
   population: z.number().int().nonnegative(),
   households: z.number().int().nonnegative(),

@@ -1,0 +1,13 @@
+/**
+ * Writes resources/openapi.json: the central API contract generated from the zod schemas (see
+ * core/central/openapi.ts). A test fails when the file and the generated document differ.
+ *
+ *   npm run openapi
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { openApiDocument } from '../core/central/openapi';
+
+const target = fileURLToPath(new URL('../resources/openapi.json', import.meta.url));
+writeFileSync(target, await openApiDocument());
+console.log(`wrote ${target}`);
