@@ -34,7 +34,8 @@ import { rateDiff } from './format';
 import { FigureBook, MIN_BASE } from './figures';
 import { Names } from './names';
 import { buildNarrative } from './narrative';
-import { caseRows, OVERDUE_HORIZON_DAYS } from './cases';
+import { casesById, OVERDUE_HORIZON_DAYS } from './cases';
+import { lowSatisfactionCommunities } from './narrative';
 
 const KINDS: EventKind[] = ['appeal', 'dispute', 'hazard', 'incident', 'service'];
 
@@ -68,6 +69,7 @@ export function asOfInstant(span: Span, now: number): number {
 
 export interface OverdueRow {
   id: string;
+  deadline: number;
   grid_id: string;
   street_id: string | null;
   community_id: string | null;
@@ -77,14 +79,76 @@ export interface OverdueRow {
 /** Cases open past their deadline at an instant (see the file comment). Two index-friendly queries. */
 export function overdueAt(db: Db, asOf: number): OverdueRow[] {
   const open = db
-    .prepare("SELECT id, grid_id, street_id, community_id, department_id FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?")
+    .prepare("SELECT id, deadline, grid_id, street_id, community_id, department_id FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?")
     .all(asOf, asOf) as OverdueRow[];
   const closedLater = db
     .prepare(
-      "SELECT id, grid_id, street_id, community_id, department_id FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?",
+      "SELECT id, deadline, grid_id, street_id, community_id, department_id FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?",
     )
     .all(asOf - OVERDUE_HORIZON_DAYS * 86_400_000, asOf, asOf, asOf) as OverdueRow[];
   return open.concat(closedLater);
+}
+
+/** How many cases were overdue at an instant (the same rule as overdueAt, counted). */
+export function overdueCountAt(db: Db, asOf: number): number {
+  const open = db.prepare("SELECT count(*) FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?").pluck().get(asOf, asOf) as number;
+  const closedLater = db
+    .prepare("SELECT count(*) FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?")
+    .pluck()
+    .get(asOf - OVERDUE_HORIZON_DAYS * 86_400_000, asOf, asOf, asOf) as number;
+  return open + closedLater;
+}
+
+/**
+ * The figures of a comparison period (环比, 同比) straight from the rollups: the same sums and the same KPI
+ * formulas as the query layer's snapshot, without the parts of a snapshot a comparison does not need.
+ */
+function comparisonOf(db: Db, span: Span): { figures: Omit<PeriodFigures, 'overdue' | 'repeatAppeals'>; events: { regions: Map<string, number>; departments: Map<string, number> } } {
+  type Row = { kind: EventKind; total: number; closed: number; on_time: number; joint: number; resolved: number; s: number; b: number; d: number; breaking: number };
+  const rows = db
+    .prepare(
+      `SELECT kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint, SUM(resolved) AS resolved,
+         SUM(sat_satisfied) AS s, SUM(sat_basic) AS b, SUM(sat_dissatisfied) AS d, SUM(breaking) AS breaking
+       FROM rollup_events WHERE day BETWEEN ? AND ? GROUP BY kind`,
+    )
+    .all(span.from, span.to) as Row[];
+  const sum = (pick: (r: Row) => number, kind?: EventKind) => rows.filter((r) => !kind || r.kind === kind).reduce((n, r) => n + pick(r), 0);
+  const closed = sum((r) => r.closed);
+  const appeal = rows.find((r) => r.kind === 'appeal');
+  const disputesFound = sum((r) => r.total, 'dispute');
+  const disputesResolved = sum((r) => r.resolved, 'dispute');
+  const events = { regions: new Map<string, number>(), departments: new Map<string, number>() };
+  for (const r of db
+    .prepare(
+      `SELECT g.street_id AS street, g.community_id AS community, SUM(e.total) AS n FROM rollup_events e JOIN regions g ON g.id = e.grid_id
+       WHERE e.day BETWEEN ? AND ? GROUP BY e.grid_id`,
+    )
+    .iterate(span.from, span.to) as Iterable<{ street: string | null; community: string | null; n: number }>) {
+    for (const id of [r.street, r.community]) if (id) events.regions.set(id, (events.regions.get(id) ?? 0) + r.n);
+  }
+  for (const r of db.prepare('SELECT department_id AS id, SUM(total) AS n FROM rollup_departments WHERE day BETWEEN ? AND ? GROUP BY department_id').iterate(span.from, span.to) as Iterable<{ id: string; n: number }>) {
+    events.departments.set(r.id, r.n);
+  }
+  return {
+    events,
+    figures: {
+      events: sum((r) => r.total),
+      appeals: sum((r) => r.total, 'appeal'),
+      closed,
+      onTimeRate: onTimeRate({ onTime: sum((r) => r.on_time), closed }),
+      satisfaction: satisfactionRate({ satisfied: appeal?.s ?? 0, basic: appeal?.b ?? 0, dissatisfied: appeal?.d ?? 0 }),
+      disputesFound,
+      disputesResolved,
+      disputeResolutionRate: disputeResolutionRate({ resolved: disputesResolved, found: disputesFound }),
+      breaking: sum((r) => r.breaking),
+      jointAppeals: sum((r) => r.joint, 'appeal'),
+      difficultiesSolved: sum((r) => r.resolved, 'service'),
+    },
+  };
+}
+
+function repeatCount(db: Db, span: Span): number {
+  return db.prepare('SELECT count(*) FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL').pluck().get(span.from, span.to) as number;
 }
 
 function snapshotOf(ctx: BriefingContext, span: Span): SceneSnapshot {
@@ -210,13 +274,14 @@ export type GridTitle = 'safe' | 'at_risk' | 'lost' | 'none';
 
 function safeGridStatus(db: Db, names: Names, p: ResolvedPeriod): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
   const quarter = periodOfDay(p.to);
-  const lower = `${Number(quarter.slice(0, 4)) - 2}`;
-  const history = new Map<string, { period: string; safe: boolean; broken: SafeCriterion[] }[]>();
+  // The two evaluations before this quarter decide the title held now and whether it was just lost.
+  const lower = previousQuarter(previousQuarter(quarter));
+  const history = new Map<string, { period: string; safe: boolean; broken: string }[]>();
   for (const e of db
     .prepare('SELECT grid_id, period, safe, broken FROM evaluations WHERE period < ? AND period >= ? ORDER BY grid_id, period DESC')
     .iterate(quarter, lower) as Iterable<{ grid_id: string; period: string; safe: number; broken: string }>) {
     const list = history.get(e.grid_id) ?? [];
-    if (list.length < 2) list.push({ period: e.period, safe: e.safe === 1, broken: JSON.parse(e.broken) as SafeCriterion[] });
+    if (list.length < 2) list.push({ period: e.period, safe: e.safe === 1, broken: e.broken });
     history.set(e.grid_id, list);
   }
   const range = periodRange(quarter);
@@ -247,7 +312,8 @@ function safeGridStatus(db: Db, names: Names, p: ResolvedPeriod): { risks: SafeG
       } else safe++;
     } else if (latest && !latest.safe && before?.safe && latest.period === previousQuarter(quarter)) {
       titleOf.set(r.id, 'lost');
-      risks.push({ gridId: r.id, ...place, status: 'lost', period: latest.period, criteria: [...latest.broken].sort((x, y) => order(x) - order(y)), firstBrokenDay: null, newInPeriod: false });
+      const criteria = JSON.parse(latest.broken) as SafeCriterion[];
+      risks.push({ gridId: r.id, ...place, status: 'lost', period: latest.period, criteria: criteria.sort((x, y) => order(x) - order(y)), firstBrokenDay: null, newInPeriod: false });
     }
   }
   risks.sort((a, b) => (a.status === b.status ? Number(b.newInPeriod) - Number(a.newInPeriod) || (b.firstBrokenDay ?? 0) - (a.firstBrokenDay ?? 0) : a.status === 'at_risk' ? -1 : 1));
@@ -282,8 +348,7 @@ function repeatGroups(db: Db, names: Names, span: Span): RepeatGroup[] {
     .sort((a, b) => b.count - a.count || a.gridId.localeCompare(b.gridId));
 }
 
-function rankRows(rows: RankingRow[], previous: RankingRow[], overdue: Map<string, number>): RankRow[] {
-  const prev = new Map(previous.map((r) => [r.id, r.events]));
+function rankRows(rows: RankingRow[], prev: Map<string, number>, overdue: Map<string, number>): RankRow[] {
   const ranked = rows
     .map((r) => ({ ...r, overdue: overdue.get(r.id) ?? 0, previousEvents: prev.get(r.id) ?? 0, wow: change(r.events, prev.get(r.id) ?? 0), rank: 0, fullName: null as string | null }))
     .sort((a, b) => b.events - a.events || a.name.localeCompare(b.name, 'zh-CN'));
@@ -368,10 +433,16 @@ export interface GridRow {
 }
 
 export interface BriefingDetail {
+  /** Lists in the briefing are capped (LIST_CAP) for the screen; the exports use the full ones below. */
   briefing: Briefing;
   names: Names;
   grids: GridRow[];
+  safeGrids: SafeGridRisk[];
+  repeats: RepeatGroup[];
 }
+
+/** Safe grids and repeated-appeal places listed in a briefing; the summaries count them all. */
+export const LIST_CAP = 200;
 
 /** The briefing plus what the exports need beyond it (every grid's row, the names). */
 export function assemble(ctx: BriefingContext, request: PeriodRequest): BriefingDetail {
@@ -379,13 +450,13 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
   const names = new Names(ctx.db);
   const spans = { current: { from: period.from, to: period.to }, previous: period.previous, lastYear: period.lastYear };
   const snap = snapshotOf(ctx, spans.current);
-  const prevSnap = snapshotOf(ctx, spans.previous);
-  const lySnap = snapshotOf(ctx, spans.lastYear);
   const asOf = asOfInstant(spans.current, ctx.now);
   const overdueRows = overdueAt(ctx.db, asOf);
   const cur = figuresOf(ctx, snap, spans.current, overdueRows.length);
-  const prev = figuresOf(ctx, prevSnap, spans.previous, overdueAt(ctx.db, asOfInstant(spans.previous, ctx.now)).length);
-  const ly = figuresOf(ctx, lySnap, spans.lastYear, overdueAt(ctx.db, asOfInstant(spans.lastYear, ctx.now)).length);
+  const previousPeriod = comparisonOf(ctx.db, spans.previous);
+  const lastYearPeriod = comparisonOf(ctx.db, spans.lastYear);
+  const prev: PeriodFigures = { ...previousPeriod.figures, overdue: overdueCountAt(ctx.db, asOfInstant(spans.previous, ctx.now)), repeatAppeals: repeatCount(ctx.db, spans.previous) };
+  const ly: PeriodFigures = { ...lastYearPeriod.figures, overdue: overdueCountAt(ctx.db, asOfInstant(spans.lastYear, ctx.now)), repeatAppeals: repeatCount(ctx.db, spans.lastYear) };
 
   const book = new FigureBook();
   const kpis: Kpi[] = KPI_DEFS.map((d) => {
@@ -411,12 +482,13 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
   const overdueByCommunity = countBy(overdueRows, (r) => r.community_id);
   const overdueByDepartment = countBy(overdueRows, (r) => r.department_id);
   const rankings = {
-    streets: rankRows(snap.streets, prevSnap.streets, overdueByStreet),
-    communities: rankRows(snap.communities, prevSnap.communities, overdueByCommunity),
-    departments: rankRows(snap.departments, prevSnap.departments, overdueByDepartment).map((d) => ({ ...d, fullName: names.departments.get(d.id)?.name ?? null })),
+    streets: rankRows(snap.streets, previousPeriod.events.regions, overdueByStreet),
+    communities: rankRows(snap.communities, previousPeriod.events.regions, overdueByCommunity),
+    departments: rankRows(snap.departments, previousPeriod.events.departments, overdueByDepartment).map((d) => ({ ...d, fullName: names.departments.get(d.id)?.name ?? null })),
   };
   for (const r of rankings.streets) addRowFigures(book, 'street', r);
-  for (const r of rankings.communities) addRowFigures(book, 'community', r);
+  // Communities are many (hundreds at city scale): only those the text may name get figures.
+  for (const r of lowSatisfactionCommunities(rankings.communities)) addRowFigures(book, 'community', r);
   for (const r of rankings.departments) addRowFigures(book, 'department', r);
   const worst = worstOf(book, rankings);
 
@@ -430,7 +502,8 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
     book.add({ metric: 'repeatAppeals', variant: 'value', subject: { level: 'grid', id: g.gridId, name: g.gridName }, unit: 'count', value: g.count, drill: { gridId: g.gridId, status: 'repeat' } });
   }
 
-  const overdueCases: CaseRow[] = caseRows(ctx, names, { period: request, filter: { status: 'overdue' }, offset: 0, limit: 50 }).cases;
+  const longest = [...overdueRows].sort((a, b) => a.deadline - b.deadline || (a.id < b.id ? -1 : 1)).slice(0, 50).map((r) => r.id);
+  const overdueCases: CaseRow[] = casesById(ctx.db, names, longest, asOf);
   const named = (map: Map<string, number>, nameOf: (id: string) => string) =>
     [...map.entries()].map(([id, count]) => ({ id, name: nameOf(id), count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh-CN'));
 
@@ -472,5 +545,6 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
     title: safe.titleOf.get(g.id) ?? 'none',
     criteria: risks.get(g.id)?.criteria ?? [],
   }));
-  return { briefing: { ...partial, figures: book.figures, narrative }, names, grids };
+  const exceptions = { ...partial.exceptions, safeGrids: safe.risks.slice(0, LIST_CAP), repeats: repeats.slice(0, LIST_CAP) };
+  return { briefing: { ...partial, exceptions, figures: book.figures, narrative }, names, grids, safeGrids: safe.risks, repeats };
 }

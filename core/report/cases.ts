@@ -101,6 +101,14 @@ export function caseRows(ctx: { db: Db; queries?: SceneQueries; now: number }, n
   return { total, offset: q.offset, cases: rows.map((r) => toCase(r, names, asOf)) };
 }
 
+/** Cases by id, in the order given. */
+export function casesById(db: Db, names: Names, ids: string[], asOf: number): CaseRow[] {
+  if (!ids.length) return [];
+  const rows = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Row[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => (byId.has(id) ? [toCase(byId.get(id)!, names, asOf)] : []));
+}
+
 function dayAfterStart(day: number): number {
   const y = Math.floor(day / 10000);
   const m = Math.floor((day % 10000) / 100);

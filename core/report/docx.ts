@@ -30,6 +30,7 @@ import {
   TableCell,
   TableLayoutType,
   TableRow,
+  Tab,
   TabStopType,
   TextRun,
   VerticalAlign,
@@ -110,17 +111,16 @@ function bodyRun(text: string, extra: Partial<IRunOptions> = {}): TextRun {
   return new TextRun({ text, font: font(FONTS.body), size: SIZES.body, ...OFF_GRID, ...extra });
 }
 
-function textParagraph(block: TextBlock): Paragraph {
+function textParagraph(block: TextBlock, keepWithNext = false): Paragraph {
   const indent = { firstLine: Math.round(2 * CHAR) };
-  if (block.level === 0) return new Paragraph({ style: 'GwBody', indent, children: [bodyRun(block.body)] });
+  if (block.level === 0) return new Paragraph({ style: 'GwBody', indent, keepNext: keepWithNext, keepLines: keepWithNext, children: [bodyRun(block.body)] });
   if (block.level === 1) return new Paragraph({ style: 'Heading1', indent, keepNext: true, children: [new TextRun({ text: block.heading, ...OFF_GRID })] });
   const children = [new TextRun({ text: block.heading, ...OFF_GRID })];
   if (block.body) children.push(bodyRun(block.body));
-  return new Paragraph({ style: `Heading${block.level}`, indent, keepNext: !block.body, children });
+  return new Paragraph({ style: `Heading${block.level}`, indent, keepNext: !block.body || keepWithNext, keepLines: keepWithNext, children });
 }
 
 const thin = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-const none = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
 
 function tableRuns(text: string, bold = false): TextRun[] {
   return [new TextRun({ text, font: font(bold ? FONTS.heading1 : FONTS.body), size: SIZES.table, snapToGrid: false })];
@@ -262,7 +262,7 @@ function colophon(doc: ReportDocument): Paragraph[] {
       indent: { left: one, right: one },
       tabStops: [{ type: TabStopType.RIGHT, position: GB.textWidth - 2 * one }],
       border: { bottom: thick },
-      children: [run(doc.printer), run('\t'), run(`${doc.printDate}印发`)],
+      children: [run(doc.printer), new TextRun({ children: [new Tab()], font: font(FONTS.body), size: SIZES.pageNumber }), run(`${doc.printDate}印发`)],
     }),
   ];
 }
@@ -299,13 +299,15 @@ export function buildDocx(doc: ReportDocument): Document {
     ...blank(1),
     new Paragraph({ style: 'GwBody', children: [bodyRun(doc.recipients)] }),
   ];
-  for (const block of doc.body) {
+  doc.body.forEach((block, i) => {
     if (block.type === 'table') children.push(...rankingTable(block));
-    else children.push(textParagraph(block));
-  }
-  if (doc.attachment) children.push(...blank(1), new Paragraph({ style: 'GwBody', indent: { firstLine: Math.round(2 * CHAR) }, children: [bodyRun(`附件：${doc.attachment}`)] }));
+    // The last paragraph of the body stays on the page of the signature: a signature never stands alone.
+    else children.push(textParagraph(block, i === doc.body.length - 1));
+  });
+  const keep = () => new Paragraph({ spacing: exact(), keepNext: true, children: [] });
+  if (doc.attachment) children.push(keep(), new Paragraph({ style: 'GwBody', keepNext: true, indent: { firstLine: Math.round(2 * CHAR) }, children: [bodyRun(`附件：${doc.attachment}`)] }));
   // The frame needs a paragraph after it to anchor to (LibreOffice drops a frame that ends the document).
-  children.push(...blank(1), ...signature(doc), ...colophon(doc), new Paragraph({ spacing: exact(20), children: [] }));
+  children.push(keep(), ...signature(doc), ...colophon(doc), new Paragraph({ spacing: exact(20), children: [] }));
 
   const header = pageHeader(doc);
   const heading = (eastAsia: string, level: number) => ({
@@ -408,7 +410,8 @@ async function finish(buffer: Buffer, doc: ReportDocument): Promise<Buffer> {
       .filter(([name]) => !fonts.includes(`w:name="${name}"`))
       .map(([name, a]) => `<w:font w:name="${name}"><w:altName w:val="${a.alt}"/><w:charset w:val="86"/><w:family w:val="${a.family}"/><w:pitch w:val="${a.pitch}"/></w:font>`)
       .join('');
-    zip.file('word/fontTable.xml', fonts.replace('</w:fonts>', `${entries}</w:fonts>`));
+    const closed = /<w:fonts\b[^>]*\/>\s*$/.test(fonts) ? fonts.replace(/\/>\s*$/, '></w:fonts>') : fonts;
+    zip.file('word/fontTable.xml', closed.replace('</w:fonts>', `${entries}</w:fonts>`));
   }
 
   // Paragraphs whose runs are off the character grid are off it as paragraphs too: Word reads the run flag,

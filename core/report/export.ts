@@ -47,7 +47,7 @@ export async function exportReport(ctx: { db: Db; queries: SceneQueries; now: nu
   else {
     const overdue = caseRows(ctx, detail.names, { period: req.period, filter: { status: 'overdue' }, offset: 0, limit: 20_000 }).cases;
     data = await renderXlsx({
-      briefing: b,
+      briefing: { ...b, exceptions: { ...b.exceptions, safeGrids: detail.safeGrids, repeats: detail.repeats } },
       grids: detail.grids,
       overdue,
       title: `${doc.title.join('')}（附件：数据明细表）`,

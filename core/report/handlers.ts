@@ -15,7 +15,7 @@ import { listAudit } from './audit';
 import { exportReport } from './export';
 import { Names } from './names';
 import { PdfUnavailableError } from './pdf';
-import { defaultTexts } from './template';
+import { applyNarrativeEdits, defaultTexts } from './template';
 
 export type ReportRequestName = 'briefing.get' | 'briefing.cases' | 'report.template' | 'report.export' | 'report.audit';
 
@@ -54,9 +54,9 @@ export function reportHandlers(deps: ReportHandlerDeps): Pick<BridgeHandlers, Re
       const ctx = context();
       return caseRows(ctx, new Names(ctx.db), { period: periodOr(period, ctx.now), filter, offset, limit });
     },
-    'report.template': async ({ period }) => {
+    'report.template': async ({ period, edits }) => {
       const ctx = context();
-      const briefing = assembleBriefing(ctx, periodOr(period, ctx.now));
+      const briefing = applyNarrativeEdits(assembleBriefing(ctx, periodOr(period, ctx.now)), edits ?? {});
       return { period: resolvePeriod(periodOr(period, ctx.now)), texts: defaultTexts(briefing, ctx.now) };
     },
     'report.export': async ({ period, format, texts, watermark, operator }) => {

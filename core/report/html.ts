@@ -6,8 +6,9 @@
  *
  * Fonts: the official names first, then what Windows, Kylin/UOS and macOS have, then Noto CJK (Debian's
  * fonts-noto-cjk), chosen per face with @font-face local() so each fallback keeps its weight: 小标宋 falls back to
- * Noto Serif CJK Bold, 仿宋 to Noto Serif CJK, 楷体 to Noto Serif CJK Bold (distinct from the body), 黑体 to Noto
- * Sans CJK.
+ * Noto Serif CJK Bold, 仿宋 to Noto Serif CJK, 楷体 to Noto Serif CJK Bold (distinct from the body), 黑体 to
+ * WenQuanYi Zen Hei or Noto Sans CJK. (TrueType faces print fast; Chromium embeds CFF faces such as Noto CJK as
+ * Type 3 glyphs, which is what most of the PDF time goes into on a machine with only Noto CJK.)
  *
  * The 版记 belongs at the foot of the last page. CSS cannot say "bottom of the last page", so pdf.ts prints twice:
  * the first print counts the pages, the second pins the 版记 to the bottom of the last one (colophonPage).
@@ -24,7 +25,7 @@ const FONT_FACES = `
 @font-face { font-family: "GW Title"; src: ${local('方正小标宋简体', 'FZXiaoBiaoSong-B05S', '方正小标宋_GBK', 'FZXBSK--GBK1-0', '华文中宋', 'STZhongsong', 'Noto Serif CJK SC Bold', 'NotoSerifCJKsc-Bold', 'Source Han Serif SC Bold')}; }
 @font-face { font-family: "GW FangSong"; src: ${local('仿宋_GB2312', 'FangSong_GB2312', '仿宋', 'FangSong', 'STFangsong', 'Noto Serif CJK SC', 'NotoSerifCJKsc-Regular', 'Source Han Serif SC')}; }
 @font-face { font-family: "GW Kai"; src: ${local('楷体_GB2312', 'KaiTi_GB2312', '楷体', 'KaiTi', 'STKaiti', 'AR PL UKai CN', 'Noto Serif CJK SC Bold', 'NotoSerifCJKsc-Bold')}; }
-@font-face { font-family: "GW Hei"; src: ${local('黑体', 'SimHei', 'STHeiti', 'Noto Sans CJK SC Medium', 'NotoSansCJKsc-Medium', 'Noto Sans CJK SC', 'NotoSansCJKsc-Regular', 'Source Han Sans SC', 'WenQuanYi Zen Hei')}; }
+@font-face { font-family: "GW Hei"; src: ${local('黑体', 'SimHei', 'STHeiti', 'WenQuanYi Zen Hei', 'Noto Sans CJK SC Medium', 'NotoSansCJKsc-Medium', 'Noto Sans CJK SC', 'NotoSansCJKsc-Regular', 'Source Han Sans SC')}; }
 @font-face { font-family: "GW Song"; src: ${local('宋体', 'SimSun', 'STSong', 'Noto Serif CJK SC', 'NotoSerifCJKsc-Regular')}; }
 `;
 
@@ -64,7 +65,7 @@ p, h1, h2, div.line { margin: 0; font-weight: normal; }
 .title { font-family: "GW Title", serif; font-size: 22pt; text-align: center; letter-spacing: 0; line-height: ${LINE}; break-after: avoid; }
 .recipients { text-indent: 0; }
 .p { text-indent: 2em; }
-.h1 { font-family: "Times New Roman", "GW Hei", sans-serif; text-indent: 2em; break-after: avoid; }
+.h1 { font-family: "Times New Roman", "GW Hei", sans-serif; font-size: 16pt; text-indent: 2em; break-after: avoid; }
 .h2 .lead { font-family: "Times New Roman", "GW Kai", serif; }
 .h2, .h3, .h4 { text-indent: 2em; }
 .h2:only-child, .keep { break-after: avoid; }
@@ -77,9 +78,10 @@ table.rank tr { break-inside: avoid; }
 .caption { font-family: "Times New Roman", "GW Hei", sans-serif; text-align: center; text-indent: 0; break-after: avoid; }
 .note { font-size: 12pt; line-height: 1.5; letter-spacing: 0; text-indent: 2em; margin-top: 1mm; }
 .signature { white-space: nowrap; text-align: left; text-indent: 0; }
+.closing { break-inside: avoid; }
 .colophon.pinned { position: absolute; left: 0; right: 0; margin: 0; }
 .colophon.spacer { visibility: hidden; }
-.colophon { box-sizing: border-box; height: ${COLOPHON_MM}mm; margin-top: ${LINE}; break-inside: avoid; font-size: 14pt; line-height: 1.4; letter-spacing: 0; border-top: 0.35mm solid #000; border-bottom: 0.35mm solid #000; }
+.colophon { box-sizing: border-box; height: ${COLOPHON_MM}mm; margin-top: 4mm; break-inside: avoid; font-size: 14pt; line-height: 1.4; letter-spacing: 0; border-top: 0.35mm solid #000; border-bottom: 0.35mm solid #000; }
 .colophon div { box-sizing: border-box; height: 50%; display: flex; align-items: center; padding: 0 14pt; }
 .colophon .cc { border-bottom: 0.25mm solid #000; }
 .colophon .printed { justify-content: space-between; }
@@ -130,6 +132,8 @@ function watermark(text: string): string {
 export interface HtmlOptions {
   /** Pin the 版记 to the foot of this page (1-based); in the flow after the signature when absent. */
   colophonPage?: number;
+  /** Lay out but draw no text (for counting pages). */
+  layoutOnly?: boolean;
 }
 
 /** The whole report as a standalone HTML document (no external resources). */
@@ -142,9 +146,14 @@ export function renderReportHtml(doc: ReportDocument, options: HtmlOptions = {})
   body.push(`<h1 class="title">${doc.title.map(escapeHtml).join('<br>')}</h1>`);
   body.push('<div class="blank"></div>');
   body.push(`<p class="recipients">${escapeHtml(doc.recipients)}</p>`);
-  for (const block of doc.body) body.push(block.type === 'table' ? tableBlock(block) : textBlock(block));
-  if (doc.attachment) body.push(`<div class="blank"></div><p class="p">附件：${escapeHtml(doc.attachment)}</p>`);
-  body.push('<div class="blank"></div>', signature(doc));
+  const last = doc.body.length - 1;
+  doc.body.slice(0, last).forEach((block) => body.push(block.type === 'table' ? tableBlock(block) : textBlock(block)));
+  // The last paragraph of the body, the attachment note and the signature stay on one page.
+  const tail = doc.body[last];
+  body.push(
+    `<div class="closing">${tail ? (tail.type === 'table' ? tableBlock(tail) : textBlock(tail)) : ''}` +
+      `${doc.attachment ? `<div class="blank"></div><p class="p">附件：${escapeHtml(doc.attachment)}</p>` : ''}<div class="blank"></div>${signature(doc)}</div>`,
+  );
   const colophon = (cls: string, style = '') =>
     `<section class="colophon${cls}"${style}><div class="cc">抄送：${escapeHtml(doc.cc)}</div><div class="printed"><span>${escapeHtml(doc.printer)}</span><span>${escapeHtml(doc.printDate)}印发</span></div></section>`;
   if (options.colophonPage) {
@@ -155,7 +164,7 @@ export function renderReportHtml(doc: ReportDocument, options: HtmlOptions = {})
   const demo = doc.demo ? `<style>@page :right { @top-right { ${demoBox} } } @page :left { @top-left { ${demoBox} } }</style>` : '';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(doc.title.join(''))}</title>
-<style>${STYLE}</style>${demo}</head>
+<style>${STYLE}</style>${demo}${options.layoutOnly ? '<style>body, body * { visibility: hidden !important; }</style>' : ''}</head>
 <body>${doc.watermark ? watermark(doc.watermark) : ''}
 ${body.join('\n')}
 </body></html>`;

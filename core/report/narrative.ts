@@ -55,7 +55,9 @@ class Writer {
         if (!refs.includes(p.ref)) refs.push(p.ref);
       }
     }
-    this.sentences.push({ id: `${section}-${this.sentences.filter((s) => s.section === section).length + 1}`, section, paragraph, text, refs });
+    const before = this.sentences.filter((s) => s.section === section).length;
+    // Each problem (（一）, （二）, …) is a paragraph of its own.
+    this.sentences.push({ id: `${section}-${before + 1}`, section, paragraph: section === 'problems' ? before : paragraph, text, refs });
   }
 }
 
@@ -118,9 +120,14 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     w.say('exceptions', 0, [`截至${zhDate(asOfDay)}，全区无超期未办结事件。`]);
   } else {
     const parts: Part[] = [`截至${zhDate(asOfDay)}，全区超期未办结事件`, w.f(D('overdue'))];
+    const streets = b.rankings.streets.filter((s) => s.overdue > 0).sort((x, y) => y.overdue - x.overdue).slice(0, 2);
+    if (streets.length) {
+      parts.push('，主要分布在');
+      streets.forEach((s, i) => parts.push(i ? '、' : '', s.name, '（', w.f(rowKey('street', s.id, 'overdue')), '）'));
+    }
     const depts = b.rankings.departments.filter((d) => d.overdue > 0).sort((x, y) => y.overdue - x.overdue).slice(0, 3);
     if (depts.length) {
-      parts.push('，主要涉及');
+      parts.push('；涉及部门较多的是');
       depts.forEach((d, i) => parts.push(i ? '、' : '', d.fullName ?? d.name, '（', w.f(rowKey('department', d.id, 'overdue')), '）'));
     }
     parts.push('。');
@@ -132,16 +139,24 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     const criteria = [...new Set(atRisk.flatMap((g) => g.criteria))].map((c) => CRITERION_ZH[c]);
     const fresh = atRisk.filter((g) => g.newInPeriod);
     parts.push('；本季度已有', w.f(D('safeGridsAtRisk')), `平安网格发生${listNames(criteria.slice(0, 4))}等情形，面临失去称号风险`);
-    if (fresh.length) parts.push(`，其中${noun}新增${fresh.length}个（${listNames(fresh.slice(0, 3).map((g) => `${g.communityName}${shortGrid(g.gridName, g.communityName)}`))}${fresh.length > 3 ? '等' : ''}）`);
+    if (fresh.length) {
+      parts.push(`，其中${noun}新增`, w.f(freshKey(book, fresh.length)), `（${listNames(fresh.slice(0, 3).map((g) => `${g.communityName}${shortGrid(g.gridName, g.communityName)}`))}${fresh.length > 3 ? '等' : ''}）`);
+    }
   }
   if (b.safeGrids.lost > 0) parts.push('；上季度评定中', w.f(D('safeGridsLost')), '网格失去平安网格称号');
   parts.push('。');
   w.say('exceptions', 1, parts);
   const repeats = w.value(D('repeatAppeals')) ?? 0;
   if (repeats > 0) {
-    const top = b.exceptions.repeats.slice(0, 3);
-    const rp: Part[] = [`${noun}同一地点重复诉求`, w.f(D('repeatAppeals')), ...comparisons(w, 'repeatAppeals'), '，较集中的是'];
-    top.forEach((g, i) => rp.push(i ? '、' : '', `${g.communityName}${shortGrid(g.gridName, g.communityName)}`, '（', w.f(`grid:${g.gridId}:repeatAppeals:value`), `，反映“${g.title}”）`));
+    const top = b.exceptions.repeats.filter((g) => g.count >= 2).slice(0, 3);
+    const rp: Part[] = [`${noun}同一地点重复诉求`, w.f(D('repeatAppeals')), ...comparisons(w, 'repeatAppeals')];
+    if (top.length) {
+      rp.push('，较集中的是');
+      top.forEach((g, i) => rp.push(i ? '、' : '', `${g.communityName}${shortGrid(g.gridName, g.communityName)}`, '（', w.f(`grid:${g.gridId}:repeatAppeals:value`), `，反映“${quoted(g.title)}”）`));
+    } else {
+      const places = book.add({ metric: 'repeatAppeals', variant: 'value', subject: { level: 'district', id: 'places', name: '涉及网格' }, unit: 'count', value: b.exceptions.repeats.length, text: `${b.exceptions.repeats.length}个`, drill: { status: 'repeat' } });
+      rp.push('，分散在', w.f(places), '网格');
+    }
     rp.push('。');
     w.say('exceptions', 1, rp);
   }
@@ -205,14 +220,31 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
   if (freshRisk.length) {
     const names = freshRisk.slice(0, 5).map((g) => `${g.streetName}${g.communityName}${shortGrid(g.gridName, g.communityName)}`);
     const crit = [...new Set(freshRisk.flatMap((g) => g.criteria))].map((c) => CRITERION_ZH[c]);
-    w.say('problems', item, [`${heading()}平安网格创建压力加大。${noun}${listNames(names)}${freshRisk.length > 5 ? `等${freshRisk.length}个网格` : ''}发生${listNames(crit)}等情形，面临失去平安网格称号风险。`]);
+    w.say('problems', item, [
+      `${heading()}平安网格创建压力加大。${noun}${listNames(names)}`,
+      ...(freshRisk.length > 5 ? ['等', w.f(freshKey(book, freshRisk.length)), '网格'] : []),
+      `发生${listNames(crit)}等情形，面临失去平安网格称号风险。`,
+    ]);
   }
   if (repeats > 0) {
     const top = b.exceptions.repeats[0];
-    w.say('problems', item, [`${heading()}重复诉求仍有发生。${noun}同一地点重复诉求`, w.f(D('repeatAppeals')), '，其中', `${top.streetName}${top.communityName}${shortGrid(top.gridName, top.communityName)}`, '（', w.f(`grid:${top.gridId}:repeatAppeals:value`), `）反复反映“${top.title}”，诉求未能一次性解决到位。`]);
+    w.say('problems', item, [
+      `${heading()}重复诉求仍有发生。${noun}同一地点重复诉求`,
+      w.f(D('repeatAppeals')),
+      '，其中',
+      `${top.streetName}${top.communityName}${shortGrid(top.gridName, top.communityName)}`,
+      top.count >= 2 ? '（' : '',
+      ...(top.count >= 2 ? [w.f(`grid:${top.gridId}:repeatAppeals:value`), '）'] : []),
+      `反复反映“${quoted(top.title)}”，诉求未能一次性解决到位。`,
+    ]);
   }
   if (item === 0) w.say('problems', 0, [`${noun}未发现需要点名通报的突出问题。`]);
   return w.sentences;
+}
+
+/** The count of titled grids whose first breach this quarter fell in the period. */
+function freshKey(book: FigureBook, count: number): string {
+  return book.add({ metric: 'safeGridsAtRisk', variant: 'value', subject: { level: 'district', id: 'new', name: '本期新增' }, unit: 'count', value: count, drill: null });
 }
 
 /** Communities with at least one dissatisfied rating, lowest rate first (at most five): named as low-satisfaction. */
@@ -225,6 +257,11 @@ export function lowSatisfactionCommunities(rows: RankRow[]): RankRow[] {
 
 export function dissatisfied(r: RankRow): number {
   return r.satisfaction === null ? 0 : r.rated - Math.round(r.satisfaction * r.rated);
+}
+
+/** A case title as the text quotes it: without a leading tag such as "（重复诉求）". */
+export function quoted(title: string): string {
+  return title.replace(/^[（(【\[][^）)】\]]{1,8}[）)】\]]\s*/, '').trim() || title;
 }
 
 /** "翠屏路社区第1网格" within 翠屏路社区 reads "第1网格". */

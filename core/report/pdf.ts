@@ -5,7 +5,7 @@
  * setPdfPrinter(printerFromWebContents(...)) so Electron's webContents.printToPDF prints the same HTML.
  */
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { ReportDocument } from './template';
 import { renderReportHtml } from './html';
 
@@ -53,6 +53,8 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 let browser: Promise<Browser> | null = null;
+let page: Promise<Page> | null = null;
+let queue: Promise<unknown> = Promise.resolve();
 let idle: NodeJS.Timeout | null = null;
 const IDLE_MS = 60_000;
 
@@ -66,33 +68,52 @@ async function launch(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   try {
     const b = await chromium.launch({ executablePath, headless: true, args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--font-render-hinting=none'] });
-    b.on('disconnected', () => (browser = null));
+    b.on('disconnected', () => {
+      browser = null;
+      page = null;
+    });
     return b;
   } catch (error) {
     throw new PdfUnavailableError(`Chromium at ${executablePath} could not be started to print the PDF: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
 }
 
-/** Prints HTML to PDF with the installed printer, or the shared headless Chromium (closed after a minute idle). */
-export async function printHtmlToPdf(html: string): Promise<Buffer> {
-  if (override) return override(html);
-  if (idle) clearTimeout(idle);
+/**
+ * One page, kept between prints: its renderer has the CJK fonts loaded already (loading Noto CJK costs seconds).
+ * JavaScript is off and the context is offline; the page only ever holds report HTML made by html.ts.
+ */
+async function printingPage(): Promise<Page> {
   browser ??= launch().catch((error) => {
     browser = null;
     throw error;
   });
-  const b = await browser;
-  const context = await b.newContext({ javaScriptEnabled: false, offline: true });
-  try {
-    const page = await context.newPage();
-    await page.setContent(html, { waitUntil: 'load' });
-    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true });
-    return Buffer.from(pdf);
-  } finally {
-    await context.close();
-    idle = setTimeout(() => void closePdfBrowser(), IDLE_MS);
-    idle.unref();
-  }
+  page ??= (async () => {
+    const b = await browser!;
+    const context = await b.newContext({ javaScriptEnabled: false, offline: true });
+    return context.newPage();
+  })().catch((error) => {
+    page = null;
+    throw error;
+  });
+  return page;
+}
+
+/** Prints HTML to PDF with the installed printer, or the shared headless Chromium (closed after a minute idle). */
+export async function printHtmlToPdf(html: string): Promise<Buffer> {
+  if (override) return override(html);
+  const job = queue.then(async () => {
+    if (idle) clearTimeout(idle);
+    try {
+      const p = await printingPage();
+      await p.setContent(html, { waitUntil: 'load' });
+      return Buffer.from(await p.pdf({ preferCSSPageSize: true, printBackground: true }));
+    } finally {
+      idle = setTimeout(() => void closePdfBrowser(), IDLE_MS);
+      idle.unref();
+    }
+  });
+  queue = job.catch(() => {});
+  return job;
 }
 
 /** Closes the shared Chromium (the CLI and tests call this before exiting). */
@@ -101,6 +122,7 @@ export async function closePdfBrowser(): Promise<void> {
   idle = null;
   const b = browser;
   browser = null;
+  page = null;
   if (b) await (await b.catch(() => null))?.close();
 }
 
@@ -112,9 +134,12 @@ export function pdfPageCount(pdf: Buffer): number {
   return (text.match(/\/Type\s*\/Page\b(?!s)/g) ?? []).length;
 }
 
-/** Two prints: the first counts the pages, the second pins the 版记 to the foot of the last one. */
+/**
+ * Two prints: the first counts the pages, the second pins the 版记 to the foot of the last one. The first draws
+ * nothing (visibility: hidden keeps every box and line break where it was), so it embeds no fonts and is cheap.
+ */
 export async function renderPdf(doc: ReportDocument): Promise<Buffer> {
-  const first = await printHtmlToPdf(renderReportHtml(doc));
+  const first = await printHtmlToPdf(renderReportHtml(doc, { layoutOnly: true }));
   const pages = pdfPageCount(first);
   if (pages < 1) return first;
   return printHtmlToPdf(renderReportHtml(doc, { colophonPage: pages }));

@@ -68,6 +68,12 @@ const paragraphsOf = (b: Briefing, section: 'overall' | 'streets' | 'problems' |
   return [...groups.entries()].sort((x, y) => x[0] - y[0]).map(([, texts]) => texts.join(''));
 };
 
+/** The briefing with its narrative as edited in the app (scrubbed of phone and ID numbers). */
+export function applyNarrativeEdits(b: Briefing, edits: Record<string, string>): Briefing {
+  if (!Object.keys(edits).length) return b;
+  return { ...b, narrative: b.narrative.map((s) => (edits[s.id] !== undefined ? { ...s, text: scrubText(edits[s.id].trim()) } : s)).filter((s) => s.text) };
+}
+
 /** The default texts of the 通报 for a briefing; `now` dates it. */
 export function defaultTexts(b: Briefing, now: number, issuer = DEFAULT_ISSUER): ReportTexts {
   const p = b.period;

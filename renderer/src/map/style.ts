@@ -1,0 +1,368 @@
+/**
+ * The wall map's style: ONE pure function of state, (state) → StyleSpecification, checked against the MapLibre
+ * style spec in a unit test. The map is created once from it; afterwards `applyStyle` (update.ts) compares the
+ * style of the previous state with the next one and calls setData / setPaintProperty / setLayoutProperty /
+ * setFilter for what differs. The map is never rebuilt.
+ *
+ * Offline by default: no `glyphs` URL, no sprite, no tiles. Labels are drawn in the page from the font the app
+ * ships (`font-faces`, a subset of Noto Sans CJK SC with every label character of the district) and, for
+ * characters outside it, the local CJK fonts (`localIdeographFontFamily` on the map). A basemap (raster or
+ * vector tiles from an intranet URL, or a PMTiles file through a registered protocol) is an optional input.
+ */
+import type {
+  ExpressionSpecification,
+  FilterSpecification,
+  LayerSpecification,
+  SourceSpecification,
+  StyleSpecification,
+} from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
+import type { EventKind } from '../../../shared/api/schemas';
+import { KIND_COLOR, KIND_GLYPH, MAP_COLORS, STAGE_RING, STATUS_COLOR } from './palette';
+
+export type GeoJSONData = FeatureCollection;
+
+export const EMPTY: GeoJSONData = Object.freeze({ type: 'FeatureCollection', features: [] }) as GeoJSONData;
+
+/** Font stack of every label: the shipped face first, then local CJK fonts the browser may have. */
+export const MAP_FONT = 'GCC Map Sans';
+export const MAP_FONT_URL = 'fonts/gcc-map-sans.otf';
+export const LOCAL_IDEOGRAPH_FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Zen Hei', sans-serif";
+
+export interface Basemap {
+  /** 'raster': an intranet XYZ tile URL; 'vector': a style-less vector source drawn as quiet lines. */
+  kind: 'raster';
+  tiles: string[];
+  tileSize?: number;
+  attribution?: string;
+  /** 0..1, how strongly the basemap shows under the boundaries. */
+  opacity?: number;
+}
+
+export interface MapStyleState {
+  /** 'status': grids coloured by safe-grid status with case points; 'heatmap': case density. */
+  mode: 'status' | 'heatmap';
+  /** Which case kinds the points and heatmap show (the sources hold only these; see geojson.ts). */
+  kinds: readonly EventKind[];
+  /** Quiet grids: status shown only by outline/label (scenes whose map is about cases). */
+  gridEmphasis: 'full' | 'quiet';
+  showPoints: boolean;
+  selectedGridId: string | null;
+  /** Pulse ring radius factor 0..1 (animated by the map component while new cases pulse). */
+  pulsePhase: number;
+  /** px per map-style px: labels and symbols follow the wall unit so they read from 5 m. */
+  scale: number;
+  /** Base URL the font file is resolved against (the page's URL). */
+  fontBase: string;
+  basemap: Basemap | null;
+  data: {
+    district: GeoJSONData;
+    streets: GeoJSONData;
+    communities: GeoJSONData;
+    /** Grid polygons with properties id, name, status, open, broken, brokenCount. */
+    grids: GeoJSONData;
+    /** Open cases: id, kind, stage, severity. */
+    points: GeoJSONData;
+    /** New cases pulsing now. */
+    pulse: GeoJSONData;
+    /** One point per street / community / grid, where its name goes (see geojson.ts labelFeatures). */
+    labels: GeoJSONData;
+    /** At-risk grids as points (⚠ and the number of criteria broken). */
+    markers: GeoJSONData;
+  };
+}
+
+/** What a scene asks of the map (the rest of the state is live data and selection). */
+export interface SceneMapOptions {
+  mode: MapStyleState['mode'];
+  kinds: readonly EventKind[];
+  gridEmphasis: MapStyleState['gridEmphasis'];
+  showPoints: boolean;
+}
+
+export function defaultMapState(over: Partial<MapStyleState> = {}): MapStyleState {
+  return {
+    mode: 'status',
+    kinds: ['incident', 'dispute', 'hazard', 'appeal', 'service'],
+    gridEmphasis: 'full',
+    showPoints: true,
+    selectedGridId: null,
+    pulsePhase: 0,
+    scale: 1,
+    fontBase: 'http://localhost/',
+    basemap: null,
+    data: { district: EMPTY, streets: EMPTY, communities: EMPTY, grids: EMPTY, points: EMPTY, pulse: EMPTY, labels: EMPTY, markers: EMPTY },
+    ...over,
+  };
+}
+
+export const SOURCE_IDS = ['district', 'streets', 'communities', 'grids', 'points', 'heat', 'pulse', 'labels', 'markers'] as const;
+export type SourceId = (typeof SOURCE_IDS)[number];
+
+/** Which state.data field feeds each GeoJSON source. */
+export const SOURCE_DATA: Record<SourceId, keyof MapStyleState['data']> = {
+  district: 'district',
+  streets: 'streets',
+  communities: 'communities',
+  grids: 'grids',
+  points: 'points',
+  heat: 'points',
+  pulse: 'pulse',
+  labels: 'labels',
+  markers: 'markers',
+};
+
+const visible = (on: boolean) => (on ? 'visible' : 'none') as 'visible' | 'none';
+
+function match<T extends string>(key: ExpressionSpecification, table: Record<T, string | number>, fallback: string | number): ExpressionSpecification {
+  const out: unknown[] = ['match', key];
+  for (const [k, v] of Object.entries(table)) out.push(k, v);
+  out.push(fallback);
+  return out as ExpressionSpecification;
+}
+
+export function buildStyle(state: MapStyleState): StyleSpecification {
+  const s = state.scale;
+  const heat = state.mode === 'heatmap';
+  const quiet = state.gridEmphasis === 'quiet' || heat;
+  const status: ExpressionSpecification = ['get', 'status'];
+  const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
+
+  const sources: Record<string, SourceSpecification> = {
+    district: { type: 'geojson', data: state.data.district },
+    streets: { type: 'geojson', data: state.data.streets, promoteId: 'id' },
+    communities: { type: 'geojson', data: state.data.communities, promoteId: 'id' },
+    grids: { type: 'geojson', data: state.data.grids, promoteId: 'id' },
+    points: { type: 'geojson', data: state.data.points, cluster: true, clusterRadius: Math.round(48 * s), clusterMaxZoom: 15 },
+    heat: { type: 'geojson', data: state.data.points },
+    pulse: { type: 'geojson', data: state.data.pulse },
+    labels: { type: 'geojson', data: state.data.labels },
+    markers: { type: 'geojson', data: state.data.markers },
+  };
+  if (state.basemap) {
+    sources.basemap = {
+      type: 'raster',
+      tiles: [...state.basemap.tiles],
+      tileSize: state.basemap.tileSize ?? 256,
+      ...(state.basemap.attribution ? { attribution: state.basemap.attribution } : {}),
+    };
+  }
+
+  const text = (size: number) => Math.round(size * s * 10) / 10;
+  const font = [MAP_FONT];
+
+  const layers: LayerSpecification[] = [
+    { id: 'background', type: 'background', paint: { 'background-color': MAP_COLORS.background } },
+    ...(state.basemap
+      ? [{ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': state.basemap.opacity ?? 0.35, 'raster-saturation': -0.6 } } as LayerSpecification]
+      : []),
+    { id: 'district-fill', type: 'fill', source: 'district', paint: { 'fill-color': MAP_COLORS.districtFill, 'fill-opacity': 0.55 } },
+    { id: 'district-glow', type: 'line', source: 'district', paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 10 * s, 'line-blur': 8 * s, 'line-opacity': 0.35 } },
+    { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 1.6 * s } },
+
+    // Grids: fill by status (colour), hatching for at-risk (pattern), outlines and markers (shape, words).
+    {
+      id: 'grid-fill',
+      type: 'fill',
+      source: 'grids',
+      paint: {
+        'fill-color': match(status, STATUS_COLOR, STATUS_COLOR.normal),
+        'fill-opacity': ['case', hovered, 0.75, quiet ? match(status, { safe: 0.1, at_risk: 0.22, normal: 0.06 }, 0.06) : match(status, { safe: 0.42, at_risk: 0.55, normal: 0.2 }, 0.2)],
+      },
+    },
+    {
+      id: 'grid-hatch',
+      type: 'fill',
+      source: 'grids',
+      filter: ['==', status, 'at_risk'],
+      paint: { 'fill-pattern': 'hatch-risk', 'fill-opacity': quiet ? 0.45 : 0.9 },
+    },
+    {
+      id: 'grid-line',
+      type: 'line',
+      source: 'grids',
+      paint: { 'line-color': ['case', hovered, MAP_COLORS.hover, MAP_COLORS.gridLine], 'line-width': ['case', hovered, 2.4 * s, 0.7 * s] },
+    },
+    {
+      id: 'grid-risk-line',
+      type: 'line',
+      source: 'grids',
+      filter: ['==', status, 'at_risk'],
+      paint: { 'line-color': STATUS_COLOR.at_risk, 'line-width': 2 * s, 'line-dasharray': [2, 1.2] },
+    },
+    { id: 'community-line', type: 'line', source: 'communities', minzoom: 11.5, paint: { 'line-color': MAP_COLORS.communityLine, 'line-width': 1 * s } },
+    { id: 'street-line', type: 'line', source: 'streets', paint: { 'line-color': MAP_COLORS.streetLine, 'line-width': 1.8 * s, 'line-opacity': 0.85 } },
+
+    {
+      id: 'heat',
+      type: 'heatmap',
+      source: 'heat',
+      layout: { visibility: visible(heat) },
+      paint: {
+        'heatmap-weight': match(['get', 'severity'], { low: 0.7, medium: 0.8, high: 0.9, critical: 1 }, 0.7),
+        'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 15, 3],
+        'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 22 * s, 15, 60 * s],
+        // Viridis-like ramp: ordered in lightness, readable with colour-vision deficiencies.
+        'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'], 0, 'rgba(68,1,84,0)', 0.15, 'rgba(59,82,139,0.55)', 0.35, '#21918c', 0.6, '#5ec962', 0.85, '#b8de29', 1, '#fde725'],
+        'heatmap-opacity': 0.85,
+      },
+    },
+
+    // Case points, clustered when dense.
+    {
+      id: 'cluster',
+      type: 'circle',
+      source: 'points',
+      filter: ['has', 'point_count'],
+      layout: { visibility: visible(state.showPoints && !heat) },
+      paint: {
+        'circle-color': 'rgba(8, 40, 72, 0.85)',
+        'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 9 * s, 50, 14 * s, 500, 21 * s],
+        'circle-stroke-color': MAP_COLORS.cluster,
+        'circle-stroke-width': 1.6 * s,
+      },
+    },
+    {
+      id: 'cluster-count',
+      type: 'symbol',
+      source: 'points',
+      filter: ['has', 'point_count'],
+      layout: {
+        visibility: visible(state.showPoints && !heat),
+        'text-field': ['to-string', ['get', 'point_count_abbreviated']],
+        'text-font': font,
+        'text-size': text(12),
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#e6f1ff' },
+    },
+    {
+      id: 'point',
+      type: 'circle',
+      source: 'points',
+      filter: ['!', ['has', 'point_count']],
+      layout: { visibility: visible(state.showPoints && !heat) },
+      paint: {
+        'circle-color': match(['get', 'kind'], KIND_COLOR, '#cccccc'),
+        'circle-radius': ['*', 8 * s, match(['get', 'severity'], { low: 1, medium: 1.1, high: 1.3, critical: 1.6 }, 1)],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': ['*', s, match(['get', 'stage'], STAGE_RING, 1)],
+        'circle-opacity': 0.95,
+      },
+    },
+    {
+      id: 'point-glyph',
+      type: 'symbol',
+      source: 'points',
+      filter: ['!', ['has', 'point_count']],
+      minzoom: 12.5,
+      layout: {
+        visibility: visible(state.showPoints && !heat),
+        'text-field': match(['get', 'kind'], KIND_GLYPH, ''),
+        'text-font': font,
+        'text-size': text(10),
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#06121f' },
+    },
+    {
+      id: 'pulse',
+      type: 'circle',
+      source: 'pulse',
+      paint: {
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-radius': (10 + 34 * state.pulsePhase) * s,
+        'circle-stroke-color': match(['get', 'kind'], KIND_COLOR, '#ffffff'),
+        'circle-stroke-width': 3 * s,
+        'circle-stroke-opacity': Math.max(0, 1 - state.pulsePhase),
+      },
+    },
+    {
+      id: 'pulse-core',
+      type: 'circle',
+      source: 'pulse',
+      paint: {
+        'circle-color': match(['get', 'kind'], KIND_COLOR, '#ffffff'),
+        'circle-radius': 6 * s,
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 2 * s,
+      },
+    },
+    {
+      id: 'grid-selected',
+      type: 'line',
+      source: 'grids',
+      filter: ['==', ['get', 'id'], state.selectedGridId ?? ''],
+      paint: { 'line-color': MAP_COLORS.selected, 'line-width': 3.5 * s },
+    },
+
+    // Labels: streets always, communities and grids as the map zooms in; at-risk grids carry a ⚠ and the count of
+    // broken criteria so status reads without colour.
+    {
+      id: 'community-label',
+      type: 'symbol',
+      source: 'labels',
+      filter: ['==', ['get', 'level'], 'community'],
+      minzoom: 12.6,
+      layout: { 'text-field': ['get', 'name'], 'text-font': font, 'text-size': text(13), 'symbol-sort-key': 1 },
+      paint: { 'text-color': MAP_COLORS.label, 'text-halo-color': MAP_COLORS.labelHalo, 'text-halo-width': 1.5 * s },
+    },
+    {
+      id: 'grid-risk-marker',
+      type: 'symbol',
+      source: 'markers',
+      layout: {
+        'text-field': ['concat', '⚠', ['to-string', ['get', 'brokenCount']]],
+        'text-font': font,
+        'text-size': text(12),
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+        'symbol-sort-key': 2,
+      },
+      paint: { 'text-color': '#ffd0b0', 'text-halo-color': '#3a1200', 'text-halo-width': 1.5 * s },
+    },
+    {
+      id: 'grid-label',
+      type: 'symbol',
+      source: 'labels',
+      filter: ['==', ['get', 'level'], 'grid'],
+      minzoom: 14,
+      layout: { 'text-field': ['get', 'short'], 'text-font': font, 'text-size': text(11), 'symbol-sort-key': 3 },
+      paint: { 'text-color': MAP_COLORS.label, 'text-halo-color': MAP_COLORS.labelHalo, 'text-halo-width': 1.2 * s },
+    },
+    {
+      id: 'street-label',
+      type: 'symbol',
+      source: 'labels',
+      filter: ['==', ['get', 'level'], 'street'],
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': font,
+        'text-size': text(18),
+        'text-letter-spacing': 0.1,
+        'text-allow-overlap': true,
+        'symbol-sort-key': 0,
+      },
+      paint: { 'text-color': '#d8f3ff', 'text-halo-color': MAP_COLORS.labelHalo, 'text-halo-width': 2.2 * s, 'text-halo-blur': 0.5 * s },
+    },
+  ];
+
+  return {
+    version: 8,
+    name: 'gcc-wall',
+    // Fonts the app ships; no glyphs URL, so nothing is ever fetched from a glyph server.
+    'font-faces': { [MAP_FONT]: [{ url: new URL(MAP_FONT_URL, state.fontBase).href }] },
+    sources,
+    layers,
+  };
+}
+
+/** Layers the pointer can hit (grid profile on hover/click). */
+export const GRID_HIT_LAYER = 'grid-fill';
+
+export function layerFilter(style: StyleSpecification, id: string): FilterSpecification | undefined {
+  const layer = style.layers.find((l) => l.id === id) as { filter?: FilterSpecification } | undefined;
+  return layer?.filter;
+}

@@ -1,0 +1,247 @@
+/**
+ * The weekly briefing and the 通报 export, as the briefing and reports views share them: the chosen period, the
+ * briefing of that period, the narrative as edited, the cases behind a figure (drill-down), presenter mode and the
+ * watermark; the report's texts, exports and the audit log. Numbers come from the host; nothing here computes one.
+ */
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, watch } from 'vue';
+import { BridgeError } from '../../../shared/bridge/contract';
+import {
+  lastCompleteWeek,
+  type AuditRow,
+  type Briefing,
+  type CaseFilter,
+  type CaseRow,
+  type PeriodRequest,
+  type ReportFormat,
+  type ReportTexts,
+} from '../../../shared/bridge/briefing';
+import { shanghaiDay } from '../../../shared/time/shanghai';
+import { useBridge } from '../bridge';
+import { periodKey } from '../briefing/period';
+
+const OPERATOR_KEY = 'gcc.operator';
+const PAGE = 50;
+
+function storage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function toBridgeError(e: unknown): BridgeError {
+  return e instanceof BridgeError ? e : new BridgeError({ code: 'unavailable', message: e instanceof Error ? e.message : String(e) });
+}
+
+export interface DrillState {
+  open: boolean;
+  filter: CaseFilter | null;
+  /** What the figure was, as the user saw it (e.g. "按期办结率 · 浓洄街道"). */
+  title: string;
+  total: number;
+  cases: CaseRow[];
+  loading: boolean;
+  error: BridgeError | null;
+}
+
+export interface ExportedDownload {
+  format: ReportFormat;
+  fileName: string;
+  bytes: number;
+  url: string;
+}
+
+export const useBriefingStore = defineStore('briefing', () => {
+  const bridge = () => useBridge();
+
+  // ---- period and briefing -----------------------------------------------------------------------------------
+  const period = ref<PeriodRequest>({ kind: 'week', week: lastCompleteWeek(shanghaiDay(Date.now())) });
+  const briefing = ref<Briefing | null>(null);
+  const loading = ref(false);
+  const error = ref<BridgeError | null>(null);
+  let requestSeq = 0;
+
+  async function load(next: PeriodRequest = period.value) {
+    period.value = next;
+    const seq = ++requestSeq;
+    loading.value = true;
+    error.value = null;
+    try {
+      const reply = await bridge().request('briefing.get', { period: next });
+      if (seq !== requestSeq) return;
+      briefing.value = reply;
+    } catch (e) {
+      if (seq === requestSeq) error.value = toBridgeError(e);
+    } finally {
+      if (seq === requestSeq) loading.value = false;
+    }
+  }
+
+  // ---- narrative edits (per period) ----------------------------------------------------------------------------
+  const edits = ref<Record<string, Record<string, string>>>({});
+  const currentEdits = computed<Record<string, string>>(() => (briefing.value ? (edits.value[briefing.value.period.key] ?? {}) : {}));
+  function sentenceText(id: string): string {
+    return currentEdits.value[id] ?? briefing.value?.narrative.find((s) => s.id === id)?.text ?? '';
+  }
+  function editSentence(id: string, text: string) {
+    const key = briefing.value?.period.key;
+    if (!key) return;
+    const original = briefing.value!.narrative.find((s) => s.id === id)?.text;
+    const forPeriod = { ...(edits.value[key] ?? {}) };
+    if (text === original) delete forPeriod[id];
+    else forPeriod[id] = text;
+    edits.value = { ...edits.value, [key]: forPeriod };
+  }
+  function resetEdits() {
+    const key = briefing.value?.period.key;
+    if (key) edits.value = { ...edits.value, [key]: {} };
+  }
+
+  // ---- drill-down --------------------------------------------------------------------------------------------
+  const drill = reactive<DrillState>({ open: false, filter: null, title: '', total: 0, cases: [], loading: false, error: null });
+  let drillSeq = 0;
+
+  async function openDrill(filter: CaseFilter, title: string) {
+    const seq = ++drillSeq;
+    Object.assign(drill, { open: true, filter, title, total: 0, cases: [], loading: true, error: null });
+    try {
+      const page = await bridge().request('briefing.cases', { period: period.value, filter, offset: 0, limit: PAGE });
+      if (seq !== drillSeq) return;
+      drill.total = page.total;
+      drill.cases = page.cases;
+    } catch (e) {
+      if (seq === drillSeq) drill.error = toBridgeError(e);
+    } finally {
+      if (seq === drillSeq) drill.loading = false;
+    }
+  }
+
+  async function loadMoreCases() {
+    if (!drill.filter || drill.loading || drill.cases.length >= drill.total) return;
+    const seq = drillSeq;
+    drill.loading = true;
+    try {
+      const page = await bridge().request('briefing.cases', { period: period.value, filter: drill.filter, offset: drill.cases.length, limit: PAGE });
+      if (seq === drillSeq) drill.cases = [...drill.cases, ...page.cases];
+    } catch (e) {
+      if (seq === drillSeq) drill.error = toBridgeError(e);
+    } finally {
+      if (seq === drillSeq) drill.loading = false;
+    }
+  }
+
+  function closeDrill() {
+    drillSeq++;
+    Object.assign(drill, { open: false, loading: false });
+  }
+
+  // ---- presenter mode and watermark ----------------------------------------------------------------------------
+  const presenter = ref(false);
+  const watermark = ref(false);
+  const operator = ref(storage()?.getItem(OPERATOR_KEY) ?? '');
+  watch(operator, (name) => storage()?.setItem(OPERATOR_KEY, name.trim()));
+
+  // ---- the 通报 ----------------------------------------------------------------------------------------------
+  const texts = ref<ReportTexts | null>(null);
+  const defaults = ref<ReportTexts | null>(null);
+  const textsKey = ref<string | null>(null);
+  const textsFromBriefing = ref(false);
+  const templateLoading = ref(false);
+  const templateError = ref<BridgeError | null>(null);
+
+  /** Loads the default texts of the period (with the narrative as edited in the briefing), keeping the user's edits of the same period. */
+  async function loadTemplate(force = false) {
+    const key = periodKey(period.value);
+    if (!force && textsKey.value === key && texts.value) return;
+    templateLoading.value = true;
+    templateError.value = null;
+    try {
+      const narrative = edits.value[key] ?? {};
+      const reply = await bridge().request('report.template', { period: period.value, edits: narrative });
+      defaults.value = reply.texts;
+      texts.value = { ...reply.texts };
+      textsKey.value = key;
+      textsFromBriefing.value = Object.keys(narrative).length > 0;
+    } catch (e) {
+      templateError.value = toBridgeError(e);
+    } finally {
+      templateLoading.value = false;
+    }
+  }
+
+  const exporting = ref<ReportFormat | null>(null);
+  const exportError = ref<BridgeError | null>(null);
+  const downloads = ref<Partial<Record<ReportFormat, ExportedDownload>>>({});
+  const audit = ref<AuditRow[]>([]);
+
+  async function loadAudit() {
+    try {
+      audit.value = await bridge().request('report.audit', { limit: 50 });
+    } catch (e) {
+      exportError.value = toBridgeError(e);
+    }
+  }
+
+  /** Exports the report; resolves with the download (the caller saves it with a link). */
+  async function exportReport(format: ReportFormat): Promise<ExportedDownload | null> {
+    exporting.value = format;
+    exportError.value = null;
+    try {
+      const file = await bridge().request('report.export', {
+        period: period.value,
+        format,
+        texts: texts.value ?? undefined,
+        watermark: { enabled: watermark.value },
+        operator: operator.value.trim() || undefined,
+      });
+      const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+      const old = downloads.value[format];
+      if (old) URL.revokeObjectURL(old.url);
+      const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+      const download = { format, fileName: file.fileName, bytes: file.bytes, url };
+      downloads.value = { ...downloads.value, [format]: download };
+      void loadAudit();
+      return download;
+    } catch (e) {
+      exportError.value = toBridgeError(e);
+      return null;
+    } finally {
+      exporting.value = null;
+    }
+  }
+
+  return {
+    period,
+    briefing,
+    loading,
+    error,
+    load,
+    edits,
+    currentEdits,
+    sentenceText,
+    editSentence,
+    resetEdits,
+    drill,
+    openDrill,
+    loadMoreCases,
+    closeDrill,
+    presenter,
+    watermark,
+    operator,
+    texts,
+    defaults,
+    textsKey,
+    textsFromBriefing,
+    templateLoading,
+    templateError,
+    loadTemplate,
+    exporting,
+    exportError,
+    downloads,
+    audit,
+    loadAudit,
+    exportReport,
+  };
+});

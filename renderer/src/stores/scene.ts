@@ -1,0 +1,248 @@
+/**
+ * The wall's data: one scene snapshot per time window, the map's regions, and the live deltas applied to them in
+ * place. A delta updates what it carries (new or changed cases, grid states) at once; when it says the totals
+ * changed, the snapshots are re-read, at most once per `refetchMs` (the rollups are cheap, the wire is not).
+ *
+ * Snapshots are held in shallow refs and mutated in place; `revision` ticks after every change so views can
+ * recompute. The map and the ticker also get each batch of new cases through `onEvents`, without going through
+ * Vue's reactivity (a wall at 50 events/s must not diff arrays it does not show).
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef } from 'vue';
+import { BridgeError } from '../../../shared/bridge/contract';
+import type { EventSummary, GridState, MapRegions, SceneDelta, SceneSnapshot } from '../../../shared/bridge/scene';
+import { useBridge } from '../bridge';
+
+/** The windows the wall reads: today's counts and the year to date. */
+export type WallWindow = 'today' | 'year';
+export const WALL_WINDOWS: WallWindow[] = ['today', 'year'];
+
+/** Cases shown in the ticker (newest first). */
+export const TICKER_LENGTH = 80;
+/** Open cases on the map, at most (the snapshot sends up to 5,000; live ones are added on top). */
+export const MAX_POINTS = 8000;
+
+export type Point = SceneSnapshot['points'][number];
+
+/** A case counts as just reported (pulse on the map, critical alert) when reported this recently. */
+export const FRESH_MS = 10 * 60_000;
+
+export interface LiveBatch {
+  /** Cases new to the wall in this delta (first seen), newest first. */
+  added: EventSummary[];
+  /** Of those, the ones reported in the last FRESH_MS: a catch-up after a restart must not flash old cases. */
+  fresh: EventSummary[];
+  /** Cases already known whose state changed. */
+  changed: EventSummary[];
+  removed: string[];
+  /** performance.now() when the delta arrived. */
+  receivedAt: number;
+}
+
+export const useSceneStore = defineStore('scene', () => {
+  const snapshots = shallowRef<Partial<Record<WallWindow, SceneSnapshot>>>({});
+  const regions = shallowRef<MapRegions | null>(null);
+  const error = ref<BridgeError | null>(null);
+  const loading = ref(false);
+  /** Ticks after every in-place change of the snapshots, points, grids or ticker. */
+  const revision = ref(0);
+  /** Ticks only when grid states change (the map's grid layer listens to this one). */
+  const gridRevision = ref(0);
+  /** Ticks when the set of open points changes. */
+  const pointsRevision = ref(0);
+  const lastDeltaAt = ref<number | null>(null);
+  const lastFetchAt = ref<number | null>(null);
+
+  /** Live grid states by id (from the year snapshot, then the deltas). */
+  const grids = markRaw(new Map<string, GridState>());
+  /** Open cases on the map by id. */
+  const points = markRaw(new Map<string, Point>());
+  /** The ticker: newest first, unique by id. */
+  const ticker = shallowRef<EventSummary[]>([]);
+  const seen = markRaw(new Set<string>());
+  /** Live points added by deltas since the last snapshot (kept across a re-read until the snapshot has them). */
+  const seenLive = markRaw(new Set<string>());
+
+  const listeners = new Set<(batch: LiveBatch) => void>();
+  let started = false;
+  let refetchTimer: ReturnType<typeof setTimeout> | null = null;
+  let refetchMs: () => number = () => 2000;
+  let lastRefetch = 0;
+  let inflight: Promise<void> | null = null;
+  let unsubscribe: (() => void)[] = [];
+
+  const today = computed(() => (revision.value, snapshots.value.today ?? null));
+  const year = computed(() => (revision.value, snapshots.value.year ?? null));
+  const ready = computed(() => !!snapshots.value.today && !!snapshots.value.year);
+
+  function toError(e: unknown): BridgeError {
+    return e instanceof BridgeError ? e : new BridgeError({ code: 'unavailable', message: String(e) });
+  }
+
+  async function fetchSnapshots(): Promise<void> {
+    if (inflight) return inflight;
+    const bridge = useBridge();
+    loading.value = true;
+    inflight = (async () => {
+      try {
+        const [t, y] = await Promise.all(WALL_WINDOWS.map((preset) => bridge.request('scene.snapshot', { window: { preset } })));
+        snapshots.value = { today: markRaw(t), year: markRaw(y) };
+        absorbSnapshot(y, t);
+        error.value = null;
+        lastFetchAt.value = Date.now();
+        revision.value++;
+      } catch (e) {
+        error.value = toError(e);
+      } finally {
+        loading.value = false;
+        lastRefetch = performance.now();
+        inflight = null;
+      }
+    })();
+    return inflight;
+  }
+
+  /** Grid states and points come from the year snapshot; the ticker from today's (else the year's). */
+  function absorbSnapshot(y: SceneSnapshot, t: SceneSnapshot) {
+    grids.clear();
+    for (const g of y.grids) grids.set(g.id, g);
+    gridRevision.value++;
+    // Keep live points the snapshot may not have yet (a delta can arrive before the rollups are re-read).
+    const inSnapshot = new Set(y.points.map((p) => p.id));
+    const live: Point[] = [];
+    for (const id of seenLive) {
+      const p = points.get(id);
+      if (p && !inSnapshot.has(id)) live.push(p);
+      else seenLive.delete(id);
+    }
+    points.clear();
+    for (const p of y.points) points.set(p.id, p);
+    for (const p of live) points.set(p.id, p);
+    pointsRevision.value++;
+    const recent = t.recent.length ? t.recent : y.recent;
+    const byId = new Map(ticker.value.map((e) => [e.id, e]));
+    for (const e of recent) byId.set(e.id, e);
+    ticker.value = [...byId.values()].sort((a, b) => (a.reportedAt < b.reportedAt ? 1 : a.reportedAt > b.reportedAt ? -1 : 0)).slice(0, TICKER_LENGTH);
+    for (const e of ticker.value) seen.add(e.id);
+  }
+
+  async function fetchRegions(): Promise<void> {
+    try {
+      regions.value = markRaw(await useBridge().request('map.regions', {}));
+    } catch (e) {
+      error.value = toError(e);
+    }
+  }
+
+  function scheduleRefetch() {
+    if (refetchTimer) return;
+    const wait = Math.max(0, refetchMs() - (performance.now() - lastRefetch));
+    refetchTimer = setTimeout(() => {
+      refetchTimer = null;
+      void fetchSnapshots();
+    }, wait);
+  }
+
+  /** Apply one pushed delta in place. Exposed for tests. */
+  function applyDelta(delta: SceneDelta, receivedAt = performance.now()) {
+    lastDeltaAt.value = Date.now();
+    const added: EventSummary[] = [];
+    const changed: EventSummary[] = [];
+    for (const e of delta.events) (seen.has(e.id) ? changed : added).push(e);
+
+    // Ticker: replace changed cases where they stand, put new ones on top.
+    if (delta.events.length || delta.removed.length) {
+      const removed = new Set(delta.removed);
+      const changedById = new Map(changed.map((e) => [e.id, e]));
+      const kept = ticker.value.filter((e) => !removed.has(e.id)).map((e) => changedById.get(e.id) ?? e);
+      ticker.value = [...added, ...kept].slice(0, TICKER_LENGTH);
+      for (const e of added) seen.add(e.id);
+      if (seen.size > 20_000) {
+        seen.clear();
+        for (const e of ticker.value) seen.add(e.id);
+      }
+    }
+
+    // Points: open cases on the map.
+    let pointsChanged = false;
+    for (const e of delta.events) {
+      if (e.stage === 'closed') pointsChanged = points.delete(e.id) || pointsChanged;
+      else {
+        points.set(e.id, { id: e.id, kind: e.kind, stage: e.stage, severity: e.severity, lon: e.location[0], lat: e.location[1] });
+        seenLive.add(e.id);
+        pointsChanged = true;
+      }
+    }
+    for (const id of delta.removed) pointsChanged = points.delete(id) || pointsChanged;
+    if (points.size > MAX_POINTS) {
+      // Oldest first out: Map keeps insertion order.
+      for (const id of points.keys()) {
+        if (points.size <= MAX_POINTS) break;
+        points.delete(id);
+        seenLive.delete(id);
+      }
+    }
+    if (pointsChanged) pointsRevision.value++;
+
+    // Grid states: status and broken criteria are live whatever the window; counts are re-read with the totals.
+    if (delta.grids.length) {
+      for (const g of delta.grids) {
+        const prev = grids.get(g.id);
+        grids.set(g.id, prev ? { ...prev, status: g.status, broken: g.broken } : g);
+      }
+      const y = snapshots.value.year;
+      if (y) for (const g of y.grids) {
+        const next = grids.get(g.id);
+        if (next && next !== g) Object.assign(g, { status: next.status, broken: next.broken });
+      }
+      gridRevision.value++;
+    }
+
+    revision.value++;
+    if (delta.totalsChanged) scheduleRefetch();
+    if (delta.referenceChanged) void fetchRegions();
+    if (added.length || changed.length || delta.removed.length) {
+      const now = Date.now();
+      const fresh = added.filter((e) => now - Date.parse(e.reportedAt) <= FRESH_MS);
+      const batch: LiveBatch = { added, fresh, changed, removed: delta.removed, receivedAt };
+      for (const l of listeners) l(batch);
+    }
+  }
+
+  function onEvents(listener: (batch: LiveBatch) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  /** Subscribe to deltas and load everything; idempotent. */
+  function start(options: { refetchMs?: number | (() => number) } = {}) {
+    const r = options.refetchMs;
+    if (r !== undefined) refetchMs = typeof r === 'function' ? r : () => r;
+    if (started) return;
+    started = true;
+    const bridge = useBridge();
+    unsubscribe = [
+      bridge.on('scene.delta', (delta) => applyDelta(delta)),
+      bridge.onConnection((up) => {
+        // After a reconnect the deltas in between are lost: re-read everything.
+        if (up) void Promise.all([regions.value ? Promise.resolve() : fetchRegions(), fetchSnapshots()]);
+      }),
+    ];
+    void fetchRegions();
+    void fetchSnapshots();
+  }
+
+  function stop() {
+    for (const off of unsubscribe) off();
+    unsubscribe = [];
+    if (refetchTimer) clearTimeout(refetchTimer);
+    refetchTimer = null;
+    started = false;
+  }
+
+  return {
+    snapshots, regions, error, loading, revision, gridRevision, pointsRevision, lastDeltaAt, lastFetchAt,
+    grids, points, ticker, today, year, ready,
+    start, stop, fetchSnapshots, fetchRegions, applyDelta, onEvents,
+  };
+});

@@ -1,0 +1,113 @@
+/**
+ * The wall playlist: scenes rotate every N seconds (unless `?rotate=0`), ←/→ switch, Space pauses, F11 goes full
+ * screen, S starts or stops the spotlight tour of grids with open serious cases. The current scene is the URL's,
+ * so a display pointed at `#/wall/disputes?rotate=0` stays there.
+ */
+import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
+import { useRoute, useRouter } from 'vue-router';
+import { DEFAULT_ROTATE_SECONDS, isScene, SCENES, SPOTLIGHT_SECONDS, type SceneId } from './scenes';
+
+export interface PlaylistOptions {
+  /** Grids the spotlight tours, most serious first (re-read at each step). */
+  spotlightGrids: () => string[];
+  /** Called for each spotlight step (fly the map, open the profile); null when the tour ends. */
+  onSpotlight: (gridId: string | null) => void;
+  /** While true (an alert is up), rotation and the spotlight wait. */
+  held: Ref<boolean>;
+}
+
+function queryValue(v: unknown): string | undefined {
+  return Array.isArray(v) ? (v[0] ?? undefined) : typeof v === 'string' ? v : undefined;
+}
+
+export function usePlaylist(options: PlaylistOptions) {
+  const route = useRoute();
+  const router = useRouter();
+
+  const scene = computed<SceneId>(() => (isScene(route.params.scene) ? route.params.scene : 'overview'));
+  const rotate = computed(() => queryValue(route.query.rotate) !== '0');
+  const interval = computed(() => {
+    const n = Number(queryValue(route.query.interval));
+    return Number.isFinite(n) && n >= 5 ? n : DEFAULT_ROTATE_SECONDS;
+  });
+  const paused = ref(false);
+  /** Seconds left on the current scene (for the progress bar). */
+  const remaining = ref(interval.value);
+  const spotlight = ref<{ gridId: string; index: number; total: number } | null>(null);
+  let spotlightLeft = 0;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  function go(id: SceneId) {
+    if (id === scene.value) return;
+    void router.replace({ name: 'wall', params: { scene: id }, query: route.query });
+  }
+  function step(delta: number) {
+    const i = SCENES.indexOf(scene.value);
+    go(SCENES[(i + delta + SCENES.length) % SCENES.length]);
+  }
+
+  function spotlightNext() {
+    const list = options.spotlightGrids();
+    if (!list.length) return stopSpotlight();
+    const index = spotlight.value ? (spotlight.value.index + 1) % list.length : 0;
+    spotlight.value = { gridId: list[index], index, total: list.length };
+    spotlightLeft = SPOTLIGHT_SECONDS;
+    options.onSpotlight(list[index]);
+  }
+  function stopSpotlight() {
+    if (!spotlight.value) return;
+    spotlight.value = null;
+    options.onSpotlight(null);
+  }
+  function toggleSpotlight() {
+    if (spotlight.value) stopSpotlight();
+    else spotlightNext();
+  }
+
+  async function toggleFullscreen() {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await document.documentElement.requestFullscreen();
+    } catch {
+      // Full screen refused (no user gesture, or the host manages it): nothing to do.
+    }
+  }
+
+  function onKey(e: KeyboardEvent) {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    const target = e.target as HTMLElement | null;
+    if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+    if (e.key === 'ArrowRight') step(1);
+    else if (e.key === 'ArrowLeft') step(-1);
+    else if (e.key === ' ' || e.code === 'Space') paused.value = !paused.value;
+    else if (e.key === 'F11') void toggleFullscreen();
+    else if (e.key === 's' || e.key === 'S') toggleSpotlight();
+    else return;
+    e.preventDefault();
+  }
+
+  watch(scene, () => (remaining.value = interval.value));
+  watch(interval, (s) => (remaining.value = s));
+
+  onMounted(() => {
+    window.addEventListener('keydown', onKey);
+    timer = setInterval(() => {
+      if (options.held.value) return;
+      if (spotlight.value) {
+        if (--spotlightLeft <= 0) spotlightNext();
+        return;
+      }
+      if (!rotate.value || paused.value) return;
+      if (--remaining.value <= 0) {
+        remaining.value = interval.value;
+        step(1);
+      }
+    }, 1000);
+  });
+  onBeforeUnmount(() => {
+    window.removeEventListener('keydown', onKey);
+    if (timer) clearInterval(timer);
+  });
+
+  return { scene, rotate, interval, paused, remaining, spotlight, go, step, toggleSpotlight, stopSpotlight, toggleFullscreen };
+}

@@ -1,0 +1,372 @@
+/**
+ * Wall benchmarks (DESIGN §7), run by `npm run bench` (`--only wall`) or on their own:
+ *
+ *   npx tsx scripts/bench-wall.ts [--only e2p,cold,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30]
+ *
+ * - event-to-pixel: the demo central server publishes 50 events/s; for each new case, the time from the server
+ *   emitting it to the first wall frame that draws it (same machine, same clock) — p50/p95;
+ * - cold start: from a warm cache, host start and page navigation to the first complete wall frame (data in, map
+ *   idle, every chart drawn); ratio to loading the bare app shell (#/settings) in the same run;
+ * - soak: 20 events/s with scene rotation every 20 s for --soak-seconds (the budget is stated for 30 minutes):
+ *   renderer heap after a forced GC at start and end, DOM node count, MapLibre/ECharts instance counts;
+ * - compare: the same 297 grids and 50,000 points, MapLibre (the wall) vs an ECharts `geo` map + scatter (the
+ *   usual big-screen approach): frame time while panning and while updating, and the ratio.
+ *
+ * Each figure prints as `name value unit ratio` (scripts/bench/report.ts). Chromium is Debian's, WebGL through
+ * SwiftShader (no GPU here): absolute frame times are a CPU's, the ratios are what to compare.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { startCore, type Core } from '../core/runtime';
+import { startWebHost, type WebHost } from '../web/server';
+import { ROOT } from './lib/renderer-build';
+import { percentile, printFigure, type Figure } from './bench/report';
+import { CHROMIUM_ARGS, waitForWall, type PageGlobals } from './screenshots';
+
+const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Rig {
+  core: Core;
+  host: WebHost;
+  close(): Promise<void>;
+}
+
+let rendererDir: string | null = null;
+
+/**
+ * The renderer, built once per run into the bench folder: dist/renderer may be rebuilt under a running host by
+ * someone else's `npm run build`, and a host serves the files it found when it started.
+ */
+async function benchRenderer(dir: string): Promise<string> {
+  if (rendererDir) return rendererDir;
+  const outDir = path.join(dir, 'renderer');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  rendererDir = outDir;
+  return outDir;
+}
+
+async function startRig(cacheFile: string, rate: number): Promise<Rig> {
+  const rendererDir = await benchRenderer(path.dirname(cacheFile));
+  const core = await startCore({ host: 'web', version: VERSION, api: null, cacheFile, demo: { rate }, log: () => {} });
+  const host = await startWebHost({ backend: core.backend, rendererDir, port: 0 });
+  return {
+    core,
+    host,
+    async close() {
+      await host.close();
+      await core.close();
+    },
+  };
+}
+
+async function syncState(rig: Rig): Promise<string> {
+  return (await rig.core.backend.handlers['sync.status']({})).state;
+}
+
+async function waitLive(rig: Rig, timeoutMs = 600_000) {
+  const start = Date.now();
+  while ((await syncState(rig)) !== 'live') {
+    if (Date.now() - start > timeoutMs) throw new Error(`The demo sync did not go live in ${timeoutMs / 1000} s.`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** A cache synced from the demo server, copied per benchmark so each starts warm. */
+async function warmCache(dir: string): Promise<string> {
+  const file = path.join(dir, 'warm.sqlite');
+  if (existsSync(file)) return file;
+  const rig = await startRig(file, 0);
+  const t0 = Date.now();
+  await waitLive(rig);
+  await rig.close();
+  console.error(`(warm cache: initial sync of the demo data took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  return file;
+}
+
+function copyCache(warm: string, dir: string, name: string): string {
+  const file = path.join(dir, `${name}.sqlite`);
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(warm + suffix)) cpSync(warm + suffix, file + suffix);
+  return file;
+}
+
+async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+async function wallPage(browser: Browser, url: string, width = 1920, height = 1080): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.goto(url);
+  return page;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Event-to-pixel at `rate` events/s for `seconds`. */
+export async function benchEventToPixel(warm: string, dir: string, seconds = 30, rate = 50): Promise<Figure[]> {
+  const rig = await startRig(copyCache(warm, dir, 'e2p'), rate);
+  const browser = await launch();
+  try {
+    await waitLive(rig);
+    const published = new Map<string, number>();
+    const off = rig.core.demoServer!.engine.subscribe((_rev, data) => {
+      const change = JSON.parse(data) as { type: string; record?: { id?: string; stage?: string } };
+      if (change.type === 'event' && change.record?.id && change.record.stage === 'reported' && !published.has(change.record.id)) published.set(change.record.id, Date.now());
+    });
+    const page = await wallPage(browser, `${rig.host.url}#/wall/overview?rotate=0`);
+    await waitForWall(page, 'overview');
+    // Alerts for critical cases would stop nothing here, but acknowledge them to keep the page like a watched wall.
+    const ackTimer = setInterval(() => void page.keyboard.press('Escape').catch(() => {}), 2000);
+    const since = Date.now();
+    await page.waitForTimeout(seconds * 1000);
+    clearInterval(ackTimer);
+    off();
+    const drawn = await page.evaluate(() => (globalThis as unknown as PageGlobals).__gccWall!.drawn);
+    const latencies: number[] = [];
+    const transport: number[] = [];
+    for (const d of drawn) {
+      const at = published.get(d.id);
+      if (at === undefined || at < since) continue;
+      latencies.push(d.drawnAt - at);
+      transport.push(d.receivedAt - at);
+    }
+    const p50 = percentile(latencies, 50);
+    const p95 = percentile(latencies, 95);
+    const baseline = percentile(transport, 95);
+    return [
+      { name: `wall event-to-pixel p50 (${rate}/s, ${latencies.length} new cases)`, value: p50, unit: 'ms', ratio: p50 / 300, baseline: 'budget 300 ms', budget: '≤ 300 ms p95' },
+      { name: `wall event-to-pixel p95 (${rate}/s)`, value: p95, unit: 'ms', ratio: p95 / 300, baseline: 'budget 300 ms', budget: '≤ 300 ms' },
+      { name: 'wall event → delta in page p95 (sync + bridge)', value: baseline, unit: 'ms', ratio: baseline / p95, baseline: 'event-to-pixel p95' },
+      { name: 'wall new cases published / drawn', value: latencies.length, unit: `of ${[...published.values()].filter((t) => t >= since).length}` },
+    ];
+  } finally {
+    await browser.close();
+    await rig.close();
+  }
+}
+
+/** Cold start from a warm cache to the first complete wall frame. */
+export async function benchColdStart(warm: string, dir: string): Promise<Figure[]> {
+  const t0 = performance.now();
+  const rig = await startRig(copyCache(warm, dir, 'cold'), 0.05);
+  const hostMs = performance.now() - t0;
+  const browser = await launch();
+  try {
+    // Baseline: the app shell alone (same bundle, no wall), same browser, same run.
+    const shell = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await shell.goto(`${rig.host.url}#/settings`);
+    await shell.locator('[data-test=view-settings]').waitFor();
+    const shellMs = await shell.evaluate(() => performance.now());
+    await shell.close();
+
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${rig.host.url}#/wall/overview?rotate=0`);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__gccWall?.firstCompleteFrame !== null && (globalThis as unknown as PageGlobals).__gccWall?.firstCompleteFrame !== undefined, null, { timeout: 120_000 });
+    const frameMs = await page.evaluate(() => (globalThis as unknown as PageGlobals).__gccWall!.firstCompleteFrame!);
+    return [
+      { name: 'wall first complete frame (page navigation → frame)', value: frameMs, unit: 'ms', ratio: frameMs / shellMs, baseline: `app shell ${shellMs.toFixed(0)} ms`, budget: '≤ 2000 ms' },
+      { name: 'wall cached start (host start + navigation → frame)', value: hostMs + frameMs, unit: 'ms', ratio: (hostMs + frameMs) / 2000, baseline: 'budget 2000 ms', budget: '≤ 2000 ms' },
+    ];
+  } finally {
+    await browser.close();
+    await rig.close();
+  }
+}
+
+/** Soak: 20 events/s, scenes rotating every 20 s, for `seconds`. */
+export async function benchSoak(warm: string, dir: string, seconds = 1800, rate = 20): Promise<Figure[]> {
+  const rig = await startRig(copyCache(warm, dir, 'soak'), rate);
+  const browser = await launch();
+  try {
+    await waitLive(rig);
+    const page = await wallPage(browser, `${rig.host.url}#/wall/overview?interval=20`);
+    await waitForWall(page, 'overview');
+    const cdp = await page.context().newCDPSession(page);
+    const sample = async () => {
+      await page.keyboard.press('Escape').catch(() => {});
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      const dom = (await cdp.send('Memory.getDOMCounters')) as { nodes: number; jsEventListeners: number };
+      const w = await page.evaluate(() => {
+        const g = (globalThis as unknown as PageGlobals).__gccWall!;
+        return { maps: g.maps, charts: g.charts, scene: g.scene };
+      });
+      return { heapMb: heap.usedSize / 2 ** 20, nodes: dom.nodes, listeners: dom.jsEventListeners, ...w };
+    };
+    // Let the first rotation settle, then measure.
+    await page.waitForTimeout(5000);
+    const start = await sample();
+    const ackTimer = setInterval(() => void page.keyboard.press('Escape').catch(() => {}), 5000);
+    const t0 = Date.now();
+    let scenes = 0;
+    let lastScene = start.scene;
+    while (Date.now() - t0 < seconds * 1000) {
+      await page.waitForTimeout(Math.min(10_000, seconds * 1000 - (Date.now() - t0)));
+      const scene = await page.evaluate(() => (globalThis as unknown as PageGlobals).__gccWall!.scene);
+      if (scene !== lastScene) {
+        scenes++;
+        lastScene = scene;
+      }
+    }
+    clearInterval(ackTimer);
+    // Compare like with like: end on the scene the soak started on.
+    await page.evaluate((s) => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = `#/wall/${s}?interval=20`;
+    }, start.scene);
+    await page.waitForTimeout(3000);
+    const end = await sample();
+    const label = `${Math.round(seconds / 60)} min at ${rate}/s, ${scenes}+ scene changes`;
+    return [
+      { name: `wall soak heap after GC, start (${label})`, value: start.heapMb, unit: 'MB' },
+      { name: 'wall soak heap after GC, end', value: end.heapMb, unit: 'MB', ratio: end.heapMb / start.heapMb, baseline: 'start' },
+      { name: 'wall soak heap growth', value: end.heapMb - start.heapMb, unit: 'MB', ratio: (end.heapMb - start.heapMb) / 10, baseline: 'budget 10 MB', budget: '≤ 10 MB' },
+      { name: 'wall soak DOM nodes start → end', value: end.nodes, unit: `nodes (start ${start.nodes})`, ratio: end.nodes / start.nodes, baseline: 'start' },
+      { name: 'wall soak JS event listeners start → end', value: end.listeners, unit: `(start ${start.listeners})`, ratio: end.listeners / Math.max(1, start.listeners), baseline: 'start' },
+      { name: 'wall soak MapLibre instances start → end', value: end.maps, unit: `(start ${start.maps})` },
+      { name: 'wall soak ECharts instances start → end', value: end.charts, unit: `(start ${start.charts}, same scene)` },
+    ];
+  } finally {
+    await browser.close();
+    await rig.close();
+  }
+}
+
+/** MapLibre (the wall) vs ECharts geo + scatter: same grids, 50,000 points. */
+export async function benchCompare(warm: string, dir: string, points = 50_000, ms = 6000): Promise<Figure[]> {
+  // The regions, straight from the warm cache through the query layer.
+  const rig = await startRig(copyCache(warm, dir, 'compare'), 0);
+  const regions = await rig.core.backend.handlers['map.regions']({});
+  await rig.close();
+  const [w, s, e, n] = regions.bbox;
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const pts: [number, number][] = Array.from({ length: points }, () => [w + rnd() * (e - w), s + rnd() * (n - s)]);
+
+  const out = mkdtempSync(path.join(dir, 'compare-'));
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [path.join(ROOT, 'tests/wall/bench/compare-page.ts')],
+    bundle: true,
+    format: 'esm',
+    outfile: path.join(out, 'page.js'),
+    loader: { '.css': 'css' },
+    logLevel: 'warning',
+  });
+  cpSync(path.join(ROOT, 'node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'), path.join(out, 'maplibre-gl-worker.mjs'));
+  writeFileSync(path.join(out, 'input.js'), `window.__benchInput = ${JSON.stringify({ grids: regions.grids, district: regions.district, points: pts, bbox: regions.bbox, workerUrl: './maplibre-gl-worker.mjs' })};`);
+  writeFileSync(
+    path.join(out, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="page.css"><style>html,body{margin:0;height:100%;background:#041021}#map{position:absolute;inset:0}</style><div id="map"></div><script src="input.js"></script><script type="module" src="page.js"></script>',
+  );
+  const server: Server = createServer((req, res) => {
+    const file = path.join(out, path.normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^[/\\]+/, '') || 'index.html');
+    if (!file.startsWith(out) || !existsSync(file)) return void res.writeHead(404).end();
+    const type = file.endsWith('.js') || file.endsWith('.mjs') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const browser = await launch();
+  const results: Record<string, Record<string, { meanMs: number; p95Ms: number; frames: number }>> = {};
+  try {
+    for (const variant of ['maplibre', 'echarts'] as const) {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      page.on('pageerror', (err) => console.error(`compare page (${variant}): ${err.message}`));
+      await page.goto(`http://127.0.0.1:${port}/index.html#${variant}`);
+      await page.waitForFunction(() => (globalThis as unknown as { __bench?: { ready: Promise<boolean> } }).__bench !== undefined, null, { timeout: 120_000 });
+      await page.evaluate(() => (globalThis as unknown as { __bench: { ready: Promise<boolean> } }).__bench.ready);
+      results[variant] = {};
+      for (const kind of ['pan', 'update'] as const) {
+        results[variant][kind] = await page.evaluate(
+          ([k, t]) => (globalThis as unknown as { __bench: { run(k: string, t: number): Promise<{ meanMs: number; p95Ms: number; frames: number }> } }).__bench.run(k, t),
+          [kind, ms] as const,
+        );
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+  const figures: Figure[] = [];
+  for (const kind of ['pan', 'update'] as const) {
+    const m = results.maplibre[kind];
+    const ec = results.echarts[kind];
+    const what = kind === 'pan' ? 'panning' : 'updating 50k points every 100 ms';
+    figures.push({ name: `wall MapLibre frame time ${what} (mean)`, value: m.meanMs, unit: `ms (p95 ${m.p95Ms.toFixed(0)}, ${m.frames} frames)` });
+    figures.push({
+      name: `ECharts geo+scatter frame time ${what} (mean)`,
+      value: ec.meanMs,
+      unit: `ms (p95 ${ec.p95Ms.toFixed(0)}, ${ec.frames} frames)`,
+      ratio: ec.meanMs / m.meanMs,
+      baseline: 'MapLibre mean (>1: MapLibre faster)',
+    });
+  }
+  return figures;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface WallBenchOptions {
+  only?: Set<string>;
+  soakSeconds?: number;
+  e2pSeconds?: number;
+  dir?: string;
+  print?: boolean;
+}
+
+/** All wall benchmarks; `npm run bench` calls this with no options (a 2-minute soak; pass --soak-seconds for more). */
+export async function bench(options: WallBenchOptions = {}): Promise<Figure[]> {
+  const dir = options.dir ?? path.join(os.tmpdir(), 'gcc-bench-wall');
+  mkdirSync(dir, { recursive: true });
+  const want = (k: string) => !options.only || options.only.has(k);
+  const warm = await warmCache(dir);
+  const figures: Figure[] = [];
+  const add = (list: Figure[]) => {
+    for (const f of list) {
+      figures.push(f);
+      if (options.print) printFigure(f);
+    }
+  };
+  if (want('cold')) add(await benchColdStart(warm, dir));
+  if (want('e2p')) add(await benchEventToPixel(warm, dir, options.e2pSeconds ?? 30));
+  if (want('compare')) add(await benchCompare(warm, dir));
+  if (want('soak')) add(await benchSoak(warm, dir, options.soakSeconds ?? Number(process.env.GCC_SOAK_SECONDS ?? 120)));
+  return figures;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      'soak-seconds': { type: 'string', default: '120' },
+      'e2p-seconds': { type: 'string', default: '30' },
+      dir: { type: 'string' },
+    },
+  });
+  console.log(`wall benchmarks — ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`);
+  await bench({
+    only: values.only ? new Set(values.only.split(',')) : undefined,
+    soakSeconds: Number(values['soak-seconds']),
+    e2pSeconds: Number(values['e2p-seconds']),
+    dir: values.dir,
+    print: true,
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e instanceof Error ? e.stack : e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,233 @@
+/**
+ * The briefing and reports views over the real backend (in-process transport, district fixture cache): figures
+ * with 环比/同比, drill-down to masked cases, the editable narrative flowing into the 通报, presenter paging, the
+ * period picker, exports and the audit log, in both languages.
+ */
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { createBackend, type Backend } from '../../core/backend';
+import { createBridgeClient, type Transport } from '../../shared/bridge/client';
+import { dispatch } from '../../shared/bridge/dispatch';
+import { setBridge } from '../../renderer/src/bridge';
+import { createAppI18n } from '../../renderer/src/i18n';
+import { routes } from '../../renderer/src/router';
+import BriefingView from '../../renderer/src/views/BriefingView.vue';
+import ReportsView from '../../renderer/src/views/ReportsView.vue';
+import PeriodPicker from '../../renderer/src/briefing/PeriodPicker.vue';
+import { useBriefingStore } from '../../renderer/src/stores/briefing';
+import { districtCacheFile, FIXTURE_NOW, FIXTURE_WEEK } from '../../scripts/lib/district-fixture';
+import type { Briefing } from '../../shared/bridge/briefing';
+
+let backend: Backend;
+let reference: Briefing;
+
+beforeAll(async () => {
+  const fixture = districtCacheFile();
+  backend = createBackend({ host: 'web', version: '0.0.0', now: () => FIXTURE_NOW, data: { cacheFile: fixture.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' } });
+  const r = await dispatch(backend.handlers, 'briefing.get', { period: { kind: 'week', week: FIXTURE_WEEK } });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  reference = r.reply as Briefing;
+});
+afterAll(() => backend.close());
+
+function transport(): Transport {
+  return {
+    kind: 'web',
+    async request(name, payload) {
+      const result = await dispatch(backend.handlers, name, payload);
+      if (result.ok) return result.reply;
+      throw result.error;
+    },
+    onPush: () => () => {},
+    onConnection: () => () => {},
+  };
+}
+
+const mounted: VueWrapper[] = [];
+afterEach(() => {
+  while (mounted.length) mounted.pop()!.unmount();
+  setBridge(undefined);
+});
+
+async function mountView(component: typeof BriefingView | typeof ReportsView, path: string, locale: 'zh-CN' | 'en-US' = 'zh-CN') {
+  setBridge(createBridgeClient(transport()));
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const router = createRouter({ history: createMemoryHistory(), routes });
+  await router.push(path);
+  await router.isReady();
+  const wrapper = mount(component, { attachTo: document.body, global: { plugins: [pinia, router, createAppI18n(locale)], stubs: { EChart: true } } });
+  mounted.push(wrapper);
+  await vi.waitFor(async () => {
+    await flushPromises();
+    if (!useBriefingStore().briefing && component === BriefingView) throw new Error('not loaded yet');
+  });
+  await flushPromises();
+  return { wrapper, router, store: useBriefingStore() };
+}
+
+const kpi = (metric: string) => reference.kpis.find((k) => k.metric === metric)!;
+
+describe('briefing view', () => {
+  it('shows the week’s key figures with 环比 and 同比 in words and arrows', async () => {
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    expect(wrapper.get('[data-test=period-label]').text()).toBe('2026年第47周');
+    expect(wrapper.get('[data-test=kpi-events] [data-test=kpi-value]').text()).toBe(`${kpi('events').value}件`);
+    const wow = wrapper.get('[data-test=kpi-events] [data-test=kpi-wow]').text();
+    expect(wow).toMatch(/^环比\s*[▲▼■]\s*(上升|下降|持平)/);
+    expect(wrapper.get('[data-test=kpi-onTimeRate] [data-test=kpi-value]').text()).toBe(`${(kpi('onTimeRate').value! * 100).toFixed(1)}%`);
+    expect(wrapper.get('[data-test=kpi-onTimeRate] [data-test=kpi-wow]').text()).toContain('个百分点');
+    // Rankings, the worst named, exceptions.
+    expect(wrapper.findAll('[data-test=rank-table-streets] tbody tr')).toHaveLength(reference.rankings.streets.length);
+    expect(wrapper.get('[data-test=worst]').text()).toContain('最低');
+    expect(wrapper.get('[data-test=exc-overdue]').text()).toContain(String(kpi('overdue').value));
+  });
+
+  it('drills a figure into its cases, masked, and pages through them', async () => {
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    await wrapper.get('[data-test=kpi-overdue]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.find('[data-test=drill-case]').exists()).toBe(true);
+    });
+    expect(wrapper.get('[data-test=drill-total]').text()).toContain(`共 ${kpi('overdue').value} 件`);
+    expect(wrapper.findAll('[data-test=drill-case]')).toHaveLength(Math.min(50, kpi('overdue').value!));
+    for (const cell of wrapper.findAll('[data-test=drill-reporter]')) expect(cell.text()).toMatch(/^(—|.\*{1,3} 1\d\d\*{4}\d{4})$/);
+    if (kpi('overdue').value! > 50) {
+      await wrapper.get('[data-test=drill-more]').trigger('click');
+      await vi.waitFor(async () => {
+        await flushPromises();
+        expect(wrapper.findAll('[data-test=drill-case]').length).toBeGreaterThan(50);
+      });
+    }
+    await wrapper.get('[data-test=drill-close]').trigger('click');
+    expect(wrapper.find('[data-test=case-drawer]').exists()).toBe(false);
+  });
+
+  it('drills a ranking cell and links the grid to the map', async () => {
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    const row = wrapper.get(`[data-test=rank-table-streets] tbody tr`);
+    await row.get('[data-test=cell-events]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.find('[data-test=drill-case]').exists()).toBe(true);
+    });
+    const street = reference.rankings.streets.find((s) => s.id === row.attributes('data-row'))!;
+    expect(wrapper.get('[data-test=drill-total]').text()).toContain(`共 ${street.events} 件`);
+    expect(wrapper.get('[data-test=drill-case] a').attributes('href')).toMatch(/^#\/wall\/overview\?grid=.+&rotate=0$/);
+  });
+
+  it('lets the narrative be edited, shows the figures behind each sentence, and carries the edit into the 通报', async () => {
+    const { wrapper, store } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    const first = reference.narrative[0];
+    const sentence = wrapper.get(`[data-test=sentence-${first.id}]`);
+    expect(sentence.text()).toContain(first.text);
+    await sentence.trigger('mouseenter');
+    const chips = wrapper.findAll('[data-test=sentence-figures] li');
+    expect(chips.map((c) => c.attributes('data-figure'))).toEqual(first.refs);
+    expect(chips[0].text()).toContain(reference.figures[first.refs[0]].text);
+    await wrapper.get(`[data-test=sentence-toggle-${first.id}]`).trigger('click');
+    await wrapper.get(`[data-test=sentence-edit-${first.id}]`).setValue('本周全区共受理各类事件若干件。');
+    expect(store.currentEdits[first.id]).toBe('本周全区共受理各类事件若干件。');
+    await store.loadTemplate(true);
+    expect(store.texts!.overall.startsWith('本周全区共受理各类事件若干件。')).toBe(true);
+    expect(store.textsFromBriefing).toBe(true);
+  });
+
+  it('presents one section a page, paged with the keyboard, and leaves with Esc', async () => {
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    await wrapper.get('[data-test=presenter-start]').trigger('click');
+    const presenter = () => wrapper.find('[data-test=presenter]');
+    expect(presenter().attributes('data-page')).toBe('cover');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
+    await flushPromises();
+    expect(presenter().attributes('data-page')).toBe('narrative');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'End' }));
+    await flushPromises();
+    expect(presenter().attributes('data-page')).toBe('exceptions');
+    expect(wrapper.get('[data-test=presenter-page]').text()).toBe('7 / 7');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft' }));
+    await flushPromises();
+    expect(presenter().attributes('data-page')).toBe('problems');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await flushPromises();
+    expect(presenter().exists()).toBe(false);
+  });
+
+  it('follows the period in the URL and shows a watermark when asked', async () => {
+    const { wrapper, router, store } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    await wrapper.get('[data-test=period-prev]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(store.briefing?.period.key).toBe('2026-W46');
+    });
+    expect(router.currentRoute.value.query.period).toBe('2026-W46');
+    store.operator = '赵六';
+    await wrapper.get('[data-test=watermark-toggle] input').setValue(true);
+    expect(wrapper.get('[data-test=watermark]').text()).toContain('赵六');
+  });
+
+  it('speaks English', async () => {
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`, 'en-US');
+    expect(wrapper.get('[data-test=period-label]').text()).toBe('Week 47, 2026');
+    expect(wrapper.get('[data-test=kpi-events]').text()).toContain('Cases received');
+    expect(wrapper.get('[data-test=kpi-events] [data-test=kpi-wow]').text()).toMatch(/vs previous/);
+  });
+});
+
+describe('period picker', () => {
+  it('emits a week, a month and a valid custom range only', async () => {
+    const wrapper = mount(PeriodPicker, { props: { modelValue: { kind: 'week', week: '2026-W47' } }, global: { plugins: [createAppI18n('zh-CN')] } });
+    mounted.push(wrapper);
+    await wrapper.get('[data-test=period-kind-month]').trigger('click');
+    expect(wrapper.emitted('update:modelValue')!.at(-1)).toEqual([{ kind: 'month', month: '2026-11' }]);
+    await wrapper.get('[data-test=period-kind-custom]').trigger('click');
+    await wrapper.get('[data-test=period-from]').setValue('2026-11-20');
+    await wrapper.get('[data-test=period-to]').setValue('2026-11-10');
+    await wrapper.get('[data-test=period-apply]').trigger('click');
+    expect(wrapper.get('[data-test=period-invalid]').text()).toContain('这个周期不存在');
+    await wrapper.get('[data-test=period-to]').setValue('2026-11-25');
+    await wrapper.get('[data-test=period-apply]').trigger('click');
+    expect(wrapper.emitted('update:modelValue')!.at(-1)).toEqual([{ kind: 'custom', from: 20261120, to: 20261125 }]);
+    await wrapper.setProps({ modelValue: { kind: 'week', week: '2026-W01' } });
+    await wrapper.get('[data-test=period-prev]').trigger('click');
+    expect(wrapper.emitted('update:modelValue')!.at(-1)).toEqual([{ kind: 'week', week: '2025-W52' }]);
+  });
+});
+
+describe('reports view', () => {
+  it('prefills the 通报, exports it, and shows the export in the audit log', async () => {
+    const created: Blob[] = [];
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: (b: Blob) => (created.push(b), `blob:test/${created.length}`), revokeObjectURL: () => {} }));
+    const { wrapper, store } = await mountView(ReportsView, `/reports?period=${FIXTURE_WEEK}`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(store.texts).not.toBeNull();
+    });
+    await flushPromises();
+    expect((wrapper.get('[data-test=field-mark]').element as HTMLInputElement).value).toBe('广安区网格化服务管理中心文件');
+    expect((wrapper.get('[data-test=field-overall]').element as HTMLTextAreaElement).value).toContain('全区共受理各类事件');
+    await wrapper.get('[data-test=field-docNumber]').setValue('广网格通〔2026〕99号');
+    expect(store.texts!.docNumber).toBe('广网格通〔2026〕99号');
+    // Nobody named: the export asks who is exporting.
+    store.operator = '';
+    await wrapper.get('[data-test=export-docx]').trigger('click');
+    expect(wrapper.get('[data-test=operator-required]').text()).toContain('导出人');
+    await wrapper.get('[data-test=operator]').setValue('钱七');
+    await wrapper.get('[data-test=export-docx]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.find('[data-test=download-docx]').exists()).toBe(true);
+    });
+    expect(wrapper.get('[data-test=download-docx]').attributes('download')).toBe(`网格化服务管理工作通报-${FIXTURE_WEEK}.docx`);
+    expect(created.at(-1)!.type).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.findAll('[data-test=audit-row]')[0]?.text()).toContain('钱七');
+    });
+    expect(wrapper.findAll('[data-test=audit-row]')[0].text()).toContain(FIXTURE_WEEK);
+    vi.unstubAllGlobals();
+  });
+});

@@ -1,0 +1,242 @@
+/**
+ * The wall in Chromium, on the web host with the bundled demo server: every scene at the four wall sizes lays
+ * out inside the viewport with no two panels overlapping, draws a non-blank map and non-blank charts, and is
+ * screenshotted to test-results/ for a person to look at. Then a live case from the demo server reaches the
+ * ticker, the map and the totals without a reload.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+const SIZES = [
+  { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
+  { width: 5760, height: 1080 },
+  { width: 1366, height: 768 },
+];
+const SCENES = ['overview', 'safe-grids', 'disputes', 'appeals', 'services'];
+/** Where the screenshots go (test-results/ by default; another folder keeps them from a later run's clean-up). */
+const SHOTS = process.env.GCC_WALL_SHOTS ?? 'test-results';
+
+interface WallWindow {
+  __gccWall?: { scene: string; chartsRendered: number; charts: number; maps: number; drawn: { id: string; receivedAt: number; drawnAt: number }[] };
+  __gccWallMap?: {
+    loaded(): boolean;
+    isMoving(): boolean;
+    getCanvas(): HTMLCanvasElement;
+    once(event: string, cb: () => void): void;
+    triggerRepaint(): void;
+  };
+}
+
+async function waitForWall(page: Page, scene: string) {
+  await page.waitForFunction(
+    (want) => {
+      const w = window as unknown as WallWindow;
+      // wallReady: data in, the map idle once, the first scene's charts drawn. Then this scene's charts drawn.
+      // (Not map.loaded(): on a live wall new cases keep the map busy, as they should.)
+      if (!w.__gccWall || !w.__gccWallMap || w.__gccWall.scene !== want || document.documentElement.dataset.wallReady !== '1') return false;
+      return w.__gccWall.chartsRendered >= document.querySelectorAll('[data-test=chart]').length;
+    },
+    scene,
+    { timeout: 90_000, polling: 250 },
+  );
+  await page.waitForTimeout(500);
+}
+
+/** Acknowledge any critical-event alert the live demo data raised, so it does not cover the screenshot. */
+async function dismissAlerts(page: Page) {
+  for (let i = 0; i < 20 && (await page.getByTestId('critical-alert').count()) > 0; i++) await page.keyboard.press('Escape');
+}
+
+/** Boxes of the header, the banner (if any) and every panel, in CSS px. */
+async function layoutBoxes(page: Page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-test=wall-header], [data-test=stale-banner], [data-test=wall-panel]')].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { name: el.dataset.panel ?? el.dataset.test ?? '?', x: r.x, y: r.y, w: r.width, h: r.height };
+    }),
+  );
+}
+
+/** Pixel statistics of the map's WebGL canvas, read inside a render callback (no preserveDrawingBuffer needed). */
+async function mapPixels(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<{ distinct: number; lit: number; total: number }>((resolve, reject) => {
+        setTimeout(() => reject(new Error('the map rendered no frame in 15 s')), 15_000);
+        const m = (window as unknown as WallWindow).__gccWallMap!;
+        m.once('render', () => {
+          const src = m.getCanvas();
+          const c = document.createElement('canvas');
+          c.width = 200;
+          c.height = Math.max(1, Math.round((200 * src.height) / src.width));
+          const ctx = c.getContext('2d')!;
+          ctx.drawImage(src, 0, 0, c.width, c.height);
+          const data = ctx.getImageData(0, 0, c.width, c.height).data;
+          const colours = new Set<number>();
+          let lit = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            colours.add(((data[i] >> 3) << 10) | ((data[i + 1] >> 3) << 5) | (data[i + 2] >> 3));
+            // Anything clearly different from the map's background (#041021): grids, lines, labels, points.
+            if (Math.abs(data[i] - 4) + Math.abs(data[i + 1] - 16) + Math.abs(data[i + 2] - 33) > 40) lit++;
+          }
+          resolve({ distinct: colours.size, lit, total: data.length / 4 });
+        });
+        m.triggerRepaint();
+      }),
+  );
+}
+
+/** For each chart canvas: how many of its pixels are drawn (not transparent). */
+async function chartPixels(page: Page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-test=chart]')].map((el) => {
+      const canvas = el.querySelector('canvas');
+      const label = el.dataset.label ?? '?';
+      // A chart with nothing to show says so in words instead (e.g. "no overdue cases").
+      const empty = el.parentElement?.querySelector('[data-test=chart-empty]')?.textContent ?? null;
+      if (!canvas || !canvas.width || !canvas.height) return { label, empty, drawn: 0, total: 0 };
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let drawn = 0;
+      for (let i = 3; i < data.length; i += 4 * 7) if (data[i] > 0) drawn++;
+      return { label, empty, drawn, total: Math.floor(data.length / 28) };
+    }),
+  );
+}
+
+const intersect = (a: { x: number; y: number; w: number; h: number }, b: typeof a) =>
+  Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+
+for (const size of SIZES) {
+  test(`every scene lays out and draws at ${size.width}×${size.height}`, async ({ page }) => {
+    test.setTimeout(240_000);
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.setViewportSize(size);
+    for (const scene of SCENES) {
+      await page.goto(`./#/wall/${scene}?rotate=0`);
+      await waitForWall(page, scene);
+      await dismissAlerts(page);
+
+      // Layout: every box inside the viewport, none overlapping another, nothing scrolls.
+      const boxes = await layoutBoxes(page);
+      expect(boxes.filter((b) => b.name !== 'stale-banner').length, `${scene}: header, kpi, map and panels`).toBeGreaterThanOrEqual(7);
+      for (const b of boxes) {
+        expect(b.w * b.h, `${scene} ${b.name} has an area`).toBeGreaterThan(100);
+        expect(b.x, `${scene} ${b.name} left`).toBeGreaterThanOrEqual(-0.5);
+        expect(b.y, `${scene} ${b.name} top`).toBeGreaterThanOrEqual(-0.5);
+        expect(b.x + b.w, `${scene} ${b.name} right`).toBeLessThanOrEqual(size.width + 0.5);
+        expect(b.y + b.h, `${scene} ${b.name} bottom`).toBeLessThanOrEqual(size.height + 0.5);
+      }
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          expect(intersect(boxes[i], boxes[j]), `${scene}: ${boxes[i].name} overlaps ${boxes[j].name}`).toBeLessThan(1);
+        }
+      }
+      const scroll = await page.evaluate(() => ({ w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight }));
+      expect(scroll.w).toBeLessThanOrEqual(size.width);
+      expect(scroll.h).toBeLessThanOrEqual(size.height);
+
+      // Non-blank map: many colours and lit pixels (grids, outlines, labels), not a flat background.
+      // Best of three frames: a live map may be between two data updates in any one frame.
+      let map = await mapPixels(page);
+      for (let k = 0; k < 2 && map.lit / map.total < 0.2; k++) {
+        await page.waitForTimeout(700);
+        const next = await mapPixels(page);
+        if (next.lit > map.lit) map = next;
+      }
+      console.log(`${size.width}x${size.height} ${scene}: map ${map.distinct} colours, ${((100 * map.lit) / map.total).toFixed(0)}% drawn`);
+      expect(map.distinct, `${scene}: map colours`).toBeGreaterThan(40);
+      expect(map.lit / map.total, `${scene}: share of the map drawn over its background`).toBeGreaterThan(0.08);
+
+      // Non-blank charts: each one has drawn something on its canvas.
+      // A chart being resized (e.g. the sync banner went away) is blank for a frame: take the best of three looks.
+      let charts = await chartPixels(page);
+      for (let k = 0; k < 2 && charts.some((c) => !c.empty && c.drawn / Math.max(1, c.total) <= 0.01); k++) {
+        await page.waitForTimeout(700);
+        const again = await chartPixels(page);
+        charts = charts.map((c, i) => (again[i] && again[i].drawn > c.drawn ? again[i] : c));
+      }
+      expect(charts.length, `${scene}: charts`).toBeGreaterThanOrEqual(2);
+      for (const c of charts) {
+        if (c.empty) expect(c.empty.length, `${scene}: chart "${c.label}" says it is empty`).toBeGreaterThan(2);
+        else expect(c.drawn / Math.max(1, c.total), `${scene}: chart "${c.label}" drawn share`).toBeGreaterThan(0.01);
+      }
+
+      // One map, and as many chart instances as charts on screen (none leaked by the scene switch).
+      const counts = await page.evaluate(() => (window as unknown as WallWindow).__gccWall!);
+      expect(counts.maps).toBe(1);
+      expect(counts.charts).toBe(charts.length);
+
+      await page.screenshot({ path: `${SHOTS}/wall-${scene}-${size.width}x${size.height}.png` });
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+}
+
+test('scene URLs, keyboard control and the grid profile', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('./#/wall/disputes?rotate=0');
+  await waitForWall(page, 'disputes');
+  await dismissAlerts(page);
+  await expect(page.getByTestId('wall')).toHaveAttribute('data-scene', 'disputes');
+  await expect(page.getByTestId('playlist-state')).toContainText('轮播关闭');
+  await expect(page.getByTestId('demo-badge')).toHaveText('演示数据');
+  await expect(page.getByTestId('synthetic-note')).toBeVisible();
+
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/#\/wall\/appeals\?rotate=0$/);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page).toHaveURL(/#\/wall\/safe-grids\?rotate=0$/);
+
+  // A click on a grid opens its profile, with the eight criteria.
+  await waitForWall(page, 'safe-grids');
+  await dismissAlerts(page);
+  const box = (await page.getByTestId('wall-map').boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByTestId('grid-profile')).toBeVisible();
+  await expect(page.getByTestId('profile-criteria').locator('[data-criterion]')).toHaveCount(8);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('grid-profile')).toHaveCount(0);
+
+  // Rotation on: the scene moves on by itself (a short interval for the test).
+  await page.goto('./#/wall/overview?interval=5');
+  await expect(page.getByTestId('playlist-state')).toContainText('轮播 5 秒');
+  // Space pauses and resumes.
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('playlist-state')).toContainText('轮播已暂停');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('playlist-state')).toContainText('轮播 5 秒');
+  await expect(page).toHaveURL(/#\/wall\/safe-grids/, { timeout: 20_000 });
+});
+
+test('a live case from the demo server reaches the ticker, the map and the totals without a reload', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  // Wait for the first sync to finish: live cases arrive on the stream after it.
+  await expect
+    .poll(async () => ((await (await request.post('bridge/sync.status', { data: {} })).json()) as { reply: { state: string } }).reply.state, { timeout: 200_000, intervals: [2000] })
+    .toBe('live');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('./#/wall/overview?rotate=0');
+  await waitForWall(page, 'overview');
+  const navigations: string[] = [];
+  page.on('framenavigated', (f) => f === page.mainFrame() && navigations.push(f.url()));
+  const kpiToday = page.locator('[data-kpi=todayCases] [data-test=kpi-value]');
+  const before = await kpiToday.textContent();
+  const startedAt = Date.now();
+
+  // The demo server publishes new cases and stage changes on its own; wait for a new case drawn on the map.
+  const drawn = await page.waitForFunction(
+    (since) => (window as unknown as WallWindow).__gccWall!.drawn.find((d) => d.receivedAt >= since) ?? null,
+    startedAt,
+    { timeout: 240_000, polling: 500 },
+  );
+  const { id } = (await drawn.jsonValue())!;
+  await dismissAlerts(page);
+  await expect(page.locator(`[data-test=ticker] [data-event-id="${id}"]`)).toBeVisible();
+  // Totals are re-read (throttled) after the delta: today's case count moves.
+  await expect.poll(async () => kpiToday.textContent(), { timeout: 20_000 }).not.toBe(before);
+  expect(navigations.filter((u) => !u.includes('#/wall/overview'))).toEqual([]);
+});

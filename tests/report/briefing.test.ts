@@ -1,0 +1,164 @@
+/**
+ * The briefing: its figures are the query layer's, its comparisons are the previous period's and last year's, the
+ * cases behind each figure add up to it, the worst are named, and the periods resolve on the Shanghai calendar.
+ */
+import { describe, expect, it } from 'vitest';
+import { assembleBriefing, asOfInstant, overdueAt } from '../../core/report/briefing';
+import { caseRows } from '../../core/report/cases';
+import { Names } from '../../core/report/names';
+import { Briefing, CasePage, PeriodRequest, lastCompleteWeek, periodFromKey, resolvePeriod } from '../../shared/bridge/briefing';
+import { change } from '../../shared/kpi/formulas';
+import { FIXTURE_WEEK, leakedPersonalData, openDistrict } from './helpers';
+
+const district = openDistrict();
+const period = { kind: 'week' as const, week: FIXTURE_WEEK };
+const b = assembleBriefing(district.ctx, period);
+const names = new Names(district.db);
+const kpi = (metric: string) => b.kpis.find((k) => k.metric === metric)!;
+const snapshot = (from: number, to: number) => district.queries.snapshot({ preset: 'custom', from, to }, district.ctx.now, 0);
+
+describe('periods', () => {
+  it('resolves ISO weeks, months and custom ranges with their 环比 and 同比 periods', () => {
+    expect(resolvePeriod({ kind: 'week', week: '2026-W47' })).toMatchObject({ from: 20261116, to: 20261122, days: 7, previous: { from: 20261109, to: 20261115 }, lastYear: { from: 20251117, to: 20251123 } });
+    // 2026 has a week 53; 2025 does not, so its 同比 is 2025-W52.
+    expect(resolvePeriod({ kind: 'week', week: '2026-W53' })).toMatchObject({ from: 20261228, to: 20270103, lastYear: { from: 20251222, to: 20251228 } });
+    expect(resolvePeriod({ kind: 'month', month: '2026-03' })).toMatchObject({ from: 20260301, to: 20260331, previous: { from: 20260201, to: 20260228 }, lastYear: { from: 20250301, to: 20250331 } });
+    expect(resolvePeriod({ kind: 'month', month: '2026-01' }).previous).toEqual({ from: 20251201, to: 20251231 });
+    expect(resolvePeriod({ kind: 'custom', from: 20240229, to: 20240302 })).toMatchObject({ days: 3, previous: { from: 20240226, to: 20240228 }, lastYear: { from: 20230228, to: 20230302 } });
+    expect(lastCompleteWeek(20261127)).toBe('2026-W47');
+    expect(lastCompleteWeek(20260105)).toBe('2026-W01'); // a Monday: the week that ended yesterday
+    expect(lastCompleteWeek(20260104)).toBe('2025-W52'); // a Sunday: its own week is not complete
+    expect(periodFromKey('2026-W47')).toEqual({ kind: 'week', week: '2026-W47' });
+    expect(periodFromKey('20261101-20261115')).toEqual({ kind: 'custom', from: 20261101, to: 20261115 });
+    expect(periodFromKey('2025-W53')).toBeNull();
+  });
+
+  it('refuses periods that do not exist, with a sentence', () => {
+    const bad = [
+      { kind: 'week', week: '2025-W53' },
+      { kind: 'week', week: '2026-47' },
+      { kind: 'month', month: '2026-13' },
+      { kind: 'custom', from: 20261131, to: 20261201 },
+      { kind: 'custom', from: 20261201, to: 20261130 },
+      { kind: 'custom', from: 20240101, to: 20260101 },
+    ];
+    for (const p of bad) {
+      const r = PeriodRequest.safeParse(p);
+      expect(r.success, JSON.stringify(p)).toBe(false);
+      expect(r.error!.issues[0].message.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('briefing', () => {
+  it('matches the contract', () => {
+    const r = Briefing.safeParse(b);
+    expect(r.success, r.success ? '' : JSON.stringify(r.error.issues.slice(0, 3))).toBe(true);
+  });
+
+  it('states the query layer’s figures for the period, the previous period and the same period last year', () => {
+    const cur = snapshot(b.period.from, b.period.to);
+    const prev = snapshot(b.period.previous.from, b.period.previous.to);
+    const ly = snapshot(b.period.lastYear.from, b.period.lastYear.to);
+    expect(cur.totals.events).toBeGreaterThan(300);
+    expect(kpi('events')).toMatchObject({ value: cur.totals.events, previous: prev.totals.events, lastYear: ly.totals.events, wow: change(cur.totals.events, prev.totals.events), yoy: change(cur.totals.events, ly.totals.events) });
+    expect(kpi('appeals').value).toBe(cur.totals.appeals);
+    expect(kpi('onTimeRate')).toMatchObject({ value: cur.totals.onTimeRate, previous: prev.totals.onTimeRate, wow: cur.totals.onTimeRate! - prev.totals.onTimeRate! });
+    expect(kpi('satisfaction').value).toBe(cur.totals.satisfaction.rate);
+    expect(kpi('disputeResolutionRate').value).toBe(cur.totals.disputeResolutionRate);
+    expect(kpi('difficultiesSolved').value).toBe(cur.totals.difficultiesSolved);
+    expect(b.byKind).toEqual(cur.totals.byKind);
+    for (const s of b.rankings.streets) expect(cur.streets.find((x) => x.id === s.id)).toMatchObject({ events: s.events, onTimeRate: s.onTimeRate, satisfaction: s.satisfaction });
+  });
+
+  it('counts overdue cases as of the end of the period', () => {
+    const asOf = asOfInstant(b.period, district.ctx.now);
+    expect(new Date(asOf).toISOString()).toBe('2026-11-22T16:00:00.000Z'); // midnight after Sunday, Shanghai
+    expect(kpi('overdue').value).toBe(overdueAt(district.db, asOf).length);
+    expect(b.exceptions.overdue.total).toBe(kpi('overdue').value);
+    expect(b.exceptions.overdue.byDepartment.reduce((n, d) => n + d.count, 0)).toBeLessThanOrEqual(b.exceptions.overdue.total);
+  });
+
+  it('drills every count into exactly the cases behind it', () => {
+    for (const k of b.kpis.filter((x) => x.unit === 'count' && x.drill)) {
+      const page = caseRows(district.ctx, names, { period, filter: k.drill!, offset: 0, limit: 5 });
+      expect(page.total, k.metric).toBe(k.value);
+      expect(CasePage.safeParse(page).success).toBe(true);
+    }
+    for (const s of b.rankings.streets) {
+      expect(caseRows(district.ctx, names, { period, filter: { streetId: s.id }, offset: 0, limit: 1 }).total).toBe(s.events);
+      expect(caseRows(district.ctx, names, { period, filter: { streetId: s.id, status: 'overdue' }, offset: 0, limit: 1 }).total).toBe(s.overdue);
+    }
+    for (const d of b.rankings.departments) {
+      const late = caseRows(district.ctx, names, { period, filter: { departmentId: d.id, status: 'late' }, offset: 0, limit: 1 }).total;
+      const closed = caseRows(district.ctx, names, { period, filter: { departmentId: d.id, status: 'closed' }, offset: 0, limit: 1 }).total;
+      expect(closed).toBe(d.closed);
+      expect(d.onTimeRate === null ? null : (closed - late) / closed).toBe(d.onTimeRate);
+    }
+    // Rates drill into the cases that pull them down: the dissatisfied appeals, the disputes not resolved.
+    const dissatisfied = caseRows(district.ctx, names, { period, filter: kpi('satisfaction').drill!, offset: 0, limit: 200 });
+    expect(dissatisfied.cases.every((c) => c.kind === 'appeal' && c.satisfaction === 'dissatisfied')).toBe(true);
+  });
+
+  it('masks reporters in the cases it lists', () => {
+    const page = caseRows(district.ctx, names, { period, filter: { kind: 'appeal' }, offset: 0, limit: 200 });
+    expect(page.cases.length).toBeGreaterThan(10);
+    for (const c of page.cases) if (c.reporter) expect(c.reporter).toMatch(/^.\*{1,3} 1\d\d\*{4}\d{4}$/);
+    expect(leakedPersonalData(JSON.stringify(b), district.personal())).toEqual([]);
+    expect(leakedPersonalData(JSON.stringify(page), district.personal())).toEqual([]);
+  });
+
+  it('ranks by volume and names the worst plainly, only where there are enough cases to judge', () => {
+    const events = b.rankings.communities.map((c) => c.events);
+    expect(events).toEqual([...events].sort((x, y) => y - x));
+    expect(b.rankings.communities.map((c) => c.rank)).toEqual(b.rankings.communities.map((_, i) => i + 1));
+    expect(b.rankings.departments.every((d) => d.fullName?.startsWith('广安'))).toBe(true);
+    expect(b.worst.length).toBeGreaterThan(0);
+    for (const w of b.worst) {
+      const rows = w.level === 'street' ? b.rankings.streets : w.level === 'community' ? b.rankings.communities : b.rankings.departments;
+      if (w.metric === 'overdue') expect(Math.max(...rows.map((r) => r.overdue))).toBe(w.value);
+      else {
+        const min = { street: 5, community: 3, department: 3 }[w.level];
+        const base = (r: (typeof rows)[number]) => (w.metric === 'onTimeRate' ? r.closed : w.metric === 'satisfaction' ? r.rated : r.disputesFound);
+        const judged = rows.filter((r) => r[w.metric] !== null && base(r) >= min);
+        expect(Math.min(...judged.map((r) => r[w.metric]!))).toBe(w.value);
+      }
+      expect(b.figures[w.figure].value).toBe(w.value);
+    }
+  });
+
+  it('lists the safe grids at risk this quarter and those that lost the title', () => {
+    expect(b.safeGrids.period).toBe('2026-Q4');
+    expect(b.safeGrids.atRisk).toBeGreaterThan(0);
+    expect(b.safeGrids.lost).toBeGreaterThan(0);
+    expect(b.safeGrids.safe + b.safeGrids.atRisk).toBeLessThanOrEqual(b.safeGrids.total);
+    for (const g of b.exceptions.safeGrids.filter((x) => x.status === 'at_risk')) {
+      expect(g.criteria.length).toBeGreaterThan(0);
+      expect(g.firstBrokenDay).toBeGreaterThanOrEqual(20261001);
+      expect(g.newInPeriod).toBe(g.firstBrokenDay! >= 20261116);
+    }
+    for (const g of b.exceptions.safeGrids.filter((x) => x.status === 'lost')) expect(g.period).toBe('2026-Q3');
+  });
+
+  it('groups repeated appeals by place', () => {
+    const total = b.exceptions.repeats.reduce((n, g) => n + g.count, 0);
+    expect(total).toBe(kpi('repeatAppeals').value);
+    expect(total).toBeGreaterThan(0);
+  });
+
+  it('has a trend of 12 periods ending with this one, and the days of the period', () => {
+    expect(b.trend.periods).toHaveLength(12);
+    expect(b.trend.periods.at(-1)).toMatchObject({ key: FIXTURE_WEEK, events: kpi('events').value });
+    expect(b.trend.daily.map((d) => d.day)).toEqual([20261116, 20261117, 20261118, 20261119, 20261120, 20261121, 20261122]);
+    const month = assembleBriefing(district.ctx, { kind: 'month', month: '2026-11' });
+    expect(month.trend.periods.map((p) => p.key).slice(-3)).toEqual(['2026-09', '2026-10', '2026-11']);
+  });
+
+  it('is calm about an empty period: rates are null, nothing is named', () => {
+    const empty = assembleBriefing(district.ctx, { kind: 'week', week: '2024-W10' });
+    expect(empty.kpis.find((k) => k.metric === 'events')!.value).toBe(0);
+    expect(empty.kpis.find((k) => k.metric === 'onTimeRate')!.value).toBeNull();
+    expect(empty.worst).toEqual([]);
+    expect(empty.narrative[0].text).toContain('未受理');
+  });
+});
