@@ -39,5 +39,5 @@ export const WALL_THEME = {
   bar: { itemStyle: { borderRadius: [0, 2, 2, 0] } },
   gauge: { axisLine: { lineStyle: { color: [[1, 'rgba(63,208,255,0.2)']] } } },
   animationDuration: 600,
-  animationDurationUpdate: 500,
+  animationDurationUpdate: 300,
 };

@@ -68,6 +68,8 @@ export const useSceneStore = defineStore('scene', () => {
   let refetchTimer: ReturnType<typeof setTimeout> | null = null;
   let refetchMs: () => number = () => 2000;
   let lastRefetch = 0;
+  /** How long the last re-read took (ms): re-reads never take more than ~1/8 of the time. */
+  let lastFetchCost = 0;
   let inflight: Promise<void> | null = null;
   let unsubscribe: (() => void)[] = [];
 
@@ -83,6 +85,7 @@ export const useSceneStore = defineStore('scene', () => {
     if (inflight) return inflight;
     const bridge = useBridge();
     loading.value = true;
+    const began = performance.now();
     inflight = (async () => {
       try {
         const [t, y] = await Promise.all(WALL_WINDOWS.map((preset) => bridge.request('scene.snapshot', { window: { preset } })));
@@ -96,6 +99,7 @@ export const useSceneStore = defineStore('scene', () => {
       } finally {
         loading.value = false;
         lastRefetch = performance.now();
+        lastFetchCost = lastRefetch - began;
         inflight = null;
       }
     })();
@@ -136,7 +140,7 @@ export const useSceneStore = defineStore('scene', () => {
 
   function scheduleRefetch() {
     if (refetchTimer) return;
-    const wait = Math.max(0, refetchMs() - (performance.now() - lastRefetch));
+    const wait = Math.max(0, Math.max(refetchMs(), 8 * lastFetchCost) - (performance.now() - lastRefetch));
     refetchTimer = setTimeout(() => {
       refetchTimer = null;
       void fetchSnapshots();
