@@ -7,7 +7,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const layerDirs = ['shared', 'core', 'web', 'electron', 'renderer', 'scripts', 'tests'];
 /** A relative import that reaches into one of the layer folders, e.g. "../../core/cache/db" (not "echarts/core"). */
 const into = (...layers) => `^\\.{1,2}/(?:[^]*/)?(?:${layers.join('|')})(?:/|$)`;
-const nativeOrNodeOnly = ['better-sqlite3', 'axios', 'fastify', '@fastify/*', 'ws', 'electron', 'docx', 'exceljs'];
+const nativeOrNodeOnly = ['better-sqlite3', 'axios', 'fastify', '@fastify/*', 'ws', 'electron', 'docx', 'exceljs', 'jszip', 'playwright-core'];
 const uiOnly = ['vue', 'pinia', 'vue-router', 'vue-i18n', 'echarts', 'echarts/*', 'maplibre-gl', 'maplibre-gl/*'];
 const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'location'].map((name) => ({
   name,
