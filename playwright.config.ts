@@ -6,7 +6,7 @@ const PORT = Number(process.env.GCC_E2E_PORT ?? 4399);
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results',
-  timeout: 60_000,
+  timeout: 180_000, // software WebGL on 2 cores: a 4K wall frame can take seconds
   retries: process.env.CI ? 1 : 0,
   workers: 1,
   reporter: [['list']],
