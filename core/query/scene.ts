@@ -123,6 +123,15 @@ export class SceneQueries {
       ),
       openCasesOfGrid: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE grid_id = ? AND stage <> 'closed' ORDER BY reported_at DESC LIMIT 50`),
       cursor: db.prepare('SELECT cursor_rev FROM sync_state WHERE id = 1').pluck(),
+      latestEvaluationOfGrid: db.prepare<[string, string], { period: string; safe: number }>(
+        'SELECT period, safe FROM evaluations WHERE grid_id = ? AND period <= ? ORDER BY period DESC LIMIT 1',
+      ),
+      brokenOfGrid: db.prepare<[string, number, number], SafeCriterion>(
+        'SELECT DISTINCT criterion FROM events WHERE grid_id = ? AND day BETWEEN ? AND ? AND criterion IS NOT NULL',
+      ).pluck(),
+      gridDay: db.prepare<[string, number], { events: number; open: number; critical: number }>(
+        'SELECT coalesce(SUM(total),0) AS events, coalesce(SUM(total - closed),0) AS open, coalesce(SUM(critical),0) AS critical FROM rollup_events WHERE grid_id = ? AND day = ?',
+      ),
     };
     this.reloadReference();
   }
@@ -384,8 +393,8 @@ export class SceneQueries {
     const today = shanghaiDay(now);
     const period = periodOfDay(today);
     const range = periodRange(period);
-    const latest = this.db.prepare('SELECT period, safe FROM evaluations WHERE grid_id = ? AND period <= ? ORDER BY period DESC LIMIT 1').get(gridId, period) as { period: string; safe: number } | undefined;
-    const broken = (this.db.prepare('SELECT DISTINCT criterion FROM events WHERE grid_id = ? AND day BETWEEN ? AND ? AND criterion IS NOT NULL').pluck().all(gridId, range.from, today) as SafeCriterion[]);
+    const latest = this.sql.latestEvaluationOfGrid.get(gridId, period);
+    const broken = this.sql.brokenOfGrid.all(gridId, range.from, today) as unknown as SafeCriterion[];
     const officialSafe = latest?.safe === 1;
     return {
       id: grid.id,
@@ -414,7 +423,7 @@ export class SceneQueries {
       for (const id of touched) {
         const detail = this.gridDetail(id, now);
         if (!detail) continue;
-        const counts = this.db.prepare("SELECT coalesce(SUM(total),0) AS events, coalesce(SUM(total - closed),0) AS open, coalesce(SUM(critical),0) AS critical FROM rollup_events WHERE grid_id = ? AND day = ?").get(id, today) as { events: number; open: number; critical: number };
+        const counts = this.sql.gridDay.get(id, today)!;
         grids.push({ id, status: detail.status, events: counts.events, open: counts.open, critical: counts.critical, broken: detail.broken });
       }
     }
