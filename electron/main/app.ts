@@ -6,7 +6,9 @@
 import { app, BrowserWindow, session } from 'electron';
 import type { Backend, BackendOptions } from '../../core/backend';
 import { startCore } from '../../core/runtime';
+import { setPdfPrinter } from '../../core/report/pdf';
 import { ApiSettings } from './api-settings';
+import { electronPdfPrinter } from './pdf-printer';
 import { registerBridgeIpc } from './ipc';
 import { consoleLog, type MainLog } from './log';
 import { handleAppProtocol, registerAppScheme } from './protocol';
@@ -58,6 +60,8 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
 
   handleAppProtocol(options.rendererDir, log);
   applySessionSecurity(session.defaultSession, log);
+  // 通报 PDFs print with Electron's own Chromium rather than a separate browser.
+  setPdfPrinter(electronPdfPrinter());
 
   const backendOptions = { ...options.backendOptions, host: 'electron' as const, version: options.version };
   let backend: Backend;
@@ -78,6 +82,7 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
     (closing ??= (async () => {
       stopPushes();
       disposeIpc();
+      setPdfPrinter(null);
       await closeWithin(backend, options.closeTimeoutMs ?? 5000, log);
     })());
 

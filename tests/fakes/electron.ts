@@ -393,6 +393,7 @@ export class FakeWebContents
       | 'executeJavaScript'
       | 'getType'
       | 'close'
+      | 'printToPDF'
     >
 {
   readonly id = nextWebContentsId++;
@@ -403,6 +404,8 @@ export class FakeWebContents
   /** Every webContents.send, in order, arguments as the renderer would receive them. */
   readonly sent: SentMessage[] = [];
   readonly loads: LoadRecord[] = [];
+  /** Every printToPDF: the page it printed and the options, as given. */
+  readonly printed: { url: string; options: Electron.PrintToPDFOptions }[] = [];
   windowOpenHandler: ((details: HandlerDetails) => WindowOpenHandlerResponse) | null = null;
   reloads = 0;
   devToolsOpened = false;
@@ -465,6 +468,14 @@ export class FakeWebContents
   }
   isDevToolsOpened() {
     return this.devToolsOpened;
+  }
+  /** Like Electron: rejects on a destroyed or never-loaded page; otherwise a one-page PDF naming the page. */
+  async printToPDF(options: Electron.PrintToPDFOptions): Promise<Buffer> {
+    this.assertAlive();
+    if (!this.mainFrame.url) throw new Error('Failed to generate PDF: no page loaded');
+    this.printed.push({ url: this.mainFrame.url, options: { ...options } });
+    await later();
+    return Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\n% ${this.mainFrame.url.length} bytes of URL\n%%EOF\n`, 'latin1');
   }
   async executeJavaScript(_code: string): Promise<unknown> {
     this.assertAlive();
