@@ -52,6 +52,12 @@ type EventRollupRow = {
   department_id: string | null;
 };
 
+/** The events table's columns in the order upsertEvent binds them. */
+const EVENT_COLUMNS = [
+  'id', 'rev', 'kind', 'task_code', 'criterion', 'severity', 'source', 'grid_id', 'street_id', 'community_id', 'lon', 'lat', 'title',
+  'stage', 'stages', 'day', 'reported_at', 'closed_at', 'deadline', 'department_id', 'joint', 'outcome', 'satisfaction', 'reporter_name', 'reporter_phone', 'repeat_of',
+] as const;
+
 const EVENT_COUNTERS = [
   'total', 'closed', 'on_time', 'joint', 'resolved', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied', 'critical', 'breaking',
   'st_reported', 'st_analysed', 'st_dispatched', 'st_supervised', 'st_evaluated',
@@ -124,17 +130,9 @@ export class CacheStore {
         'SELECT rev, day, grid_id, kind, stage, closed_at, deadline, joint, outcome, satisfaction, severity, criterion, department_id FROM events WHERE id = ?',
       ),
       tombstoneRev: db.prepare<[string, string], { rev: number }>('SELECT rev FROM tombstones WHERE type = ? AND id = ?'),
-      upsertEvent: db.prepare(`INSERT INTO events (id, rev, kind, task_code, criterion, severity, source, grid_id, street_id, community_id, lon, lat, title,
-          stage, stages, day, reported_at, closed_at, deadline, department_id, joint, outcome, satisfaction, reporter_name, reporter_phone, repeat_of)
-        VALUES (@id, @rev, @kind, @task_code, @criterion, @severity, @source, @grid_id, @street_id, @community_id, @lon, @lat, @title,
-          @stage, @stages, @day, @reported_at, @closed_at, @deadline, @department_id, @joint, @outcome, @satisfaction, @reporter_name, @reporter_phone, @repeat_of)
-        ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, kind = excluded.kind, task_code = excluded.task_code, criterion = excluded.criterion,
-          severity = excluded.severity, source = excluded.source, grid_id = excluded.grid_id, street_id = excluded.street_id,
-          community_id = excluded.community_id, lon = excluded.lon, lat = excluded.lat, title = excluded.title, stage = excluded.stage,
-          stages = excluded.stages, day = excluded.day, reported_at = excluded.reported_at, closed_at = excluded.closed_at,
-          deadline = excluded.deadline, department_id = excluded.department_id, joint = excluded.joint, outcome = excluded.outcome,
-          satisfaction = excluded.satisfaction, reporter_name = excluded.reporter_name, reporter_phone = excluded.reporter_phone,
-          repeat_of = excluded.repeat_of`),
+      // Positional parameters: binding 26 named ones costs a third of the insert (measured).
+      upsertEvent: db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
+        ON CONFLICT (id) DO UPDATE SET ${EVENT_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`),
       deleteEvent: db.prepare('DELETE FROM events WHERE id = ?'),
       evaluationRev: db.prepare<[string], { rev: number }>('SELECT rev FROM evaluations WHERE id = ?'),
       upsertEvaluation: db.prepare(`INSERT INTO evaluations (id, rev, grid_id, period, safe, broken, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -289,15 +287,19 @@ export class CacheStore {
             continue;
           }
           if (old) addEvent(old, -1);
-          const row = {
-            id: e.id, rev: e.rev, kind: e.kind, task_code: e.task_code, criterion: e.criterion, severity: e.severity, source: e.source,
-            grid_id: e.grid_id, street_id: parents.street, community_id: parents.community, lon: e.location[0], lat: e.location[1],
-            title: e.title, stage: e.stage, stages: JSON.stringify(e.stages), day: shanghaiDay(e.stages.reported),
-            reported_at: ms(e.stages.reported) as number, closed_at: ms(e.stages.closed), deadline: Date.parse(e.deadline),
-            department_id: e.department_id, joint: e.joint ? 1 : 0, outcome: e.outcome, satisfaction: e.satisfaction,
-            reporter_name: e.reporter?.name ?? null, reporter_phone: e.reporter?.phone ?? null, repeat_of: e.repeat_of,
+          const day = shanghaiDay(e.stages.reported);
+          const closedAt = ms(e.stages.closed);
+          const deadline = Date.parse(e.deadline);
+          // Same order as EVENT_COLUMNS.
+          s.upsertEvent.run(
+            e.id, e.rev, e.kind, e.task_code, e.criterion, e.severity, e.source, e.grid_id, parents.street, parents.community, e.location[0], e.location[1],
+            e.title, e.stage, JSON.stringify(e.stages), day, Date.parse(e.stages.reported), closedAt, deadline, e.department_id, e.joint ? 1 : 0,
+            e.outcome, e.satisfaction, e.reporter?.name ?? null, e.reporter?.phone ?? null, e.repeat_of,
+          );
+          const row: EventRollupRow = {
+            day, grid_id: e.grid_id, kind: e.kind, stage: e.stage, closed_at: closedAt, deadline, joint: e.joint ? 1 : 0, outcome: e.outcome,
+            satisfaction: e.satisfaction, severity: e.severity, criterion: e.criterion, department_id: e.department_id,
           };
-          s.upsertEvent.run(row);
           addEvent(row, 1);
           batch.events.push(e);
         } else if (change.type === 'evaluation') {

@@ -143,11 +143,19 @@ describe('opening the cache', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('memory'); // WAL is for files; see next test
   });
 
-  it('uses WAL for a file cache', () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-')), 'c.sqlite');
-    const { db } = openCache(file);
+  it('uses WAL and 16 KiB pages for a new file cache, and keeps the page size of an existing one', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gcc-'));
+    const { db } = openCache(path.join(dir, 'c.sqlite'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('page_size', { simple: true })).toBe(16384);
     db.close();
+    const old = new Database(path.join(dir, 'old.sqlite'));
+    old.pragma('page_size = 4096');
+    old.exec('CREATE TABLE t (x)');
+    old.close();
+    const reopened = openCache(path.join(dir, 'old.sqlite')).db;
+    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+    reopened.close();
   });
 
   it('refuses a cache written by a newer version, in a sentence', () => {

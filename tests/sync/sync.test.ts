@@ -28,6 +28,9 @@ describe('sync engine against the demo central server', { timeout: 120_000 }, ()
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.at(-1)!.progress!.total).toBeGreaterThan(0);
     expect(cacheChecksum(db)).toBe(await cleanChecksum());
+    // Not told it is a demo, the engine learns it from /v1/meta: the cache and the UI say 演示数据.
+    expect(db.prepare('SELECT demo FROM sync_state WHERE id = 1').pluck().get()).toBe(1);
+    expect(statuses.at(-1)!.demo).toBe(true);
     db.close();
     await s.close();
   });
