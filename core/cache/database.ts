@@ -29,6 +29,12 @@ export interface OpenedCache {
 export interface OpenOptions {
   readonly?: boolean;
   migrations?: Migration[];
+  /**
+   * 'full' (default) runs SQLite's quick_check before use. 'deferred' only proves the file is a database of ours
+   * (opening, the schema and the migrations read it): quick_check reads every page, seconds for a big cache, so the
+   * app opens deferred and the sync worker checks in the background (quickCheck), keeping the wall's start fast.
+   */
+  integrity?: 'full' | 'deferred';
 }
 
 function configure(db: Db, readonly: boolean) {
@@ -68,9 +74,9 @@ export function openCache(file: string, options: OpenOptions = {}): OpenedCache 
     const db = new Database(file, { readonly, fileMustExist: readonly });
     try {
       configure(db, readonly);
-      if (existed) {
-        const check = db.pragma('quick_check', { simple: true });
-        if (check !== 'ok') throw new CorruptCache(String(check));
+      if (existed && options.integrity !== 'deferred') {
+        const problem = quickCheck(db);
+        if (problem) throw new CorruptCache(problem);
       }
       if (!readonly) migrate(db, options.migrations);
       return { db, rebuilt: null };
@@ -80,15 +86,25 @@ export function openCache(file: string, options: OpenOptions = {}): OpenedCache 
     }
   } catch (error) {
     if (error instanceof CacheError || readonly || !existed || !isCorruption(error)) throw translate(error, file);
-    const movedTo = `${file}.corrupt-${Date.now()}`;
-    renameSync(file, movedTo);
-    for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
-    const db = new Database(file);
-    configure(db, false);
-    migrate(db, options.migrations);
-    const reason = error instanceof Error ? error.message : String(error);
-    return { db, rebuilt: { reason, movedTo } };
+    return replaceCorruptCache(file, error instanceof Error ? error.message : String(error), options.migrations);
   }
+}
+
+/** SQLite's quick_check: null when the file is sound, else what is wrong. */
+export function quickCheck(db: Db): string | null {
+  const result = db.pragma('quick_check', { simple: true });
+  return result === 'ok' ? null : String(result);
+}
+
+/** Moves a damaged cache file (and its WAL) aside, keeping it for inspection, and starts an empty cache. */
+export function replaceCorruptCache(file: string, reason: string, migrations?: Migration[]): OpenedCache {
+  const movedTo = `${file}.corrupt-${Date.now()}`;
+  renameSync(file, movedTo);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+  const db = new Database(file);
+  configure(db, false);
+  migrate(db, migrations);
+  return { db, rebuilt: { reason, movedTo } };
 }
 
 class CorruptCache extends Error {}

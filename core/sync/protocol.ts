@@ -10,6 +10,11 @@ export interface WorkerInit {
   engine: Omit<SyncEngineOptions, 'now' | 'random'>;
   /** 'follow' runs until stopped; 'once' pulls everything and exits. */
   mode: 'follow' | 'once';
+  /**
+   * The owner opened the cache without quick_check (to start the wall fast): the worker checks it before syncing
+   * and, if it is damaged, reports 'corrupt' and ends, so the owner can close its connection and rebuild.
+   */
+  checkIntegrity?: boolean;
 }
 
 export type WorkerMessage =
@@ -17,6 +22,7 @@ export type WorkerMessage =
   | { type: 'batch'; batch: AppliedBatch }
   | { type: 'reference' }
   | { type: 'rebuilt'; reason: string; movedTo: string }
+  | { type: 'corrupt'; reason: string }
   | { type: 'done' }
   | { type: 'fatal'; message: string };
 

@@ -12,6 +12,8 @@ export interface SyncServiceEvents {
   batch?: (batch: AppliedBatch) => void;
   reference?: () => void;
   rebuilt?: (info: { reason: string; movedTo: string }) => void;
+  /** The background integrity check failed (WorkerInit.checkIntegrity); the worker has ended without syncing. */
+  corrupt?: (reason: string) => void;
 }
 
 export class SyncService {
@@ -30,6 +32,7 @@ export class SyncService {
         else if (message.type === 'batch') events.batch?.(message.batch);
         else if (message.type === 'reference') events.reference?.();
         else if (message.type === 'rebuilt') events.rebuilt?.(message);
+        else if (message.type === 'corrupt') events.corrupt?.(message.reason);
         else if (message.type === 'done') resolve();
         else if (message.type === 'fatal') reject(new Error(message.message));
       });

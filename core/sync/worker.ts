@@ -3,7 +3,7 @@
  * never blocks the thread that answers the UI.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openCache } from '../cache/database';
+import { openCache, quickCheck } from '../cache/database';
 import { CacheStore } from '../cache/store';
 import { ApiClient } from './api-client';
 import { SyncEngine } from './engine';
@@ -14,8 +14,17 @@ const MAX_EVENTS_POSTED = 200;
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
 async function main() {
-  const opened = openCache(init.cacheFile);
+  const opened = openCache(init.cacheFile, { integrity: init.checkIntegrity ? 'deferred' : 'full' });
   if (opened.rebuilt) post({ type: 'rebuilt', ...opened.rebuilt });
+  if (init.checkIntegrity) {
+    const problem = quickCheck(opened.db);
+    if (problem) {
+      opened.db.close();
+      post({ type: 'corrupt', reason: problem });
+      post({ type: 'done' });
+      return;
+    }
+  }
   const store = new CacheStore(opened.db);
   const engine = new SyncEngine(new ApiClient(init.api), store, {
     status: (status) => post({ type: 'status', status }),
