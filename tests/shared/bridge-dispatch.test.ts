@@ -27,7 +27,7 @@ describe('bridge dispatch', () => {
   });
 
   it('refuses names outside the contract, including prototype keys', async () => {
-    for (const name of ['nope', '__proto__', 'constructor', 'toString', 42, null]) {
+    for (const name of ['nope', '__proto__', 'constructor', 'toString', 42, null, Object.create(null), { toString: () => { throw new Error('x'); } }]) {
       const result = await dispatch(backend.handlers, name, {});
       expect(result).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
     }
