@@ -1,8 +1,10 @@
 /**
  * The main process, composed: single instance, app:// scheme, guards on every web contents, then on ready the
- * protocol handler, session lock-down, the core backend, the bridge IPC, pushes and the window; and a clean quit
- * that closes the backend. Kept free of paths and process globals so tests drive it against a fake `electron`.
+ * protocol handler, session lock-down, the core backend, the bridge IPC, pushes, the wall (a self-healing window
+ * per display) and auto-update; and a clean quit that closes the backend. Kept free of paths and process globals
+ * so tests drive it against a fake `electron`.
  */
+import path from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
 import type { Backend, BackendOptions } from '../../core/backend';
 import { startCore } from '../../core/runtime';
@@ -10,11 +12,15 @@ import { setPdfPrinter } from '../../core/report/pdf';
 import { ApiSettings } from './api-settings';
 import { electronPdfPrinter } from './pdf-printer';
 import { registerBridgeIpc } from './ipc';
+import { openWall, type Wall } from './displays';
+import { createHealer } from './healing';
 import { consoleLog, type MainLog } from './log';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { forwardPushes } from './pushes';
 import { applySessionSecurity, installWebContentsGuards } from './security';
-import { createMainWindow, focusWindow } from './window';
+import { fixedSettings, type SettingsSource } from './settings-source';
+import { startAutoUpdate, type Updater } from './updater';
+import { focusWindow } from './window';
 
 export interface StartOptions {
   rendererDir: string;
@@ -29,11 +35,18 @@ export interface StartOptions {
   createBackend?: (options: BackendOptions) => Backend;
   /** How long quitting waits for the backend to close before giving up on it. */
   closeTimeoutMs?: number;
+  /** The Settings (displays, kiosk, update server) and their changes; by default the built-in defaults. */
+  settings?: SettingsSource;
+  /** electron-updater's autoUpdater; without it the app never updates itself. */
+  loadUpdater?: () => Promise<Updater>;
 }
 
 export interface MainApp {
   readonly backend: Backend;
+  /** The primary display's wall window, else any wall window. */
   mainWindow(): BrowserWindow | null;
+  /** The wall windows by display key ("primary", or the Electron display id). */
+  wallWindows(): ReadonlyMap<string, BrowserWindow>;
   /** Stops IPC and pushes and closes the backend; idempotent. Quitting calls it. */
   shutdown(): Promise<void>;
 }
@@ -53,8 +66,8 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   registerAppScheme();
   installWebContentsGuards(log);
 
-  let mainWindow: BrowserWindow | null = null;
-  app.on('second-instance', () => focusWindow(mainWindow ?? BrowserWindow.getAllWindows()[0]));
+  let wall: Wall | null = null;
+  app.on('second-instance', () => focusWindow(wall?.primaryWindow() ?? BrowserWindow.getAllWindows()[0]));
 
   await app.whenReady();
 
@@ -70,16 +83,22 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
     // The cache lives in the user-data folder; with no central API configured the bundled demo server runs.
     // The API comes from Settings (token decrypted with safeStorage), else the environment, else the demo.
     const userData = app.getPath('userData');
-    const api = new ApiSettings(userData).load() ?? undefined;
-    const core = await startCore({ ...backendOptions, api, dataDir: userData, demo: { resourcesDataDir: options.resourcesDataDir }, log: (line) => log.info(line) });
+    const core = await startCore({ ...backendOptions, apiStore: new ApiSettings(userData), dataDir: userData, demo: { resourcesDataDir: options.resourcesDataDir }, log: (line) => log.info(line) });
     backend = { ...core.backend, close: () => core.close() };
   }
   const disposeIpc = registerBridgeIpc(backend.handlers, log);
   const stopPushes = forwardPushes(backend, log);
 
+  const settings = options.settings ?? fixedSettings();
+  const healer = createHealer({ log });
+  const updates = options.loadUpdater ? startAutoUpdate({ settings, loadUpdater: options.loadUpdater, log }) : null;
+
   let closing: Promise<void> | null = null;
   const shutdown = () =>
     (closing ??= (async () => {
+      updates?.stop();
+      wall?.dispose();
+      healer.dispose();
       stopPushes();
       disposeIpc();
       setPdfPrinter(null);
@@ -97,12 +116,9 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   });
   app.on('window-all-closed', () => app.quit());
 
-  mainWindow = createMainWindow({ preloadPath: options.preloadPath, log });
-  mainWindow.on('closed', () => {
-    mainWindow = null;
-  });
+  wall = openWall({ preloadPath: options.preloadPath, settings, layoutFile: path.join(app.getPath('userData'), 'wall-layout.json'), healer, log });
 
-  return { backend, mainWindow: () => mainWindow, shutdown };
+  return { backend, mainWindow: () => wall?.primaryWindow() ?? null, wallWindows: () => wall?.windows() ?? new Map(), shutdown };
 }
 
 async function closeWithin(backend: Backend, ms: number, log: MainLog): Promise<void> {

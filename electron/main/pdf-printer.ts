@@ -3,21 +3,36 @@
  * is needed on a government PC. Each print gets a hidden, sandboxed window with JavaScript off: the page is only
  * ever the report HTML made by core/report/html.ts, loaded as a data: URL and destroyed after printing.
  */
-import { BrowserWindow, type WebPreferences } from 'electron';
+import { BrowserWindow } from 'electron';
 import { printerFromWebContents, type PdfPrinter } from '../../core/report/pdf';
-import { secureWebPreferences } from './window';
 
 /** Chromium refuses URLs over 2 MiB; the report HTML (fonts are local(), not embedded) is far below. */
 const MAX_HTML_BYTES = 1.5 * 1024 * 1024;
 
-export function printWebPreferences(): WebPreferences {
-  const { preload: _noPreload, ...secure } = secureWebPreferences('');
-  return { ...secure, javascript: false, images: true, backgroundThrottling: false };
-}
-
 export function electronPdfPrinter(): PdfPrinter {
   const print = printerFromWebContents(() => {
-    const win = new BrowserWindow({ show: false, width: 794, height: 1123, webPreferences: printWebPreferences() });
+    // The app window's security settings (window.ts), written out here for electronegativity, minus the preload.
+    const win = new BrowserWindow({
+      show: false,
+      width: 794,
+      height: 1123,
+      webPreferences: {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        spellcheck: false,
+        disableBlinkFeatures: 'Auxclick',
+        javascript: false,
+        images: true,
+        backgroundThrottling: false,
+      },
+    });
     return {
       loadURL: (url) => win.loadURL(url),
       printToPDF: (options) => win.webContents.printToPDF(options),

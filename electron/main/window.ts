@@ -1,29 +1,14 @@
 /**
- * Windows. Every window the app opens uses secureWebPreferences(); the wall's per-display windows will be made
- * with createMainWindow too, so the settings are asserted in one place.
+ * The app's windows (the wall's, one per display; the PDF printer makes its own hidden one). Their security
+ * settings are written out where the window is created, so `npm run security` (electronegativity) checks them
+ * too; tests assert them on every window.
  */
-import { BrowserWindow, type BrowserWindowConstructorOptions, type Rectangle, type WebPreferences } from 'electron';
+import { BrowserWindow, type Rectangle } from 'electron';
 import type { MainLog } from './log';
 import { APP_ENTRY_URL } from './origin';
 
 /** Dark command-center background, shown before the first paint so the wall never flashes white. */
 export const WINDOW_BACKGROUND = '#0b1220';
-
-export function secureWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    spellcheck: false,
-  };
-}
 
 export interface MainWindowOptions {
   /** Absolute path of the built preload (dist/electron/preload.cjs). */
@@ -39,7 +24,7 @@ export interface MainWindowOptions {
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
-  const windowOptions: BrowserWindowConstructorOptions = {
+  const win = new BrowserWindow({
     width: 1600,
     height: 900,
     minWidth: 960,
@@ -51,9 +36,22 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     autoHideMenuBar: true,
     kiosk: options.kiosk ?? false,
     fullscreen: options.fullscreen ?? false,
-    webPreferences: secureWebPreferences(options.preloadPath),
-  };
-  const win = new BrowserWindow(windowOptions);
+    webPreferences: {
+      preload: options.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      // No middle-click (auxclick) opening of links either; window.open is denied in security.ts.
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
   win.once('ready-to-show', () => {
     if (!win.isDestroyed()) win.show();
   });

@@ -270,6 +270,60 @@ describe('protocol', () => {
   });
 });
 
+describe('crashes, hangs and reloads', () => {
+  async function pageAt(url: string) {
+    fake.ready();
+    protocol.handle('app', () => new Response('<!doctype html>', { headers: { 'Content-Type': 'text/html' } }));
+    const win = new FakeBrowserWindow();
+    await win.loadURL(url);
+    return win;
+  }
+
+  it('a load that only changes the #fragment stays in the same document (did-navigate-in-page, no request)', async () => {
+    const win = await pageAt('app://gcc/#/wall/overview');
+    const events: string[] = [];
+    for (const name of ['did-navigate', 'did-navigate-in-page', 'did-finish-load']) win.webContents.on(name, () => events.push(name));
+    await win.loadURL('app://gcc/#/wall/disputes');
+    expect(events).toEqual(['did-navigate-in-page']);
+    expect(win.webContents.loads).toHaveLength(1);
+    expect(win.webContents.getURL()).toBe('app://gcc/#/wall/disputes');
+    await win.loadURL('app://gcc/index.html#/wall/disputes'); // another document
+    expect(win.webContents.loads).toHaveLength(2);
+  });
+
+  it('a gone renderer: render-process-gone on the web contents, then on app; reload restarts it asynchronously', async () => {
+    const win = await pageAt('app://gcc/#/wall/overview');
+    const seen: unknown[] = [];
+    win.webContents.on('render-process-gone', (_e: unknown, details: unknown) => seen.push(['contents', details]));
+    app.on('render-process-gone', (_e: unknown, contents: unknown, details: unknown) => seen.push(['app', contents === win.webContents, details]));
+    win.webContents.simulateRenderProcessGone({ reason: 'oom', exitCode: -1 });
+    expect(seen).toEqual([['contents', { reason: 'oom', exitCode: -1 }], ['app', true, { reason: 'oom', exitCode: -1 }]]);
+    expect(win.webContents.isCrashed()).toBe(true);
+    // After a crash the #fragment no longer keeps the document: a load is a real one.
+    const navigated = vi.fn();
+    win.webContents.on('did-navigate', navigated);
+    win.webContents.reload();
+    expect(navigated).not.toHaveBeenCalled();
+    await fake.settle();
+    expect(navigated).toHaveBeenCalledWith(expect.anything(), 'app://gcc/#/wall/overview', 200, 'OK');
+    expect(win.webContents.isCrashed()).toBe(false);
+  });
+
+  it('forcefullyCrashRenderer ends the renderer as "killed"; hangs and the GPU process are reported', async () => {
+    const win = await pageAt('app://gcc/');
+    const events: unknown[] = [];
+    win.webContents.on('render-process-gone', (_e: unknown, details: unknown) => events.push(details));
+    win.on('unresponsive', () => events.push('window unresponsive'));
+    win.webContents.on('responsive', () => events.push('contents responsive'));
+    app.on('child-process-gone', (_e: unknown, details: unknown) => events.push(details));
+    win.webContents.simulateUnresponsive();
+    win.webContents.simulateResponsive();
+    win.webContents.forcefullyCrashRenderer();
+    fake.childProcessGone({ type: 'GPU', reason: 'crashed', exitCode: 8704 });
+    expect(events).toEqual(['window unresponsive', 'contents responsive', { reason: 'killed', exitCode: 1 }, { type: 'GPU', reason: 'crashed', exitCode: 8704 }]);
+  });
+});
+
 describe('the rest, for the unattended wall', () => {
   it('screen reports displays and their changes (only after ready)', () => {
     expect(() => screen.getAllDisplays()).toThrow(/after the app is ready/);

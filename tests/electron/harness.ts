@@ -6,15 +6,21 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { startApp, type MainApp, type StartOptions } from '../../electron/main/app';
 import { createBackend } from '../../core/backend';
 import type { MainLog } from '../../electron/main/log';
-import { fake, type FakeBrowserWindow } from '../fakes/electron';
+import type { SettingsSource } from '../../electron/main/settings-source';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
+import { app, fake, type FakeBrowserWindow } from '../fakes/electron';
 
 /** Never read by the fake (it does not run preloads by path); only its shape is checked. */
 export const PRELOAD_PATH = path.join(os.tmpdir(), 'gcc-electron-test', 'preload.cjs');
 
 export const SECRET = 'TOP-SECRET-OUTSIDE-THE-RENDERER';
+
+/** Where the primary display's wall window opens with the default settings (their first scene). */
+export const PRIMARY_WALL_URL = 'app://gcc/#/wall/overview?display=primary';
 
 export interface LoggedLine {
   level: 'info' | 'warn' | 'error';
@@ -38,6 +44,27 @@ export function recordingLog(): MainLog & { lines: LoggedLine[]; text(level?: Lo
         .map((l) => l.message)
         .join('\n'),
   };
+}
+
+/** Electron's security checklist, as webPreferences. */
+export const SECURE_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+  spellcheck: false,
+  disableBlinkFeatures: 'Auxclick',
+};
+
+/** Every app window: exactly these preferences plus the preload, and Electron agrees they are in effect. */
+export function expectSecure(win: FakeBrowserWindow) {
+  expect(win.options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: PRELOAD_PATH });
+  expect(win.webContents.effectiveWebPreferences).toMatchObject(SECURE_WEB_PREFERENCES);
 }
 
 let fixture: { root: string; rendererDir: string } | undefined;
@@ -85,10 +112,38 @@ export interface Booted {
   rendererDir: string;
 }
 
-/** Starts the main process against a freshly reset fake, makes Electron ready, and waits for the window to show. */
+/** Settings a test can change, as the core's settings store would. */
+export function changeableSettings(initial: Settings = DEFAULT_SETTINGS): SettingsSource & { set(next: Settings): void } {
+  let current = initial;
+  const listeners = new Set<(settings: Settings) => void>();
+  return {
+    get: () => current,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    set(next) {
+      current = next;
+      for (const listener of listeners) listener(next);
+    },
+  };
+}
+
+/** A user-data folder of its own (the wall layout lives there), unless the test already chose one. */
+export function freshUserData(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gcc-userdata-'));
+  app.setPath('userData', dir);
+  return dir;
+}
+
+/**
+ * Starts the main process against a freshly reset fake, makes Electron ready, and waits for the main (primary
+ * display's) window to show.
+ */
 export async function boot(overrides: Partial<StartOptions> = {}): Promise<Booted> {
   const log = recordingLog();
   const { rendererDir } = rendererFixture();
+  if (!app.paths.has('userData')) freshUserData();
   // A backend without a data cache unless the test brings one: the real core (demo server, sync worker) is
   // exercised by tests/electron/build.test.ts against the built bundle.
   const started = startApp({ rendererDir, preloadPath: PRELOAD_PATH, version: '9.9.9-test', log, createBackend: (options) => createBackend(options), ...overrides });

@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../fakes/electron'));
 
-import { secureWebPreferences } from '../../electron/main/window';
-import { fake, FakeBrowserWindow, session } from '../fakes/electron';
-import { boot, PRELOAD_PATH } from './harness';
+import { createMainWindow } from '../../electron/main/window';
+import { fake, session, type FakeBrowserWindow } from '../fakes/electron';
+import { boot, PRELOAD_PATH, PRIMARY_WALL_URL } from './harness';
 
 beforeEach(() => fake.reset());
 
@@ -25,14 +25,14 @@ describe('navigation', () => {
   it.each(FOREIGN)('the page cannot navigate to %s', async (url) => {
     const { win, log } = await boot();
     expect(win.webContents.simulateNavigation(url)).toBe(false);
-    expect(win.webContents.getURL()).toBe('app://gcc/index.html');
+    expect(win.webContents.getURL()).toBe(PRIMARY_WALL_URL);
     expect(log.text('warn')).toMatch(/Blocked (frame )?navigation/);
   });
 
   it.each(FOREIGN)('a redirect to %s is not followed', async (url) => {
     const { win } = await boot();
     expect(win.webContents.simulateRedirect(url)).toBe(false);
-    expect(win.webContents.getURL()).toBe('app://gcc/index.html');
+    expect(win.webContents.getURL()).toBe(PRIMARY_WALL_URL);
   });
 
   it('a subframe cannot navigate away either', async () => {
@@ -65,8 +65,8 @@ describe('new windows and webviews', () => {
 
   it('web contents created after start-up are guarded too (e.g. the wall’s per-display windows)', async () => {
     await boot();
-    const later = new FakeBrowserWindow({ webPreferences: secureWebPreferences(PRELOAD_PATH) });
-    await later.loadURL('app://gcc/index.html');
+    const later = createMainWindow({ preloadPath: PRELOAD_PATH }) as unknown as FakeBrowserWindow;
+    await vi.waitFor(() => expect(later.webContents.getURL()).toBe('app://gcc/index.html'));
     expect(later.webContents.simulateNavigation('https://evil.example/')).toBe(false);
     expect(later.webContents.simulateWindowOpen('https://evil.example/')).toBeNull();
     expect(later.webContents.simulateAttachWebview()).toBe(false);

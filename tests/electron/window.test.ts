@@ -2,28 +2,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../fakes/electron'));
 
-import { createMainWindow, secureWebPreferences, WINDOW_BACKGROUND } from '../../electron/main/window';
-import { app, fake, FakeBrowserWindow } from '../fakes/electron';
-import { boot, PRELOAD_PATH, recordingLog } from './harness';
-
-/** Electron's security checklist, as webPreferences. */
-const SECURE = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  experimentalFeatures: false,
-  webviewTag: false,
-  spellcheck: false,
-};
-
-function expectSecure(win: FakeBrowserWindow) {
-  expect(win.options.webPreferences).toEqual({ ...SECURE, preload: PRELOAD_PATH });
-  expect(win.webContents.effectiveWebPreferences).toMatchObject(SECURE);
-}
+import { createMainWindow, WINDOW_BACKGROUND } from '../../electron/main/window';
+import { app, fake, type FakeBrowserWindow } from '../fakes/electron';
+import { boot, expectSecure, PRELOAD_PATH, PRIMARY_WALL_URL, recordingLog } from './harness';
 
 beforeEach(() => fake.reset());
 
@@ -34,11 +15,18 @@ describe('the main window', () => {
     expectSecure(win);
   });
 
-  it('loads app://gcc/index.html through the app protocol, never file://', async () => {
+  it('loads its wall scene through the app protocol, never file://', async () => {
     const { win } = await boot();
-    expect(win.webContents.loads.map((l) => l.url)).toEqual(['app://gcc/index.html']);
+    expect(win.webContents.loads.map((l) => l.url)).toEqual([PRIMARY_WALL_URL]);
     expect(win.webContents.loads[0]).toMatchObject({ status: 200 });
-    expect(win.webContents.getURL()).toBe('app://gcc/index.html');
+    expect(win.webContents.loads[0]!.body).toContain('<div id="app">');
+    expect(win.webContents.getURL()).toBe(PRIMARY_WALL_URL);
+  });
+
+  it('without a URL, a window opens the app’s entry page', async () => {
+    await boot();
+    const win = createMainWindow({ preloadPath: PRELOAD_PATH }) as unknown as FakeBrowserWindow;
+    await vi.waitFor(() => expect(win.webContents.getURL()).toBe('app://gcc/index.html'));
   });
 
   it('starts hidden on a dark background and shows itself once ready to show', async () => {
@@ -65,11 +53,6 @@ describe('the main window', () => {
     expect(fake.windows()).toHaveLength(3);
     for (const win of fake.windows()) expectSecure(win);
     expect(fake.windows()[1]!.options).toMatchObject({ x: 1920, y: 0, width: 3840, height: 2160, kiosk: true });
-  });
-
-  it('secureWebPreferences sets nothing a caller could leave insecure', () => {
-    const prefs = secureWebPreferences('/abs/preload.cjs');
-    expect(prefs).toEqual({ ...SECURE, preload: '/abs/preload.cjs' });
   });
 
   it('logs a page that fails to load instead of throwing', async () => {

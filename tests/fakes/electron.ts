@@ -7,9 +7,11 @@
  * - app: whenReady/ready, the single-instance lock and `second-instance`, quit (before-quit → windows close →
  *   will-quit → quit; window-all-closed is not emitted while quitting), exit, paths, version, enableSandbox.
  * - BrowserWindow/webContents: options recorded; `web-contents-created` and `browser-window-created` emitted from
- *   the constructor; loadURL goes through protocol.handle for custom schemes; renderer-initiated navigation,
- *   redirects, window.open and <webview> are simulated by the test and go through the app's handlers exactly
- *   where Electron would consult them.
+ *   the constructor; loadURL goes through protocol.handle for custom schemes (a load that only changes the
+ *   #fragment stays in the same document, did-navigate-in-page); reload is asynchronous and restarts a crashed
+ *   renderer; renderer-initiated navigation, redirects, window.open and <webview> are simulated by the test and go
+ *   through the app's handlers exactly where Electron would consult them; so are crashes (render-process-gone),
+ *   hangs (unresponsive/responsive) and a dying GPU process (app child-process-gone).
  * - ipcMain/ipcRenderer: invoke is async, arguments and results are structured-cloned, errors reach the caller
  *   as "Error invoking remote method '<channel>': …"; the IpcMainInvokeEvent carries sender and senderFrame
  *   (null once the frame navigated or was destroyed). webContents.send reaches the attached renderer's
@@ -496,6 +498,7 @@ export class FakeWebContents
    */
   async loadURL(url: string): Promise<void> {
     this.assertAlive();
+    if (this.isSameDocument(url)) return this.navigateInPage(url);
     this.loading = true;
     this.emit('did-start-loading');
     const record: LoadRecord = { url, status: null, headers: {}, body: null };
@@ -513,6 +516,7 @@ export class FakeWebContents
     }
     await later();
     if (this.destroyed) return this.failLoad(url, -3, 'ERR_ABORTED');
+    this.crashed = false; // a new document gets a new renderer process
     this.mainFrame.navigateTo(url);
     this.loading = false;
     this.emit('did-navigate', makeEvent(), url, record.status ?? 200, 'OK');
@@ -522,6 +526,22 @@ export class FakeWebContents
     this.owner?.pageLoaded();
   }
 
+  /** Chromium's rule: a load that only changes the #fragment of a live page stays in the same document. */
+  private isSameDocument(url: string): boolean {
+    if (this.crashed || !this.mainFrame.url || !url.includes('#')) return false;
+    return this.mainFrame.url.split('#')[0] === url.split('#')[0];
+  }
+
+  /** No request, no new document: did-navigate-in-page, and the promise resolves (Electron ≥ 22). */
+  private async navigateInPage(url: string): Promise<void> {
+    this.emit('did-start-loading');
+    await later();
+    if (this.destroyed) return this.failLoad(url, -3, 'ERR_ABORTED');
+    this.mainFrame.url = url;
+    this.emit('did-navigate-in-page', makeEvent(), url, true, this.mainFrame.processId, this.mainFrame.routingId);
+    this.emit('did-stop-loading');
+  }
+
   private failLoad(url: string, code: number, description: string): Promise<never> {
     this.loading = false;
     this.emit('did-fail-load', makeEvent(), code, description, url, true, this.mainFrame.processId, this.mainFrame.routingId);
@@ -529,12 +549,21 @@ export class FakeWebContents
     return Promise.reject(new Error(`${description} (${code}) loading '${url}'`));
   }
 
+  /** Reloads the current URL as a new document, asynchronously; after a crash, in a new renderer process. */
   reload() {
     this.assertAlive();
     this.reloads++;
-    this.mainFrame.navigateTo(this.mainFrame.url);
+    const url = this.mainFrame.url;
     this.emit('did-start-loading');
-    this.emit('did-finish-load');
+    setImmediate(() => {
+      if (this.destroyed) return;
+      this.crashed = false;
+      this.mainFrame.navigateTo(url);
+      this.emit('did-navigate', makeEvent(), url, 200, 'OK');
+      this.emit('dom-ready', makeEvent());
+      this.emit('did-finish-load');
+      this.emit('did-stop-loading');
+    });
   }
 
   /** IPC main → renderer. Arguments are structured-cloned; the attached renderer gets them asynchronously. */
@@ -553,8 +582,7 @@ export class FakeWebContents
   }
 
   forcefullyCrashRenderer() {
-    this.crashed = true;
-    this.emit('render-process-gone', makeEvent(), { reason: 'crashed', exitCode: 1 });
+    this.simulateRenderProcessGone({ reason: 'killed', exitCode: 1 });
   }
 
   // ----- test controls: things a page (or the GPU) does, seen where Electron would let the app intervene
@@ -620,6 +648,28 @@ export class FakeWebContents
   simulateUnresponsive() {
     this.owner?.emit('unresponsive');
     this.emit('unresponsive');
+  }
+
+  /** The hung renderer answers again. */
+  simulateResponsive() {
+    this.owner?.emit('responsive');
+    this.emit('responsive');
+  }
+
+  /** The page's renderer process died: render-process-gone here, then on app with this web contents (as Electron). */
+  simulateRenderProcessGone(details: Electron.RenderProcessGoneDetails = { reason: 'crashed', exitCode: 139 }) {
+    this.assertAlive();
+    this.crashed = true;
+    const event = makeEvent();
+    this.emit('render-process-gone', event, details);
+    app.emit('render-process-gone', event, this, details);
+  }
+
+  /** The page's router changes the #fragment (or uses pushState): no will-navigate, only did-navigate-in-page. */
+  simulateInPageNavigation(url: string) {
+    this.assertAlive();
+    this.mainFrame.url = url;
+    this.emit('did-navigate-in-page', makeEvent(), url, true, this.mainFrame.processId, this.mainFrame.routingId);
   }
 
   destroyInternal() {
@@ -1246,7 +1296,7 @@ class FakeScreen
   extends EventEmitter
   implements Pick<Screen, 'getAllDisplays' | 'getPrimaryDisplay' | 'getDisplayNearestPoint' | 'getDisplayMatching' | 'getCursorScreenPoint'>
 {
-  private displays: Display[] = [];
+  private displays: Display[] = [makeDisplay({ id: 1 })];
   private primaryId = 1;
   cursor: Electron.Point = { x: 0, y: 0 };
 
@@ -1476,6 +1526,11 @@ export const fake = {
   /** Another instance holds the single-instance lock: requestSingleInstanceLock() returns false. */
   lockHeldElsewhere(held = true) {
     app.lockHeldElsewhere = held;
+  },
+
+  /** A child process died, e.g. { type: 'GPU', reason: 'crashed', exitCode: 1 }: app emits child-process-gone. */
+  childProcessGone(details: Electron.Details) {
+    app.emit('child-process-gone', makeEvent(), details);
   },
 
   /** Someone started the app again: this (first) instance gets second-instance. */
