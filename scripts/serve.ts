@@ -1,6 +1,7 @@
 /**
- * `npm run serve -- [--port N] [--host H] [--token T]`: the web host. Prints the app's URL on a line of its own
- * and serves until stopped. With no central API configured (GCC_API_URL), it runs on the bundled demo server.
+ * `npm run serve -- [--port N] [--host H] [--token T] [--viewer-token V]`: the web host. Prints the app's URL on a
+ * line of its own and serves until stopped. With no central API configured (GCC_API_URL), it runs on the bundled
+ * demo server.
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -17,8 +18,13 @@ Options:
   --port N        port to listen on (default 4317; 0 picks a free one)
   --host H        address to listen on (default 127.0.0.1). Any other address lets
                   other machines connect and then requires --token.
-  --token T       access token for browsers (or set GCC_WEB_TOKEN). Open the printed
-                  URL with ?token=T once; the browser keeps it in a cookie.
+  --token T       operator access token for browsers (or set GCC_WEB_TOKEN). Open the
+                  printed URL with ?token=T once; the browser keeps it in a cookie.
+                  Operators may do everything: export, change settings.
+  --viewer-token V
+                  read-only token for walls (or set GCC_WEB_VIEWER_TOKEN); needs --token.
+                  Viewers see the wall and the briefing with personal data masked,
+                  and may not export or change settings.
   --demo-rate R   live events per second from the embedded demo server (default 0.05)
   --help          show this text
 
@@ -36,6 +42,7 @@ export async function serve(argv: string[]): Promise<{ url: string; close(): Pro
       port: { type: 'string', default: '4317' },
       host: { type: 'string', default: '127.0.0.1' },
       token: { type: 'string' },
+      'viewer-token': { type: 'string' },
       'demo-rate': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -56,7 +63,15 @@ export async function serve(argv: string[]): Promise<{ url: string; close(): Pro
   if (core.demoServer) console.error(`No central API configured (GCC_API_URL): running on the bundled demo server at ${core.demoServer.url} (demo data).`);
   let host;
   try {
-    host = await startWebHost({ backend: core.backend, rendererDir, host: values.host, port, token: values.token ?? process.env.GCC_WEB_TOKEN, log });
+    host = await startWebHost({
+      backend: core.backend,
+      rendererDir,
+      host: values.host,
+      port,
+      token: values.token ?? process.env.GCC_WEB_TOKEN,
+      viewerToken: values['viewer-token'] ?? process.env.GCC_WEB_VIEWER_TOKEN,
+      log,
+    });
   } catch (error) {
     await core.close();
     throw error;
