@@ -20,7 +20,7 @@ process.on('uncaughtException', (error) => log.error('Uncaught exception in the 
 process.on('unhandledRejection', (reason) => log.error('Unhandled promise rejection in the main process', reason));
 
 startApp({
-  ...resolveAppPaths(import.meta.url),
+  ...resolveAppPaths(import.meta.url, app.isPackaged ? process.resourcesPath : undefined),
   version,
   log,
   // electron-updater makes its updater on first use, i.e. only once Settings name an update server.

@@ -14,12 +14,16 @@ export interface AppPaths {
   resourcesDataDir: string;
 }
 
-export function resolveAppPaths(mainModuleUrl: string): AppPaths {
+/**
+ * `packagedResources` is Electron's process.resourcesPath in a packaged app: electron-builder puts the demo data
+ * there (extraResources → resources/data), outside app.asar, where a checkout has it under resources/.
+ */
+export function resolveAppPaths(mainModuleUrl: string, packagedResources?: string): AppPaths {
   const here = path.dirname(fileURLToPath(mainModuleUrl));
+  const resources = process.env.GCC_RESOURCES_DIR ?? packagedResources ?? path.resolve(here, '..', '..', 'resources');
   return {
     rendererDir: path.resolve(here, '..', 'renderer'),
     preloadPath: path.join(here, 'preload.cjs'),
-    // A checkout keeps resources/ beside dist/; GCC_RESOURCES_DIR points elsewhere (tests, packaged layouts).
-    resourcesDataDir: path.join(process.env.GCC_RESOURCES_DIR ?? path.resolve(here, '..', '..', 'resources'), 'data'),
+    resourcesDataDir: path.join(resources, 'data'),
   };
 }
