@@ -5,10 +5,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { BridgeError, type BridgeHandlers, type HostKind, type Push, type PushName, type SyncStatus } from '../shared/bridge/contract';
+import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
 import { toShanghaiIso } from '../shared/time/shanghai';
 import { openCache, type Db } from './cache/database';
 import { SceneQueries } from './query/scene';
 import { reportHandlers } from './report/handlers';
+import { NO_API_STORE } from './settings/api-connection';
+import { SettingsStore, type SettingsSource } from './settings/store';
 import type { ApiConfig } from './sync/api-client';
 import type { SyncEngineOptions } from './sync/engine';
 import { SyncService } from './sync/service';
@@ -17,6 +20,13 @@ export interface Backend {
   readonly handlers: BridgeHandlers;
   onPush(listener: <N extends PushName>(name: N, payload: Push<N>) => void): () => void;
   close(): Promise<void>;
+}
+
+/** The backend as createBackend makes it: also the settings hosts follow, and the switch between central APIs. */
+export interface CoreBackend extends Backend {
+  readonly settings: SettingsSource;
+  /** Stops syncing the current central API (its cache closed), then opens the next one's and syncs it. */
+  useData(next: () => Promise<DataOptions>): Promise<void>;
 }
 
 export interface DataOptions {
@@ -29,6 +39,13 @@ export interface DataOptions {
   sync?: 'follow' | 'off';
 }
 
+/** The central API connection as the Settings page sees and changes it (the runtime provides it). */
+export interface ApiConnectionControl {
+  view(): ApiConnectionView;
+  /** Stores the connection and switches syncing to it; resolves with the new view. */
+  apply(input: ApiConnectionInput): Promise<ApiConnectionView>;
+}
+
 export interface BackendOptions {
   host: HostKind;
   version: string;
@@ -37,76 +54,119 @@ export interface BackendOptions {
   role?: 'viewer' | 'operator';
   districtName?: string;
   data?: DataOptions;
+  /** The settings; by default kept in memory only. */
+  settings?: SettingsStore;
+  /** Without it the connection is shown from `data` and cannot be changed (the host's environment sets it). */
+  apiConnection?: ApiConnectionControl;
+  /** Where the host writes its log files, shown on the Settings page. */
+  logFolder?: string | null;
   now?: () => number;
   log?: (line: string) => void;
 }
 
-export function createBackend(options: BackendOptions): Backend {
+interface OpenData {
+  options: DataOptions;
+  db: Db;
+  queries: SceneQueries;
+  sync: SyncService | null;
+}
+
+export function createBackend(options: BackendOptions): CoreBackend {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   const publish = <N extends PushName>(name: N, payload: Push<N>) => emitter.emit('push', name, payload);
+  const settings = options.settings ?? new SettingsStore(null, log);
+  const stopSettingsPush = settings.onChange((next) => publish('settings.changed', next));
 
-  let db: Db | null = null;
-  let queries: SceneQueries | null = null;
-  let sync: SyncService | null = null;
-  let status: SyncStatus = {
-    state: 'idle',
-    source: options.data?.api.baseUrl ?? '',
-    demo: options.data?.demo ?? false,
-    lastContact: null,
-    progress: null,
-    retryInSeconds: null,
-    quarantined: 0,
-    message: null,
-    problem: null,
-  };
+  let data: OpenData | null = null;
+  let switching = false;
+  let status: SyncStatus = idleStatus(options.data ?? null);
   const setStatus = (next: SyncStatus) => {
     status = next;
     publish('sync.status', status);
   };
 
-  if (options.data) {
-    const data = options.data;
-    const opened = openCache(data.cacheFile);
-    db = opened.db;
-    queries = new SceneQueries(db);
-    const sync_state = db.prepare('SELECT last_contact, (SELECT count(*) FROM quarantine) AS quarantined FROM sync_state WHERE id = 1').get() as { last_contact: string | null; quarantined: number };
-    status = { ...status, lastContact: sync_state.last_contact, quarantined: sync_state.quarantined };
+  function idleStatus(d: DataOptions | null): SyncStatus {
+    return { state: 'idle', source: d?.api.label ?? d?.api.baseUrl ?? '', demo: d?.demo ?? false, lastContact: null, progress: null, retryInSeconds: null, quarantined: 0, message: null, problem: null };
+  }
+
+  function open(d: DataOptions): OpenData {
+    const opened = openCache(d.cacheFile);
+    const db = opened.db;
+    const current: OpenData = { options: d, db, queries: new SceneQueries(db), sync: null };
+    const row = db.prepare('SELECT last_contact, (SELECT count(*) FROM quarantine) AS quarantined FROM sync_state WHERE id = 1').get() as { last_contact: string | null; quarantined: number };
+    status = { ...idleStatus(d), lastContact: row.last_contact, quarantined: row.quarantined };
     if (opened.rebuilt) {
       status.message = `The cache file was damaged and has been moved aside (${opened.rebuilt.movedTo}); it is being rebuilt from the central API.`;
       status.problem = { code: 'cache_rebuilt', detail: status.message };
       log(`cache rebuilt: ${opened.rebuilt.reason}`);
     }
-    if (data.sync !== 'off') {
-      sync = new SyncService(
-        { cacheFile: data.cacheFile, api: data.api, engine: { ...data.engine, demo: data.demo }, mode: 'follow' },
+    // Reports from a sync that has been replaced are dropped.
+    const live = () => data === current;
+    if (d.sync !== 'off') {
+      const sync = new SyncService(
+        { cacheFile: d.cacheFile, api: d.api, engine: { ...d.engine, demo: d.demo }, mode: 'follow' },
         {
           // Keep telling the user the cache is being rebuilt until the bootstrap is done.
-          status: (s) => setStatus(status.problem?.code === 'cache_rebuilt' && s.state === 'syncing' && !s.problem ? { ...s, message: status.message, problem: status.problem } : s),
+          status: (s) => {
+            if (live()) setStatus(status.problem?.code === 'cache_rebuilt' && s.state === 'syncing' && !s.problem ? { ...s, message: status.message, problem: status.problem } : s);
+          },
           reference: () => {
-            queries?.reloadReference();
+            if (!live()) return;
+            current.queries.reloadReference();
             publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true });
           },
           batch: (batch) => {
-            if (!queries) return;
-            if (!queries.hasReference) queries.reloadReference();
-            const delta = queries.delta(batch, now());
+            if (!live()) return;
+            if (!current.queries.hasReference) current.queries.reloadReference();
+            const delta = current.queries.delta(batch, now());
             if (delta) publish('scene.delta', delta);
           },
         },
       );
       sync.finished.catch((error: Error) => {
+        if (!live()) return;
         log(`sync worker failed: ${error.message}`);
         setStatus({ ...status, state: 'error', message: error.message, problem: { code: 'internal', detail: error.message } });
       });
+      current.sync = sync;
     }
+    return current;
   }
 
+  async function closeData() {
+    const d = data;
+    data = null;
+    await d?.sync?.stop();
+    d?.db.close();
+  }
+
+  if (options.data) data = open(options.data);
+
   const requireQueries = (): SceneQueries => {
-    if (!queries) throw new BridgeError({ code: 'unavailable', message: 'This host has no data cache configured.' });
-    return queries;
+    if (data) return data.queries;
+    if (switching) throw new BridgeError({ code: 'unavailable', message: 'The central API is being switched; the data is back in a moment.' });
+    throw new BridgeError({ code: 'unavailable', message: 'This host has no data cache configured.' });
+  };
+
+  const viewFromData = (): ApiConnectionView => {
+    const d = data?.options ?? options.data;
+    return {
+      baseUrl: d && !d.demo ? d.api.baseUrl : null,
+      tokenSet: !!d && !d.demo,
+      caFile: d?.api.caFile ?? null,
+      proxy: d?.api.proxy ?? null,
+      source: d && !d.demo ? 'environment' : 'demo',
+      editable: false,
+    };
+  };
+  const apiConnection: ApiConnectionControl = options.apiConnection ?? {
+    view: viewFromData,
+    apply: async () => {
+      throw new BridgeError({ code: 'forbidden', message: NO_API_STORE });
+    },
   };
 
   const handlers: BridgeHandlers = {
@@ -124,21 +184,41 @@ export function createBackend(options: BackendOptions): Backend {
     'scene.snapshot': async ({ window }) => requireQueries().snapshot(window, now()),
     'map.regions': async () => requireQueries().mapRegions(),
     'grid.detail': async ({ gridId }) => requireQueries().gridDetail(gridId, now()),
-    ...reportHandlers({ queries: requireQueries, db: () => db, now, role: options.role }),
+    ...reportHandlers({ queries: requireQueries, db: () => data?.db ?? null, now, role: options.role }),
+    'settings.get': async () => ({ settings: settings.get(), api: apiConnection.view(), logFolder: options.logFolder ?? null }),
+    'settings.update': async (patch) => settings.update(patch),
+    'settings.api': async (input) => apiConnection.apply(input),
   };
 
   return {
     handlers,
+    settings,
     onPush(listener) {
       const wrapped = (name: PushName, payload: unknown) => listener(name, payload as never);
       emitter.on('push', wrapped);
       return () => emitter.off('push', wrapped);
     },
+    async useData(next) {
+      switching = true;
+      try {
+        await closeData();
+        data = open(await next());
+      } catch (error) {
+        const message = `The new central API could not be opened: ${(error as Error).message}`;
+        log(message);
+        setStatus({ ...idleStatus(null), state: 'error', message, problem: { code: 'internal', detail: message } });
+        throw error;
+      } finally {
+        switching = false;
+      }
+      publish('sync.status', status);
+      // Walls re-read the regions and every figure: they belong to the new source.
+      publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true });
+    },
     async close() {
-      await sync?.stop();
-      db?.close();
+      stopSettingsPush();
+      await closeData();
       emitter.removeAllListeners();
     },
   };
 }
-

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { GridDetail, MapRegions, SceneDelta, SceneSnapshot, WindowRequest } from './scene';
 import { briefingRequests } from './briefing';
+import { settingsPushes, settingsRequests } from './settings';
 
 /** Error codes a bridge call can fail with; the renderer turns each into a sentence in the user's language. */
 export const BridgeErrorCode = z.enum([
@@ -117,6 +118,8 @@ export const requests = {
   'grid.detail': { payload: z.object({ gridId: z.string().min(1).max(64) }).strict(), reply: GridDetail.nullable() },
   // Weekly briefing and 通报 export (shared/bridge/briefing.ts): briefing.get, briefing.cases, report.template, report.export, report.audit.
   ...briefingRequests,
+  // Settings page (shared/bridge/settings.ts): settings.get, settings.update, settings.api.
+  ...settingsRequests,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -125,6 +128,8 @@ export const requests = {
 export const pushes = {
   'sync.status': SyncStatus,
   'scene.delta': SceneDelta,
+  // settings.changed (shared/bridge/settings.ts)
+  ...settingsPushes,
 } as const;
 
 export type RequestName = keyof typeof requests;

@@ -13,9 +13,20 @@ const backend = createBackend({
 
 describe('bridge dispatch', () => {
   it('every request in the contract has a handler whose reply matches the contract', async () => {
-    const samples: Record<string, unknown> = { 'app.echo': { text: 'hi' }, 'scene.snapshot': { window: { preset: 'week' } }, 'grid.detail': { gridId: 'g2' } };
+    const samples: Record<string, unknown> = {
+      'app.echo': { text: 'hi' },
+      'scene.snapshot': { window: { preset: 'week' } },
+      'grid.detail': { gridId: 'g2' },
+      'settings.api': { baseUrl: 'https://central.example/api/', token: 't' },
+    };
+    // A backend with no place to keep the API token refuses to store one, with a sentence.
+    const refused: Record<string, string> = { 'settings.api': 'forbidden' };
     for (const name of requestNames) {
       const result = await dispatch(backend.handlers, name, samples[name] ?? {});
+      if (refused[name]) {
+        expect(result, name).toMatchObject({ ok: false, error: { code: refused[name], message: expect.stringMatching(/\w+ \w+/) } });
+        continue;
+      }
       expect(result.ok, name).toBe(true);
       if (result.ok) expect(requests[name].reply.safeParse(result.reply).success, name).toBe(true);
     }

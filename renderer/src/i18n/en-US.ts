@@ -1,6 +1,7 @@
 import type zhCN from './zh-CN';
 import wall from './wall.en-US';
 import briefingMessages from './briefing.en-US';
+import settings from './settings.en-US';
 
 /** English catalogue: typed against zh-CN so a missing key fails the typecheck. */
 const enUS: typeof zhCN = {
@@ -58,15 +59,7 @@ const enUS: typeof zhCN = {
     timeout: 'The host did not answer in time; try again shortly.',
     internal: 'The host failed internally; see its log for details.',
   },
-  placeholder: {
-    wall: 'The wall scenes will appear here: map, safe grids, disputes, 12345 appeals, services.',
-    briefing: 'The weekly briefing will appear here: week picker, week-on-week, rankings, exceptions and drill-down.',
-    reports: 'Report export will happen here: DOCX (official format), PDF, XLSX.',
-    settings: 'Settings will live here: central API, token, scene rotation, theme and language.',
-  },
-  settings: {
-    language: 'Language',
-  },
+  settings,
   wall,
   ...briefingMessages,
   clock: {

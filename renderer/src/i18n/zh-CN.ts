@@ -1,6 +1,7 @@
 /** 简体中文：界面与报告的默认语言。每个键在 en-US 里都有对应（由测试保证）。 */
 import wall from './wall.zh-CN';
 import briefingMessages from './briefing.zh-CN';
+import settings from './settings.zh-CN';
 
 export default {
   app: {
@@ -57,15 +58,7 @@ export default {
     timeout: '主机响应超时，请稍后重试。',
     internal: '主机内部出错，详情见主机日志。',
   },
-  placeholder: {
-    wall: '大屏场景将在这里显示：地图、平安网格、矛盾纠纷、12345 接诉即办、为民服务。',
-    briefing: '周报研判将在这里显示：周选择、环比同比、排名、异常与下钻。',
-    reports: '通报导出将在这里进行：DOCX（公文格式）、PDF、XLSX。',
-    settings: '设置将在这里进行：中心接口、令牌、场景轮播、主题与语言。',
-  },
-  settings: {
-    language: '界面语言',
-  },
+  settings,
   wall,
   ...briefingMessages,
   clock: {

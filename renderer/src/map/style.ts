@@ -18,6 +18,7 @@ import type {
 } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import type { EventKind } from '../../../shared/api/schemas';
+import type { Basemap as BasemapSetting } from '../../../shared/settings';
 import { KIND_COLOR, KIND_GLYPH, MAP_COLORS, STAGE_RING, STATUS_COLOR } from './palette';
 
 export type GeoJSONData = FeatureCollection;
@@ -37,6 +38,14 @@ export interface Basemap {
   attribution?: string;
   /** 0..1, how strongly the basemap shows under the boundaries. */
   opacity?: number;
+}
+
+/**
+ * The basemap a setting asks for, as this map draws it: an intranet raster tile URL. A PMTiles file needs the
+ * `pmtiles` protocol, which is not bundled yet: none is drawn (the Settings page says so).
+ */
+export function basemapFromSetting(setting: BasemapSetting): Basemap | null {
+  return setting.kind === 'tiles' ? { kind: 'raster', tiles: [setting.url] } : null;
 }
 
 export interface MapStyleState {

@@ -1,11 +1,13 @@
 /**
- * The wall's scenes, in playlist order, each with its URL id (`#/wall/<id>`) and what its map shows.
+ * The wall's scenes, in their default playlist order, each with its URL id (`#/wall/<id>`) and what its map
+ * shows. The ids are defined once, with the settings (a display's playlist names them).
  */
 import type { EventKind } from '../../../shared/api/schemas';
+import { SCENE_IDS, type SceneId } from '../../../shared/settings';
 import type { SceneMapOptions } from '../map/style';
 
-export const SCENES = ['overview', 'safe-grids', 'disputes', 'appeals', 'services'] as const;
-export type SceneId = (typeof SCENES)[number];
+export const SCENES = SCENE_IDS;
+export type { SceneId };
 
 export function isScene(value: unknown): value is SceneId {
   return typeof value === 'string' && (SCENES as readonly string[]).includes(value);
@@ -21,16 +23,5 @@ export const SCENE_MAP: Record<SceneId, SceneMapOptions> = {
   services: { mode: 'status', kinds: ['service'], gridEmphasis: 'quiet', showPoints: true },
 };
 
-/**
- * Seconds each scene stays on the wall.
- * TODO(settings issue): read the rotation interval from the settings store once it exists; until then this
- * constant, overridable per display with `?interval=N` in the URL.
- */
-export const DEFAULT_ROTATE_SECONDS = 30;
 /** Seconds the spotlight stays on each grid. */
 export const SPOTLIGHT_SECONDS = 12;
-/**
- * Sound with the critical-event alert.
- * TODO(settings issue): a setting, default off; until then `?sound=1` in the URL turns it on.
- */
-export const DEFAULT_ALERT_SOUND = false;

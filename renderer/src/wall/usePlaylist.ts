@@ -1,11 +1,14 @@
 /**
- * The wall playlist: scenes rotate every N seconds (unless `?rotate=0`), ←/→ switch, Space pauses, F11 goes full
- * screen, S starts or stops the spotlight tour of grids with open serious cases. The current scene is the URL's,
- * so a display pointed at `#/wall/disputes?rotate=0` stays there.
+ * The wall playlist: the display's scenes (Settings → wall rotation; `?display=<key>` in the URL picks a display's
+ * list, else the "*" one) rotate every N seconds, ←/→ switch, Space pauses, F11 goes full screen, S starts or
+ * stops the spotlight tour of grids with open serious cases. The current scene is the URL's, so a display pointed
+ * at `#/wall/disputes?rotate=0` stays there; `?rotate=0|1` and `?interval=N` override the settings (ops scripts).
  */
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
-import { DEFAULT_ROTATE_SECONDS, isScene, SCENES, SPOTLIGHT_SECONDS, type SceneId } from './scenes';
+import { playlistFor } from '../../../shared/settings';
+import { useSettingsStore } from '../stores/settings';
+import { isScene, SPOTLIGHT_SECONDS, type SceneId } from './scenes';
 
 export interface PlaylistOptions {
   /** Grids the spotlight tours, most serious first (re-read at each step). */
@@ -23,12 +26,20 @@ function queryValue(v: unknown): string | undefined {
 export function usePlaylist(options: PlaylistOptions) {
   const route = useRoute();
   const router = useRouter();
+  const settings = useSettingsStore();
 
-  const scene = computed<SceneId>(() => (isScene(route.params.scene) ? route.params.scene : 'overview'));
-  const rotate = computed(() => queryValue(route.query.rotate) !== '0');
+  const playlist = computed(() => playlistFor(settings.settings, queryValue(route.query.display) ?? '*'));
+  const scene = computed<SceneId>(() => (isScene(route.params.scene) ? route.params.scene : playlist.value.scenes[0]));
+  /** The header's tabs: the playlist, and the scene shown if someone navigated outside it. */
+  const tabs = computed<SceneId[]>(() => (playlist.value.scenes.includes(scene.value) ? playlist.value.scenes : [...playlist.value.scenes, scene.value]));
+  const rotate = computed(() => {
+    const asked = queryValue(route.query.rotate);
+    if (asked === '0' || asked === '1') return asked === '1';
+    return playlist.value.rotate && tabs.value.length > 1;
+  });
   const interval = computed(() => {
     const n = Number(queryValue(route.query.interval));
-    return Number.isFinite(n) && n >= 5 ? n : DEFAULT_ROTATE_SECONDS;
+    return Number.isFinite(n) && n >= 5 ? n : playlist.value.rotateSeconds;
   });
   const paused = ref(false);
   /** Seconds left on the current scene (for the progress bar). */
@@ -42,8 +53,10 @@ export function usePlaylist(options: PlaylistOptions) {
     void router.replace({ name: 'wall', params: { scene: id }, query: route.query });
   }
   function step(delta: number) {
-    const i = SCENES.indexOf(scene.value);
-    go(SCENES[(i + delta + SCENES.length) % SCENES.length]);
+    const list = playlist.value.scenes;
+    const i = list.indexOf(scene.value);
+    if (i < 0) go(list[delta > 0 ? 0 : list.length - 1]);
+    else go(list[(i + delta + list.length) % list.length]);
   }
 
   function spotlightNext() {
@@ -109,5 +122,5 @@ export function usePlaylist(options: PlaylistOptions) {
     if (timer) clearInterval(timer);
   });
 
-  return { scene, rotate, interval, paused, remaining, spotlight, go, step, toggleSpotlight, stopSpotlight, toggleFullscreen };
+  return { scene, tabs, rotate, interval, paused, remaining, spotlight, go, step, toggleSpotlight, stopSpotlight, toggleFullscreen };
 }

@@ -1,0 +1,41 @@
+/** Pure pieces of the Settings page and the wall: field errors from issues, the basemap a setting gives the map. */
+import { describe, expect, it } from 'vitest';
+import { fieldErrors, fieldKey, zodIssues } from '../../renderer/src/settings/issues';
+import { basemapFromSetting } from '../../renderer/src/map/style';
+import { DEFAULT_SETTINGS, Settings } from '../../shared/settings';
+
+const t = (key: string, params: Record<string, string>) => `${key}|${Object.values(params).join('')}`;
+
+describe('field errors', () => {
+  it('names each field once, by the rule it must follow', () => {
+    const parsed = Settings.safeParse({
+      ...DEFAULT_SETTINGS,
+      districtTitle: '',
+      displays: [{ displayKey: '*', scenes: ['overview', 'weather'], rotate: true, rotateSeconds: 1, kiosk: true }],
+    });
+    expect(parsed.success).toBe(false);
+    const errors = fieldErrors(zodIssues(parsed.error!), t);
+    expect(errors).toEqual({
+      districtTitle: 'settings.rule.districtTitle|{z}{x}{y}',
+      'displays.0.scenes': 'settings.rule.scenes|{z}{x}{y}',
+      'displays.0.rotateSeconds': 'settings.rule.rotateSeconds|{z}{x}{y}',
+    });
+  });
+
+  it('keeps the host’s sentence for a field the page does not know', () => {
+    expect(fieldErrors([{ path: '(root)', message: 'Unrecognized key: "fontSize"' }], t)).toEqual({ '(root)': 'Unrecognized key: "fontSize"' });
+  });
+
+  it('drops a scene’s index so the error sits with the scene list', () => {
+    expect(fieldKey('displays.2.scenes.4')).toBe('displays.2.scenes');
+    expect(fieldKey('displays.2.rotateSeconds')).toBe('displays.2.rotateSeconds');
+  });
+});
+
+describe('basemap from the settings', () => {
+  it('an intranet tile URL becomes a raster source; none and PMTiles draw no basemap', () => {
+    expect(basemapFromSetting({ kind: 'tiles', url: 'http://tiles.intranet/{z}/{x}/{y}.png' })).toEqual({ kind: 'raster', tiles: ['http://tiles.intranet/{z}/{x}/{y}.png'] });
+    expect(basemapFromSetting({ kind: 'none' })).toBeNull();
+    expect(basemapFromSetting({ kind: 'pmtiles', path: '/data/guangan.pmtiles' })).toBeNull();
+  });
+});
