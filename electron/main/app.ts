@@ -14,7 +14,7 @@ import { electronPdfPrinter } from './pdf-printer';
 import { registerBridgeIpc } from './ipc';
 import { openWall, type Wall } from './displays';
 import { createHealer } from './healing';
-import { consoleLog, type MainLog } from './log';
+import { consoleLog, logFolder, type MainLog } from './log';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { forwardPushes } from './pushes';
 import { applySessionSecurity, installWebContentsGuards } from './security';
@@ -76,8 +76,9 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   // 通报 PDFs print with Electron's own Chromium rather than a separate browser.
   setPdfPrinter(electronPdfPrinter());
 
-  const backendOptions = { ...options.backendOptions, host: 'electron' as const, version: options.version };
+  const backendOptions = { logFolder: logFolder(), ...options.backendOptions, host: 'electron' as const, version: options.version };
   let backend: Backend;
+  let settings = options.settings ?? fixedSettings();
   if (options.createBackend) backend = options.createBackend(backendOptions);
   else {
     // The cache lives in the user-data folder; with no central API configured the bundled demo server runs.
@@ -85,11 +86,12 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
     const userData = app.getPath('userData');
     const core = await startCore({ ...backendOptions, apiStore: new ApiSettings(userData), dataDir: userData, demo: { resourcesDataDir: options.resourcesDataDir }, log: (line) => log.info(line) });
     backend = { ...core.backend, close: () => core.close() };
+    // The windows, kiosk and auto-update follow what is saved on the Settings page.
+    settings = options.settings ?? core.settings;
   }
   const disposeIpc = registerBridgeIpc(backend.handlers, log);
   const stopPushes = forwardPushes(backend, log);
 
-  const settings = options.settings ?? fixedSettings();
   const healer = createHealer({ log });
   const updates = options.loadUpdater ? startAutoUpdate({ settings, loadUpdater: options.loadUpdater, log }) : null;
 

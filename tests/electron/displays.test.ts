@@ -236,6 +236,23 @@ describe('the layout', () => {
 });
 
 describe('settings changes, without a restart', () => {
+  it('with the real core, the Settings page’s saved playlists drive the windows, and it shows the log folder', { timeout: 60_000 }, async () => {
+    screen.setDisplays([LEFT], LEFT.id);
+    app.setPath('logs', path.join(freshUserData(), 'logs'));
+    const { main, win } = await boot({ createBackend: undefined });
+    try {
+      expect(win.isKiosk()).toBe(true);
+      const saved = await main.backend.handlers['settings.update']({ displays: [playlist('*', { kiosk: false, scenes: ['appeals'] })] });
+      expect(saved.displays[0].kiosk).toBe(false);
+      await vi.waitFor(() => expect(win.isKiosk()).toBe(false));
+      await loaded(win, 'app://gcc/#/wall/appeals?display=primary');
+      const { logFolder } = await main.backend.handlers['settings.get']({});
+      expect(logFolder).toBe(app.getPath('logs'));
+    } finally {
+      await main.shutdown();
+    }
+  });
+
   it('re-applies kiosk without reloading the page', async () => {
     screen.setDisplays([LEFT], LEFT.id);
     const settings = changeableSettings(withDisplays(playlist('*')));
