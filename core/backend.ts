@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { BridgeError, type BridgeHandlers, type HostKind, type Push, type PushName, type SyncStatus } from '../shared/bridge/contract';
 import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
 import { toShanghaiIso } from '../shared/time/shanghai';
-import { openCache, type Db } from './cache/database';
+import { isCorruption, openCache, replaceCorruptCache, type Db } from './cache/database';
 import { SceneQueries } from './query/scene';
 import { reportHandlers } from './report/handlers';
 import { NO_API_STORE } from './settings/api-connection';
@@ -92,11 +92,25 @@ export function createBackend(options: BackendOptions): CoreBackend {
     return { state: 'idle', source: d?.api.label ?? d?.api.baseUrl ?? '', demo: d?.demo ?? false, lastContact: null, progress: null, retryInSeconds: null, quarantined: 0, message: null, problem: null };
   }
 
-  function open(d: DataOptions): OpenData {
-    const opened = openCache(d.cacheFile);
+  /** `rebuilt`: the cache was just replaced because the background check found it damaged. */
+  function open(d: DataOptions, rebuilt: { reason: string; movedTo: string } | null = null): OpenData {
+    // With a sync worker the full integrity check runs there, in the background: the wall starts at once.
+    const background = d.sync !== 'off';
+    let opened = openCache(d.cacheFile, { integrity: background ? 'deferred' : 'full' });
+    opened.rebuilt ??= rebuilt;
+    const readState = () => opened.db.prepare('SELECT last_contact, (SELECT count(*) FROM quarantine) AS quarantined FROM sync_state WHERE id = 1').get() as { last_contact: string | null; quarantined: number };
+    let row: ReturnType<typeof readState>;
+    try {
+      row = readState();
+    } catch (error) {
+      // Damage the deferred open did not see, hit by the first read: replace the cache now rather than later.
+      if (!isCorruption(error)) throw error;
+      opened.db.close();
+      opened = replaceCorruptCache(d.cacheFile, (error as Error).message);
+      row = readState();
+    }
     const db = opened.db;
     const current: OpenData = { options: d, db, queries: new SceneQueries(db), sync: null };
-    const row = db.prepare('SELECT last_contact, (SELECT count(*) FROM quarantine) AS quarantined FROM sync_state WHERE id = 1').get() as { last_contact: string | null; quarantined: number };
     status = { ...idleStatus(d), lastContact: row.last_contact, quarantined: row.quarantined };
     if (opened.rebuilt) {
       status.message = `The cache file was damaged and has been moved aside (${opened.rebuilt.movedTo}); it is being rebuilt from the central API.`;
@@ -107,8 +121,11 @@ export function createBackend(options: BackendOptions): CoreBackend {
     const live = () => data === current;
     if (d.sync !== 'off') {
       const sync = new SyncService(
-        { cacheFile: d.cacheFile, api: d.api, engine: { ...d.engine, demo: d.demo }, mode: 'follow' },
+        { cacheFile: d.cacheFile, api: d.api, engine: { ...d.engine, demo: d.demo }, mode: 'follow', checkIntegrity: background },
         {
+          corrupt: (reason) => {
+            if (live()) void replaceDamaged(d, reason);
+          },
           // Keep telling the user the cache is being rebuilt until the bootstrap is done.
           status: (s) => {
             if (live()) setStatus(status.problem?.code === 'cache_rebuilt' && s.state === 'syncing' && !s.problem ? { ...s, message: status.message, problem: status.problem } : s);
@@ -134,6 +151,27 @@ export function createBackend(options: BackendOptions): CoreBackend {
       current.sync = sync;
     }
     return current;
+  }
+
+  /** The background check found the cache damaged: set it aside, start an empty one and sync it from the API. */
+  async function replaceDamaged(d: DataOptions, reason: string) {
+    log(`cache damaged: ${reason}`);
+    switching = true;
+    try {
+      await closeData();
+      const fresh = replaceCorruptCache(d.cacheFile, reason);
+      fresh.db.close();
+      data = open(d, fresh.rebuilt);
+    } catch (error) {
+      const message = `The damaged cache could not be replaced: ${(error as Error).message}`;
+      log(message);
+      setStatus({ ...status, state: 'error', message, problem: { code: 'internal', detail: message } });
+      return;
+    } finally {
+      switching = false;
+    }
+    publish('sync.status', status);
+    publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true });
   }
 
   async function closeData() {

@@ -109,7 +109,8 @@ export function replaceCorruptCache(file: string, reason: string, migrations?: M
 
 class CorruptCache extends Error {}
 
-function isCorruption(error: unknown): boolean {
+/** SQLite says the file is damaged or not a database. */
+export function isCorruption(error: unknown): boolean {
   if (error instanceof CorruptCache) return true;
   const code = (error as { code?: string }).code ?? '';
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');

@@ -1,17 +1,38 @@
-import { mkdtempSync, openSync, readFileSync, writeSync, closeSync, existsSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, writeSync, closeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCache, quickCheck } from '../../core/cache/database';
 import { SyncService } from '../../core/sync/service';
+import { createBackend } from '../../core/backend';
+import { cacheStats } from '../../core/cache/inspect';
+import type { SyncStatus } from '../../shared/bridge/contract';
+import { server } from './harness';
 
-/** A cache with a few thousand rows whose header is fine but one of its table pages is overwritten. */
-function cacheDamagedInside(): string {
+async function until(check: () => boolean, ms = 60_000) {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * A cache with a few thousand rows whose header is fine but one page in the middle of `table` is overwritten:
+ * 'quarantine' is read when the app opens the cache, 'reference' (keys the app never asks for) is not.
+ */
+function cacheDamagedInside(table: 'quarantine' | 'reference' = 'quarantine'): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-integrity-')), 'cache.sqlite');
   const { db } = openCache(file);
-  const insert = db.prepare("INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw) VALUES ('2026-11-27T12:00:00+08:00', 'page', ?, ?, 'test', ?)");
+  const insert =
+    table === 'quarantine'
+      ? db.prepare("INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw) VALUES ('2026-11-27T12:00:00+08:00', 'page', ?, ?, 'test', ?)")
+      : db.prepare('INSERT INTO reference (key, value) VALUES (?, ?)');
   db.transaction(() => {
-    for (let i = 0; i < 3000; i++) insert.run(i, `E${i}`, 'x'.repeat(200));
+    for (let i = 0; i < 3000; i++) {
+      if (table === 'quarantine') insert.run(i, `E${i}`, 'x'.repeat(200));
+      else insert.run(`test.${String(i).padStart(5, '0')}`, 'x'.repeat(200));
+    }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -61,4 +82,42 @@ describe('integrity check in the background', () => {
     expect(quickCheck(db)).toBeNull();
     db.close();
   });
+
+  it('damage the first read hits: the app replaces the cache at once, says so and rebuilds it from the central API', { timeout: 90_000 }, async () => {
+    await expectRebuilt(cacheDamagedInside('quarantine'));
+  });
+
+  it('damage only the check finds: the app starts on the cache, then the worker finds it, and it is set aside and rebuilt', { timeout: 90_000 }, async () => {
+    const file = cacheDamagedInside('reference');
+    const { db } = openCache(file, { integrity: 'deferred' });
+    expect(() => db.prepare('SELECT last_contact, (SELECT count(*) FROM quarantine) FROM sync_state').get()).not.toThrow();
+    db.close();
+    await expectRebuilt(file);
+  });
 });
+
+async function expectRebuilt(file: string) {
+  const s = await server();
+  const statuses: SyncStatus[] = [];
+  const backend = createBackend({ host: 'web', version: '0', data: { cacheFile: file, api: { baseUrl: s.url, token: 'demo-token' }, demo: true } });
+  backend.onPush((name, payload) => {
+    if (name === 'sync.status') statuses.push(payload as SyncStatus);
+  });
+  try {
+    const current = await backend.handlers['sync.status']({});
+    await until(() => [current, ...statuses].some((st) => st.problem?.code === 'cache_rebuilt'));
+    expect([current, ...statuses].find((st) => st.problem?.code === 'cache_rebuilt')!.message).toMatch(/damaged and has been moved aside/);
+    await until(() => statuses.at(-1)?.state === 'live');
+    expect(readdirSync(path.dirname(file)).filter((f) => /^cache\.sqlite\.corrupt-\d+$/.test(f))).toHaveLength(1);
+    const { db } = openCache(file, { readonly: true });
+    expect(quickCheck(db)).toBeNull();
+    expect(cacheStats(db).grids).toBe(297);
+    expect(cacheStats(db).quarantined).toBe(0); // the damaged file's rows stayed in the file set aside
+    db.close();
+    const snapshot = await backend.handlers['scene.snapshot']({ window: { preset: 'year' } });
+    expect(snapshot.grids.length).toBe(297);
+  } finally {
+    await backend.close();
+    await s.close();
+  }
+}
