@@ -71,6 +71,7 @@ const STATUS: Record<BridgeErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   unavailable: 503,
+  rate_limited: 429,
   timeout: 504,
   internal: 500,
 };
@@ -248,7 +249,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
-    if (error.statusCode === 429) return sendError(reply, { code: 'unavailable', message: error.message }, 429);
+    if (error.statusCode === 429) return sendError(reply, { code: 'rate_limited', message: error.message }, 429);
     if (error.statusCode === 413) return sendError(reply, { code: 'invalid_payload', message: `The request body is larger than ${BODY_LIMIT / 1024} KiB.` });
     if (error.statusCode === 415) return sendError(reply, { code: 'invalid_payload', message: 'Bridge requests are JSON: send them with Content-Type: application/json.' }, 415);
     if (error.statusCode === 404) return sendError(reply, { code: 'unknown_request', message: 'Nothing is served at that address.' });
@@ -285,7 +286,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       websocket: true,
       preValidation: async (request, reply) => {
         if (exempt(request) || (openSockets.get(request.ip) ?? 0) < limits.socketsPerClient) return;
-        return sendError(reply, { code: 'unavailable', message: `This address already has ${limits.socketsPerClient} live connections open; close some wall pages and reload.` }, 429);
+        return sendError(reply, { code: 'rate_limited', message: `This address already has ${limits.socketsPerClient} live connections open; close some wall pages and reload.` }, 429);
       },
     },
     (socket, request) => {

@@ -15,6 +15,7 @@ export const BridgeErrorCode = z.enum([
   'unauthorized', // web host: token missing or wrong
   'forbidden', // web host: the token's role may not make this request
   'unavailable', // the host cannot be reached
+  'rate_limited', // web host: too many requests or connections from this address; try again later
   'timeout',
   'internal', // the host failed; details are in its log
 ]);

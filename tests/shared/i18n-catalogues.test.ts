@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import zhCN from '../../renderer/src/i18n/zh-CN';
 import enUS from '../../renderer/src/i18n/en-US';
+import { BridgeErrorCode } from '../../shared/bridge/contract';
 
 function keys(value: unknown, prefix = ''): string[] {
   if (Array.isArray(value)) return [`${prefix}[${value.length}]`];
@@ -18,6 +19,12 @@ describe('i18n catalogues', () => {
     for (const text of leaves(enUS)) {
       expect(text.trim()).not.toBe('');
       expect(text, text).not.toMatch(/[\u4e00-\u9fff]{3,}/);
+    }
+  });
+  it('every bridge error code has a sentence in both languages', () => {
+    for (const code of BridgeErrorCode.options) {
+      expect((zhCN.errors as Record<string, string>)[code], code).toMatch(/./);
+      expect((enUS.errors as Record<string, string>)[code], code).toMatch(/./);
     }
   });
 });

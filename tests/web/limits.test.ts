@@ -43,7 +43,7 @@ describe('rate limits', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await limited.json()).error).toEqual({
-      code: 'unavailable',
+      code: 'rate_limited',
       message: expect.stringMatching(/^This address sent more than 5 requests in a minute\. Wait \d+ (seconds?|minutes?) and try again\.$/),
     });
     expect((await fetch(host.url)).status).toBe(429);
