@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCore } from '../core/runtime';
 import { startWebHost } from '../web/server';
+import { contentSecurityPolicy } from '../shared/security/csp';
 import { ensureRendererBuilt, ROOT } from './lib/renderer-build';
 
 export const SERVE_HELP = `Usage: npm run serve -- [options]
@@ -70,6 +71,7 @@ export async function serve(argv: string[]): Promise<{ url: string; close(): Pro
       port,
       token: values.token ?? process.env.GCC_WEB_TOKEN,
       viewerToken: values['viewer-token'] ?? process.env.GCC_WEB_VIEWER_TOKEN,
+      csp: () => contentSecurityPolicy(core.settings.get().basemap),
       log,
     });
   } catch (error) {

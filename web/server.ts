@@ -41,6 +41,8 @@ export const DEFAULT_LIMITS: WebHostLimits = {
 
 export interface WebHostOptions {
   backend: Backend;
+  /** The Content-Security-Policy for the current settings (an intranet tile server); default the strict one. */
+  csp?: () => string;
   /** Folder holding the built renderer (index.html + assets). */
   rendererDir: string;
   host?: string;
@@ -177,7 +179,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     frameworkErrors: (error, _request, reply) => sendError(reply, { code: 'invalid_payload', message: `The address could not be read: ${error.message}` }),
   });
 
-  const secure = (reply: FastifyReply) => reply.headers(SECURITY_HEADERS);
+  const secure = (reply: FastifyReply) => reply.headers(SECURITY_HEADERS).header('Content-Security-Policy', options.csp?.() ?? CONTENT_SECURITY_POLICY);
   // Errors raised before the hooks run (a malformed address) get the headers here.
   const sendError = (reply: FastifyReply, error: BridgeErrorBody, status = STATUS[error.code]) => secure(reply).code(status).header('Cache-Control', 'no-store').send({ ok: false, error });
 

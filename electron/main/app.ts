@@ -9,6 +9,7 @@ import { app, BrowserWindow, session } from 'electron';
 import type { Backend, BackendOptions } from '../../core/backend';
 import { startCore } from '../../core/runtime';
 import { setPdfPrinter } from '../../core/report/pdf';
+import { contentSecurityPolicy } from '../../shared/security/csp';
 import { ApiSettings } from './api-settings';
 import { electronPdfPrinter } from './pdf-printer';
 import { registerBridgeIpc } from './ipc';
@@ -71,7 +72,7 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
 
   await app.whenReady();
 
-  handleAppProtocol(options.rendererDir, log);
+  handleAppProtocol(options.rendererDir, log, () => contentSecurityPolicy(settings.get().basemap));
   applySessionSecurity(session.defaultSession, log);
   // 通报 PDFs print with Electron's own Chromium rather than a separate browser.
   setPdfPrinter(electronPdfPrinter());

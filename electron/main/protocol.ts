@@ -19,9 +19,12 @@ export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
 }
 
-/** After `ready`: answer app:// requests from the renderer folder. */
-export function handleAppProtocol(rendererDir: string, log: MainLog): void {
-  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir, log));
+/**
+ * After `ready`: answer app:// requests from the renderer folder. `csp` gives the policy for the current settings
+ * (an intranet tile server as basemap); by default the strict one.
+ */
+export function handleAppProtocol(rendererDir: string, log: MainLog, csp: () => string = () => CONTENT_SECURITY_POLICY): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir, log, csp));
 }
 
 const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' };
@@ -45,7 +48,7 @@ async function statOrNull(file: string) {
 }
 
 /** The protocol handler itself, free of Electron so it can be exercised with plain Requests. */
-export function createAppRequestHandler(rendererDir: string, log: MainLog): (request: Request) => Promise<Response> {
+export function createAppRequestHandler(rendererDir: string, log: MainLog, csp: () => string = () => CONTENT_SECURITY_POLICY): (request: Request) => Promise<Response> {
   const root = path.resolve(rendererDir);
   let realRoot: Promise<string> | null = null;
 
@@ -88,7 +91,7 @@ export function createAppRequestHandler(rendererDir: string, log: MainLog): (req
 
       const type = mimeTypeFor(file);
       const headers: Record<string, string> = { ...BASE_HEADERS, 'Content-Type': type };
-      if (type.startsWith('text/html')) headers[CSP_HEADER] = CONTENT_SECURITY_POLICY;
+      if (type.startsWith('text/html')) headers[CSP_HEADER] = csp();
       if (request.method === 'HEAD') return new Response(null, { status: 200, headers: { ...headers, 'Content-Length': String(stat.size) } });
       return new Response(await fs.readFile(file), { status: 200, headers });
     } catch (error) {

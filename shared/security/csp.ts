@@ -35,3 +35,19 @@ export function serializeCsp(directives: CspDirectives): string {
 export const CONTENT_SECURITY_POLICY: string = serializeCsp(CSP_DIRECTIVES);
 
 export const CSP_HEADER = 'Content-Security-Policy';
+
+/** The origin of an intranet tile URL template (https://tiles.example:8443/{z}/{x}/{y}.png → https://tiles.example:8443). */
+export function tileOrigin(template: string): string | null {
+  const match = /^(https?):\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?(?=[/?#]|$)/i.exec(template.trim());
+  return match ? `${match[1].toLowerCase()}://${match[2].toLowerCase()}${match[3] ?? ''}` : null;
+}
+
+/**
+ * The policy for the current basemap setting: an intranet tile server chosen on the Settings page may be fetched
+ * and drawn from (its origin only); otherwise the strict policy above.
+ */
+export function contentSecurityPolicy(basemap?: { kind: string; url?: string } | null): string {
+  const origin = basemap?.kind === 'tiles' && basemap.url ? tileOrigin(basemap.url) : null;
+  if (!origin) return CONTENT_SECURITY_POLICY;
+  return serializeCsp({ ...CSP_DIRECTIVES, 'img-src': [...CSP_DIRECTIVES['img-src'], origin], 'connect-src': [...CSP_DIRECTIVES['connect-src'], origin] });
+}

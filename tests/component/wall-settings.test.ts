@@ -84,6 +84,32 @@ describe('page-wide settings', () => {
   });
 });
 
+describe('a new intranet tile server', () => {
+  it('reloads the page once, to get a security policy that allows it; other changes never reload', async () => {
+    const reload = vi.fn();
+    vi.stubGlobal('location', { ...window.location, reload });
+    try {
+      const tiles = (url: string): Settings => ({ ...DEFAULT_SETTINGS, basemap: { kind: 'tiles', url } });
+      const host = fakeHost(tiles('https://tiles.a.example/{z}/{x}/{y}.png'));
+      const pinia = createPinia();
+      setActivePinia(pinia);
+      useSettingsStore(pinia).start();
+      const { wrapper } = probe(() => useApplySettings(), [pinia, createAppI18n('zh-CN')]);
+      await flushPromises();
+      host.push({ ...tiles('https://tiles.a.example/other/{z}/{x}/{y}.png'), theme: 'contrast' });
+      host.push({ ...DEFAULT_SETTINGS });
+      await flushPromises();
+      expect(reload).not.toHaveBeenCalled();
+      host.push(tiles('https://tiles.b.example/{z}/{x}/{y}.png'));
+      await flushPromises();
+      expect(reload).toHaveBeenCalledTimes(1);
+      wrapper.unmount();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
 describe('wall header', () => {
   it('shows the default title in the interface language, then a title set in Settings as soon as it is pushed', async () => {
     const host = fakeHost(DEFAULT_SETTINGS);

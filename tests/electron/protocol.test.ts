@@ -6,7 +6,9 @@ vi.mock('electron', () => import('../fakes/electron'));
 
 import { startApp } from '../../electron/main/app';
 import { APP_SCHEME_PRIVILEGES, createAppRequestHandler } from '../../electron/main/protocol';
-import { CONTENT_SECURITY_POLICY } from '../../shared/security/csp';
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy, tileOrigin } from '../../shared/security/csp';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
+import { changeableSettings } from './harness';
 import { app, fake, protocol } from '../fakes/electron';
 import { boot, PRELOAD_PATH, recordingLog, rendererFixture, SECRET } from './harness';
 
@@ -45,6 +47,28 @@ describe('serving the renderer', () => {
     expect(CONTENT_SECURITY_POLICY).toBe(EXPECTED_CSP);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.text()).toContain('<div id="app">');
+  });
+
+  it('lets the page fetch and draw tiles from the intranet tile server set as basemap, and from nowhere else', async () => {
+    const settings = changeableSettings(DEFAULT_SETTINGS);
+    await boot({ settings });
+    const tiles: Settings = { ...DEFAULT_SETTINGS, basemap: { kind: 'tiles', url: 'https://tiles.gov.example:8443/base/{z}/{x}/{y}.png' } };
+    settings.set(tiles);
+    const csp = (await protocol.fetch('app://gcc/index.html')).headers.get('content-security-policy')!;
+    expect(csp).toContain("img-src 'self' data: blob: https://tiles.gov.example:8443;");
+    expect(csp).toContain("connect-src 'self' https://tiles.gov.example:8443;");
+    expect(csp.replace(/ https:\/\/tiles\.gov\.example:8443/g, '')).toBe(CONTENT_SECURITY_POLICY);
+    settings.set(DEFAULT_SETTINGS);
+    expect((await protocol.fetch('app://gcc/index.html')).headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('takes only an http(s) origin from a tile address, never anything that could extend the policy', () => {
+    expect(tileOrigin('https://Tiles.Example/{z}/{x}/{y}.png')).toBe('https://tiles.example');
+    expect(tileOrigin('http://10.1.2.3:8080/t/{z}/{x}/{y}')).toBe('http://10.1.2.3:8080');
+    for (const bad of ["https://a.example; script-src 'unsafe-eval'/{z}/{x}/{y}", 'javascript:alert(1)//{z}{x}{y}', 'file:///tiles/{z}/{x}/{y}', 'https://a.example*/{z}/{x}/{y}']) {
+      expect(tileOrigin(bad), bad).toBeNull();
+      expect(contentSecurityPolicy({ kind: 'tiles', url: bad })).toBe(CONTENT_SECURITY_POLICY);
+    }
   });
 
   it.each(['app://gcc/', 'app://gcc', 'app://gcc/wall', 'app://gcc/briefing/2026-W48', 'app://gcc/reports/'])(

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend } from '../../core/backend';
 import { startWebHost, type WebHost } from '../../web/server';
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from '../../shared/security/csp';
+import type { Basemap } from '../../shared/settings';
 
 const rendererDir = mkdtempSync(path.join(tmpdir(), 'gcc-renderer-'));
 writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>test</title>');
 
 const hosts: WebHost[] = [];
-async function start(options: { host?: string; token?: string } = {}) {
+async function start(options: { host?: string; token?: string; csp?: () => string } = {}) {
   const host = await startWebHost({ backend: createBackend({ host: 'web', version: '0.0.0-test' }), rendererDir, port: 0, ...options });
   hosts.push(host);
   return host;
@@ -30,6 +32,16 @@ describe('web host', () => {
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('sends the policy of the current settings: the intranet tile server once it is the basemap', async () => {
+    let basemap: Basemap = { kind: 'none' };
+    const host = await start({ csp: () => contentSecurityPolicy(basemap) });
+    expect((await fetch(host.url)).headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    basemap = { kind: 'tiles', url: 'http://10.20.0.5:8080/tiles/{z}/{x}/{y}.png' };
+    const csp = (await fetch(host.url)).headers.get('content-security-policy')!;
+    expect(csp).toContain("connect-src 'self' http://10.20.0.5:8080;");
+    expect(csp).toContain("img-src 'self' data: blob: http://10.20.0.5:8080;");
   });
 
   it('refuses to listen on a network address without a token, in a sentence', async () => {

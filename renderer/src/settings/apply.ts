@@ -1,9 +1,11 @@
 /**
  * Settings that apply to the whole page, without a reload: the colour theme (CSS variables keyed on
  * <html data-theme>), the interface language (unless the address says `?lang=`, which ops scripts use) and the
- * window title.
+ * window title. A new intranet tile server is the exception: the page's security policy, fixed when it loaded,
+ * only lets it fetch tiles from the server set then, so the page reloads once to get the new policy.
  */
-import { watchEffect } from 'vue';
+import { watch, watchEffect } from 'vue';
+import { tileOrigin } from '../../../shared/security/csp';
 import { useI18n } from 'vue-i18n';
 import { urlLocale } from '../i18n';
 import { useSettingsStore } from '../stores/settings';
@@ -22,4 +24,15 @@ export function useApplySettings() {
     root.lang = lang;
     document.title = title.value;
   });
+  let loadedWith: string | null | undefined;
+  const origin = () => (store.settings.basemap.kind === 'tiles' ? tileOrigin(store.settings.basemap.url) : null);
+  watch(
+    () => [store.loaded, origin()] as const,
+    ([loaded, now]) => {
+      if (!loaded) return;
+      if (loadedWith === undefined) loadedWith = now;
+      else if (now && now !== loadedWith) window.location.reload();
+    },
+    { immediate: true },
+  );
 }
