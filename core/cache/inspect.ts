@@ -67,6 +67,21 @@ export function checkCache(db: Db): string[] {
   if (mismatches > 0) problems.push(`${mismatches} event rollup rows disagree with a recount of the events`);
   const negative = db.prepare('SELECT count(*) FROM rollup_events WHERE total < 0 OR closed < 0').pluck().get() as number;
   if (negative > 0) problems.push(`${negative} rollup rows are negative`);
+  // The coarse rollups (migration 002) must equal the daily ones summed up.
+  const coarse = [
+    { table: 'rollup_events_month', keys: 'month, grid_id, kind', from: 'SELECT day / 100 AS month, grid_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2, 3', columns: 'total, closed, on_time, resolved' },
+    { table: 'rollup_departments_month', keys: 'month, department_id, kind', from: 'SELECT day / 100 AS month, department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time FROM rollup_departments GROUP BY 1, 2, 3', columns: 'total, closed, on_time' },
+    { table: 'rollup_kinds', keys: 'day, kind', from: 'SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2', columns: 'total, closed, resolved' },
+  ];
+  for (const { table, keys, from, columns } of coarse) {
+    const differ = db.prepare(`
+      WITH expected AS (SELECT * FROM (${from}) WHERE total <> 0)
+      SELECT count(*) FROM (
+        SELECT ${keys}, ${columns} FROM ${table} WHERE total <> 0 EXCEPT SELECT ${keys}, ${columns} FROM expected
+        UNION ALL
+        SELECT ${keys}, ${columns} FROM expected EXCEPT SELECT ${keys}, ${columns} FROM ${table} WHERE total <> 0)`).pluck().get() as number;
+    if (differ > 0) problems.push(`${differ} rows of ${table} disagree with the daily rollups`);
+  }
   return problems;
 }
 
@@ -84,6 +99,8 @@ export function cacheChecksum(db: Db): string {
     hash('SELECT * FROM events ORDER BY id'),
     hash('SELECT * FROM rollup_events WHERE total <> 0 ORDER BY day, grid_id, kind'),
     hash('SELECT * FROM rollup_departments WHERE total <> 0 ORDER BY day, department_id, kind'),
+    hash('SELECT * FROM rollup_events_month WHERE total <> 0 ORDER BY month, grid_id, kind'),
+    hash('SELECT * FROM rollup_kinds WHERE total <> 0 ORDER BY day, kind'),
     hash('SELECT * FROM evaluations ORDER BY id'),
     hash('SELECT * FROM services ORDER BY id'),
   ].join('-');

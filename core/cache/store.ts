@@ -92,6 +92,10 @@ function eventCounters(row: EventRollupRow): Counters {
 
 /** The department rollup's counters (DEPT_COUNTERS) picked out of the event counters. */
 const DEPT_FROM_EVENT = DEPT_COUNTERS.map((c) => EVENT_COUNTERS.indexOf(c));
+/** The district-wide day × kind rollup's counters (trend lines). */
+const KIND_COUNTERS = ['total', 'closed', 'resolved'] as const;
+const KIND_FROM_EVENT = KIND_COUNTERS.map((c) => EVENT_COUNTERS.indexOf(c));
+const monthOf = (day: number) => Math.floor(day / 100);
 
 /** Sums rollup deltas in memory for one transaction, then writes each touched rollup row once. */
 class RollupBuffer {
@@ -152,6 +156,9 @@ export class CacheStore {
       rollupEvents: db.prepare(upsertRollupSql('rollup_events', ['day', 'grid_id', 'kind'], EVENT_COUNTERS)),
       rollupDepartments: db.prepare(upsertRollupSql('rollup_departments', ['day', 'department_id', 'kind'], DEPT_COUNTERS)),
       rollupServices: db.prepare(upsertRollupSql('rollup_services', ['day', 'grid_id', 'type'], SERVICE_COUNTERS)),
+      rollupEventsMonth: db.prepare(upsertRollupSql('rollup_events_month', ['month', 'grid_id', 'kind'], EVENT_COUNTERS)),
+      rollupDepartmentsMonth: db.prepare(upsertRollupSql('rollup_departments_month', ['month', 'department_id', 'kind'], DEPT_COUNTERS)),
+      rollupKinds: db.prepare(upsertRollupSql('rollup_kinds', ['day', 'kind'], KIND_COUNTERS)),
     };
     this.loadGridParents();
   }
@@ -237,6 +244,9 @@ export class CacheStore {
     const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: cursor.nextRev, applyMs: 0 };
     const eventRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const deptRollups = new RollupBuffer(DEPT_COUNTERS.length);
+    const eventMonthRollups = new RollupBuffer(EVENT_COUNTERS.length);
+    const deptMonthRollups = new RollupBuffer(DEPT_COUNTERS.length);
+    const kindRollups = new RollupBuffer(KIND_COUNTERS.length);
     const serviceRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const receivedAt = toShanghaiIso(now);
     const s = this.statements;
@@ -244,7 +254,12 @@ export class CacheStore {
     const addEvent = (row: EventRollupRow, sign: 1 | -1) => {
       const counters = eventCounters(row);
       eventRollups.add([row.day, row.grid_id, row.kind], counters, sign);
-      if (row.department_id) deptRollups.add([row.day, row.department_id, row.kind], counters, sign, DEPT_FROM_EVENT);
+      eventMonthRollups.add([monthOf(row.day), row.grid_id, row.kind], counters, sign);
+      kindRollups.add([row.day, row.kind], counters, sign, KIND_FROM_EVENT);
+      if (row.department_id) {
+        deptRollups.add([row.day, row.department_id, row.kind], counters, sign, DEPT_FROM_EVENT);
+        deptMonthRollups.add([monthOf(row.day), row.department_id, row.kind], counters, sign, DEPT_FROM_EVENT);
+      }
     };
     const quarantine = (raw: unknown, reason: string) => {
       const r = raw as { rev?: unknown; record?: { id?: unknown } } | null;
@@ -360,6 +375,9 @@ export class CacheStore {
       }
       eventRollups.flush(s.rollupEvents);
       deptRollups.flush(s.rollupDepartments);
+      eventMonthRollups.flush(s.rollupEventsMonth);
+      deptMonthRollups.flush(s.rollupDepartmentsMonth);
+      kindRollups.flush(s.rollupKinds);
       serviceRollups.flush(s.rollupServices);
       s.cursor.run(cursor.nextRev, cursor.headRev, receivedAt);
     });

@@ -16,7 +16,7 @@ import {
   satisfactionRate,
 } from '../../shared/kpi/formulas';
 import { maskName, maskPhone } from '../../shared/privacy';
-import { addDays, dayToIsoDate, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
+import { addDays, dayStart, dayToIsoDate, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
 
 const KINDS: EventKind[] = ['incident', 'dispute', 'hazard', 'appeal', 'service'];
 
@@ -74,6 +74,41 @@ export function resolveWindow(request: WindowRequest, now: number): ResolvedWind
   return { preset: request.preset, from, to, label: from === to ? dayToIsoDate(from) : `${dayToIsoDate(from)} — ${dayToIsoDate(to)}` };
 }
 
+/** An empty day or month range for BETWEEN. */
+const NONE: [number, number] = [1, 0];
+
+function lastDayOfMonth(month: number): number {
+  const y = Math.floor(month / 100);
+  const m = month % 100;
+  return month * 100 + new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+const nextMonth = (month: number) => (month % 100 === 12 ? month + 89 : month + 1);
+const previousMonth = (month: number) => (month % 100 === 1 ? month - 89 : month - 1);
+
+/**
+ * A window of days (yyyymmdd, inclusive) as the whole months inside it plus the days before and after them, so
+ * long windows read the month rollups (a year: 12 months instead of 365 days of every grid).
+ */
+export function splitByMonth(from: number, to: number): { head: [number, number]; months: [number, number]; tail: [number, number] } {
+  if (from > to) return { head: NONE, months: NONE, tail: NONE };
+  const fromMonth = Math.floor(from / 100);
+  const toMonth = Math.floor(to / 100);
+  const firstFull = from % 100 === 1 ? fromMonth : nextMonth(fromMonth);
+  const lastFull = to === lastDayOfMonth(toMonth) ? toMonth : previousMonth(toMonth);
+  if (firstFull > lastFull) return { head: [from, to], months: NONE, tail: NONE };
+  return {
+    head: firstFull === fromMonth ? NONE : [from, lastDayOfMonth(fromMonth)],
+    months: [firstFull, lastFull],
+    tail: lastFull === toMonth ? NONE : [toMonth * 100 + 1, to],
+  };
+}
+
+/** Parameters for a statement that reads `rollup day BETWEEN head OR BETWEEN tail` UNION ALL `month BETWEEN months`. */
+function windowParams(from: number, to: number): [number, number, number, number, number, number] {
+  const { head, months, tail } = splitByMonth(from, to);
+  return [...head, ...tail, ...months];
+}
+
 export class SceneQueries {
   private regions = new Map<string, RegionRow>();
   private grids: RegionRow[] = [];
@@ -90,16 +125,22 @@ export class SceneQueries {
   constructor(private readonly db: Db) {
     const sums = SUM_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
     this.sql = {
-      byGridKind: db.prepare<[number, number], Sums & { grid_id: string; kind: EventKind }>(
-        `SELECT grid_id, kind, ${sums} FROM rollup_events WHERE day BETWEEN ? AND ? GROUP BY grid_id, kind`,
+      // Whole months from the month rollups, the days around them from the daily ones (see splitByMonth).
+      byGridKind: db.prepare<[number, number, number, number, number, number], Sums & { grid_id: string; kind: EventKind }>(
+        `SELECT grid_id, kind, ${sums} FROM (
+           SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
+           UNION ALL SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_month WHERE month BETWEEN ? AND ?)
+         GROUP BY grid_id, kind`,
       ),
-      byDeptKind: db.prepare<[number, number], { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number }>(
+      byDeptKind: db.prepare<[number, number, number, number, number, number], { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number }>(
         `SELECT department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint,
-           SUM(sat_satisfied) AS sat_satisfied, SUM(sat_basic) AS sat_basic, SUM(sat_dissatisfied) AS sat_dissatisfied
-         FROM rollup_departments WHERE day BETWEEN ? AND ? GROUP BY department_id, kind`,
+           SUM(sat_satisfied) AS sat_satisfied, SUM(sat_basic) AS sat_basic, SUM(sat_dissatisfied) AS sat_dissatisfied FROM (
+           SELECT department_id, kind, total, closed, on_time, joint, sat_satisfied, sat_basic, sat_dissatisfied FROM rollup_departments WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
+           UNION ALL SELECT department_id, kind, total, closed, on_time, joint, sat_satisfied, sat_basic, sat_dissatisfied FROM rollup_departments_month WHERE month BETWEEN ? AND ?)
+         GROUP BY department_id, kind`,
       ),
       trend: db.prepare<[number, number], { day: number; kind: EventKind; total: number; closed: number; resolved: number }>(
-        'SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(resolved) AS resolved FROM rollup_events WHERE day BETWEEN ? AND ? GROUP BY day, kind',
+        'SELECT day, kind, total, closed, resolved FROM rollup_kinds WHERE day BETWEEN ? AND ?',
       ),
       overdue: db.prepare<[number], { grid_id: string; department_id: string | null; n: number }>(
         "SELECT grid_id, department_id, count(*) AS n FROM events WHERE stage <> 'closed' AND deadline < ? GROUP BY grid_id, department_id",
@@ -112,8 +153,10 @@ export class SceneQueries {
            JOIN (SELECT grid_id, max(period) AS period FROM evaluations WHERE period <= ? GROUP BY grid_id) latest
              ON latest.grid_id = e.grid_id AND latest.period = e.period`,
       ),
+      // By reported_at (the day is that instant's Shanghai day): the index then yields the newest first and the
+      // LIMIT stops early, where a day range sorted a year of cases (46 ms measured).
       recent: db.prepare<[number, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE day BETWEEN ? AND ? ORDER BY reported_at DESC LIMIT ?`,
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at DESC LIMIT ?`,
       ),
       openPoints: db.prepare<[number], { id: string; kind: EventKind; stage: Stage; severity: string; lon: number; lat: number }>(
         "SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT ?",
@@ -170,7 +213,7 @@ export class SceneQueries {
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
     const totalAcc = newAcc();
 
-    for (const row of this.sql.byGridKind.iterate(window.from, window.to)) {
+    for (const row of this.sql.byGridKind.iterate(...windowParams(window.from, window.to))) {
       let acc = perGrid.get(row.grid_id);
       if (!acc) perGrid.set(row.grid_id, (acc = newAcc()));
       addSums(acc.all, row);
@@ -237,7 +280,7 @@ export class SceneQueries {
       });
 
     const deptAcc = new Map<string, Acc>();
-    for (const row of this.sql.byDeptKind.iterate(window.from, window.to)) {
+    for (const row of this.sql.byDeptKind.iterate(...windowParams(window.from, window.to))) {
       let acc = deptAcc.get(row.department_id);
       if (!acc) deptAcc.set(row.department_id, (acc = newAcc()));
       const sums = { ...zeroSums(), ...row };
@@ -295,7 +338,7 @@ export class SceneQueries {
       departments,
       grids,
       trend: this.trend(window.to, Math.max(30, dayCount(window.from, window.to))),
-      recent: this.sql.recent.all(window.from, window.to, recentLimit).map((r) => this.summary(r, now)),
+      recent: this.sql.recent.all(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit).map((r) => this.summary(r, now)),
       points: this.sql.openPoints.all(5000).map((p) => ({ ...p, severity: p.severity as Event['severity'] })),
       services: this.serviceTotals(window.from, window.to),
     };

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { CacheError, openCache } from '../../core/cache/database';
 import { CacheStore } from '../../core/cache/store';
+import { checkCache } from '../../core/cache/inspect';
 import { SCHEMA_VERSION } from '../../core/cache/migrations';
 import { change, event, organisation, regions, tombstone } from '../fixtures/records';
 
@@ -102,7 +103,7 @@ describe('cache store', () => {
       const stage = stages[Math.floor(rand() * stages.length)];
       const item = rand() < 0.1 ? tombstone(id, rev) : change(event({
         id, rev, stage, grid_id: rand() < 0.5 ? 'g1' : 'g2', kind: rand() < 0.5 ? 'appeal' : 'dispute',
-        stages: { reported: `2026-11-2${Math.floor(rand() * 5)}T09:00:00+08:00`, ...(stage === 'closed' ? { closed: '2026-11-25T12:00:00+08:00' } : {}) },
+        stages: { reported: `2026-1${rand() < 0.5 ? 0 : 1}-2${Math.floor(rand() * 5)}T09:00:00+08:00`, ...(stage === 'closed' ? { closed: '2026-11-25T12:00:00+08:00' } : {}) },
         satisfaction: stage === 'closed' && rand() < 0.3 ? 'dissatisfied' : null,
       }));
       // Now and then deliver an old revision again, out of order.
@@ -110,6 +111,9 @@ describe('cache store', () => {
       store.applyChanges(items, { nextRev: rev, headRev: rev }, 'page');
     }
     expect(rollups(store.db)).toEqual(recomputed(store.db));
+    // …and the month and district-wide rollups equal the daily ones summed (two months here).
+    expect(checkCache(store.db)).toEqual([]);
+    expect(store.db.prepare('SELECT count(DISTINCT month) FROM rollup_events_month WHERE total <> 0').pluck().get()).toBe(2);
   });
 
   it('a full disk stops the batch with a sentence and leaves rows and cursor as they were', () => {

@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openCache } from '../../core/cache/database';
+import { CacheStore } from '../../core/cache/store';
+import { CentralEngine } from '../../core/central/engine';
+import { SceneQueries, splitByMonth } from '../../core/query/scene';
+import { STAGES } from '../../shared/api/schemas';
+
+describe('splitting a window into whole months and the days around them', () => {
+  it.each([
+    [20261128, 20261128, { head: [20261128, 20261128], months: [1, 0], tail: [1, 0] }],
+    [20261101, 20261130, { head: [1, 0], months: [202611, 202611], tail: [1, 0] }],
+    [20260101, 20261128, { head: [1, 0], months: [202601, 202610], tail: [20261101, 20261128] }],
+    [20251215, 20260310, { head: [20251215, 20251231], months: [202601, 202602], tail: [20260301, 20260310] }],
+    [20260215, 20260314, { head: [20260215, 20260314], months: [1, 0], tail: [1, 0] }],
+    [20240201, 20240229, { head: [1, 0], months: [202402, 202402], tail: [1, 0] }], // leap February
+    [20261201, 20261231, { head: [1, 0], months: [202612, 202612], tail: [1, 0] }],
+    [20261130, 20261101, { head: [1, 0], months: [1, 0], tail: [1, 0] }],
+  ])('%i … %i', (from, to, expected) => {
+    expect(splitByMonth(from, to)).toEqual(expected);
+  });
+});
+
+describe('long windows read the month rollups and give the same figures as counting the cases', () => {
+  it('for windows across months and years', () => {
+    const engine = new CentralEngine({ seed: 3, events: 4000, rate: 0, now: () => Date.parse('2026-11-27T12:00:00+08:00') });
+    const { db } = openCache(path.join(mkdtempSync(path.join(tmpdir(), 'gcc-windows-')), 'cache.sqlite'));
+    const store = new CacheStore(db);
+    store.applyReference(JSON.parse(engine.regionsJson), JSON.parse(engine.organisationJson), {});
+    for (let after = 0, more = true; more; ) {
+      const page = engine.page(after, 5000);
+      store.applyChanges(page.items.map((i) => JSON.parse(i.data)), { nextRev: page.next_rev, headRev: page.head_rev }, 'page');
+      after = page.next_rev;
+      more = page.has_more;
+    }
+    const queries = new SceneQueries(db);
+    const count = db.prepare<[number, number], { stage: string; n: number }>('SELECT stage, count(*) AS n FROM events WHERE day BETWEEN ? AND ? GROUP BY stage');
+    const perDay = db.prepare<[number, number], { day: number; n: number }>('SELECT day, count(*) AS n FROM events WHERE day BETWEEN ? AND ? GROUP BY day');
+    const windows: [number, number][] = [[20220101, 20261127], [20251215, 20260310], [20260101, 20261127], [20240201, 20240229], [20230317, 20230317], [20221130, 20230102]];
+    for (const [from, to] of windows) {
+      const snapshot = queries.snapshot({ preset: 'custom', from, to }, Date.parse('2026-11-27T12:00:00+08:00'));
+      const expected = Object.fromEntries(STAGES.map((s) => [s, 0]));
+      let total = 0;
+      for (const { stage, n } of count.all(from, to)) {
+        expected[stage] = n;
+        total += n;
+      }
+      expect(snapshot.totals.events, `${from}…${to}`).toBe(total);
+      expect(snapshot.funnel, `${from}…${to}`).toEqual(expected);
+      const days = new Map(perDay.all(from, to).map((r) => [r.day, r.n]));
+      for (const point of snapshot.trend.filter((p) => p.day >= from && p.day <= to)) {
+        expect(Object.values(point.byKind).reduce((a, b) => a + b, 0), String(point.day)).toBe(days.get(point.day) ?? 0);
+      }
+    }
+    expect(total(db, 'rollup_events_month')).toBe(total(db, 'rollup_events'));
+    db.close();
+  });
+});
+
+function total(db: ReturnType<typeof openCache>['db'], table: string): number {
+  return db.prepare(`SELECT SUM(total) FROM ${table}`).pluck().get() as number;
+}
