@@ -20,7 +20,7 @@ import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { startCore, type Core } from '../core/runtime';
 import { startWebHost, type WebHost } from '../web/server';
 import { ROOT } from './lib/renderer-build';
@@ -94,11 +94,11 @@ function copyCache(warm: string, dir: string, name: string): string {
   return file;
 }
 
-async function launch(): Promise<Browser> {
+export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-async function wallPage(browser: Browser, url: string, width = 1920, height = 1080): Promise<Page> {
+export async function wallPage(browser: Browser, url: string, width = 1920, height = 1080): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height } });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await page.goto(url);
@@ -178,6 +178,29 @@ export async function benchColdStart(warm: string, dir: string): Promise<Figure[
   }
 }
 
+export interface WallSample {
+  heapMb: number;
+  nodes: number;
+  listeners: number;
+  maps: number;
+  charts: number;
+  scene: string;
+}
+
+/** Renderer heap after a forced GC, DOM counters and the wall's MapLibre/ECharts instance counts (an open alert is acknowledged first). */
+export async function sampleWall(page: Page, cdp: CDPSession): Promise<WallSample> {
+  await page.keyboard.press('Escape').catch(() => {});
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  const dom = (await cdp.send('Memory.getDOMCounters')) as { nodes: number; jsEventListeners: number };
+  const w = await page.evaluate(() => {
+    const g = (globalThis as unknown as PageGlobals).__gccWall!;
+    return { maps: g.maps, charts: g.charts, scene: g.scene };
+  });
+  return { heapMb: heap.usedSize / 2 ** 20, nodes: dom.nodes, listeners: dom.jsEventListeners, ...w };
+}
+
 /** Soak: 20 events/s, scenes rotating every 20 s, for `seconds`. */
 export async function benchSoak(warm: string, dir: string, seconds = 1800, rate = 20): Promise<Figure[]> {
   const rig = await startRig(copyCache(warm, dir, 'soak'), rate);
@@ -187,18 +210,7 @@ export async function benchSoak(warm: string, dir: string, seconds = 1800, rate 
     const page = await wallPage(browser, `${rig.host.url}#/wall/overview?interval=20`);
     await waitForWall(page, 'overview');
     const cdp = await page.context().newCDPSession(page);
-    const sample = async () => {
-      await page.keyboard.press('Escape').catch(() => {});
-      await cdp.send('HeapProfiler.collectGarbage');
-      await cdp.send('HeapProfiler.collectGarbage');
-      const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-      const dom = (await cdp.send('Memory.getDOMCounters')) as { nodes: number; jsEventListeners: number };
-      const w = await page.evaluate(() => {
-        const g = (globalThis as unknown as PageGlobals).__gccWall!;
-        return { maps: g.maps, charts: g.charts, scene: g.scene };
-      });
-      return { heapMb: heap.usedSize / 2 ** 20, nodes: dom.nodes, listeners: dom.jsEventListeners, ...w };
-    };
+    const sample = () => sampleWall(page, cdp);
     // Let the first rotation settle, then measure.
     await page.waitForTimeout(5000);
     const start = await sample();
