@@ -103,9 +103,14 @@ export function splitByMonth(from: number, to: number): { head: [number, number]
   };
 }
 
-/** Parameters for a statement that reads `rollup day BETWEEN head OR BETWEEN tail` UNION ALL `month BETWEEN months`. */
-function windowParams(from: number, to: number): [number, number, number, number, number, number] {
-  const { head, months, tail } = splitByMonth(from, to);
+/**
+ * Parameters for a statement that reads `rollup day BETWEEN head OR BETWEEN tail` UNION ALL `month BETWEEN months`.
+ * A window that ends today or later covers its last month whole: no case is reported after today, so this month's
+ * row of the month rollup is exactly its days so far (the wall's 本月 and 本年 then read no daily rows at all).
+ */
+function windowParams(from: number, to: number, today: number): [number, number, number, number, number, number] {
+  const end = to >= today ? Math.max(to, lastDayOfMonth(Math.floor(to / 100))) : to;
+  const { head, months, tail } = splitByMonth(from, end);
   return [...head, ...tail, ...months];
 }
 
@@ -213,7 +218,7 @@ export class SceneQueries {
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
     const totalAcc = newAcc();
 
-    for (const row of this.sql.byGridKind.iterate(...windowParams(window.from, window.to))) {
+    for (const row of this.sql.byGridKind.iterate(...windowParams(window.from, window.to, today))) {
       let acc = perGrid.get(row.grid_id);
       if (!acc) perGrid.set(row.grid_id, (acc = newAcc()));
       addSums(acc.all, row);
@@ -280,7 +285,7 @@ export class SceneQueries {
       });
 
     const deptAcc = new Map<string, Acc>();
-    for (const row of this.sql.byDeptKind.iterate(...windowParams(window.from, window.to))) {
+    for (const row of this.sql.byDeptKind.iterate(...windowParams(window.from, window.to, today))) {
       let acc = deptAcc.get(row.department_id);
       if (!acc) deptAcc.set(row.department_id, (acc = newAcc()));
       const sums = { ...zeroSums(), ...row };

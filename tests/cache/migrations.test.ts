@@ -36,7 +36,7 @@ describe('migrations', () => {
     dept.run(20261031, 'd1', 'appeal', 4, 4, 4);
     v1.close();
 
-    const { db } = openCache(f);
+    const { db } = openCache(f, { migrations: MIGRATIONS.slice(0, 2) });
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.prepare('SELECT month, grid_id, kind, total, closed, on_time, resolved FROM rollup_events_month ORDER BY month, grid_id').all()).toEqual([
       { month: 202610, grid_id: 'g1', kind: 'appeal', total: 7, closed: 6, on_time: 5, resolved: 0 },
@@ -52,6 +52,14 @@ describe('migrations', () => {
     ]);
     // Only the rollup recount complains (there are no event rows behind these hand-made rollups); the coarse ones agree.
     expect(checkCache(db).filter((p) => /month|rollup_kinds/.test(p))).toEqual([]);
+    db.close();
+  });
+
+  it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
+    const { db } = openCache(file());
+    const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan("SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT 5000")).toMatch(/COVERING INDEX events_open/);
+    expect(plan("SELECT grid_id, department_id, count(*) FROM events WHERE stage <> 'closed' AND deadline < ? GROUP BY grid_id, department_id", 0)).toMatch(/COVERING INDEX events_open/);
     db.close();
   });
 });
