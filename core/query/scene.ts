@@ -320,6 +320,8 @@ export class SceneQueries {
         byKind,
         appeals: t.appeals.total,
         jointAppeals: t.appeals.joint,
+        appealsClosed: t.appeals.closed,
+        appealsOnTimeRate: onTimeRate({ onTime: t.appeals.on_time, closed: t.appeals.closed }),
         satisfaction: { satisfied, basic, dissatisfied, rate: satisfactionRate({ satisfied, basic, dissatisfied }) },
         disputesFound: t.disputes.total,
         disputesResolved: t.disputes.resolved,

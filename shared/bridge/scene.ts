@@ -32,6 +32,9 @@ export const Totals = z.object({
   byKind: z.record(EventKind, Count),
   appeals: Count,
   jointAppeals: Count,
+  /** 12345 appeals of the window that are closed, and the share of them closed by their deadline. */
+  appealsClosed: Count,
+  appealsOnTimeRate: RateValue,
   satisfaction: SatisfactionCounts,
   disputesFound: Count,
   disputesResolved: Count,

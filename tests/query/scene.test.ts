@@ -20,7 +20,7 @@ describe('scene snapshot', async () => {
     const s = queries.snapshot({ preset: 'week' }, NOW);
     expect(SceneSnapshot.safeParse(s).success).toBe(true);
     expect(s.totals).toMatchObject({
-      events: 3, open: 2, closed: 1, onTime: 1, onTimeRate: 1, overdue: 2, critical: 1, appeals: 2,
+      events: 3, open: 2, closed: 1, onTime: 1, onTimeRate: 1, overdue: 2, critical: 1, appeals: 2, appealsClosed: 1, appealsOnTimeRate: 1,
       satisfaction: { satisfied: 1, basic: 0, dissatisfied: 0, rate: 1 },
       disputesFound: 1, disputesResolved: 0, disputeResolutionRate: 0, breaking: 1,
     });
@@ -44,6 +44,7 @@ describe('scene snapshot', async () => {
     const s = queries.snapshot({ preset: 'custom', from: 20250101, to: 20250107 }, NOW);
     expect(s.totals.events).toBe(0);
     expect(s.totals.onTimeRate).toBeNull();
+    expect(s.totals.appealsOnTimeRate).toBeNull();
     expect(s.totals.satisfaction.rate).toBeNull();
   });
 

@@ -73,7 +73,7 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
     generatedAt: '2026-11-23T10:00:00.000+08:00',
     cursorRev: 3,
     totals: {
-      events: 9, open: 4, closed: 5, onTime: 4, onTimeRate: 0.8, overdue: 1, critical: 1, byKind: { ...zeroKinds, appeal: 9 }, appeals: 9, jointAppeals: 1,
+      events: 9, open: 4, closed: 5, onTime: 4, onTimeRate: 0.8, overdue: 1, critical: 1, byKind: { ...zeroKinds, appeal: 9 }, appeals: 9, jointAppeals: 1, appealsClosed: 5, appealsOnTimeRate: 0.8,
       satisfaction: { satisfied: 3, basic: 1, dissatisfied: 1, rate: 0.8 }, disputesFound: 2, disputesResolved: 1, disputeResolutionRate: 0.5,
       difficultiesSolved: 3, breaking: 2,
     },
