@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { percentile, type Figure } from '../bench/report';
+import type { WallSample } from '../bench-wall';
 
 export const HEAP_GROWTH_BUDGET_MB = 10;
 /** A kill is only made when the API's outage and the way back to live fit before the end. */
@@ -73,7 +74,7 @@ export function killFits(nowMs: number, endMs: number, outageSeconds: number): b
 }
 
 /** One per-minute sample (also a line of the JSONL output). */
-export interface Sample {
+export interface Sample extends WallSample {
   kind: 'sample';
   at: string;
   minute: number;
@@ -82,12 +83,6 @@ export interface Sample {
   hostRssAnonMb: number | null;
   hostPeakRssMb: number | null;
   centralRssMb: number | null;
-  heapMb: number;
-  nodes: number;
-  listeners: number;
-  maps: number;
-  charts: number;
-  scene: string;
   /** What the status bar shows, and what the host's bridge says. */
   pageSync: string | null;
   hostSync: string | null;
@@ -131,16 +126,10 @@ export interface FinalChecks {
   pageCrashed: boolean;
 }
 
-export interface Endpoint {
+export interface Endpoint extends WallSample {
   hostRssMb: number | null;
   hostRssAnonMb: number | null;
   centralRssMb: number | null;
-  heapMb: number;
-  nodes: number;
-  listeners: number;
-  maps: number;
-  charts: number;
-  scene: string;
 }
 
 export interface SoakResult {
