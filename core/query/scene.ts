@@ -6,6 +6,7 @@
 import type { Db } from '../cache/database';
 import type { AppliedBatch } from '../cache/store';
 import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type GridProfile, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
+import { daysInMonth } from '../../shared/bridge/briefing';
 import type { EventSummary, GridDetail, GridState, MapRegions, RankingRow, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
 import {
   disputeResolutionRate,
@@ -77,11 +78,7 @@ export function resolveWindow(request: WindowRequest, now: number): ResolvedWind
 /** An empty day or month range for BETWEEN. */
 const NONE: [number, number] = [1, 0];
 
-function lastDayOfMonth(month: number): number {
-  const y = Math.floor(month / 100);
-  const m = month % 100;
-  return month * 100 + new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
+const lastDayOfMonth = (month: number): number => month * 100 + daysInMonth(Math.floor(month / 100), month % 100);
 const nextMonth = (month: number) => (month % 100 === 12 ? month + 89 : month + 1);
 const previousMonth = (month: number) => (month % 100 === 1 ? month - 89 : month - 1);
 

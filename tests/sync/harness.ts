@@ -47,3 +47,12 @@ export async function cleanChecksum(): Promise<string> {
   await s.close();
   return reference;
 }
+
+/** Polls until `check` holds; fails the test after `ms`. */
+export async function until(check: () => boolean, ms = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

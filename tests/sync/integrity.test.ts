@@ -7,15 +7,8 @@ import { SyncService } from '../../core/sync/service';
 import { createBackend } from '../../core/backend';
 import { cacheStats } from '../../core/cache/inspect';
 import type { SyncStatus } from '../../shared/bridge/contract';
-import { server } from './harness';
+import { server, until } from './harness';
 
-async function until(check: () => boolean, ms = 60_000) {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * A cache with a few thousand rows whose header is fine but one page in the middle of `table` is overwritten:
@@ -105,9 +98,9 @@ async function expectRebuilt(file: string) {
   });
   try {
     const current = await backend.handlers['sync.status']({});
-    await until(() => [current, ...statuses].some((st) => st.problem?.code === 'cache_rebuilt'));
+    await until(() => [current, ...statuses].some((st) => st.problem?.code === 'cache_rebuilt'), 60_000);
     expect([current, ...statuses].find((st) => st.problem?.code === 'cache_rebuilt')!.message).toMatch(/damaged and has been moved aside/);
-    await until(() => statuses.at(-1)?.state === 'live');
+    await until(() => statuses.at(-1)?.state === 'live', 60_000);
     expect(readdirSync(path.dirname(file)).filter((f) => /^cache\.sqlite\.corrupt-\d+$/.test(f))).toHaveLength(1);
     const { db } = openCache(file, { readonly: true });
     expect(quickCheck(db)).toBeNull();

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cacheChecksum, cacheStats, checkCache } from '../../core/cache/inspect';
 import type { SyncStatus } from '../../shared/bridge/contract';
-import { cleanChecksum, server, syncEngine, tempCache } from './harness';
+import { cleanChecksum, server, syncEngine, tempCache, until } from './harness';
 
-async function until(check: () => boolean, ms = 20_000) {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('sync engine against the demo central server', { timeout: 120_000 }, () => {
   it('a clean sync holds everything the API had, with consistent rollups and progress', async () => {
