@@ -385,6 +385,32 @@ export class CacheStore {
     return batch;
   }
 
+  /**
+   * Opens one transaction that spans several applyChanges calls (each then nests as a savepoint): a bootstrap
+   * applies each page as it arrives, so the next page is fetched while this one is written, and still commits
+   * only every few pages. Nothing is visible to other connections until endGroup(true).
+   */
+  beginGroup() {
+    if (this.db.inTransaction) return;
+    try {
+      this.db.exec('BEGIN');
+    } catch (error) {
+      throw translate(error, this.db.name);
+    }
+  }
+
+  /** Commits (or, after a failed write, rolls back) the group's transaction. */
+  endGroup(commit: boolean) {
+    if (!this.db.inTransaction) return;
+    try {
+      this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
+    } catch (error) {
+      // A failed COMMIT (disk full) leaves the transaction open: roll it back so the cache stays as it was.
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw translate(error, this.db.name);
+    }
+  }
+
   /** Runs fn in a transaction; SQLite failures (disk full, read-only) become CacheErrors with a sentence. */
   private write<T>(fn: () => T): T {
     try {

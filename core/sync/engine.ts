@@ -180,43 +180,54 @@ export class SyncEngine {
     this.store.endBulk();
   }
 
-  /** Applies pages as they come, always with the next one already requested; `group` > 0 gathers that many
-   * records into one transaction. */
+  /**
+   * Applies pages as they come, always with the next one already requested, so the server makes page N+1 while
+   * page N is written. `group` > 0 keeps one transaction open over that many records (fewer, bigger commits);
+   * their batches are announced once committed, when other connections can see them. A failed fetch commits
+   * what was applied (a flaky API must not cost the whole group); a failed write rolls the group back.
+   */
   private async pagesFrom(first: ChangesPage, started: number, group = 0) {
     let records = 0;
     let total: number | null = null;
     let next = Promise.resolve(first);
-    for (;;) {
-      let page = await next;
-      this.touch();
-      if (page.has_more) next = this.api.changes(page.next_rev, this.options.pageSize);
-      total ??= page.total ?? null;
-      const items = page.items;
-      let failure: unknown = null;
-      while (page.has_more && items.length < group) {
+    let grouped = 0;
+    let uncommitted: AppliedBatch[] = [];
+    const commit = () => {
+      this.store.endGroup(true);
+      grouped = 0;
+      for (const batch of uncommitted) this.listener.batch?.(batch);
+      uncommitted = [];
+    };
+    try {
+      for (;;) {
+        let page: ChangesPage;
         try {
           page = await next;
         } catch (error) {
-          // Keep what was gathered (a flaky API must not cost the whole group), then let the caller retry.
-          failure = error;
-          break;
+          commit();
+          throw error;
         }
         this.touch();
         if (page.has_more) next = this.api.changes(page.next_rev, this.options.pageSize);
-        for (const item of page.items) items.push(item);
+        total ??= page.total ?? null;
+        if (group) this.store.beginGroup();
+        const batch = this.store.applyChanges(page.items, { nextRev: page.next_rev, headRev: page.head_rev }, 'page');
+        records += page.items.length;
+        grouped += page.items.length;
+        uncommitted.push(batch);
+        if (!group || grouped >= group || !page.has_more) commit();
+        const seconds = Math.max(0.001, (this.options.now() - started) / 1000);
+        const perSecond = records / seconds;
+        this.setStatus({
+          state: 'syncing',
+          quarantined: this.status.quarantined + batch.quarantined,
+          progress: { records, total, perSecond: Math.round(perSecond), etaSeconds: total !== null && perSecond > 0 ? Math.max(0, (total - records) / perSecond) : null },
+        });
+        if (!page.has_more) break;
       }
-      const batch = this.store.applyChanges(items, { nextRev: page.next_rev, headRev: page.head_rev }, 'page');
-      if (failure) throw failure;
-      records += items.length;
-      const seconds = Math.max(0.001, (this.options.now() - started) / 1000);
-      const perSecond = records / seconds;
-      this.setStatus({
-        state: 'syncing',
-        quarantined: this.status.quarantined + batch.quarantined,
-        progress: { records, total, perSecond: Math.round(perSecond), etaSeconds: total !== null && perSecond > 0 ? Math.max(0, (total - records) / perSecond) : null },
-      });
-      this.listener.batch?.(batch);
-      if (!page.has_more) break;
+    } finally {
+      // Only a failed write gets here with the group still open (commit() closes it otherwise).
+      this.store.endGroup(false);
     }
   }
 

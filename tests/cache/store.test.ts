@@ -140,6 +140,45 @@ describe('cache store', () => {
   });
 });
 
+describe('a group of pages in one transaction', () => {
+  function fileStore() {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-group-')), 'cache.sqlite');
+    const store = new CacheStore(openCache(file).db);
+    store.applyReference(regions, organisation, {});
+    return { file, store };
+  }
+
+  it('other connections see the pages only when the group commits', () => {
+    const { file, store } = fileStore();
+    const reader = new Database(file, { readonly: true });
+    const visible = () => reader.prepare('SELECT count(*) FROM events').pluck().get();
+    store.beginGroup();
+    store.applyChanges([change(event({ id: 'e1', rev: 1 }))], { nextRev: 1, headRev: 2 }, 'page');
+    store.applyChanges([change(event({ id: 'e2', rev: 2 }))], { nextRev: 2, headRev: 2 }, 'page');
+    expect(visible()).toBe(0);
+    store.endGroup(true);
+    expect(visible()).toBe(2);
+    expect(store.cursor).toBe(2);
+    expect(rollups(store.db)).toEqual(recomputed(store.db));
+  });
+
+  it('a full disk in the middle of a group leaves rows and cursor as they were before the group', () => {
+    const { store } = fileStore();
+    const db = store.db;
+    store.applyChanges([change(event({ id: 'e1', rev: 1 }))], { nextRev: 1, headRev: 1 }, 'page');
+    const before = checksum(db);
+    store.beginGroup();
+    store.applyChanges([change(event({ id: 'e2', rev: 2 }))], { nextRev: 2, headRev: 2003 }, 'page');
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const big = Array.from({ length: 2000 }, (_, i) => change(event({ id: `x${i}`, rev: 3 + i, title: '很长的标题'.repeat(30) })));
+    expect(() => store.applyChanges(big, { nextRev: 2002, headRev: 2003 }, 'page')).toThrow(CacheError);
+    store.endGroup(false);
+    expect(db.inTransaction).toBe(false);
+    expect(checksum(db)).toBe(before);
+    expect(store.cursor).toBe(1);
+  });
+});
+
 describe('opening the cache', () => {
   it('runs the migrations to the current schema version', () => {
     const { db } = openCache(':memory:');
