@@ -101,10 +101,11 @@ const monthOf = (day: number) => Math.floor(day / 100);
 class RollupBuffer {
   private readonly rows = new Map<string, { key: (string | number)[]; counters: Float64Array }>();
   constructor(private readonly width: number) {}
-  add(key: (string | number)[], values: Counters, sign: 1 | -1, pick?: number[]) {
-    const id = key.join('\u0000');
+  /** Adds under the key (k1, k2[, k3]); no arrays per call: this runs several times per record of a bootstrap. */
+  add(k1: string | number, k2: string, k3: string | undefined, values: Counters, sign: 1 | -1, pick?: number[]) {
+    const id = k3 === undefined ? `${k1}\u0000${k2}` : `${k1}\u0000${k2}\u0000${k3}`;
     let entry = this.rows.get(id);
-    if (!entry) this.rows.set(id, (entry = { key, counters: new Float64Array(this.width) }));
+    if (!entry) this.rows.set(id, (entry = { key: k3 === undefined ? [k1, k2] : [k1, k2, k3], counters: new Float64Array(this.width) }));
     for (let i = 0; i < this.width; i++) entry.counters[i] += sign * values[pick ? pick[i] : i];
   }
   flush(statement: { run: (...params: unknown[]) => unknown }) {
@@ -253,12 +254,13 @@ export class CacheStore {
 
     const addEvent = (row: EventRollupRow, sign: 1 | -1) => {
       const counters = eventCounters(row);
-      eventRollups.add([row.day, row.grid_id, row.kind], counters, sign);
-      eventMonthRollups.add([monthOf(row.day), row.grid_id, row.kind], counters, sign);
-      kindRollups.add([row.day, row.kind], counters, sign, KIND_FROM_EVENT);
+      const month = monthOf(row.day);
+      eventRollups.add(row.day, row.grid_id, row.kind, counters, sign);
+      eventMonthRollups.add(month, row.grid_id, row.kind, counters, sign);
+      kindRollups.add(row.day, row.kind, undefined, counters, sign, KIND_FROM_EVENT);
       if (row.department_id) {
-        deptRollups.add([row.day, row.department_id, row.kind], counters, sign, DEPT_FROM_EVENT);
-        deptMonthRollups.add([monthOf(row.day), row.department_id, row.kind], counters, sign, DEPT_FROM_EVENT);
+        deptRollups.add(row.day, row.department_id, row.kind, counters, sign, DEPT_FROM_EVENT);
+        deptMonthRollups.add(month, row.department_id, row.kind, counters, sign, DEPT_FROM_EVENT);
       }
     };
     const quarantine = (raw: unknown, reason: string) => {
@@ -333,10 +335,10 @@ export class CacheStore {
             batch.skipped++;
             continue;
           }
-          if (old) serviceRollups.add([old.day, old.grid_id, old.type], [1, old.people_reached, old.volunteers], -1);
+          if (old) serviceRollups.add(old.day, old.grid_id, old.type, [1, old.people_reached, old.volunteers], -1);
           const day = isoDateToDay(v.date);
           s.upsertService.run(v.id, v.rev, v.grid_id, v.type, v.title, day, v.people_reached, v.volunteers);
-          serviceRollups.add([day, v.grid_id, v.type], [1, v.people_reached, v.volunteers], 1);
+          serviceRollups.add(day, v.grid_id, v.type, [1, v.people_reached, v.volunteers], 1);
           batch.services.push(v);
         } else {
           // Tombstone: remove the row (and its share of the rollups) and remember the deletion's rev.
@@ -365,7 +367,7 @@ export class CacheStore {
               continue;
             }
             if (old) {
-              serviceRollups.add([old.day, old.grid_id, old.type], [1, old.people_reached, old.volunteers], -1);
+              serviceRollups.add(old.day, old.grid_id, old.type, [1, old.people_reached, old.volunteers], -1);
               s.deleteService.run(id);
             }
           }

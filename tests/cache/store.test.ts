@@ -154,11 +154,14 @@ describe('a group of pages in one transaction', () => {
     const visible = () => reader.prepare('SELECT count(*) FROM events').pluck().get();
     store.beginGroup();
     store.applyChanges([change(event({ id: 'e1', rev: 1 }))], { nextRev: 1, headRev: 2 }, 'page');
-    store.applyChanges([change(event({ id: 'e2', rev: 2 }))], { nextRev: 2, headRev: 2 }, 'page');
+    store.applyChanges([change(event({ id: 'e2', rev: 2 }))], { nextRev: 2, headRev: 3 }, 'page');
+    // A later page of the same group moves a record of an earlier one: its rollup share moves with it.
+    const closed = event({ id: 'e1', rev: 3, stage: 'closed', stages: { reported: '2026-11-23T09:00:00+08:00', closed: '2026-11-24T09:00:00+08:00' }, outcome: 'resolved' });
+    store.applyChanges([change(closed)], { nextRev: 3, headRev: 3 }, 'page');
     expect(visible()).toBe(0);
     store.endGroup(true);
     expect(visible()).toBe(2);
-    expect(store.cursor).toBe(2);
+    expect(store.cursor).toBe(3);
     expect(rollups(store.db)).toEqual(recomputed(store.db));
   });
 
