@@ -1,5 +1,6 @@
 /** Read-only looks into a cache for the `npm run cache` CLI and for tests: stats, consistency, quarantine. */
 import { SCHEMA_VERSION, type Db } from './database';
+import { mondayOfSql } from './migrations/004-week-year-rollups';
 
 export interface CacheStats {
   schemaVersion: number;
@@ -67,19 +68,23 @@ export function checkCache(db: Db): string[] {
   if (mismatches > 0) problems.push(`${mismatches} event rollup rows disagree with a recount of the events`);
   const negative = db.prepare('SELECT count(*) FROM rollup_events WHERE total < 0 OR closed < 0').pluck().get() as number;
   if (negative > 0) problems.push(`${negative} rollup rows are negative`);
-  // The coarse rollups (migration 002) must equal the daily ones summed up.
+  // The coarse rollups (migrations 002 and 004) must equal the daily ones summed up.
   const coarse = [
     { table: 'rollup_events_month', keys: 'month, grid_id, kind', from: 'SELECT day / 100 AS month, grid_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2, 3', columns: 'total, closed, on_time, resolved' },
     { table: 'rollup_departments_month', keys: 'month, department_id, kind', from: 'SELECT day / 100 AS month, department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time FROM rollup_departments GROUP BY 1, 2, 3', columns: 'total, closed, on_time' },
+    { table: 'rollup_events_week', keys: 'week, grid_id, kind', from: `SELECT ${mondayOfSql('day')} AS week, grid_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2, 3`, columns: 'total, closed, on_time, resolved' },
+    { table: 'rollup_events_year', keys: 'year, grid_id, kind', from: 'SELECT day / 10000 AS year, grid_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2, 3', columns: 'total, closed, on_time, resolved' },
+    { table: 'rollup_service_types', keys: 'day, type', from: 'SELECT day, type, SUM(count) AS count, SUM(people_reached) AS people_reached, SUM(volunteers) AS volunteers FROM rollup_services GROUP BY 1, 2', columns: 'count, people_reached, volunteers', nonzero: 'count' },
     { table: 'rollup_kinds', keys: 'day, kind', from: 'SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2', columns: 'total, closed, resolved' },
   ];
-  for (const { table, keys, from, columns } of coarse) {
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
+  for (const { table, keys, from, columns, nonzero = 'total' } of coarse.filter((c) => tables.has(c.table))) {
     const differ = db.prepare(`
-      WITH expected AS (SELECT * FROM (${from}) WHERE total <> 0)
+      WITH expected AS (SELECT * FROM (${from}) WHERE ${nonzero} <> 0)
       SELECT count(*) FROM (
-        SELECT ${keys}, ${columns} FROM ${table} WHERE total <> 0 EXCEPT SELECT ${keys}, ${columns} FROM expected
+        SELECT ${keys}, ${columns} FROM ${table} WHERE ${nonzero} <> 0 EXCEPT SELECT ${keys}, ${columns} FROM expected
         UNION ALL
-        SELECT ${keys}, ${columns} FROM expected EXCEPT SELECT ${keys}, ${columns} FROM ${table} WHERE total <> 0)`).pluck().get() as number;
+        SELECT ${keys}, ${columns} FROM expected EXCEPT SELECT ${keys}, ${columns} FROM ${table} WHERE ${nonzero} <> 0)`).pluck().get() as number;
     if (differ > 0) problems.push(`${differ} rows of ${table} disagree with the daily rollups`);
   }
   return problems;
@@ -101,6 +106,9 @@ export function cacheChecksum(db: Db): string {
     hash('SELECT * FROM rollup_departments WHERE total <> 0 ORDER BY day, department_id, kind'),
     hash('SELECT * FROM rollup_events_month WHERE total <> 0 ORDER BY month, grid_id, kind'),
     hash('SELECT * FROM rollup_kinds WHERE total <> 0 ORDER BY day, kind'),
+    hash('SELECT * FROM rollup_events_week WHERE total <> 0 ORDER BY week, grid_id, kind'),
+    hash('SELECT * FROM rollup_events_year WHERE total <> 0 ORDER BY year, grid_id, kind'),
+    hash('SELECT * FROM rollup_service_types WHERE count <> 0 ORDER BY day, type'),
     hash('SELECT * FROM evaluations ORDER BY id'),
     hash('SELECT * FROM services ORDER BY id'),
   ].join('-');

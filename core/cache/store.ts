@@ -13,7 +13,7 @@ import {
   type SafeGridEvaluation,
   type ServiceActivity,
 } from '../../shared/api/schemas';
-import { isoDateToDay, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
+import { isoDateToDay, mondayOf, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
 import { translate, type Db } from './database';
 
 export interface Cursor {
@@ -96,6 +96,14 @@ const DEPT_FROM_EVENT = DEPT_COUNTERS.map((c) => EVENT_COUNTERS.indexOf(c));
 const KIND_COUNTERS = ['total', 'closed', 'resolved'] as const;
 const KIND_FROM_EVENT = KIND_COUNTERS.map((c) => EVENT_COUNTERS.indexOf(c));
 const monthOf = (day: number) => Math.floor(day / 100);
+const yearOf = (day: number) => Math.floor(day / 10000);
+/** Mondays by day, remembered: the week rollup needs one per delta and a bootstrap spans a few hundred days. */
+const mondays = new Map<number, number>();
+const weekOf = (day: number) => {
+  let monday = mondays.get(day);
+  if (monday === undefined) mondays.set(day, (monday = mondayOf(day)));
+  return monday;
+};
 
 /** Sums rollup deltas in memory for one transaction, then writes each touched rollup row once. */
 class RollupBuffer {
@@ -160,6 +168,9 @@ export class CacheStore {
       rollupEventsMonth: db.prepare(upsertRollupSql('rollup_events_month', ['month', 'grid_id', 'kind'], EVENT_COUNTERS)),
       rollupDepartmentsMonth: db.prepare(upsertRollupSql('rollup_departments_month', ['month', 'department_id', 'kind'], DEPT_COUNTERS)),
       rollupKinds: db.prepare(upsertRollupSql('rollup_kinds', ['day', 'kind'], KIND_COUNTERS)),
+      rollupEventsWeek: db.prepare(upsertRollupSql('rollup_events_week', ['week', 'grid_id', 'kind'], EVENT_COUNTERS)),
+      rollupEventsYear: db.prepare(upsertRollupSql('rollup_events_year', ['year', 'grid_id', 'kind'], EVENT_COUNTERS)),
+      rollupServiceTypes: db.prepare(upsertRollupSql('rollup_service_types', ['day', 'type'], SERVICE_COUNTERS)),
     };
     this.loadGridParents();
   }
@@ -247,8 +258,11 @@ export class CacheStore {
     const deptRollups = new RollupBuffer(DEPT_COUNTERS.length);
     const eventMonthRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const deptMonthRollups = new RollupBuffer(DEPT_COUNTERS.length);
+    const eventWeekRollups = new RollupBuffer(EVENT_COUNTERS.length);
+    const eventYearRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const kindRollups = new RollupBuffer(KIND_COUNTERS.length);
     const serviceRollups = new RollupBuffer(SERVICE_COUNTERS.length);
+    const serviceTypeRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const receivedAt = toShanghaiIso(now);
     const s = this.statements;
 
@@ -257,11 +271,18 @@ export class CacheStore {
       const month = monthOf(row.day);
       eventRollups.add(row.day, row.grid_id, row.kind, counters, sign);
       eventMonthRollups.add(month, row.grid_id, row.kind, counters, sign);
+      eventWeekRollups.add(weekOf(row.day), row.grid_id, row.kind, counters, sign);
+      eventYearRollups.add(yearOf(row.day), row.grid_id, row.kind, counters, sign);
       kindRollups.add(row.day, row.kind, undefined, counters, sign, KIND_FROM_EVENT);
       if (row.department_id) {
         deptRollups.add(row.day, row.department_id, row.kind, counters, sign, DEPT_FROM_EVENT);
         deptMonthRollups.add(month, row.department_id, row.kind, counters, sign, DEPT_FROM_EVENT);
       }
+    };
+    const addService = (row: { day: number; grid_id: string; type: string; people_reached: number; volunteers: number }, sign: 1 | -1) => {
+      const counters = [1, row.people_reached, row.volunteers];
+      serviceRollups.add(row.day, row.grid_id, row.type, counters, sign);
+      serviceTypeRollups.add(row.day, row.type, undefined, counters, sign);
     };
     const quarantine = (raw: unknown, reason: string) => {
       const r = raw as { rev?: unknown; record?: { id?: unknown } } | null;
@@ -335,10 +356,10 @@ export class CacheStore {
             batch.skipped++;
             continue;
           }
-          if (old) serviceRollups.add(old.day, old.grid_id, old.type, [1, old.people_reached, old.volunteers], -1);
+          if (old) addService(old, -1);
           const day = isoDateToDay(v.date);
           s.upsertService.run(v.id, v.rev, v.grid_id, v.type, v.title, day, v.people_reached, v.volunteers);
-          serviceRollups.add(day, v.grid_id, v.type, [1, v.people_reached, v.volunteers], 1);
+          addService({ day, grid_id: v.grid_id, type: v.type, people_reached: v.people_reached, volunteers: v.volunteers }, 1);
           batch.services.push(v);
         } else {
           // Tombstone: remove the row (and its share of the rollups) and remember the deletion's rev.
@@ -367,7 +388,7 @@ export class CacheStore {
               continue;
             }
             if (old) {
-              serviceRollups.add(old.day, old.grid_id, old.type, [1, old.people_reached, old.volunteers], -1);
+              addService(old, -1);
               s.deleteService.run(id);
             }
           }
@@ -379,8 +400,11 @@ export class CacheStore {
       deptRollups.flush(s.rollupDepartments);
       eventMonthRollups.flush(s.rollupEventsMonth);
       deptMonthRollups.flush(s.rollupDepartmentsMonth);
+      eventWeekRollups.flush(s.rollupEventsWeek);
+      eventYearRollups.flush(s.rollupEventsYear);
       kindRollups.flush(s.rollupKinds);
       serviceRollups.flush(s.rollupServices);
+      serviceTypeRollups.flush(s.rollupServiceTypes);
       s.cursor.run(cursor.nextRev, cursor.headRev, receivedAt);
     });
     batch.applyMs = performance.now() - started;

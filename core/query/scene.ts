@@ -17,7 +17,7 @@ import {
   satisfactionRate,
 } from '../../shared/kpi/formulas';
 import { maskName, maskPhone } from '../../shared/privacy';
-import { addDays, dayStart, dayToIsoDate, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
+import { addDays, dayStart, dayToIsoDate, mondayOf, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
 
 const KINDS: EventKind[] = ['incident', 'dispute', 'hazard', 'appeal', 'service'];
 
@@ -64,8 +64,7 @@ export function resolveWindow(request: WindowRequest, now: number): ResolvedWind
   let from = today;
   let to = today;
   if (request.preset === 'week') {
-    const weekday = (new Date(Date.UTC(Math.floor(today / 10000), Math.floor((today % 10000) / 100) - 1, today % 100)).getUTCDay() + 6) % 7;
-    from = addDays(today, -weekday);
+    from = mondayOf(today);
   } else if (request.preset === 'month') from = Math.floor(today / 100) * 100 + 1;
   else if (request.preset === 'year') from = Math.floor(today / 10000) * 10000 + 101;
   else if (request.preset === 'custom') {
@@ -134,6 +133,9 @@ export class SceneQueries {
            UNION ALL SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_month WHERE month BETWEEN ? AND ?)
          GROUP BY grid_id, kind`,
       ),
+      // A whole week's or year's rows (migration 004): one row per grid and kind, nothing to sum.
+      weekRows: db.prepare<[number], Sums & { grid_id: string; kind: EventKind }>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_week WHERE week = ?`),
+      yearRows: db.prepare<[number], Sums & { grid_id: string; kind: EventKind }>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_year WHERE year = ?`),
       byDeptKind: db.prepare<[number, number, number, number, number, number], { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number }>(
         `SELECT department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint,
            SUM(sat_satisfied) AS sat_satisfied, SUM(sat_basic) AS sat_basic, SUM(sat_dissatisfied) AS sat_dissatisfied FROM (
@@ -160,11 +162,11 @@ export class SceneQueries {
       recent: db.prepare<[number, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at DESC LIMIT ?`,
       ),
-      openPoints: db.prepare<[number], { id: string; kind: EventKind; stage: Stage; severity: string; lon: number; lat: number }>(
+      openPoints: db.prepare<[number], { id: string; kind: EventKind; stage: Stage; severity: Event['severity']; lon: number; lat: number }>(
         "SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT ?",
       ),
       services: db.prepare<[number, number], { type: string; count: number; people: number; volunteers: number }>(
-        'SELECT type, SUM(count) AS count, SUM(people_reached) AS people, SUM(volunteers) AS volunteers FROM rollup_services WHERE day BETWEEN ? AND ? GROUP BY type',
+        'SELECT type, SUM(count) AS count, SUM(people_reached) AS people, SUM(volunteers) AS volunteers FROM rollup_service_types WHERE day BETWEEN ? AND ? GROUP BY type',
       ),
       openCasesOfGrid: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE grid_id = ? AND stage <> 'closed' ORDER BY reported_at DESC LIMIT 50`),
       cursor: db.prepare('SELECT cursor_rev FROM sync_state WHERE id = 1').pluck(),
@@ -215,7 +217,7 @@ export class SceneQueries {
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
     const totalAcc = newAcc();
 
-    for (const row of this.sql.byGridKind.iterate(...windowParams(window.from, window.to, today))) {
+    for (const row of this.gridKindRows(window.from, window.to, today)) {
       let acc = perGrid.get(row.grid_id);
       if (!acc) perGrid.set(row.grid_id, (acc = newAcc()));
       addSums(acc.all, row);
@@ -343,9 +345,23 @@ export class SceneQueries {
       grids,
       trend: this.trend(window.to, Math.max(30, dayCount(window.from, window.to))),
       recent: this.sql.recent.all(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit).map((r) => this.summary(r, now)),
-      points: this.sql.openPoints.all(5000).map((p) => ({ ...p, severity: p.severity as Event['severity'] })),
+      points: this.sql.openPoints.all(5000),
       services: this.serviceTotals(window.from, window.to),
     };
+  }
+
+  /**
+   * Sums per grid and kind over a window. A window that starts a week or a year and ends in it, today or later, is
+   * that period's rollup rows as they stand (no case is reported after today: 本周 and 本年 read ≤ grids × kinds
+   * rows); any other window sums whole months and the days around them.
+   */
+  private gridKindRows(from: number, to: number, today: number): Iterable<Sums & { grid_id: string; kind: EventKind }> {
+    if (to >= today) {
+      if (from === mondayOf(from) && to <= addDays(from, 6)) return this.sql.weekRows.iterate(from);
+      const year = Math.floor(from / 10000);
+      if (from === year * 10000 + 101 && Math.floor(to / 10000) === year) return this.sql.yearRows.iterate(year);
+    }
+    return this.sql.byGridKind.iterate(...windowParams(from, to, today));
   }
 
   private officialStatus(period: string): Map<string, { safe: boolean; period: string }> {

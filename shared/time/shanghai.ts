@@ -24,6 +24,12 @@ export function addDays(day: number, n: number): number {
   return shanghaiDay(dayStart(day) + n * DAY_MS + OFFSET_MS / 2);
 }
 
+/** The Monday (yyyymmdd) of the week of a day: weeks start on Monday. */
+export function mondayOf(day: number): number {
+  const weekday = (new Date(dayStart(day) + OFFSET_MS).getUTCDay() + 6) % 7; // Monday 0
+  return addDays(day, -weekday);
+}
+
 export function dayToIsoDate(day: number): string {
   const s = String(day);
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;

@@ -55,6 +55,40 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('004 adds week and year rollups and district-wide service types to a version-3 cache, filled from its daily rollups', () => {
+    const f = file();
+    const v3 = openCache(f, { migrations: MIGRATIONS.slice(0, 3) }).db;
+    const insert = v3.prepare('INSERT INTO rollup_events (day, grid_id, kind, total, closed, on_time, resolved) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insertMonth = v3.prepare(`INSERT INTO rollup_events_month (month, grid_id, kind, total, closed, on_time, resolved) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (month, grid_id, kind) DO UPDATE SET total = total + excluded.total`);
+    const service = v3.prepare('INSERT INTO rollup_services (day, grid_id, type, count, people_reached, volunteers) VALUES (?, ?, ?, ?, ?, ?)');
+    // Sunday 2026-11-22 ends one week; Monday 23rd and Saturday 28th share the next; 2027-01-01 is in the week of 2026-12-28.
+    for (const [day, total] of [[20261122, 1], [20261123, 2], [20261128, 4], [20270101, 8]]) {
+      insert.run(day, 'g1', 'appeal', total, 0, 0, 0);
+      insertMonth.run(Math.floor(day / 100), 'g1', 'appeal', total, 0, 0, 0);
+    }
+    service.run(20261123, 'g1', 'project', 1, 100, 10);
+    service.run(20261123, 'g2', 'project', 2, 50, 5);
+    v3.close();
+
+    const { db } = openCache(f, { migrations: MIGRATIONS.slice(0, 4) });
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.prepare('SELECT week, total FROM rollup_events_week ORDER BY week').all()).toEqual([
+      { week: 20261116, total: 1 },
+      { week: 20261123, total: 6 },
+      { week: 20261228, total: 8 },
+    ]);
+    expect(db.prepare('SELECT year, total FROM rollup_events_year ORDER BY year').all()).toEqual([
+      { year: 2026, total: 7 },
+      { year: 2027, total: 8 },
+    ]);
+    expect(db.prepare('SELECT day, type, count, people_reached, volunteers FROM rollup_service_types').all()).toEqual([
+      { day: 20261123, type: 'project', count: 3, people_reached: 150, volunteers: 15 },
+    ]);
+    expect(checkCache(db).filter((p) => /week|year|service_types/.test(p))).toEqual([]);
+    db.close();
+  });
+
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
     const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');

@@ -38,7 +38,9 @@ describe('long windows read the month rollups and give the same figures as count
     const queries = new SceneQueries(db);
     const count = db.prepare<[number, number], { stage: string; n: number }>('SELECT stage, count(*) AS n FROM events WHERE day BETWEEN ? AND ? GROUP BY stage');
     const perDay = db.prepare<[number, number], { day: number; n: number }>('SELECT day, count(*) AS n FROM events WHERE day BETWEEN ? AND ? GROUP BY day');
-    const windows: [number, number][] = [[20220101, 20261127], [20251215, 20260310], [20260101, 20261127], [20240201, 20240229], [20230317, 20230317], [20221130, 20230102]];
+    // 2026-01-01…today reads the year rollup and 2026-11-23 (Monday)…today the week rollup (migration 004).
+    const windows: [number, number][] = [[20220101, 20261127], [20251215, 20260310], [20260101, 20261127], [20261123, 20261127], [20240201, 20240229], [20230317, 20230317], [20221130, 20230102]];
+    const services = db.prepare<[number, number], { n: number; people: number }>('SELECT count(*) AS n, coalesce(SUM(people_reached), 0) AS people FROM services WHERE day BETWEEN ? AND ?');
     for (const [from, to] of windows) {
       const snapshot = queries.snapshot({ preset: 'custom', from, to }, Date.parse('2026-11-27T12:00:00+08:00'));
       const expected = Object.fromEntries(STAGES.map((s) => [s, 0]));
@@ -49,12 +51,15 @@ describe('long windows read the month rollups and give the same figures as count
       }
       expect(snapshot.totals.events, `${from}…${to}`).toBe(total);
       expect(snapshot.funnel, `${from}…${to}`).toEqual(expected);
+      const { n, people } = services.get(from, to)!;
+      const s = snapshot.services;
+      expect([s.projects + s.volunteerSessions + s.microWishes + s.demandsMatched, s.peopleReached], `${from}…${to}`).toEqual([n, people]);
       const days = new Map(perDay.all(from, to).map((r) => [r.day, r.n]));
       for (const point of snapshot.trend.filter((p) => p.day >= from && p.day <= to)) {
         expect(Object.values(point.byKind).reduce((a, b) => a + b, 0), String(point.day)).toBe(days.get(point.day) ?? 0);
       }
     }
-    expect(total(db, 'rollup_events_month')).toBe(total(db, 'rollup_events'));
+    for (const table of ['rollup_events_month', 'rollup_events_week', 'rollup_events_year']) expect(total(db, table), table).toBe(total(db, 'rollup_events'));
     db.close();
   });
 });

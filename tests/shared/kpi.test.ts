@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { change, disputeResolutionRate, gridStatus, isOverdue, onTimeRate, percent, periodOfDay, periodRange, satisfactionRate } from '../../shared/kpi/formulas';
 import { maskName, maskPhone } from '../../shared/privacy';
-import { isoWeekOf, isoWeekRange, shanghaiDay } from '../../shared/time/shanghai';
+import { isoWeekOf, isoWeekRange, mondayOf, shanghaiDay } from '../../shared/time/shanghai';
 
 // Hand-worked: the seed's 2022 figure is 96.6% satisfaction. 1,100 rated appeals: 980 满意 + 83 基本满意 + 37 不满意
 // → (980 + 83) / 1100 = 1063 / 1100 = 0.966363… → 96.6%.
@@ -53,6 +53,8 @@ describe('time in Asia/Shanghai', () => {
     expect(isoWeekRange('2026-W47')).toEqual({ from: 20261116, to: 20261122 });
     expect(isoWeekOf(20210103)).toEqual({ year: 2020, week: 53 });
     expect(() => isoWeekRange('2026-W54')).toThrow(/does not exist|ISO week/);
+    // Mondays: a Saturday, the Monday itself, a Sunday, and a week across the new year.
+    expect([20261128, 20261123, 20261129, 20270101].map(mondayOf)).toEqual([20261123, 20261123, 20261123, 20261228]);
   });
 });
 
