@@ -31,6 +31,12 @@ describe('PDF printing in the desktop app', () => {
     expect(printWin.options.show).toBe(false);
     expect(printWin.webContents.effectiveWebPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true });
     expect(printWin.options.webPreferences?.preload).toBeUndefined();
+    // pdf-printer.ts spells the wall window's security settings out again (electronegativity reads literals only):
+    // they must stay the same, apart from what a print of static HTML needs differently.
+    const { preload: _preload, ...wallPreferences } = win.options.webPreferences ?? {};
+    const { javascript, images, backgroundThrottling, ...printPreferences } = printWin.options.webPreferences ?? {};
+    expect(printPreferences).toEqual(wallPreferences);
+    expect({ javascript, images, backgroundThrottling }).toEqual({ javascript: false, images: true, backgroundThrottling: false });
     const [job] = printWin.webContents.printed;
     expect(job.options).toMatchObject({ preferCSSPageSize: true, printBackground: true });
     expect(Buffer.from(job.url.split(',')[1], 'base64').toString('utf8')).toBe(HTML);
