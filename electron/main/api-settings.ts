@@ -64,8 +64,13 @@ export class ApiSettings implements ApiConnectionStore {
     return stored && { baseUrl: stored.baseUrl, tokenSet: true, caFile: stored.caFile ?? null, proxy: stored.proxy ?? null };
   }
 
+  /**
+   * Encryption that deserves the name: on Linux without a keyring Electron falls back to 'basic_text', a key
+   * hard-coded in Chromium, which is clear text to anyone who can read the file.
+   */
   canKeepSecrets(): boolean {
-    return safeStorage.isEncryptionAvailable();
+    if (!safeStorage.isEncryptionAvailable()) return false;
+    return process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text';
   }
 
   /** An omitted token keeps the stored one; empty CA file and proxy clear them. */

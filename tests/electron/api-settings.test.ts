@@ -76,6 +76,16 @@ describe('desktop central-API settings', () => {
     expect(settings.load()).toBeNull();
   });
 
+  it.runIf(process.platform === 'linux')('refuses Linux without a keyring, where safeStorage falls back to a hard-coded key', () => {
+    safeStorage.backend = 'basic_text';
+    const settings = new ApiSettings(folder());
+    expect(settings.canKeepSecrets()).toBe(false);
+    const error = refusal(() => settings.save({ baseUrl: 'http://x/', token: 't' }));
+    expect(error.code).toBe('forbidden');
+    expect(error.message).toMatch(/no secure storage for the token/);
+    expect(settings.load()).toBeNull();
+  });
+
   it('a damaged file is described as nothing stored and refused on load with a sentence', () => {
     const dir = folder();
     writeFileSync(path.join(dir, 'central-api.json'), '{ half a file');

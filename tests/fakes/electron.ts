@@ -1413,9 +1413,12 @@ export const shell = new FakeShell();
 /** Not real cryptography: a marked, scrambled encoding so tests can tell ciphertext from clear text. */
 class FakeSafeStorage implements Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend' | 'setUsePlainTextEncryption'> {
   available = true;
+  /** Linux only in Electron: which secret store backs the encryption; 'basic_text' is a hard-coded key (no keyring). */
+  backend: ReturnType<SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
   private static readonly PREFIX = Buffer.from('v10fake:');
   reset() {
     this.available = true;
+    this.backend = 'gnome_libsecret';
   }
   isEncryptionAvailable() {
     return this.available;
@@ -1433,7 +1436,7 @@ class FakeSafeStorage implements Pick<SafeStorage, 'isEncryptionAvailable' | 'en
     return Buffer.from(encrypted.subarray(FakeSafeStorage.PREFIX.length).map((b) => b ^ 0x5a)).toString('utf8');
   }
   getSelectedStorageBackend() {
-    return 'basic_text' as const;
+    return this.backend;
   }
   setUsePlainTextEncryption(_usePlainText: boolean) {}
 }
