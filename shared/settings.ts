@@ -44,6 +44,21 @@ export const Basemap = z.discriminatedUnion('kind', [
 ]);
 export type Basemap = z.infer<typeof Basemap>;
 
+/** Where both hosts serve the PMTiles basemap file, next to the page (same origin: the CSP needs nothing more). */
+export const BASEMAP_FILE = 'basemap.pmtiles';
+
+/**
+ * Why a PMTiles path is refused when saved (the core checks the file). The Settings page recognises these
+ * sentences in a host's issue and shows its own wording in the user's language.
+ */
+export const PMTILES_PROBLEMS = {
+  notAbsolute: 'Give the full path of the .pmtiles file, starting with / (or a drive letter on Windows).',
+  missing: 'No file exists at that path on this computer (on the server, for the web host).',
+  unreadable: 'That file cannot be read: it is a folder, or the app has no permission to read it.',
+  notPmtiles: 'That file is not a PMTiles version 3 archive (it does not start with the PMTiles v3 header).',
+} as const;
+export type PmtilesProblem = keyof typeof PMTILES_PROBLEMS;
+
 export const Settings = z
   .object({
     /** Shown in the wall's header, e.g. 广安区网格化服务管理指挥中心. */

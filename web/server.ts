@@ -13,10 +13,13 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Backend } from '../core/backend';
+import { answerBasemapFile, basemapFile } from '../core/settings/basemap-file';
+import type { SettingsSource } from '../core/settings/store';
 import { dispatch } from '../shared/bridge/dispatch';
 import { mayRequest, type Role, type ViewerRequestName } from '../shared/bridge/access';
 import { isRequestName, type BridgeErrorBody, type BridgeErrorCode } from '../shared/bridge/contract';
 import { CONTENT_SECURITY_POLICY } from '../shared/security/csp';
+import { BASEMAP_FILE } from '../shared/settings';
 import { pushForViewer, replyForViewer } from './viewer-privacy';
 
 export interface WebHostLimits {
@@ -40,7 +43,8 @@ export const DEFAULT_LIMITS: WebHostLimits = {
 };
 
 export interface WebHostOptions {
-  backend: Backend;
+  /** The core; one made by createBackend also carries the settings, whose PMTiles basemap file is served here. */
+  backend: Backend & { readonly settings?: SettingsSource };
   /** The Content-Security-Policy for the current settings (an intranet tile server); default the strict one. */
   csp?: () => string;
   /** Folder holding the built renderer (index.html + assets). */
@@ -279,6 +283,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (name === 'app.info') answer = { ...(answer as object), role };
     if (role === 'viewer') answer = replyForViewer(name as ViewerRequestName, answer);
     return reply.header('Cache-Control', 'no-store').send({ ok: true, reply: answer });
+  });
+
+  // The PMTiles basemap named in Settings, read by the page's pmtiles reader with Range requests. It is a map with
+  // no personal data, so viewers may read it. The file comes from the settings only, never from the request.
+  // HEAD is declared with GET rather than derived by Fastify, so it gets the same headers and reads no bytes.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: `/${BASEMAP_FILE}`,
+    handler: async (request, reply) => {
+      const settings = options.backend.settings?.get();
+      const conditions = new Headers();
+      for (const name of ['range', 'if-range', 'if-none-match']) {
+        const value = request.headers[name];
+        if (typeof value === 'string') conditions.set(name, value);
+      }
+      const answer = await answerBasemapFile(settings ? basemapFile(settings.basemap) : null, request.method, conditions);
+      if (answer.status === 404) return sendError(reply, { code: 'unknown_request', message: String(answer.body) });
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    },
   });
 
   const openSockets = new Map<string, number>();

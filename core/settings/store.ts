@@ -1,14 +1,15 @@
 /**
  * The app's settings (shared/settings.ts) as one JSON file in the data folder. Read once at start: a file that is
  * not JSON or does not pass the schema is moved aside, the defaults apply, and the log says so in a sentence.
- * Changed only through update(), which validates the merged result before anything is written, writes a temporary
- * file and renames it over the old one (a crash never leaves half a file), then tells every listener.
+ * Changed only through update(), which validates the merged result (and a new PMTiles basemap file, see
+ * basemap-file.ts) before anything is written, writes a temporary file and renames it over the old one (a crash
+ * never leaves half a file), then tells every listener.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
 import { BridgeError } from '../../shared/bridge/contract';
-import { DEFAULT_SETTINGS, Settings, type SettingsPatch } from '../../shared/settings';
+import { DEFAULT_SETTINGS, PMTILES_PROBLEMS, Settings, type SettingsPatch } from '../../shared/settings';
+import { pmtilesProblem } from './basemap-file';
 
 /** What hosts need to follow the settings (the Electron main process: displays, kiosk, updates). */
 export interface SettingsSource {
@@ -34,7 +35,7 @@ function fieldName(issuePath: readonly PropertyKey[]): string {
 }
 
 /** A refusal that names the field in a sentence, with every issue for the Settings page to place by its field. */
-export function settingsRefused(error: z.ZodError): BridgeError {
+export function settingsRefused(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): BridgeError {
   const issues = error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
   const first = error.issues[0];
   return new BridgeError({
@@ -42,6 +43,13 @@ export function settingsRefused(error: z.ZodError): BridgeError {
     message: first ? `The settings were not saved: ${fieldName(first.path)} is not valid. ${first.message}` : 'The settings were not saved: they are not valid.',
     issues,
   });
+}
+
+/** A new PMTiles basemap must be a file the hosts can serve: checked on this computer, where they read it. */
+function checkBasemapFile(basemap: Settings['basemap']): void {
+  if (basemap.kind !== 'pmtiles') return;
+  const problem = pmtilesProblem(basemap.path);
+  if (problem) throw settingsRefused({ issues: [{ path: ['basemap', 'path'], message: PMTILES_PROBLEMS[problem] }] });
 }
 
 function deepFreeze<T>(value: T): T {
@@ -73,6 +81,8 @@ export class SettingsStore implements SettingsSource {
     const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     const merged = Settings.safeParse({ ...this.current, ...given });
     if (!merged.success) throw settingsRefused(merged.error);
+    // Only a basemap given now is checked: a file that went away since must not block saving anything else.
+    if (given.basemap) checkBasemapFile(merged.data.basemap);
     const next = deepFreeze(merged.data);
     if (JSON.stringify(next) === JSON.stringify(this.current)) return this.current;
     if (this.file) this.write(this.file, next);

@@ -9,6 +9,7 @@ import { app, BrowserWindow, session } from 'electron';
 import type { Backend, BackendOptions } from '../../core/backend';
 import { startCore } from '../../core/runtime';
 import { setPdfPrinter } from '../../core/report/pdf';
+import { basemapFile } from '../../core/settings/basemap-file';
 import { contentSecurityPolicy } from '../../shared/security/csp';
 import { ApiSettings } from './api-settings';
 import { electronPdfPrinter } from './pdf-printer';
@@ -72,7 +73,12 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
 
   await app.whenReady();
 
-  handleAppProtocol(options.rendererDir, log, () => contentSecurityPolicy(settings.get().basemap));
+  handleAppProtocol(
+    options.rendererDir,
+    log,
+    () => contentSecurityPolicy(settings.get().basemap),
+    () => basemapFile(settings.get().basemap),
+  );
   applySessionSecurity(session.defaultSession, log);
   // 通报 PDFs print with Electron's own Chromium rather than a separate browser.
   setPdfPrinter(electronPdfPrinter());

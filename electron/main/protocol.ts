@@ -2,11 +2,14 @@
  * The app:// protocol: serves the built renderer (dist/renderer) to the window instead of file://.
  * Only GET/HEAD of files inside the renderer folder; anything that would escape it is a 404. HTML carries the
  * shared strict CSP. Extension-less paths that are not files fall back to index.html (client-side routes).
+ * One more address: app://gcc/basemap.pmtiles is the PMTiles basemap file named in Settings, with HTTP Range.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { protocol } from 'electron';
+import { answerBasemapFile, asResponse } from '../../core/settings/basemap-file';
 import { CONTENT_SECURITY_POLICY, CSP_HEADER } from '../../shared/security/csp';
+import { BASEMAP_FILE } from '../../shared/settings';
 import type { MainLog } from './log';
 import { mimeTypeFor } from './mime';
 import { APP_SCHEME, isAppUrl } from './origin';
@@ -21,10 +24,11 @@ export function registerAppScheme(): void {
 
 /**
  * After `ready`: answer app:// requests from the renderer folder. `csp` gives the policy for the current settings
- * (an intranet tile server as basemap); by default the strict one.
+ * (an intranet tile server as basemap); by default the strict one. `basemapFile` gives the PMTiles file the
+ * settings name (basemapFile(settings.get().basemap) from core/settings/basemap-file.ts); by default none.
  */
-export function handleAppProtocol(rendererDir: string, log: MainLog, csp: () => string = () => CONTENT_SECURITY_POLICY): void {
-  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir, log, csp));
+export function handleAppProtocol(rendererDir: string, log: MainLog, csp: () => string = () => CONTENT_SECURITY_POLICY, basemapFile: () => string | null = () => null): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir, log, csp, basemapFile));
 }
 
 const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' };
@@ -48,7 +52,12 @@ async function statOrNull(file: string) {
 }
 
 /** The protocol handler itself, free of Electron so it can be exercised with plain Requests. */
-export function createAppRequestHandler(rendererDir: string, log: MainLog, csp: () => string = () => CONTENT_SECURITY_POLICY): (request: Request) => Promise<Response> {
+export function createAppRequestHandler(
+  rendererDir: string,
+  log: MainLog,
+  csp: () => string = () => CONTENT_SECURITY_POLICY,
+  basemapFile: () => string | null = () => null,
+): (request: Request) => Promise<Response> {
   const root = path.resolve(rendererDir);
   let realRoot: Promise<string> | null = null;
 
@@ -61,6 +70,15 @@ export function createAppRequestHandler(rendererDir: string, log: MainLog, csp: 
       decoded = decodeURIComponent(new URL(request.url).pathname);
     } catch {
       return plain(400, 'Bad request');
+    }
+    // The basemap file comes from the settings, never from the address (which only says "the basemap").
+    if (decoded === `/${BASEMAP_FILE}`) {
+      try {
+        return asResponse(await answerBasemapFile(basemapFile(), request.method, request.headers));
+      } catch (error) {
+        log.error(`app:// failed to serve the basemap file`, error);
+        return plain(500, 'The basemap file could not be read; see the main process log.');
+      }
     }
     // No NUL bytes, no backslashes (a path separator on Windows), nothing outside the renderer folder.
     const relative = decoded.replace(/^\/+/, '') || 'index.html';

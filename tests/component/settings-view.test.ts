@@ -1,7 +1,11 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBackend, type ApiConnectionControl } from '../../core/backend';
+import { answerBasemapFile, asResponse } from '../../core/settings/basemap-file';
 import { SettingsStore } from '../../core/settings/store';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import { BridgeError } from '../../shared/bridge/contract';
@@ -12,6 +16,7 @@ import { createAppI18n } from '../../renderer/src/i18n';
 import { useConnectionStore } from '../../renderer/src/stores/connection';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
 import SettingsView from '../../renderer/src/views/SettingsView.vue';
+import { writeGuanganFixture } from '../fixtures/pmtiles';
 
 const SECRET = 'tok-3f9a-very-secret';
 
@@ -195,9 +200,33 @@ describe('Settings page', () => {
     expect(wrapper.find('[data-test=api-apply]').exists()).toBe(false);
   });
 
-  it('PMTiles says plainly that it is not drawn yet', async () => {
-    const { wrapper } = await mountPage();
+  it('a PMTiles path with no file there is refused by the host, with its sentence next to the path', async () => {
+    const { wrapper, settings } = await mountPage();
     await wrapper.get('input[name=basemap][value=pmtiles]').setValue(true);
-    expect(wrapper.get('[data-test=pmtiles-unavailable]').text()).toContain('当前版本尚不能显示 PMTiles 底图');
+    await wrapper.get('[data-test=basemap-path]').setValue(path.join(tmpdir(), 'no-such-basemap.pmtiles'));
+    await wrapper.get('[data-test=settings-save]').trigger('click');
+    await flushPromises();
+    expect(errorNextTo(wrapper, '[data-test=basemap-path]')).toBe('⚠ 该路径下没有文件（网页端指服务器上的路径），请检查路径。');
+    expect(settings.get().basemap).toEqual({ kind: 'none' });
+  });
+
+  it('a PMTiles file once saved: what it holds, as the wall reads it from the host', async () => {
+    const file = writeGuanganFixture(mkdtempSync(path.join(tmpdir(), 'gcc-settings-basemap-')));
+    // The page reads the archive's header at basemap.pmtiles; here the host's answer comes without a server.
+    vi.stubGlobal('fetch', async (_url: string, init?: RequestInit) => asResponse(await answerBasemapFile(file, 'GET', new Headers(init?.headers))));
+    try {
+      const { wrapper, settings } = await mountPage();
+      await wrapper.get('input[name=basemap][value=pmtiles]').setValue(true);
+      await wrapper.get('[data-test=basemap-path]').setValue(file);
+      expect(wrapper.find('[data-test=pmtiles-archive]').exists()).toBe(false);
+      await wrapper.get('[data-test=settings-save]').trigger('click');
+      await flushPromises();
+      expect(settings.get().basemap).toEqual({ kind: 'pmtiles', path: file });
+      await vi.waitFor(() => expect(wrapper.find('[data-test=pmtiles-archive]').exists()).toBe(true));
+      expect(wrapper.get('[data-test=pmtiles-archive]').text()).toBe('已读取：栅格瓦片（PNG），缩放级别 6–12，范围 东经 106.000°–107.500°、北纬 30.000°–31.200°');
+      expect(wrapper.text()).not.toContain('尚不能显示');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

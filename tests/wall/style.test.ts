@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
-import { buildStyle, defaultMapState, MAP_FONT, type MapStyleState } from '../../renderer/src/map/style';
+import { basemapFromSetting, buildStyle, defaultMapState, MAP_FONT, type MapStyleState } from '../../renderer/src/map/style';
 import { collection, gridFeatures, labelFeatures, pointFeatures, pulseFeatures, riskMarkers, shortGridName } from '../../renderer/src/map/geojson';
 import { event, gridStates, regions } from './fixtures';
 
 const states = new Map(gridStates.map((g) => [g.id, g]));
+/** A PMTiles archive as pmtiles.ts reads it from the header (tests/wall/pmtiles-basemap.test.ts reads real ones). */
+const PMTILES = { url: 'http://localhost/basemap.pmtiles?v=1', minzoom: 6, maxzoom: 12, bounds: [106, 30, 107.5, 31.2] as [number, number, number, number] };
 
 function fullState(over: Partial<MapStyleState> = {}): MapStyleState {
   return defaultMapState({
@@ -30,6 +32,8 @@ describe('the wall map style', () => {
     ['a selected grid, 4K scale, mid-pulse', { selectedGridId: 'g2', scale: 2, pulsePhase: 0.5 }],
     ['one kind, points hidden', { kinds: ['dispute'], showPoints: false }],
     ['with an intranet raster basemap', { basemap: { kind: 'raster', tiles: ['http://tiles.intranet/{z}/{x}/{y}.png'], opacity: 0.3 } }],
+    ['with a raster PMTiles basemap', { basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'raster', format: 'png' }) }],
+    ['with a vector PMTiles basemap, 4K scale', { scale: 2, basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'vector', format: 'mvt' }) }],
   ];
 
   it.each(variants)('is valid against the MapLibre style spec: %s', (name, over) => {

@@ -6,8 +6,9 @@
  *
  * Offline by default: no `glyphs` URL, no sprite, no tiles. Labels are drawn in the page from the font the app
  * ships (`font-faces`, a subset of Noto Sans CJK SC with every label character of the district) and, for
- * characters outside it, the local CJK fonts (`localIdeographFontFamily` on the map). A basemap (raster or
- * vector tiles from an intranet URL, or a PMTiles file through a registered protocol) is an optional input.
+ * characters outside it, the local CJK fonts (`localIdeographFontFamily` on the map). A basemap (raster tiles from
+ * an intranet URL, or a raster or vector PMTiles file through the protocol registered in pmtiles.ts) is an optional
+ * input, always under the grids.
  */
 import type {
   ExpressionSpecification,
@@ -30,22 +31,50 @@ export const MAP_FONT = 'GCC Map Sans';
 export const MAP_FONT_URL = 'fonts/gcc-map-sans.otf';
 export const LOCAL_IDEOGRAPH_FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Zen Hei', sans-serif";
 
+/**
+ * The basemap as this map draws it, under the district and the grids: raster images (an intranet XYZ server, or a
+ * raster PMTiles archive) dimmed for the dark wall, or vector tiles of the Protomaps basemap schema drawn as a few
+ * quiet layers (vectorBasemapLayers).
+ */
 export interface Basemap {
-  /** 'raster': an intranet XYZ tile URL; 'vector': a style-less vector source drawn as quiet lines. */
-  kind: 'raster';
+  kind: 'raster' | 'vector';
   tiles: string[];
   tileSize?: number;
+  minzoom?: number;
+  maxzoom?: number;
+  /** [west, south, east, north]: no tile is asked for outside it. */
+  bounds?: [number, number, number, number];
   attribution?: string;
-  /** 0..1, how strongly the basemap shows under the boundaries. */
+  /** 0..1, how strongly a raster basemap shows under the boundaries. */
   opacity?: number;
 }
 
+/** A PMTiles archive as its header describes it (read by pmtiles.ts; the style needs it to pick the layers). */
+export interface PmtilesArchive {
+  /** The file's same-origin address with its version, e.g. http://host/basemap.pmtiles?v=1a2b3c4d. */
+  url: string;
+  tiles: 'raster' | 'vector';
+  /** png, jpg, webp, avif or mvt. */
+  format: string;
+  minzoom: number;
+  maxzoom: number;
+  bounds: [number, number, number, number];
+}
+
 /**
- * The basemap a setting asks for, as this map draws it: an intranet raster tile URL. A PMTiles file needs the
- * `pmtiles` protocol, which is not bundled yet: none is drawn (the Settings page says so).
+ * The basemap a setting asks for: an intranet raster tile URL as it is; a PMTiles file once its header has been
+ * read (`archive`, for this very setting), through the `pmtiles://` protocol registered in pmtiles.ts.
  */
-export function basemapFromSetting(setting: BasemapSetting): Basemap | null {
-  return setting.kind === 'tiles' ? { kind: 'raster', tiles: [setting.url] } : null;
+export function basemapFromSetting(setting: BasemapSetting, archive: PmtilesArchive | null = null): Basemap | null {
+  if (setting.kind === 'tiles') return { kind: 'raster', tiles: [setting.url] };
+  if (setting.kind !== 'pmtiles' || !archive) return null;
+  return {
+    kind: archive.tiles,
+    tiles: [`pmtiles://${archive.url}/{z}/{x}/{y}`],
+    minzoom: archive.minzoom,
+    maxzoom: archive.maxzoom,
+    bounds: archive.bounds,
+  };
 }
 
 export interface MapStyleState {
@@ -148,13 +177,16 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     labels: { type: 'geojson', data: state.data.labels },
     markers: { type: 'geojson', data: state.data.markers },
   };
-  if (state.basemap) {
-    sources.basemap = {
-      type: 'raster',
-      tiles: [...state.basemap.tiles],
-      tileSize: state.basemap.tileSize ?? 256,
-      ...(state.basemap.attribution ? { attribution: state.basemap.attribution } : {}),
+  const basemap = state.basemap;
+  if (basemap) {
+    const extent = {
+      tiles: [...basemap.tiles],
+      ...(basemap.minzoom !== undefined ? { minzoom: basemap.minzoom } : {}),
+      ...(basemap.maxzoom !== undefined ? { maxzoom: basemap.maxzoom } : {}),
+      ...(basemap.bounds ? { bounds: [...basemap.bounds] as [number, number, number, number] } : {}),
+      ...(basemap.attribution ? { attribution: basemap.attribution } : {}),
     };
+    sources.basemap = basemap.kind === 'vector' ? { type: 'vector', ...extent } : { type: 'raster', tileSize: basemap.tileSize ?? 256, ...extent };
   }
 
   const text = (size: number) => Math.round(size * s * 10) / 10;
@@ -162,9 +194,8 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
 
   const layers: LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': MAP_COLORS.background } },
-    ...(state.basemap
-      ? [{ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': state.basemap.opacity ?? 0.35, 'raster-saturation': -0.6 } } as LayerSpecification]
-      : []),
+    ...(basemap?.kind === 'raster' ? [rasterBasemapLayer(basemap)] : []),
+    ...(basemap?.kind === 'vector' ? vectorBasemapLayers(s) : []),
     { id: 'district-fill', type: 'fill', source: 'district', paint: { 'fill-color': MAP_COLORS.districtFill, 'fill-opacity': 0.55 } },
     { id: 'district-glow', type: 'line', source: 'district', paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 10 * s, 'line-blur': 8 * s, 'line-opacity': 0.35 } },
     { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 1.6 * s } },
@@ -366,6 +397,90 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     sources,
     layers,
   };
+}
+
+/**
+ * Raster basemaps are mostly made for daylight: capped in brightness (white becomes a dark grey), partly greyed and
+ * half transparent over the wall's background, so the grid colours and labels stay on top. Not inverted: imagery
+ * and already-dark tiles would turn into negatives.
+ */
+function rasterBasemapLayer(basemap: Basemap): LayerSpecification {
+  return {
+    id: 'basemap',
+    type: 'raster',
+    source: 'basemap',
+    paint: { 'raster-opacity': basemap.opacity ?? 0.55, 'raster-brightness-max': 0.35, 'raster-saturation': -0.4 },
+  };
+}
+
+/** Colours of the vector basemap: a shade or two off the wall's background, so it reads as backdrop only. */
+const BASEMAP_COLORS = {
+  earth: '#08182b',
+  green: '#0a2230',
+  water: '#0b2c4b',
+  minorRoad: '#132a42',
+  majorRoad: '#1b3654',
+  highway: '#23466b',
+  building: '#0c1f34',
+  place: '#7f97b3',
+};
+
+/**
+ * A small dark layer set for vector tiles of the Protomaps basemap schema (earth, landcover/landuse, water, roads,
+ * buildings, places). Place names are drawn with the map's own font, small and dim, under the wall's labels, which
+ * MapLibre places first (the later layer wins a collision).
+ */
+export function vectorBasemapLayers(s: number): LayerSpecification[] {
+  const kind: ExpressionSpecification = ['get', 'kind'];
+  const width = (z10: number, z16: number): ExpressionSpecification => ['interpolate', ['exponential', 1.6], ['zoom'], 10, z10 * s, 16, z16 * s];
+  const road = (id: string, kinds: string[], color: string, z10: number, z16: number, minzoom = 0): LayerSpecification => ({
+    id,
+    type: 'line',
+    source: 'basemap',
+    'source-layer': 'roads',
+    minzoom,
+    filter: ['in', kind, ['literal', kinds]],
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': color, 'line-width': width(z10, z16) },
+  });
+  return [
+    { id: 'basemap-earth', type: 'fill', source: 'basemap', 'source-layer': 'earth', paint: { 'fill-color': BASEMAP_COLORS.earth } },
+    {
+      id: 'basemap-green',
+      type: 'fill',
+      source: 'basemap',
+      'source-layer': 'landuse',
+      filter: ['in', kind, ['literal', ['park', 'forest', 'wood', 'nature_reserve', 'grass', 'meadow', 'farmland', 'cemetery']]],
+      paint: { 'fill-color': BASEMAP_COLORS.green, 'fill-opacity': 0.7 },
+    },
+    { id: 'basemap-landcover', type: 'fill', source: 'basemap', 'source-layer': 'landcover', maxzoom: 8, paint: { 'fill-color': BASEMAP_COLORS.green, 'fill-opacity': 0.5 } },
+    { id: 'basemap-water', type: 'fill', source: 'basemap', 'source-layer': 'water', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': BASEMAP_COLORS.water } },
+    {
+      id: 'basemap-waterway',
+      type: 'line',
+      source: 'basemap',
+      'source-layer': 'water',
+      filter: ['==', ['geometry-type'], 'LineString'],
+      paint: { 'line-color': BASEMAP_COLORS.water, 'line-width': width(0.8, 3) },
+    },
+    road('basemap-road-minor', ['minor_road', 'other'], BASEMAP_COLORS.minorRoad, 0.4, 3, 12),
+    road('basemap-road-major', ['major_road'], BASEMAP_COLORS.majorRoad, 0.8, 5),
+    road('basemap-road-highway', ['highway'], BASEMAP_COLORS.highway, 1.1, 6),
+    { id: 'basemap-building', type: 'fill', source: 'basemap', 'source-layer': 'buildings', minzoom: 14, paint: { 'fill-color': BASEMAP_COLORS.building } },
+    {
+      id: 'basemap-place',
+      type: 'symbol',
+      source: 'basemap',
+      'source-layer': 'places',
+      filter: ['in', kind, ['literal', ['locality', 'macrohood', 'neighbourhood']]],
+      layout: {
+        'text-field': ['coalesce', ['get', 'name:zh-Hans'], ['get', 'name:zh'], ['get', 'name']],
+        'text-font': [MAP_FONT],
+        'text-size': Math.round(11 * s * 10) / 10,
+      },
+      paint: { 'text-color': BASEMAP_COLORS.place, 'text-halo-color': MAP_COLORS.labelHalo, 'text-halo-width': 1.2 * s },
+    },
+  ];
 }
 
 /** Layers the pointer can hit (grid profile on hover/click). */

@@ -4,6 +4,7 @@
  * rule it must follow as a sentence in the user's language (the schemas' own messages are English).
  */
 import type { z } from 'zod';
+import { PMTILES_PROBLEMS, type PmtilesProblem } from '../../../shared/settings';
 
 export interface Issue {
   path: string;
@@ -40,13 +41,19 @@ export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
 }
 
+/** The host's reasons for refusing a PMTiles file (it checks the file itself), each with a sentence of its own. */
+function pmtilesRule(issue: Issue): string | null {
+  const problem = (Object.keys(PMTILES_PROBLEMS) as PmtilesProblem[]).find((p) => PMTILES_PROBLEMS[p] === issue.message);
+  return problem ? `pmtiles.${problem}` : null;
+}
+
 /** The first problem of each field, worded by `t`; a field the page does not know keeps the host's sentence. */
 export function fieldErrors(issues: readonly Issue[], t: (key: string, params: Record<string, string>) => string): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) {
     const key = fieldKey(issue.path);
     if (key in out) continue;
-    const rule = RULES.find(([re]) => re.test(key))?.[1];
+    const rule = (key === 'basemap.path' && pmtilesRule(issue)) || RULES.find(([re]) => re.test(key))?.[1];
     out[key] = rule ? t(`settings.rule.${rule}`, TILE_PLACEHOLDERS) : issue.message;
   }
   return out;
