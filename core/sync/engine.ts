@@ -52,8 +52,8 @@ export class SyncEngine {
       pageSize: 5000,
       streamBatchMs: 50,
       streamBatchMax: 2000,
-      // Capped at 20 s: after an outage the wall is live again within 20 s of the API's return (the soak saw
-      // a 13 s median at a 60 s cap), and a few walls retrying that often are no load for a central API.
+      // Capped at 20 s: after an outage the wall is live again within 20 s of the API's return (soaks saw
+      // 13–17 s medians at a 60 s cap), and a few walls retrying that often are no load for a central API.
       backoff: { initialMs: 1000, maxMs: 20_000 },
       unauthorizedRetryMs: 5 * 60_000,
       demo: false,
