@@ -1,12 +1,14 @@
 /**
  * Wall benchmarks (DESIGN §7), run by `npm run bench` (`--only wall`) or on their own:
  *
- *   npx tsx scripts/bench-wall.ts [--only e2p,cold,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30]
+ *   npx tsx scripts/bench-wall.ts [--only e2p,cold,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
  *
  * - event-to-pixel: the demo central server publishes 50 events/s; for each new case, the time from the server
  *   emitting it to the first wall frame that draws it (same machine, same clock) — p50/p95;
- * - cold start: from a warm cache, host start and page navigation to the first complete wall frame (data in, map
- *   idle, every chart drawn); ratio to loading the bare app shell (#/settings) in the same run;
+ * - cold start: from a warm cache, host start and page navigation to the first complete wall frame (both snapshots
+ *   in, a map frame drawn with the grids and the case points loaded, every chart of the scene drawn — see
+ *   WallView's watchFirstFrame); ratio to loading the bare app shell (#/settings) in the same run; median of
+ *   --cold-runs fresh starts;
  * - soak: 20 events/s with scene rotation every 20 s for --soak-seconds (the budget is stated for 30 minutes):
  *   renderer heap after a forced GC at start and end, DOM node count, MapLibre/ECharts instance counts;
  * - compare: the same 297 grids and 50,000 points, MapLibre (the wall) vs an ECharts `geo` map + scatter (the
@@ -153,19 +155,30 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
   }
 }
 
-/** Cold start from a warm cache to the first complete wall frame. */
 /**
- * Cold start from a warm cache: host start and page navigation to the first complete wall frame. Twice: as deployed
- * (the central API runs elsewhere: here the demo server in its own process) and with the embedded demo server,
- * whose start-up (generating the district's history) is then part of the host's.
+ * Cold start from a warm cache: host start and page navigation to the first complete wall frame. As deployed (the
+ * central API runs elsewhere: here the demo server in its own process) and with the embedded demo server, whose
+ * start-up (generating the district's history) is then part of the host's. `runs` times each (a fresh host and
+ * browser every time), interleaved; medians, with the range: on a shared 2-core machine one run says little.
  */
-export async function benchColdStart(warm: string, dir: string): Promise<Figure[]> {
+export async function benchColdStart(warm: string, dir: string, runs = 3): Promise<Figure[]> {
   const central = await startCentral(['--rate', '0.05']);
   try {
-    const deployed = await coldStartOnce(warm, dir, 'cold-deployed', { baseUrl: central.url, token: 'demo-token', label: 'demo' });
-    const embedded = await coldStartOnce(warm, dir, 'cold-embedded', null);
+    const samples: { deployed: ColdStart; embedded: ColdStart }[] = [];
+    for (let i = 0; i < runs; i++) {
+      const deployed = await coldStartOnce(warm, dir, 'cold-deployed', { baseUrl: central.url, token: 'demo-token', label: 'demo' });
+      const embedded = await coldStartOnce(warm, dir, 'cold-embedded', null);
+      samples.push({ deployed, embedded });
+    }
+    const med = (pick: (s: (typeof samples)[number]) => number) => percentile(samples.map(pick), 50);
+    const range = (pick: (s: (typeof samples)[number]) => number) => {
+      const v = samples.map(pick);
+      return `${runs} runs, ${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)} ms`;
+    };
+    const deployed: ColdStart = { hostMs: med((s) => s.deployed.hostMs), shellMs: med((s) => s.deployed.shellMs), frameMs: med((s) => s.deployed.frameMs) };
+    const embedded: ColdStart = { hostMs: med((s) => s.embedded.hostMs), shellMs: med((s) => s.embedded.shellMs), frameMs: med((s) => s.embedded.frameMs) };
     return [
-      { name: 'wall first complete frame (page navigation → frame)', value: deployed.frameMs, unit: 'ms', ratio: deployed.frameMs / deployed.shellMs, baseline: `app shell ${deployed.shellMs.toFixed(0)} ms`, budget: '≤ 2000 ms' },
+      { name: `wall first complete frame (page navigation → frame; median, ${range((s) => s.deployed.frameMs)})`, value: deployed.frameMs, unit: 'ms', ratio: deployed.frameMs / deployed.shellMs, baseline: `app shell ${deployed.shellMs.toFixed(0)} ms`, budget: '≤ 2000 ms' },
       { name: 'wall cached start (host start + navigation → frame), central API elsewhere', value: deployed.hostMs + deployed.frameMs, unit: 'ms', ratio: (deployed.hostMs + deployed.frameMs) / 2000, baseline: `budget 2000 ms; host start ${deployed.hostMs.toFixed(0)} ms`, budget: '≤ 2000 ms' },
       { name: 'wall cached start, embedded demo server', value: embedded.hostMs + embedded.frameMs, unit: 'ms', ratio: (embedded.hostMs + embedded.frameMs) / (deployed.hostMs + deployed.frameMs), baseline: `as deployed; host start ${embedded.hostMs.toFixed(0)} ms` },
     ];
@@ -174,7 +187,15 @@ export async function benchColdStart(warm: string, dir: string): Promise<Figure[
   }
 }
 
-async function coldStartOnce(warm: string, dir: string, name: string, api: ApiConfig | null): Promise<{ hostMs: number; shellMs: number; frameMs: number }> {
+interface ColdStart {
+  hostMs: number;
+  shellMs: number;
+  frameMs: number;
+}
+
+async function coldStartOnce(warm: string, dir: string, name: string, api: ApiConfig | null): Promise<ColdStart> {
+  // Built before the clock starts: building the renderer is no part of starting the host.
+  await benchRenderer(dir);
   const t0 = performance.now();
   const rig = await startRig(copyCache(warm, dir, name), 0.05, api);
   const hostMs = performance.now() - t0;
@@ -350,6 +371,7 @@ export interface WallBenchOptions {
   only?: Set<string>;
   soakSeconds?: number;
   e2pSeconds?: number;
+  coldRuns?: number;
   dir?: string;
   print?: boolean;
 }
@@ -367,7 +389,7 @@ export async function bench(options: WallBenchOptions = {}): Promise<Figure[]> {
       if (options.print) printFigure(f);
     }
   };
-  if (want('cold')) add(await benchColdStart(warm, dir));
+  if (want('cold')) add(await benchColdStart(warm, dir, options.coldRuns));
   if (want('e2p')) add(await benchEventToPixel(warm, dir, options.e2pSeconds ?? 30));
   if (want('compare')) add(await benchCompare(warm, dir));
   if (want('soak')) add(await benchSoak(warm, dir, options.soakSeconds ?? Number(process.env.GCC_SOAK_SECONDS ?? 120)));
@@ -380,6 +402,7 @@ async function main() {
       only: { type: 'string' },
       'soak-seconds': { type: 'string', default: '120' },
       'e2p-seconds': { type: 'string', default: '30' },
+      'cold-runs': { type: 'string', default: '3' },
       dir: { type: 'string' },
     },
   });
@@ -388,6 +411,7 @@ async function main() {
     only: values.only ? new Set(values.only.split(',')) : undefined,
     soakSeconds: Number(values['soak-seconds']),
     e2pSeconds: Number(values['e2p-seconds']),
+    coldRuns: Number(values['cold-runs']),
     dir: values.dir,
     print: true,
   });

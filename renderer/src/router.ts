@@ -1,9 +1,23 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import { useSceneStore } from './stores/scene';
+
+const wallView = () => import('./views/WallView.vue');
 
 // Hash history: the same URLs work under app://gcc/ and http://host/, and ops scripts can point a display at one.
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/wall' },
-  { path: '/wall/:scene?', name: 'wall', component: () => import('./views/WallView.vue') },
+  {
+    path: '/wall/:scene?',
+    name: 'wall',
+    component: wallView,
+    // Ask for the wall's data while its code (MapLibre, ECharts) loads, not once it has: the two run in parallel.
+    // The code is asked for first (boot.ts usually has already): the host answers in order, and the data take it
+    // longer to compute than the files to send.
+    beforeEnter: () => {
+      void wallView().catch(() => {});
+      useSceneStore().start();
+    },
+  },
   { path: '/briefing', name: 'briefing', component: () => import('./views/BriefingView.vue') },
   { path: '/reports', name: 'reports', component: () => import('./views/ReportsView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },

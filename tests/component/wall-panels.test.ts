@@ -1,14 +1,16 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
-import type { GridDetail } from '../../shared/bridge/scene';
+import type { GridDetail, SceneDelta } from '../../shared/bridge/scene';
 import { setBridge } from '../../renderer/src/bridge';
 import { createAppI18n } from '../../renderer/src/i18n';
 import GridProfile from '../../renderer/src/wall/GridProfile.vue';
 import CriticalAlert from '../../renderer/src/wall/CriticalAlert.vue';
 import KpiStrip from '../../renderer/src/wall/KpiStrip.vue';
-import { event } from '../wall/fixtures';
+import EventTicker from '../../renderer/src/wall/EventTicker.vue';
+import { useSceneStore } from '../../renderer/src/stores/scene';
+import { event, regions, snapshot } from '../wall/fixtures';
 
 const detail: GridDetail = {
   id: 'g2',
@@ -45,7 +47,10 @@ function bridgeWith(reply: unknown) {
   setBridge(createBridgeClient(transport));
 }
 
-afterEach(() => setBridge(undefined));
+afterEach(() => {
+  setBridge(undefined);
+  vi.restoreAllMocks();
+});
 
 describe('wall panels', () => {
   it('the grid profile names the people, the ledgers, the open cases, and marks the broken criteria in words', async () => {
@@ -90,6 +95,30 @@ describe('wall panels', () => {
     expect(text).toContain('另有 2 条待确认');
     await wrapper.get('[data-test=alert-ack]').trigger('click');
     expect(wrapper.emitted('ack')).toHaveLength(1);
+  });
+
+  it('the ticker flashes the cases that arrive live, not the rows it opens with', async () => {
+    const pushes = new Set<(name: string, payload: unknown) => void>();
+    setBridge(
+      createBridgeClient({
+        kind: 'web',
+        request: async (name, payload) => (name === 'map.regions' ? regions : snapshot((payload as { window: { preset: 'today' | 'year' } }).window.preset)),
+        onPush: (l) => (pushes.add(l), () => pushes.delete(l)),
+        onConnection: () => () => {},
+      }),
+    );
+    // Room for a few rows (the DOM here has no layout).
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(400);
+    const pinia = createPinia();
+    const wrapper = mount(EventTicker, { global: { plugins: [pinia, createAppI18n('zh-CN')] } });
+    useSceneStore(pinia).start();
+    await flushPromises();
+    expect(wrapper.get('[data-event-id=e1]').classes()).not.toContain('ticker__row--new');
+    const delta: SceneDelta = { cursorRev: 5, events: [event({ id: 'e9' })], removed: [], grids: [], totalsChanged: false, referenceChanged: false };
+    pushes.forEach((l) => l('scene.delta', delta));
+    await flushPromises();
+    expect(wrapper.get('[data-event-id=e9]').classes()).toContain('ticker__row--new');
+    expect(wrapper.get('[data-event-id=e1]').classes()).not.toContain('ticker__row--new');
   });
 
   it('the counters mark an alarm value with ▲, not only with colour', () => {

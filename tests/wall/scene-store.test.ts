@@ -9,6 +9,7 @@ import { event, regions, snapshot } from './fixtures';
 /** A transport whose replies come from the fixtures and whose pushes the test sends. */
 function fakeTransport() {
   const pushes = new Set<(name: string, payload: unknown) => void>();
+  const connections = new Set<(up: boolean) => void>();
   const requests: string[] = [];
   const transport: Transport = {
     kind: 'web',
@@ -19,9 +20,14 @@ function fakeTransport() {
       throw { code: 'unknown_request', message: name };
     },
     onPush: (l) => (pushes.add(l), () => pushes.delete(l)),
-    onConnection: () => () => {},
+    onConnection: (l) => (connections.add(l), () => connections.delete(l)),
   };
-  return { transport, requests, push: (name: string, payload: unknown) => pushes.forEach((l) => l(name, payload)) };
+  return {
+    transport,
+    requests,
+    push: (name: string, payload: unknown) => pushes.forEach((l) => l(name, payload)),
+    connect: (up: boolean) => connections.forEach((l) => l(up)),
+  };
 }
 
 const delta = (over: Partial<SceneDelta>): SceneDelta => ({ cursorRev: 4, events: [], removed: [], grids: [], totalsChanged: false, referenceChanged: false, ...over });
@@ -105,6 +111,30 @@ describe('the scene store', () => {
     expect(fake.requests.sort()).toEqual(['scene.snapshot:today', 'scene.snapshot:year']);
     // Live points the new snapshot does not know yet are kept.
     expect(store.points.has('n19')).toBe(true);
+  });
+
+  it('does not read everything twice when the socket connects right after the first read, but does after an outage', async () => {
+    const store = useSceneStore();
+    store.start({ refetchMs: 2000 });
+    // Connected while the first read is still on its way: nothing more.
+    fake.connect(true);
+    await vi.waitFor(() => expect(store.ready).toBe(true));
+    await vi.waitFor(() => expect(store.regions).not.toBeNull());
+    expect(fake.requests.sort()).toEqual(['map.regions', 'scene.snapshot:today', 'scene.snapshot:year']);
+    // Connected just after it: the snapshots are re-read on the usual schedule, not at once.
+    fake.requests.length = 0;
+    fake.connect(false);
+    fake.connect(true);
+    expect(fake.requests).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today', 'scene.snapshot:year']);
+    // After an outage (deltas lost in between): at once.
+    fake.requests.length = 0;
+    fake.connect(false);
+    await vi.advanceTimersByTimeAsync(30_000);
+    fake.connect(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today', 'scene.snapshot:year']);
   });
 
   it('removes deleted cases', async () => {

@@ -130,12 +130,20 @@ export const useSceneStore = defineStore('scene', () => {
     for (const e of ticker.value) seen.add(e.id);
   }
 
-  async function fetchRegions(): Promise<void> {
-    try {
-      regions.value = markRaw(await useBridge().request('map.regions', {}));
-    } catch (e) {
-      error.value = toError(e);
-    }
+  /** The regions request in flight, if any (the socket connecting right after start() must not ask again). */
+  let regionsInflight: Promise<void> | null = null;
+  function fetchRegions(): Promise<void> {
+    const request: Promise<void> = Promise.resolve()
+      .then(() => useBridge().request('map.regions', {}))
+      .then(
+        (r) => void (regions.value = markRaw(r)),
+        (e: unknown) => void (error.value = toError(e)),
+      )
+      .finally(() => {
+        if (regionsInflight === request) regionsInflight = null;
+      });
+    regionsInflight = request;
+    return request;
   }
 
   function scheduleRefetch() {
@@ -228,8 +236,12 @@ export const useSceneStore = defineStore('scene', () => {
     unsubscribe = [
       bridge.on('scene.delta', (delta) => applyDelta(delta)),
       bridge.onConnection((up) => {
-        // After a reconnect the deltas in between are lost: re-read everything.
-        if (up) void Promise.all([regions.value ? Promise.resolve() : fetchRegions(), fetchSnapshots()]);
+        if (!up) return;
+        // After a reconnect the deltas in between are lost: re-read everything. The snapshots through the re-read
+        // schedule: at once after an outage, but the first connection, which follows start()'s own read at once,
+        // must not make the wall read and draw everything twice while it starts.
+        if (!regions.value) void (regionsInflight ?? fetchRegions());
+        if (!inflight) scheduleRefetch();
       }),
     ];
     void fetchRegions();
