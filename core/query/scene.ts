@@ -38,7 +38,37 @@ type Sums = {
   st_reported: number; st_analysed: number; st_dispatched: number; st_supervised: number; st_evaluated: number;
 };
 const SUM_COLUMNS: (keyof Sums)[] = ['total', 'closed', 'on_time', 'joint', 'resolved', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied', 'critical', 'breaking', 'st_reported', 'st_analysed', 'st_dispatched', 'st_supervised', 'st_evaluated'];
-const zeroSums = (): Sums => Object.fromEntries(SUM_COLUMNS.map((c) => [c, 0])) as Sums;
+// Written out rather than built from SUM_COLUMNS: a snapshot adds up thousands of these, and objects of one literal
+// shape with named field access are several times faster than keyed access in a loop (profiled: 12 % → ~1 %).
+const zeroSums = (): Sums => ({
+  total: 0, closed: 0, on_time: 0, joint: 0, resolved: 0, sat_satisfied: 0, sat_basic: 0, sat_dissatisfied: 0, critical: 0, breaking: 0,
+  st_reported: 0, st_analysed: 0, st_dispatched: 0, st_supervised: 0, st_evaluated: 0,
+});
+
+/**
+ * A grid × kind row of sums as SQLite hands it over without keys (half the cost of a row object, measured): grid,
+ * kind, then SUM_COLUMNS in their order.
+ */
+type GridKindRow = [grid_id: string, kind: EventKind, ...sums: number[]];
+function addRow(into: Sums, r: GridKindRow) {
+  into.total += r[2];
+  into.closed += r[3];
+  into.on_time += r[4];
+  into.joint += r[5];
+  into.resolved += r[6];
+  into.sat_satisfied += r[7];
+  into.sat_basic += r[8];
+  into.sat_dissatisfied += r[9];
+  into.critical += r[10];
+  into.breaking += r[11];
+  into.st_reported += r[12];
+  into.st_analysed += r[13];
+  into.st_dispatched += r[14];
+  into.st_supervised += r[15];
+  into.st_evaluated += r[16];
+}
+
+type DeptRow = { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number };
 
 interface Acc {
   all: Sums;
@@ -49,7 +79,21 @@ interface Acc {
 }
 const newAcc = (): Acc => ({ all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 });
 function addSums(into: Sums, from: Sums) {
-  for (const c of SUM_COLUMNS) into[c] += from[c];
+  into.total += from.total;
+  into.closed += from.closed;
+  into.on_time += from.on_time;
+  into.joint += from.joint;
+  into.resolved += from.resolved;
+  into.sat_satisfied += from.sat_satisfied;
+  into.sat_basic += from.sat_basic;
+  into.sat_dissatisfied += from.sat_dissatisfied;
+  into.critical += from.critical;
+  into.breaking += from.breaking;
+  into.st_reported += from.st_reported;
+  into.st_analysed += from.st_analysed;
+  into.st_dispatched += from.st_dispatched;
+  into.st_supervised += from.st_supervised;
+  into.st_evaluated += from.st_evaluated;
 }
 
 export interface ResolvedWindow {
@@ -127,25 +171,29 @@ export class SceneQueries {
     const sums = SUM_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
     this.sql = {
       // Whole months from the month rollups, the days around them from the daily ones (see splitByMonth).
-      byGridKind: db.prepare<[number, number, number, number, number, number], Sums & { grid_id: string; kind: EventKind }>(
+      byGridKind: db.prepare<[number, number, number, number, number, number], GridKindRow>(
         `SELECT grid_id, kind, ${sums} FROM (
            SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
            UNION ALL SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_month WHERE month BETWEEN ? AND ?)
          GROUP BY grid_id, kind`,
-      ),
+      ).raw(),
       // A whole week's or year's rows (migration 004): one row per grid and kind, nothing to sum.
-      weekRows: db.prepare<[number], Sums & { grid_id: string; kind: EventKind }>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_week WHERE week = ?`),
-      yearRows: db.prepare<[number], Sums & { grid_id: string; kind: EventKind }>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_year WHERE year = ?`),
-      byDeptKind: db.prepare<[number, number, number, number, number, number], { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number }>(
+      weekRows: db.prepare<[number], GridKindRow>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_week WHERE week = ?`).raw(),
+      monthRows: db.prepare<[number], GridKindRow>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_month WHERE month = ?`).raw(),
+      yearRows: db.prepare<[number], GridKindRow>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_year WHERE year = ?`).raw(),
+      byDeptKind: db.prepare<[number, number, number, number, number, number], DeptRow>(
         `SELECT department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint,
            SUM(sat_satisfied) AS sat_satisfied, SUM(sat_basic) AS sat_basic, SUM(sat_dissatisfied) AS sat_dissatisfied FROM (
            SELECT department_id, kind, total, closed, on_time, joint, sat_satisfied, sat_basic, sat_dissatisfied FROM rollup_departments WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
            UNION ALL SELECT department_id, kind, total, closed, on_time, joint, sat_satisfied, sat_basic, sat_dissatisfied FROM rollup_departments_month WHERE month BETWEEN ? AND ?)
          GROUP BY department_id, kind`,
       ),
-      trend: db.prepare<[number, number], { day: number; kind: EventKind; total: number; closed: number; resolved: number }>(
-        'SELECT day, kind, total, closed, resolved FROM rollup_kinds WHERE day BETWEEN ? AND ?',
+      deptMonthRows: db.prepare<[number], DeptRow>(
+        'SELECT department_id, kind, total, closed, on_time, joint, sat_satisfied, sat_basic, sat_dissatisfied FROM rollup_departments_month WHERE month = ?',
       ),
+      trend: db.prepare<[number, number], [day: number, kind: EventKind, total: number, closed: number, resolved: number]>(
+        'SELECT day, kind, total, closed, resolved FROM rollup_kinds WHERE day BETWEEN ? AND ?',
+      ).raw(),
       overdue: db.prepare<[number], { grid_id: string; department_id: string | null; n: number }>(
         "SELECT grid_id, department_id, count(*) AS n FROM events WHERE stage <> 'closed' AND deadline < ? GROUP BY grid_id, department_id",
       ),
@@ -162,9 +210,10 @@ export class SceneQueries {
       recent: db.prepare<[number, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at DESC LIMIT ?`,
       ),
-      openPoints: db.prepare<[number], { id: string; kind: EventKind; stage: Stage; severity: Event['severity']; lon: number; lat: number }>(
+      // Rows without keys, made into objects here: twice as fast as better-sqlite3's row objects (measured).
+      openPoints: db.prepare<[number], [id: string, kind: EventKind, stage: Stage, severity: Event['severity'], lon: number, lat: number]>(
         "SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT ?",
-      ),
+      ).raw(),
       services: db.prepare<[number, number], { type: string; count: number; people: number; volunteers: number }>(
         'SELECT type, SUM(count) AS count, SUM(people_reached) AS people, SUM(volunteers) AS volunteers FROM rollup_service_types WHERE day BETWEEN ? AND ? GROUP BY type',
       ),
@@ -218,16 +267,17 @@ export class SceneQueries {
     const totalAcc = newAcc();
 
     for (const row of this.gridKindRows(window.from, window.to, today)) {
-      let acc = perGrid.get(row.grid_id);
-      if (!acc) perGrid.set(row.grid_id, (acc = newAcc()));
-      addSums(acc.all, row);
-      addSums(totalAcc.all, row);
-      const part = row.kind === 'dispute' ? 'disputes' : row.kind === 'appeal' ? 'appeals' : row.kind === 'service' ? 'services' : null;
+      const [gridId, kind] = row;
+      let acc = perGrid.get(gridId);
+      if (!acc) perGrid.set(gridId, (acc = newAcc()));
+      addRow(acc.all, row);
+      addRow(totalAcc.all, row);
+      const part = kind === 'dispute' ? 'disputes' : kind === 'appeal' ? 'appeals' : kind === 'service' ? 'services' : null;
       if (part) {
-        addSums(acc[part], row);
-        addSums(totalAcc[part], row);
+        addRow(acc[part], row);
+        addRow(totalAcc[part], row);
       }
-      byKind[row.kind] = (byKind[row.kind] ?? 0) + row.total;
+      byKind[kind] = (byKind[kind] ?? 0) + row[2];
     }
     const overdueByDept = new Map<string, number>();
     for (const row of this.sql.overdue.iterate(now)) {
@@ -284,7 +334,7 @@ export class SceneQueries {
       });
 
     const deptAcc = new Map<string, Acc>();
-    for (const row of this.sql.byDeptKind.iterate(...windowParams(window.from, window.to, today))) {
+    for (const row of this.deptKindRows(window.from, window.to, today)) {
       let acc = deptAcc.get(row.department_id);
       if (!acc) deptAcc.set(row.department_id, (acc = newAcc()));
       const sums = { ...zeroSums(), ...row };
@@ -345,23 +395,29 @@ export class SceneQueries {
       grids,
       trend: this.trend(window.to, Math.max(30, dayCount(window.from, window.to))),
       recent: this.sql.recent.all(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit).map((r) => this.summary(r, now)),
-      points: this.sql.openPoints.all(5000),
+      points: this.sql.openPoints.all(5000).map(([id, kind, stage, severity, lon, lat]) => ({ id, kind, stage, severity, lon, lat })),
       services: this.serviceTotals(window.from, window.to),
     };
   }
 
   /**
-   * Sums per grid and kind over a window. A window that starts a week or a year and ends in it, today or later, is
-   * that period's rollup rows as they stand (no case is reported after today: 本周 and 本年 read ≤ grids × kinds
-   * rows); any other window sums whole months and the days around them.
+   * Sums per grid and kind over a window. A window that starts a week, a month or a year and ends in it, today or
+   * later, is that period's rollup rows as they stand (no case is reported after today: 本周, 本月 and 本年 read
+   * ≤ grids × kinds rows); any other window sums whole months and the days around them.
    */
-  private gridKindRows(from: number, to: number, today: number): Iterable<Sums & { grid_id: string; kind: EventKind }> {
-    if (to >= today) {
-      if (from === mondayOf(from) && to <= addDays(from, 6)) return this.sql.weekRows.iterate(from);
-      const year = Math.floor(from / 10000);
-      if (from === year * 10000 + 101 && Math.floor(to / 10000) === year) return this.sql.yearRows.iterate(year);
-    }
+  private gridKindRows(from: number, to: number, today: number): Iterable<GridKindRow> {
+    const period = currentPeriod(from, to, today);
+    if (period?.of === 'week') return this.sql.weekRows.iterate(period.key);
+    if (period?.of === 'month') return this.sql.monthRows.iterate(period.key);
+    if (period?.of === 'year') return this.sql.yearRows.iterate(period.key);
     return this.sql.byGridKind.iterate(...windowParams(from, to, today));
+  }
+
+  /** Sums per department and kind over a window; the current month as its rollup rows (see gridKindRows). */
+  private deptKindRows(from: number, to: number, today: number): Iterable<DeptRow> {
+    const period = currentPeriod(from, to, today);
+    if (period?.of === 'month') return this.sql.deptMonthRows.iterate(period.key);
+    return this.sql.byDeptKind.iterate(...windowParams(from, to, today));
   }
 
   private officialStatus(period: string): Map<string, { safe: boolean; period: string }> {
@@ -389,12 +445,12 @@ export class SceneQueries {
     const from = addDays(to, -(days - 1));
     const points = new Map<number, SceneSnapshot['trend'][number]>();
     for (let d = from; d <= to; d = addDays(d, 1)) points.set(d, { day: d, byKind: Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>, closed: 0, disputesResolved: 0 });
-    for (const row of this.sql.trend.iterate(from, to)) {
-      const p = points.get(row.day);
+    for (const [day, kind, total, closed, resolved] of this.sql.trend.iterate(from, to)) {
+      const p = points.get(day);
       if (!p) continue;
-      p.byKind[row.kind] += row.total;
-      p.closed += row.closed;
-      if (row.kind === 'dispute') p.disputesResolved += row.resolved;
+      p.byKind[kind] += total;
+      p.closed += closed;
+      if (kind === 'dispute') p.disputesResolved += resolved;
     }
     return [...points.values()];
   }
@@ -567,6 +623,20 @@ function rankingRow(id: string, name: string, parentName: string | null, acc: Ac
     safeGrids,
     grids,
   };
+}
+
+/**
+ * The week (keyed by its Monday), month (yyyymm) or year a window covers from its first day to today or later, if
+ * it is one: rollup rows of that period then answer it exactly.
+ */
+export function currentPeriod(from: number, to: number, today: number): { of: 'week' | 'month' | 'year'; key: number } | null {
+  if (to < today || from > to) return null;
+  if (from === mondayOf(from) && to <= addDays(from, 6)) return { of: 'week', key: from };
+  const month = Math.floor(from / 100);
+  if (from === month * 100 + 1 && Math.floor(to / 100) === month) return { of: 'month', key: month };
+  const year = Math.floor(from / 10000);
+  if (from === year * 10000 + 101 && Math.floor(to / 10000) === year) return { of: 'year', key: year };
+  return null;
 }
 
 function dayCount(from: number, to: number): number {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
 import { CacheStore } from '../../core/cache/store';
 import { CentralEngine } from '../../core/central/engine';
-import { SceneQueries, splitByMonth } from '../../core/query/scene';
+import { SceneQueries, currentPeriod, splitByMonth } from '../../core/query/scene';
 import { STAGES } from '../../shared/api/schemas';
 
 describe('splitting a window into whole months and the days around them', () => {
@@ -20,6 +20,25 @@ describe('splitting a window into whole months and the days around them', () => 
     [20261130, 20261101, { head: [1, 0], months: [1, 0], tail: [1, 0] }],
   ])('%i … %i', (from, to, expected) => {
     expect(splitByMonth(from, to)).toEqual(expected);
+  });
+});
+
+describe('the period a window reads whole from its rollup rows', () => {
+  const today = 20261127; // a Friday
+  it.each([
+    [20261123, 20261127, { of: 'week', key: 20261123 }],
+    [20261123, 20261129, { of: 'week', key: 20261123 }],
+    [20261101, 20261127, { of: 'month', key: 202611 }],
+    [20261101, 20261130, { of: 'month', key: 202611 }],
+    [20260101, 20261127, { of: 'year', key: 2026 }],
+    [20260601, 20260605, null], // a Monday and the 1st, but over before today
+    [20261101, 20261126, null], // ends before today
+    [20261124, 20261127, null], // not from the Monday
+    [20261101, 20261201, null], // runs into the next month
+    [20261030, 20261127, null],
+    [20261127, 20261123, null],
+  ])('%i … %i', (from, to, expected) => {
+    expect(currentPeriod(from, to, today)).toEqual(expected);
   });
 });
 
@@ -38,8 +57,11 @@ describe('long windows read the month rollups and give the same figures as count
     const queries = new SceneQueries(db);
     const count = db.prepare<[number, number], { stage: string; n: number }>('SELECT stage, count(*) AS n FROM events WHERE day BETWEEN ? AND ? GROUP BY stage');
     const perDay = db.prepare<[number, number], { day: number; n: number }>('SELECT day, count(*) AS n FROM events WHERE day BETWEEN ? AND ? GROUP BY day');
-    // 2026-01-01…today reads the year rollup and 2026-11-23 (Monday)…today the week rollup (migration 004).
-    const windows: [number, number][] = [[20220101, 20261127], [20251215, 20260310], [20260101, 20261127], [20261123, 20261127], [20240201, 20240229], [20230317, 20230317], [20221130, 20230102]];
+    const perDept = db.prepare<[number, number], { department_id: string; n: number }>(
+      'SELECT department_id, count(*) AS n FROM events WHERE day BETWEEN ? AND ? AND department_id IS NOT NULL GROUP BY department_id',
+    );
+    // 2026-01-01…today reads the year rollup, 2026-11-01…today the month's and 2026-11-23 (Monday)…today the week's.
+    const windows: [number, number][] = [[20220101, 20261127], [20251215, 20260310], [20260101, 20261127], [20261101, 20261127], [20261123, 20261127], [20240201, 20240229], [20230317, 20230317], [20221130, 20230102]];
     const services = db.prepare<[number, number], { n: number; people: number }>('SELECT count(*) AS n, coalesce(SUM(people_reached), 0) AS people FROM services WHERE day BETWEEN ? AND ?');
     for (const [from, to] of windows) {
       const snapshot = queries.snapshot({ preset: 'custom', from, to }, Date.parse('2026-11-27T12:00:00+08:00'));
@@ -54,6 +76,8 @@ describe('long windows read the month rollups and give the same figures as count
       const { n, people } = services.get(from, to)!;
       const s = snapshot.services;
       expect([s.projects + s.volunteerSessions + s.microWishes + s.demandsMatched, s.peopleReached], `${from}…${to}`).toEqual([n, people]);
+      const byDept = Object.fromEntries(perDept.all(from, to).map((r) => [r.department_id, r.n]));
+      expect(Object.fromEntries(snapshot.departments.filter((d) => d.events > 0).map((d) => [d.id, d.events])), `${from}…${to}`).toEqual(byDept);
       const days = new Map(perDay.all(from, to).map((r) => [r.day, r.n]));
       for (const point of snapshot.trend.filter((p) => p.day >= from && p.day <= to)) {
         expect(Object.values(point.byKind).reduce((a, b) => a + b, 0), String(point.day)).toBe(days.get(point.day) ?? 0);
