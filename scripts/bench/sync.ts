@@ -40,10 +40,19 @@ async function syncOnce(url: string, cacheFile: string) {
   return records;
 }
 
-/** The bare better-sqlite3 insert rate of the same rows, measured in a child process (see bare-insert.ts). */
-async function bareInsertRate(fromFile: string): Promise<{ rows: number; perSecond: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bench/bare-insert.ts', fromFile], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop()!);
+/**
+ * The bare better-sqlite3 insert rate of the same rows, measured in a child process (see bare-insert.ts): the best
+ * of `runs`. One run right after the sync varied from 49,000 to 74,000 rows/s (the disk still writing the sync's
+ * pages back); the best run is the baseline least disturbed, which keeps the ratio on the pessimistic side.
+ */
+async function bareInsertRate(fromFile: string, runs = 3): Promise<{ rows: number; perSecond: number }> {
+  let best: { rows: number; perSecond: number } | null = null;
+  for (let i = 0; i < runs; i++) {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bench/bare-insert.ts', fromFile], { maxBuffer: 1 << 20 });
+    const run = JSON.parse(stdout.trim().split('\n').pop()!) as { rows: number; perSecond: number };
+    if (!best || run.perSecond > best.perSecond) best = run;
+  }
+  return best!;
 }
 
 export async function benchSync(options: { events: number; scale?: 'city'; label: string }): Promise<{ figures: Figure[]; cacheFile: string }> {
@@ -62,7 +71,7 @@ export async function benchSync(options: { events: number; scale?: 'city'; label
       cacheFile,
       figures: [
         { name: `${options.label}: initial sync (${events.toLocaleString('en')} events, ${records.toLocaleString('en')} records)`, value: seconds, unit: 's', budget: '≤ 15 s for 1,000,000 events' },
-        { name: `${options.label}: sync rate`, value: rate, unit: 'records/s', ratio: rate / bare.perSecond, baseline: `bare better-sqlite3 insert ${Math.round(bare.perSecond)} rows/s`, budget: 'ratio ≥ 0.4' },
+        { name: `${options.label}: sync rate`, value: rate, unit: 'records/s', ratio: rate / bare.perSecond, baseline: `bare better-sqlite3 insert ${Math.round(bare.perSecond)} rows/s, best of 3`, budget: 'ratio ≥ 0.4' },
         { name: `${options.label}: peak RSS of the sync process`, value: peakRss, unit: 'MiB' },
       ],
     };
@@ -85,6 +94,9 @@ export function benchQueries(cacheFile: string, label: string, iterations = 60):
     const ours: number[] = [];
     const base: number[] = [];
     const { from, to } = resolveWindow(window, now);
+    // Steady state: the first reads after the sync fetch the rollup pages from disk (the cold start is the wall
+    // benchmark's business).
+    for (let i = 0; i < 5; i++) queries.snapshot(window, now);
     for (let i = 0; i < iterations; i++) {
       let t = performance.now();
       queries.snapshot(window, now);
