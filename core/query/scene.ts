@@ -70,31 +70,45 @@ function addRow(into: Sums, r: GridKindRow) {
 
 type DeptRow = { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number };
 
-interface Acc {
-  all: Sums;
-  disputes: Sums;
-  appeals: Sums;
-  services: Sums;
+/** What a ranking row is made of, for a grid, a region or a department. */
+interface RankSums {
+  total: number;
+  closed: number;
+  onTime: number;
+  satSatisfied: number;
+  satBasic: number;
+  satDissatisfied: number;
+  disputes: number;
+  disputesResolved: number;
   overdue: number;
 }
-const newAcc = (): Acc => ({ all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 });
-function addSums(into: Sums, from: Sums) {
+/** A grid's sums over the window: the ranking's plus what the map shows. */
+interface GridSums extends RankSums {
+  critical: number;
+}
+const zeroRankSums = (): RankSums => ({ total: 0, closed: 0, onTime: 0, satSatisfied: 0, satBasic: 0, satDissatisfied: 0, disputes: 0, disputesResolved: 0, overdue: 0 });
+function addRankSums(into: RankSums, from: RankSums) {
   into.total += from.total;
   into.closed += from.closed;
-  into.on_time += from.on_time;
-  into.joint += from.joint;
-  into.resolved += from.resolved;
-  into.sat_satisfied += from.sat_satisfied;
-  into.sat_basic += from.sat_basic;
-  into.sat_dissatisfied += from.sat_dissatisfied;
-  into.critical += from.critical;
-  into.breaking += from.breaking;
-  into.st_reported += from.st_reported;
-  into.st_analysed += from.st_analysed;
-  into.st_dispatched += from.st_dispatched;
-  into.st_supervised += from.st_supervised;
-  into.st_evaluated += from.st_evaluated;
+  into.onTime += from.onTime;
+  into.satSatisfied += from.satSatisfied;
+  into.satBasic += from.satBasic;
+  into.satDissatisfied += from.satDissatisfied;
+  into.disputes += from.disputes;
+  into.disputesResolved += from.disputesResolved;
+  into.overdue += from.overdue;
 }
+
+/**
+ * Per grid, all kinds together, the sums GridSums needs: added up by SQLite (a city's 100,000 grid × kind rows cost
+ * ~15x more to hand over to JS than to sum; measured). The order of GridSumsRow.
+ */
+const GRID_SUMS_SQL = `SUM(total), SUM(closed), SUM(on_time), SUM(critical),
+  SUM(CASE kind WHEN 'dispute' THEN total ELSE 0 END), SUM(CASE kind WHEN 'dispute' THEN resolved ELSE 0 END),
+  SUM(CASE kind WHEN 'appeal' THEN sat_satisfied ELSE 0 END), SUM(CASE kind WHEN 'appeal' THEN sat_basic ELSE 0 END),
+  SUM(CASE kind WHEN 'appeal' THEN sat_dissatisfied ELSE 0 END)`;
+type GridSumsRow = [grid_id: string, total: number, closed: number, on_time: number, critical: number, disputes: number, disputes_resolved: number,
+  sat_satisfied: number, sat_basic: number, sat_dissatisfied: number];
 
 export interface ResolvedWindow {
   preset: WindowRequest['preset'];
@@ -168,19 +182,23 @@ export class SceneQueries {
   private readonly sql;
 
   constructor(private readonly db: Db) {
-    const sums = SUM_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
+    const sums = SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ');
+    const columns = SUM_COLUMNS.join(', ');
+    const sources = {
+      week: 'rollup_events_week WHERE week = ?',
+      month: 'rollup_events_month WHERE month = ?',
+      year: 'rollup_events_year WHERE year = ?',
+      window: `(SELECT kind, grid_id, ${columns} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
+        UNION ALL SELECT kind, grid_id, ${columns} FROM rollup_events_month WHERE month BETWEEN ? AND ?)`,
+    };
+    const mapSources = <T>(make: (from: string) => T) =>
+      ({ week: make(sources.week), month: make(sources.month), year: make(sources.year), window: make(sources.window) }) as Record<keyof typeof sources, T>;
     this.sql = {
-      // Whole months from the month rollups, the days around them from the daily ones (see splitByMonth).
-      byGridKind: db.prepare<[number, number, number, number, number, number], GridKindRow>(
-        `SELECT grid_id, kind, ${sums} FROM (
-           SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
-           UNION ALL SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_month WHERE month BETWEEN ? AND ?)
-         GROUP BY grid_id, kind`,
-      ).raw(),
-      // A whole week's or year's rows (migration 004): one row per grid and kind, nothing to sum.
-      weekRows: db.prepare<[number], GridKindRow>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_week WHERE week = ?`).raw(),
-      monthRows: db.prepare<[number], GridKindRow>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_month WHERE month = ?`).raw(),
-      yearRows: db.prepare<[number], GridKindRow>(`SELECT grid_id, kind, ${SUM_COLUMNS.join(', ')} FROM rollup_events_year WHERE year = ?`).raw(),
+      // Per grid and per kind from one of four sources: a week's, a month's or a year's rows, or any window as whole
+      // months from the month rollups and the days around them from the daily ones (see splitByMonth, windowParams).
+      perGrid: mapSources((from) => db.prepare<number[], GridSumsRow>(`SELECT grid_id, ${GRID_SUMS_SQL} FROM ${from} GROUP BY grid_id`).raw()),
+      // Laid out like a grid × kind row (addRow) with the grid left empty.
+      perKind: mapSources((from) => db.prepare<number[], GridKindRow>(`SELECT NULL, kind, ${sums} FROM ${from} GROUP BY kind`).raw()),
       byDeptKind: db.prepare<[number, number, number, number, number, number], DeptRow>(
         `SELECT department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint,
            SUM(sat_satisfied) AS sat_satisfied, SUM(sat_basic) AS sat_basic, SUM(sat_dissatisfied) AS sat_dissatisfied FROM (
@@ -262,29 +280,27 @@ export class SceneQueries {
   snapshot(request: WindowRequest, now = Date.now(), recentLimit = 30): SceneSnapshot {
     const window = resolveWindow(request, now);
     const today = shanghaiDay(now);
-    const perGrid = new Map<string, Acc>();
+    const reads = this.rollupReads(window.from, window.to, today);
+    const perGrid = new Map<string, GridSums>();
+    for (const r of reads.perGrid.iterate(...reads.params)) {
+      perGrid.set(r[0], { total: r[1], closed: r[2], onTime: r[3], critical: r[4], disputes: r[5], disputesResolved: r[6], satSatisfied: r[7], satBasic: r[8], satDissatisfied: r[9], overdue: 0 });
+    }
+    const t = { all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 };
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
-    const totalAcc = newAcc();
-
-    for (const row of this.gridKindRows(window.from, window.to, today)) {
-      const [gridId, kind] = row;
-      let acc = perGrid.get(gridId);
-      if (!acc) perGrid.set(gridId, (acc = newAcc()));
-      addRow(acc.all, row);
-      addRow(totalAcc.all, row);
-      const part = kind === 'dispute' ? 'disputes' : kind === 'appeal' ? 'appeals' : kind === 'service' ? 'services' : null;
-      if (part) {
-        addRow(acc[part], row);
-        addRow(totalAcc[part], row);
-      }
+    for (const row of reads.perKind.iterate(...reads.params)) {
+      const kind = row[1];
+      addRow(t.all, row);
+      if (kind === 'dispute') addRow(t.disputes, row);
+      else if (kind === 'appeal') addRow(t.appeals, row);
+      else if (kind === 'service') addRow(t.services, row);
       byKind[kind] = (byKind[kind] ?? 0) + row[2];
     }
     const overdueByDept = new Map<string, number>();
     for (const row of this.sql.overdue.iterate(now)) {
-      let acc = perGrid.get(row.grid_id);
-      if (!acc) perGrid.set(row.grid_id, (acc = newAcc()));
-      acc.overdue += row.n;
-      totalAcc.overdue += row.n;
+      let sums = perGrid.get(row.grid_id);
+      if (!sums) perGrid.set(row.grid_id, (sums = { ...zeroRankSums(), critical: 0 }));
+      sums.overdue += row.n;
+      t.overdue += row.n;
       if (row.department_id) overdueByDept.set(row.department_id, (overdueByDept.get(row.department_id) ?? 0) + row.n);
     }
 
@@ -301,15 +317,15 @@ export class SceneQueries {
     const evaluatedPeriod = [...official.values()].reduce((p, o) => (o.period > p ? o.period : p), '');
     const brokenByCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
     const grids: GridState[] = this.grids.map((g) => {
-      const acc = perGrid.get(g.id) ?? newAcc();
+      const sums = perGrid.get(g.id);
       const broken = brokenNow.get(g.id) ?? [];
       for (const c of broken) brokenByCriterion[c]++;
       return {
         id: g.id,
         status: gridStatus(official.get(g.id)?.safe ?? false, broken),
-        events: acc.all.total,
-        open: acc.all.total - acc.all.closed,
-        critical: acc.all.critical,
+        events: sums?.total ?? 0,
+        open: sums ? sums.total - sums.closed : 0,
+        critical: sums?.critical ?? 0,
         broken,
       };
     });
@@ -317,38 +333,39 @@ export class SceneQueries {
 
     const ranking = (level: 'street' | 'community'): RankingRow[] =>
       (level === 'street' ? this.streets : this.communities).map((region) => {
-        const acc = newAcc();
+        const sums = zeroRankSums();
         let safe = 0;
         let count = 0;
         for (const g of this.gridsOf.get(region.id) ?? []) {
           count++;
           if (statusOf.get(g.id) !== 'normal') safe++;
-          const a = perGrid.get(g.id);
-          if (!a) continue;
-          addSums(acc.all, a.all);
-          addSums(acc.disputes, a.disputes);
-          addSums(acc.appeals, a.appeals);
-          acc.overdue += a.overdue;
+          const of = perGrid.get(g.id);
+          if (of) addRankSums(sums, of);
         }
-        return rankingRow(region.id, region.name, region.parent_id ? (this.regions.get(region.parent_id)?.name ?? null) : null, acc, safe, count);
+        return rankingRow(region.id, region.name, region.parent_id ? (this.regions.get(region.parent_id)?.name ?? null) : null, sums, safe, count);
       });
 
-    const deptAcc = new Map<string, Acc>();
+    // The department rollups count no dispute outcomes: a department's resolved disputes stay 0.
+    const perDept = new Map<string, RankSums>();
     for (const row of this.deptKindRows(window.from, window.to, today)) {
-      let acc = deptAcc.get(row.department_id);
-      if (!acc) deptAcc.set(row.department_id, (acc = newAcc()));
-      const sums = { ...zeroSums(), ...row };
-      addSums(acc.all, sums);
-      if (row.kind === 'appeal') addSums(acc.appeals, sums);
-      if (row.kind === 'dispute') addSums(acc.disputes, sums);
+      let sums = perDept.get(row.department_id);
+      if (!sums) perDept.set(row.department_id, (sums = zeroRankSums()));
+      sums.total += row.total;
+      sums.closed += row.closed;
+      sums.onTime += row.on_time;
+      if (row.kind === 'appeal') {
+        sums.satSatisfied += row.sat_satisfied;
+        sums.satBasic += row.sat_basic;
+        sums.satDissatisfied += row.sat_dissatisfied;
+      }
+      if (row.kind === 'dispute') sums.disputes += row.total;
     }
     const departments = [...this.departments.entries()].map(([id, name]) => {
-      const acc = deptAcc.get(id) ?? newAcc();
-      acc.overdue = overdueByDept.get(id) ?? 0;
-      return rankingRow(id, name, null, acc, 0, 0);
+      const sums = perDept.get(id) ?? zeroRankSums();
+      sums.overdue = overdueByDept.get(id) ?? 0;
+      return rankingRow(id, name, null, sums, 0, 0);
     });
 
-    const t = totalAcc;
     const satisfied = t.appeals.sat_satisfied;
     const basic = t.appeals.sat_basic;
     const dissatisfied = t.appeals.sat_dissatisfied;
@@ -401,19 +418,17 @@ export class SceneQueries {
   }
 
   /**
-   * Sums per grid and kind over a window. A window that starts a week, a month or a year and ends in it, today or
-   * later, is that period's rollup rows as they stand (no case is reported after today: 本周, 本月 and 本年 read
-   * ≤ grids × kinds rows); any other window sums whole months and the days around them.
+   * Where a window's sums per grid and per kind come from. A window that starts a week, a month or a year and ends in
+   * it, today or later, is that period's rollup rows as they stand (no case is reported after today: 本周, 本月 and
+   * 本年 read ≤ grids × kinds rows); any other window sums whole months and the days around them.
    */
-  private gridKindRows(from: number, to: number, today: number): Iterable<GridKindRow> {
+  private rollupReads(from: number, to: number, today: number) {
     const period = currentPeriod(from, to, today);
-    if (period?.of === 'week') return this.sql.weekRows.iterate(period.key);
-    if (period?.of === 'month') return this.sql.monthRows.iterate(period.key);
-    if (period?.of === 'year') return this.sql.yearRows.iterate(period.key);
-    return this.sql.byGridKind.iterate(...windowParams(from, to, today));
+    const source = period?.of ?? 'window';
+    return { perGrid: this.sql.perGrid[source], perKind: this.sql.perKind[source], params: period ? [period.key] : windowParams(from, to, today) };
   }
 
-  /** Sums per department and kind over a window; the current month as its rollup rows (see gridKindRows). */
+  /** Sums per department and kind over a window; the current month as its rollup rows (see rollupReads). */
   private deptKindRows(from: number, to: number, today: number): Iterable<DeptRow> {
     const period = currentPeriod(from, to, today);
     if (period?.of === 'month') return this.sql.deptMonthRows.iterate(period.key);
@@ -603,23 +618,22 @@ interface EventRow {
   satisfaction: Event['satisfaction']; reporter_name: string | null; reporter_phone: string | null;
 }
 
-function rankingRow(id: string, name: string, parentName: string | null, acc: Acc, safeGrids: number, grids: number): RankingRow {
-  const a = acc.appeals;
-  const rated = a.sat_satisfied + a.sat_basic + a.sat_dissatisfied;
+function rankingRow(id: string, name: string, parentName: string | null, a: RankSums, safeGrids: number, grids: number): RankingRow {
+  const rated = a.satSatisfied + a.satBasic + a.satDissatisfied;
   return {
     id,
     name,
     parentName,
-    events: acc.all.total,
-    open: acc.all.total - acc.all.closed,
-    closed: acc.all.closed,
-    onTimeRate: onTimeRate({ onTime: acc.all.on_time, closed: acc.all.closed }),
-    satisfaction: satisfactionRate({ satisfied: a.sat_satisfied, basic: a.sat_basic, dissatisfied: a.sat_dissatisfied }),
+    events: a.total,
+    open: a.total - a.closed,
+    closed: a.closed,
+    onTimeRate: onTimeRate({ onTime: a.onTime, closed: a.closed }),
+    satisfaction: satisfactionRate({ satisfied: a.satSatisfied, basic: a.satBasic, dissatisfied: a.satDissatisfied }),
     rated,
-    disputesFound: acc.disputes.total,
-    disputesResolved: acc.disputes.resolved,
-    disputeResolutionRate: disputeResolutionRate({ resolved: acc.disputes.resolved, found: acc.disputes.total }),
-    overdue: acc.overdue,
+    disputesFound: a.disputes,
+    disputesResolved: a.disputesResolved,
+    disputeResolutionRate: disputeResolutionRate({ resolved: a.disputesResolved, found: a.disputes }),
+    overdue: a.overdue,
     safeGrids,
     grids,
   };
