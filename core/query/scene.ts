@@ -100,8 +100,8 @@ function addRankSums(into: RankSums, from: RankSums) {
 }
 
 /**
- * Per grid, all kinds together, the sums GridSums needs: added up by SQLite (a city's 100,000 grid × kind rows cost
- * ~15x more to hand over to JS than to sum; measured). The order of GridSumsRow.
+ * Per grid, all kinds together, the sums GridSums needs, added up by SQLite: handing a city's year of grid × kind
+ * rows (93,000) to JS took 346 ms, summing them there 103 ms (measured). The order of GridSumsRow.
  */
 const GRID_SUMS_SQL = `SUM(total), SUM(closed), SUM(on_time), SUM(critical),
   SUM(CASE kind WHEN 'dispute' THEN total ELSE 0 END), SUM(CASE kind WHEN 'dispute' THEN resolved ELSE 0 END),
