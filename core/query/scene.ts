@@ -282,12 +282,12 @@ export class SceneQueries {
     const today = shanghaiDay(now);
     const reads = this.rollupReads(window.from, window.to, today);
     const perGrid = new Map<string, GridSums>();
-    for (const r of reads.perGrid.iterate(...reads.params)) {
+    for (const r of reads.perGrid()) {
       perGrid.set(r[0], { total: r[1], closed: r[2], onTime: r[3], critical: r[4], disputes: r[5], disputesResolved: r[6], satSatisfied: r[7], satBasic: r[8], satDissatisfied: r[9], overdue: 0 });
     }
     const t = { all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 };
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
-    for (const row of reads.perKind.iterate(...reads.params)) {
+    for (const row of reads.perKind()) {
       const kind = row[1];
       addRow(t.all, row);
       if (kind === 'dispute') addRow(t.disputes, row);
@@ -347,7 +347,7 @@ export class SceneQueries {
 
     // The department rollups count no dispute outcomes: a department's resolved disputes stay 0.
     const perDept = new Map<string, RankSums>();
-    for (const row of this.deptKindRows(window.from, window.to, today)) {
+    for (const row of reads.perDeptKind()) {
       let sums = perDept.get(row.department_id);
       if (!sums) perDept.set(row.department_id, (sums = zeroRankSums()));
       sums.total += row.total;
@@ -418,21 +418,21 @@ export class SceneQueries {
   }
 
   /**
-   * Where a window's sums per grid and per kind come from. A window that starts a week, a month or a year and ends in
-   * it, today or later, is that period's rollup rows as they stand (no case is reported after today: 本周, 本月 and
-   * 本年 read ≤ grids × kinds rows); any other window sums whole months and the days around them.
+   * Where a window's sums per grid, per kind and per department come from. A window that starts a week, a month or
+   * a year and ends in it, today or later, is that period's rollup rows as they stand (no case is reported after
+   * today: 本周, 本月 and 本年 read ≤ grids × kinds rows; departments have month rollups only); any other window sums
+   * whole months and the days around them.
    */
   private rollupReads(from: number, to: number, today: number) {
     const period = currentPeriod(from, to, today);
     const source = period?.of ?? 'window';
-    return { perGrid: this.sql.perGrid[source], perKind: this.sql.perKind[source], params: period ? [period.key] : windowParams(from, to, today) };
-  }
-
-  /** Sums per department and kind over a window; the current month as its rollup rows (see rollupReads). */
-  private deptKindRows(from: number, to: number, today: number): Iterable<DeptRow> {
-    const period = currentPeriod(from, to, today);
-    if (period?.of === 'month') return this.sql.deptMonthRows.iterate(period.key);
-    return this.sql.byDeptKind.iterate(...windowParams(from, to, today));
+    const params = period ? [period.key] : windowParams(from, to, today);
+    return {
+      perGrid: () => this.sql.perGrid[source].iterate(...params),
+      perKind: () => this.sql.perKind[source].iterate(...params),
+      perDeptKind: (): Iterable<DeptRow> =>
+        period?.of === 'month' ? this.sql.deptMonthRows.iterate(period.key) : this.sql.byDeptKind.iterate(...windowParams(from, to, today)),
+    };
   }
 
   private officialStatus(period: string): Map<string, { safe: boolean; period: string }> {
