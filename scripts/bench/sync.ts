@@ -42,7 +42,7 @@ async function syncOnce(url: string, cacheFile: string) {
 
 /**
  * The bare better-sqlite3 insert rate of the same rows, measured in a child process (see bare-insert.ts): the best
- * of `runs`. One run right after the sync varied from 49,000 to 74,000 rows/s (the disk still writing the sync's
+ * of `runs`. One run right after the sync varied from 49,000 to 87,000 rows/s (the disk still writing the sync's
  * pages back); the best run is the baseline least disturbed, which keeps the ratio on the pessimistic side.
  */
 async function bareInsertRate(fromFile: string, runs = 3): Promise<{ rows: number; perSecond: number }> {
