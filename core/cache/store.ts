@@ -92,9 +92,6 @@ function eventCounters(row: EventRollupRow): Counters {
 
 /** The department rollup's counters (DEPT_COUNTERS) picked out of the event counters. */
 const DEPT_FROM_EVENT = DEPT_COUNTERS.map((c) => EVENT_COUNTERS.indexOf(c));
-/** The district-wide day × kind rollup's counters (trend lines). */
-const KIND_COUNTERS = ['total', 'closed', 'resolved'] as const;
-const KIND_FROM_EVENT = KIND_COUNTERS.map((c) => EVENT_COUNTERS.indexOf(c));
 const monthOf = (day: number) => Math.floor(day / 100);
 const yearOf = (day: number) => Math.floor(day / 10000);
 /** Mondays by day, remembered: the week rollup needs one per delta and a bootstrap spans a few hundred days. */
@@ -174,7 +171,7 @@ export class CacheStore {
       rollupServices: db.prepare(upsertRollupSql('rollup_services', ['day', 'grid_id', 'type'], SERVICE_COUNTERS)),
       rollupEventsMonth: db.prepare(upsertRollupSql('rollup_events_month', ['month', 'grid_id', 'kind'], EVENT_COUNTERS)),
       rollupDepartmentsMonth: db.prepare(upsertRollupSql('rollup_departments_month', ['month', 'department_id', 'kind'], DEPT_COUNTERS)),
-      rollupKinds: db.prepare(upsertRollupSql('rollup_kinds', ['day', 'kind'], KIND_COUNTERS)),
+      rollupKinds: db.prepare(upsertRollupSql('rollup_kinds', ['day', 'kind'], EVENT_COUNTERS)),
       rollupEventsWeek: db.prepare(upsertRollupSql('rollup_events_week', ['week', 'grid_id', 'kind'], EVENT_COUNTERS)),
       rollupEventsYear: db.prepare(upsertRollupSql('rollup_events_year', ['year', 'grid_id', 'kind'], EVENT_COUNTERS)),
       rollupServiceTypes: db.prepare(upsertRollupSql('rollup_service_types', ['day', 'type'], SERVICE_COUNTERS)),
@@ -267,7 +264,7 @@ export class CacheStore {
     const deptMonthRollups = new RollupBuffer(DEPT_COUNTERS.length);
     const eventWeekRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const eventYearRollups = new RollupBuffer(EVENT_COUNTERS.length);
-    const kindRollups = new RollupBuffer(KIND_COUNTERS.length);
+    const kindRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const serviceRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const serviceTypeRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const receivedAt = toShanghaiIso(now);
@@ -281,7 +278,7 @@ export class CacheStore {
       eventMonthRollups.add(month, gridKind, counters, sign);
       eventWeekRollups.add(weekOf(row.day), gridKind, counters, sign);
       eventYearRollups.add(yearOf(row.day), gridKind, counters, sign);
-      kindRollups.add(row.day, row.kind, counters, sign, KIND_FROM_EVENT);
+      kindRollups.add(row.day, row.kind, counters, sign);
       if (row.department_id) {
         const deptKind = `${row.department_id}\u0000${row.kind}`;
         deptRollups.add(row.day, deptKind, counters, sign, DEPT_FROM_EVENT);

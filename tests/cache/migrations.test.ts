@@ -89,6 +89,28 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('005 gives the day × kind rollup every counter of a version-4 cache, summed from its daily rollups', () => {
+    const f = file();
+    const v4 = openCache(f, { migrations: MIGRATIONS.slice(0, 4) }).db;
+    const insert = v4.prepare(
+      'INSERT INTO rollup_events (day, grid_id, kind, total, closed, on_time, joint, sat_basic, critical, breaking, st_dispatched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    insert.run(20261127, 'g1', 'appeal', 3, 2, 1, 3, 1, 0, 0, 1);
+    insert.run(20261127, 'g2', 'appeal', 4, 4, 4, 0, 2, 1, 0, 0);
+    insert.run(20261127, 'g2', 'dispute', 2, 1, 1, 0, 0, 0, 2, 1);
+    v4.prepare('INSERT INTO rollup_kinds (day, kind, total, closed, resolved) VALUES (?, ?, ?, ?, ?)').run(20261127, 'appeal', 7, 6, 0);
+    v4.close();
+
+    const { db } = openCache(f, { migrations: MIGRATIONS.slice(0, 5) });
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.prepare('SELECT day, kind, total, closed, on_time, joint, sat_basic, critical, breaking, st_dispatched FROM rollup_kinds ORDER BY kind').all()).toEqual([
+      { day: 20261127, kind: 'appeal', total: 7, closed: 6, on_time: 5, joint: 3, sat_basic: 3, critical: 1, breaking: 0, st_dispatched: 1 },
+      { day: 20261127, kind: 'dispute', total: 2, closed: 1, on_time: 1, joint: 0, sat_basic: 0, critical: 0, breaking: 2, st_dispatched: 1 },
+    ]);
+    expect(checkCache(db).filter((p) => /rollup_kinds/.test(p))).toEqual([]);
+    db.close();
+  });
+
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
     const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
