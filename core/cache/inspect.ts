@@ -68,12 +68,20 @@ export function checkCache(db: Db): string[] {
   if (mismatches > 0) problems.push(`${mismatches} event rollup rows disagree with a recount of the events`);
   const negative = db.prepare('SELECT count(*) FROM rollup_events WHERE total < 0 OR closed < 0').pluck().get() as number;
   if (negative > 0) problems.push(`${negative} rollup rows are negative`);
-  // The coarse rollups (migrations 002 and 004) must equal the daily ones summed up.
+  // The coarse rollups (migrations 002, 004, 005 and 006) must equal the daily ones summed up.
+  const periodOfDaySql = { week: mondayOfSql('day'), month: 'day / 100', year: 'day / 10000' };
   const coarse = [
-    { table: 'rollup_events_month', keys: 'month, grid_id, kind', from: 'SELECT day / 100 AS month, grid_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2, 3', columns: 'total, closed, on_time, resolved' },
     { table: 'rollup_departments_month', keys: 'month, department_id, kind', from: 'SELECT day / 100 AS month, department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time FROM rollup_departments GROUP BY 1, 2, 3', columns: 'total, closed, on_time' },
-    { table: 'rollup_events_week', keys: 'week, grid_id, kind', from: `SELECT ${mondayOfSql('day')} AS week, grid_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2, 3`, columns: 'total, closed, on_time, resolved' },
-    { table: 'rollup_events_year', keys: 'year, grid_id, kind', from: 'SELECT day / 10000 AS year, grid_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved FROM rollup_events GROUP BY 1, 2, 3', columns: 'total, closed, on_time, resolved' },
+    ...(['week', 'month', 'year'] as const).map((period) => ({
+      table: `rollup_grids_${period}`,
+      keys: `${period}, grid_id`,
+      from: `SELECT ${periodOfDaySql[period]} AS ${period}, grid_id, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(critical) AS critical,
+          SUM(CASE kind WHEN 'dispute' THEN total ELSE 0 END) AS disputes, SUM(CASE kind WHEN 'dispute' THEN resolved ELSE 0 END) AS disputes_resolved,
+          SUM(CASE kind WHEN 'appeal' THEN sat_satisfied ELSE 0 END) AS appeal_satisfied, SUM(CASE kind WHEN 'appeal' THEN sat_basic ELSE 0 END) AS appeal_basic,
+          SUM(CASE kind WHEN 'appeal' THEN sat_dissatisfied ELSE 0 END) AS appeal_dissatisfied
+        FROM rollup_events GROUP BY 1, 2`,
+      columns: 'total, closed, on_time, critical, disputes, disputes_resolved, appeal_satisfied, appeal_basic, appeal_dissatisfied',
+    })),
     { table: 'rollup_service_types', keys: 'day, type', from: 'SELECT day, type, SUM(count) AS count, SUM(people_reached) AS people_reached, SUM(volunteers) AS volunteers FROM rollup_services GROUP BY 1, 2', columns: 'count, people_reached, volunteers', nonzero: 'count' },
     { table: 'rollup_kinds', keys: 'day, kind', from: 'SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved, SUM(sat_satisfied) AS sat_satisfied, SUM(breaking) AS breaking FROM rollup_events GROUP BY 1, 2', columns: 'total, closed, on_time, resolved, sat_satisfied, breaking' },
   ];
@@ -107,10 +115,10 @@ export function cacheChecksum(db: Db): string {
     hash('SELECT * FROM events ORDER BY id'),
     hash('SELECT * FROM rollup_events WHERE total <> 0 ORDER BY day, grid_id, kind'),
     hash('SELECT * FROM rollup_departments WHERE total <> 0 ORDER BY day, department_id, kind'),
-    hash('SELECT * FROM rollup_events_month WHERE total <> 0 ORDER BY month, grid_id, kind'),
+    hash('SELECT * FROM rollup_grids_month WHERE total <> 0 ORDER BY month, grid_id'),
     hash('SELECT * FROM rollup_kinds WHERE total <> 0 ORDER BY day, kind'),
-    hash('SELECT * FROM rollup_events_week WHERE total <> 0 ORDER BY week, grid_id, kind'),
-    hash('SELECT * FROM rollup_events_year WHERE total <> 0 ORDER BY year, grid_id, kind'),
+    hash('SELECT * FROM rollup_grids_week WHERE total <> 0 ORDER BY week, grid_id'),
+    hash('SELECT * FROM rollup_grids_year WHERE total <> 0 ORDER BY year, grid_id'),
     hash('SELECT * FROM rollup_service_types WHERE count <> 0 ORDER BY day, type'),
     hash('SELECT * FROM evaluations ORDER BY id'),
     hash('SELECT * FROM services ORDER BY id'),

@@ -62,6 +62,8 @@ const EVENT_COUNTERS = [
   'total', 'closed', 'on_time', 'joint', 'resolved', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied', 'critical', 'breaking',
   'st_reported', 'st_analysed', 'st_dispatched', 'st_supervised', 'st_evaluated',
 ] as const;
+/** A grid's figures over a week, month or year, all kinds together (the snapshot's map and rankings). */
+const GRID_COUNTERS = ['total', 'closed', 'on_time', 'critical', 'disputes', 'disputes_resolved', 'appeal_satisfied', 'appeal_basic', 'appeal_dissatisfied'] as const;
 const DEPT_COUNTERS = ['total', 'closed', 'on_time', 'joint', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied'] as const;
 const SERVICE_COUNTERS = ['count', 'people_reached', 'volunteers'] as const;
 
@@ -88,6 +90,13 @@ function eventCounters(row: EventRollupRow): Counters {
     row.stage === 'supervised' ? 1 : 0,
     row.stage === 'evaluated' ? 1 : 0,
   ];
+}
+
+/** GRID_COUNTERS of one event, from its EVENT_COUNTERS. */
+function gridCounters(c: Counters, kind: string): Counters {
+  const dispute = kind === 'dispute';
+  const appeal = kind === 'appeal';
+  return [c[0], c[1], c[2], c[8], dispute ? c[0] : 0, dispute ? c[4] : 0, appeal ? c[5] : 0, appeal ? c[6] : 0, appeal ? c[7] : 0];
 }
 
 /** The department rollup's counters (DEPT_COUNTERS) picked out of the event counters. */
@@ -169,11 +178,11 @@ export class CacheStore {
       rollupEvents: db.prepare(upsertRollupSql('rollup_events', ['day', 'grid_id', 'kind'], EVENT_COUNTERS)),
       rollupDepartments: db.prepare(upsertRollupSql('rollup_departments', ['day', 'department_id', 'kind'], DEPT_COUNTERS)),
       rollupServices: db.prepare(upsertRollupSql('rollup_services', ['day', 'grid_id', 'type'], SERVICE_COUNTERS)),
-      rollupEventsMonth: db.prepare(upsertRollupSql('rollup_events_month', ['month', 'grid_id', 'kind'], EVENT_COUNTERS)),
+      rollupGridsMonth: db.prepare(upsertRollupSql('rollup_grids_month', ['month', 'grid_id'], GRID_COUNTERS)),
       rollupDepartmentsMonth: db.prepare(upsertRollupSql('rollup_departments_month', ['month', 'department_id', 'kind'], DEPT_COUNTERS)),
       rollupKinds: db.prepare(upsertRollupSql('rollup_kinds', ['day', 'kind'], EVENT_COUNTERS)),
-      rollupEventsWeek: db.prepare(upsertRollupSql('rollup_events_week', ['week', 'grid_id', 'kind'], EVENT_COUNTERS)),
-      rollupEventsYear: db.prepare(upsertRollupSql('rollup_events_year', ['year', 'grid_id', 'kind'], EVENT_COUNTERS)),
+      rollupGridsWeek: db.prepare(upsertRollupSql('rollup_grids_week', ['week', 'grid_id'], GRID_COUNTERS)),
+      rollupGridsYear: db.prepare(upsertRollupSql('rollup_grids_year', ['year', 'grid_id'], GRID_COUNTERS)),
       rollupServiceTypes: db.prepare(upsertRollupSql('rollup_service_types', ['day', 'type'], SERVICE_COUNTERS)),
     };
     this.loadGridParents();
@@ -260,10 +269,10 @@ export class CacheStore {
     const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: cursor.nextRev, applyMs: 0 };
     const eventRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const deptRollups = new RollupBuffer(DEPT_COUNTERS.length);
-    const eventMonthRollups = new RollupBuffer(EVENT_COUNTERS.length);
+    const gridMonthRollups = new RollupBuffer(GRID_COUNTERS.length);
     const deptMonthRollups = new RollupBuffer(DEPT_COUNTERS.length);
-    const eventWeekRollups = new RollupBuffer(EVENT_COUNTERS.length);
-    const eventYearRollups = new RollupBuffer(EVENT_COUNTERS.length);
+    const gridWeekRollups = new RollupBuffer(GRID_COUNTERS.length);
+    const gridYearRollups = new RollupBuffer(GRID_COUNTERS.length);
     const kindRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const serviceRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const serviceTypeRollups = new RollupBuffer(SERVICE_COUNTERS.length);
@@ -273,11 +282,11 @@ export class CacheStore {
     const addEvent = (row: EventRollupRow, sign: 1 | -1) => {
       const counters = eventCounters(row);
       const month = monthOf(row.day);
-      const gridKind = `${row.grid_id}\u0000${row.kind}`;
-      eventRollups.add(row.day, gridKind, counters, sign);
-      eventMonthRollups.add(month, gridKind, counters, sign);
-      eventWeekRollups.add(weekOf(row.day), gridKind, counters, sign);
-      eventYearRollups.add(yearOf(row.day), gridKind, counters, sign);
+      eventRollups.add(row.day, `${row.grid_id}\u0000${row.kind}`, counters, sign);
+      const ofGrid = gridCounters(counters, row.kind);
+      gridMonthRollups.add(month, row.grid_id, ofGrid, sign);
+      gridWeekRollups.add(weekOf(row.day), row.grid_id, ofGrid, sign);
+      gridYearRollups.add(yearOf(row.day), row.grid_id, ofGrid, sign);
       kindRollups.add(row.day, row.kind, counters, sign);
       if (row.department_id) {
         const deptKind = `${row.department_id}\u0000${row.kind}`;
@@ -404,10 +413,10 @@ export class CacheStore {
       }
       eventRollups.flush(s.rollupEvents);
       deptRollups.flush(s.rollupDepartments);
-      eventMonthRollups.flush(s.rollupEventsMonth);
+      gridMonthRollups.flush(s.rollupGridsMonth);
       deptMonthRollups.flush(s.rollupDepartmentsMonth);
-      eventWeekRollups.flush(s.rollupEventsWeek);
-      eventYearRollups.flush(s.rollupEventsYear);
+      gridWeekRollups.flush(s.rollupGridsWeek);
+      gridYearRollups.flush(s.rollupGridsYear);
       kindRollups.flush(s.rollupKinds);
       serviceRollups.flush(s.rollupServices);
       serviceTypeRollups.flush(s.rollupServiceTypes);

@@ -99,14 +99,13 @@ function addRankSums(into: RankSums, from: RankSums) {
   into.overdue += from.overdue;
 }
 
-/**
- * Per grid, all kinds together, the sums GridSums needs, added up by SQLite: handing a city's year of grid × kind
- * rows (93,000) to JS took 346 ms, summing them there 103 ms (measured). The order of GridSumsRow.
- */
-const GRID_SUMS_SQL = `SUM(total), SUM(closed), SUM(on_time), SUM(critical),
-  SUM(CASE kind WHEN 'dispute' THEN total ELSE 0 END), SUM(CASE kind WHEN 'dispute' THEN resolved ELSE 0 END),
-  SUM(CASE kind WHEN 'appeal' THEN sat_satisfied ELSE 0 END), SUM(CASE kind WHEN 'appeal' THEN sat_basic ELSE 0 END),
-  SUM(CASE kind WHEN 'appeal' THEN sat_dissatisfied ELSE 0 END)`;
+/** The grid rollups' counters (week, month, year: one row per grid), in the order of GridSumsRow. */
+const GRID_COLUMNS = 'total, closed, on_time, critical, disputes, disputes_resolved, appeal_satisfied, appeal_basic, appeal_dissatisfied';
+/** The same figures from the daily grid × kind rollup, for the days of a window around its whole months. */
+const GRID_COLUMNS_OF_DAYS = `total, closed, on_time, critical,
+  CASE kind WHEN 'dispute' THEN total ELSE 0 END AS disputes, CASE kind WHEN 'dispute' THEN resolved ELSE 0 END AS disputes_resolved,
+  CASE kind WHEN 'appeal' THEN sat_satisfied ELSE 0 END AS appeal_satisfied, CASE kind WHEN 'appeal' THEN sat_basic ELSE 0 END AS appeal_basic,
+  CASE kind WHEN 'appeal' THEN sat_dissatisfied ELSE 0 END AS appeal_dissatisfied`;
 type GridSumsRow = [grid_id: string, total: number, closed: number, on_time: number, critical: number, disputes: number, disputes_resolved: number,
   sat_satisfied: number, sat_basic: number, sat_dissatisfied: number];
 
@@ -188,20 +187,19 @@ export class SceneQueries {
 
   constructor(private readonly db: Db) {
     const sums = SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ');
-    const columns = SUM_COLUMNS.join(', ');
-    const sources = {
-      week: 'rollup_events_week WHERE week = ?',
-      month: 'rollup_events_month WHERE month = ?',
-      year: 'rollup_events_year WHERE year = ?',
-      window: `(SELECT kind, grid_id, ${columns} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
-        UNION ALL SELECT kind, grid_id, ${columns} FROM rollup_events_month WHERE month BETWEEN ? AND ?)`,
-    };
-    const mapSources = <T>(make: (from: string) => T) =>
-      ({ week: make(sources.week), month: make(sources.month), year: make(sources.year), window: make(sources.window) }) as Record<keyof typeof sources, T>;
+    const gridRows = (sql: string) => db.prepare<number[], GridSumsRow>(sql).raw();
     this.sql = {
-      // Per grid from one of four sources: a week's, a month's or a year's rows, or any window as whole
-      // months from the month rollups and the days around them from the daily ones (see splitByMonth, windowParams).
-      perGrid: mapSources((from) => db.prepare<number[], GridSumsRow>(`SELECT grid_id, ${GRID_SUMS_SQL} FROM ${from} GROUP BY grid_id`).raw()),
+      // Per grid: a week's, a month's or a year's row as it stands, or any window as whole months of the month rollup
+      // and the days around them from the daily one (see splitByMonth, windowParams).
+      perGrid: {
+        week: gridRows(`SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_week WHERE week = ?`),
+        month: gridRows(`SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_month WHERE month = ?`),
+        year: gridRows(`SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_year WHERE year = ?`),
+        window: gridRows(`SELECT grid_id, ${GRID_COLUMNS.split(', ').map((c) => `SUM(${c})`).join(', ')} FROM (
+            SELECT grid_id, ${GRID_COLUMNS_OF_DAYS} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
+            UNION ALL SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_month WHERE month BETWEEN ? AND ?)
+          GROUP BY grid_id`),
+      },
       // District-wide, from the day × kind rollup: at most 366 × 5 rows for any window, however many grids (a city's
       // year of grid × kind rows was 63 ms, measured). Laid out like a grid × kind row (addRow) with the grid left empty.
       perKind: db.prepare<[number, number], GridKindRow>(`SELECT NULL, kind, ${sums} FROM rollup_kinds WHERE day BETWEEN ? AND ? GROUP BY kind`).raw(),

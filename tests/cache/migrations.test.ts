@@ -111,6 +111,46 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('006 turns the week, month and year rollups into per-grid rows of a version-5 cache, summed from its daily rollups', () => {
+    const f = file();
+    const v5 = openCache(f, { migrations: MIGRATIONS.slice(0, 5) }).db;
+    const insert = v5.prepare(
+      'INSERT INTO rollup_events (day, grid_id, kind, total, closed, on_time, critical, resolved, sat_satisfied, sat_basic, sat_dissatisfied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    // Sunday 2026-11-22 ends a week; Monday the 23rd starts the next; 2026-12-01 is another month.
+    insert.run(20261122, 'g1', 'appeal', 3, 2, 1, 0, 0, 1, 1, 0);
+    insert.run(20261123, 'g1', 'dispute', 4, 3, 3, 1, 2, 0, 0, 0);
+    insert.run(20261123, 'g1', 'incident', 5, 5, 4, 2, 5, 0, 0, 0);
+    insert.run(20261201, 'g1', 'appeal', 2, 2, 2, 0, 0, 0, 1, 1);
+    insert.run(20261201, 'g2', 'appeal', 1, 0, 0, 0, 0, 0, 0, 0);
+    v5.close();
+
+    const { db } = openCache(f, { migrations: MIGRATIONS.slice(0, 6) });
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rollup_%' ORDER BY name").pluck().all();
+    expect(tables).not.toContain('rollup_events_month');
+    expect(tables).toEqual(expect.arrayContaining(['rollup_grids_week', 'rollup_grids_month', 'rollup_grids_year']));
+    const columns = 'grid_id, total, closed, on_time, critical, disputes, disputes_resolved, appeal_satisfied, appeal_basic, appeal_dissatisfied';
+    // Resolved counts only for disputes, satisfaction only for appeals: what the map and the rankings show of a grid.
+    expect(db.prepare(`SELECT week, ${columns} FROM rollup_grids_week ORDER BY week, grid_id`).raw().all()).toEqual([
+      [20261116, 'g1', 3, 2, 1, 0, 0, 0, 1, 1, 0],
+      [20261123, 'g1', 9, 8, 7, 3, 4, 2, 0, 0, 0],
+      [20261130, 'g1', 2, 2, 2, 0, 0, 0, 0, 1, 1],
+      [20261130, 'g2', 1, 0, 0, 0, 0, 0, 0, 0, 0],
+    ]);
+    expect(db.prepare(`SELECT month, ${columns} FROM rollup_grids_month ORDER BY month, grid_id`).raw().all()).toEqual([
+      [202611, 'g1', 12, 10, 8, 3, 4, 2, 1, 1, 0],
+      [202612, 'g1', 2, 2, 2, 0, 0, 0, 0, 1, 1],
+      [202612, 'g2', 1, 0, 0, 0, 0, 0, 0, 0, 0],
+    ]);
+    expect(db.prepare(`SELECT year, ${columns} FROM rollup_grids_year ORDER BY grid_id`).raw().all()).toEqual([
+      [2026, 'g1', 14, 12, 10, 3, 4, 2, 1, 2, 1],
+      [2026, 'g2', 1, 0, 0, 0, 0, 0, 0, 0, 0],
+    ]);
+    expect(checkCache(db).filter((p) => /rollup_grids/.test(p))).toEqual([]);
+    db.close();
+  });
+
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
     const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');

@@ -113,7 +113,7 @@ describe('cache store', () => {
     expect(rollups(store.db)).toEqual(recomputed(store.db));
     // …and the month and district-wide rollups equal the daily ones summed (two months here).
     expect(checkCache(store.db)).toEqual([]);
-    expect(store.db.prepare('SELECT count(DISTINCT month) FROM rollup_events_month WHERE total <> 0').pluck().get()).toBe(2);
+    expect(store.db.prepare('SELECT count(DISTINCT month) FROM rollup_grids_month WHERE total <> 0').pluck().get()).toBe(2);
   });
 
   it('a full disk stops the batch with a sentence and leaves rows and cursor as they were', () => {

@@ -83,7 +83,7 @@ describe('long windows read the month rollups and give the same figures as count
         expect(Object.values(point.byKind).reduce((a, b) => a + b, 0), String(point.day)).toBe(days.get(point.day) ?? 0);
       }
     }
-    for (const table of ['rollup_events_month', 'rollup_events_week', 'rollup_events_year']) expect(total(db, table), table).toBe(total(db, 'rollup_events'));
+    for (const table of ['rollup_grids_month', 'rollup_grids_week', 'rollup_grids_year', 'rollup_kinds']) expect(total(db, table), table).toBe(total(db, 'rollup_events'));
     db.close();
   });
 });
