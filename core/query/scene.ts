@@ -107,7 +107,7 @@ const GRID_COLUMNS_OF_DAYS = `total, closed, on_time, critical,
   CASE kind WHEN 'appeal' THEN sat_satisfied ELSE 0 END AS appeal_satisfied, CASE kind WHEN 'appeal' THEN sat_basic ELSE 0 END AS appeal_basic,
   CASE kind WHEN 'appeal' THEN sat_dissatisfied ELSE 0 END AS appeal_dissatisfied`;
 type GridSumsRow = [grid_id: string, total: number, closed: number, on_time: number, critical: number, disputes: number, disputes_resolved: number,
-  sat_satisfied: number, sat_basic: number, sat_dissatisfied: number];
+  appeal_satisfied: number, appeal_basic: number, appeal_dissatisfied: number];
 
 export interface ResolvedWindow {
   preset: WindowRequest['preset'];
@@ -420,7 +420,7 @@ export class SceneQueries {
   /**
    * Where a window's sums per grid, per kind and per department come from. A window that starts a week, a month or
    * a year and ends in it, today or later, is that period's rollup rows as they stand (no case is reported after
-   * today: 本周, 本月 and 本年 read ≤ grids × kinds rows; departments have month rollups only); any other window sums
+   * today: 本周, 本月 and 本年 read a row per grid; departments have month rollups only); any other window sums
    * whole months and the days around them. The district totals per kind sum the window's days of the day × kind rollup.
    */
   private rollupReads(from: number, to: number, today: number) {
