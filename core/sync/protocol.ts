@@ -15,9 +15,18 @@ export interface WorkerInit {
    * and, if it is damaged, reports 'corrupt' and ends, so the owner can close its connection and rebuild.
    */
   checkIntegrity?: boolean;
+  /** How often the checkpointer thread moves the WAL into the database file (default 1,000 ms). */
+  checkpointMs?: number;
+}
+
+/** The same worker file started as the cache's checkpointer (core/cache/checkpointer.ts). */
+export interface CheckpointerInit {
+  checkpointer: { cacheFile: string; intervalMs: number };
 }
 
 export type WorkerMessage =
+  /** The cache is open (migrated, rebuilt if it had to be, checked): its file will not move any more. */
+  | { type: 'opened' }
   | { type: 'status'; status: SyncStatus }
   | { type: 'batch'; batch: AppliedBatch }
   | { type: 'reference' }

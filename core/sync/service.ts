@@ -1,11 +1,12 @@
 /**
  * Runs the sync engine in a worker thread and relays what it reports. The owner (backend, CLI) gets statuses and
- * applied batches as callbacks; stop() ends the worker cleanly (the cursor is always consistent anyway).
+ * applied batches as callbacks; stop() ends the worker cleanly (the cursor is always consistent anyway). Once the
+ * worker has the cache open, a second thread checkpoints its WAL, so the writer never stops for that.
  */
 import { Worker } from 'node:worker_threads';
 import type { SyncStatus } from '../../shared/bridge/contract';
 import type { AppliedBatch } from '../cache/store';
-import type { WorkerInit, WorkerMessage } from './protocol';
+import type { CheckpointerInit, WorkerInit, WorkerMessage } from './protocol';
 
 /**
  * A bootstrap page is a few MB of JSON whose objects live until the page is written: in the default young
@@ -25,17 +26,15 @@ export interface SyncServiceEvents {
 
 export class SyncService {
   private readonly worker: Worker;
+  private checkpointer: { worker: Worker; exited: Promise<void> } | null = null;
   readonly finished: Promise<void>;
 
-  constructor(init: WorkerInit, events: SyncServiceEvents, workerUrl: URL = defaultWorkerUrl()) {
-    // From sources (tsx, vitest) the worker is TypeScript: register tsx inside the thread first, since threads
-    // do not inherit the parent's module hooks.
-    this.worker = workerUrl.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, workerData: init, resourceLimits })
-      : new Worker(workerUrl, { workerData: init, resourceLimits });
+  constructor(init: WorkerInit, events: SyncServiceEvents, private readonly workerUrl: URL = defaultWorkerUrl()) {
+    this.worker = this.spawn(init, resourceLimits);
     this.finished = new Promise((resolve, reject) => {
       this.worker.on('message', (message: WorkerMessage) => {
-        if (message.type === 'status') events.status?.(message.status);
+        if (message.type === 'opened') this.startCheckpointer(init.cacheFile, init.checkpointMs ?? 1000);
+        else if (message.type === 'status') events.status?.(message.status);
         else if (message.type === 'batch') events.batch?.(message.batch);
         else if (message.type === 'reference') events.reference?.();
         else if (message.type === 'rebuilt') events.rebuilt?.(message);
@@ -46,7 +45,8 @@ export class SyncService {
       this.worker.on('error', reject);
       this.worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`The sync worker stopped unexpectedly (exit code ${code}).`))));
     });
-    this.finished.catch(() => {});
+    // The checkpointer ends with the sync worker, however that ends.
+    void this.finished.catch(() => {}).then(() => this.stopCheckpointer());
   }
 
   async stop(): Promise<void> {
@@ -55,6 +55,34 @@ export class SyncService {
     await this.finished.catch(() => {});
     clearTimeout(timeout);
     await this.worker.terminate();
+    await this.stopCheckpointer();
+  }
+
+  /** From sources (tsx, vitest) the worker is TypeScript: tsx is registered inside the thread first (threads do not inherit the parent's module hooks). */
+  private spawn(workerData: WorkerInit | CheckpointerInit, limits?: typeof resourceLimits): Worker {
+    const url = this.workerUrl;
+    return url.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData, resourceLimits: limits })
+      : new Worker(url, { workerData, resourceLimits: limits });
+  }
+
+  private startCheckpointer(cacheFile: string, intervalMs: number) {
+    if (this.checkpointer) return;
+    const worker = this.spawn({ checkpointer: { cacheFile, intervalMs } });
+    // Without it the writer's own automatic checkpoint still runs (a backstop): nothing to report to the owner.
+    worker.on('error', () => {});
+    this.checkpointer = { worker, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
+  }
+
+  /** Asks the checkpointer for a last checkpoint and waits for it to end (at most 5 s). */
+  private async stopCheckpointer() {
+    const checkpointer = this.checkpointer;
+    this.checkpointer = null;
+    if (!checkpointer) return;
+    checkpointer.worker.postMessage({ type: 'stop' });
+    const timeout = setTimeout(() => void checkpointer.worker.terminate(), 5000);
+    await checkpointer.exited;
+    clearTimeout(timeout);
   }
 }
 

@@ -2,18 +2,18 @@
  * The sync worker thread: owns the cache's write connection and the engine, so a slow API or a big bootstrap
  * never blocks the thread that answers the UI.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { WRITER_AUTOCHECKPOINT_PAGES } from '../cache/checkpointer';
 import { openCache, quickCheck } from '../cache/database';
 import { CacheStore } from '../cache/store';
 import { ApiClient } from './api-client';
 import { SyncEngine } from './engine';
 import type { ParentMessage, WorkerInit, WorkerMessage } from './protocol';
 
-const init = workerData as WorkerInit;
 const MAX_EVENTS_POSTED = 200;
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
-async function main() {
+async function main(init: WorkerInit) {
   const opened = openCache(init.cacheFile, { integrity: init.checkIntegrity ? 'deferred' : 'full' });
   if (opened.rebuilt) post({ type: 'rebuilt', ...opened.rebuilt });
   if (init.checkIntegrity) {
@@ -25,6 +25,9 @@ async function main() {
       return;
     }
   }
+  // Checkpoints are the checkpointer thread's job; the writer's own is the backstop (see checkpointer.ts).
+  opened.db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+  post({ type: 'opened' });
   const store = new CacheStore(opened.db);
   const engine = new SyncEngine(new ApiClient(init.api), store, {
     status: (status) => post({ type: 'status', status }),
@@ -45,6 +48,8 @@ async function main() {
   post({ type: 'done' });
 }
 
-main().catch((error) => {
-  post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
-});
+export function runSyncThread(init: WorkerInit) {
+  main(init).catch((error) => {
+    post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  });
+}
