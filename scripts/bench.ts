@@ -30,16 +30,18 @@ async function main() {
   console.log(`Grid Command Center benchmarks — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`);
 
   const events = Number(values.events);
+  const districtLabel = `district, ${events.toLocaleString('en')} events`;
   if (want('sync') || want('query')) {
     const district = await benchSync({ events, label: 'district' });
     if (want('sync')) add(district.figures);
-    if (want('query')) add(benchQueries(district.cacheFile, `district, ${events.toLocaleString('en')} events`));
-  }
-  if (want('live')) add(await benchLiveApply(`${os.tmpdir()}/gcc-bench-live-${Date.now()}.sqlite`));
+    if (want('query')) add(benchQueries(district.cacheFile, districtLabel));
+    if (want('live')) add(await benchLiveApply(districtLabel, district));
+  } else if (want('live')) add(await benchLiveApply('district, 2,000 events'));
   if (values.city) {
     const city = await benchSync({ events: 5_000_000, scale: 'city', label: 'city (20,000 grids)' });
     add(city.figures);
     add(benchQueries(city.cacheFile, 'city, 5,000,000 events'));
+    add(await benchLiveApply('city, 5,000,000 events', city));
   }
   for (const extra of ['central', 'wall', 'report'] as const) {
     if (!want(extra)) continue;

@@ -55,10 +55,11 @@ async function bareInsertRate(fromFile: string, runs = 3): Promise<{ rows: numbe
   return best!;
 }
 
-export async function benchSync(options: { events: number; scale?: 'city'; label: string }): Promise<{ figures: Figure[]; cacheFile: string }> {
+export async function benchSync(options: { events: number; scale?: 'city'; label: string }): Promise<{ figures: Figure[]; cacheFile: string; serverArgs: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gcc-bench-'));
   const cacheFile = path.join(dir, 'cache.sqlite');
-  const central = await startCentral(['--rate', '0', '--events', String(options.events), ...(options.scale ? ['--scale', options.scale] : [])]);
+  const serverArgs = ['--events', String(options.events), ...(options.scale ? ['--scale', options.scale] : [])];
+  const central = await startCentral(['--rate', '0', ...serverArgs]);
   try {
     const started = performance.now();
     const records = await syncOnce(central.url, cacheFile);
@@ -69,6 +70,7 @@ export async function benchSync(options: { events: number; scale?: 'city'; label
     const rate = records / seconds;
     return {
       cacheFile,
+      serverArgs,
       figures: [
         { name: `${options.label}: initial sync (${events.toLocaleString('en')} events, ${records.toLocaleString('en')} records)`, value: seconds, unit: 's', budget: '≤ 15 s for 1,000,000 events' },
         { name: `${options.label}: sync rate`, value: rate, unit: 'records/s', ratio: rate / bare.perSecond, baseline: `bare better-sqlite3 insert ${Math.round(bare.perSecond)} rows/s, best of 3`, budget: 'ratio ≥ 0.4' },
@@ -113,9 +115,15 @@ export function benchQueries(cacheFile: string, label: string, iterations = 60):
   return figures;
 }
 
-/** Follows the stream of a server publishing 200 changes/s and reports the apply latency of each batch. */
-export async function benchLiveApply(cacheFile: string, seconds = 20): Promise<Figure[]> {
-  const central = await startCentral(['--rate', '200', '--events', '2000']);
+/**
+ * Follows the stream of a server publishing 200 changes/s and reports the apply latency of each batch. Given a cache
+ * a sync benchmark filled and the arguments of the server it came from, it restarts that server live (its revs are
+ * stable across restarts), catches up from the cache's cursor and measures applying into the full cache; without
+ * one, into a new cache of a small district.
+ */
+export async function benchLiveApply(label: string, from?: { cacheFile: string; serverArgs: string[] }, seconds = 20): Promise<Figure[]> {
+  const cacheFile = from?.cacheFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'gcc-bench-live-')), 'cache.sqlite');
+  const central = await startCentral(['--rate', '200', ...(from?.serverArgs ?? ['--events', '2000'])]);
   const applyMs: number[] = [];
   let applied = 0;
   let live = false;
@@ -136,8 +144,8 @@ export async function benchLiveApply(cacheFile: string, seconds = 20): Promise<F
   await service.stop();
   central.child.kill('SIGTERM');
   return [
-    { name: 'live apply at 200 changes/s: batch latency p50', value: percentile(applyMs, 50), unit: 'ms' },
-    { name: 'live apply at 200 changes/s: batch latency p95', value: percentile(applyMs, 95), unit: 'ms' },
-    { name: 'live apply at 200 changes/s: applied', value: applied / seconds, unit: 'changes/s' },
+    { name: `${label}: live apply at 200 changes/s, batch latency p50`, value: percentile(applyMs, 50), unit: 'ms' },
+    { name: `${label}: live apply at 200 changes/s, batch latency p95`, value: percentile(applyMs, 95), unit: 'ms' },
+    { name: `${label}: live apply, changes applied`, value: applied / seconds, unit: 'changes/s' },
   ];
 }
