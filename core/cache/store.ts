@@ -113,8 +113,9 @@ const weekOf = (day: number) => {
 
 /**
  * Sums rollup deltas in memory for one transaction, then writes each touched rollup row once. Keyed by the period
- * (a number) and then by the rest of the key joined with \u0000, which the caller makes once per record and shares
- * between buffers: this runs nine times per record of a bootstrap (a string per call was 10 % of the sync).
+ * (a number) and then by the rest of the key joined with \u0000, which the caller makes once per record (shared
+ * where buffers have the same key): this runs nine times per record of a bootstrap (a string per call was 10 % of
+ * the sync).
  */
 class RollupBuffer {
   private readonly rows = new Map<number, Map<string, Float64Array>>();

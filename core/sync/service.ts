@@ -26,7 +26,7 @@ export interface SyncServiceEvents {
 
 export class SyncService {
   private readonly worker: Worker;
-  private checkpointer: { worker: Worker; exited: Promise<void> } | null = null;
+  private checkpointer: { worker: Worker; exited: Promise<void>; stopped?: Promise<void> } | null = null;
   readonly finished: Promise<void>;
 
   constructor(init: WorkerInit, events: SyncServiceEvents, private readonly workerUrl: URL = defaultWorkerUrl()) {
@@ -74,15 +74,20 @@ export class SyncService {
     this.checkpointer = { worker, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
   }
 
-  /** Asks the checkpointer for a last checkpoint and waits for it to end (at most 5 s). */
-  private async stopCheckpointer() {
+  /**
+   * Asks the checkpointer for a last checkpoint and waits for it to end (at most 5 s). Called both when the sync
+   * worker finishes and by stop(): both wait for the same end.
+   */
+  private stopCheckpointer(): Promise<void> {
     const checkpointer = this.checkpointer;
-    this.checkpointer = null;
-    if (!checkpointer) return;
-    checkpointer.worker.postMessage({ type: 'stop' });
-    const timeout = setTimeout(() => void checkpointer.worker.terminate(), 5000);
-    await checkpointer.exited;
-    clearTimeout(timeout);
+    if (!checkpointer) return Promise.resolve();
+    checkpointer.stopped ??= (async () => {
+      checkpointer.worker.postMessage({ type: 'stop' });
+      const timeout = setTimeout(() => void checkpointer.worker.terminate(), 5000);
+      await checkpointer.exited;
+      clearTimeout(timeout);
+    })();
+    return checkpointer.stopped;
   }
 }
 
