@@ -98,6 +98,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
     const background = d.sync !== 'off';
     let opened = openCache(d.cacheFile, { integrity: background ? 'deferred' : 'full' });
     opened.rebuilt ??= rebuilt;
+    if (opened.migrated) log(`cache upgraded from schema ${opened.migrated.from} to ${opened.migrated.to} in ${(opened.migrated.ms / 1000).toFixed(1)} s`);
     const readState = () => opened.db.prepare('SELECT last_contact, (SELECT count(*) FROM quarantine) AS quarantined FROM sync_state WHERE id = 1').get() as { last_contact: string | null; quarantined: number };
     let row: ReturnType<typeof readState>;
     try {

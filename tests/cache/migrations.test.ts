@@ -89,6 +89,20 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('opening an older cache upgrades it and says from which version; a new or current one says nothing', () => {
+    const f = file();
+    const created = openCache(f, { migrations: MIGRATIONS.slice(0, 4) });
+    expect(created.migrated).toBeNull();
+    created.db.close();
+    const upgraded = openCache(f);
+    expect(upgraded.migrated).toMatchObject({ from: 4, to: SCHEMA_VERSION });
+    expect(upgraded.migrated!.ms).toBeGreaterThanOrEqual(0);
+    upgraded.db.close();
+    const current = openCache(f);
+    expect(current.migrated).toBeNull();
+    current.db.close();
+  });
+
   it('005 gives the day × kind rollup every counter of a version-4 cache, summed from its daily rollups', () => {
     const f = file();
     const v4 = openCache(f, { migrations: MIGRATIONS.slice(0, 4) }).db;
