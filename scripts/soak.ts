@@ -195,6 +195,7 @@ class Soak {
       banner: st.banner,
       cacheEvents: this.hostDb!.prepare('SELECT count(*) FROM events').pluck().get() as number,
       cacheMb: fileMb(this.cacheFile, `${this.cacheFile}-wal`),
+      walMb: fileMb(`${this.cacheFile}-wal`),
       drawnLastMinute: drawn.lastMinute,
       kills: this.kills.length,
       pageErrors: this.pageErrors,

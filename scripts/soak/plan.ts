@@ -89,6 +89,8 @@ export interface Sample extends WallSample {
   banner: string | null;
   cacheEvents: number;
   cacheMb: number;
+  /** The cache's write-ahead log alone: the checkpointer thread should keep it short. */
+  walMb: number;
   drawnLastMinute: number;
   kills: number;
   pageErrors: number;
@@ -200,6 +202,6 @@ export function sampleLine(s: Sample, totalMinutes: number): string {
   return (
     `[${String(s.minute).padStart(3)}/${totalMinutes} min] host RSS ${f(s.hostRssMb)} MB (anon ${f(s.hostRssAnonMb)}) · central RSS ${f(s.centralRssMb)} MB · heap ${f(s.heapMb, 1)} MB · ` +
     `DOM ${s.nodes} · maps ${s.maps} · charts ${s.charts} · ${s.scene} · sync ${s.pageSync ?? '—'}/${s.hostSync ?? '—'}${s.banner ? ` · banner ${s.banner}` : ''} · ` +
-    `events ${s.cacheEvents} · drawn ${s.drawnLastMinute}/min · kills ${s.kills}${s.pageErrors ? ` · page errors ${s.pageErrors}` : ''}`
+    `events ${s.cacheEvents} · WAL ${f(s.walMb, 1)} MB · drawn ${s.drawnLastMinute}/min · kills ${s.kills}${s.pageErrors ? ` · page errors ${s.pageErrors}` : ''}`
   );
 }

@@ -39,7 +39,7 @@ const endpoint = (over: Partial<Endpoint> = {}): Endpoint => ({ hostRssMb: 300, 
 
 const sample = (minute: number, over: Partial<Sample> = {}): Sample => ({
   kind: 'sample', at: '', minute, hostRssMb: 300, hostRssAnonMb: 200, hostPeakRssMb: 900, centralRssMb: 150, heapMb: 40, nodes: 1000, listeners: 180, maps: 1, charts: 3, scene: 'overview',
-  pageSync: 'live', hostSync: 'live', banner: null, cacheEvents: 124_000 + minute, cacheMb: 88, drawnLastMinute: 300, kills: 0, pageErrors: 0, ...over,
+  pageSync: 'live', hostSync: 'live', banner: null, cacheEvents: 124_000 + minute, cacheMb: 88, walMb: 4, drawnLastMinute: 300, kills: 0, pageErrors: 0, ...over,
 });
 
 const kill = (n: number, over: Partial<KillRecord> = {}): KillRecord => ({
@@ -98,7 +98,7 @@ describe('summarise', () => {
 describe('sampleLine', () => {
   it('says in one line what a minute looked like', () => {
     expect(sampleLine(sample(7, { banner: 'stale', pageSync: 'reconnecting', centralRssMb: null, kills: 1 }), 60)).toBe(
-      '[  7/60 min] host RSS 300 MB (anon 200) · central RSS — MB · heap 40.0 MB · DOM 1000 · maps 1 · charts 3 · overview · sync reconnecting/live · banner stale · events 124007 · drawn 300/min · kills 1',
+      '[  7/60 min] host RSS 300 MB (anon 200) · central RSS — MB · heap 40.0 MB · DOM 1000 · maps 1 · charts 3 · overview · sync reconnecting/live · banner stale · events 124007 · WAL 4.0 MB · drawn 300/min · kills 1',
     );
   });
 });
