@@ -11,12 +11,25 @@ import Database from 'better-sqlite3';
  * The writer keeps SQLite's automatic checkpoint as a backstop, at 10,000 pages (160 MB of WAL), for when the
  * checkpointer falls behind or is not running (a cache opened by the CLI tools).
  */
-export const WRITER_AUTOCHECKPOINT_PAGES = 10_000;
+const WRITER_AUTOCHECKPOINT_PAGES = 10_000;
+
+/**
+ * PASSIVE checkpoints never shrink the WAL file: it stays at its high-water mark (95 MB after a 124,000-event
+ * bootstrap, measured). With this limit the writer truncates it when it starts the log over. Above what a second of
+ * live changes writes at city scale (~25 MB), so the steady state does not shrink and regrow the file every second.
+ */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 2 ** 20;
 
 export interface CheckpointResult {
   /** Frames in the WAL, and how many of them are now in the database file. */
   log: number;
   checkpointed: number;
+}
+
+/** The writer's side: leaves checkpoints to the checkpointer (keeping its own as the backstop), bounds the WAL file. */
+export function deferCheckpoints(writer: Database.Database) {
+  writer.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+  writer.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
 }
 
 /** Opens the cache for checkpoints only: it never writes a row. */

@@ -3,7 +3,7 @@
  * never blocks the thread that answers the UI.
  */
 import { parentPort } from 'node:worker_threads';
-import { WRITER_AUTOCHECKPOINT_PAGES } from '../cache/checkpointer';
+import { deferCheckpoints } from '../cache/checkpointer';
 import { openCache, quickCheck } from '../cache/database';
 import { CacheStore } from '../cache/store';
 import { ApiClient } from './api-client';
@@ -25,8 +25,8 @@ async function main(init: WorkerInit) {
       return;
     }
   }
-  // Checkpoints are the checkpointer thread's job; the writer's own is the backstop (see checkpointer.ts).
-  opened.db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+  // Checkpoints are the checkpointer thread's job (the service starts it on 'opened').
+  deferCheckpoints(opened.db);
   post({ type: 'opened' });
   const store = new CacheStore(opened.db);
   const engine = new SyncEngine(new ApiClient(init.api), store, {

@@ -2,7 +2,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkpoint, openForCheckpoints, startCheckpoints } from '../../core/cache/checkpointer';
+import { WAL_SIZE_LIMIT_BYTES, checkpoint, deferCheckpoints, openForCheckpoints, startCheckpoints } from '../../core/cache/checkpointer';
 import { openCache } from '../../core/cache/database';
 import { until } from '../sync/harness';
 
@@ -41,6 +41,28 @@ describe('checkpointer', () => {
     const checkpoints = startCheckpoints(file, 20);
     await until(() => statSync(file).size > before + 2_000_000, 5000);
     checkpoints.stop();
+    writer.close();
+  });
+
+  it('the writer leaves checkpoints to the checkpointer, and shrinks the WAL file to its limit when it starts the log over', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-ckpt-')), 'cache.sqlite');
+    const { db: writer } = openCache(file);
+    deferCheckpoints(writer);
+    const insert = writer.prepare("INSERT INTO quarantine (received_at, origin, reason, raw) VALUES ('2026-11-28T10:00:00+08:00', 'page', 'test', ?)");
+    const before = statSync(file).size;
+    // One transaction bigger than the limit: the writer does not checkpoint it by itself…
+    writer.transaction(() => {
+      for (let i = 0; i < 7000; i++) insert.run('x'.repeat(10_000));
+    })();
+    const wal = () => statSync(`${file}-wal`).size;
+    expect(wal()).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
+    expect(statSync(file).size).toBe(before);
+    // …the checkpointer does, and the writer's next commit starts the log over, cut back to the limit.
+    const db = openForCheckpoints(file);
+    checkpoint(db);
+    writer.prepare("DELETE FROM quarantine WHERE seq = 1").run();
+    expect(wal()).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+    db.close();
     writer.close();
   });
 
