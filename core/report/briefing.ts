@@ -109,7 +109,7 @@ function comparisonOf(db: Db, span: Span): { figures: Omit<PeriodFigures, 'overd
     .prepare(
       `SELECT kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint, SUM(resolved) AS resolved,
          SUM(sat_satisfied) AS s, SUM(sat_basic) AS b, SUM(sat_dissatisfied) AS d, SUM(breaking) AS breaking
-       FROM rollup_events WHERE day BETWEEN ? AND ? GROUP BY kind`,
+       FROM rollup_kinds WHERE day BETWEEN ? AND ? GROUP BY kind`,
     )
     .all(span.from, span.to) as Row[];
   const sum = (pick: (r: Row) => number, kind?: EventKind) => rows.filter((r) => !kind || r.kind === kind).reduce((n, r) => n + pick(r), 0);
@@ -223,9 +223,8 @@ function trendSeries(db: Db, p: ResolvedPeriod): Briefing['trend']['periods'] {
   const spans = precedingSpans(p);
   const rows = db
     .prepare(
-      `SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved,
-         SUM(sat_satisfied) AS s, SUM(sat_basic) AS b, SUM(sat_dissatisfied) AS d
-       FROM rollup_events WHERE day BETWEEN ? AND ? GROUP BY day, kind`,
+      `SELECT day, kind, total, closed, on_time, resolved, sat_satisfied AS s, sat_basic AS b, sat_dissatisfied AS d
+       FROM rollup_kinds WHERE day BETWEEN ? AND ?`,
     )
     .all(spans[0].from, spans[spans.length - 1].to) as { day: number; kind: EventKind; total: number; closed: number; on_time: number; resolved: number; s: number; b: number; d: number }[];
   const acc = spans.map(() => ({ events: 0, appeals: 0, closed: 0, onTime: 0, s: 0, b: 0, d: 0, disputes: 0, resolved: 0 }));
