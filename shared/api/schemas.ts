@@ -50,7 +50,13 @@ export const DutyCategory = z.enum(['collection', 'reporting', 'handling', 'serv
   'The 5 duty categories: 信息采集, 信息上报, 事件处置, 为民服务, 平安建设',
 );
 
-const IsoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$/, 'ISO 8601 time with offset');
+/**
+ * RFC 3339 date-time with an offset: a real calendar date (no month 13, no 30 February, no 0000-00-00) and seconds.
+ * A pattern alone let impossible dates through to the cache, where they broke the page's write.
+ */
+const IsoTime = z.iso.datetime({ offset: true, error: 'not an RFC 3339 date-time with offset (a real date, e.g. 2023-03-05T10:00:00+08:00)' });
+/** RFC 3339 full-date (YYYY-MM-DD), a real calendar date. */
+const IsoDate = z.iso.date({ error: 'not a real date of the form YYYY-MM-DD' });
 const Rev = z.number().int().positive().describe('Server-wide, strictly increasing revision');
 const Id = z.string().min(1).max(64);
 const personal = <T extends z.ZodType>(schema: T) => schema.meta({ personal: true, 'x-personal-data': true });
@@ -199,7 +205,7 @@ export const ServiceActivity = z.object({
   grid_id: Id,
   type: z.enum(['project', 'volunteer_session', 'micro_wish', 'demand_matched']),
   title: z.string(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  date: IsoDate,
   people_reached: z.number().int().nonnegative(),
   volunteers: z.number().int().nonnegative(),
 });
