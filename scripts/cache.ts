@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { openCache } from '../core/cache/database';
-import { cacheStats, checkCache, quarantineRows } from '../core/cache/inspect';
+import { cacheStats, checkCache, quarantineRows, quarantineSummary } from '../core/cache/inspect';
 import { SceneQueries } from '../core/query/scene';
 import { percent } from '../shared/kpi/formulas';
 import { dayStart, isoDateToDay } from '../shared/time/shanghai';
@@ -14,7 +14,8 @@ const HELP = `Usage: npm run cache -- <command> [--cache FILE] [--json]
 Commands:
   check        SQLite integrity and rollup consistency; exits 1 on a problem
   stats        counts of regions, events by kind, quarantine, cursor, schema version
-  quarantine   the newest quarantined records with their reasons (--limit N)
+  quarantine   what the quarantined records wait for (a grid, department or task the API has not sent yet:
+               they land by themselves when it arrives) or why they are kept for good; the newest (--limit N)
   kpis         KPI totals of a date range: --from YYYY-MM-DD --to YYYY-MM-DD
 
 --cache defaults to ${defaultCacheFile()} (or GCC_CACHE).
@@ -49,8 +50,18 @@ function main() {
     print(problems.length ? problems.join('\n') : `${file}: consistent`, { ok: problems.length === 0, problems });
     process.exitCode = problems.length ? 1 : 0;
   } else if (command === 'quarantine') {
+    const groups = quarantineSummary(db);
     const rows = quarantineRows(db, Number(values.limit));
-    print(rows.length ? rows.map((r) => JSON.stringify(r)).join('\n') : 'No quarantined records.', rows);
+    const waiting = (g: (typeof groups)[number]) => {
+      const [what, id] = g.waitingFor!.split(/:(.*)/s);
+      const where = what === 'grid' ? '/v1/regions' : '/v1/organisation';
+      return `${g.records} waiting for ${what} "${id}" (not in ${where} yet; they land when it arrives)`;
+    };
+    const human = [
+      ...groups.map((g) => (g.waitingFor ? waiting(g) : `${g.records} kept for good, e.g. ${g.reason}`)),
+      ...(rows.length ? ['', `Newest ${rows.length}:`, ...rows.map((r) => JSON.stringify(r))] : []),
+    ];
+    print(groups.length ? human.join('\n') : 'No quarantined records.', { groups, newest: rows });
   } else if (command === 'kpis') {
     if (!values.from || !values.to) throw new Error('kpis needs --from YYYY-MM-DD and --to YYYY-MM-DD.');
     const from = isoDateToDay(values.from);

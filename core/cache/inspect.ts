@@ -126,5 +126,20 @@ export function cacheChecksum(db: Db): string {
 }
 
 export function quarantineRows(db: Db, limit = 50) {
-  return db.prepare('SELECT seq, received_at, origin, rev, record_id, reason FROM quarantine ORDER BY seq DESC LIMIT ?').all(limit);
+  return db.prepare('SELECT seq, received_at, origin, rev, record_id, reason, waiting_for FROM quarantine ORDER BY seq DESC LIMIT ?').all(limit);
+}
+
+export interface QuarantineGroup {
+  /** 'grid:<id>', 'department:<id>', 'task:<code>': the reference data these records wait for; null for records kept for good. */
+  waitingFor: string | null;
+  records: number;
+  /** One reason of the group, as an example. */
+  reason: string;
+}
+
+/** What the quarantine holds, grouped by what its records wait for (the ones that land by themselves first). */
+export function quarantineSummary(db: Db): QuarantineGroup[] {
+  return (db.prepare(`SELECT waiting_for, count(*) AS records, min(reason) AS reason FROM quarantine
+      GROUP BY waiting_for ORDER BY waiting_for IS NULL, records DESC, waiting_for`).all() as { waiting_for: string | null; records: number; reason: string }[])
+    .map((g) => ({ waitingFor: g.waiting_for, records: g.records, reason: g.reason }));
 }

@@ -7,12 +7,14 @@
 import { z } from 'zod';
 import {
   Change,
+  STAGES,
   type Event,
   type OrganisationResponse,
   type RegionsResponse,
   type SafeGridEvaluation,
   type ServiceActivity,
 } from '../../shared/api/schemas';
+import { periodOrder } from '../../shared/kpi/formulas';
 import { isoDateToDay, mondayOf, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
 import { translate, type Db } from './database';
 
@@ -35,6 +37,8 @@ export interface AppliedBatch {
   applyMs: number;
   /** Set when `events` holds only the newest of a bigger batch (a bootstrap page). */
   truncated?: boolean;
+  /** Quarantined records that left the quarantine in this batch (landed, or superseded by a newer rev). */
+  healed?: number;
 }
 
 type EventRollupRow = {
@@ -149,6 +153,7 @@ const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : null);
 
 export class CacheStore {
   private readonly gridParents = new Map<string, { street: string | null; community: string | null }>();
+  private reference: ReferenceIds = { departments: null, tasks: null };
   private readonly statements;
 
   constructor(readonly db: Db) {
@@ -162,8 +167,8 @@ export class CacheStore {
         ON CONFLICT (id) DO UPDATE SET ${EVENT_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`),
       deleteEvent: db.prepare('DELETE FROM events WHERE id = ?'),
       evaluationRev: db.prepare<[string], { rev: number }>('SELECT rev FROM evaluations WHERE id = ?'),
-      upsertEvaluation: db.prepare(`INSERT INTO evaluations (id, rev, grid_id, period, safe, broken, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, grid_id = excluded.grid_id, period = excluded.period, safe = excluded.safe,
+      upsertEvaluation: db.prepare(`INSERT INTO evaluations (id, rev, grid_id, period, period_key, safe, broken, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, grid_id = excluded.grid_id, period = excluded.period, period_key = excluded.period_key, safe = excluded.safe,
           broken = excluded.broken, evaluated_at = excluded.evaluated_at`),
       deleteEvaluation: db.prepare('DELETE FROM evaluations WHERE id = ?'),
       serviceRow: db.prepare<[string], { rev: number; day: number; grid_id: string; type: string; people_reached: number; volunteers: number }>(
@@ -174,7 +179,7 @@ export class CacheStore {
           day = excluded.day, people_reached = excluded.people_reached, volunteers = excluded.volunteers`),
       deleteService: db.prepare('DELETE FROM services WHERE id = ?'),
       upsertTombstone: db.prepare('INSERT INTO tombstones (type, id, rev) VALUES (?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET rev = max(rev, excluded.rev)'),
-      quarantine: db.prepare('INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw) VALUES (?, ?, ?, ?, ?, ?)'),
+      quarantine: db.prepare('INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw, waiting_for) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       cursor: db.prepare('UPDATE sync_state SET cursor_rev = max(cursor_rev, ?), head_rev = max(head_rev, ?), last_contact = ? WHERE id = 1'),
       rollupEvents: db.prepare(upsertRollupSql('rollup_events', ['day', 'grid_id', 'kind'], EVENT_COUNTERS)),
       rollupDepartments: db.prepare(upsertRollupSql('rollup_departments', ['day', 'department_id', 'kind'], DEPT_COUNTERS)),
@@ -187,6 +192,15 @@ export class CacheStore {
       rollupServiceTypes: db.prepare(upsertRollupSql('rollup_service_types', ['day', 'type'], SERVICE_COUNTERS)),
     };
     this.loadGridParents();
+    this.loadOrganisation();
+  }
+
+  private loadOrganisation() {
+    const text = this.db.prepare("SELECT value FROM reference WHERE key = 'organisation'").pluck().get() as string | undefined;
+    const organisation = text ? (JSON.parse(text) as OrganisationResponse) : null;
+    this.reference = organisation
+      ? { departments: new Set(organisation.departments.map((d) => d.id)), tasks: new Set(organisation.tasks.map((t) => t.code)) }
+      : { departments: null, tasks: null };
   }
 
   private loadGridParents() {
@@ -202,37 +216,59 @@ export class CacheStore {
     return (this.db.prepare('SELECT cursor_rev FROM sync_state WHERE id = 1').pluck().get() as number) ?? 0;
   }
 
-  /** Replaces the reference data (regions with geometry and profiles, departments, organisation). */
-  applyReference(regions: RegionsResponse | null, organisation: OrganisationResponse | null, etags: { regions?: string | null; organisation?: string | null }) {
-    this.write(() => {
-      if (regions) {
-        const byId = new Map(regions.regions.map((r) => [r.id, r]));
-        const ancestor = (id: string | null, level: string): string | null => {
-          let cursor = id ? byId.get(id) : undefined;
-          while (cursor && cursor.level !== level) cursor = cursor.parent_id ? byId.get(cursor.parent_id) : undefined;
-          return cursor?.id ?? null;
-        };
-        this.db.exec('DELETE FROM regions');
-        const insert = this.db.prepare(`INSERT INTO regions (id, code, level, name, parent_id, street_id, community_id, center_lon, center_lat, geometry, synthetic, profile)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-        for (const r of regions.regions) {
-          insert.run(r.id, r.code, r.level, r.name, r.parent_id, ancestor(r.id, 'street'), ancestor(r.id, 'community'), r.center[0], r.center[1],
-            JSON.stringify(r.geometry), r.synthetic_geometry ? 1 : 0, r.profile ? JSON.stringify(r.profile) : null);
-        }
-        this.db.prepare("INSERT INTO reference (key, value) VALUES ('regions.meta', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-          .run(JSON.stringify({ datum: regions.datum, attribution: regions.attribution }));
-        this.db.prepare('UPDATE sync_state SET regions_etag = ? WHERE id = 1').run(etags.regions ?? null);
+  /**
+   * Replaces the reference data (regions with geometry and profiles, departments, organisation), and in the same
+   * transaction applies the quarantined records that waited for it and now fit. Returns what they changed, if any.
+   */
+  applyReference(
+    regions: RegionsResponse | null,
+    organisation: OrganisationResponse | null,
+    etags: { regions?: string | null; organisation?: string | null },
+  ): AppliedBatch | null {
+    try {
+      return this.write(() => this.replaceReference(regions, organisation, etags));
+    } catch (error) {
+      // Rolled back: the in-memory lookups must not keep what was not committed.
+      this.loadGridParents();
+      this.loadOrganisation();
+      throw error;
+    }
+  }
+
+  private replaceReference(
+    regions: RegionsResponse | null,
+    organisation: OrganisationResponse | null,
+    etags: { regions?: string | null; organisation?: string | null },
+  ): AppliedBatch | null {
+    if (regions) {
+      const byId = new Map(regions.regions.map((r) => [r.id, r]));
+      const ancestor = (id: string | null, level: string): string | null => {
+        let cursor = id ? byId.get(id) : undefined;
+        while (cursor && cursor.level !== level) cursor = cursor.parent_id ? byId.get(cursor.parent_id) : undefined;
+        return cursor?.id ?? null;
+      };
+      this.db.exec('DELETE FROM regions');
+      const insert = this.db.prepare(`INSERT INTO regions (id, code, level, name, parent_id, street_id, community_id, center_lon, center_lat, geometry, synthetic, profile)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      for (const r of regions.regions) {
+        insert.run(r.id, r.code, r.level, r.name, r.parent_id, ancestor(r.id, 'street'), ancestor(r.id, 'community'), r.center[0], r.center[1],
+          JSON.stringify(r.geometry), r.synthetic_geometry ? 1 : 0, r.profile ? JSON.stringify(r.profile) : null);
       }
-      if (organisation) {
-        this.db.exec('DELETE FROM departments');
-        const insert = this.db.prepare('INSERT INTO departments (id, name, short_name, enforcement_staff) VALUES (?, ?, ?, ?)');
-        for (const d of organisation.departments) insert.run(d.id, d.name, d.short_name, d.enforcement_staff);
-        this.db.prepare("INSERT INTO reference (key, value) VALUES ('organisation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-          .run(JSON.stringify(organisation));
-        this.db.prepare('UPDATE sync_state SET organisation_etag = ? WHERE id = 1').run(etags.organisation ?? null);
-      }
-    });
+      this.db.prepare("INSERT INTO reference (key, value) VALUES ('regions.meta', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(JSON.stringify({ datum: regions.datum, attribution: regions.attribution }));
+      this.db.prepare('UPDATE sync_state SET regions_etag = ? WHERE id = 1').run(etags.regions ?? null);
+    }
+    if (organisation) {
+      this.db.exec('DELETE FROM departments');
+      const insert = this.db.prepare('INSERT INTO departments (id, name, short_name, enforcement_staff) VALUES (?, ?, ?, ?)');
+      for (const d of organisation.departments) insert.run(d.id, d.name, d.short_name, d.enforcement_staff);
+      this.db.prepare("INSERT INTO reference (key, value) VALUES ('organisation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(JSON.stringify(organisation));
+      this.db.prepare('UPDATE sync_state SET organisation_etag = ? WHERE id = 1').run(etags.organisation ?? null);
+    }
     if (regions) this.loadGridParents();
+    if (organisation) this.loadOrganisation();
+    return regions || organisation ? this.healQuarantine() : null;
   }
 
   /**
@@ -267,7 +303,64 @@ export class CacheStore {
   /** Applies raw change-feed items (validated here) and moves the cursor, all in one transaction. */
   applyChanges(items: unknown[], cursor: Cursor, origin: 'page' | 'stream', now = Date.now()): AppliedBatch {
     const started = performance.now();
-    const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: cursor.nextRev, applyMs: 0 };
+    const receivedAt = toShanghaiIso(now);
+    const s = this.statements;
+    const batch = this.write(() => {
+      const applied = this.applyItems(items, origin === 'page', (raw, reason, waitingFor) =>
+        s.quarantine.run(receivedAt, origin, ...quarantineKey(raw), reason, safeJson(raw), waitingFor),
+      );
+      s.cursor.run(cursor.nextRev, cursor.headRev, receivedAt);
+      return applied;
+    });
+    batch.cursor = cursor.nextRev;
+    batch.applyMs = performance.now() - started;
+    return batch;
+  }
+
+  /**
+   * Applies again every quarantined record that waits for reference data (an unknown grid, department or task),
+   * in the order received: what fits now lands (with its rollups) and leaves the quarantine; what still does not
+   * stays, with its reason brought up to date. Runs inside applyReference's transaction, so new reference data
+   * and the records it lets in commit together. The cursor does not move: these records were received already.
+   */
+  private healQuarantine(): AppliedBatch | null {
+    const waiting = this.db.prepare<[], { seq: number; raw: string }>('SELECT seq, raw FROM quarantine WHERE waiting_for IS NOT NULL ORDER BY seq').all();
+    if (!waiting.length) return null;
+    const stillWaiting = new Map<number, { reason: string; waitingFor: string | null }>();
+    let index = 0;
+    const raws = waiting.map((w) => {
+      try {
+        return JSON.parse(w.raw) as unknown;
+      } catch {
+        return w.raw; // cut short when it was kept (over 20,000 characters): quarantined for good below
+      }
+    });
+    const batch = this.applyItems(raws, false, (_raw, reason, waitingFor) => stillWaiting.set(waiting[index].seq, { reason, waitingFor }), () => index++);
+    const landed = this.db.prepare('DELETE FROM quarantine WHERE seq = ?');
+    const update = this.db.prepare('UPDATE quarantine SET reason = ?, waiting_for = ? WHERE seq = ?');
+    for (const w of waiting) {
+      const still = stillWaiting.get(w.seq);
+      if (still) update.run(still.reason, still.waitingFor, w.seq);
+      else landed.run(w.seq);
+    }
+    batch.quarantined = 0;
+    batch.healed = waiting.length - stillWaiting.size;
+    return batch;
+  }
+
+  /**
+   * Validates and applies items inside the caller's transaction, summing their rollups in memory and writing each
+   * touched rollup row once. A record that does not make sense goes to `quarantine(raw, reason, waitingFor)`;
+   * `waitingFor` names the reference data it needs when that can stop being missing. `next()` is called after each
+   * item (the healing pass keeps its place with it).
+   */
+  private applyItems(
+    items: unknown[],
+    ordered: boolean,
+    quarantine: (raw: unknown, reason: string, waitingFor: string | null) => void,
+    next: () => void = () => {},
+  ): AppliedBatch {
+    const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: 0, applyMs: 0 };
     const eventRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const deptRollups = new RollupBuffer(DEPT_COUNTERS.length);
     const gridMonthRollups = new RollupBuffer(GRID_COUNTERS.length);
@@ -277,8 +370,8 @@ export class CacheStore {
     const kindRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const serviceRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const serviceTypeRollups = new RollupBuffer(SERVICE_COUNTERS.length);
-    const receivedAt = toShanghaiIso(now);
     const s = this.statements;
+    const reference = this.reference;
 
     const addEvent = (row: EventRollupRow, sign: 1 | -1) => {
       const counters = eventCounters(row);
@@ -300,27 +393,42 @@ export class CacheStore {
       serviceRollups.add(row.day, `${row.grid_id}\u0000${row.type}`, counters, sign);
       serviceTypeRollups.add(row.day, row.type, counters, sign);
     };
-    const quarantine = (raw: unknown, reason: string) => {
-      const r = raw as { rev?: unknown; record?: { id?: unknown } } | null;
-      const rev = typeof r?.rev === 'number' ? r.rev : null;
-      const id = typeof r?.record?.id === 'string' ? r.record.id : null;
-      s.quarantine.run(receivedAt, origin, rev, id, reason, safeJson(raw));
+    const reject = (raw: unknown, reason: string, waitingFor: string | null = null) => {
+      quarantine(raw, reason, waitingFor);
       batch.quarantined++;
     };
+    /** A page lists changes in rising rev order: the same record again at a lower rev is a server's mistake. */
+    const revInPage = ordered ? new Map<string, number>() : null;
 
-    this.write(() => {
-      for (const raw of items) {
+    for (const raw of items) {
+      try {
         const parsed = Change.safeParse(raw);
         if (!parsed.success) {
-          quarantine(raw, describeIssues(parsed.error));
+          reject(raw, describeIssues(parsed.error));
           continue;
         }
         const change = parsed.data;
         const type = change.type === 'tombstone' ? change.of : change.type;
         const id = change.record.id;
         if (change.rev !== change.record.rev) {
-          quarantine(raw, `rev ${change.rev} of the change differs from the record's rev ${change.record.rev}`);
+          reject(raw, `rev ${change.rev} of the change differs from the record's rev ${change.record.rev}`);
           continue;
+        }
+        if (revInPage) {
+          const key = `${type}\u0000${id}`;
+          const earlier = revInPage.get(key);
+          if (earlier !== undefined && earlier > change.rev) {
+            reject(raw, `rev ${change.rev} of ${type} "${id}" comes after its rev ${earlier} in the same page: revs must rise within a page`);
+            continue;
+          }
+          revInPage.set(key, change.rev);
+        }
+        if (change.type !== 'tombstone') {
+          const problem = recordProblem(change, reference, this.gridParents);
+          if (problem) {
+            reject(raw, problem.reason, problem.waitingFor);
+            continue;
+          }
         }
         const deletedAt = s.tombstoneRev.get(type, id)?.rev ?? 0;
         if (deletedAt >= change.rev) {
@@ -330,31 +438,26 @@ export class CacheStore {
 
         if (change.type === 'event') {
           const e = change.record;
-          const parents = this.gridParents.get(e.grid_id);
-          if (!parents) {
-            quarantine(raw, `grid_id "${e.grid_id}" is not a grid in the reference data`);
-            continue;
-          }
+          const parents = this.gridParents.get(e.grid_id)!;
           const old = s.eventRollupRow.get(e.id);
           if (old && old.rev >= e.rev) {
             batch.skipped++;
             continue;
           }
-          if (old) addEvent(old, -1);
           const day = shanghaiDay(e.stages.reported);
           const closedAt = ms(e.stages.closed);
           const deadline = Date.parse(e.deadline);
-          // Same order as EVENT_COLUMNS.
+          // Same order as EVENT_COLUMNS. Written before the rollups move, so a row SQLite refuses changes no sum.
           s.upsertEvent.run(
             e.id, e.rev, e.kind, e.task_code, e.criterion, e.severity, e.source, e.grid_id, parents.street, parents.community, e.location[0], e.location[1],
             e.title, e.stage, JSON.stringify(e.stages), day, Date.parse(e.stages.reported), closedAt, deadline, e.department_id, e.joint ? 1 : 0,
             e.outcome, e.satisfaction, e.reporter?.name ?? null, e.reporter?.phone ?? null, e.repeat_of,
           );
-          const row: EventRollupRow = {
+          if (old) addEvent(old, -1);
+          addEvent({
             day, grid_id: e.grid_id, kind: e.kind, stage: e.stage, closed_at: closedAt, deadline, joint: e.joint ? 1 : 0, outcome: e.outcome,
             satisfaction: e.satisfaction, severity: e.severity, criterion: e.criterion, department_id: e.department_id,
-          };
-          addEvent(row, 1);
+          }, 1);
           batch.events.push(e);
         } else if (change.type === 'evaluation') {
           const v = change.record;
@@ -363,7 +466,7 @@ export class CacheStore {
             batch.skipped++;
             continue;
           }
-          s.upsertEvaluation.run(v.id, v.rev, v.grid_id, v.period, v.safe ? 1 : 0, JSON.stringify(v.broken), v.evaluated_at);
+          s.upsertEvaluation.run(v.id, v.rev, v.grid_id, v.period, periodOrder(v.period), v.safe ? 1 : 0, JSON.stringify(v.broken), v.evaluated_at);
           batch.evaluations.push(v);
         } else if (change.type === 'service') {
           const v = change.record;
@@ -372,9 +475,9 @@ export class CacheStore {
             batch.skipped++;
             continue;
           }
-          if (old) addService(old, -1);
           const day = isoDateToDay(v.date);
           s.upsertService.run(v.id, v.rev, v.grid_id, v.type, v.title, day, v.people_reached, v.volunteers);
+          if (old) addService(old, -1);
           addService({ day, grid_id: v.grid_id, type: v.type, people_reached: v.people_reached, volunteers: v.volunteers }, 1);
           batch.services.push(v);
         } else {
@@ -386,8 +489,8 @@ export class CacheStore {
               continue;
             }
             if (old) {
-              addEvent(old, -1);
               s.deleteEvent.run(id);
+              addEvent(old, -1);
             }
             batch.deletedEventIds.push(id);
           } else if (change.of === 'evaluation') {
@@ -404,26 +507,31 @@ export class CacheStore {
               continue;
             }
             if (old) {
-              addService(old, -1);
               s.deleteService.run(id);
+              addService(old, -1);
             }
           }
           s.upsertTombstone.run(type, id, change.rev);
         }
         batch.applied++;
+      } catch (error) {
+        // A record SQLite refuses (a constraint a server's data broke) is that record's problem, not the page's:
+        // quarantined with the database's words. Anything else (disk full, I/O) stops the write as it should.
+        if (!isConstraintError(error)) throw error;
+        reject(raw, `could not be stored: ${(error as Error).message}`);
+      } finally {
+        next();
       }
-      eventRollups.flush(s.rollupEvents);
-      deptRollups.flush(s.rollupDepartments);
-      gridMonthRollups.flush(s.rollupGridsMonth);
-      deptMonthRollups.flush(s.rollupDepartmentsMonth);
-      gridWeekRollups.flush(s.rollupGridsWeek);
-      gridYearRollups.flush(s.rollupGridsYear);
-      kindRollups.flush(s.rollupKinds);
-      serviceRollups.flush(s.rollupServices);
-      serviceTypeRollups.flush(s.rollupServiceTypes);
-      s.cursor.run(cursor.nextRev, cursor.headRev, receivedAt);
-    });
-    batch.applyMs = performance.now() - started;
+    }
+    eventRollups.flush(s.rollupEvents);
+    deptRollups.flush(s.rollupDepartments);
+    gridMonthRollups.flush(s.rollupGridsMonth);
+    deptMonthRollups.flush(s.rollupDepartmentsMonth);
+    gridWeekRollups.flush(s.rollupGridsWeek);
+    gridYearRollups.flush(s.rollupGridsYear);
+    kindRollups.flush(s.rollupKinds);
+    serviceRollups.flush(s.rollupServices);
+    serviceTypeRollups.flush(s.rollupServiceTypes);
     return batch;
   }
 
@@ -461,6 +569,52 @@ export class CacheStore {
       throw translate(error, this.db.name);
     }
   }
+}
+
+/** What the reference data lets a record refer to; departments and tasks are checked once the organisation is known. */
+interface ReferenceIds {
+  departments: Set<string> | null;
+  tasks: Set<string> | null;
+}
+
+/**
+ * Why a well-formed record still cannot be used, or null. `waitingFor` is set when the reason can stop being true
+ * (the reference data may bring the grid, department or task later); such records heal (healQuarantine).
+ */
+function recordProblem(
+  change: Exclude<Change, { type: 'tombstone' }>,
+  reference: ReferenceIds,
+  grids: ReadonlyMap<string, unknown>,
+): { reason: string; waitingFor: string | null } | null {
+  const r = change.record;
+  if (change.type === 'event') {
+    const e = change.record;
+    const reported = Date.parse(e.stages.reported);
+    for (const stage of STAGES) {
+      const at = e.stages[stage];
+      if (at !== undefined && Date.parse(at) < reported) return { reason: `stages.${stage} (${at}) is before the case was reported (${e.stages.reported})`, waitingFor: null };
+    }
+    if (e.stage === 'closed' && !e.stages.closed) return { reason: 'the case is closed but stages.closed gives no time', waitingFor: null };
+  }
+  if (!grids.has(r.grid_id)) return { reason: `grid_id "${r.grid_id}" is not a grid in the reference data (yet)`, waitingFor: `grid:${r.grid_id}` };
+  if (change.type === 'event') {
+    const e = change.record;
+    if (e.department_id !== null && reference.departments && !reference.departments.has(e.department_id))
+      return { reason: `department_id "${e.department_id}" is not a department in /v1/organisation (yet)`, waitingFor: `department:${e.department_id}` };
+    if (reference.tasks && !reference.tasks.has(e.task_code))
+      return { reason: `task_code "${e.task_code}" is not a task in /v1/organisation (yet)`, waitingFor: `task:${e.task_code}` };
+  }
+  return null;
+}
+
+/** The rev and record id of a raw change, as far as they can be read, for the quarantine row. */
+function quarantineKey(raw: unknown): [rev: number | null, id: string | null] {
+  const r = raw as { rev?: unknown; record?: { id?: unknown } } | null;
+  return [typeof r?.rev === 'number' ? r.rev : null, typeof r?.record?.id === 'string' ? r.record.id : null];
+}
+
+function isConstraintError(error: unknown): boolean {
+  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
 }
 
 function describeIssues(error: z.ZodError): string {

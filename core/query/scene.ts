@@ -15,6 +15,7 @@ import {
   periodOfDay,
   periodRange,
   satisfactionRate,
+  periodOrderEndingBy,
 } from '../../shared/kpi/formulas';
 import { maskName, maskPhone } from '../../shared/privacy';
 import { addDays, dayStart, dayToIsoDate, mondayOf, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
@@ -222,10 +223,12 @@ export class SceneQueries {
       breaking: db.prepare<[number, number], [grid_id: string, criterion: SafeCriterion]>(
         'SELECT DISTINCT grid_id, criterion FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL',
       ).raw(),
-      latestEvaluations: db.prepare<[string], { grid_id: string; period: string; safe: number; broken: string }>(
-        `SELECT e.grid_id, e.period, e.safe, e.broken FROM evaluations e
-           JOIN (SELECT grid_id, max(period) AS period FROM evaluations WHERE period <= ? GROUP BY grid_id) latest
-             ON latest.grid_id = e.grid_id AND latest.period = e.period`,
+      // The evaluation that counts for a grid: the latest-ending period (a half-year after its quarters), then the
+      // highest rev (periodOrder in shared/kpi/formulas.ts, kept as period_key).
+      latestEvaluations: db.prepare<[number], { grid_id: string; period: string; period_key: number; safe: number; broken: string }>(
+        `SELECT grid_id, period, period_key, safe, broken FROM (
+           SELECT grid_id, period, period_key, safe, broken, row_number() OVER (PARTITION BY grid_id ORDER BY period_key DESC, rev DESC) AS n
+           FROM evaluations WHERE period_key <= ?) WHERE n = 1`,
       ),
       // By reported_at (the day is that instant's Shanghai day): the index then yields the newest first and the
       // LIMIT stops early, where a day range sorted a year of cases (46 ms measured).
@@ -241,8 +244,8 @@ export class SceneQueries {
       ),
       openCasesOfGrid: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE grid_id = ? AND stage <> 'closed' ORDER BY reported_at DESC LIMIT 50`),
       cursor: db.prepare('SELECT cursor_rev FROM sync_state WHERE id = 1').pluck(),
-      latestEvaluationOfGrid: db.prepare<[string, string], { period: string; safe: number }>(
-        'SELECT period, safe FROM evaluations WHERE grid_id = ? AND period <= ? ORDER BY period DESC LIMIT 1',
+      latestEvaluationOfGrid: db.prepare<[string, number], { period: string; safe: number }>(
+        'SELECT period, safe FROM evaluations WHERE grid_id = ? AND period_key <= ? ORDER BY period_key DESC, rev DESC LIMIT 1',
       ),
       brokenOfGrid: db.prepare<[string, number, number], SafeCriterion>(
         'SELECT DISTINCT criterion FROM events WHERE grid_id = ? AND day BETWEEN ? AND ? AND criterion IS NOT NULL',
@@ -439,10 +442,11 @@ export class SceneQueries {
     if (this.officialCache?.period === period) return this.officialCache;
     const safe = new Uint8Array(this.grids.length);
     let evaluatedPeriod = '';
-    for (const e of this.sql.latestEvaluations.iterate(period)) {
+    let evaluatedOrder = 0;
+    for (const e of this.sql.latestEvaluations.iterate(periodOrderEndingBy(period))) {
       const i = this.gridIndex.get(e.grid_id);
       if (i !== undefined) safe[i] = e.safe;
-      if (e.period > evaluatedPeriod) evaluatedPeriod = e.period;
+      if (e.period_key > evaluatedOrder) [evaluatedPeriod, evaluatedOrder] = [e.period, e.period_key];
     }
     return (this.officialCache = { period, safe, evaluatedPeriod });
   }
@@ -531,7 +535,7 @@ export class SceneQueries {
     const today = shanghaiDay(now);
     const period = periodOfDay(today);
     const range = periodRange(period);
-    const latest = this.sql.latestEvaluationOfGrid.get(gridId, period);
+    const latest = this.sql.latestEvaluationOfGrid.get(gridId, periodOrderEndingBy(period));
     const broken = this.sql.brokenOfGrid.all(gridId, range.from, today) as unknown as SafeCriterion[];
     const officialSafe = latest?.safe === 1;
     return {

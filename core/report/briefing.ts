@@ -28,7 +28,7 @@ import {
 } from '../../shared/bridge/briefing';
 import type { RankingRow, SceneSnapshot } from '../../shared/bridge/scene';
 import { SAFE_CRITERIA, type EventKind, type SafeCriterion } from '../../shared/api/schemas';
-import { change, disputeResolutionRate, onTimeRate, periodOfDay, periodRange, satisfactionRate, type Rate } from '../../shared/kpi/formulas';
+import { change, disputeResolutionRate, onTimeRate, periodOfDay, periodOrder, periodOrderEndingBy, periodRange, satisfactionRate, type Rate } from '../../shared/kpi/formulas';
 import { addDays, dayStart, formatIsoWeek, isoWeekOf, isoWeekRange, toShanghaiIso } from '../../shared/time/shanghai';
 import { rateDiff } from './format';
 import { FigureBook, MIN_BASE } from './figures';
@@ -274,11 +274,13 @@ export type GridTitle = 'safe' | 'at_risk' | 'lost' | 'none';
 function safeGridStatus(db: Db, names: Names, p: ResolvedPeriod): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
   const quarter = periodOfDay(p.to);
   // The two evaluations before this quarter decide the title held now and whether it was just lost.
-  const lower = previousQuarter(previousQuarter(quarter));
+  // Periods in order of their end, a half-year after its quarters (periodOrder): those that ended before this quarter.
+  const lastQuarter = previousQuarter(quarter);
+  const lower = periodOrder(previousQuarter(lastQuarter));
   const history = new Map<string, { period: string; safe: boolean; broken: string }[]>();
   for (const e of db
-    .prepare('SELECT grid_id, period, safe, broken FROM evaluations WHERE period < ? AND period >= ? ORDER BY grid_id, period DESC')
-    .iterate(quarter, lower) as Iterable<{ grid_id: string; period: string; safe: number; broken: string }>) {
+    .prepare('SELECT grid_id, period, safe, broken FROM evaluations WHERE period_key <= ? AND period_key >= ? ORDER BY grid_id, period_key DESC, rev DESC')
+    .iterate(periodOrderEndingBy(lastQuarter), lower) as Iterable<{ grid_id: string; period: string; safe: number; broken: string }>) {
     const list = history.get(e.grid_id) ?? [];
     if (list.length < 2) list.push({ period: e.period, safe: e.safe === 1, broken: e.broken });
     history.set(e.grid_id, list);
@@ -309,7 +311,7 @@ function safeGridStatus(db: Db, names: Names, p: ResolvedPeriod): { risks: SafeG
       if (b) {
         risks.push({ gridId: r.id, ...place, status: 'at_risk', period: quarter, criteria: b.criteria.sort((x, y) => order(x) - order(y)), firstBrokenDay: b.first, newInPeriod: b.first >= p.from });
       } else safe++;
-    } else if (latest && !latest.safe && before?.safe && latest.period === previousQuarter(quarter)) {
+    } else if (latest && !latest.safe && before?.safe && periodOrderEndingBy(latest.period) === periodOrderEndingBy(lastQuarter)) {
       titleOf.set(r.id, 'lost');
       const criteria = JSON.parse(latest.broken) as SafeCriterion[];
       risks.push({ gridId: r.id, ...place, status: 'lost', period: latest.period, criteria: criteria.sort((x, y) => order(x) - order(y)), firstBrokenDay: null, newInPeriod: false });

@@ -165,6 +165,34 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('007 lets "not a grid" records of a version-6 cache wait for their grid, and orders evaluations by the end of their period', () => {
+    const f = file();
+    const v6 = openCache(f, { migrations: MIGRATIONS.slice(0, 6) }).db;
+    v6.prepare("UPDATE sync_state SET regions_etag = 'r1', organisation_etag = 'o1' WHERE id = 1").run();
+    const quarantine = v6.prepare("INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw) VALUES ('2026-11-27T10:00:00+08:00', 'page', ?, ?, ?, '{}')");
+    quarantine.run(5, 'e5', 'grid_id "g-17" is not a grid in the reference data');
+    quarantine.run(6, 'e6', 'record.kind: Invalid option');
+    const evaluation = v6.prepare("INSERT INTO evaluations (id, rev, grid_id, period, safe, broken, evaluated_at) VALUES (?, ?, 'g1', ?, 1, '[]', '2023-07-01T10:00:00+08:00')");
+    evaluation.run('a', 1, '2023-Q1');
+    evaluation.run('b', 2, '2023-H1');
+    evaluation.run('c', 3, '2023-Q2');
+    evaluation.run('d', 4, '2022-H2');
+    v6.close();
+
+    const { db } = openCache(f, { migrations: MIGRATIONS.slice(0, 7) });
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.prepare('SELECT record_id, waiting_for FROM quarantine ORDER BY seq').raw().all()).toEqual([['e5', 'grid:g-17'], ['e6', null]]);
+    // Forgotten, so the next sync fetches the regions again and what now fits lands.
+    expect(db.prepare('SELECT regions_etag, organisation_etag FROM sync_state').raw().get()).toEqual([null, null]);
+    expect(db.prepare('SELECT period, period_key FROM evaluations ORDER BY period_key').raw().all()).toEqual([
+      ['2022-H2', 2022121],
+      ['2023-Q1', 2023030],
+      ['2023-Q2', 2023060],
+      ['2023-H1', 2023061],
+    ]);
+    db.close();
+  });
+
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
     const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
 import { SceneQueries, resolveWindow } from '../../core/query/scene';
+import { CacheStore } from '../../core/cache/store';
 import { SceneSnapshot } from '../../shared/bridge/scene';
 import { fixtureCacheFile } from '../fixtures/records';
 
@@ -53,5 +54,26 @@ describe('scene snapshot', async () => {
     expect((m.grids as { features: unknown[] }).features).toHaveLength(2);
     expect(m.datum).toBe('GCJ-02');
     expect(m.bbox[0]).toBeLessThan(m.bbox[2]);
+  });
+});
+
+describe('the evaluation that counts', () => {
+  it('is the latest-ending period, a half-year after its quarters (text order put 2023-H1 before 2023-Q1)', async () => {
+    const { db } = openCache(await fixtureCacheFile());
+    const store = new CacheStore(db);
+    const evaluation = (id: string, rev: number, period: string, safe: boolean) => ({
+      type: 'evaluation',
+      rev,
+      record: { id, rev, grid_id: 'g1', period, safe, broken: safe ? [] : ['fire'], evaluated_at: '2026-07-05T10:00:00+08:00' },
+    });
+    store.applyChanges([evaluation('q1', 100, '2026-Q1', true), evaluation('q2', 101, '2026-Q2', true), evaluation('h1', 102, '2026-H1', false)], { nextRev: 102, headRev: 102 }, 'page');
+    const inQ3 = Date.parse('2026-08-10T10:00:00+08:00');
+    const detail = new SceneQueries(db).gridDetail('g1', inQ3)!;
+    expect(detail).toMatchObject({ period: '2026-H1', officialSafe: false });
+    const snapshot = new SceneQueries(db).snapshot({ preset: 'today' }, inQ3);
+    expect(snapshot.safeGrids.period).toBe('2026-H1');
+    // In Q1 only Q1's evaluation has ended: it counts.
+    expect(new SceneQueries(db).gridDetail('g1', Date.parse('2026-03-10T10:00:00+08:00'))).toMatchObject({ period: '2026-Q1', officialSafe: true });
+    db.close();
   });
 });

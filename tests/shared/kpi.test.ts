@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { change, disputeResolutionRate, gridStatus, isOverdue, onTimeRate, percent, periodOfDay, periodRange, satisfactionRate } from '../../shared/kpi/formulas';
+import { change, disputeResolutionRate, gridStatus, isOverdue, onTimeRate, percent, periodOfDay, periodOrder, periodOrderEndingBy, periodRange, satisfactionRate } from '../../shared/kpi/formulas';
 import { maskName, maskPhone } from '../../shared/privacy';
 import { isoWeekOf, isoWeekRange, mondayOf, shanghaiDay } from '../../shared/time/shanghai';
 
@@ -44,6 +44,18 @@ describe('KPI formulas', () => {
     expect(periodOfDay(20230323)).toBe('2023-Q1');
     expect(periodOfDay(20261127)).toBe('2026-Q4');
     expect(periodRange('2026-Q2')).toEqual({ from: 20260401, to: 20260630 });
+  });
+
+  it('orders assessment periods by their end, a half-year after the quarter it ends with', () => {
+    const periods = ['2023-H2', '2023-Q4', '2023-Q3', '2023-H1', '2023-Q2', '2024-Q1', '2023-Q1', '2022-H2'];
+    expect([...periods].sort((a, b) => periodOrder(a) - periodOrder(b))).toEqual(['2022-H2', '2023-Q1', '2023-Q2', '2023-H1', '2023-Q3', '2023-Q4', '2023-H2', '2024-Q1']);
+    // Text order is what went wrong: "2023-H1" < "2023-Q1".
+    expect(periodOrder('2023-H1')).toBeGreaterThan(periodOrder('2023-Q1'));
+    expect(Math.floor(periodOrder('2023-H1') / 10)).toBe(202306);
+    // Everything that has ended by the end of Q2 — Q1, Q2 and H1 — and nothing after.
+    expect(periodOrderEndingBy('2023-Q2')).toBeGreaterThanOrEqual(periodOrder('2023-H1'));
+    expect(periodOrderEndingBy('2023-Q2')).toBeLessThan(periodOrder('2023-Q3'));
+    for (const bad of ['2023-H3', '2023-Q5', '2023Q1', '2023-q1']) expect(() => periodOrder(bad)).toThrow(/not an assessment period/);
   });
 });
 

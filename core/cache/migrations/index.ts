@@ -4,8 +4,9 @@ import { migration003 } from './003-open-cases-index';
 import { migration004 } from './004-week-year-rollups';
 import { migration005 } from './005-kind-rollup-counters';
 import { migration006 } from './006-grid-period-rollups';
+import { migration007 } from './007-healing-quarantine';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
