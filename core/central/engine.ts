@@ -17,7 +17,7 @@ import { History, S_REPORTED } from './history';
 import { buildOrganisation, type Organisation } from './organisation';
 import { buildPlan, type Plan } from './plan';
 import { hashString, Rng, seedFromText } from './prng';
-import { liveRev } from './revs';
+import { liveRev, stableWatermark } from './revs';
 import { Safety } from './safety';
 import { dayOf, iso, secFromUnixMs } from './time';
 import type { z } from 'zod';
@@ -65,6 +65,9 @@ interface ExtraEntry {
 }
 
 export const CITY_EVENTS = 5_000_000;
+/** /v1/changes page size when the client gives no limit, and the most one page holds (a larger limit is capped). */
+export const DEFAULT_PAGE = 1000;
+export const MAX_PAGE = 5000;
 
 export class CentralEngine {
   readonly seed: number;
@@ -97,7 +100,7 @@ export class CentralEngine {
   private timer: NodeJS.Timeout | null = null;
   private liveTimer: NodeJS.Timeout | null = null;
   private readonly live: LiveExtras;
-  private prefetched: { after: number; limit: number; result: PageResult } | null = null;
+  private prefetched: { after: number; limit: number; stable: number; result: PageResult } | null = null;
   private extrasCompactAt = 10_000;
   private readonly prefetch: boolean;
   private stopped = false;
@@ -177,8 +180,17 @@ export class CentralEngine {
     return Math.max(secFromUnixMs(this.now()), this.follower.watermark);
   }
 
+  /** The newest rev published (see stableRev for the one a client is told). */
   get headRev(): number {
     return this.lastRev;
+  }
+
+  /**
+   * The stable watermark (revs.ts): pages, the stream and /v1/meta never go past it. It does not publish; callers
+   * that want it fresh publish up to now first.
+   */
+  stableRev(commitLagSec = 0): number {
+    return stableWatermark(this.lastRev, this.nowSec(), commitLagSec);
   }
 
   get oldestStreamRev(): number {
@@ -255,14 +267,14 @@ export class CentralEngine {
     };
   }
 
-  meta(): MetaResponse {
+  meta(commitLagSec = 0): MetaResponse {
     this.publishUpTo(this.nowSec());
     return {
       api_version: API_VERSION,
       district: { code: DISTRICT_CODE, name: this.geo.district.name },
       datum: 'GCJ-02',
       server_time: iso(this.nowSec()),
-      head_rev: this.lastRev,
+      head_rev: this.stableRev(commitLagSec),
       oldest_stream_rev: this.oldestRev,
       demo: true,
       time_zone: 'Asia/Shanghai',
@@ -271,34 +283,39 @@ export class CentralEngine {
 
   /**
    * One page of the change feed as JSON item strings (the caller assembles the body, so records are serialised
-   * once). Items are the latest state of each record whose latest change is after `afterRev`, in rev order.
+   * once). Items are the latest state of each record whose latest change is after `afterRev`, in rev order, up to
+   * the stable watermark (which the page reports as head_rev); has_more says whether more wait below it.
    *
    * While the client digests a page, the next one is generated in the background (clients page sequentially), so
    * a sync pays for generation and for its own work side by side rather than one after the other.
    */
-  page(afterRev: number, limit: number): PageResult {
+  page(afterRev: number, limit: number, commitLagSec = 0): PageResult {
     const pre = this.prefetched;
     this.prefetched = null;
+    this.publishUpTo(this.nowSec());
+    const stable = this.stableRev(commitLagSec);
     let result: PageResult;
-    if (pre && pre.after === afterRev && pre.limit === limit) {
-      this.publishUpTo(this.nowSec());
-      result = { ...pre.result, head_rev: this.lastRev };
+    // A prefetched page is good while the watermark has not moved back below what it was made with (its items
+    // stay below the head it now reports; newer changes come on the next page).
+    if (pre && pre.after === afterRev && pre.limit === limit && pre.stable <= stable) {
+      result = { ...pre.result, head_rev: stable };
     } else {
-      result = this.computePage(afterRev, limit);
+      result = this.computePage(afterRev, limit, stable);
     }
     if (result.has_more && this.prefetch) {
       const after = result.next_rev;
       setImmediate(() => {
         // Only while the cursor's sweep is still waiting: if the client was quicker, it already took it.
         if (this.stopped || this.prefetched || !this.sweeps.has(after)) return;
-        this.prefetched = { after, limit, result: this.computePage(after, limit) };
+        this.publishUpTo(this.nowSec());
+        const s = this.stableRev(commitLagSec);
+        this.prefetched = { after, limit, stable: s, result: this.computePage(after, limit, s) };
       });
     }
     return result;
   }
 
-  private computePage(afterRev: number, limit: number): PageResult {
-    this.publishUpTo(this.nowSec());
+  private computePage(afterRev: number, limit: number, stable: number): PageResult {
     const w = this.follower.watermark;
     let sweep = this.sweeps.get(afterRev);
     if (sweep) this.sweeps.delete(afterRev);
@@ -311,16 +328,22 @@ export class CentralEngine {
     const total = sweep.remaining + extrasLeft;
     const items: PageItem[] = [];
     let next = afterRev;
-    while (items.length < limit) {
+    let hasMore = false;
+    for (;;) {
       const e = sweep.peek();
       while (xi < this.extras.length && this.extraLatest.get(this.extras[xi].id) !== this.extras[xi].rev) xi++;
       const x = xi < this.extras.length ? this.extras[xi] : null;
-      if (!e && !x) break;
+      const nextRev = Math.min(e ? e.rev : Infinity, x ? x.rev : Infinity);
+      // Nothing more up to the watermark: caught up (what lies above it comes once it has committed).
+      if (nextRev > stable) break;
+      if (items.length >= limit) {
+        hasMore = true;
+        break;
+      }
       if (x && (!e || x.rev < e.rev)) {
         items.push({ rev: x.rev, data: x.data, buf: Buffer.from(x.data) });
         next = x.rev;
         xi++;
-        extrasLeft--;
       } else if (e) {
         sweep.take(e);
         const data = this.history.changeJson(e.core, e.stage);
@@ -328,11 +351,10 @@ export class CentralEngine {
         next = e.rev;
       }
     }
-    const hasMore = sweep.remaining > 0 || extrasLeft > 0;
     this.sweeps.set(next, sweep);
     // A handful of clients page at once at most; drop the oldest cursors beyond that.
     while (this.sweeps.size > 8) this.sweeps.delete(this.sweeps.keys().next().value as number);
-    return { items, next_rev: next, has_more: hasMore, head_rev: this.lastRev, total };
+    return { items, next_rev: next, has_more: hasMore, head_rev: stable, total };
   }
 
   private buildRegions(): RegionsResponse {

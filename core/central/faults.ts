@@ -1,6 +1,7 @@
 /**
- * Fault knobs for testing clients against a misbehaving central API. Each is off by default; the HTTP layer asks
- * these helpers what to do with a request, a page or a stream message.
+ * Fault knobs for testing clients against a misbehaving central API, and against behaviours the contract allows
+ * a real backend (empty pages, a lagging watermark, purged tombstones). Each is off by default; the HTTP layer
+ * asks these helpers what to do with a request, a page or a stream message.
  */
 import { hash3, Rng, unit } from './prng';
 
@@ -19,6 +20,21 @@ export interface Faults {
   reorderRate: number;
   /** Treat the configured token as revoked: 403 on everything under /v1. */
   revokeToken: boolean;
+  /**
+   * Pretend tombstones before this rev were purged: /v1/changes answers 410 Gone (ApiError cursor_too_old) for
+   * 0 < after_rev < it (0 = keep everything, the default).
+   */
+  oldestChangesRev: number;
+  /**
+   * Pretend the changes of the last N seconds are still committing: the stable watermark (head_rev) stays N seconds
+   * behind the clock, and pages and the stream stop at it.
+   */
+  commitLagSec: number;
+  /**
+   * Share of pages answered with no items, has_more true and next_rev just below the first change the page would
+   * have held, as a server that stopped at its watermark or skipped rows it filters out may.
+   */
+  emptyPageRate: number;
 }
 
 export const NO_FAULTS: Faults = {
@@ -29,7 +45,21 @@ export const NO_FAULTS: Faults = {
   duplicateRate: 0,
   reorderRate: 0,
   revokeToken: false,
+  oldestChangesRev: 0,
+  commitLagSec: 0,
+  emptyPageRate: 0,
 };
+
+/** The sentence of a 410 Gone on /v1/changes (ApiError cursor_too_old). */
+export function cursorTooOldMessage(afterRev: number, oldestRev: number): string {
+  return `after_rev ${afterRev} is older than the changes this server keeps (it keeps deletions after rev ${oldestRev} only), so some deletions since then can no longer be sent. Re-sync in full from after_rev=0 and replace the records held.`;
+}
+
+/** Is the page after `cursor` to be answered empty? Hashes (seed, cursor): the same page comes out the same way twice. */
+export function emptyPage(faults: Faults, seed: number, cursor: number): boolean {
+  if (!(faults.emptyPageRate > 0)) return false;
+  return unit(hash3(seed ^ 0x3e3e3e3e, cursor % 0x7fffffff, Math.floor(cursor / 0x7fffffff))) < faults.emptyPageRate;
+}
 
 /** Break one record the way a buggy upstream would: keep `type` and the outer `rev` so the client can go on. */
 export function corrupt(data: string, h: number): string {

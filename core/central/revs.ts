@@ -33,3 +33,15 @@ export function secOfRev(rev: number): number {
 export function lastRevOfSecond(sec: number): number {
   return (sec + 1) * REV_SECOND;
 }
+
+/**
+ * The stable watermark: the newest rev below which every change has committed, so that nothing at or below it can
+ * become visible later. Pages and the stream hand out changes only up to it, and it is the `head_rev` a client is
+ * told. A database with concurrent writers would take it as one below the oldest rev still in flight; the demo
+ * commits each change the moment it is published, so it is the newest published rev, unless `commitLagSec`
+ * pretends that the changes of the last N seconds are still being committed.
+ */
+export function stableWatermark(newestPublished: number, nowSec: number, commitLagSec = 0): number {
+  if (!(commitLagSec > 0)) return newestPublished;
+  return Math.min(newestPublished, lastRevOfSecond(nowSec - Math.ceil(commitLagSec)));
+}

@@ -8,22 +8,22 @@
  *   GET /v1/meta                     server time, head rev, stream window
  *   GET /v1/regions                  district → streets → communities → grids (ETag)
  *   GET /v1/organisation             departments, tasks, people (ETag)
- *   GET /v1/changes?after_rev&limit  the change feed, paged by rev
+ *   GET /v1/changes?after_rev&limit  the change feed, paged by rev (410 for a cursor older than the tombstones kept)
  *   GET /v1/stream                   Server-Sent Events; resume with Last-Event-ID
+ *
+ * Pages, the stream and /v1/meta's head_rev never go past the stable watermark (engine.stableRev, revs.ts).
  */
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiError } from '../../shared/api/schemas';
 import { DEMO_TOKEN } from './constants';
-import { CentralEngine, type EngineOptions } from './engine';
-import { faultItems, NO_FAULTS, StreamFaults, corrupt, type Faults } from './faults';
+import { CentralEngine, DEFAULT_PAGE, MAX_PAGE, type EngineOptions } from './engine';
+import { cursorTooOldMessage, emptyPage, faultItems, NO_FAULTS, StreamFaults, corrupt, type Faults } from './faults';
 import { openApiDocument } from './openapi';
 import { hash2, hashString, Rng } from './prng';
 
-export { DEMO_TOKEN };
-export const MAX_PAGE = 5000;
+export { DEMO_TOKEN, DEFAULT_PAGE, MAX_PAGE };
 const OPEN_ITEMS = Buffer.from('{"items":[');
 const COMMA = Buffer.from(',');
-export const DEFAULT_PAGE = 1000;
 
 export interface CentralServerOptions extends EngineOptions {
   port?: number;
@@ -129,7 +129,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
 
   app.get('/openapi.json', async (_req, reply) => send(reply, 200, await openApiDocument()));
 
-  app.get('/v1/meta', async (_req, reply) => send(reply, 200, JSON.stringify(engine.meta()), { 'cache-control': 'no-store' }));
+  app.get('/v1/meta', async (_req, reply) => send(reply, 200, JSON.stringify(engine.meta(faults.commitLagSec)), { 'cache-control': 'no-store' }));
 
   const reference = (json: () => string, tag: () => string) => async (req: FastifyRequest, reply: FastifyReply) => {
     const headers = { etag: tag(), 'cache-control': 'no-cache' };
@@ -164,7 +164,11 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
       if (typeof l === 'string' || l < 1) return send(reply, 400, apiError('bad_request', `limit must be a whole number from 1 to ${MAX_PAGE} (got "${String(q.limit).slice(0, 40)}").`));
       limit = Math.min(l, MAX_PAGE);
     }
-    const page = engine.page(after, limit);
+    if (after > 0 && after < faults.oldestChangesRev) return send(reply, 410, apiError('cursor_too_old', cursorTooOldMessage(after, faults.oldestChangesRev)));
+    let page = engine.page(after, limit, faults.commitLagSec);
+    // Allowed to any server: an empty page that still advances, to just before the first change it would have held.
+    if (page.items.length > 0 && page.items[0].rev - 1 > after && emptyPage(faults, engine.seed, after))
+      page = { ...page, items: [], next_rev: page.items[0].rev - 1, has_more: true };
     const items = faultItems(page.items, faults, engine.seed, after);
     // Assemble UTF-8 buffers rather than one big string: joining and encoding a megabyte of CJK text as a string
     // costs several times more than copying bytes.
@@ -219,8 +223,22 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
         res.write(copies);
       }
     };
-    for (const m of replay) write(m.rev, m.data);
-    const unsubscribe = engine.subscribe(write);
+    // Changes above the stable watermark wait until it passes them (only with the commitLagSec knob: otherwise
+    // every published change is at or below it), so the stream never hands out a rev that paging could not.
+    const waiting: { rev: number; data: string }[] = [];
+    const release = () => {
+      const stable = engine.stableRev(faults.commitLagSec);
+      let n = 0;
+      while (n < waiting.length && waiting[n].rev <= stable) n++;
+      for (const m of waiting.splice(0, n)) write(m.rev, m.data);
+    };
+    const deliver = (rev: number, data: string) => {
+      waiting.push({ rev, data });
+      release();
+    };
+    for (const m of replay) deliver(m.rev, m.data);
+    const unsubscribe = engine.subscribe(deliver);
+    const releaser = setInterval(() => waiting.length && release(), 200);
     const heartbeat = setInterval(() => {
       if (held !== null) {
         res.write(held);
@@ -232,6 +250,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
     const finish = () => {
       unsubscribe();
       clearInterval(heartbeat);
+      clearInterval(releaser);
       if (drop) clearTimeout(drop);
       openStreams.delete(finish);
       if (!res.writableEnded) res.end();

@@ -1,6 +1,9 @@
 /**
  * The central API contract: the schemas the client validates with and the OpenAPI document is generated from.
  * Field names are snake_case because they are the wire format of the district platform.
+ * Objects are plain `z.object`s: parsing strips fields this version does not know (a newer server may send more;
+ * they never reach the cache), and the document says `additionalProperties` is allowed (it is generated with
+ * io 'input'). Descriptions here end up in the document: they are the contract's rules, in words.
  * Fields holding personal data carry `personal: true` in their metadata (and `x-personal-data` in OpenAPI):
  * they never reach a wall viewer or an export unmasked.
  */
@@ -57,7 +60,11 @@ export const DutyCategory = z.enum(['collection', 'reporting', 'handling', 'serv
 const IsoTime = z.iso.datetime({ offset: true, error: 'not an RFC 3339 date-time with offset (a real date, e.g. 2023-03-05T10:00:00+08:00)' });
 /** RFC 3339 full-date (YYYY-MM-DD), a real calendar date. */
 const IsoDate = z.iso.date({ error: 'not a real date of the form YYYY-MM-DD' });
-const Rev = z.number().int().positive().describe('Server-wide, strictly increasing revision');
+const Rev = z
+  .number()
+  .int()
+  .positive()
+  .describe('Server-wide, strictly increasing revision: every change of any record gets a higher rev than every change before it');
 const Id = z.string().min(1).max(64);
 const personal = <T extends z.ZodType>(schema: T) => schema.meta({ personal: true, 'x-personal-data': true });
 
@@ -186,17 +193,42 @@ export const Event = z.object({
 });
 export type Event = z.infer<typeof Event>;
 
-export const AssessmentPeriod = z.string().regex(/^\d{4}-(Q[1-4]|H[12])$/).describe('e.g. 2023-Q1');
+export const AssessmentPeriod = z
+  .string()
+  .regex(/^\d{4}-(Q[1-4]|H[12])$/)
+  .describe(
+    'A quarter (2023-Q1) or a half-year (2023-H1). Periods are ordered by their END, and a half-year after the quarter it ends with: ' +
+      'within a year Q1 < Q2 < H1 < Q3 < Q4 < H2 (2023-H1 ends with 2023-Q2 and counts after it).',
+  );
 
-export const SafeGridEvaluation = z.object({
-  id: Id,
-  rev: Rev,
-  grid_id: Id,
-  period: AssessmentPeriod,
-  safe: z.boolean().describe('Holds the 平安网格 title for the period'),
-  broken: z.array(SafeCriterion).describe('Criteria broken in the period (empty when safe)'),
-  evaluated_at: IsoTime,
-});
+/** Rank of each period within its year, ordered by the period's end (a half-year after the quarter it ends with). */
+const PERIOD_RANK: Record<string, number> = { Q1: 1, Q2: 2, H1: 3, Q3: 4, Q4: 5, H2: 6 };
+
+/**
+ * A number that orders assessment periods by their end (Q1 < Q2 < H1 < Q3 < Q4 < H2 within a year), or NaN for a
+ * string that is not a period. The evaluation that counts for a grid has the greatest one; for the same id, the
+ * highest rev.
+ */
+export function assessmentPeriodOrder(period: string): number {
+  const m = /^(\d{4})-(Q[1-4]|H[12])$/.exec(period);
+  return m ? Number(m[1]) * 10 + PERIOD_RANK[m[2]] : NaN;
+}
+
+export const SafeGridEvaluation = z
+  .object({
+    id: Id,
+    rev: Rev,
+    grid_id: Id,
+    period: AssessmentPeriod,
+    safe: z.boolean().describe('Holds the 平安网格 title for the period'),
+    broken: z.array(SafeCriterion).describe('Criteria broken in the period (empty when safe)'),
+    evaluated_at: IsoTime,
+  })
+  .describe(
+    'A safe-grid (平安网格) evaluation of one grid for one period. The one that counts for a grid now is the one whose period ends latest ' +
+      '(see AssessmentPeriod: on the same end, the half-year counts after the quarter); for the same id, the one with the highest rev. ' +
+      'evaluated_at does not decide which counts.',
+  );
 export type SafeGridEvaluation = z.infer<typeof SafeGridEvaluation>;
 
 export const ServiceActivity = z.object({
@@ -214,15 +246,22 @@ export type ServiceActivity = z.infer<typeof ServiceActivity>;
 export const RecordType = z.enum(['event', 'evaluation', 'service']);
 export type RecordType = z.infer<typeof RecordType>;
 
-export const Tombstone = z.object({ id: Id, rev: Rev, deleted_at: IsoTime });
+export const Tombstone = z
+  .object({ id: Id, rev: Rev, deleted_at: IsoTime })
+  .describe(
+    'A deleted record. A server keeps tombstones for at least 90 days (the bundled service keeps them forever); a cursor older than ' +
+      'what it keeps gets 410 Gone on /v1/changes, and the client then re-syncs in full from after_rev=0.',
+  );
 
 /** One entry of the change feed: the latest full state of a record, or its deletion. */
-export const Change = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('event'), rev: Rev, record: Event }),
-  z.object({ type: z.literal('evaluation'), rev: Rev, record: SafeGridEvaluation }),
-  z.object({ type: z.literal('service'), rev: Rev, record: ServiceActivity }),
-  z.object({ type: z.literal('tombstone'), rev: Rev, of: RecordType, record: Tombstone }),
-]);
+export const Change = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('event'), rev: Rev, record: Event }),
+    z.object({ type: z.literal('evaluation'), rev: Rev, record: SafeGridEvaluation }),
+    z.object({ type: z.literal('service'), rev: Rev, record: ServiceActivity }),
+    z.object({ type: z.literal('tombstone'), rev: Rev, of: RecordType, record: Tombstone }),
+  ])
+  .describe('The latest full state of a record, or its deletion (a tombstone). `rev` equals `record.rev`.');
 export type Change = z.infer<typeof Change>;
 
 /**
@@ -230,11 +269,31 @@ export type Change = z.infer<typeof Change>;
  * each with `Change` and quarantines the bad ones instead of failing the page.
  */
 export const ChangesPage = z.object({
-  items: z.array(z.unknown()),
-  next_rev: z.number().int().nonnegative().describe('Pass as after_rev for the next page'),
-  has_more: z.boolean(),
-  head_rev: z.number().int().nonnegative().describe('The newest rev on the server when the page was made'),
-  total: z.number().int().nonnegative().nullable().describe('Records left after after_rev, if the server knows'),
+  items: z
+    .array(z.unknown())
+    .describe(
+      'Changes (see Change) with after_rev < rev <= head_rev, in strictly increasing rev order; never more than `limit`. ' +
+        'May be empty while has_more is true (the server hit its stable watermark or skipped rows it filters out).',
+    ),
+  next_rev: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe(
+      'Pass as after_rev for the next page. Never below after_rev or the rev of the last item; never above head_rev (unless the cursor already was: ' +
+        'then the page is empty and next_rev = after_rev). Greater than after_rev whenever has_more is true, so paging always advances: ' +
+        'it may pass over revs the server skipped, never over one it has yet to hand out.',
+    ),
+  has_more: z.boolean().describe('More changes up to head_rev wait after next_rev. False: caught up; follow the stream or page again later from next_rev.'),
+  head_rev: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe(
+      "The server's stable watermark when the page was made: every change with a rev up to it has committed and is visible, so no change at or below it can appear later. " +
+        'No item is above it.',
+    ),
+  total: z.number().int().nonnegative().nullable().describe('Records left after after_rev, if the server knows (an estimate for progress, not a rule)'),
 });
 export type ChangesPage = z.infer<typeof ChangesPage>;
 
@@ -243,7 +302,14 @@ export const MetaResponse = z.object({
   district: z.object({ code: z.string(), name: z.string() }),
   datum: Datum,
   server_time: IsoTime,
-  head_rev: z.number().int().nonnegative(),
+  head_rev: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe(
+      'The stable watermark: the newest rev below which every transaction has committed (with concurrent writers, a change with a lower rev may still be ' +
+        'committing above it). /v1/changes and /v1/stream hand out changes only up to it, so a client paging by rev never skips a record that becomes visible later.',
+    ),
   oldest_stream_rev: z.number().int().nonnegative().describe('Stream resumes from a Last-Event-ID below this are too old'),
   demo: z.boolean().describe('True for the bundled demo central server'),
   time_zone: z.literal('Asia/Shanghai'),
@@ -258,7 +324,9 @@ export const ResyncNotice = z.object({
 });
 
 export const ApiError = z.object({
-  error: z.enum(['unauthorized', 'forbidden', 'bad_request', 'not_found', 'unavailable', 'internal']),
+  error: z
+    .enum(['unauthorized', 'forbidden', 'bad_request', 'not_found', 'cursor_too_old', 'rate_limited', 'unavailable', 'internal'])
+    .describe('For people and logs: a client decides what to do by the HTTP status, not by this code'),
   message: z.string().describe('A sentence saying what is wrong and what to do'),
 });
 export type ApiError = z.infer<typeof ApiError>;
