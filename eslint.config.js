@@ -4,7 +4,7 @@ import pluginVue from 'eslint-plugin-vue';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const layerDirs = ['shared', 'core', 'web', 'electron', 'renderer', 'scripts', 'tests'];
+const layerDirs = ['shared', 'core', 'central', 'web', 'electron', 'renderer', 'scripts', 'tests'];
 /** A relative import that reaches into one of the layer folders, e.g. "../../core/cache/db" (not "echarts/core"). */
 const into = (...layers) => `^\\.{1,2}/(?:[^]*/)?(?:${layers.join('|')})(?:/|$)`;
 const nativeOrNodeOnly = ['better-sqlite3', 'axios', 'fastify', '@fastify/*', 'ws', 'electron', 'docx', 'exceljs', 'jszip', 'playwright-core'];
@@ -55,18 +55,20 @@ export default tseslint.config(
   // shared: pure TypeScript that runs anywhere.
   layer(['shared/**/*.ts'], { paths: [...nativeOrNodeOnly, ...uiOnly], layers: layerDirs.filter((l) => l !== 'shared'), dom: false, node: false }),
   // core: Node only; knows nothing of hosts or UI.
-  layer(['core/**/*.ts'], { paths: ['electron', ...uiOnly], layers: ['web', 'electron', 'renderer', 'scripts', 'tests'], dom: false }),
+  layer(['core/**/*.ts'], { paths: ['electron', ...uiOnly], layers: ['central', 'web', 'electron', 'renderer', 'scripts', 'tests'], dom: false }),
+  // central: the data service, a program of its own; the app only speaks the contract to it (DESIGN §3).
+  layer(['central/**/*.ts'], { paths: ['electron', 'axios', ...uiOnly], layers: ['core', 'web', 'electron', 'renderer', 'scripts', 'tests'], dom: false }),
   // web host: Node; uses core and shared.
-  layer(['web/**/*.ts'], { paths: ['electron', ...uiOnly], layers: ['electron', 'renderer', 'scripts', 'tests'], dom: false }),
+  layer(['web/**/*.ts'], { paths: ['electron', ...uiOnly], layers: ['central', 'electron', 'renderer', 'scripts', 'tests'], dom: false }),
   // Electron main: thin; uses core, shared, web (for nothing but shared pieces) and electron.
-  layer(['electron/main/**/*.ts'], { paths: uiOnly, layers: ['renderer', 'scripts', 'tests', 'preload'], dom: false }),
+  layer(['electron/main/**/*.ts'], { paths: uiOnly, layers: ['central', 'renderer', 'scripts', 'tests', 'preload'], dom: false }),
   // preload: sandboxed; contextBridge/ipcRenderer and shared only.
   layer(['electron/preload/**/*.ts'], {
     paths: [...nativeOrNodeOnly.filter((m) => m !== 'electron'), ...uiOnly],
-    layers: ['core', 'web', 'main', 'renderer', 'scripts', 'tests'],
+    layers: ['core', 'central', 'web', 'main', 'renderer', 'scripts', 'tests'],
     dom: false,
     node: false,
   }),
   // renderer: the browser; talks to the host only through the bridge.
-  layer(['renderer/src/**/*.{ts,vue}'], { paths: nativeOrNodeOnly, layers: ['core', 'web', 'electron', 'scripts', 'tests'], node: false }),
+  layer(['renderer/src/**/*.{ts,vue}'], { paths: nativeOrNodeOnly, layers: ['core', 'central', 'web', 'electron', 'scripts', 'tests'], node: false }),
 );

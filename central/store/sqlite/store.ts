@@ -1,0 +1,293 @@
+/**
+ * The SQLite engine of the central store: one file, WAL, the embedded default and a district's one-machine
+ * service. Writes are IMMEDIATE transactions (one writer at a time), so revs are handed out and committed in order
+ * and the committed head is the stable watermark. `synchronous = FULL`: this is the district's system of record,
+ * so a commit survives a power cut, not only a killed process.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { OrganisationResponse, RecordType, RegionsResponse } from '../../../shared/api/schemas';
+import { toShanghaiIso } from '../../../shared/time/shanghai';
+import { canonicalBody, changeJson, etagOf, newToken, newTokenId, parseScopes, tokenHash } from '../records';
+import {
+  StoreError,
+  type AuditEntry,
+  type CentralStore,
+  type IncomingRecord,
+  type RecordResult,
+  type Reference,
+  type Scope,
+  type StoredPage,
+  type TokenInfo,
+  type WriteContext,
+} from '../types';
+import { SQLITE_MIGRATIONS, type StoreMigration } from './migrations';
+
+type TokenRow = { id: string; name: string; scopes: string; created_at: string; revoked_at: string | null };
+
+export interface SqliteStoreOptions {
+  /** Caps the file's size in pages (tests use it to make a "full disk"). */
+  maxPageCount?: number;
+  migrations?: StoreMigration[];
+  now?: () => number;
+}
+
+export class SqliteStore implements CentralStore {
+  readonly engine = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly listeners = new Set<() => void>();
+  private readonly now: () => number;
+  private readonly sql;
+
+  constructor(
+    readonly location: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    if (location !== ':memory:') mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
+    this.now = options.now ?? Date.now;
+    try {
+      this.db = new Database(location);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 10000');
+      this.db.pragma('foreign_keys = ON');
+      if (options.maxPageCount) this.db.pragma(`max_page_count = ${options.maxPageCount}`);
+      migrate(this.db, options.migrations ?? SQLITE_MIGRATIONS, location);
+    } catch (error) {
+      throw translate(error, location);
+    }
+    const db = this.db;
+    this.sql = {
+      meta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      page: db.prepare<[number, number, number], { rev: number; type: RecordType; id: string; body: string; deleted_at: string | null }>(
+        'SELECT rev, type, id, body, deleted_at FROM records WHERE rev > ? AND rev <= ? ORDER BY rev LIMIT ?',
+      ),
+      count: db.prepare<[number, number], number>('SELECT count(*) FROM records WHERE rev > ? AND rev <= ?').pluck(),
+      record: db.prepare<[string, string], { rev: number; body: string; deleted_at: string | null }>('SELECT rev, body, deleted_at FROM records WHERE type = ? AND id = ?'),
+      insert: db.prepare('INSERT INTO records (rev, type, id, body, deleted_at, source, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?)'),
+      update: db.prepare('UPDATE records SET rev = ?, body = ?, deleted_at = NULL, source = ?, updated_at = ? WHERE type = ? AND id = ?'),
+      tombstone: db.prepare("UPDATE records SET rev = ?, body = '{}', deleted_at = ?, source = ?, updated_at = ? WHERE type = ? AND id = ?"),
+      reference: db.prepare<[string], Reference>('SELECT json, etag FROM reference WHERE key = ?'),
+      setReference: db.prepare('INSERT INTO reference (key, json, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json, etag = excluded.etag, updated_at = excluded.updated_at'),
+      audit: db.prepare('INSERT INTO audit (at, token_id, token_name, action, source, created, updated, unchanged, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    };
+  }
+
+  async headRev(): Promise<number> {
+    return Number(this.sql.meta.get('head_rev'));
+  }
+
+  async oldestRev(): Promise<number> {
+    return Number(this.sql.meta.get('oldest_rev'));
+  }
+
+  async changes(afterRev: number, limit: number): Promise<StoredPage> {
+    // One read transaction: the head and the rows come from the same snapshot.
+    return this.db.transaction(() => {
+      const head = Number(this.sql.meta.get('head_rev'));
+      const rows = this.sql.page.all(afterRev, head, limit);
+      const last = rows.length ? rows[rows.length - 1].rev : head;
+      const items = rows.map((r) => ({ rev: r.rev, json: changeJson(r.type, r.id, r.rev, r.body, r.deleted_at) }));
+      const total = this.sql.count.get(afterRev, head) ?? 0;
+      const hasMore = rows.length === limit && last < head;
+      return { items, nextRev: hasMore ? last : Math.max(afterRev, head), hasMore, headRev: head, total };
+    })();
+  }
+
+  async regions(): Promise<Reference | null> {
+    return this.sql.reference.get('regions') ?? null;
+  }
+
+  async organisation(): Promise<Reference | null> {
+    return this.sql.reference.get('organisation') ?? null;
+  }
+
+  async putRecords(type: RecordType, records: IncomingRecord[], who: WriteContext): Promise<RecordResult[]> {
+    return this.write('put', type, who, (at, nextRev) =>
+      records.map((record): RecordResult => {
+        const body = canonicalBody(record);
+        const old = this.sql.record.get(type, record.id);
+        if (old && old.deleted_at === null && old.body === body) return { id: record.id, outcome: 'unchanged', rev: old.rev };
+        const rev = nextRev();
+        if (old) this.sql.update.run(rev, body, who.source, at, type, record.id);
+        else this.sql.insert.run(rev, type, record.id, body, who.source, at);
+        return { id: record.id, outcome: old && old.deleted_at === null ? 'updated' : 'created', rev };
+      }),
+    );
+  }
+
+  async deleteRecords(type: RecordType, ids: string[], who: WriteContext): Promise<RecordResult[]> {
+    return this.write('delete', type, who, (at, nextRev) =>
+      ids.map((id): RecordResult => {
+        const old = this.sql.record.get(type, id);
+        if (!old || old.deleted_at !== null) return { id, outcome: 'unchanged', ...(old ? { rev: old.rev } : {}) };
+        const rev = nextRev();
+        this.sql.tombstone.run(rev, at, who.source, at, type, id);
+        return { id, outcome: 'deleted', rev };
+      }),
+    );
+  }
+
+  async putRegions(regions: RegionsResponse, who: WriteContext): Promise<{ changed: boolean; etag: string }> {
+    const json = JSON.stringify(regions);
+    return this.replaceReference('regions', json, who, () => {
+      this.db.exec('DELETE FROM regions');
+      const insert = this.db.prepare(`INSERT INTO regions (id, code, level, name, parent_id, center_lon, center_lat, geometry, synthetic, profile, position)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      regions.regions.forEach((r, i) =>
+        insert.run(r.id, r.code, r.level, r.name, r.parent_id, r.center[0], r.center[1], JSON.stringify(r.geometry), r.synthetic_geometry ? 1 : 0, r.profile ? JSON.stringify(r.profile) : null, i),
+      );
+    });
+  }
+
+  async putOrganisation(organisation: OrganisationResponse, who: WriteContext): Promise<{ changed: boolean; etag: string }> {
+    return this.replaceReference('organisation', JSON.stringify(organisation), who, () => {});
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    return this.sql.meta.get(`x.${key}`) ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.guard(() => this.sql.setMeta.run(`x.${key}`, value));
+  }
+
+  async createToken(name: string, scopes: Scope[]): Promise<{ info: TokenInfo; token: string }> {
+    const token = newToken();
+    const info: TokenInfo = { id: newTokenId(), name, scopes, createdAt: toShanghaiIso(this.now()), revokedAt: null };
+    this.guard(() => {
+      if (this.db.prepare('SELECT 1 FROM tokens WHERE name = ?').get(name)) throw new StoreError('invalid', `A token named "${name}" exists already; choose another name or revoke it first.`);
+      this.db.prepare('INSERT INTO tokens (id, name, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)').run(info.id, name, tokenHash(token), scopes.join(','), info.createdAt);
+    });
+    return { info, token };
+  }
+
+  async listTokens(): Promise<TokenInfo[]> {
+    return (this.db.prepare('SELECT id, name, scopes, created_at, revoked_at FROM tokens ORDER BY created_at, name').all() as TokenRow[]).map(tokenInfo);
+  }
+
+  async revokeToken(idOrName: string): Promise<TokenInfo | null> {
+    return this.guard(() => {
+      const row = this.db.prepare('SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE id = ? OR name = ?').get(idOrName, idOrName) as TokenRow | undefined;
+      if (!row) return null;
+      if (!row.revoked_at) {
+        row.revoked_at = toShanghaiIso(this.now());
+        this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ?').run(row.revoked_at, row.id);
+      }
+      return tokenInfo(row);
+    });
+  }
+
+  async verifyToken(token: string): Promise<TokenInfo | null> {
+    const row = this.db.prepare('SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(tokenHash(token)) as TokenRow | undefined;
+    return row ? tokenInfo(row) : null;
+  }
+
+  async audit(limit = 50): Promise<AuditEntry[]> {
+    return (
+      this.db.prepare('SELECT seq, at, token_name, action, source, created, updated, unchanged, deleted FROM audit ORDER BY seq DESC LIMIT ?').all(limit) as {
+        seq: number; at: string; token_name: string; action: string; source: string; created: number; updated: number; unchanged: number; deleted: number;
+      }[]
+    ).map((r) => ({ seq: r.seq, at: r.at, tokenName: r.token_name, action: r.action, source: r.source, created: r.created, updated: r.updated, unchanged: r.unchanged, deleted: r.deleted }));
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * One write: an IMMEDIATE transaction (the only writer), revs from the head counter, the audit row, all or nothing;
+   * listeners hear of it once it has committed and only if something changed.
+   */
+  private write(action: 'put' | 'delete', type: RecordType, who: WriteContext, apply: (at: string, nextRev: () => number) => RecordResult[]): RecordResult[] {
+    let changed = false;
+    const results = this.guard(() =>
+      this.db
+        .transaction(() => {
+          const at = toShanghaiIso(this.now());
+          let head = Number(this.sql.meta.get('head_rev'));
+          const results = apply(at, () => ++head);
+          const count = (outcome: RecordResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+          changed = results.some((r) => r.outcome !== 'unchanged');
+          if (changed) this.sql.setMeta.run('head_rev', String(head));
+          this.sql.audit.run(at, who.tokenId, who.tokenName, `${action} ${type}s`, who.source, count('created'), count('updated'), count('unchanged'), count('deleted'));
+          return results;
+        })
+        .immediate(),
+    );
+    if (changed) this.notify();
+    return results;
+  }
+
+  private replaceReference(key: 'regions' | 'organisation', json: string, who: WriteContext, rows: () => void): { changed: boolean; etag: string } {
+    const etag = etagOf(json);
+    const changed = this.guard(() =>
+      this.db
+        .transaction(() => {
+          if (this.sql.reference.get(key)?.etag === etag) return false;
+          const at = toShanghaiIso(this.now());
+          rows();
+          this.sql.setReference.run(key, json, etag, at);
+          this.sql.audit.run(at, who.tokenId, who.tokenName, `put ${key}`, who.source, 0, 1, 0, 0);
+          return true;
+        })
+        .immediate(),
+    );
+    if (changed) this.notify();
+    return { changed, etag };
+  }
+
+  private notify() {
+    for (const listener of this.listeners) listener();
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw translate(error, this.location);
+    }
+  }
+}
+
+function tokenInfo(row: TokenRow): TokenInfo {
+  return { id: row.id, name: row.name, scopes: parseScopes(row.scopes), createdAt: row.created_at, revokedAt: row.revoked_at };
+}
+
+function migrate(db: Database.Database, migrations: StoreMigration[], location: string) {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new StoreError(
+      'too_new',
+      `The store ${location} was written by a newer version of the central service (schema ${current}; this version understands up to ${latest}). Update the service, or give it another store.`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.up);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
+
+/** SQLite's failures as sentences for the operator; a full disk or size cap leaves the store as it was. */
+function translate(error: unknown, location: string): Error {
+  if (error instanceof StoreError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'SQLITE_FULL')
+    return new StoreError('full', `The store ${location} is full (the disk, or its size limit). Nothing of this write was kept; free some space and send it again.`);
+  if (code === 'SQLITE_BUSY') return new StoreError('unavailable', `The store ${location} is busy with another writer; try again in a moment.`);
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code.startsWith('SQLITE_IOERR'))
+    return new StoreError('unavailable', `The store ${location} cannot be written (${code}). Check the disk and the folder's permissions.`);
+  return error instanceof Error ? error : new Error(String(error));
+}

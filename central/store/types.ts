@@ -1,0 +1,134 @@
+/**
+ * The central data service's store: one typed interface, two engines (SQLite, the embedded default; PostgreSQL with
+ * PostGIS at city scale) with the same schema and the same behaviour, checked by one contract suite
+ * (tests/central/store-suite.ts). The HTTP layer validates what is posted; the store keeps it and serves the feed.
+ *
+ * Revisions are the store's: assigned when a change commits, strictly increasing, never reused, the same after a
+ * restart; a change and its rev commit together. Writers take their revs from one counter that stays locked until
+ * they commit, so revs become visible in order and the stable watermark (every rev at or below it has committed)
+ * is simply the committed head.
+ */
+import type { OrganisationResponse, RecordType, RegionsResponse } from '../../shared/api/schemas';
+
+export type { RecordType };
+
+/** A record as posted, without its rev (the store assigns it). Validated by the HTTP layer (records.ts). */
+export interface IncomingRecord {
+  id: string;
+  [field: string]: unknown;
+}
+
+export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'rejected';
+
+export interface RecordResult {
+  id: string;
+  outcome: WriteOutcome;
+  /** The record's rev after the write (absent when rejected). */
+  rev?: number;
+  /** Why a record was rejected, naming the field. */
+  reason?: string;
+}
+
+/** Who writes, for the audit table. */
+export interface WriteContext {
+  /** The token's id, or null for the quick-start token given on the command line. */
+  tokenId: string | null;
+  tokenName: string;
+  /** The system the records come from, as the writer names it (e.g. "12345", "excel:矛盾纠纷台账", "demo"). */
+  source: string;
+}
+
+export interface StoredPage {
+  /** Each change as the wire carries it: {"type":…,"rev":…,"record":{…}} (tombstones: "of" and a short record). */
+  items: { rev: number; json: string }[];
+  nextRev: number;
+  hasMore: boolean;
+  /** The stable watermark when the page was read: no item is above it. */
+  headRev: number;
+  /** Changes left after afterRev, up to headRev. */
+  total: number;
+}
+
+export interface Reference {
+  /** The response body as served. */
+  json: string;
+  etag: string;
+}
+
+export type Scope = 'read' | 'write';
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  tokenName: string;
+  action: string;
+  source: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export interface CentralStore {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Where it keeps its data, for logs (a file path, or a URL without its password). */
+  readonly location: string;
+
+  /** The stable watermark: the newest rev at or below which every change has committed. */
+  headRev(): Promise<number>;
+  /** Cursors below this are too old for /v1/changes (tombstones before it were pruned): 410, then a full re-sync. */
+  oldestRev(): Promise<number>;
+  /** Changes with afterRev < rev ≤ the watermark, in rev order, at most `limit` of them. */
+  changes(afterRev: number, limit: number): Promise<StoredPage>;
+
+  regions(): Promise<Reference | null>;
+  organisation(): Promise<Reference | null>;
+
+  /**
+   * Creates or updates records of one type, all or nothing. A record equal to the stored one is unchanged (no new
+   * rev); a changed one gets a new rev; a deleted one comes back. At most MAX_BATCH records.
+   */
+  putRecords(type: RecordType, records: IncomingRecord[], who: WriteContext): Promise<RecordResult[]>;
+  /** Deletes records (a tombstone each, at a new rev); unknown or already deleted ids are 'unchanged'. */
+  deleteRecords(type: RecordType, ids: string[], who: WriteContext): Promise<RecordResult[]>;
+  /** Replaces the whole region tree (a new ETag when it differs). */
+  putRegions(regions: RegionsResponse, who: WriteContext): Promise<{ changed: boolean; etag: string }>;
+  putOrganisation(organisation: OrganisationResponse, who: WriteContext): Promise<{ changed: boolean; etag: string }>;
+
+  /** A value the store keeps for its sources (e.g. how far the demo source has written). */
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  createToken(name: string, scopes: Scope[]): Promise<{ info: TokenInfo; token: string }>;
+  listTokens(): Promise<TokenInfo[]>;
+  revokeToken(idOrName: string): Promise<TokenInfo | null>;
+  /** The token's id, name and scopes when it is known and not revoked (compared by its hash). */
+  verifyToken(token: string): Promise<TokenInfo | null>;
+  audit(limit?: number): Promise<AuditEntry[]>;
+
+  /** Called after a change commits, here or (PostgreSQL) in another service process: a wake-up to read the feed. */
+  onChange(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Most records one write request may carry. */
+export const MAX_BATCH = 5000;
+
+/** A store failure the HTTP layer turns into a status and a sentence. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: 'full' | 'unavailable' | 'too_new' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
