@@ -193,6 +193,7 @@ export const Event = z.object({
 });
 export type Event = z.infer<typeof Event>;
 
+/** The ordering rule below is implemented by periodOrder (shared/kpi/formulas.ts), which the cache uses. */
 export const AssessmentPeriod = z
   .string()
   .regex(/^\d{4}-(Q[1-4]|H[12])$/)
@@ -200,19 +201,6 @@ export const AssessmentPeriod = z
     'A quarter (2023-Q1) or a half-year (2023-H1). Periods are ordered by their END, and a half-year after the quarter it ends with: ' +
       'within a year Q1 < Q2 < H1 < Q3 < Q4 < H2 (2023-H1 ends with 2023-Q2 and counts after it).',
   );
-
-/** Rank of each period within its year, ordered by the period's end (a half-year after the quarter it ends with). */
-const PERIOD_RANK: Record<string, number> = { Q1: 1, Q2: 2, H1: 3, Q3: 4, Q4: 5, H2: 6 };
-
-/**
- * A number that orders assessment periods by their end (Q1 < Q2 < H1 < Q3 < Q4 < H2 within a year), or NaN for a
- * string that is not a period. The evaluation that counts for a grid has the greatest one; for the same id, the
- * highest rev.
- */
-export function assessmentPeriodOrder(period: string): number {
-  const m = /^(\d{4})-(Q[1-4]|H[12])$/.exec(period);
-  return m ? Number(m[1]) * 10 + PERIOD_RANK[m[2]] : NaN;
-}
 
 export const SafeGridEvaluation = z
   .object({
