@@ -1,21 +1,29 @@
 /**
- * The sync engine: bootstrap by pages, then follow the live stream; after any drop, back off (capped, jittered),
- * fill the gap by pages, and resume the stream from the cursor. The cursor only moves inside the transaction that
- * writes its data (CacheStore.applyChanges), and only pages move it (every rev up to it is applied), so stopping
- * at any instant is safe.
+ * The sync engine: bootstrap by pages, then follow the live stream; after any drop (or a stream gone silent),
+ * back off (capped, jittered, never sooner than the server's Retry-After), fill the gap by pages, and resume the
+ * stream from the cursor. The cursor only moves inside the transaction that writes its data
+ * (CacheStore.applyChanges), and only pages move it (every rev up to it is applied), so stopping at any instant is
+ * safe, and so is trying again: a retry starts over from the cursor, never losing or applying anything twice.
+ *
+ * The headless sync (syncOnce) retries transient faults within a time budget and then gives up with one sentence;
+ * permanent ones (400, 401, 403, 404, an answer in the wrong format) end it at once. A 410 from the change feed
+ * (the server pruned tombstones this cache still needs) empties the synced data and re-syncs from rev 0, so the
+ * cache ends with exactly the server's records.
  */
 import type { SyncProblem, SyncStatus } from '../../shared/bridge/contract';
 import { toShanghaiIso } from '../../shared/time/shanghai';
-import { CacheError } from '../cache/database';
+import { CacheError, translate, type Db } from '../cache/database';
 import type { AppliedBatch, CacheStore } from '../cache/store';
 import type { ChangesPage } from '../../shared/api/schemas';
-import { ApiClientError, type ApiClient } from './api-client';
+import { ApiClientError, seconds, type ApiClient } from './api-client';
 
 /** A bootstrap with more changes than this rebuilds the big indexes once at the end instead of row by row. */
 const BULK_THRESHOLD = 50_000;
 /** In bulk mode pages are applied this many records to a transaction: each commit rewrites the touched rollup
  * and index pages, so fewer, bigger commits save a fifth of the apply time (measured). */
 const BULK_GROUP = 20_000;
+/** A retry (or a reconnection) within this long of the last reference check does not check again. */
+const REFERENCE_FRESH_MS = 60_000;
 
 export interface SyncEngineOptions {
   pageSize?: number;
@@ -25,6 +33,9 @@ export interface SyncEngineOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Retry cadence while the token is refused. */
   unauthorizedRetryMs?: number;
+  /** syncOnce: how long to keep retrying transient faults (from the first failure since data last arrived)
+   * before giving up (default 5 min). */
+  retryForMs?: number;
   demo?: boolean;
   now?: () => number;
   random?: () => number;
@@ -40,6 +51,8 @@ export class SyncEngine {
   private status: SyncStatus;
   private abort = new AbortController();
   private running: Promise<void> | null = null;
+  /** When the reference data was last fetched (or found unchanged). */
+  private referenceAt: number | null = null;
   private readonly options: Required<Omit<SyncEngineOptions, 'demo'>> & { demo: boolean };
 
   constructor(
@@ -56,10 +69,12 @@ export class SyncEngine {
       // 13–17 s medians at a 60 s cap), and a few walls retrying that often are no load for a central API.
       backoff: { initialMs: 1000, maxMs: 20_000 },
       unauthorizedRetryMs: 5 * 60_000,
+      retryForMs: 5 * 60_000,
       demo: false,
       now: Date.now,
       random: Math.random,
-      ...options,
+      // An option given as undefined (a CLI flag not passed) keeps its default.
+      ...definedOnly(options),
     };
     const lastContact = this.store.db.prepare('SELECT last_contact FROM sync_state WHERE id = 1').pluck().get() as string | null;
     this.status = {
@@ -80,10 +95,45 @@ export class SyncEngine {
     return this.status;
   }
 
-  /** Pulls everything the API has, then returns (the CLI's `npm run sync`). */
+  /**
+   * Pulls everything the API has, then returns (the CLI's `npm run sync`). Transient faults are retried from the
+   * cursor with back-off for up to retryForMs (counted from the first failure since data last arrived); then,
+   * or at once for a permanent fault, it rejects with one sentence.
+   */
   async syncOnce(): Promise<void> {
-    await this.refreshReference();
-    await this.pullPages();
+    const signal = this.abort.signal;
+    const budget = this.options.retryForMs;
+    let since: number | null = null;
+    let attempts = 0;
+    for (;;) {
+      const attemptStarted = this.options.now();
+      const cursor = this.store.cursor;
+      try {
+        // A retry does not ask for the reference data again if it came within the last minute.
+        await this.refreshReference(attempts > 0);
+        await this.pullPages();
+        break;
+      } catch (error) {
+        if (!(error instanceof ApiClientError) || !error.transient || budget <= 0) throw error;
+        if (signal.aborted) throw stoppedError(error);
+        // Data committed in this attempt: a new run of failures, with the whole budget again.
+        if (since === null || this.store.cursor !== cursor) {
+          since = attemptStarted;
+          attempts = 0;
+        }
+        attempts++;
+        const elapsed = this.options.now() - since;
+        const left = budget - elapsed;
+        const asked = error.retryAfterMs ?? 0;
+        if (left <= 0 || asked > left) {
+          const asking = asked > left && left > 0 ? `; it asked to wait ${seconds(asked)} more` : '';
+          const message = `Gave up after ${seconds(elapsed)} of retries: ${error.fault} (${attempts} attempt${attempts === 1 ? '' : 's'}${asking}).`;
+          throw new ApiClientError(error.kind, message, error.status, { transient: false, fault: error.fault });
+        }
+        await this.wait(Math.min(left, this.retryDelayMs(error, attempts - 1)), signal, 'reconnecting', error);
+        if (signal.aborted) throw stoppedError(error);
+      }
+    }
     this.setStatus({ state: 'idle', progress: null, message: null, problem: null });
   }
 
@@ -105,7 +155,7 @@ export class SyncEngine {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        await this.refreshReference();
+        await this.refreshReference(failures > 0);
         await this.pullPages();
         failures = 0;
         const outcome = await this.follow(signal);
@@ -120,13 +170,14 @@ export class SyncEngine {
           await this.wait(this.options.unauthorizedRetryMs, signal, 'unauthorized', error);
           continue;
         }
-        if (error instanceof CacheError) {
-          // Disk full, read-only: nothing is written until it is fixed; keep retrying slowly.
+        if (error instanceof CacheError || (error instanceof ApiClientError && !error.transient)) {
+          // Disk full, read-only, or an answer that will not change by asking again soon (404, wrong format):
+          // nothing is written until it is fixed; the wall keeps trying, slowly.
           this.setStatus({ state: 'error', ...describe(error), progress: null });
-          await this.wait(this.options.backoff.maxMs, signal, 'error', error);
+          await this.wait(Math.max(this.options.backoff.maxMs, this.retryAfterMs(error)), signal, 'error', error);
           continue;
         }
-        const delay = this.backoffMs(failures++);
+        const delay = this.retryDelayMs(error, failures++);
         await this.wait(delay, signal, this.status.lastContact ? 'reconnecting' : 'offline', error);
       }
     }
@@ -137,6 +188,15 @@ export class SyncEngine {
     const { initialMs, maxMs } = this.options.backoff;
     const base = Math.min(maxMs, initialMs * 2 ** Math.min(failures, 16));
     return Math.round(base * (0.5 + this.options.random() * 0.5)); // "equal jitter": never zero, never in lockstep
+  }
+
+  /** The back-off, but never sooner than the server asked (Retry-After, capped by the client). */
+  private retryDelayMs(error: unknown, failures: number): number {
+    return Math.max(this.backoffMs(failures), this.retryAfterMs(error));
+  }
+
+  private retryAfterMs(error: unknown): number {
+    return error instanceof ApiClientError ? (error.retryAfterMs ?? 0) : 0;
   }
 
   private async wait(ms: number, signal: AbortSignal, state: SyncStatus['state'], error: unknown) {
@@ -152,13 +212,19 @@ export class SyncEngine {
     this.setStatus({ retryInSeconds: null });
   }
 
-  private async refreshReference() {
+  /**
+   * Reference data with ETags. `recentIsEnough`: skip it if it was fetched within the last minute (a retry after a
+   * failure or a dropped stream: a struggling API is not asked for it each time, and it changes rarely).
+   */
+  private async refreshReference(recentIsEnough = false) {
+    if (recentIsEnough && this.referenceAt !== null && this.options.now() - this.referenceAt < REFERENCE_FRESH_MS) return;
     const etags = this.store.db.prepare('SELECT regions_etag, organisation_etag FROM sync_state WHERE id = 1').get() as {
       regions_etag: string | null;
       organisation_etag: string | null;
     };
     const [meta, regions, organisation] = await Promise.all([this.api.meta(), this.api.regions(etags.regions_etag), this.api.organisation(etags.organisation_etag)]);
     this.touch();
+    this.referenceAt = this.options.now();
     // A demo server reached through GCC_API_URL is still demo data: every screen and export must say so.
     if (meta.demo && !this.options.demo) {
       this.options.demo = true;
@@ -170,10 +236,30 @@ export class SyncEngine {
     this.listener.reference?.();
   }
 
-  /** Pages from the cursor to the head, with progress (records, records/s, ETA). */
+  /**
+   * Pages from the cursor to the head. A 410 (the server no longer has the changes after our cursor: it pruned
+   * tombstones we have not seen, so records it deleted would stay here) empties the synced data and starts over
+   * from rev 0; the status says so until the re-sync is done.
+   */
   private async pullPages() {
+    try {
+      await this.pullPagesFrom(null);
+    } catch (error) {
+      if (!(error instanceof ApiClientError) || error.kind !== 'cursor_too_old' || this.store.cursor === 0) throw error;
+      const message = `The central API no longer has the changes this cache needs (410): a full re-sync from the start is under way, and until it ends the wall shows only part of the data.`;
+      const notice = { message, problem: { code: 'cursor_too_old' as const, detail: message } };
+      this.setStatus({ state: 'syncing', progress: null, ...notice });
+      resetForResync(this.store.db);
+      // Everything shown so far may be gone: the wall reloads what it shows.
+      this.listener.reference?.();
+      await this.pullPagesFrom(notice);
+    }
+  }
+
+  /** Pages from the cursor to the head, with progress (records, records/s, ETA). */
+  private async pullPagesFrom(notice: Pick<SyncStatus, 'message' | 'problem'> | null) {
     const started = this.options.now();
-    this.setStatus({ state: 'syncing', progress: { records: 0, total: null, perSecond: 0, etaSeconds: null }, message: null, problem: null });
+    this.setStatus({ state: 'syncing', progress: { records: 0, total: null, perSecond: 0, etaSeconds: null }, message: notice?.message ?? null, problem: notice?.problem ?? null });
     const first = await this.api.changes(this.store.cursor, this.options.pageSize);
     const bulk = (first.total ?? 0) > BULK_THRESHOLD;
     if (bulk) this.store.beginBulk();
@@ -210,7 +296,11 @@ export class SyncEngine {
           throw error;
         }
         this.touch();
-        if (page.has_more) next = this.api.changes(page.next_rev, this.options.pageSize);
+        if (page.has_more) {
+          next = this.api.changes(page.next_rev, this.options.pageSize);
+          // Awaited above on the next turn; if a failed write ends the chain first, its failure is not unhandled.
+          next.catch(() => {});
+        }
         total ??= page.total ?? null;
         if (group) this.store.beginGroup();
         const batch = this.store.applyChanges(page.items, { nextRev: page.next_rev, headRev: page.head_rev }, 'page');
@@ -299,8 +389,44 @@ export class SyncEngine {
 function describe(error: unknown): Pick<SyncStatus, 'message' | 'problem'> {
   const message = error instanceof Error ? error.message : String(error);
   const code: SyncProblem =
-    error instanceof ApiClientError ? error.kind : error instanceof CacheError ? error.code === 'too_new' ? 'internal' : error.code : 'internal';
+    error instanceof ApiClientError
+      ? error.kind === 'timeout'
+        ? 'unreachable' // the UI's code; the sentence says "did not answer in time"
+        : error.kind
+      : error instanceof CacheError
+        ? error.code === 'too_new'
+          ? 'internal'
+          : error.code
+        : 'internal';
   return { message, problem: { code, detail: message } };
+}
+
+/** A headless sync stopped (SIGINT) while waiting to try again. */
+function stoppedError(last: ApiClientError): Error {
+  return new Error(`The sync was stopped before it had everything; the last fault: ${last.fault}.`);
+}
+
+/** The options that were given a value: `{ pageSize: undefined }` must not override the default. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * Empties what the change feed filled (events, evaluations, services, tombstones, every rollup) and sets the
+ * cursor back to 0, in one transaction: a crash midway leaves the cache as it was, a crash after it resumes the
+ * re-sync from rev 0. Reference data, the quarantine and the export audit stay.
+ * TODO(core/cache): belongs in CacheStore as resetForResync(); here until the cache's owner adds it.
+ */
+function resetForResync(db: Db): void {
+  try {
+    const rollups = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rollup\\_%' ESCAPE '\\'").pluck().all() as string[];
+    db.transaction(() => {
+      for (const table of ['events', 'evaluations', 'services', 'tombstones', ...rollups]) db.exec(`DELETE FROM "${table}"`);
+      db.prepare('UPDATE sync_state SET cursor_rev = 0, head_rev = 0 WHERE id = 1').run();
+    })();
+  } catch (error) {
+    throw translate(error, db.name);
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -47,9 +47,10 @@ describe('sync CLI under SIGKILL', { timeout: 240_000 }, () => {
     await s.close();
   });
 
-  it('an unreachable API: exit code 1 and a sentence', async () => {
-    const run = runSync(['--api', 'http://127.0.0.1:9/', '--token', 'x', '--cache', tempCache()]);
+  it('an unreachable API: retried for --retry-for, then exit code 1 and one sentence naming the fault', async () => {
+    const run = runSync(['--api', 'http://127.0.0.1:9/', '--token', 'x', '--cache', tempCache(), '--retry-for', '1']);
     expect(await run.exited).toBe(1);
-    expect(run.stderr().trim()).toMatch(/cannot be reached/);
+    expect(run.stderr().trim()).toMatch(/^Gave up after \d+ s of retries: the central API at http:\/\/127\.0\.0\.1:9\/ cannot be reached \(ECONNREFUSED on v1\/\w+\) \(\d+ attempts?\)\.$/);
+    expect(run.stderr()).not.toMatch(/retrying/i);
   });
 });
