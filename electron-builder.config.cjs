@@ -24,7 +24,10 @@ module.exports = {
   buildDependenciesFromSource: false,
   nodeGypRebuild: false,
   // District outline and division names for the embedded demo server, outside the asar: <resources>/data.
-  extraResources: [{ from: 'resources/data', to: 'data' }],
+  extraResources: [
+    { from: 'resources/data', to: 'data' },
+    { from: 'resources/openapi.json', to: 'openapi.json' },
+  ],
   electronFuses: {
     runAsNode: false,
     enableCookieEncryption: true,

@@ -1,17 +1,18 @@
 /**
  * Starting the core the way both hosts do: the central API from Settings (hosts that can keep its token), else the
- * configured environment, else the bundled demo central server, started in-process on a free loopback port, with
- * its own cache file so demo data never mixes with a real district's. A new connection from the Settings page
+ * configured environment, else the embedded default: the bundled central data service as a child process on a
+ * free loopback port, its demo source keeping Guang'an in a store file in the data folder, with its own cache file
+ * so demo data never mixes with a real district's. A new connection from the Settings page
  * applies at once: syncing stops, the right cache opens and syncing starts against the new API.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { BridgeError } from '../shared/bridge/contract';
 import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
 import { createBackend, type BackendOptions, type CoreBackend, type DataOptions } from './backend';
-import { createCentralServer, type CentralServer } from './central/server';
 import { apiFromEnvironment, defaultDataDir } from './config';
+import { startEmbeddedCentral, type EmbeddedCentral, type ProgramLauncher } from './embedded-central';
 import { checkCaFile, NO_API_STORE, NO_SECRET_STORAGE, type ApiConnectionStore } from './settings/api-connection';
 import { SettingsStore, type SettingsSource } from './settings/store';
 import type { ApiConfig } from './sync/api-client';
@@ -27,15 +28,17 @@ export interface CoreOptions extends Omit<BackendOptions, 'data' | 'settings' | 
   settings?: SettingsStore;
   /** Tests and benchmarks may run without syncing. */
   sync?: 'follow' | 'off';
-  /** Demo server knobs: live events per second (default 0.05), seed. */
-  demo?: { rate?: number; seed?: number | string; events?: number; resourcesDataDir?: string };
+  /** How the embedded central service is run (Electron: a utility process); Node's child_process by default. */
+  centralLauncher?: ProgramLauncher;
+  /** Embedded demo knobs: live events per second (default 0.05), seed; the packaged resources folder. */
+  demo?: { rate?: number; seed?: number | string; events?: number; resourcesDir?: string };
 }
 
 export interface Core {
   backend: CoreBackend;
   settings: SettingsSource;
-  /** The embedded demo server while the demo is the source. */
-  readonly demoServer: CentralServer | null;
+  /** The embedded central service while the demo is the source. */
+  readonly demoServer: EmbeddedCentral | null;
   readonly cacheFile: string;
   close(): Promise<void>;
 }
@@ -83,7 +86,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     log(`${(error as Error).message} Using ${fromHost ? 'the central API from the environment' : 'the demo data'} until it is entered again.`);
   }
   let connection: { api: ApiConfig | null; origin: Origin } = stored ? { api: stored, origin: 'settings' } : fromHost ? { api: fromHost, origin: 'environment' } : { api: null, origin: 'demo' };
-  let demoServer: CentralServer | null = null;
+  let demoServer: EmbeddedCentral | null = null;
   let cacheFile = '';
 
   async function dataFor(api: ApiConfig | null): Promise<DataOptions> {
@@ -92,8 +95,15 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       setAsideForeignCache(cacheFile, api, log);
       return { cacheFile, api, demo: false, sync: options.sync };
     }
-    demoServer ??= await createCentralServer({ port: 0, host: '127.0.0.1', rate: options.demo?.rate ?? 0.05, seed: options.demo?.seed, events: options.demo?.events, dataDir: options.demo?.resourcesDataDir });
     cacheFile = options.cacheFile ?? path.join(dataDir, 'demo-cache.sqlite');
+    const storeFile = path.join(dataDir, 'demo-central.sqlite');
+    // A demo cache without its store was filled from a store that is gone (or from the old in-process generator,
+    // whose revs were times): its cursor means nothing to a new store, so it is rebuilt.
+    if (!existsSync(storeFile)) for (const suffix of ['', '-wal', '-shm']) rmSync(cacheFile + suffix, { force: true });
+    if (!demoServer) {
+      if (!existsSync(storeFile)) log('First start on the demo data: filling its store (about 10 seconds).');
+      demoServer = await startEmbeddedCentral({ storeFile, rate: options.demo?.rate, seed: options.demo?.seed, events: options.demo?.events, resourcesDir: options.demo?.resourcesDir, launcher: options.centralLauncher, log });
+    }
     return { cacheFile, api: { baseUrl: demoServer.url, token: demoServer.token, label: 'demo' }, demo: true, sync: options.sync };
   }
 

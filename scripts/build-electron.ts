@@ -4,6 +4,9 @@
  *   electron/main/index.ts    → dist/electron/main.js        CommonJS (dist/electron/package.json says so), Node
  *   core/sync/worker.ts       → dist/electron/sync-worker.js the core's sync worker thread, which core/sync/service.ts
  *                                                          looks for next to the bundle that started it
+ *   central/main.ts           → dist/electron/central.js     the embedded central data service, which the core starts
+ *                                                          as a utility process (its own program: the app never
+ *                                                          imports the central layer)
  *   electron/preload/index.ts → dist/electron/preload.cjs    CommonJS, the only form a sandboxed preload can take
  *
  * The main process is CommonJS on purpose: it loads synchronously, so everything Electron accepts only before
@@ -31,6 +34,7 @@ export interface BuiltElectron {
   preloadPath: string;
   /** Null when the core has no sync worker. */
   workerPath: string | null;
+  centralPath: string;
 }
 
 /** Optional native helpers some dependencies try to load; never bundled either. */
@@ -77,8 +81,10 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
 
   const workerEntry = path.join(root, 'core', 'sync', 'worker.ts');
   const workerPath = existsSync(workerEntry) ? path.join(outDir, 'sync-worker.js') : null;
+  const centralPath = path.join(outDir, 'central.js');
   await Promise.all([
     nodeBundle(path.join(root, 'electron', 'main', 'index.ts'), mainPath),
+    nodeBundle(path.join(root, 'central', 'main.ts'), centralPath),
     workerPath ? nodeBundle(workerEntry, workerPath) : null,
     build({
       ...common,
@@ -90,13 +96,13 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
       external: ['electron'],
     }),
   ]);
-  return { outDir, mainPath, preloadPath, workerPath };
+  return { outDir, mainPath, preloadPath, workerPath, centralPath };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (invokedDirectly) {
   buildElectron().then(
-    (built) => console.log(`Built ${[built.mainPath, built.workerPath, built.preloadPath].filter(Boolean).map((p) => path.relative(ROOT, p!)).join(', ')}`),
+    (built) => console.log(`Built ${[built.mainPath, built.workerPath, built.centralPath, built.preloadPath].filter(Boolean).map((p) => path.relative(ROOT, p!)).join(', ')}`),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error));
       process.exit(1);

@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildGeography, type Geometry, type LonLat } from '../core/central/geography';
-import { seedFromText } from '../core/central/prng';
+import { buildGeography, type Geometry, type LonLat } from '../central/demo/geography';
+import { seedFromText } from '../central/demo/prng';
 
 const { values } = parseArgs({
   options: {

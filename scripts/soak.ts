@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, CDPSession, Page } from '@playwright/test';
 import { openCache, type Db } from '../core/cache/database';
-import { DEMO_TOKEN } from '../core/central/constants';
+import { DEMO_TOKEN } from '../central/demo/constants';
 import { printFigure } from './bench/report';
 import { launch, sampleWall, wallPage } from './bench-wall';
 import { ensureRendererBuilt, ROOT } from './lib/renderer-build';

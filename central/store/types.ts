@@ -36,6 +36,11 @@ export interface WriteContext {
   tokenName: string;
   /** The system the records come from, as the writer names it (e.g. "12345", "excel:矛盾纠纷台账", "demo"). */
   source: string;
+  /**
+   * A source's progress marker (a meta key and value), committed in the same transaction as the records, so a
+   * source that restarts resumes exactly after its last committed write (the demo source's generator cursor).
+   */
+  progress?: { key: string; value: string };
 }
 
 export interface StoredPage {

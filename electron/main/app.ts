@@ -22,12 +22,13 @@ import { forwardPushes } from './pushes';
 import { applySessionSecurity, installWebContentsGuards } from './security';
 import { fixedSettings, type SettingsSource } from './settings-source';
 import { startAutoUpdate, type Updater } from './updater';
+import { utilityLauncher } from './utility-launcher';
 import { focusWindow } from './window';
 
 export interface StartOptions {
   rendererDir: string;
-  /** resources/data for the embedded demo server. */
-  resourcesDataDir?: string;
+  /** resources/ (contract and data) for the embedded central service. */
+  resourcesDir?: string;
   preloadPath: string;
   version: string;
   log?: MainLog;
@@ -91,7 +92,7 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
     // The cache lives in the user-data folder; with no central API configured the bundled demo server runs.
     // The API comes from Settings (token decrypted with safeStorage), else the environment, else the demo.
     const userData = app.getPath('userData');
-    const core = await startCore({ ...backendOptions, apiStore: new ApiSettings(userData), dataDir: userData, demo: { resourcesDataDir: options.resourcesDataDir }, log: (line) => log.info(line) });
+    const core = await startCore({ ...backendOptions, apiStore: new ApiSettings(userData), dataDir: userData, demo: { resourcesDir: options.resourcesDir }, centralLauncher: utilityLauncher, log: (line) => log.info(line) });
     backend = { ...core.backend, close: () => core.close() };
     // The windows, kiosk and auto-update follow what is saved on the Settings page.
     settings = options.settings ?? core.settings;

@@ -10,8 +10,8 @@ export interface AppPaths {
   rendererDir: string;
   /** The sandboxed preload, bundled to CommonJS. */
   preloadPath: string;
-  /** resources/data (district outline and division names) for the embedded demo server. */
-  resourcesDataDir: string;
+  /** resources/ (the contract, and data/ with the district outline and division names) for the embedded central service. */
+  resourcesDir: string;
 }
 
 /**
@@ -24,6 +24,6 @@ export function resolveAppPaths(mainModuleUrl: string, packagedResources?: strin
   return {
     rendererDir: path.resolve(here, '..', 'renderer'),
     preloadPath: path.join(here, 'preload.cjs'),
-    resourcesDataDir: path.join(resources, 'data'),
+    resourcesDir: resources,
   };
 }

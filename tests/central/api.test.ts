@@ -3,8 +3,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, Change, ChangesPage, MetaResponse, OrganisationResponse } from '../../shared/api/schemas';
-import type { CentralEngine } from '../../core/central/engine';
-import { createCentralServer, type CentralServer } from '../../core/central/server';
+import type { CentralEngine } from '../../central/demo/engine';
+import { createCentralServer, type CentralServer } from '../../central/demo/server';
 import { engineAt, FIXED_NOW } from './helpers';
 
 let engine: CentralEngine;

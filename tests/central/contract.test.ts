@@ -9,11 +9,11 @@ import addFormats from 'ajv-formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Change, ChangesPage, MetaResponse, OrganisationResponse, RegionsResponse } from '../../shared/api/schemas';
-import type { CentralEngine } from '../../core/central/engine';
-import { NO_FAULTS } from '../../core/central/faults';
-import { openApiDocument } from '../../core/central/openapi';
-import { REV_SECOND } from '../../core/central/revs';
-import { createCentralServer, DEFAULT_PAGE, MAX_PAGE, type CentralServer } from '../../core/central/server';
+import type { CentralEngine } from '../../central/demo/engine';
+import { NO_FAULTS } from '../../central/demo/faults';
+import { openApiDocument } from '../../central/http/openapi';
+import { REV_SECOND } from '../../central/demo/revs';
+import { createCentralServer, DEFAULT_PAGE, MAX_PAGE, type CentralServer } from '../../central/demo/server';
 import { engineAt, openStream } from './helpers';
 
 type Schema = Record<string, unknown>;

@@ -1,9 +1,9 @@
 /** The fault knobs do what they say, on pages and on the stream. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, Change, ChangesPage } from '../../shared/api/schemas';
-import type { CentralEngine } from '../../core/central/engine';
-import { NO_FAULTS } from '../../core/central/faults';
-import { createCentralServer, type CentralServer } from '../../core/central/server';
+import type { CentralEngine } from '../../central/demo/engine';
+import { NO_FAULTS } from '../../central/demo/faults';
+import { createCentralServer, type CentralServer } from '../../central/demo/server';
 import { engineAt, openStream } from './helpers';
 
 const auth = { authorization: 'Bearer demo-token' };

@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Change, RegionsResponse, type Event, type SafeGridEvaluation, type ServiceActivity } from '../../shared/api/schemas';
-import type { CentralEngine } from '../../core/central/engine';
-import { EVENT_TYPES } from '../../core/central/plan';
-import { REV_SECOND } from '../../core/central/revs';
-import { dayOf, secFromUnixMs } from '../../core/central/time';
+import type { CentralEngine } from '../../central/demo/engine';
+import { EVENT_TYPES } from '../../central/demo/plan';
+import { REV_SECOND } from '../../central/demo/revs';
+import { dayOf, secFromUnixMs } from '../../central/demo/time';
 import { engineAt, feed, FIXED_NOW } from './helpers';
 
 type Tomb = { id: string; rev: number; deleted_at: string };

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import pc from 'polygon-clipping';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegionsResponse, type Region } from '../../shared/api/schemas';
-import type { CentralEngine } from '../../core/central/engine';
-import { defaultDataDir } from '../../core/central/geography';
+import type { CentralEngine } from '../../central/demo/engine';
+import { defaultDataDir } from '../../central/demo/geography';
 import { engineAt } from './helpers';
 
 type MultiPolygon = [number, number][][][];

@@ -1,6 +1,6 @@
 /** Shared bits for the demo central server's tests. */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { CentralEngine, type EngineOptions } from '../../core/central/engine';
+import { CentralEngine, type EngineOptions } from '../../central/demo/engine';
 
 /** The clock the generator tests run at: a Friday evening in late November 2026 (ISO week 48). */
 export const FIXED_NOW = Date.parse('2026-11-27T18:00:00+08:00');

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Change, ResyncNotice } from '../../shared/api/schemas';
 import { periodOrder } from '../../shared/kpi/formulas';
-import { EXAMPLE_SCHEMAS, openApiDocument, TOMBSTONE_RETENTION_DAYS } from '../../core/central/openapi';
-import { createCentralServer, DEFAULT_PAGE, MAX_PAGE, type CentralServer } from '../../core/central/server';
+import { EXAMPLE_SCHEMAS, openApiDocument, TOMBSTONE_RETENTION_DAYS } from '../../central/http/openapi';
+import { createCentralServer, DEFAULT_PAGE, MAX_PAGE, type CentralServer } from '../../central/demo/server';
 import { engineAt } from './helpers';
 
 type Doc = {

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, Change, ChangesPage, ResyncNotice, SAFE_CRITERIA } from '../../shared/api/schemas';
-import { Rng } from '../../core/central/prng';
-import { quarterIndexOfDay } from '../../core/central/time';
-import type { CentralEngine } from '../../core/central/engine';
-import { createCentralServer, type CentralServer } from '../../core/central/server';
+import { Rng } from '../../central/demo/prng';
+import { quarterIndexOfDay } from '../../central/demo/time';
+import type { CentralEngine } from '../../central/demo/engine';
+import { createCentralServer, type CentralServer } from '../../central/demo/server';
 import { engineAt, openStream } from './helpers';
 
 const auth = { authorization: 'Bearer demo-token' };

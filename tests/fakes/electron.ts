@@ -25,6 +25,7 @@
  * Test controls live on the exported `fake` object; call `fake.reset()` in beforeEach.
  */
 import { EventEmitter } from 'node:events';
+import { spawn as spawnChild } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -1474,6 +1475,47 @@ export const dialog = {
   },
   async showMessageBox(_options: unknown) {
     return { response: 0, checkboxChecked: false };
+  },
+};
+
+/**
+ * utilityProcess.fork as Electron has it for the parts we use: a Node child running modulePath with args and env,
+ * stdout/stderr as readable streams with stdio 'pipe', an 'exit' event with the code, kill(). Here a real
+ * child_process (the Node running the tests), so the program really runs.
+ */
+class FakeUtilityProcess extends EventEmitter {
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  pid: number | undefined;
+  constructor(private readonly child: import('node:child_process').ChildProcess) {
+    super();
+    this.stdout = child.stdout;
+    this.stderr = child.stderr;
+    this.pid = child.pid;
+    child.once('spawn', () => this.emit('spawn'));
+    child.once('exit', (code) => {
+      this.pid = undefined;
+      this.emit('exit', code ?? 1);
+    });
+  }
+  kill(): boolean {
+    return this.child.kill('SIGTERM');
+  }
+  postMessage(): void {}
+}
+
+export const utilityProcess = {
+  forks: [] as { modulePath: string; args: string[]; options: Record<string, unknown> }[],
+  fork(modulePath: string, args: string[] = [], options: { stdio?: 'pipe' | 'inherit' | 'ignore'; env?: NodeJS.ProcessEnv; serviceName?: string } = {}) {
+    if (!options.stdio || options.stdio === 'inherit') throw new Error('fake utilityProcess: only stdio "pipe" or "ignore" are modelled');
+    utilityProcess.forks.push({ modulePath, args, options });
+    const execArgv = modulePath.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawnChild(process.execPath, [...execArgv, modulePath, ...args], { env: options.env, stdio: ['ignore', options.stdio, options.stdio] });
+    // Electron ends utility processes with the app.
+    const endWithApp = () => child.kill('SIGKILL');
+    process.once('exit', endWithApp);
+    child.once('exit', () => process.off('exit', endWithApp));
+    return new FakeUtilityProcess(child);
   },
 };
 

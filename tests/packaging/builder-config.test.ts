@@ -93,9 +93,10 @@ describe('electron-builder configuration', () => {
       expect(files.some((pattern) => minimatch(needed, pattern)), needed).toBe(true);
     }
     expect(config.extraResources).toContainEqual({ from: 'resources/data', to: 'data' });
+    expect(config.extraResources).toContainEqual({ from: 'resources/openapi.json', to: 'openapi.json' });
     // …and the packaged main process looks for it there (process.resourcesPath), not inside app.asar.
     const packaged = resolveAppPaths(pathToFileURL('/opt/gcc/resources/app.asar/dist/electron/main.js').href, '/opt/gcc/resources');
-    expect(packaged.resourcesDataDir).toBe(path.join('/opt/gcc/resources', 'data'));
+    expect(packaged.resourcesDir).toBe('/opt/gcc/resources');
     expect(packaged.rendererDir).toBe('/opt/gcc/resources/app.asar/dist/renderer');
     for (const file of ['guangan-counties.geojson', 'guangan-divisions.json']) expect(existsSync(path.join(ROOT, 'resources', 'data', file)), file).toBe(true);
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
 import { CacheStore } from '../../core/cache/store';
-import { CentralEngine } from '../../core/central/engine';
+import { CentralEngine } from '../../central/demo/engine';
 import { SceneQueries, currentPeriod, splitByMonth } from '../../core/query/scene';
 import { STAGES } from '../../shared/api/schemas';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCentralServer, type CentralServer } from '../../core/central/server';
+import { createCentralServer, type CentralServer } from '../../central/demo/server';
 import { startCore, type Core } from '../../core/runtime';
 import { dispatch } from '../../shared/bridge/dispatch';
 import type { SyncStatus } from '../../shared/bridge/contract';

@@ -2,8 +2,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createCentralServer, type CentralServerOptions } from '../../core/central/server';
-import { CentralEngine } from '../../core/central/engine';
+import { createCentralServer, type CentralServerOptions } from '../../central/demo/server';
+import { CentralEngine } from '../../central/demo/engine';
 import { openCache, type Db } from '../../core/cache/database';
 import { cacheChecksum } from '../../core/cache/inspect';
 import { CacheStore } from '../../core/cache/store';

@@ -121,7 +121,7 @@ describe('sync engine against the demo central server', { timeout: 120_000 }, ()
   });
 
   it('follows the live stream, survives drops every second, and stays lossless', async () => {
-    const { CentralEngine } = await import('../../core/central/engine');
+    const { CentralEngine } = await import('../../central/demo/engine');
     let clock = Date.parse('2026-11-27T12:00:00+08:00');
     const live = new CentralEngine({ seed: 11, events: 1500, rate: 40, now: () => clock });
     const s = await server({ engine: live, faults: { dropStreamEverySec: 1 } });

@@ -3,7 +3,7 @@
  * watchdog and the engine catches up by pages; Retry-After is honoured there too.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CentralEngine } from '../../core/central/engine';
+import { CentralEngine } from '../../central/demo/engine';
 import type { SyncStatus } from '../../shared/bridge/contract';
 import { server, until } from './harness';
 import { engineBehind, misbehaving, onceEach, unavailable } from './misbehaving-server';

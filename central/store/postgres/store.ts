@@ -307,6 +307,9 @@ export class PostgresStore implements CentralStore {
       const count = (outcome: RecordResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
       changed = results.some((r) => r.outcome !== 'unchanged');
       if (changed) await client.query('UPDATE revs SET head_rev = $1', [head]);
+      if (who.progress) {
+        await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [`x.${who.progress.key}`, who.progress.value]);
+      }
       await this.auditRow(client, at, who, `${action} ${type}s`, [count('created'), count('updated'), count('unchanged'), count('deleted')]);
       if (changed) await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, this.origin]);
       return results;

@@ -218,6 +218,7 @@ export class SqliteStore implements CentralStore {
           const count = (outcome: RecordResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
           changed = results.some((r) => r.outcome !== 'unchanged');
           if (changed) this.sql.setMeta.run('head_rev', String(head));
+          if (who.progress) this.sql.setMeta.run(`x.${who.progress.key}`, who.progress.value);
           this.sql.audit.run(at, who.tokenId, who.tokenName, `${action} ${type}s`, who.source, count('created'), count('updated'), count('unchanged'), count('deleted'));
           return results;
         })

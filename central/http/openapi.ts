@@ -6,11 +6,11 @@
  */
 import { z } from 'zod';
 import * as S from '../../shared/api/schemas';
-import { CentralEngine, DEFAULT_PAGE, MAX_PAGE } from './engine';
-import { DEMO_TOKEN_TEXT } from './constants';
-import { cursorTooOldMessage } from './faults';
-import { REV_SECOND } from './revs';
-import { secFromUnixMs } from './time';
+import { CentralEngine, DEFAULT_PAGE, MAX_PAGE } from '../demo/engine';
+import { DEMO_TOKEN_TEXT } from '../demo/constants';
+import { cursorTooOldMessage } from '../demo/faults';
+import { REV_SECOND } from '../demo/revs';
+import { secFromUnixMs } from '../demo/time';
 
 /** Components, in document order. */
 const COMPONENTS: [string, z.ZodType][] = [

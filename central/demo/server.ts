@@ -18,7 +18,7 @@ import type { ApiError } from '../../shared/api/schemas';
 import { DEMO_TOKEN } from './constants';
 import { CentralEngine, DEFAULT_PAGE, MAX_PAGE, type EngineOptions } from './engine';
 import { cursorTooOldMessage, emptyPage, faultItems, NO_FAULTS, StreamFaults, corrupt, type Faults } from './faults';
-import { openApiDocument } from './openapi';
+import { openApiDocument } from '../http/openapi';
 import { hash2, hashString, Rng } from './prng';
 
 export { DEMO_TOKEN, DEFAULT_PAGE, MAX_PAGE };
