@@ -217,6 +217,19 @@ export class CacheStore {
   }
 
   /**
+   * Empties what the change feed filled (events, evaluations, services, tombstones, every rollup) and sets the
+   * cursor back to 0, in one transaction: a crash midway leaves the cache as it was, a crash after it resumes the
+   * re-sync from rev 0. Reference data, the quarantine and the export audit stay. For a 410 from the central API.
+   */
+  resetForResync(): void {
+    const rollups = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rollup\\_%' ESCAPE '\\'").pluck().all() as string[];
+    this.write(() => {
+      for (const table of ['events', 'evaluations', 'services', 'tombstones', ...rollups]) this.db.exec(`DELETE FROM "${table}"`);
+      this.db.prepare('UPDATE sync_state SET cursor_rev = 0, head_rev = 0 WHERE id = 1').run();
+    });
+  }
+
+  /**
    * Replaces the reference data (regions with geometry and profiles, departments, organisation), and in the same
    * transaction applies the quarantined records that waited for it and now fit. Returns what they changed, if any.
    */

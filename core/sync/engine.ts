@@ -12,7 +12,7 @@
  */
 import type { SyncProblem, SyncStatus } from '../../shared/bridge/contract';
 import { toShanghaiIso } from '../../shared/time/shanghai';
-import { CacheError, translate, type Db } from '../cache/database';
+import { CacheError } from '../cache/database';
 import type { AppliedBatch, CacheStore } from '../cache/store';
 import type { ChangesPage } from '../../shared/api/schemas';
 import { ApiClientError, seconds, type ApiClient } from './api-client';
@@ -232,8 +232,13 @@ export class SyncEngine {
       this.setStatus({ demo: true });
     }
     if (regions.notModified && organisation.notModified) return;
-    this.store.applyReference(regions.data, organisation.data, { regions: regions.etag, organisation: organisation.etag });
+    const healed = this.store.applyReference(regions.data, organisation.data, { regions: regions.etag, organisation: organisation.etag });
     this.listener.reference?.();
+    // Records that waited in quarantine for these regions or departments landed with them.
+    if (healed) {
+      this.listener.batch?.(healed);
+      this.setStatus({ quarantined: this.quarantined() });
+    }
   }
 
   /**
@@ -249,7 +254,7 @@ export class SyncEngine {
       const message = `The central API no longer has the changes this cache needs (410): a full re-sync from the start is under way, and until it ends the wall shows only part of the data.`;
       const notice = { message, problem: { code: 'cursor_too_old' as const, detail: message } };
       this.setStatus({ state: 'syncing', progress: null, ...notice });
-      resetForResync(this.store.db);
+      this.store.resetForResync();
       // Everything shown so far may be gone: the wall reloads what it shows.
       this.listener.reference?.();
       await this.pullPagesFrom(notice);
@@ -280,6 +285,7 @@ export class SyncEngine {
     let next = Promise.resolve(first);
     let grouped = 0;
     let uncommitted: AppliedBatch[] = [];
+    let after = this.store.cursor;
     const commit = () => {
       this.store.endGroup(true);
       grouped = 0;
@@ -296,6 +302,15 @@ export class SyncEngine {
           throw error;
         }
         this.touch();
+        // More promised but no step forward would ask for the same page for ever: a fault of the API, said plainly.
+        if (page.has_more && page.next_rev <= after) {
+          commit();
+          throw new ApiClientError(
+            'bad_response',
+            `The central API said more changes wait after rev ${after} but gave next_rev ${page.next_rev}, which does not move forward; the sync stopped rather than ask for the same page for ever. Tell the platform's operators.`,
+          );
+        }
+        after = page.next_rev;
         if (page.has_more) {
           next = this.api.changes(page.next_rev, this.options.pageSize);
           // Awaited above on the next turn; if a failed write ends the chain first, its failure is not unhandled.
@@ -409,24 +424,6 @@ function stoppedError(last: ApiClientError): Error {
 /** The options that were given a value: `{ pageSize: undefined }` must not override the default. */
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/**
- * Empties what the change feed filled (events, evaluations, services, tombstones, every rollup) and sets the
- * cursor back to 0, in one transaction: a crash midway leaves the cache as it was, a crash after it resumes the
- * re-sync from rev 0. Reference data, the quarantine and the export audit stay.
- * TODO(core/cache): belongs in CacheStore as resetForResync(); here until the cache's owner adds it.
- */
-function resetForResync(db: Db): void {
-  try {
-    const rollups = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rollup\\_%' ESCAPE '\\'").pluck().all() as string[];
-    db.transaction(() => {
-      for (const table of ['events', 'evaluations', 'services', 'tombstones', ...rollups]) db.exec(`DELETE FROM "${table}"`);
-      db.prepare('UPDATE sync_state SET cursor_rev = 0, head_rev = 0 WHERE id = 1').run();
-    })();
-  } catch (error) {
-    throw translate(error, db.name);
-  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

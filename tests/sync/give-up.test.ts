@@ -54,6 +54,15 @@ describe('permanent faults and the budget', { timeout: 60_000 }, () => {
     expect(changes(f)).toHaveLength(1);
   });
 
+  it('a page that promises more but does not move next_rev forward stops with a sentence, not an endless loop', async () => {
+    const stuck = JSON.stringify({ items: [], next_rev: 0, has_more: true, head_rev: 10, total: 10 });
+    const f = await front((r) => (r.path === '/v1/changes' ? { type: 'status', status: 200, headers: { 'content-type': 'application/json' }, body: stuck } : { type: 'pass' }));
+    const { engine: e } = engine(f.url, { retryForMs: 30_000, pageSize: PAGE });
+    await expect(e.syncOnce()).rejects.toThrow(/next_rev 0, which does not move forward/);
+    // The first page and at most the one already requested beside it.
+    expect(changes(f).length).toBeLessThanOrEqual(2);
+  });
+
   it('an answer in the wrong format (well-formed JSON) stops at once', async () => {
     const f = await front((r) => (r.path === '/v1/changes' ? { type: 'status', status: 200, headers: { 'content-type': 'application/json' }, body: '{"items":"none"}' } : { type: 'pass' }));
     const { engine: e } = engine(f.url, { retryForMs: 30_000, pageSize: PAGE });

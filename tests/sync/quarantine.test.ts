@@ -39,7 +39,9 @@ describe('records wait for reference data instead of being lost', { timeout: 120
       return hideGrids ? { ...body, regions: body.regions.filter((r) => !hidden!.has(r.id)) } : body;
     });
     let hideGrids = true;
-    const { db, engine } = syncEngine(p.url, tempCache());
+    const statuses: number[] = [];
+    const healedBatches: number[] = [];
+    const { db, engine } = syncEngine(p.url, tempCache(), {}, { status: (st) => statuses.push(st.quarantined), batch: (b) => b.healed && healedBatches.push(b.healed) });
     await engine.syncOnce();
 
     const waiting = quarantineSummary(db);
@@ -56,8 +58,13 @@ describe('records wait for reference data instead of being lost', { timeout: 120
 
     // The regions now list the grids (a new ETag): the next sync lands everything that waited.
     hideGrids = false;
+    const waited = waiting.reduce((sum, g) => sum + g.records, 0);
+    expect(statuses.at(-1)).toBe(waited);
     await engine.syncOnce();
     expect(quarantineSummary(db)).toEqual([]);
+    // The wall hears of the records that landed, and the status stops counting them.
+    expect(healedBatches).toEqual([waited]);
+    expect(statuses.at(-1)).toBe(0);
     expect(checkCache(db)).toEqual([]);
     expect(cacheChecksum(db)).toBe(await cleanChecksum());
     db.close();
