@@ -159,7 +159,11 @@ class Soak {
   }
 
   private async startCentral(rate: number): Promise<UrlChild> {
-    this.central = await startUrlChild('scripts/central.ts', ['--port', String(this.centralPort), '--seed', this.o.seed, '--rate', String(rate)], childEnv({}), this.centralLog, 120_000);
+    // The central data service with the demo source, on a store next to the soak's output: a SIGKILL loses
+    // nothing (the in-memory generator lost every live case on each restart), and the demo token is the default.
+    const store = `${this.out.replace(/\.jsonl$/, '')}.central.sqlite`;
+    const args = ['--demo', '--store', store, '--port', String(this.centralPort), '--seed', this.o.seed, '--rate', String(rate)];
+    this.central = await startUrlChild('scripts/central.ts', args, childEnv({}), this.centralLog, 120_000);
     return this.central;
   }
 
