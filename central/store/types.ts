@@ -127,6 +127,16 @@ export interface CentralStore {
 /** Most records one write request may carry. */
 export const MAX_BATCH = 5000;
 
+/**
+ * One numbered step of a store's schema (never edit a released one; add the next). Each engine keeps its own list in
+ * its own dialect (sqlite/migrations.ts, postgres/migrations.ts), with the same versions for the same tables.
+ */
+export interface StoreMigration {
+  version: number;
+  name: string;
+  up: string;
+}
+
 /** A store failure the HTTP layer turns into a status and a sentence. */
 export class StoreError extends Error {
   constructor(

@@ -8,26 +8,25 @@ import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Change, ResyncNotice } from '../../shared/api/schemas';
+import { MAX_WRITE_BATCH } from '../../shared/api/writes';
 import { periodOrder } from '../../shared/kpi/formulas';
 import { EXAMPLE_SCHEMAS, openApiDocument, TOMBSTONE_RETENTION_DAYS } from '../../central/http/openapi';
 import { createCentralServer, DEFAULT_PAGE, MAX_PAGE, type CentralServer } from '../../central/demo/server';
 import { engineAt } from './helpers';
 
+type Media = Record<string, { schema?: { $ref?: string }; examples?: Record<string, { value: unknown }> }>;
+type Operation = {
+  description?: string;
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required?: boolean; description: string; schema: Record<string, unknown> }[];
+  requestBody?: { required?: boolean; content: Media };
+  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Media }>;
+};
 type Doc = {
   openapi: string;
   info: { description: string };
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        description?: string;
-        parameters?: { name: string; description: string; schema: Record<string, unknown> }[];
-        responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string }; examples?: Record<string, { value: unknown }> }> }>;
-      }
-    >
-  >;
-  components: { schemas: Record<string, Record<string, unknown>> };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Record<string, unknown>>; securitySchemes: Record<string, { description: string }> };
 };
 
 let server: CentralServer;
@@ -63,11 +62,11 @@ describe('/openapi.json', () => {
     expect(await openApiDocument()).toBe(stored);
   });
 
-  it('every example validates against the zod schema it illustrates', () => {
+  it('every example (answers and request bodies) validates against the zod schema it illustrates', () => {
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths))
       for (const op of Object.values(ops))
-        for (const [status, response] of Object.entries(op.responses)) {
+        for (const [status, response] of [...Object.entries(op.responses), ['request', op.requestBody ?? {}] as const]) {
           const media = response.content?.['application/json'];
           if (!media?.examples) continue;
           const name = media.schema?.$ref?.split('/').pop();
@@ -80,7 +79,7 @@ describe('/openapi.json', () => {
             if (name === 'ChangesPage') for (const item of (ex.value as { items: unknown[] }).items) expect(Change.safeParse(item).success).toBe(true);
           }
         }
-    expect(checked).toBeGreaterThanOrEqual(15);
+    expect(checked).toBeGreaterThanOrEqual(60);
     const page = doc.paths['/v1/changes'].get.responses['200'].content!['application/json'].examples!.page.value as { items: { type: string }[] };
     expect(page.items.map((i) => i.type).sort()).toEqual(['evaluation', 'event', 'service', 'tombstone']);
     // The stream's examples carry a Change and a ResyncNotice.
@@ -131,7 +130,7 @@ describe('the rules the document states', () => {
     expect(info).toMatch(/capped, jittered back-off within a time budget/);
     expect(info).toMatch(/Permanent, the client stops at once[^.]*: 400, 401, 403, 404/);
     for (const [path, ops] of Object.entries(doc.paths)) {
-      if (!path.startsWith('/v1/')) continue;
+      if (!path.startsWith('/v1/') || !ops.get) continue;
       const responses = ops.get.responses;
       for (const status of ['429', '503']) {
         expect(responses[status]?.headers, `${path} ${status}`).toHaveProperty('Retry-After');
@@ -190,5 +189,125 @@ describe('the rules the document states', () => {
       '2023-H2',
       '2024-Q1',
     ]);
+  });
+});
+
+describe('the write half', () => {
+  const schemas = () => doc.components.schemas;
+  const props = (name: string) => schemas()[name].properties as Record<string, Record<string, unknown>>;
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const writes = () =>
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([method]) => method !== 'get')
+        .map(([method, op]) => ({ path, method, op })),
+    );
+  const RECORDS = [
+    ['events', 'Event', 'EventInput', 'EventWriteBatch'],
+    ['evaluations', 'SafeGridEvaluation', 'EvaluationInput', 'EvaluationWriteBatch'],
+    ['services', 'ServiceActivity', 'ServiceInput', 'ServiceWriteBatch'],
+  ] as const;
+
+  it('lists every write the service takes, and leaves the read half as it was', () => {
+    expect(
+      writes()
+        .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
+        .sort(),
+    ).toEqual([
+      'DELETE /v1/evaluations/{id}',
+      'DELETE /v1/events/{id}',
+      'DELETE /v1/services/{id}',
+      'POST /v1/evaluations',
+      'POST /v1/events',
+      'POST /v1/services',
+      'PUT /v1/organisation',
+      'PUT /v1/regions',
+    ]);
+    const reads = Object.entries(doc.paths).flatMap(([path, ops]) => (ops.get ? [path] : []));
+    expect(reads).toEqual(['/healthz', '/openapi.json', '/v1/meta', '/v1/regions', '/v1/organisation', '/v1/changes', '/v1/stream']);
+    for (const path of reads) {
+      expect(doc.paths[path].get.security ?? null, path).toEqual(path.startsWith('/v1/') ? null : []);
+      expect(doc.paths[path].get.requestBody, path).toBeUndefined();
+    }
+  });
+
+  it('tokens have scopes: read for walls, write for importers and the district platform; every write needs write', () => {
+    const scheme = doc.components.securitySchemes.bearer.description;
+    expect(scheme).toMatch(/`read` \(walls[^)]*\) and `write` \(importers and the district platform/);
+    expect(doc.info.description).toMatch(/Tokens have scopes: `read` for walls .* and `write` for importers and the district platform/);
+    for (const { path, method, op } of writes()) expect(op.security, `${method} ${path}`).toEqual([{ bearer: ['write'] }]);
+  });
+
+  it('every write answers 401, 403 (with the scope named), 500, 503 with Retry-After and 507, each an ApiError', () => {
+    for (const { path, method, op } of writes()) {
+      const where = `${method} ${path}`;
+      for (const status of ['401', '403', '500', '503', '507']) expect(op.responses[status]?.content?.['application/json'].schema, `${where} ${status}`).toEqual(ref('ApiError'));
+      expect(op.responses['403'].description).toMatch(/`write` scope.*Permanent/);
+      expect(JSON.stringify(op.responses['403'].content!['application/json'].examples)).toMatch(/needs a token with the write scope/);
+      expect(op.responses['503'].headers).toHaveProperty('Retry-After');
+      expect(op.responses['503'].description).toMatch(/Transient: retry after Retry-After/);
+      expect(op.responses['507'].description).toMatch(/store is full.*nothing of the request was kept/);
+      if (method !== 'delete') for (const status of ['413', '415']) expect(op.responses[status]?.content?.['application/json'].schema, `${where} ${status}`).toEqual(ref('ApiError'));
+    }
+  });
+
+  it('POST takes a batch of 1 to 5,000 records, each the read schema without rev; 200 WriteResponse; 400 names each bad record and field', () => {
+    for (const [path, read, input, batch] of RECORDS) {
+      const op = doc.paths[`/v1/${path}`].post;
+      expect(op.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: ref(batch) } } });
+      expect(props(batch).records).toMatchObject({ type: 'array', minItems: 1, maxItems: MAX_WRITE_BATCH, items: ref(input) });
+      expect(props(batch).source).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });
+      expect(schemas()[batch].required).toEqual(['records']);
+      // The input is the read record without rev, field for field.
+      const { rev, ...rest } = props(read);
+      expect(rev).toBeDefined();
+      expect(props(input)).toEqual(rest);
+      expect(schemas()[input].required).toEqual((schemas()[read].required as string[]).filter((f) => f !== 'rev'));
+      expect(schemas()[input].description).toMatch(/without rev.*U\+0000/);
+      expect(op.responses['200'].content!['application/json'].schema).toEqual(ref('WriteResponse'));
+      expect(op.responses['400'].content!['application/json'].schema).toEqual(ref('WriteBadRequest'));
+      const rejected = op.responses['400'].content!['application/json'].examples!.invalid_records.value as { results: { index: number; id: string; reason: string }[] };
+      expect(rejected.results.map((r) => r.reason.split(':')[0])).toEqual([path === 'events' ? 'deadline' : path === 'services' ? 'date' : 'period', path === 'evaluations' ? 'grid_id' : 'title']);
+      expect(rejected.results[1].reason).toMatch(/U\+0000/);
+      expect(op.description).toMatch(/One invalid record refuses the whole request/);
+    }
+    expect(schemas().WriteBadRequest).toEqual({ anyOf: [ref('RejectedWrite'), ref('ApiError')] });
+    expect(schemas().RejectedWrite.required).toEqual(['error', 'message', 'results']);
+    expect(props('RejectedWrite').results).toMatchObject({ items: ref('RecordResult') });
+    expect(props('WriteResponse').results).toMatchObject({ items: ref('RecordResult') });
+    expect((props('RecordResult').outcome as { enum: string[] }).enum).toEqual(['created', 'updated', 'unchanged', 'deleted', 'rejected']);
+  });
+
+  it('DELETE makes a tombstone and answers per record; 404 for an id never written', () => {
+    for (const [path] of RECORDS) {
+      const op = doc.paths[`/v1/${path}/{id}`].delete;
+      expect(op.parameters!.map((p) => [p.name, p.in, p.required])).toEqual([
+        ['id', 'path', true],
+        ['source', 'query', false],
+      ]);
+      expect(op.description).toMatch(/tombstone/);
+      expect(op.responses['200'].content!['application/json'].schema).toEqual(ref('WriteResponse'));
+      for (const status of ['400', '404', '414']) expect(op.responses[status].content!['application/json'].schema).toEqual(ref('ApiError'));
+    }
+  });
+
+  it('PUT replaces the region tree or the organisation whole: the read answer in, {changed, etag} out', () => {
+    for (const [key, schema] of [
+      ['regions', 'RegionsResponse'],
+      ['organisation', 'OrganisationResponse'],
+    ]) {
+      const op = doc.paths[`/v1/${key}`].put;
+      expect(op.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: ref(schema) } } });
+      expect(op.responses['200'].content!['application/json'].schema).toEqual(ref('ReferenceWriteResponse'));
+      expect(op.responses['400'].content!['application/json'].schema).toEqual(ref('ApiError'));
+    }
+    expect(schemas().ReferenceWriteResponse.required).toEqual(['changed', 'etag']);
+  });
+
+  it('says that writes are all or nothing, idempotent, and refuse U+0000', () => {
+    const info = doc.info.description;
+    expect(info).toMatch(/A request is all or nothing: one invalid record refuses it \(400 naming each invalid record and its field\) and nothing is written/);
+    expect(info).toMatch(/the same record again is `unchanged` \(no new rev\)/);
+    expect(info).toMatch(/No string may hold U\+0000 \(NUL\)/);
   });
 });

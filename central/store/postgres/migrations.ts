@@ -9,7 +9,7 @@
  * Texts that are served or compared as written (record bodies, reference answers, times) stay TEXT, so both engines
  * give byte-identical answers.
  */
-import type { StoreMigration } from '../sqlite/migrations';
+import type { StoreMigration } from '../types';
 
 export type { StoreMigration };
 

@@ -2,11 +2,9 @@
  * The SQLite store's schema, one numbered migration each (never edit a released one; add the next). The
  * PostgreSQL engine has the same tables in its own dialect (../postgres/migrations.ts).
  */
-export interface StoreMigration {
-  version: number;
-  name: string;
-  up: string;
-}
+import type { StoreMigration } from '../types';
+
+export type { StoreMigration };
 
 export const SQLITE_MIGRATIONS: StoreMigration[] = [
   {
