@@ -63,7 +63,13 @@ export async function runStoreCli(argv: string[]): Promise<void> {
   if (values.help) return void console.log(STORE_HELP);
   if (values.demo && !values.store) values.store = 'demo-central.sqlite';
   if (!values.store) throw new Error('Say which store to use: --store FILE.sqlite or --store postgres://…');
-  const store = await openStore(values.store);
+  // A service starts even when its PostgreSQL is not up yet (a reboot brings both back in any order): it answers 503
+  // with a sentence until the database is back, then carries on by itself. `token …` says at once that it cannot.
+  const serving = positionals[0] !== 'token';
+  const store =
+    serving && /^postgres(ql)?:\/\//i.test(values.store)
+      ? await (await import('./store/postgres/store')).PostgresStore.open(values.store, { waitForDatabase: true, log: (line) => console.error(`central data service: ${line}`) })
+      : await openStore(values.store);
 
   if (positionals[0] === 'token') {
     try {
@@ -117,7 +123,8 @@ export async function runStoreCli(argv: string[]): Promise<void> {
   }
   const service = await startCentralService({ store, port, host: values.host, token, openApiJson, demo: values.demo });
   console.log(service.url);
-  console.error(`central data service: ${store.engine} store ${store.location}, head rev ${await store.headRev()}${values.demo ? ', demo source writing' : ''}; ${token ? 'a command-line token and ' : ''}the store's tokens accepted`);
+  const head = await store.headRev().then(String, () => 'unknown (the store cannot be reached yet)');
+  console.error(`central data service: ${store.engine} store ${store.location}, head rev ${head}${values.demo ? ', demo source writing' : ''}; ${token ? 'a command-line token and ' : ''}the store's tokens accepted`);
   let closing = false;
   const shutdown = (why: string) => {
     if (closing) return;

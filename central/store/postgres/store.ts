@@ -10,6 +10,8 @@
  *   reconnects by itself) and wakes its listeners. Its own writes wake them directly, after commit.
  * - Failures become StoreErrors with sentences: an unreachable database is 'unavailable' (503 until it is back; the
  *   pool reconnects on the next call), a full disk is 'full' (nothing of the write was kept).
+ * - A service opens its store with `waitForDatabase`: when the database cannot be reached at start it starts anyway,
+ *   answers 503, and brings the schema up to date on the first call that reaches the database.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -49,6 +51,12 @@ export interface PostgresStoreOptions {
   heartbeatMs?: number;
   /** Where the store says what happens to its connections (a dropped LISTEN connection, a reconnect). */
   log?: (message: string) => void;
+  /**
+   * When the database cannot be reached at open (stopped, restarting, not up yet after a reboot): false (default)
+   * fails open(); true opens anyway: every call is 'unavailable' until the database is back, and the first call that
+   * reaches it migrates. A service started before its database must not need a restart by hand.
+   */
+  waitForDatabase?: boolean;
 }
 
 type TokenRow = { id: string; name: string; scopes: string; created_at: string; revoked_at: string | null };
@@ -63,12 +71,15 @@ export class PostgresStore implements CentralStore {
   private readonly origin = randomBytes(8).toString('hex');
   private readonly listener: ChangeListener;
   private closed = false;
+  /** The schema migration, when open() could not reach the database (waitForDatabase): run by the first call that can. */
+  private pendingMigration: (() => Promise<void>) | null = null;
+  private migrating: Promise<void> | null = null;
 
   private constructor(
     readonly location: string,
     private readonly pool: pg.Pool,
     url: string,
-    options: PostgresStoreOptions,
+    private readonly options: PostgresStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
     this.listener = new ChangeListener(url, location, options, (payload) => {
@@ -89,13 +100,22 @@ export class PostgresStore implements CentralStore {
     // An idle connection the server drops (a restart, a failover) is an 'error' on the pool; the pool discards it and
     // connects anew on the next call. Without a handler it would end the process.
     pool.on('error', (error) => options.log?.(`An idle connection to ${location} was dropped (${error.message}).`));
+    const migrations = options.migrations ?? POSTGRES_MIGRATIONS;
+    let migrated = true;
     try {
-      await migrate(pool, options.migrations ?? POSTGRES_MIGRATIONS, location);
+      await migrate(pool, migrations, location);
     } catch (error) {
-      await pool.end().catch(() => {});
-      throw translatePgError(error, location);
+      const failure = translatePgError(error, location);
+      if (!options.waitForDatabase || !isConnectionFailure(error as { code?: string })) {
+        await pool.end().catch(() => {});
+        throw failure;
+      }
+      options.log?.(`${failure.message} Its schema is brought up to date once it is.`);
+      migrated = false;
     }
     const store = new PostgresStore(location, pool, url, options);
+    if (!migrated) store.pendingMigration = () => migrate(pool, migrations, location);
+    // The LISTEN connection retries by itself when the database is not there yet.
     await store.listener.start();
     return store;
   }
@@ -356,8 +376,27 @@ export class PostgresStore implements CentralStore {
     );
   }
 
+  /** The migration open() could not run, run once by the first call that reaches the database (one at a time). */
+  private async schemaReady(): Promise<void> {
+    const pending = this.pendingMigration;
+    if (!pending) return;
+    this.migrating ??= pending().then(
+      () => {
+        this.pendingMigration = null;
+        this.migrating = null;
+        this.options.log?.(`The store's database at ${this.location} is reachable; its schema is up to date.`);
+      },
+      (error: unknown) => {
+        this.migrating = null;
+        throw translatePgError(error, this.location);
+      },
+    );
+    await this.migrating;
+  }
+
   /** One statement on a pooled connection (a connection that fails is discarded by the pool, not reused). */
   private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    await this.schemaReady();
     try {
       return await this.pool.query<R>(text, values);
     } catch (error) {
@@ -367,6 +406,7 @@ export class PostgresStore implements CentralStore {
 
   /** BEGIN … COMMIT on one pooled connection; any error rolls back everything. A connection that broke is discarded. */
   private async transaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    await this.schemaReady();
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
