@@ -54,9 +54,16 @@ export async function startDemoSource(options: DemoSourceOptions): Promise<DemoS
       `This store was filled by the demo with ${recorded}, not ${identity}; the two cannot be mixed. Use another store (--store) for other demo settings.`,
     );
   }
-  if (!recorded && (await store.headRev()) > 0) {
-    engine.stop();
-    throw new Error(`This store holds data that did not come from the demo (head rev ${await store.headRev()}); the demo only fills an empty store or its own.`);
+  if (!recorded) {
+    // Records, or a district's own regions or organisation imported before any record: not the demo's to replace.
+    const head = await store.headRev();
+    const reference = (await store.regions()) ? 'its regions' : (await store.organisation()) ? 'its organisation' : null;
+    if (head > 0 || reference) {
+      engine.stop();
+      throw new Error(
+        `This store holds data that did not come from the demo (${head > 0 ? `head rev ${head}` : `${reference}, imported`}); the demo only fills an empty store or its own.`,
+      );
+    }
   }
   await store.setMeta(IDENTITY, identity);
 
