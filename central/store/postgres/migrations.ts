@@ -11,7 +11,6 @@
  */
 import type { StoreMigration } from '../types';
 
-export type { StoreMigration };
 
 export const PG_MIGRATION_1: StoreMigration = {
   version: 1,

@@ -20,6 +20,7 @@ import { toShanghaiIso } from '../../../shared/time/shanghai';
 import { canonicalBody, changeJson, etagOf, newToken, newTokenId, parseScopes, tokenHash } from '../records';
 import {
   StoreError,
+  type StoreMigration,
   type AuditEntry,
   type CentralStore,
   type IncomingRecord,
@@ -30,7 +31,7 @@ import {
   type TokenInfo,
   type WriteContext,
 } from '../types';
-import { POSTGRES_MIGRATIONS, type StoreMigration } from './migrations';
+import { POSTGRES_MIGRATIONS } from './migrations';
 
 /** The channel every service process LISTENs on; the payload names the store instance that wrote. */
 export const CHANGES_CHANNEL = 'central_changes';

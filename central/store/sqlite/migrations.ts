@@ -4,7 +4,6 @@
  */
 import type { StoreMigration } from '../types';
 
-export type { StoreMigration };
 
 export const SQLITE_MIGRATIONS: StoreMigration[] = [
   {

@@ -12,6 +12,7 @@ import { toShanghaiIso } from '../../../shared/time/shanghai';
 import { canonicalBody, changeJson, etagOf, newToken, newTokenId, parseScopes, tokenHash } from '../records';
 import {
   StoreError,
+  type StoreMigration,
   type AuditEntry,
   type CentralStore,
   type IncomingRecord,
@@ -22,7 +23,7 @@ import {
   type TokenInfo,
   type WriteContext,
 } from '../types';
-import { SQLITE_MIGRATIONS, type StoreMigration } from './migrations';
+import { SQLITE_MIGRATIONS } from './migrations';
 
 type TokenRow = { id: string; name: string; scopes: string; created_at: string; revoked_at: string | null };
 
