@@ -38,7 +38,7 @@ describe('follow mode', { timeout: 60_000 }, () => {
     await until(() => emitted.size >= 5, 10_000);
     const ids = [...emitted];
     const inCache = db.prepare(`SELECT count(*) FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`).pluck();
-    await until(() => inCache.get(...ids) === ids.length, 20_000);
+    await until(() => inCache.get(...ids) === ids.length, 40_000); // generous: CI runs suites side by side
     const reconnecting = statuses.find((st) => st.state === 'reconnecting' && st.message);
     expect(reconnecting?.message).toMatch(/live stream .* silent/);
     expect(f.requests.filter((r) => r.path === '/v1/stream').length).toBeGreaterThan(1);
