@@ -1,20 +1,50 @@
 /**
- * Benchmark of the demo central server: start it as a child process (the server alone in its process, so its
- * memory is its own), page through the whole change feed over HTTP, and report records/s and the server's
- * resident memory as it goes (peak from /proc/<pid>/status VmHWM). Flat memory is the point: the feed is
- * generated page by page, never held.
+ * The central data service's benchmarks, each figure with its ratio to a baseline of the same run:
  *
- *   npm exec tsx scripts/bench-central.ts -- [--scale city] [--events N] [--limit 5000] [--seed 1]
+ * 1. write: N realistic events (the demo generator's, scripts/bench/central-events.ts) posted through HTTP
+ *    (POST /v1/events, batches of 5,000, a write token) to the service program on SQLite and on PostgreSQL,
+ *    records/s, against the bare insert of the same rows into the same engine (scripts/bench/central-store.ts);
+ * 2. feed: a client paging /v1/changes?limit=5000 through them on each engine, against a bare paged SELECT;
+ * 3. sync: the app's initial sync (its sync worker, into a fresh cache) from the SQLite-backed service, against the
+ *    bare insert of the same rows into the cache (scripts/bench/central-sync.ts);
+ * 4. fan-out: stream clients over several service processes on one PostgreSQL while one writer posts single
+ *    events: write-to-client latency, the services' CPU and RSS per client (scripts/bench/central-fanout.ts);
+ * and the demo generator server's own feed (benchFeed below: flat memory is its point, the feed is generated page
+ * by page, never held).
  *
- * `npm run bench` calls bench(), which returns the figures (and so takes no options of its own: it used to parse
- * the whole command line at import and failed on `--json`).
+ *   npm run bench -- --only central [--events N] [--json FILE]
+ *   npm exec tsx scripts/bench-central.ts -- [--events N] [--parts write,feed,sync,fanout,demo] [--engines …]
+ *       [--clients 50] [--processes 2] [--rate 50] [--seconds 30] [--json FILE]
+ *   npm exec tsx scripts/bench-central.ts -- --demo-feed [--scale city] [--events N] [--limit 5000] [--seed 1]
+ *
+ * PostgreSQL runs as a throw-away cluster (scripts/bench/pg-cluster.ts); everything it starts is stopped and every
+ * temporary file removed at the end, also on SIGINT. `npm run bench` calls bench(), which takes its options from
+ * the caller (parsing the whole command line at import failed on `--json`).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Figure } from './bench/report';
+import { PostgresStore } from '../central/store/postgres/store';
+import { batches, generateEvents } from './bench/central-events';
+import { benchFanout } from './bench/central-fanout';
+import {
+  BATCH,
+  bareSqliteInsert,
+  bareSqliteRead,
+  barePostgresInsert,
+  barePostgresRead,
+  pageFeed,
+  postEvents,
+  serveStore,
+  type Rate,
+  type ServiceRate,
+} from './bench/central-store';
+import { appInitialSync, bareCacheInsert } from './bench/central-sync';
+import { startBenchCluster } from './bench/pg-cluster';
+import { printFigure, type Figure } from './bench/report';
 
 export interface FeedBenchOptions {
   scale: string;
@@ -109,27 +139,317 @@ export async function benchFeed(values: FeedBenchOptions) {
   return result;
 }
 
-/** The figures `npm run bench` prints and writes to its JSON. */
-export async function bench(): Promise<Figure[]> {
-  const r = await benchFeed({ scale: 'district', limit: '5000', seed: '1' });
-  const label = `central feed (${r.records.toLocaleString('en')} records, pages of ${r.page_limit})`;
-  return [
-    { name: `${label}: records/s`, value: r.records_per_second, unit: 'records/s' },
-    { name: `${label}: records per server CPU s`, value: r.records_per_server_cpu_second, unit: 'records/s' },
-    { name: `${label}: server peak RSS`, value: r.server_peak_rss_mb, unit: 'MB' },
-  ];
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+export type CentralPart = 'write' | 'feed' | 'sync' | 'fanout' | 'demo';
+export const CENTRAL_PARTS: CentralPart[] = ['write', 'feed', 'sync', 'fanout', 'demo'];
+
+export interface CentralBenchOptions {
+  /** Events written and read (default 1,000,000). */
+  events?: number;
+  parts?: CentralPart[];
+  engines?: ('sqlite' | 'postgres')[];
+  /** Fan-out: stream clients, service processes, writes per second, seconds of writing (50, 2, 50, 30). */
+  clients?: number;
+  processes?: number;
+  rate?: number;
+  seconds?: number;
+  seed?: number;
+  /** Progress lines (stderr by default: the figures come at the end). */
+  log?: (line: string) => void;
 }
+
+/**
+ * Cleanups still due, run by a SIGINT/SIGTERM handler too: an interrupted benchmark must not leave a PostgreSQL
+ * server, service processes or gigabytes of temporary files behind.
+ */
+const pending = new Set<() => void>();
+function onInterrupt(signal: NodeJS.Signals) {
+  for (const cleanup of [...pending].reverse()) {
+    try {
+      cleanup();
+    } catch {
+      // best effort: the rest still run
+    }
+  }
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+async function withCleanup<T>(cleanup: () => void, run: () => Promise<T>): Promise<T> {
+  pending.add(cleanup);
+  if (pending.size === 1) {
+    process.once('SIGINT', onInterrupt);
+    process.once('SIGTERM', onInterrupt);
+  }
+  try {
+    return await run();
+  } finally {
+    pending.delete(cleanup);
+    if (pending.size === 0) {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onInterrupt);
+    }
+    cleanup();
+  }
+}
+
+/**
+ * The central data service's benchmarks (see scripts/bench/central-*.ts): write and feed throughput on SQLite and
+ * PostgreSQL against the bare engine, the app's initial sync from the SQLite-backed service against the bare
+ * insert into the cache, and fan-out of the stream over several processes on one PostgreSQL.
+ */
+export async function benchCentral(options: CentralBenchOptions = {}): Promise<Figure[]> {
+  const count = options.events ?? 1_000_000;
+  const parts = new Set(options.parts ?? CENTRAL_PARTS);
+  const engines = new Set(options.engines ?? ['sqlite', 'postgres']);
+  const fan = { clients: options.clients ?? 50, processes: options.processes ?? 2, rate: options.rate ?? 50, seconds: options.seconds ?? 30 };
+  const log = options.log ?? ((line: string) => console.error(`[central] ${line}`));
+  const figures: Figure[] = [];
+  const n = fmt(count);
+
+  if (parts.has('demo')) {
+    log('paging the demo generator server');
+    const r = await benchFeed({ scale: 'district', limit: '5000', seed: '1' });
+    const label = `demo generator feed (${fmt(r.records)} records, pages of ${r.page_limit})`;
+    figures.push(
+      { name: `${label}: records/s`, value: r.records_per_second, unit: 'records/s' },
+      { name: `${label}: records per server CPU s`, value: r.records_per_server_cpu_second, unit: 'records/s' },
+      { name: `${label}: server peak RSS`, value: r.server_peak_rss_mb, unit: 'MB' },
+    );
+  }
+  const storeParts = parts.has('write') || parts.has('feed');
+  const wantSqlite = engines.has('sqlite') && (storeParts || parts.has('sync'));
+  const wantPostgres = (engines.has('postgres') && storeParts) || parts.has('fanout');
+  if (!wantSqlite && !wantPostgres) return figures;
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gcc-bench-central-'));
+  await withCleanup(
+    () => rmSync(dir, { recursive: true, force: true }),
+    async () => {
+      // The fan-out alone needs one event's shape only.
+      const generate = storeParts || parts.has('sync') ? count : 1000;
+      log(`generating ${fmt(generate)} events with the demo generator`);
+      const events = generateEvents(generate, dir, options.seed ?? 1);
+      log(`${fmt(events.count)} events, ${Math.round(events.averageBytes)} bytes each on average, in ${events.generateSeconds.toFixed(1)} s`);
+
+      /** The write and feed figures of one engine, each with its bare baseline. */
+      const storeFigures = (engine: string, write: ServiceRate, bareWrite: Rate, baseline: string, feed: { feed: ServiceRate; bare: Rate } | null, peakRssMb: number) => {
+        const label = `central ${engine}`;
+        if (parts.has('write'))
+          figures.push(
+            {
+              name: `${label}: write over HTTP (${n} events, POSTs of ${fmt(BATCH)})`,
+              value: write.perSecond,
+              unit: 'records/s',
+              ratio: write.perSecond / bareWrite.perSecond,
+              baseline: `${baseline} ${fmt(bareWrite.perSecond)} rows/s`,
+              budget: 'ratio ≥ 0.5',
+            },
+            { name: `${label}: write, records per service CPU s`, value: write.records / write.serviceCpu, unit: 'records/s' },
+          );
+        if (feed)
+          figures.push(
+            {
+              name: `${label}: feed /v1/changes?limit=${BATCH} (${n} events)`,
+              value: feed.feed.perSecond,
+              unit: 'records/s',
+              ratio: feed.feed.perSecond / feed.bare.perSecond,
+              baseline: `bare paged SELECT by rev ${fmt(feed.bare.perSecond)} rows/s`,
+            },
+            { name: `${label}: feed, records per service CPU s`, value: feed.feed.records / feed.feed.serviceCpu, unit: 'records/s' },
+          );
+        figures.push({ name: `${label}: service peak RSS`, value: peakRssMb, unit: 'MB' });
+      };
+
+      if (wantSqlite) {
+        log('SQLite: bare insert');
+        const bare = await bareSqliteInsert(path.join(dir, 'sqlite-bare'), events);
+        rmSync(path.join(dir, 'sqlite-bare'), { recursive: true, force: true });
+        log(`SQLite: bare insert ${fmt(bare.perSecond)} rows/s; posting through the service`);
+        const storeFile = path.join(dir, 'central.sqlite');
+        const served = await serveStore('sqlite', storeFile, events);
+        await withCleanup(
+          () => served.service.child.kill('SIGKILL'),
+          async () => {
+            const write = await postEvents(served, events);
+            log(`SQLite: write ${fmt(write.perSecond)} records/s`);
+            let feed: { feed: ServiceRate; bare: Rate } | null = null;
+            if (parts.has('feed')) {
+              feed = { feed: await pageFeed(served), bare: bareSqliteRead(storeFile) };
+              log(`SQLite: feed ${fmt(feed.feed.perSecond)} records/s (bare read ${fmt(feed.bare.perSecond)} rows/s)`);
+            }
+            if (parts.has('sync')) {
+              log('SQLite: the app syncs from the service');
+              const cacheFile = path.join(dir, 'cache', 'cache.sqlite');
+              const serviceCpu0 = served.service.cpuSeconds();
+              const sync = await appInitialSync(served.service.url, served.readToken, cacheFile);
+              const serviceCpu = served.service.cpuSeconds() - serviceCpu0;
+              log(`SQLite: app sync ${fmt(sync.perSecond)} records/s; bare insert into the cache, best of 3`);
+              const bareCache = await bareCacheInsert(cacheFile);
+              figures.push(
+                {
+                  name: `central sqlite: app initial sync (${fmt(sync.events)} events in the cache)`,
+                  value: sync.perSecond,
+                  unit: 'records/s',
+                  ratio: sync.perSecond / bareCache.perSecond,
+                  baseline: `bare better-sqlite3 insert into the cache ${fmt(bareCache.perSecond)} rows/s, best of ${bareCache.runs}`,
+                  budget: 'ratio ≥ 0.4',
+                },
+                { name: `central sqlite: app initial sync, time`, value: sync.seconds, unit: 's' },
+                { name: `central sqlite: app initial sync, service CPU`, value: serviceCpu, unit: 's' },
+              );
+              rmSync(path.dirname(cacheFile), { recursive: true, force: true });
+            }
+            const peak = served.service.memory().hwm / 2 ** 20;
+            await served.service.stop();
+            if (storeParts) storeFigures('sqlite', write, bare, 'bare better-sqlite3 insert (prepared, a transaction per 5,000)', feed, peak);
+          },
+        );
+        for (const suffix of ['', '-wal', '-shm']) rmSync(storeFile + suffix, { force: true });
+      }
+
+      if (wantPostgres) {
+        log('PostgreSQL: starting a throw-away cluster');
+        const cluster = await startBenchCluster();
+        await withCleanup(
+          () => cluster.destroy(),
+          async () => {
+            if (engines.has('postgres') && storeParts) {
+              const bareUrl = cluster.createDatabase('bare');
+              log('PostgreSQL: bare insert (COPY)');
+              const bare = await barePostgresInsert(bareUrl, events);
+              cluster.psql('postgres', 'DROP DATABASE bare');
+              // The store's own INSERT statement, bare, on at most 100,000 rows: how much of the gap is the statement.
+              log(`PostgreSQL: bare COPY ${fmt(bare.perSecond)} rows/s`);
+              let bareStatement: Rate | null = null;
+              if (parts.has('write')) {
+                const storeStatementUrl = cluster.createDatabase('bare_statement');
+                bareStatement = await barePostgresInsert(storeStatementUrl, events, { statement: 'store', limit: 100_000 });
+                cluster.psql('postgres', 'DROP DATABASE bare_statement');
+                log(`PostgreSQL: the store's INSERT statement, bare, ${fmt(bareStatement.perSecond)} rows/s`);
+              }
+              cluster.psql('postgres', 'CHECKPOINT');
+              log('PostgreSQL: posting through the service');
+              const url = cluster.createDatabase('central');
+              const served = await serveStore('postgres', url, events);
+              await withCleanup(
+                () => served.service.child.kill('SIGKILL'),
+                async () => {
+                  const write = await postEvents(served, events);
+                  // What autovacuum does within a minute of a bulk write (see the fan-out below for why it matters).
+                  cluster.psql('central', 'ANALYZE');
+                  log(`PostgreSQL: write ${fmt(write.perSecond)} records/s`);
+                  let feed: { feed: ServiceRate; bare: Rate } | null = null;
+                  if (parts.has('feed')) {
+                    feed = { feed: await pageFeed(served), bare: await barePostgresRead(url) };
+                    log(`PostgreSQL: feed ${fmt(feed.feed.perSecond)} records/s (bare read ${fmt(feed.bare.perSecond)} rows/s)`);
+                  }
+                  const peak = served.service.memory().hwm / 2 ** 20;
+                  await served.service.stop();
+                  storeFigures('postgres', write, bare, 'bare COPY FROM STDIN (a transaction per 5,000)', feed, peak);
+                  if (bareStatement)
+                    figures.push({
+                      name: `central postgres: the store's INSERT (unnest of arrays), bare (${fmt(bareStatement.records)} rows)`,
+                      value: bareStatement.perSecond,
+                      unit: 'rows/s',
+                      ratio: bareStatement.perSecond / bare.perSecond,
+                      baseline: `bare COPY ${fmt(bare.perSecond)} rows/s`,
+                    });
+                },
+              );
+              cluster.psql('postgres', 'DROP DATABASE central');
+            }
+            if (parts.has('fanout')) {
+              log(`fan-out: ${fan.clients} stream clients on ${fan.processes} service processes, ${fan.rate} writes/s for ${fan.seconds} s`);
+              const template = batches(events.file, 1).next().value![0];
+              // A database in use has its statistics: autovacuum analyses the one-row `revs` within a minute of the
+              // first writes. Until then the planner guesses it holds thousands of rows, every feed query's estimate
+              // passes jit_above_cost and each page (each stream wake-up) pays ~150 ms of JIT compilation; on a
+              // brand-new database the fan-out's p95 was a minute. The steady state is what is measured here.
+              const fanoutUrl = cluster.createDatabase('fanout');
+              await (await PostgresStore.open(fanoutUrl)).close();
+              cluster.psql('fanout', 'ANALYZE');
+              const r = await benchFanout({ store: fanoutUrl, template, ...fan, databaseCpuSeconds: () => cluster.cpuSeconds() });
+              const label = `central fan-out (${r.clients} SSE clients, ${r.processes} processes, PostgreSQL, ${fan.rate} writes/s)`;
+              const kb = (bytes: number) => bytes / 1024;
+              const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+              figures.push(
+                { name: `${label}: write-to-client latency p95`, value: r.fromSend.p95, unit: 'ms', budget: '≤ 500 ms' },
+                { name: `${label}: write-to-client latency max`, value: r.fromSend.max, unit: 'ms' },
+                { name: `${label}: write-to-client latency p50`, value: r.fromSend.p50, unit: 'ms' },
+                { name: `${label}: POST answer to client p95 (< 0: client first)`, value: r.fromAnswer.p95, unit: 'ms' },
+                { name: `${label}: POST answer time p95`, value: r.answer.p95, unit: 'ms' },
+                { name: `${label}: changes delivered`, value: (100 * r.deliveries) / r.expected, unit: `% of ${fmt(r.expected)}` },
+                ...r.cpuShare.map((share, i) => ({ name: `${label}: CPU of service ${i + 1}${i === 0 ? ' (takes the writes)' : ''}`, value: share * 100, unit: '% of a core' })),
+                { name: `${label}: CPU of PostgreSQL`, value: r.databaseCpuShare * 100, unit: '% of a core' },
+                { name: `${label}: service RSS per client`, value: kb(sum(r.rssEnd)) / r.clients, unit: 'KiB' },
+                { name: `${label}: service RSS growth per client`, value: kb(sum(r.rssEnd) - sum(r.rssIdle)) / r.clients, unit: 'KiB' },
+              );
+            }
+          },
+        );
+      }
+    },
+  );
+  return figures;
+}
+
+/** The figures `npm run bench` prints and writes to its JSON (`--events` sizes the run; default 1,000,000). */
+export async function bench(options: { events?: number } = {}): Promise<Figure[]> {
+  return benchCentral({ events: options.events });
+}
+
+const HELP = `npm exec tsx scripts/bench-central.ts -- [--events N] [--parts write,feed,sync,fanout,demo] [--engines sqlite,postgres]
+    [--clients 50] [--processes 2] [--rate 50] [--seconds 30] [--seed 1] [--json FILE]
+  the central data service's benchmarks (default: all parts, 1,000,000 events)
+npm exec tsx scripts/bench-central.ts -- --demo-feed [--scale city] [--events N] [--limit 5000] [--seed 1]
+  pages the demo generator server's feed only, and prints what it measured as JSON`;
 
 async function main() {
   const { values } = parseArgs({
     options: {
+      'demo-feed': { type: 'boolean', default: false },
       scale: { type: 'string', default: 'district' },
       events: { type: 'string' },
       limit: { type: 'string', default: '5000' },
       seed: { type: 'string', default: '1' },
+      parts: { type: 'string' },
+      engines: { type: 'string' },
+      clients: { type: 'string' },
+      processes: { type: 'string' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  console.log(JSON.stringify(await benchFeed(values as FeedBenchOptions), null, 2));
+  if (values.help) return void console.log(HELP);
+  if (values['demo-feed']) return void console.log(JSON.stringify(await benchFeed(values as FeedBenchOptions), null, 2));
+  const number = (name: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!(value > 0)) throw new Error(`--${name} must be a number above 0 (got "${text}").`);
+    return value;
+  };
+  const list = <T extends string>(name: string, text: string | undefined, allowed: readonly T[]): T[] | undefined => {
+    if (text === undefined) return undefined;
+    const items = text.split(',').map((s) => s.trim()) as T[];
+    const unknown = items.filter((i) => !allowed.includes(i));
+    if (unknown.length) throw new Error(`--${name}: unknown ${unknown.join(', ')} (one or more of ${allowed.join(', ')}).`);
+    return items;
+  };
+  const figures = await benchCentral({
+    events: number('events', values.events),
+    parts: list('parts', values.parts, CENTRAL_PARTS),
+    engines: list('engines', values.engines, ['sqlite', 'postgres'] as const),
+    clients: number('clients', values.clients),
+    processes: number('processes', values.processes),
+    rate: number('rate', values.rate),
+    seconds: number('seconds', values.seconds),
+    seed: number('seed', values.seed),
+  });
+  figures.forEach(printFigure);
+  if (values.json) writeFileSync(values.json, JSON.stringify(figures, null, 2));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

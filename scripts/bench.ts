@@ -46,8 +46,8 @@ async function main() {
   for (const extra of ['central', 'wall', 'report'] as const) {
     if (!want(extra)) continue;
     try {
-      const mod = (await import(`./bench-${extra}.ts`)) as { bench?: () => Promise<Figure[]> };
-      if (mod.bench) add(await mod.bench());
+      const mod = (await import(`./bench-${extra}.ts`)) as { bench?: (options: { events: number }) => Promise<Figure[]> };
+      if (mod.bench) add(await mod.bench({ events }));
     } catch (error) {
       if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     }
