@@ -111,6 +111,20 @@ export function storeSuite(factory: StoreFactory) {
     expect(after).toBe(25);
   });
 
+  it('counts what is left on every page, also when changes commit between pages', async () => {
+    const { store } = await open();
+    await store.putRecords('event', Array.from({ length: 25 }, (_, i) => posted({ id: `e${i}` })), WHO);
+    const first = await store.changes(0, 10);
+    expect(first.total).toBe(25);
+    await store.putRecords('event', Array.from({ length: 3 }, (_, i) => posted({ id: `n${i}` })), WHO);
+    const second = await store.changes(first.nextRev, 10);
+    expect([second.headRev, second.total]).toEqual([28, 18]);
+    const third = await store.changes(second.nextRev, 10);
+    expect([third.total, third.items.length, third.hasMore]).toEqual([8, 8, false]);
+    // A cursor the store has not answered before is counted in full.
+    expect((await store.changes(5, 10)).total).toBe(23);
+  });
+
   it('keeps everything across a restart, and revs go on from where they were (never reused)', async () => {
     const { store, reopen } = await open();
     await store.putRecords('event', [posted({ id: 'e1' }), posted({ id: 'e2' })], WHO);

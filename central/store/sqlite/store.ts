@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { OrganisationResponse, RecordType, RegionsResponse } from '../../../shared/api/schemas';
 import { toShanghaiIso } from '../../../shared/time/shanghai';
+import { FeedTotals } from '../feed-totals';
 import { canonicalBody, changeJson, etagOf, newToken, newTokenId, parseScopes, tokenHash } from '../records';
 import {
   StoreError,
@@ -38,6 +39,7 @@ export class SqliteStore implements CentralStore {
   readonly engine = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly listeners = new Set<() => void>();
+  private readonly totals = new FeedTotals();
   private readonly now: () => number;
   private readonly sql;
 
@@ -91,8 +93,9 @@ export class SqliteStore implements CentralStore {
       const rows = this.sql.page.all(afterRev, head, limit);
       const last = rows.length ? rows[rows.length - 1].rev : head;
       const items = rows.map((r) => ({ rev: r.rev, json: changeJson(r.type, r.id, r.rev, r.body, r.deleted_at) }));
-      const total = this.sql.count.get(afterRev, head) ?? 0;
+      const total = this.totals.total(afterRev, head, (from, to) => this.sql.count.get(from, to) ?? 0);
       const hasMore = rows.length === limit && last < head;
+      if (hasMore) this.totals.remember(last, head, total - rows.length);
       return { items, nextRev: hasMore ? last : Math.max(afterRev, head), hasMore, headRev: head, total };
     })();
   }
