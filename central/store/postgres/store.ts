@@ -38,6 +38,20 @@ export const CHANGES_CHANNEL = 'central_changes';
 /** pg_advisory_xact_lock keys: migrations (one process migrates, the others wait and find it done), reference writes. */
 const MIGRATION_LOCK = '7400212001';
 const REFERENCE_LOCK = '7400212002';
+/** A page of the feed ($1: after rev, $2: limit). One statement, one snapshot: the head and the rows below it are read together. */
+export const CHANGES_SQL = `WITH h AS (SELECT head_rev FROM revs),
+     page AS (SELECT r.rev, r.type, r.id, r.body, r.deleted_at FROM records r, h
+              WHERE r.rev > $1 AND r.rev <= h.head_rev ORDER BY r.rev LIMIT $2)
+SELECT h.head_rev AS head,
+       (SELECT count(*) FROM records r, h WHERE r.rev > $1 AND r.rev <= h.head_rev) AS total,
+       page.rev, page.type, page.id, page.body, page.deleted_at
+FROM h LEFT JOIN page ON true
+ORDER BY page.rev`;
+/**
+ * Records a write statement carries: three parameters each (rev, id, body), well below PostgreSQL's 65,535 a
+ * statement; a batch of MAX_BATCH is one statement.
+ */
+const ROWS_PER_STATEMENT = 5000;
 
 export interface PostgresStoreOptions {
   migrations?: StoreMigration[];
@@ -63,6 +77,42 @@ export interface PostgresStoreOptions {
 type TokenRow = { id: string; name: string; scopes: string; created_at: string; revoked_at: string | null };
 type Queryable = Pick<pg.PoolClient, 'query'>;
 type Stored = { rev: number; body: string; deleted: boolean };
+
+/** A statement's parameters, numbered as they are added. */
+class Statement {
+  readonly values: unknown[] = [];
+  param(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * The changed records of a write as one statement: an upsert for put (a record may exist, deleted or not), an
+ * update to a tombstone for delete. Multi-row VALUES, one parameter per value: 2.5 to 3 times the rows/s of
+ * unnest over arrays, whose literals the driver escapes and the server parses again.
+ */
+function recordsSql(statement: Statement, action: 'put' | 'delete', type: RecordType, rows: [string, Stored][], source: string, at: string): string {
+  const t = statement.param(type);
+  const src = statement.param(source);
+  const when = statement.param(at);
+  if (action === 'put') {
+    const values = rows.map(([id, s]) => `(${statement.param(s.rev)}::bigint, ${statement.param(id)}::text, ${statement.param(s.body)}::text)`);
+    return `INSERT INTO records (rev, type, id, body, deleted_at, source, updated_at)
+      SELECT v.rev, ${t}::text, v.id, v.body, NULL, ${src}::text, ${when}::text FROM (VALUES ${values.join(',')}) AS v(rev, id, body)
+      ON CONFLICT (type, id) DO UPDATE SET rev = excluded.rev, body = excluded.body, deleted_at = NULL,
+        source = excluded.source, updated_at = excluded.updated_at`;
+  }
+  const values = rows.map(([id, s]) => `(${statement.param(s.rev)}::bigint, ${statement.param(id)}::text)`);
+  return `UPDATE records SET rev = v.rev, body = '{}', deleted_at = ${when}::text, source = ${src}::text, updated_at = ${when}::text
+    FROM (VALUES ${values.join(',')}) AS v(rev, id) WHERE records.type = ${t}::text AND records.id = v.id`;
+}
+
+function auditSql(statement: Statement, at: string, who: WriteContext, action: string, counts: number[]): string {
+  const values = [at, who.tokenId, who.tokenName, action, who.source].map((v) => `${statement.param(v)}::text`);
+  return `INSERT INTO audit (at, token_id, token_name, action, source, created, updated, unchanged, deleted)
+    VALUES (${[...values, ...counts.map((n) => `${statement.param(n)}::integer`)].join(', ')})`;
+}
 
 export class PostgresStore implements CentralStore {
   readonly engine = 'postgres' as const;
@@ -97,6 +147,13 @@ export class PostgresStore implements CentralStore {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       keepAlive: true,
       application_name: 'gcc-central',
+      // No JIT for the service's queries: they are short, and compiling one costs 100-250 ms. An estimate passes
+      // jit_above_cost on a misestimate alone (a fresh database's `revs` guessed at ~2,200 rows: every feed page
+      // ~134 ms instead of ~1 ms) or on a large count. A SET rather than a startup option, which poolers such as
+      // PgBouncer refuse.
+      onConnect: async (client) => {
+        await client.query('SET jit = off');
+      },
     });
     // An idle connection the server drops (a restart, a failover) is an 'error' on the pool; the pool discards it and
     // connects anew on the next call. Without a handler it would end the process.
@@ -137,16 +194,8 @@ export class PostgresStore implements CentralStore {
   }
 
   async changes(afterRev: number, limit: number): Promise<StoredPage> {
-    // One statement, one snapshot: the head and the rows below it are read together.
     const { rows } = await this.query<{ head: string; total: string; rev: string | null; type: RecordType; id: string; body: string; deleted_at: string | null }>(
-      `WITH h AS (SELECT head_rev FROM revs),
-            page AS (SELECT r.rev, r.type, r.id, r.body, r.deleted_at FROM records r, h
-                     WHERE r.rev > $1 AND r.rev <= h.head_rev ORDER BY r.rev LIMIT $2)
-       SELECT h.head_rev AS head,
-              (SELECT count(*) FROM records r, h WHERE r.rev > $1 AND r.rev <= h.head_rev) AS total,
-              page.rev, page.type, page.id, page.body, page.deleted_at
-       FROM h LEFT JOIN page ON true
-       ORDER BY page.rev`,
+      CHANGES_SQL,
       [afterRev, limit],
     );
     const head = Number(rows[0].head);
@@ -171,51 +220,31 @@ export class PostgresStore implements CentralStore {
   }
 
   async putRecords(type: RecordType, records: IncomingRecord[], who: WriteContext): Promise<RecordResult[]> {
-    return this.write('put', type, records.map((r) => r.id), who, async (client, state, at, nextRev) => {
-      const written = new Map<string, Stored>();
-      const results = records.map((record): RecordResult => {
+    return this.write('put', type, records.map((r) => r.id), who, (state, nextRev, written) =>
+      records.map((record): RecordResult => {
         const body = canonicalBody(record);
         const old = state.get(record.id);
         if (old && !old.deleted && old.body === body) return { id: record.id, outcome: 'unchanged', rev: old.rev };
+        // The same id again later in the batch: its last version is the one written, at the last rev.
         const now: Stored = { rev: nextRev(), body, deleted: false };
         state.set(record.id, now);
         written.set(record.id, now);
         return { id: record.id, outcome: old && !old.deleted ? 'updated' : 'created', rev: now.rev };
-      });
-      if (written.size) {
-        const ids = [...written.keys()];
-        await client.query(
-          `INSERT INTO records (rev, type, id, body, deleted_at, source, updated_at)
-           SELECT u.rev, $1::text, u.id, u.body, NULL, $5::text, $6::text FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(rev, id, body)
-           ON CONFLICT (type, id) DO UPDATE SET rev = excluded.rev, body = excluded.body, deleted_at = NULL,
-             source = excluded.source, updated_at = excluded.updated_at`,
-          [type, ids.map((id) => written.get(id)!.rev), ids, ids.map((id) => written.get(id)!.body), who.source, at],
-        );
-      }
-      return results;
-    });
+      }),
+    );
   }
 
   async deleteRecords(type: RecordType, ids: string[], who: WriteContext): Promise<RecordResult[]> {
-    return this.write('delete', type, ids, who, async (client, state, at, nextRev) => {
-      const gone = new Map<string, number>();
-      const results = ids.map((id): RecordResult => {
+    return this.write('delete', type, ids, who, (state, nextRev, written) =>
+      ids.map((id): RecordResult => {
         const old = state.get(id);
         if (!old || old.deleted) return { id, outcome: 'unchanged', ...(old ? { rev: old.rev } : {}) };
-        const rev = nextRev();
-        state.set(id, { rev, body: '{}', deleted: true });
-        gone.set(id, rev);
-        return { id, outcome: 'deleted', rev };
-      });
-      if (gone.size) {
-        await client.query(
-          `UPDATE records SET rev = u.rev, body = '{}', deleted_at = $4, source = $5, updated_at = $4
-           FROM unnest($2::bigint[], $3::text[]) AS u(rev, id) WHERE records.type = $1 AND records.id = u.id`,
-          [type, [...gone.values()], [...gone.keys()], at, who.source],
-        );
-      }
-      return results;
-    });
+        const now: Stored = { rev: nextRev(), body: '{}', deleted: true };
+        state.set(id, now);
+        written.set(id, now);
+        return { id, outcome: 'deleted', rev: now.rev };
+      }),
+    );
   }
 
   async putRegions(regions: RegionsResponse, who: WriteContext): Promise<{ changed: boolean; etag: string }> {
@@ -300,41 +329,72 @@ export class PostgresStore implements CentralStore {
   }
 
   /**
-   * One write of records: lock the rev counter (held to commit: writers one at a time, revs visible in order), read
-   * what is stored of these ids, apply, move the head, the audit row, NOTIFY; all or nothing. Listeners hear of it
-   * once it has committed, and only if something changed.
+   * One write of records, all or nothing, in four round trips, three of them under the rev counter's lock (held to
+   * commit: writers one at a time, revs visible in order):
+   * 1. BEGIN and lock the counter (one message);
+   * 2. read what is stored of these ids. A statement of its own, after the lock: in READ COMMITTED a statement sees
+   *    what committed before it started, so reading in the locking statement could miss the write that held the
+   *    lock before us;
+   * 3. one statement: the changed records as multi-row VALUES (each value its own parameter: no array literal to
+   *    escape and parse), the new head, the source's progress, the audit row and NOTIFY;
+   * 4. COMMIT.
+   * Listeners hear of it once it has committed, and only if something changed.
    */
   private async write(
     action: 'put' | 'delete',
     type: RecordType,
     ids: string[],
     who: WriteContext,
-    apply: (client: Queryable, state: Map<string, Stored>, at: string, nextRev: () => number) => Promise<RecordResult[]>,
+    apply: (state: Map<string, Stored>, nextRev: () => number, written: Map<string, Stored>) => RecordResult[],
   ): Promise<RecordResult[]> {
     let changed = false;
-    const results = await this.transaction(async (client) => {
-      const { rows: counter } = await client.query<{ head_rev: string }>('SELECT head_rev FROM revs FOR UPDATE');
+    const results = await this.transaction(async (client, counter) => {
       let head = Number(counter[0].head_rev);
       const state = new Map<string, Stored>();
       if (ids.length) {
-        const { rows } = await client.query<{ id: string; rev: string; body: string; deleted_at: string | null }>(
-          'SELECT id, rev, body, deleted_at FROM records WHERE type = $1 AND id = ANY($2::text[])',
+        // One index lookup per id (LATERAL … LIMIT 1 is never turned into a scan): `id = ANY(…)` was planned as a
+        // scan of every record of the type while the table had no statistics, ~200 ms a batch at 200,000 records.
+        // A deletion needs only whether the record is there, not its body.
+        const { rows } = await client.query<{ id: string; rev: string; body: string; deleted: boolean }>(
+          `SELECT r.id, r.rev, ${action === 'put' ? 'r.body' : "''::text AS body"}, r.deleted_at IS NOT NULL AS deleted
+           FROM unnest($2::text[]) AS k(id)
+           CROSS JOIN LATERAL (SELECT * FROM records WHERE type = $1 AND id = k.id LIMIT 1) AS r`,
           [type, [...new Set(ids)]],
         );
-        for (const row of rows) state.set(row.id, { rev: Number(row.rev), body: row.body, deleted: row.deleted_at !== null });
+        for (const row of rows) state.set(row.id, { rev: Number(row.rev), body: row.body, deleted: row.deleted });
       }
-      const at = toShanghaiIso(this.now());
-      const results = await apply(client, state, at, () => ++head);
+      const written = new Map<string, Stored>();
+      const results = apply(state, () => ++head, written);
       const count = (outcome: RecordResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
-      changed = results.some((r) => r.outcome !== 'unchanged');
-      if (changed) await client.query('UPDATE revs SET head_rev = $1', [head]);
-      if (who.progress) {
-        await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [`x.${who.progress.key}`, who.progress.value]);
+      changed = written.size > 0;
+      const at = toShanghaiIso(this.now());
+      const rows = [...written];
+      const chunks: [string, Stored][][] = [];
+      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) chunks.push(rows.slice(start, start + ROWS_PER_STATEMENT));
+      const lastChunk = chunks.pop();
+      // More records than one statement's parameters allow: the first ones in statements of their own.
+      for (const chunk of chunks) {
+        const statement = new Statement();
+        await client.query(recordsSql(statement, action, type, chunk, who.source, at), statement.values);
       }
-      await this.auditRow(client, at, who, `${action} ${type}s`, [count('created'), count('updated'), count('unchanged'), count('deleted')]);
-      if (changed) await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, this.origin]);
+      // The rest and everything else in one statement. Its table locks are taken in the order of its parts: the
+      // records first, the audit row last (a lock on audit holds a write with its records written: faults test).
+      const last = new Statement();
+      const parts: string[] = [];
+      if (lastChunk) parts.push(recordsSql(last, action, type, lastChunk, who.source, at));
+      if (changed) parts.push(`UPDATE revs SET head_rev = ${last.param(head)}::bigint`);
+      if (who.progress) {
+        parts.push(
+          `INSERT INTO meta (key, value) VALUES (${last.param(`x.${who.progress.key}`)}::text, ${last.param(who.progress.value)}::text)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        );
+      }
+      parts.push(auditSql(last, at, who, `${action} ${type}s`, [count('created'), count('updated'), count('unchanged'), count('deleted')]));
+      // Data-modifying WITH parts all run to completion, referenced or not; NOTIFY is delivered on commit.
+      const notify = changed ? `pg_notify(${last.param(CHANGES_CHANNEL)}::text, ${last.param(this.origin)}::text)` : 'NULL';
+      await client.query(`WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(',\n')}\nSELECT ${notify}`, last.values);
       return results;
-    });
+    }, 'SELECT head_rev FROM revs FOR UPDATE');
     if (changed) this.notify();
     return results;
   }
@@ -347,7 +407,6 @@ export class PostgresStore implements CentralStore {
   ): Promise<{ changed: boolean; etag: string }> {
     const etag = etagOf(json);
     const changed = await this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [REFERENCE_LOCK]);
       const { rows: old } = await client.query<{ etag: string }>('SELECT etag FROM reference WHERE key = $1', [key]);
       if (old[0]?.etag === etag) return false;
       const at = toShanghaiIso(this.now());
@@ -357,10 +416,11 @@ export class PostgresStore implements CentralStore {
          ON CONFLICT (key) DO UPDATE SET json = excluded.json, etag = excluded.etag, updated_at = excluded.updated_at`,
         [key, json, etag, at],
       );
-      await this.auditRow(client, at, who, `put ${key}`, [0, 1, 0, 0]);
-      await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, this.origin]);
+      const audit = new Statement();
+      const sql = auditSql(audit, at, who, `put ${key}`, [0, 1, 0, 0]);
+      await client.query(`WITH a AS (${sql}) SELECT pg_notify(${audit.param(CHANGES_CHANNEL)}::text, ${audit.param(this.origin)}::text)`, audit.values);
       return true;
-    });
+    }, `SELECT pg_advisory_xact_lock(${REFERENCE_LOCK})`);
     if (changed) this.notify();
     return { changed, etag };
   }
@@ -368,13 +428,6 @@ export class PostgresStore implements CentralStore {
   private async reference(key: string): Promise<Reference | null> {
     const { rows } = await this.query<Reference>('SELECT json, etag FROM reference WHERE key = $1', [key]);
     return rows[0] ?? null;
-  }
-
-  private async auditRow(client: Queryable, at: string, who: WriteContext, action: string, [created, updated, unchanged, deleted]: number[]) {
-    await client.query(
-      'INSERT INTO audit (at, token_id, token_name, action, source, created, updated, unchanged, deleted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [at, who.tokenId, who.tokenName, action, who.source, created, updated, unchanged, deleted],
-    );
   }
 
   /** The migration open() could not run, run once by the first call that reaches the database (one at a time). */
@@ -405,8 +458,11 @@ export class PostgresStore implements CentralStore {
     }
   }
 
-  /** BEGIN … COMMIT on one pooled connection; any error rolls back everything. A connection that broke is discarded. */
-  private async transaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * BEGIN … COMMIT on one pooled connection; any error rolls back everything. A connection that broke is discarded.
+   * `first`, a statement without parameters (a lock), is sent with BEGIN in one message; fn gets its rows.
+   */
+  private async transaction<T>(fn: (client: Queryable, first: pg.QueryResultRow[]) => Promise<T>, first?: string): Promise<T> {
     await this.schemaReady();
     let client: pg.PoolClient;
     try {
@@ -420,8 +476,14 @@ export class PostgresStore implements CentralStore {
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const result = await fn(client);
+      let begun: pg.QueryResultRow[] = [];
+      if (first) {
+        // Two statements in one simple query, a result each; the transaction BEGIN opens outlives the message.
+        begun = ((await client.query(`BEGIN; ${first}`)) as unknown as pg.QueryResult[])[1].rows;
+      } else {
+        await client.query('BEGIN');
+      }
+      const result = await fn(client, begun);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -593,6 +655,7 @@ async function migrate(pool: pg.Pool, migrations: StoreMigration[], location: st
       }
       await client.query('UPDATE schema_version SET version = $1', [migration.version]);
     }
+    if (current < latest) await analyse(client);
     await client.query('COMMIT');
   } catch (error) {
     try {
@@ -605,6 +668,19 @@ async function migrate(pool: pg.Pool, migrations: StoreMigration[], location: st
     client.off('error', onError);
     client.release(broken);
   }
+}
+
+/**
+ * Statistics for the tables of the store's schema (those the service owns), in the migration's transaction. Until
+ * autovacuum first analyses a new table the planner guesses its size from its pages: the one-row `revs` as ~2,200
+ * rows, which made every feed query on a fresh database expensive enough for JIT (~134 ms a page instead of ~1 ms).
+ */
+async function analyse(client: Queryable): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND pg_has_role(c.relowner, 'USAGE')`,
+  );
+  if (rows.length) await client.query(`ANALYZE ${rows.map((r) => r.name).join(', ')}`);
 }
 
 /** PostGIS missing from the server, or not allowed to be created: the operator's next step, in words. */
