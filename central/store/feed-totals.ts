@@ -24,6 +24,16 @@ export class FeedTotals {
     return typeof added === 'number' ? known.remaining + added : added.then((n) => known.remaining + n);
   }
 
+  /**
+   * For an engine that counts in the same statement as it reads the page (PostgreSQL): count the records with
+   * countFrom < rev ≤ head and add `base`. (The head only grows there, so the memo's head is never above it.)
+   */
+  start(afterRev: number): { countFrom: number; base: number } {
+    const known = this.memo.get(afterRev);
+    this.memo.delete(afterRev);
+    return known ? { countFrom: known.head, base: known.remaining } : { countFrom: afterRev, base: 0 };
+  }
+
   /** After a page: what is left after its next_rev (only worth keeping when more pages follow). */
   remember(nextRev: number, head: number, remaining: number): void {
     if (this.memo.size >= this.capacity) this.memo.delete(this.memo.keys().next().value!);

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { OrganisationResponse, RecordType, RegionsResponse } from '../../../shared/api/schemas';
 import { toShanghaiIso } from '../../../shared/time/shanghai';
+import { FeedTotals } from '../feed-totals';
 import { canonicalBody, changeJson, etagOf, newToken, newTokenId, parseScopes, tokenHash } from '../records';
 import {
   StoreError,
@@ -43,7 +44,7 @@ export const CHANGES_SQL = `WITH h AS (SELECT head_rev FROM revs),
      page AS (SELECT r.rev, r.type, r.id, r.body, r.deleted_at FROM records r, h
               WHERE r.rev > $1 AND r.rev <= h.head_rev ORDER BY r.rev LIMIT $2)
 SELECT h.head_rev AS head,
-       (SELECT count(*) FROM records r, h WHERE r.rev > $1 AND r.rev <= h.head_rev) AS total,
+       (SELECT count(*) FROM records r, h WHERE r.rev > $3 AND r.rev <= h.head_rev) AS total,
        page.rev, page.type, page.id, page.body, page.deleted_at
 FROM h LEFT JOIN page ON true
 ORDER BY page.rev`;
@@ -117,6 +118,7 @@ function auditSql(statement: Statement, at: string, who: WriteContext, action: s
 export class PostgresStore implements CentralStore {
   readonly engine = 'postgres' as const;
   private readonly listeners = new Set<() => void>();
+  private readonly totals = new FeedTotals();
   private readonly now: () => number;
   /** Names this instance in its NOTIFY payloads, so it does not wake its listeners twice for its own writes. */
   private readonly origin = randomBytes(8).toString('hex');
@@ -194,12 +196,14 @@ export class PostgresStore implements CentralStore {
   }
 
   async changes(afterRev: number, limit: number): Promise<StoredPage> {
+    // What is left is counted from the previous page's answer where this process gave it (FeedTotals).
+    const counted = this.totals.start(afterRev);
     const { rows } = await this.query<{ head: string; total: string; rev: string | null; type: RecordType; id: string; body: string; deleted_at: string | null }>(
       CHANGES_SQL,
-      [afterRev, limit],
+      [afterRev, limit, counted.countFrom],
     );
     const head = Number(rows[0].head);
-    const total = Number(rows[0].total);
+    const total = counted.base + Number(rows[0].total);
     const items = rows
       .filter((r) => r.rev !== null)
       .map((r) => {
@@ -208,6 +212,7 @@ export class PostgresStore implements CentralStore {
       });
     const last = items.length ? items[items.length - 1].rev : head;
     const hasMore = items.length === limit && last < head;
+    if (hasMore) this.totals.remember(last, head, total - items.length);
     return { items, nextRev: hasMore ? last : Math.max(afterRev, head), hasMore, headRev: head, total };
   }
 
