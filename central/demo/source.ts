@@ -7,7 +7,8 @@
  *
  * The store assigns its own revs; the generator's revs only serve as this source's cursor.
  */
-import type { OrganisationResponse, RecordType, RegionsResponse } from '../../shared/api/schemas';
+import { STAGES, type Event, type OrganisationResponse, type RecordType, type RegionsResponse } from '../../shared/api/schemas';
+import { toShanghaiIso } from '../../shared/time/shanghai';
 import type { CentralStore, IncomingRecord, WriteContext } from '../store/types';
 import { MAX_BATCH } from '../store/types';
 import { CentralEngine, type EngineOptions } from './engine';
@@ -29,6 +30,8 @@ export interface DemoSource {
 }
 
 const CURSOR = 'demo.cursor';
+/** The live cases still open, id → latest record: a new run cannot move them on, so it closes them (see below). */
+const OPEN_LIVE = 'demo.live';
 const IDENTITY = 'demo.identity';
 const WHO: Omit<WriteContext, 'progress'> = { tokenId: null, tokenName: 'demo source', source: 'demo' };
 
@@ -40,6 +43,27 @@ function parse(data: string): Parsed {
   if (change.type === 'tombstone') return { kind: 'delete', type: change.of!, id: change.record.id };
   const { rev: _rev, ...record } = change.record;
   return { kind: 'put', type: change.type, record: record as IncomingRecord };
+}
+
+/** Live cases are the generator's extras: their ids start with L (engine.ts, LiveExtras). */
+const isLive = (id: string) => id.startsWith('L');
+
+/**
+ * A live case left open when the last run stopped, closed now: the run that would have moved it on is gone, and
+ * without this every restart would leave a few cases open and overdue for ever. The missing stages get `at`.
+ */
+export function closedNow(record: IncomingRecord, at: number): IncomingRecord {
+  const event = record as unknown as Omit<Event, 'rev'>;
+  const when = toShanghaiIso(at);
+  const stages: Record<string, string> = { ...event.stages };
+  for (const stage of STAGES) stages[stage] ??= when;
+  return {
+    ...record,
+    stage: 'closed',
+    stages,
+    outcome: event.outcome ?? 'resolved',
+    satisfaction: event.kind === 'appeal' ? (event.satisfaction ?? 'satisfied') : event.satisfaction,
+  };
 }
 
 /** Starts the generator and writes it into the store: history first, then live. */
@@ -72,6 +96,16 @@ export async function startDemoSource(options: DemoSourceOptions): Promise<DemoS
 
   let cursor = Number((await store.getMeta(CURSOR)) ?? 0);
   let written = 0;
+
+  // Live cases of the last run that it left open.
+  const leftOpen = Object.values(JSON.parse((await store.getMeta(OPEN_LIVE)) ?? '{}') as Record<string, IncomingRecord>);
+  if (leftOpen.length) {
+    const now = engine.now();
+    await store.putRecords('event', leftOpen.map((record) => closedNow(record, now)), WHO);
+    await store.setMeta(OPEN_LIVE, '{}');
+    log(`demo source: ${leftOpen.length} live cases the last run left open were closed`);
+  }
+  const openLive = new Map<string, IncomingRecord>();
 
   /**
    * Writes up to a page of changes: the latest state of each record (a page of the feed holds each record once;
@@ -106,6 +140,16 @@ export async function startDemoSource(options: DemoSourceOptions): Promise<DemoS
       }
       cursor = last;
       written += slice.length;
+      let liveChanged = false;
+      for (const p of latest.values()) {
+        if (p.type !== 'event') continue;
+        const id = p.kind === 'put' ? p.record.id : p.id;
+        if (!isLive(id)) continue;
+        liveChanged = true;
+        if (p.kind === 'put' && p.record.stage !== 'closed') openLive.set(id, p.record);
+        else openLive.delete(id);
+      }
+      if (liveChanged) await store.setMeta(OPEN_LIVE, JSON.stringify(Object.fromEntries(openLive)));
     }
   }
 
