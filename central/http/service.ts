@@ -19,6 +19,7 @@ import { checkWriteBatch, DeleteParams, firstIssue, MAX_WRITE_BATCH, Organisatio
 import { toShanghaiIso } from '../../shared/time/shanghai';
 import { StoreError, type CentralStore, type Scope, type TokenInfo, type WriteContext } from '../store/types';
 import { regionTreeProblems } from './regions';
+import { StreamTail } from './stream-tail';
 
 export const DEFAULT_PAGE = 1000;
 export const MAX_PAGE = 5000;
@@ -84,6 +85,7 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     frameworkErrors: (error, _req, reply) => void send(reply, error.statusCode ?? 400, apiError('bad_request', `The request could not be read: ${error.message.slice(0, 300)}`)),
   });
   const openStreams = new Set<() => void>();
+  const tail = new StreamTail(store);
   const who = new WeakMap<FastifyRequest, TokenInfo>();
 
   /** A store failure as a status and a sentence; the store is unchanged by a failed write. */
@@ -240,6 +242,7 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
       return;
     }
     // One pump at a time: a wake-up during a pump asks for one more round, so nothing is missed or sent twice.
+    // From the process's shared tail when it covers the cursor; from the store's pages while further behind.
     let pumping = false;
     let again = false;
     let closed = false;
@@ -250,6 +253,12 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
         do {
           again = false;
           for (;;) {
+            const recent = tail.after(cursor);
+            if (recent) {
+              if (recent.text && !res.write(recent.text)) await new Promise((resolve) => res.once('drain', resolve));
+              cursor = recent.next;
+              break;
+            }
             const page = await store.changes(cursor, 1000);
             if (closed) return;
             if (page.items.length) {
@@ -267,15 +276,12 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
         pumping = false;
       }
     };
-    const unsubscribe = store.onChange(() => void pump());
-    // A tick as well as the wake-ups: a wake-up lost while the store's listener reconnected costs a second at most.
-    const tick = setInterval(() => void pump(), 1000);
+    const unsubscribe = tail.subscribe(() => void pump());
     const heartbeat = setInterval(() => res.write(`: heartbeat ${toShanghaiIso(now())}\n\n`), heartbeatMs);
     const finish = () => {
       if (closed) return;
       closed = true;
       unsubscribe();
-      clearInterval(tick);
       clearInterval(heartbeat);
       openStreams.delete(finish);
       if (!res.writableEnded) res.end();
@@ -352,6 +358,7 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     streams: () => openStreams.size,
     async close() {
       for (const finish of [...openStreams]) finish();
+      tail.close();
       await app.close();
     },
   };
