@@ -130,7 +130,6 @@ describe('demo source: stop, reopen, start again', () => {
     // The first run's live cases are its own (the second run's have other ids): none was overwritten, and those it
     // left open were closed by the second run (nothing else would ever move them on), the rest of them unchanged.
     const leftOpen = live1.filter((key) => (before.byKey.get(key)!.record as { stage: string }).stage !== 'closed');
-    expect(leftOpen.length).toBeGreaterThan(0);
     for (const key of live1) {
       const was = before.byKey.get(key)!.record as Record<string, unknown>;
       const now = after.byKey.get(key)!.record as Record<string, unknown>;
@@ -142,7 +141,8 @@ describe('demo source: stop, reopen, start again', () => {
         expect((now.stages as { closed?: string }).closed, key).toBeDefined();
       }
     }
-    expect(await store.getMeta('demo.live')).not.toContain(leftOpen[0]!.slice('event:'.length));
+    // (Usually a few are left open; at random none may be.)
+    for (const key of leftOpen) expect(await store.getMeta('demo.live')).not.toContain(key.slice('event:'.length));
     // Revs go on: everything the second run wrote is above the first run's head; no record is in the feed twice.
     const written2 = [...after.byKey.entries()].filter(([key, s]) => before.byKey.get(key)?.rev !== s.rev);
     for (const key of published2.keys()) expect(written2.map(([k]) => k)).toContain(key);
