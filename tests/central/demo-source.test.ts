@@ -137,7 +137,7 @@ describe('demo source: stop, reopen, start again', () => {
       else {
         expect(now.stage, key).toBe('closed');
         expect({ ...now, rev: was.rev, stage: was.stage, stages: was.stages, outcome: was.outcome, satisfaction: was.satisfaction }, key).toEqual(was);
-        expect(Object.keys(now.stages as object)).toEqual(['reported', 'analysed', 'dispatched', 'supervised', 'evaluated', 'closed'].filter((k) => k in (now.stages as object)));
+        expect(Object.keys(now.stages as object).sort()).toEqual(['analysed', 'closed', 'dispatched', 'evaluated', 'reported', 'supervised']);
         expect((now.stages as { closed?: string }).closed, key).toBeDefined();
       }
     }
