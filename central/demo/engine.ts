@@ -65,9 +65,7 @@ interface ExtraEntry {
 }
 
 export const CITY_EVENTS = 5_000_000;
-/** /v1/changes page size when the client gives no limit, and the most one page holds (a larger limit is capped). */
-export const DEFAULT_PAGE = 1000;
-export const MAX_PAGE = 5000;
+export { DEFAULT_PAGE, MAX_PAGE } from '../http/paging';
 
 export class CentralEngine {
   readonly seed: number;

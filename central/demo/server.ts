@@ -16,7 +16,8 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiError } from '../../shared/api/schemas';
 import { DEMO_TOKEN } from './constants';
-import { CentralEngine, DEFAULT_PAGE, MAX_PAGE, type EngineOptions } from './engine';
+import { CentralEngine, type EngineOptions } from './engine';
+import { DEFAULT_PAGE, MAX_PAGE, pageQuery, parseWhole } from '../http/paging';
 import { cursorTooOldMessage, emptyPage, faultItems, NO_FAULTS, StreamFaults, corrupt, type Faults } from './faults';
 import { openApiDocument } from '../http/openapi';
 import { hash2, hashString, Rng } from './prng';
@@ -68,13 +69,6 @@ function matchesEtag(header: string | undefined, tag: string): boolean {
     const v = t.trim();
     return v === '*' || v === tag || v.replace(/^W\//, '') === tag;
   });
-}
-
-function parseRev(text: unknown, name: string): number | string {
-  if (text === undefined || text === '') return 0;
-  const s = String(text);
-  if (!/^\d{1,16}$/.test(s) || !Number.isSafeInteger(Number(s))) return `${name} must be a whole number of 0 or more (got "${s.slice(0, 40)}").`;
-  return Number(s);
 }
 
 export async function createCentralServer(options: CentralServerOptions = {}): Promise<CentralServer> {
@@ -156,14 +150,9 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
 
   app.get('/v1/changes', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    const after = parseRev(q.after_rev, 'after_rev');
-    if (typeof after === 'string') return send(reply, 400, apiError('bad_request', after));
-    let limit = DEFAULT_PAGE;
-    if (q.limit !== undefined) {
-      const l = parseRev(q.limit, 'limit');
-      if (typeof l === 'string' || l < 1) return send(reply, 400, apiError('bad_request', `limit must be a whole number from 1 to ${MAX_PAGE} (got "${String(q.limit).slice(0, 40)}").`));
-      limit = Math.min(l, MAX_PAGE);
-    }
+    const paging = pageQuery(q);
+    if (typeof paging === 'string') return send(reply, 400, apiError('bad_request', paging));
+    const { after, limit } = paging;
     if (after > 0 && after < faults.oldestChangesRev) return send(reply, 410, apiError('cursor_too_old', cursorTooOldMessage(after, faults.oldestChangesRev)));
     let page = engine.page(after, limit, faults.commitLagSec);
     // Allowed to any server: an empty page that still advances, to just before the first change it would have held.
@@ -188,7 +177,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
     const lastIdText = (Array.isArray(headerId) ? headerId[0] : headerId) ?? q.last_event_id;
     let lastId: number | null = null;
     if (lastIdText !== undefined && lastIdText !== '') {
-      const parsed = parseRev(lastIdText, 'Last-Event-ID');
+      const parsed = parseWhole(lastIdText, 'Last-Event-ID');
       if (typeof parsed === 'string') return send(reply, 400, apiError('bad_request', parsed));
       lastId = parsed;
     }

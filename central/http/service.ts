@@ -18,11 +18,11 @@ import { API_VERSION, type ApiError, type RecordType, type RegionsResponse } fro
 import { checkWriteBatch, DeleteParams, firstIssue, MAX_WRITE_BATCH, OrganisationInput, RegionsInput, type RecordResult, type WriteResponse } from '../../shared/api/writes';
 import { toShanghaiIso } from '../../shared/time/shanghai';
 import { StoreError, type CentralStore, type Scope, type TokenInfo, type WriteContext } from '../store/types';
+import { pageQuery, parseWhole } from './paging';
 import { regionTreeProblems } from './regions';
 import { StreamTail } from './stream-tail';
 
-export const DEFAULT_PAGE = 1000;
-export const MAX_PAGE = 5000;
+export { DEFAULT_PAGE, MAX_PAGE } from './paging';
 
 export interface ServiceOptions {
   store: CentralStore;
@@ -54,13 +54,6 @@ const RECORD_PATHS: Record<string, RecordType> = { events: 'event', evaluations:
 
 function apiError(error: ApiError['error'], message: string): string {
   return JSON.stringify({ error, message } satisfies ApiError);
-}
-
-function parseWhole(text: unknown, name: string): number | string {
-  if (text === undefined || text === '') return 0;
-  const s = String(text);
-  if (!/^\d{1,16}$/.test(s) || !Number.isSafeInteger(Number(s))) return `${name} must be a whole number of 0 or more (got "${s.slice(0, 40)}").`;
-  return Number(s);
 }
 
 function sameText(a: string, b: string): boolean {
@@ -196,14 +189,9 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
 
   app.get('/v1/changes', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    const after = parseWhole(q.after_rev, 'after_rev');
-    if (typeof after === 'string') return send(reply, 400, apiError('bad_request', after));
-    let limit = DEFAULT_PAGE;
-    if (q.limit !== undefined) {
-      const l = parseWhole(q.limit, 'limit');
-      if (typeof l === 'string' || l < 1) return send(reply, 400, apiError('bad_request', `limit must be a whole number from 1 to ${MAX_PAGE} (got "${String(q.limit).slice(0, 40)}").`));
-      limit = Math.min(l, MAX_PAGE);
-    }
+    const paging = pageQuery(q);
+    if (typeof paging === 'string') return send(reply, 400, apiError('bad_request', paging));
+    const { after, limit } = paging;
     try {
       const oldest = await store.oldestRev();
       if (after > 0 && after < oldest)
