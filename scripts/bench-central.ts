@@ -43,7 +43,7 @@ import {
   type ServiceRate,
 } from './bench/central-store';
 import { appInitialSync, bareCacheInsert } from './bench/central-sync';
-import { startBenchCluster } from './bench/pg-cluster';
+import { startCluster } from './lib/postgres-cluster';
 import { printFigure, type Figure } from './bench/report';
 
 export interface FeedBenchOptions {
@@ -310,7 +310,7 @@ export async function benchCentral(options: CentralBenchOptions = {}): Promise<F
 
       if (wantPostgres) {
         log('PostgreSQL: starting a throw-away cluster');
-        const cluster = await startBenchCluster();
+        const cluster = await startCluster({ durable: true, maxConnections: 200 });
         await withCleanup(
           () => cluster.destroy(),
           async () => {

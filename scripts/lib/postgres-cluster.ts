@@ -1,13 +1,8 @@
 /**
- * A throw-away PostgreSQL cluster for benchmarks: initdb into a temporary folder, pg_ctl start on a free loopback
- * port, stop and delete it after. The same steps as the tests' helper (tests/helpers/postgres.ts), copied rather
- * than imported because scripts/ typechecks as its own project, which does not include tests/. Two differences:
- * the server keeps its durability settings (fsync and synchronous commits on: a benchmark of a system of record
- * measures what a real deployment pays for a commit), and more connections (two service pools, a listener each,
- * the benchmark's own).
- *
- * Debian's server binaries live in /usr/lib/postgresql/<version>/bin; as root they run as `postgres` (runuser),
- * since initdb and postgres refuse to run as root.
+ * A throw-away PostgreSQL cluster (DESIGN §10), for the tests and the benchmarks alike: initdb into a temporary
+ * folder, pg_ctl start on a free loopback port, stop and delete it after. Debian's server binaries live in
+ * /usr/lib/postgresql/<version>/bin; as root (CI, these machines) they run as the `postgres` user, since initdb and
+ * postgres refuse to run as root. Never a mock: the central store runs against this real server, with PostGIS.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +10,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export interface BenchCluster {
+export interface ClusterOptions {
+  /**
+   * Keep the server's durability settings (fsync, synchronous commits): a benchmark of a system of record measures
+   * what a real deployment pays for a commit. Tests turn them off to stay quick (the server itself is never killed
+   * there; a client or the service is).
+   */
+  durable?: boolean;
+  maxConnections?: number;
+}
+
+export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   url: string;
   port: number;
@@ -24,8 +29,9 @@ export interface BenchCluster {
   createDatabase(name: string): string;
   /** Runs SQL as the superuser in a database, through psql; its output (unaligned, tuples only). */
   psql(database: string, sql: string): string;
-  /** The postmaster's pid (its backends are its children). */
-  serverPid(): number;
+  /** pg_ctl stop -m fast (start() starts it again). */
+  stop(): void;
+  start(): void;
   /** CPU seconds used so far by the server: the postmaster and its processes alive now (from /proc). */
   cpuSeconds(): number;
   /** Stops the server and deletes its folder (safe to call twice). */
@@ -55,6 +61,7 @@ async function freePort(): Promise<number> {
 
 const asRoot = process.getuid?.() === 0;
 
+/** Runs a server binary, as `postgres` when we are root. */
 function run(bin: string, args: string[]): string {
   const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
   const result = spawnSync(command, argv, { encoding: 'utf8', cwd: tmpdir() });
@@ -62,29 +69,40 @@ function run(bin: string, args: string[]): string {
   return result.stdout;
 }
 
-export async function startBenchCluster(): Promise<BenchCluster> {
+export async function startCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
   const bin = postgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed: apt-get install postgresql postgresql-15-postgis-3 (.ci/run does).');
   const version = path.basename(path.dirname(bin));
-  if (!existsSync(`/usr/share/postgresql/${version}/extension/postgis.control`)) throw new Error(`PostGIS is not installed for PostgreSQL ${version} (postgresql-${version}-postgis-3): the central store needs it.`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gcc-bench-pg-'));
+  if (!existsSync(`/usr/share/postgresql/${version}/extension/postgis.control`)) {
+    throw new Error(`PostGIS is not installed for PostgreSQL ${version} (apt-get install postgresql-${version}-postgis-3): the central store needs it.`);
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gcc-pg-'));
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     chownSync(dataDir, uid, gid);
   }
-  let started = false;
-  const ctl = (args: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', dataDir, ...args]);
+  const ctl = (args: string[]) => void run(path.join(bin, 'pg_ctl'), ['-D', dataDir, ...args]);
+  let running = false;
+  const stopNow = (mode: 'fast' | 'immediate') => {
+    if (!running) return;
+    ctl(['-m', mode, '-w', 'stop']);
+    running = false;
+  };
   try {
     run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
     const port = await freePort();
-    const options = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c max_connections=200`;
-    ctl(['-o', options, '-l', path.join(dataDir, 'server.log'), '-w', 'start']);
-    started = true;
+    // The socket lives in the data folder, not /var/run.
+    const durability = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+    const serverOptions = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c max_connections=${options.maxConnections ?? 100}${durability}`;
+    const start = () => {
+      ctl(['-o', serverOptions, '-l', path.join(dataDir, 'server.log'), '-w', 'start']);
+      running = true;
+    };
+    start();
     const psql = (database: string, sql: string) =>
       run(path.join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql]);
     let destroyed = false;
-    const serverPid = () => Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       port,
@@ -95,13 +113,14 @@ export async function startBenchCluster(): Promise<BenchCluster> {
         return `postgres://postgres@127.0.0.1:${port}/${name}`;
       },
       psql,
-      serverPid,
-      cpuSeconds: () => processTreeCpuSeconds(serverPid()),
+      stop: () => stopNow('fast'),
+      start,
+      cpuSeconds: () => processTreeCpuSeconds(Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])),
       destroy() {
         if (destroyed) return;
         destroyed = true;
         try {
-          ctl(['-m', 'immediate', '-w', 'stop']);
+          stopNow('immediate');
         } catch {
           // already down
         }
@@ -109,12 +128,10 @@ export async function startBenchCluster(): Promise<BenchCluster> {
       },
     };
   } catch (error) {
-    if (started) {
-      try {
-        ctl(['-m', 'immediate', '-w', 'stop']);
-      } catch {
-        // already down
-      }
+    try {
+      stopNow('immediate');
+    } catch {
+      // already down
     }
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
