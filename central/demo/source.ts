@@ -52,15 +52,13 @@ const isLive = (id: string) => id.startsWith('L');
  * A live case left open when the last run stopped, closed now: the run that would have moved it on is gone, and
  * without this every restart would leave a few cases open and overdue for ever. The missing stages get `at`.
  */
-export function closedNow(record: IncomingRecord, at: number): IncomingRecord {
+function closedNow(record: IncomingRecord, at: number): IncomingRecord {
   const event = record as unknown as Omit<Event, 'rev'>;
   const when = toShanghaiIso(at);
-  const stages: Record<string, string> = { ...event.stages };
-  for (const stage of STAGES) stages[stage] ??= when;
   return {
     ...record,
     stage: 'closed',
-    stages,
+    stages: Object.fromEntries(STAGES.map((stage) => [stage, event.stages[stage] ?? when])),
     outcome: event.outcome ?? 'resolved',
     satisfaction: event.kind === 'appeal' ? (event.satisfaction ?? 'satisfied') : event.satisfaction,
   };
