@@ -99,9 +99,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     const storeFile = path.join(dataDir, 'demo-central.sqlite');
     // A demo cache without its store was filled from a store that is gone (or from the old in-process generator,
     // whose revs were times): its cursor means nothing to a new store, so it is rebuilt.
-    if (!existsSync(storeFile)) for (const suffix of ['', '-wal', '-shm']) rmSync(cacheFile + suffix, { force: true });
+    const firstStart = !existsSync(storeFile);
+    if (firstStart) for (const suffix of ['', '-wal', '-shm']) rmSync(cacheFile + suffix, { force: true });
     if (!demoServer) {
-      if (!existsSync(storeFile)) log('First start on the demo data: filling its store (about 10 seconds).');
+      if (firstStart) log('First start on the demo data: filling its store (about 10 seconds).');
       demoServer = await startEmbeddedCentral({ storeFile, rate: options.demo?.rate, seed: options.demo?.seed, events: options.demo?.events, resourcesDir: options.demo?.resourcesDir, launcher: options.centralLauncher, log });
     }
     return { cacheFile, api: { baseUrl: demoServer.url, token: demoServer.token, label: 'demo' }, demo: true, sync: options.sync };
