@@ -20,7 +20,7 @@ import { toShanghaiIso } from '../../shared/time/shanghai';
 import { StoreError, type CentralStore, type Scope, type TokenInfo, type WriteContext } from '../store/types';
 import { pageQuery, parseWhole } from './paging';
 import { regionTreeProblems } from './regions';
-import { StreamTail } from './stream-tail';
+import { sseChange, StreamTail } from './stream-tail';
 
 export { DEFAULT_PAGE, MAX_PAGE } from './paging';
 
@@ -250,7 +250,7 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
             const page = await store.changes(cursor, 1000);
             if (closed) return;
             if (page.items.length) {
-              const text = page.items.map((i) => `event: change\nid: ${i.rev}\ndata: ${i.json}\n\n`).join('');
+              const text = page.items.map(sseChange).join('');
               if (!res.write(text)) await new Promise((resolve) => res.once('drain', resolve));
             }
             cursor = page.nextRev;

@@ -7,6 +7,9 @@
  */
 import type { CentralStore } from '../store/types';
 
+/** A change as one SSE event (id = rev). */
+export const sseChange = (item: { rev: number; json: string }) => `event: change\nid: ${item.rev}\ndata: ${item.json}\n\n`;
+
 interface Entry {
   rev: number;
   text: string;
@@ -81,7 +84,7 @@ export class StreamTail {
           }
           for (;;) {
             const page = await this.store.changes(this.head, 1000);
-            for (const item of page.items) this.entries.push({ rev: item.rev, text: `event: change\nid: ${item.rev}\ndata: ${item.json}\n\n` });
+            for (const item of page.items) this.entries.push({ rev: item.rev, text: sseChange(item) });
             found ||= page.items.length > 0;
             this.head = page.nextRev;
             if (!page.hasMore) break;
