@@ -119,9 +119,59 @@ export interface CentralStore {
   verifyToken(token: string): Promise<TokenInfo | null>;
   audit(limit?: number): Promise<AuditEntry[]>;
 
+  // ---- imports: staged records, committed whole (central/import/jobs.ts drives them) ----
+
+  /** Creates or replaces an import's row (its status and state). */
+  saveImport(row: ImportRow): Promise<void>;
+  getImport(id: string): Promise<ImportRow | null>;
+  /** Newest first. */
+  listImports(limit?: number): Promise<ImportRow[]>;
+  /** Adds validated records to an import, numbered from `firstSeq`; an id staged twice is refused (StoreError invalid). */
+  stageImport(importId: string, firstSeq: number, rows: { type: RecordType; record: IncomingRecord }[]): Promise<void>;
+  /** What committing the import would do now, without writing: read-only. */
+  importOutcome(importId: string, recordsSource: string): Promise<ImportOutcome>;
+  /**
+   * Writes an import's staged records in one transaction (revs, audit row, the source's progress, the import's
+   * status 'committed' and its counts), and with deleteMissing a tombstone for each record its source wrote before
+   * that the import no longer has. Staged rows are dropped once committed. All or nothing.
+   */
+  commitImport(importId: string, options: { recordsSource: string; deleteMissing: boolean }, who: WriteContext): Promise<ImportOutcome>;
+  /** Drops an import's staged records (a discarded or failed import keeps its row for the list). */
+  dropStaged(importId: string): Promise<void>;
+
   /** Called after a change commits, here or (PostgreSQL) in another service process: a wake-up to read the feed. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+export type ImportStatus = 'reading' | 'ready' | 'committing' | 'committed' | 'failed' | 'discarded';
+
+/** An import as the store keeps it; `state` is the importer's JSON (progress, mapping, preview, problems). */
+export interface ImportRow {
+  id: string;
+  source: string;
+  recordsSource: string;
+  fileName: string;
+  sha256: string;
+  bytes: number;
+  tokenName: string;
+  createdAt: string;
+  status: ImportStatus;
+  state: string;
+  committedAt: string | null;
+}
+
+/** What an import does (or did) to the store. */
+export interface ImportOutcome {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Records its source wrote before that the import does not have (not deleted unless asked). */
+  missing: number;
+  /** Tombstones written (commit with deleteMissing). */
+  deleted: number;
+  /** Up to 20 of the missing, for the operator to see. */
+  missingSample: { type: RecordType; id: string }[];
 }
 
 /** Most records one write request may carry. */

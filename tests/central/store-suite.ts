@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { Change, type Event } from '../../shared/api/schemas';
-import type { CentralStore, IncomingRecord, WriteContext } from '../../central/store/types';
+import type { CentralStore, ImportRow, IncomingRecord, WriteContext } from '../../central/store/types';
 import { event, organisation, regions } from '../fixtures/records';
 
 export interface StoreFactory {
@@ -219,5 +219,100 @@ export function storeSuite(factory: StoreFactory) {
     await store.setMeta('demo.cursor', '12345');
     await store.close();
     expect(await (await reopen()).getMeta('demo.cursor')).toBe('12345');
+  });
+
+  // ---- imports -----------------------------------------------------------------------------------------------
+
+  const importRow = (id: string, over: Partial<ImportRow> = {}): ImportRow => ({
+    id,
+    source: 'disputes',
+    recordsSource: 'excel:矛盾纠纷台账',
+    fileName: '台账.xlsx',
+    sha256: 'ab'.repeat(32),
+    bytes: 1234,
+    tokenName: 'test',
+    createdAt: `2026-12-03T10:00:0${opened.length % 10}+08:00`,
+    status: 'reading',
+    state: '{}',
+    committedAt: null,
+    ...over,
+  });
+  const LEDGER: WriteContext = { tokenId: null, tokenName: 'operator', source: 'excel:矛盾纠纷台账' };
+  const staged = (...ids: string[]) => ids.map((id) => ({ type: 'event' as const, record: posted({ id }) }));
+
+  it('an import is staged, previewed without writing, and committed whole: new revs in reading order, the audit, the status', async () => {
+    const { store } = await open();
+    await store.putRecords('event', [posted({ id: 'd-1' }), posted({ id: 'd-2' })], LEDGER);
+    await store.saveImport(importRow('imp-1'));
+    await store.stageImport('imp-1', 0, [...staged('d-1'), { type: 'event', record: posted({ id: 'd-2', title: '改过的' }) }]);
+    await store.stageImport('imp-1', 2, staged('d-3', 'd-4'));
+    const preview = await store.importOutcome('imp-1', LEDGER.source);
+    expect(preview).toEqual({ created: 2, updated: 1, unchanged: 1, missing: 0, deleted: 0, missingSample: [] });
+    expect(await store.headRev()).toBe(2);
+
+    const committed = await store.commitImport('imp-1', { recordsSource: LEDGER.source, deleteMissing: false }, LEDGER);
+    expect(committed).toEqual(preview);
+    expect(await store.headRev()).toBe(5);
+    const changes = await feed(store, 2);
+    expect(changes.map((c) => [c.rev, c.record.id])).toEqual([[3, 'd-2'], [4, 'd-3'], [5, 'd-4']]);
+    expect((changes[0].record as Event).title).toBe('改过的');
+    expect((await store.getImport('imp-1'))?.status).toBe('committed');
+    expect((await store.audit(1))[0]).toMatchObject({ action: 'import', source: LEDGER.source, created: 2, updated: 1, unchanged: 1, deleted: 0 });
+    // Staged rows are gone: committing again writes nothing.
+    expect(await store.importOutcome('imp-1', LEDGER.source)).toMatchObject({ created: 0, updated: 0, unchanged: 0 });
+  });
+
+  it('the same file imported again changes nothing (no new rev); a record the file no longer has is listed, and deleted only when asked', async () => {
+    const { store } = await open();
+    await store.saveImport(importRow('first'));
+    await store.stageImport('first', 0, staged('a', 'b', 'c'));
+    await store.commitImport('first', { recordsSource: LEDGER.source, deleteMissing: false }, LEDGER);
+    await store.putRecords('event', [posted({ id: 'other' })], { ...LEDGER, source: 'district-platform' });
+    expect(await store.headRev()).toBe(4);
+
+    await store.saveImport(importRow('again'));
+    await store.stageImport('again', 0, staged('a', 'b', 'c'));
+    expect(await store.commitImport('again', { recordsSource: LEDGER.source, deleteMissing: false }, LEDGER)).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    expect(await store.headRev()).toBe(4);
+
+    await store.saveImport(importRow('shorter'));
+    await store.stageImport('shorter', 0, staged('a'));
+    const preview = await store.importOutcome('shorter', LEDGER.source);
+    expect(preview).toMatchObject({ unchanged: 1, missing: 2, missingSample: [{ type: 'event', id: 'b' }, { type: 'event', id: 'c' }] });
+    const kept = await store.commitImport('shorter', { recordsSource: LEDGER.source, deleteMissing: false }, LEDGER);
+    expect(kept).toMatchObject({ missing: 2, deleted: 0 });
+    expect(await store.headRev()).toBe(4);
+
+    await store.saveImport(importRow('shorter-delete'));
+    await store.stageImport('shorter-delete', 0, staged('a'));
+    const removed = await store.commitImport('shorter-delete', { recordsSource: LEDGER.source, deleteMissing: true }, LEDGER);
+    expect(removed).toMatchObject({ missing: 2, deleted: 2 });
+    const changes = await feed(store, 4);
+    expect(changes.map((c) => [c.type, c.rev, c.record.id])).toEqual([['tombstone', 5, 'b'], ['tombstone', 6, 'c']]);
+    // Another source's record is never the ledger's to delete.
+    expect((await feed(store)).some((c) => c.record.id === 'other' && c.type === 'event')).toBe(true);
+  });
+
+  it('refuses an id staged twice in one import, and a discarded import leaves the store as it was', async () => {
+    const { store } = await open();
+    await store.saveImport(importRow('dup'));
+    await store.stageImport('dup', 0, staged('x'));
+    await expect(store.stageImport('dup', 1, staged('x'))).rejects.toThrow(/twice/);
+    await store.dropStaged('dup');
+    await store.saveImport(importRow('dup', { status: 'discarded' }));
+    expect(await store.importOutcome('dup', LEDGER.source)).toMatchObject({ created: 0 });
+    expect(await store.headRev()).toBe(0);
+    expect((await store.listImports()).map((r) => [r.id, r.status])).toEqual([['dup', 'discarded']]);
+  });
+
+  it('keeps imports across a restart, newest first, with who, the file and its SHA-256', async () => {
+    const { store, reopen } = await open();
+    await store.saveImport(importRow('old', { createdAt: '2026-12-01T09:00:00+08:00' }));
+    await store.saveImport(importRow('new', { createdAt: '2026-12-02T09:00:00+08:00', bytes: 5_000_000_000 }));
+    await store.close();
+    const again = await reopen();
+    const list = await again.listImports();
+    expect(list.map((r) => r.id)).toEqual(['new', 'old']);
+    expect(list[0]).toMatchObject({ fileName: '台账.xlsx', sha256: 'ab'.repeat(32), bytes: 5_000_000_000, tokenName: 'test' });
   });
 }

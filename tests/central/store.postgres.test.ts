@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_MIGRATION_1, POSTGRES_MIGRATIONS } from '../../central/store/postgres/migrations';
 import { CHANGES_SQL, PostgresStore, translatePgError, withoutPassword } from '../../central/store/postgres/store';
 import { StoreError } from '../../central/store/types';
 import { regions } from '../fixtures/records';
@@ -63,13 +64,24 @@ describe('central store: PostgreSQL', () => {
     const refused = await PostgresStore.open(url).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(StoreError);
     expect((refused as StoreError).code).toBe('too_new');
-    expect((refused as StoreError).message).toMatch(/written by a newer version of the central service \(schema 99; this version understands up to 1\)/);
+    expect((refused as StoreError).message).toMatch(/written by a newer version of the central service \(schema 99; this version understands up to 2\)/);
+  });
+
+  it('migration 2 (imports) brings a version-1 database up to date and keeps its records', async () => {
+    const { name, url } = fresh();
+    const old = await PostgresStore.open(url, { migrations: [PG_MIGRATION_1] });
+    await old.putRecords('event', [posted({ id: 'kept' })], WHO);
+    await old.close();
+    const store = await open(url);
+    expect(pgServer().psql(name, 'SELECT version FROM schema_version').trim()).toBe('2');
+    expect((await store.changes(0, 10)).items.map((i) => i.rev)).toEqual([1]);
+    expect(await store.listImports()).toEqual([]);
   });
 
   it('two processes starting at once on a fresh database migrate it once, without error', async () => {
     const { name, url } = fresh();
     const [a, b] = await Promise.all([open(url), open(url)]);
-    expect(pgServer().psql(name, 'SELECT version FROM schema_version').trim()).toBe('1');
+    expect(pgServer().psql(name, 'SELECT version FROM schema_version').trim()).toBe(String(POSTGRES_MIGRATIONS.length));
     expect(pgServer().psql(name, 'SELECT count(*) FROM revs').trim()).toBe('1');
     await a.putRecords('event', [posted({ id: 'e1' })], WHO);
     expect(await b.headRev()).toBe(1);

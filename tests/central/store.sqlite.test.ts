@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from '../../central/store/sqlite/migrations';
 import { SqliteStore } from '../../central/store/sqlite/store';
 import { posted, storeSuite, WHO } from './store-suite';
 
@@ -26,6 +27,18 @@ describe('central store: SQLite', () => {
     expect(await store.headRev()).toBe(1);
     expect((await store.changes(0, 10)).items.map((i) => i.rev)).toEqual([1]);
     expect(await store.putRecords('event', [posted({ id: 'after' })], WHO)).toEqual([{ id: 'after', outcome: 'created', rev: 2 }]);
+    await store.close();
+  });
+
+  it('migration 2 (imports) brings a version-1 store up to date and keeps its records', async () => {
+    const file = tempFile();
+    const old = new SqliteStore(file, { migrations: SQLITE_MIGRATIONS.slice(0, 1) });
+    await old.putRecords('event', [posted({ id: 'kept' })], WHO);
+    await old.close();
+    const store = new SqliteStore(file);
+    expect(new Database(file, { readonly: true }).pragma('user_version', { simple: true })).toBe(2);
+    expect((await store.changes(0, 10)).items.map((i) => i.rev)).toEqual([1]);
+    expect(await store.listImports()).toEqual([]);
     await store.close();
   });
 

@@ -86,4 +86,37 @@ export const PG_MIGRATION_1: StoreMigration = {
   `,
 };
 
-export const POSTGRES_MIGRATIONS: StoreMigration[] = [PG_MIGRATION_1];
+export const PG_MIGRATION_2: StoreMigration = {
+  version: 2,
+  name: 'imports: what an importer read, staged until the operator commits it whole',
+  up: `
+    CREATE TABLE imports (
+      id TEXT PRIMARY KEY,
+      source TEXT NOT NULL,
+      records_source TEXT NOT NULL,
+      file_name TEXT NOT NULL,
+      sha256 TEXT NOT NULL,
+      bytes BIGINT NOT NULL,
+      token_name TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('reading', 'ready', 'committing', 'committed', 'failed', 'discarded')),
+      state TEXT NOT NULL,
+      committed_at TEXT
+    );
+    CREATE INDEX imports_created ON imports (created_at);
+
+    CREATE TABLE import_rows (
+      import_id TEXT NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      type TEXT NOT NULL CHECK (type IN ('event', 'evaluation', 'service')),
+      id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      PRIMARY KEY (import_id, seq),
+      UNIQUE (import_id, type, id)
+    );
+
+    CREATE INDEX records_source ON records (source, type);
+  `,
+};
+
+export const POSTGRES_MIGRATIONS: StoreMigration[] = [PG_MIGRATION_1, PG_MIGRATION_2];

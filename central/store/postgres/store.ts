@@ -24,6 +24,8 @@ import {
   type StoreMigration,
   type AuditEntry,
   type CentralStore,
+  type ImportOutcome,
+  type ImportRow,
   type IncomingRecord,
   type RecordResult,
   type Reference,
@@ -74,6 +76,21 @@ export interface PostgresStoreOptions {
    */
   waitForDatabase?: boolean;
 }
+
+type ImportDbRow = {
+  id: string; source: string; records_source: string; file_name: string; sha256: string; bytes: string; token_name: string;
+  created_at: string; status: ImportRow['status']; state: string; committed_at: string | null;
+};
+const importRow = (r: ImportDbRow): ImportRow => ({
+  id: r.id, source: r.source, recordsSource: r.records_source, fileName: r.file_name, sha256: r.sha256, bytes: Number(r.bytes),
+  tokenName: r.token_name, createdAt: r.created_at, status: r.status, state: r.state, committedAt: r.committed_at,
+});
+
+/** Staged records joined to what is stored of them ($1: the import): the same outcome rule as putRecords, as SQL. */
+const STAGED_VS_STORED = `FROM import_rows s LEFT JOIN records r ON r.type = s.type AND r.id = s.id WHERE s.import_id = $1`;
+/** Records the source ($2) wrote before that the import ($1) does not have. */
+const MISSING = `FROM records r WHERE r.source = $2 AND r.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM import_rows s WHERE s.import_id = $1 AND s.type = r.type AND s.id = r.id)`;
 
 type TokenRow = { id: string; name: string; scopes: string; created_at: string; revoked_at: string | null };
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -320,6 +337,96 @@ export class PostgresStore implements CentralStore {
     return rows.map((r) => ({ seq: Number(r.seq), at: r.at, tokenName: r.token_name, action: r.action, source: r.source, created: r.created, updated: r.updated, unchanged: r.unchanged, deleted: r.deleted }));
   }
 
+  async saveImport(row: ImportRow): Promise<void> {
+    await this.query(
+      `INSERT INTO imports (id, source, records_source, file_name, sha256, bytes, token_name, created_at, status, state, committed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, committed_at = excluded.committed_at`,
+      [row.id, row.source, row.recordsSource, row.fileName, row.sha256, row.bytes, row.tokenName, row.createdAt, row.status, row.state, row.committedAt],
+    );
+  }
+
+  async getImport(id: string): Promise<ImportRow | null> {
+    const { rows } = await this.query<ImportDbRow>('SELECT * FROM imports WHERE id = $1', [id]);
+    return rows[0] ? importRow(rows[0]) : null;
+  }
+
+  async listImports(limit = 50): Promise<ImportRow[]> {
+    const { rows } = await this.query<ImportDbRow>('SELECT * FROM imports ORDER BY created_at COLLATE "C" DESC, id COLLATE "C" DESC LIMIT $1', [limit]);
+    return rows.map(importRow);
+  }
+
+  async stageImport(importId: string, firstSeq: number, rows: { type: RecordType; record: IncomingRecord }[]): Promise<void> {
+    if (!rows.length) return;
+    try {
+      // Arrays, not multi-row VALUES: staging is not the hot path, and one statement takes a batch of any size.
+      await this.query(
+        `INSERT INTO import_rows (import_id, seq, type, id, body)
+         SELECT $1, $2::integer + k.i - 1, k.type, k.id, k.body FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS k(type, id, body, i)`,
+        [importId, firstSeq, rows.map((r) => r.type), rows.map((r) => r.record.id), rows.map((r) => canonicalBody(r.record))],
+      );
+    } catch (error) {
+      const detail = (error as { cause?: { code?: string; detail?: string } }).cause ?? (error as { code?: string; detail?: string });
+      if (detail.code === '23505' && /\(import_id, type, id\)/.test(detail.detail ?? '')) throw new StoreError('invalid', `A record is in the import twice (${detail.detail}).`);
+      throw error;
+    }
+  }
+
+  async importOutcome(importId: string, recordsSource: string): Promise<ImportOutcome> {
+    return this.transaction((client) => this.outcome(client, importId, recordsSource), 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  }
+
+  async commitImport(importId: string, options: { recordsSource: string; deleteMissing: boolean }, who: WriteContext): Promise<ImportOutcome> {
+    let changed = false;
+    const outcome = await this.transaction(async (client, counter) => {
+      let head = Number(counter[0].head_rev);
+      const at = toShanghaiIso(this.now());
+      const outcome = await this.outcome(client, importId, options.recordsSource);
+      // New revs in the order the records were read; an unchanged record keeps its rev (no new rev).
+      const written = await client.query(
+        `INSERT INTO records (rev, type, id, body, deleted_at, source, updated_at)
+         SELECT $2::bigint + row_number() OVER (ORDER BY s.seq), s.type, s.id, s.body, NULL, $3::text, $4::text
+         ${STAGED_VS_STORED} AND (r.id IS NULL OR r.deleted_at IS NOT NULL OR r.body <> s.body)
+         ON CONFLICT (type, id) DO UPDATE SET rev = excluded.rev, body = excluded.body, deleted_at = NULL, source = excluded.source, updated_at = excluded.updated_at`,
+        [importId, head, who.source, at],
+      );
+      head += written.rowCount ?? 0;
+      let deleted = 0;
+      if (options.deleteMissing) {
+        const tombstones = await client.query(
+          `WITH m AS (SELECT r.type, r.id, $3::bigint + row_number() OVER (ORDER BY r.type COLLATE "C", r.id COLLATE "C") AS rev ${MISSING})
+           UPDATE records SET rev = m.rev, body = '{}', deleted_at = $4::text, source = $5::text, updated_at = $4::text FROM m
+           WHERE records.type = m.type AND records.id = m.id`,
+          [importId, options.recordsSource, head, at, who.source],
+        );
+        deleted = tombstones.rowCount ?? 0;
+        head += deleted;
+      }
+      changed = written.rowCount! + deleted > 0;
+      const last = new Statement();
+      const parts: string[] = [];
+      if (changed) parts.push(`UPDATE revs SET head_rev = ${last.param(head)}::bigint`);
+      if (who.progress) {
+        parts.push(
+          `INSERT INTO meta (key, value) VALUES (${last.param(`x.${who.progress.key}`)}::text, ${last.param(who.progress.value)}::text)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        );
+      }
+      parts.push(`UPDATE imports SET status = 'committed', committed_at = ${last.param(at)}::text WHERE id = ${last.param(importId)}::text`);
+      parts.push(`DELETE FROM import_rows WHERE import_id = ${last.param(importId)}::text`);
+      parts.push(auditSql(last, at, who, 'import', [outcome.created, outcome.updated, outcome.unchanged, deleted]));
+      const notify = changed ? `pg_notify(${last.param(CHANGES_CHANNEL)}::text, ${last.param(this.origin)}::text)` : 'NULL';
+      await client.query(`WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(',\n')}\nSELECT ${notify}`, last.values);
+      return { ...outcome, deleted };
+    }, 'SELECT head_rev FROM revs FOR UPDATE');
+    if (changed) this.notify();
+    return outcome;
+  }
+
+  async dropStaged(importId: string): Promise<void> {
+    await this.query('DELETE FROM import_rows WHERE import_id = $1', [importId]);
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -428,6 +535,28 @@ export class PostgresStore implements CentralStore {
     }, `SELECT pg_advisory_xact_lock(${REFERENCE_LOCK})`);
     if (changed) this.notify();
     return { changed, etag };
+  }
+
+  private async outcome(client: Queryable, importId: string, recordsSource: string): Promise<ImportOutcome> {
+    const { rows: counts } = await client.query<{ created: string; updated: string; unchanged: string }>(
+      `SELECT count(*) FILTER (WHERE r.id IS NULL OR r.deleted_at IS NOT NULL) AS created,
+              count(*) FILTER (WHERE r.deleted_at IS NULL AND r.body <> s.body) AS updated,
+              count(*) FILTER (WHERE r.deleted_at IS NULL AND r.body = s.body) AS unchanged ${STAGED_VS_STORED}`,
+      [importId],
+    );
+    const { rows: missing } = await client.query<{ n: string }>(`SELECT count(*) AS n ${MISSING}`, [importId, recordsSource]);
+    const { rows: sample } = await client.query<{ type: RecordType; id: string }>(`SELECT r.type, r.id ${MISSING} ORDER BY r.type COLLATE "C", r.id COLLATE "C" LIMIT 20`, [
+      importId,
+      recordsSource,
+    ]);
+    return {
+      created: Number(counts[0].created),
+      updated: Number(counts[0].updated),
+      unchanged: Number(counts[0].unchanged),
+      missing: Number(missing[0].n),
+      deleted: 0,
+      missingSample: sample,
+    };
   }
 
   private async reference(key: string): Promise<Reference | null> {

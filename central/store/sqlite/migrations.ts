@@ -67,4 +67,40 @@ export const SQLITE_MIGRATIONS: StoreMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'imports: what an importer read, staged until the operator commits it whole',
+    up: `
+      -- One row per import: who, when, which file (its SHA-256), its state as JSON (progress, mapping, preview,
+      -- problems) and its status. Kept after commit: the 导入 page lists them.
+      CREATE TABLE imports (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,          -- the importer: boundaries, disputes, hotline, open311…
+        records_source TEXT NOT NULL,  -- records.source of what it writes: a re-import knows what it wrote before
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        token_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('reading', 'ready', 'committing', 'committed', 'failed', 'discarded')),
+        state TEXT NOT NULL,
+        committed_at TEXT
+      );
+      CREATE INDEX imports_created ON imports (created_at);
+
+      -- The records an import will write, validated, until it is committed (in one transaction) or discarded.
+      CREATE TABLE import_rows (
+        import_id TEXT NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('event', 'evaluation', 'service')),
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,            -- canonical, as records.body
+        PRIMARY KEY (import_id, seq),
+        UNIQUE (import_id, type, id)
+      );
+
+      -- A re-import lists what its source wrote before and this file no longer has.
+      CREATE INDEX records_source ON records (source, type);
+    `,
+  },
 ];

@@ -16,6 +16,8 @@ import {
   type StoreMigration,
   type AuditEntry,
   type CentralStore,
+  type ImportOutcome,
+  type ImportRow,
   type IncomingRecord,
   type RecordResult,
   type Reference,
@@ -25,6 +27,21 @@ import {
   type WriteContext,
 } from '../types';
 import { SQLITE_MIGRATIONS } from './migrations';
+
+type ImportDbRow = {
+  id: string; source: string; records_source: string; file_name: string; sha256: string; bytes: number; token_name: string;
+  created_at: string; status: ImportRow['status']; state: string; committed_at: string | null;
+};
+const importRow = (r: ImportDbRow): ImportRow => ({
+  id: r.id, source: r.source, recordsSource: r.records_source, fileName: r.file_name, sha256: r.sha256, bytes: r.bytes,
+  tokenName: r.token_name, createdAt: r.created_at, status: r.status, state: r.state, committedAt: r.committed_at,
+});
+
+/** Staged records joined to what is stored of them: the same outcome rule as putRecords, as SQL. */
+const STAGED_VS_STORED = `FROM import_rows s LEFT JOIN records r ON r.type = s.type AND r.id = s.id WHERE s.import_id = ?`;
+/** Records the source wrote before that the import does not have. */
+const MISSING = `FROM records r WHERE r.source = ? AND r.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM import_rows s WHERE s.import_id = ? AND s.type = r.type AND s.id = r.id)`;
 
 type TokenRow = { id: string; name: string; scopes: string; created_at: string; revoked_at: string | null };
 
@@ -197,6 +214,93 @@ export class SqliteStore implements CentralStore {
     ).map((r) => ({ seq: r.seq, at: r.at, tokenName: r.token_name, action: r.action, source: r.source, created: r.created, updated: r.updated, unchanged: r.unchanged, deleted: r.deleted }));
   }
 
+  async saveImport(row: ImportRow): Promise<void> {
+    this.guard(() =>
+      this.db
+        .prepare(
+          `INSERT INTO imports (id, source, records_source, file_name, sha256, bytes, token_name, created_at, status, state, committed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, committed_at = excluded.committed_at`,
+        )
+        .run(row.id, row.source, row.recordsSource, row.fileName, row.sha256, row.bytes, row.tokenName, row.createdAt, row.status, row.state, row.committedAt),
+    );
+  }
+
+  async getImport(id: string): Promise<ImportRow | null> {
+    const row = this.db.prepare('SELECT * FROM imports WHERE id = ?').get(id) as ImportDbRow | undefined;
+    return row ? importRow(row) : null;
+  }
+
+  async listImports(limit = 50): Promise<ImportRow[]> {
+    return (this.db.prepare('SELECT * FROM imports ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as ImportDbRow[]).map(importRow);
+  }
+
+  async stageImport(importId: string, firstSeq: number, rows: { type: RecordType; record: IncomingRecord }[]): Promise<void> {
+    const insert = this.db.prepare('INSERT INTO import_rows (import_id, seq, type, id, body) VALUES (?, ?, ?, ?, ?)');
+    this.guard(() =>
+      this.db.transaction(() => {
+        rows.forEach(({ type, record }, i) => {
+          try {
+            insert.run(importId, firstSeq + i, type, record.id, canonicalBody(record));
+          } catch (error) {
+            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoreError('invalid', `The ${type} "${record.id}" is in the import twice.`);
+            throw error;
+          }
+        });
+      })(),
+    );
+  }
+
+  async importOutcome(importId: string, recordsSource: string): Promise<ImportOutcome> {
+    return this.db.transaction(() => this.outcome(importId, recordsSource))();
+  }
+
+  async commitImport(importId: string, options: { recordsSource: string; deleteMissing: boolean }, who: WriteContext): Promise<ImportOutcome> {
+    let changed = false;
+    const outcome = this.guard(() =>
+      this.db
+        .transaction(() => {
+          const at = toShanghaiIso(this.now());
+          const outcome = this.outcome(importId, options.recordsSource);
+          let head = Number(this.sql.meta.get('head_rev'));
+          // New revs in the order the records were read; an unchanged record keeps its rev (no new rev).
+          const written = this.db
+            .prepare(
+              `INSERT INTO records (rev, type, id, body, deleted_at, source, updated_at)
+               SELECT ? + row_number() OVER (ORDER BY s.seq), s.type, s.id, s.body, NULL, ?, ?
+               ${STAGED_VS_STORED} AND (r.id IS NULL OR r.deleted_at IS NOT NULL OR r.body <> s.body)
+               ON CONFLICT (type, id) DO UPDATE SET rev = excluded.rev, body = excluded.body, deleted_at = NULL, source = excluded.source, updated_at = excluded.updated_at`,
+            )
+            .run(head, who.source, at, importId).changes;
+          head += written;
+          let deleted = 0;
+          if (options.deleteMissing) {
+            deleted = this.db
+              .prepare(
+                `WITH m AS (SELECT r.type, r.id, ? + row_number() OVER (ORDER BY r.type, r.id) AS rev ${MISSING})
+                 UPDATE records SET rev = m.rev, body = '{}', deleted_at = ?, source = ?, updated_at = ? FROM m WHERE records.type = m.type AND records.id = m.id`,
+              )
+              .run(head, options.recordsSource, importId, at, who.source, at).changes;
+            head += deleted;
+          }
+          changed = written + deleted > 0;
+          if (changed) this.sql.setMeta.run('head_rev', String(head));
+          if (who.progress) this.sql.setMeta.run(`x.${who.progress.key}`, who.progress.value);
+          this.sql.audit.run(at, who.tokenId, who.tokenName, 'import', who.source, outcome.created, outcome.updated, outcome.unchanged, deleted);
+          this.db.prepare("UPDATE imports SET status = 'committed', committed_at = ? WHERE id = ?").run(at, importId);
+          this.db.prepare('DELETE FROM import_rows WHERE import_id = ?').run(importId);
+          return { ...outcome, deleted };
+        })
+        .immediate(),
+    );
+    if (changed) this.notify();
+    return outcome;
+  }
+
+  async dropStaged(importId: string): Promise<void> {
+    this.guard(() => this.db.prepare('DELETE FROM import_rows WHERE import_id = ?').run(importId));
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -248,6 +352,19 @@ export class SqliteStore implements CentralStore {
     );
     if (changed) this.notify();
     return { changed, etag };
+  }
+
+  private outcome(importId: string, recordsSource: string): ImportOutcome {
+    const counts = this.db
+      .prepare(
+        `SELECT coalesce(sum(r.id IS NULL OR r.deleted_at IS NOT NULL), 0) AS created,
+                coalesce(sum(r.deleted_at IS NULL AND r.body <> s.body), 0) AS updated,
+                coalesce(sum(r.deleted_at IS NULL AND r.body = s.body), 0) AS unchanged ${STAGED_VS_STORED}`,
+      )
+      .get(importId) as { created: number; updated: number; unchanged: number };
+    const missing = this.db.prepare(`SELECT count(*) ${MISSING}`).pluck().get(recordsSource, importId) as number;
+    const missingSample = this.db.prepare(`SELECT r.type, r.id ${MISSING} ORDER BY r.type, r.id LIMIT 20`).all(recordsSource, importId) as ImportOutcome['missingSample'];
+    return { ...counts, missing, deleted: 0, missingSample };
   }
 
   private notify() {
