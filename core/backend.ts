@@ -9,6 +9,8 @@ import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
 import { toShanghaiIso } from '../shared/time/shanghai';
 import { isCorruption, openCache, replaceCorruptCache, type Db } from './cache/database';
 import { SceneQueries } from './query/scene';
+import { importHandlers } from './imports/handlers';
+import { Uploads } from './imports/uploads';
 import { reportHandlers } from './report/handlers';
 import { NO_API_STORE } from './settings/api-connection';
 import { SettingsStore, type SettingsSource } from './settings/store';
@@ -18,6 +20,8 @@ import { SyncService } from './sync/service';
 
 export interface Backend {
   readonly handlers: BridgeHandlers;
+  /** Where a host puts a file the operator gave it for an import (web: an upload; desktop: a dropped file's path). */
+  readonly uploads?: Uploads;
   onPush(listener: <N extends PushName>(name: N, payload: Push<N>) => void): () => void;
   close(): Promise<void>;
 }
@@ -25,6 +29,7 @@ export interface Backend {
 /** The backend as createBackend makes it: also the settings hosts follow, and the switch between central APIs. */
 export interface CoreBackend extends Backend {
   readonly settings: SettingsSource;
+  readonly uploads: Uploads;
   /** Stops syncing the current central API (its cache closed), then opens the next one's and syncs it. */
   useData(next: () => Promise<DataOptions>): Promise<void>;
 }
@@ -62,6 +67,8 @@ export interface BackendOptions {
   logFolder?: string | null;
   now?: () => number;
   log?: (line: string) => void;
+  /** Files handed to the host for imports (the host adds them; the 导入 page names them by id). */
+  uploads?: Uploads;
 }
 
 interface OpenData {
@@ -208,6 +215,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
     },
   };
 
+  const uploads = options.uploads ?? new Uploads(now);
   const handlers: BridgeHandlers = {
     'app.info': async () => ({
       name: 'Grid Command Center',
@@ -227,11 +235,13 @@ export function createBackend(options: BackendOptions): CoreBackend {
     'settings.get': async () => ({ settings: settings.get(), api: apiConnection.view(), logFolder: options.logFolder ?? null }),
     'settings.update': async (patch) => settings.update(patch),
     'settings.api': async (input) => apiConnection.apply(input),
+    ...importHandlers({ target: () => (data ? { api: data.options.api, demo: data.options.demo } : null), uploads }),
   };
 
   return {
     handlers,
     settings,
+    uploads,
     onPush(listener) {
       const wrapped = (name: PushName, payload: unknown) => listener(name, payload as never);
       emitter.on('push', wrapped);

@@ -13,6 +13,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Backend } from '../core/backend';
+import { MAX_UPLOAD_BYTES, saveUpload, UploadTooLarge } from '../core/imports/save-upload';
 import { answerBasemapFile, basemapFile } from '../core/settings/basemap-file';
 import type { SettingsSource } from '../core/settings/store';
 import { dispatch } from '../shared/bridge/dispatch';
@@ -283,6 +284,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (name === 'app.info') answer = { ...(answer as object), role };
     if (role === 'viewer') answer = replyForViewer(name as ViewerRequestName, answer);
     return reply.header('Cache-Control', 'no-store').send({ ok: true, reply: answer });
+  });
+
+  // A file for the 导入 page (operators only): the body is the file, streamed to a private temporary file; the page
+  // then names it by the id answered here. Its own parser: the bridge's JSON body limit does not apply to files.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  app.post('/bridge/upload', async (request, reply) => {
+    const uploads = options.backend.uploads;
+    if (!uploads) return sendError(reply, { code: 'unknown_request', message: 'This host takes no files.' });
+    if (roleOf(request) !== 'operator') return sendError(reply, { code: 'forbidden', message: 'Only operators may import files; this connection is read-only (a viewer token).' });
+    const body = request.body as NodeJS.ReadableStream | undefined;
+    if (!body || typeof body.pipe !== 'function') return sendError(reply, { code: 'invalid_payload', message: 'Send the file itself, with Content-Type: application/octet-stream.' }, 415);
+    try {
+      const file = await saveUpload(body);
+      return reply.header('Cache-Control', 'no-store').send({ ok: true, reply: { upload: uploads.add(file, true) } });
+    } catch (error) {
+      if (error instanceof UploadTooLarge) return sendError(reply, { code: 'invalid_payload', message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` }, 413);
+      throw error;
+    }
   });
 
   // The PMTiles basemap named in Settings, read by the page's pmtiles reader with Range requests. It is a map with

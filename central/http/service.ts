@@ -11,6 +11,7 @@
  *   POST /v1/events|evaluations|services                  write scope; up to 5,000 records, all or nothing
  *   DELETE /v1/events|evaluations|services/{id}           write scope; a tombstone
  *   PUT  /v1/regions, /v1/organisation                    write scope; the whole region tree / organisation
+ *   /v1/imports…                                          write scope; the importers (imports.ts)
  */
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -18,6 +19,8 @@ import { API_VERSION, type ApiError, type RecordType, type RegionsResponse } fro
 import { checkWriteBatch, DeleteParams, firstIssue, MAX_WRITE_BATCH, OrganisationInput, RegionsInput, type RecordResult, type WriteResponse } from '../../shared/api/writes';
 import { toShanghaiIso } from '../../shared/time/shanghai';
 import { StoreError, type CentralStore, type Scope, type TokenInfo, type WriteContext } from '../store/types';
+import { ImportJobs } from '../import/jobs';
+import { registerImports } from './imports';
 import { pageQuery, parseWhole } from './paging';
 import { regionTreeProblems } from './regions';
 import { sseChange, StreamTail } from './stream-tail';
@@ -121,7 +124,8 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
       return send(reply, 401, apiError('unauthorized', 'The token is wrong or was revoked: this central service does not accept it. Check the token in the settings.'), {
         'www-authenticate': 'Bearer realm="central", error="invalid_token"',
       });
-    const needs: Scope = req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write';
+    // Imports are the operator's, reads of them too: the list names files and people.
+    const needs: Scope = (req.method === 'GET' || req.method === 'HEAD') && !req.url.startsWith('/v1/imports') ? 'read' : 'write';
     if (!token.scopes.includes(needs))
       return send(
         reply,
@@ -334,6 +338,10 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
       return storeFailure(reply, error);
     }
   });
+
+  const jobs = new ImportJobs(store, now);
+  await jobs.recover().catch(() => {}); // a store not reachable yet (PostgreSQL starting): nothing to recover from here
+  registerImports(app, jobs, { send, apiError, writer: (req) => writer(req, undefined), failure: storeFailure });
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });

@@ -3,35 +3,12 @@
  * pipeline — read → map → validate → preview → commit (pipeline.ts) — and names what is wrong with a Problem that
  * says where it is, in the operator's terms (sheet, row, column, value; or a boundary feature and a place), in Chinese.
  */
+import type { Problem, SourceName } from '../../shared/api/imports';
 import type { OrganisationResponse, RecordType, Region, RegionsResponse } from '../../shared/api/schemas';
 
-/** The sources `npm run import` and the 导入 page know. */
-export const SOURCE_NAMES = ['boundaries', 'grid-info', 'disputes', 'hazards', 'safe-grids', 'services', 'hotline', 'open311'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
-
-/** Where something is in what the operator gave us. Every field is optional: a problem says what it knows. */
-export interface Place {
-  /** File name inside a zip, or the file's name. */
-  file?: string;
-  sheet?: string;
-  /** 1-based row number as the spreadsheet program shows it. */
-  row?: number;
-  /** The column's header text as in the file (or its letter when it has no header). */
-  column?: string;
-  /** The cell's value as written, shortened to ~60 characters. */
-  value?: string;
-  /** A boundary feature: its code or name, or its index in the file. */
-  feature?: string;
-  /** A point the problem is at (WGS-84 / the tree's datum), e.g. the centre of an overlap. */
-  lonLat?: [number, number];
-}
-
-export interface Problem extends Place {
-  /** Errors stop the import (until fixed or the row is excluded); warnings are listed and accepted by the operator. */
-  severity: 'error' | 'warning';
-  /** A sentence in Chinese: what is wrong and what to do. */
-  message: string;
-}
+// The words the 导入 page and the command line see too live in the contract (shared/api/imports.ts).
+export { SOURCE_NAMES } from '../../shared/api/imports';
+export type { ColumnMapping, MappedColumn, Place, Problem, SourceName, TableLayout } from '../../shared/api/imports';
 
 // ---- tables (xlsx / xls / csv) --------------------------------------------------------------------------------
 
@@ -72,20 +49,6 @@ export interface TableTemplate {
   fields: readonly FieldSpec[];
 }
 
-/** Which column of the file each field is read from: field key → the header text in the file (null: not read). */
-export type ColumnMapping = Record<string, string | null>;
-
-export interface MappedColumn {
-  field: string;
-  /** The field's header in the template. */
-  header: string;
-  /** The file's header it is read from, or null when no column matches. */
-  from: string | null;
-  /** How it was matched: by the template's header, a synonym, the operator's mapping, or not at all. */
-  by: 'header' | 'synonym' | 'operator' | null;
-  required: boolean;
-}
-
 export type CellValue = string | number | boolean | string[] | null;
 
 export interface ParsedRow {
@@ -97,23 +60,6 @@ export interface ParsedRow {
   /** The cells as written, by field key (for problems and previews). */
   raw: Record<string, string>;
   /** Cells that could not be read as their type (a date that is no date, an enum value not in the list). */
-  problems: Problem[];
-}
-
-/** What reading found about the file's layout, shown to the operator before the preview. */
-export interface TableLayout {
-  fileName: string;
-  /** 'xlsx' | 'xls' | 'csv' — by content, not by name. */
-  format: 'xlsx' | 'xls' | 'csv';
-  /** CSV only: how it was decoded. */
-  encoding?: 'utf-8' | 'utf-8-bom' | 'gbk';
-  sheet: string;
-  /** 1-based row of the header (2 or 3 under a merged title row is common). */
-  headerRow: number;
-  columns: MappedColumn[];
-  /** Headers in the file that no field reads. */
-  unused: string[];
-  /** Problems with the file as a whole (not a spreadsheet, empty sheet, no header matching the template, a required column missing). */
   problems: Problem[];
 }
 

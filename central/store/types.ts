@@ -8,7 +8,10 @@
  * they commit, so revs become visible in order and the stable watermark (every rev at or below it has committed)
  * is simply the committed head.
  */
+import type { ImportOutcome, ImportStatus } from '../../shared/api/imports';
 import type { OrganisationResponse, RecordType, RegionsResponse } from '../../shared/api/schemas';
+
+export type { ImportOutcome, ImportStatus };
 
 export type { RecordType };
 
@@ -144,7 +147,6 @@ export interface CentralStore {
   close(): Promise<void>;
 }
 
-export type ImportStatus = 'reading' | 'ready' | 'committing' | 'committed' | 'failed' | 'discarded';
 
 /** An import as the store keeps it; `state` is the importer's JSON (progress, mapping, preview, problems). */
 export interface ImportRow {
@@ -159,19 +161,6 @@ export interface ImportRow {
   status: ImportStatus;
   state: string;
   committedAt: string | null;
-}
-
-/** What an import does (or did) to the store. */
-export interface ImportOutcome {
-  created: number;
-  updated: number;
-  unchanged: number;
-  /** Records its source wrote before that the import does not have (not deleted unless asked). */
-  missing: number;
-  /** Tombstones written (commit with deleteMissing). */
-  deleted: number;
-  /** Up to 20 of the missing, for the operator to see. */
-  missingSample: { type: RecordType; id: string }[];
 }
 
 /** Most records one write request may carry. */

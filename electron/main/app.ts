@@ -14,6 +14,8 @@ import { contentSecurityPolicy } from '../../shared/security/csp';
 import { ApiSettings } from './api-settings';
 import { electronPdfPrinter } from './pdf-printer';
 import { registerBridgeIpc } from './ipc';
+import { registerUploadIpc } from './uploads';
+import type { Uploads } from '../../core/imports/uploads';
 import { openWall, type Wall } from './displays';
 import { createHealer } from './healing';
 import { consoleLog, logFolder, type MainLog } from './log';
@@ -85,7 +87,7 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   setPdfPrinter(electronPdfPrinter());
 
   const backendOptions = { logFolder: logFolder(), ...options.backendOptions, host: 'electron' as const, version: options.version };
-  let backend: Backend;
+  let backend: Backend & { uploads?: Uploads };
   let settings = options.settings ?? fixedSettings();
   if (options.createBackend) backend = options.createBackend(backendOptions);
   else {
@@ -93,11 +95,12 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
     // The API comes from Settings (token decrypted with safeStorage), else the environment, else the demo.
     const userData = app.getPath('userData');
     const core = await startCore({ ...backendOptions, apiStore: new ApiSettings(userData), dataDir: userData, demo: { resourcesDir: options.resourcesDir }, centralLauncher: utilityLauncher, log: (line) => log.info(line) });
-    backend = { ...core.backend, close: () => core.close() };
+    backend = { ...core.backend, uploads: core.backend.uploads, close: () => core.close() };
     // The windows, kiosk and auto-update follow what is saved on the Settings page.
     settings = options.settings ?? core.settings;
   }
   const disposeIpc = registerBridgeIpc(backend.handlers, log);
+  const disposeUploads = backend.uploads ? registerUploadIpc(backend.uploads, log) : () => {};
   const stopPushes = forwardPushes(backend, log);
 
   const healer = createHealer({ log });
@@ -111,6 +114,7 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
       healer.dispose();
       stopPushes();
       disposeIpc();
+      disposeUploads();
       setPdfPrinter(null);
       await closeWithin(backend, options.closeTimeoutMs ?? 5000, log);
     })());

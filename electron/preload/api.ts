@@ -5,15 +5,18 @@
  *   IpcRendererEvent (which would hand it ipcRenderer); the returned function removes exactly that wrapper.
  * No ipcRenderer, no Node objects, nothing else crosses to the page.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { ipcChannel, isPushName, isRequestName, type BridgeErrorBody } from '../../shared/bridge/contract';
-import { PRELOAD_GLOBAL, type PreloadApi } from '../../shared/bridge/preload-api';
+import { PRELOAD_GLOBAL, UPLOAD_CHANNEL, type PreloadApi } from '../../shared/bridge/preload-api';
 
 type IpcLike = Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>;
 
 const quote = (value: unknown) => JSON.stringify(String(value).slice(0, 80));
 
-export function createPreloadApi(ipc: IpcLike = ipcRenderer): PreloadApi {
+/** webUtils.getPathForFile: '' for a File the page made itself (no file on disk behind it). */
+type PathOfFile = (file: File) => string;
+
+export function createPreloadApi(ipc: IpcLike = ipcRenderer, pathOfFile: PathOfFile = (file) => webUtils.getPathForFile(file)): PreloadApi {
   return {
     host: 'electron',
     request(name: string, payload: unknown): Promise<unknown> {
@@ -22,6 +25,19 @@ export function createPreloadApi(ipc: IpcLike = ipcRenderer): PreloadApi {
         return Promise.reject(error);
       }
       return ipc.invoke(ipcChannel.request(name), payload);
+    },
+    upload(file: unknown): Promise<unknown> {
+      let filePath = '';
+      try {
+        filePath = pathOfFile(file as File);
+      } catch {
+        // not a File: refused below
+      }
+      if (!filePath) {
+        const error: BridgeErrorBody = { code: 'invalid_payload', message: 'Only a file dropped or chosen from the disk can be imported.' };
+        return Promise.resolve({ ok: false, error });
+      }
+      return ipc.invoke(UPLOAD_CHANNEL, filePath);
     },
     on(name: string, listener: (payload: unknown) => void): () => void {
       if (!isPushName(name)) throw new Error(`There is no bridge push named ${quote(name)}.`);

@@ -24,6 +24,16 @@ export const REQUEST_ACCESS = {
   'settings.get': 'viewer',
   'settings.update': 'operator',
   'settings.api': 'operator',
+  // Imports write the district's data and list who imported which file: operators only.
+  'import.list': 'operator',
+  'import.start': 'operator',
+  'import.open311': 'operator',
+  'import.get': 'operator',
+  'import.regions': 'operator',
+  'import.commit': 'operator',
+  'import.discard': 'operator',
+  'import.template': 'operator',
+  'import.token': 'operator',
 } as const satisfies Record<RequestName, Role>;
 
 export type ViewerRequestName = { [N in RequestName]: (typeof REQUEST_ACCESS)[N] extends 'viewer' ? N : never }[RequestName];

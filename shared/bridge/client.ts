@@ -23,6 +23,11 @@ export interface Transport {
   readonly kind: 'electron' | 'web';
   /** Resolves with the host's raw reply or rejects with a BridgeErrorBody-shaped value (or any error). */
   request(name: RequestName, payload: unknown): Promise<unknown>;
+  /**
+   * Hands a file (a DOM File) to the host for an import; resolves with the upload id, or rejects like request.
+   * Web: POST /bridge/upload with the file as the body; desktop: the preload passes the file's path to main.
+   */
+  upload?(file: Blob): Promise<unknown>;
   /** Calls back with every raw push; returns an unsubscribe function. */
   onPush(listener: (name: string, payload: unknown) => void): () => void;
   /** Calls back when the link to the host goes up or down. */
@@ -35,8 +40,12 @@ export interface BridgeClient {
   readonly kind: Transport['kind'];
   request<N extends RequestName>(name: N, payload: Payload<N>): Promise<Reply<N>>;
   on<N extends PushName>(name: N, listener: (payload: Push<N>) => void): () => void;
+  /** A file for an import (the 导入 page): the host keeps it and answers the id import.start names it by. */
+  upload(file: Blob): Promise<string>;
   onConnection(listener: (connected: boolean) => void): () => void;
 }
+
+const UploadReply = z.object({ upload: z.string().uuid() });
 
 function toBridgeError(error: unknown): BridgeError {
   if (error instanceof BridgeError) return error;
@@ -79,6 +88,18 @@ export function createBridgeClient(transport: Transport, onBadPush: (name: strin
       const wrapped = listener as (payload: unknown) => void;
       set.add(wrapped);
       return () => set.delete(wrapped);
+    },
+    async upload(file) {
+      if (!transport.upload) throw new BridgeError({ code: 'unknown_request', message: 'This host takes no files.' });
+      let raw: unknown;
+      try {
+        raw = await transport.upload(file);
+      } catch (error) {
+        throw toBridgeError(error);
+      }
+      const reply = UploadReply.safeParse(raw);
+      if (!reply.success) throw invalid('invalid_reply', 'The answer to a file upload was refused', reply.error);
+      return reply.data.upload;
     },
     onConnection: (listener) => transport.onConnection(listener),
   };

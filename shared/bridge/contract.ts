@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { GridDetail, MapRegions, SceneDelta, SceneSnapshot, WindowRequest } from './scene';
 import { briefingRequests } from './briefing';
+import { importRequests } from './imports';
 import { settingsPushes, settingsRequests } from './settings';
 
 /** Error codes a bridge call can fail with; the renderer turns each into a sentence in the user's language. */
@@ -121,6 +122,8 @@ export const requests = {
   ...briefingRequests,
   // Settings page (shared/bridge/settings.ts): settings.get, settings.update, settings.api.
   ...settingsRequests,
+  // The 导入 page (shared/bridge/imports.ts): import.list, .start, .open311, .get, .regions, .commit, .discard, .template, .token.
+  ...importRequests,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ vi.mock('electron', () => import('../fakes/electron'));
 
 import { createBackend, type BackendOptions } from '../../core/backend';
 import { AppInfo, ipcChannel, requestNames } from '../../shared/bridge/contract';
+import { UPLOAD_CHANNEL } from '../../shared/bridge/preload-api';
 import { createPushableBackend, SAMPLE_STATUS, type PushableBackend } from '../contract/bridge-contract';
 import { fake, FakeBrowserWindow, FakeWebFrameMain, ipcMain } from '../fakes/electron';
 import { boot } from './harness';
@@ -14,9 +15,9 @@ const INFO = ipcChannel.request('app.info');
 const ECHO = ipcChannel.request('app.echo');
 
 describe('bridge IPC handlers', () => {
-  it('handle exactly the contract’s requests, one channel each', async () => {
+  it('handle exactly the contract’s requests, one channel each, and the channel of a file for an import', async () => {
     await boot();
-    expect(ipcMain.handledChannels().sort()).toEqual(requestNames.map((name) => ipcChannel.request(name)).sort());
+    expect(ipcMain.handledChannels().sort()).toEqual([...requestNames.map((name) => ipcChannel.request(name)), UPLOAD_CHANNEL].sort());
   });
 
   it('answer the app’s own page: app.info', async () => {

@@ -35,8 +35,8 @@ describe('the preload', () => {
     expect(Object.keys(mainWorld)).toEqual(['gcc']);
   });
 
-  it('exposes exactly { host, request, on }, frozen', () => {
-    expect(Object.keys(gcc).sort()).toEqual(['host', 'on', 'request']);
+  it('exposes exactly { host, request, upload, on }, frozen', () => {
+    expect(Object.keys(gcc).sort()).toEqual(['host', 'on', 'request', 'upload']);
     expect(gcc.host).toBe('electron');
     expect(typeof gcc.request).toBe('function');
     expect(typeof gcc.on).toBe('function');
@@ -56,7 +56,7 @@ describe('the preload', () => {
   it('is exposed by the entry module itself (what esbuild bundles into preload.cjs)', async () => {
     mainWorld = fake.attachRenderer(win.webContents).mainWorld;
     await import('../../electron/preload/index');
-    expect(Object.keys(mainWorld.gcc as object).sort()).toEqual(['host', 'on', 'request']);
+    expect(Object.keys(mainWorld.gcc as object).sort()).toEqual(['host', 'on', 'request', 'upload']);
   });
 });
 

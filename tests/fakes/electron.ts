@@ -1532,7 +1532,24 @@ export const Menu = {
 // ---------------------------------------------------------------------------------------------------------------
 // Test controls
 
+// ---------------------------------------------------------------------------------------------------------------
+// webUtils (preload): the path of a File the user dropped or chose; '' for a File the page made itself.
+
+const filesOnDisk = new WeakMap<object, string>();
+export const webUtils = {
+  getPathForFile(file: File): string {
+    if (!(file instanceof Blob)) throw new TypeError('getPathForFile expects a File');
+    return filesOnDisk.get(file) ?? '';
+  },
+};
+
 export const fake = {
+  /** A File as a drop from the disk gives it: webUtils knows its path. */
+  fileOnDisk(filePath: string, name = filePath.split('/').pop() ?? 'file'): File {
+    const file = new File([], name);
+    filesOnDisk.set(file, filePath);
+    return file;
+  },
   /** Back to a freshly started Electron that is not ready yet: no windows, handlers, listeners or pages. */
   reset() {
     for (const win of [...windows]) {
@@ -1628,4 +1645,5 @@ export default {
   shell,
   webContents,
   webFrameMain,
+  webUtils,
 };

@@ -33,6 +33,15 @@ const SAMPLE: Record<RequestName, unknown> = {
   'settings.get': {},
   'settings.update': { alertSound: true },
   'settings.api': { baseUrl: 'https://api.example/' },
+  'import.list': {},
+  'import.start': { source: 'disputes', upload: '00000000-0000-4000-8000-000000000000', fileName: '台账.xlsx' },
+  'import.open311': { url: 'https://311.example/open311/v2' },
+  'import.get': { id: 'i1' },
+  'import.regions': { id: 'i1' },
+  'import.commit': { id: 'i1', acceptWarnings: false, deleteMissing: false },
+  'import.discard': { id: 'i1' },
+  'import.template': { source: 'disputes' },
+  'import.token': { token: null },
 };
 
 describe('web host roles and tokens', () => {

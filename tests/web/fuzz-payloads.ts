@@ -18,10 +18,21 @@ export const VALID_PAYLOADS: { [N in RequestName]: Payload<N> } = {
   'settings.get': {},
   'settings.update': { alertSound: true, theme: 'contrast', watermark: { enabled: true, operator: '值班员' } },
   'settings.api': { baseUrl: 'https://api.example/', token: 'secret', proxy: 'http://proxy.example:3128' },
+  'import.list': {},
+  'import.start': { source: 'hotline', upload: '00000000-0000-4000-8000-000000000000', fileName: '12345工单.xlsx', mapping: { accepted_at: '受理日期' }, excludeRows: [7, 12], datum: 'CGCS2000' },
+  'import.open311': { url: 'https://311.example/open311/v2', apiKey: 'k', since: '2026-11-01T00:00:00+08:00', mapping: { '001': { kind: 'appeal' } } },
+  'import.get': { id: 'i1' },
+  'import.regions': { id: 'i1' },
+  'import.commit': { id: 'i1', acceptWarnings: true, deleteMissing: false },
+  'import.discard': { id: 'i1' },
+  'import.template': { source: 'grid-info' },
+  'import.token': { token: 'gcc_write_token_0123' },
 };
 
 /** Requests that change something when their payload is valid; fuzzing only sends them invalid ones. */
-export const WRITING_REQUESTS: ReadonlySet<RequestName> = new Set(['report.export', 'settings.update', 'settings.api']);
+export const WRITING_REQUESTS: ReadonlySet<RequestName> = new Set([
+  'report.export', 'settings.update', 'settings.api', 'import.start', 'import.open311', 'import.commit', 'import.discard', 'import.token',
+]);
 
 const EDGE_VALUES = [
   null, undefined, NaN, Infinity, -Infinity, -0, 0, -1, 2 ** 53, 1e308, 5e-324, true, '', ' ', '\u0000', '\ud800', '0', '[]', '{}',

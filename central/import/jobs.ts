@@ -1,0 +1,193 @@
+/**
+ * Imports as jobs of the central service: one is started with a file (or an Open311 URL), reads in the background
+ * (its progress and then its preview saved in the store's imports table, so any service process can show it), and is
+ * committed — whole, in one transaction — or discarded by the operator. A region tree an import will write (boundaries,
+ * grid-info) is kept in the store's meta until then. An import the service was reading or committing when it stopped
+ * is marked failed at the next start: its commit is one transaction, so it either committed (status committed) or
+ * left the store as it was.
+ */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { ImportView } from '../../shared/api/imports';
+import type { OrganisationResponse, RegionsResponse } from '../../shared/api/schemas';
+import { TASKS } from '../demo/organisation';
+import { toShanghaiIso } from '../../shared/time/shanghai';
+import type { CentralStore, ImportRow, WriteContext } from '../store/types';
+import { emptyState, readImport, recordsSourceOf, type ImportRequest, type ImportState } from './pipeline';
+
+
+export interface CommitOptions {
+  /** Warnings were read and accepted by the operator (required when there are any). */
+  acceptWarnings: boolean;
+  /** Delete the records this source wrote before that the file no longer has (else they are only listed). */
+  deleteMissing: boolean;
+}
+
+/** A refusal the HTTP layer answers with 409 and the sentence. */
+export class ImportRefused extends Error {}
+
+const treeKey = (id: string) => `import.tree.${id}`;
+const open311SinceKey = (recordsSource: string) => `import.open311.since.${recordsSource}`;
+/** How often a reading import saves its progress (the page polls). */
+const SAVE_EVERY_MS = 500;
+
+export class ImportJobs {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: CentralStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Marks imports left reading or committing by a stopped service as failed (their staged rows dropped). */
+  async recover(): Promise<void> {
+    for (const row of await this.store.listImports(1000)) {
+      if (row.status !== 'reading' && row.status !== 'committing') continue;
+      const state = { ...(JSON.parse(row.state) as ImportState), message: '中心服务在导入进行中停止了，导入没有写入任何数据；请重新导入该文件。' };
+      await this.store.dropStaged(row.id);
+      await this.store.saveImport({ ...row, status: 'failed', state: JSON.stringify(state) });
+    }
+  }
+
+  /**
+   * Starts reading. `file` is the upload, already on disk with its SHA-256 (removed when reading ends); the answer
+   * comes at once, status 'reading'.
+   */
+  async start(request: ImportRequest, upload: { name: string; sha256: string; bytes: number; path?: string }, tokenName: string): Promise<ImportView> {
+    const row: ImportRow = {
+      id: randomUUID(),
+      source: request.source,
+      recordsSource: recordsSourceOf(request),
+      fileName: upload.name,
+      sha256: upload.sha256,
+      bytes: upload.bytes,
+      tokenName,
+      createdAt: toShanghaiIso(this.now()),
+      status: 'reading',
+      state: JSON.stringify(emptyState()),
+      committedAt: null,
+    };
+    await this.store.saveImport(row);
+    const job = this.read(row, request, upload.path).finally(() => this.running.delete(row.id));
+    this.running.set(row.id, job);
+    return view(row);
+  }
+
+  /** Waits for a reading (tests and the command line's own service). */
+  async settled(id: string): Promise<ImportView | null> {
+    await this.running.get(id);
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<ImportView | null> {
+    const row = await this.store.getImport(id);
+    return row ? view(row) : null;
+  }
+
+  async list(limit = 50): Promise<ImportView[]> {
+    return (await this.store.listImports(limit)).map(view);
+  }
+
+  /** Where an Open311 pull starts when the operator gives no date: after the newest update the last commit wrote. */
+  async open311Since(recordsSource: string): Promise<string | undefined> {
+    return (await this.store.getMeta(open311SinceKey(recordsSource))) || undefined;
+  }
+
+  /** The region tree a boundaries or grid-info import will write (for the preview map). */
+  async stagedTree(id: string): Promise<RegionsResponse | null> {
+    const json = await this.store.getMeta(treeKey(id));
+    return json ? (JSON.parse(json) as RegionsResponse) : null;
+  }
+
+  /** Writes a ready import whole; refuses (ImportRefused) while it has errors, or warnings not accepted. */
+  async commit(id: string, options: CommitOptions, who: WriteContext): Promise<ImportView> {
+    const row = await this.store.getImport(id);
+    if (!row) throw new ImportRefused(`没有编号为 ${id} 的导入。`);
+    if (row.status !== 'ready') throw new ImportRefused(`这次导入的状态是“${STATUS_TEXT[row.status]}”，只有预览完成的导入可以写入。`);
+    const state = JSON.parse(row.state) as ImportState;
+    if (state.problemCounts.error > 0)
+      throw new ImportRefused(`还有 ${state.problemCounts.error} 个错误：改正文件或排除这些行后重新导入，在此之前不写入任何数据。`);
+    if (state.problemCounts.warning > 0 && !options.acceptWarnings)
+      throw new ImportRefused(`有 ${state.problemCounts.warning} 个提醒：请先查看并确认接受，再写入。`);
+    await this.store.saveImport({ ...row, status: 'committing' });
+    try {
+      const tree = await this.stagedTree(id);
+      if (tree) {
+        await this.store.putRegions(tree, { ...who, source: row.recordsSource });
+        // A store that starts from a district's own boundaries has no organisation yet, and a wall cannot sync
+        // without one: the standard tasks, until the district platform puts its own (departments, people).
+        if (!(await this.store.organisation())) await this.store.putOrganisation(STARTING_ORGANISATION, { ...who, source: row.recordsSource });
+      }
+      const progress = state.open311?.maxUpdated ? { key: open311SinceKey(row.recordsSource), value: state.open311.maxUpdated } : undefined;
+      const outcome = await this.store.commitImport(id, { recordsSource: row.recordsSource, deleteMissing: options.deleteMissing }, { ...who, source: row.recordsSource, progress });
+      if (state.mapping) await this.store.setMeta(`import.mapping.${row.source}`, JSON.stringify(state.mapping));
+      if (tree) await this.store.setMeta(treeKey(id), '');
+      const done: ImportRow = { ...row, status: 'committed', committedAt: toShanghaiIso(this.now()), state: JSON.stringify({ ...state, outcome }) };
+      await this.store.saveImport(done);
+      return view(done);
+    } catch (error) {
+      // The commit is one transaction: nothing of the records was written. The import can be committed again.
+      await this.store.saveImport({ ...row, status: 'ready', state: JSON.stringify({ ...state, message: `写入失败，没有写入任何数据：${(error as Error).message}` }) });
+      throw error;
+    }
+  }
+
+  async discard(id: string): Promise<ImportView | null> {
+    const row = await this.store.getImport(id);
+    if (!row) return null;
+    if (row.status === 'committed') throw new ImportRefused('这次导入已经写入，不能再放弃；要撤销，请导入改正后的文件。');
+    await this.running.get(id)?.catch(() => {});
+    await this.store.dropStaged(id);
+    await this.store.setMeta(treeKey(id), '');
+    const discarded: ImportRow = { ...(await this.store.getImport(id))!, status: 'discarded' };
+    await this.store.saveImport(discarded);
+    return view(discarded);
+  }
+
+  /** Reading in the background: progress saved every SAVE_EVERY_MS, then the preview (ready) or the failure. */
+  private async read(row: ImportRow, request: ImportRequest, uploadPath: string | undefined): Promise<void> {
+    let lastSave = 0;
+    let saving: Promise<void> = Promise.resolve();
+    try {
+      const result = await readImport(this.store, row.id, request, {
+        now: this.now,
+        progress: (state) => {
+          const at = this.now();
+          if (at - lastSave < SAVE_EVERY_MS) return;
+          lastSave = at;
+          saving = saving.then(() => this.store.saveImport({ ...row, state: JSON.stringify(state) })).catch(() => {});
+        },
+      });
+      await saving;
+      if (result.tree) await this.store.setMeta(treeKey(row.id), JSON.stringify(result.tree));
+      await this.store.saveImport({ ...row, status: 'ready', state: JSON.stringify(result.state) });
+    } catch (error) {
+      await saving;
+      await this.store.dropStaged(row.id).catch(() => {});
+      const state = { ...emptyState(), message: error instanceof Error ? error.message : String(error) };
+      await this.store.saveImport({ ...row, status: 'failed', state: JSON.stringify(state) }).catch(() => {});
+    } finally {
+      if (uploadPath) await rm(uploadPath, { force: true }).catch(() => {});
+    }
+  }
+}
+
+/** The 46 grid tasks in their 5 duty categories (the same everywhere); no departments or people counts yet. */
+const STARTING_ORGANISATION: OrganisationResponse = {
+  departments: [],
+  tasks: TASKS,
+  people: { party_branches: 0, party_members: 0, full_time_workers: 0, community_workers: 0, public_health_posts: 0, enforcement_staff: 0, volunteer_teams: 0, volunteers: 0 },
+};
+
+const STATUS_TEXT: Record<ImportRow['status'], string> = {
+  reading: '读取中',
+  ready: '待确认',
+  committing: '写入中',
+  committed: '已写入',
+  failed: '失败',
+  discarded: '已放弃',
+};
+
+function view(row: ImportRow): ImportView {
+  return { ...row, source: row.source as ImportView['source'], state: JSON.parse(row.state) as ImportState };
+}
