@@ -17,6 +17,13 @@ export function getPreloadApi(scope: object = globalThis): PreloadApi | undefine
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
+/** The reply of a dispatch result, or its error thrown. */
+function unwrap(result: unknown, what: string): unknown {
+  if (isRecord(result) && result.ok === true && 'reply' in result) return result.reply;
+  if (isRecord(result) && result.ok === false && isRecord(result.error)) throw result.error;
+  throw { code: 'invalid_reply', message: `The desktop host answered "${what}" with something that is not a bridge result.` };
+}
+
 export function createIpcTransport(api: PreloadApi | undefined = getPreloadApi()): Transport {
   if (!api) throw new Error('The desktop bridge (window.gcc) is missing: this page is not running inside the desktop app.');
 
@@ -25,10 +32,11 @@ export function createIpcTransport(api: PreloadApi | undefined = getPreloadApi()
 
     async request(name: RequestName, payload: unknown): Promise<unknown> {
       // Rejections (unknown name refused by the preload, IPC failure) pass through; the client turns them into BridgeErrors.
-      const result = await api.request(name, payload);
-      if (isRecord(result) && result.ok === true && 'reply' in result) return result.reply;
-      if (isRecord(result) && result.ok === false && isRecord(result.error)) throw result.error;
-      throw { code: 'invalid_reply', message: `The desktop host answered "${name}" with something that is not a bridge result.` };
+      return unwrap(await api.request(name, payload), name);
+    },
+
+    async upload(file: Blob): Promise<unknown> {
+      return unwrap(await api.upload(file), 'upload');
     },
 
     onPush(listener: (name: string, payload: unknown) => void): () => void {

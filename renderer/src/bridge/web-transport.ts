@@ -4,6 +4,19 @@
  */
 import type { Transport } from '../../../shared/bridge/client';
 
+/** A bridge answer of the web host: the reply, or its error thrown. */
+async function answer(response: Response): Promise<unknown> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw { code: 'unavailable', message: `The web host answered ${response.status} without a readable body.` };
+  }
+  const result = body as { ok?: boolean; reply?: unknown; error?: unknown };
+  if (result.ok === true) return result.reply;
+  throw result.error ?? { code: 'internal', message: `The web host answered ${response.status}.` };
+}
+
 export function createWebTransport(base: URL = new URL('./', window.location.href)): Transport {
   const pushListeners = new Set<(name: string, payload: unknown) => void>();
   const connectionListeners = new Set<(connected: boolean) => void>();
@@ -52,21 +65,18 @@ export function createWebTransport(base: URL = new URL('./', window.location.hre
   return {
     kind: 'web',
     async request(name, payload) {
-      const response = await fetch(new URL(`bridge/${encodeURIComponent(name)}`, base), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload ?? {}),
-        credentials: 'same-origin',
-      });
-      let body: unknown;
-      try {
-        body = await response.json();
-      } catch {
-        throw { code: 'unavailable', message: `The web host answered ${response.status} without a readable body.` };
-      }
-      const result = body as { ok?: boolean; reply?: unknown; error?: unknown };
-      if (result.ok === true) return result.reply;
-      throw result.error ?? { code: 'internal', message: `The web host answered ${response.status}.` };
+      return answer(
+        await fetch(new URL(`bridge/${encodeURIComponent(name)}`, base), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload ?? {}),
+          credentials: 'same-origin',
+        }),
+      );
+    },
+    // The file itself is the body (streamed by the browser, never read into the page's memory).
+    async upload(file) {
+      return answer(await fetch(new URL('bridge/upload', base), { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file, credentials: 'same-origin' }));
     },
     onPush(listener) {
       pushListeners.add(listener);
