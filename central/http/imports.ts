@@ -25,25 +25,13 @@ import { ImportJobs, ImportRefused } from '../import/jobs';
 import { recordsSourceOf, type ImportRequest } from '../import/pipeline';
 import { TABULAR_SOURCES } from '../import/sources';
 import { writeTemplate } from '../import/table/template';
-import { SOURCE_NAMES, type SourceName } from '../import/types';
+import { ImportCommit, Open311Import, SOURCE_NAMES, type SourceName } from '../../shared/api/imports';
 
 /** The largest file an import takes (a 200 MB ledger is the big case the importers are built for). */
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 
 type Send = (reply: FastifyReply, status: number, body: string, headers?: Record<string, string>) => FastifyReply;
 type ApiErrorText = (error: 'bad_request' | 'not_found' | 'forbidden', message: string) => string;
-
-const Open311Body = z.object({
-  url: z.url({ protocol: /^https?$/ }),
-  api_key: z.string().max(200).optional(),
-  jurisdiction_id: z.string().max(200).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
-  page_size: z.number().int().min(1).max(5000).optional(),
-  mapping: z.record(z.string(), z.object({ kind: z.enum(['incident', 'dispute', 'hazard', 'appeal', 'service']), task_code: z.string().optional() })).optional(),
-});
-
-const CommitBody = z.object({ accept_warnings: z.boolean().default(false), delete_missing: z.boolean().default(false) }).default({ accept_warnings: false, delete_missing: false });
 
 const TEMPLATE_SOURCES = Object.keys(TABULAR_SOURCES) as (keyof typeof TABULAR_SOURCES)[];
 
@@ -85,7 +73,7 @@ export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { 
     const tokenName = writer(req).tokenName;
     try {
       if (source === 'open311') {
-        const body = Open311Body.safeParse(req.body);
+        const body = Open311Import.safeParse(req.body);
         if (!body.success) return send(reply, 400, apiError('bad_request', `An Open311 import needs {"url": "https://…/open311/v2"} (${body.error.issues[0]?.message}).`));
         const b = body.data;
         request.open311 = { url: b.url, apiKey: b.api_key, jurisdictionId: b.jurisdiction_id, since: b.since, until: b.until, pageSize: b.page_size, mapping: b.mapping };
@@ -132,7 +120,7 @@ export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { 
   });
 
   app.post('/v1/imports/:id/commit', async (req, reply) => {
-    const body = CommitBody.safeParse(req.body ?? undefined);
+    const body = ImportCommit.default({ accept_warnings: false, delete_missing: false }).safeParse(req.body ?? undefined);
     if (!body.success) return send(reply, 400, apiError('bad_request', 'Commit with {"accept_warnings": true|false, "delete_missing": true|false}.'));
     try {
       const done = await jobs.commit((req.params as { id: string }).id, { acceptWarnings: body.data.accept_warnings, deleteMissing: body.data.delete_missing }, writer(req));

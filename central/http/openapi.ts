@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import * as S from '../../shared/api/schemas';
+import * as I from '../../shared/api/imports';
 import * as W from '../../shared/api/writes';
 import { CentralEngine, DEFAULT_PAGE, MAX_PAGE } from '../demo/engine';
 import { DEMO_TOKEN_TEXT } from '../demo/constants';
@@ -51,6 +52,11 @@ const COMPONENTS: [string, z.ZodType][] = [
   ['RejectedWrite', W.RejectedWrite],
   ['WriteBadRequest', W.WriteBadRequest],
   ['ReferenceWriteResponse', W.ReferenceWriteResponse],
+  // The importers (central/http/imports.ts).
+  ['ImportView', I.ImportView],
+  ['ImportList', I.ImportList],
+  ['ImportCommit', I.ImportCommit],
+  ['Open311Import', I.Open311Import],
 ];
 
 /** The schema each example is checked against (tests use it), by component name. */
@@ -462,7 +468,13 @@ export function buildOpenApi(): Record<string, Json> {
     },
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearer: [] }],
-    tags: [{ name: 'reference' }, { name: 'changes' }, { name: 'service' }, { name: 'writes', description: 'The write half: importers and the district platform (tokens with the `write` scope)' }],
+    tags: [
+      { name: 'reference' },
+      { name: 'changes' },
+      { name: 'service' },
+      { name: 'writes', description: 'The write half: importers and the district platform (tokens with the `write` scope)' },
+      { name: 'imports', description: 'The central data service\'s importers: a district\'s files and feeds read, checked, previewed and committed whole (tokens with the `write` scope, reads included)' },
+    ],
     paths: {
       '/healthz': {
         get: {
@@ -575,6 +587,7 @@ export function buildOpenApi(): Record<string, Json> {
         },
       },
       ...Object.fromEntries(Object.entries(writes).filter(([path]) => path !== '/v1/regions' && path !== '/v1/organisation')),
+      ...importPaths(),
     },
     components: {
       securitySchemes: {
@@ -585,6 +598,100 @@ export function buildOpenApi(): Record<string, Json> {
         },
       },
       schemas: componentSchemas(),
+    },
+  };
+}
+
+/** The importers' paths (the central data service only; a district platform need not offer them). */
+function importPaths(): Record<string, Record<string, Json>> {
+  const security = [{ bearer: ['write'] }];
+  const tags = ['imports'];
+  const id = '3f2b8c1e-5d7a-4e9b-a1c2-0d4e5f6a7b8c';
+  const problem = { sheet: '矛盾纠纷', row: 5, column: '网格', value: '翠屏路社区第9网格', severity: 'error', message: '没有名为“翠屏路社区第9网格”的网格，是否是：翠屏路社区第1网格、翠屏路社区第2网格？' };
+  const layout = {
+    fileName: '矛盾纠纷排查化解台账.xlsx', format: 'xlsx', sheet: '矛盾纠纷', headerRow: 2, unused: ['序号'], problems: [],
+    columns: [{ field: 'found_at', header: '发现时间', from: '登记时间', by: 'synonym', required: true }, { field: 'grid', header: '网格', from: '网格', by: 'header', required: true }],
+  };
+  const ready = {
+    id, source: 'disputes', recordsSource: 'excel:矛盾纠纷台账', fileName: '矛盾纠纷排查化解台账.xlsx', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', bytes: 48213,
+    tokenName: 'data-officer', createdAt: '2026-11-20T10:00:00+08:00', status: 'ready', committedAt: null,
+    state: {
+      progress: { fraction: 1, rows: 258, ratePerSecond: 4100, secondsLeft: 0 }, layout, mapping: { found_at: '登记时间', grid: '网格' }, rows: 258, rejectedRows: 1,
+      problems: [problem], problemCounts: { error: 1, warning: 0 },
+      outcome: { created: 240, updated: 12, unchanged: 5, missing: 2, deleted: 0, missingSample: [{ type: 'event', id: 'disputes:MD-0031' }, { type: 'event', id: 'disputes:MD-0077' }] },
+    },
+  };
+  const reading = { ...ready, status: 'reading', state: { progress: { fraction: 0.42, rows: 108, ratePerSecond: 4100, secondsLeft: 1 }, rows: 108, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } } };
+  const committed = { ...ready, status: 'committed', committedAt: '2026-11-20T10:02:11+08:00', state: { ...ready.state, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } } };
+  const idParam = { name: 'id', in: 'path', required: true, description: 'The import\'s id', schema: { type: 'string' } };
+  const notFound = jsonResponse('There is no import with this id. Permanent.', 'ApiError', { unknown: { error: 'not_found', message: `There is no import ${id}.` } });
+  const refused = jsonResponse('The import cannot be committed (or discarded) as it is; the sentence says why (errors to fix or exclude, warnings to accept, not ready yet, committed already). Nothing was written.', 'ApiError', {
+    errors: { error: 'bad_request', message: '还有 1 个错误：改正文件或排除这些行后重新导入，在此之前不写入任何数据。' },
+    warnings: { error: 'bad_request', message: '有 3 个提醒：请先查看并确认接受，再写入。' },
+  });
+  return {
+    '/v1/imports': {
+      get: {
+        tags, security,
+        summary: 'The imports: who, when, which file (its SHA-256), what they did; newest first',
+        responses: { '200': jsonResponse('The imports', 'ImportList', { one: { imports: [committed] } }), ...writeErrors('GET', '/v1/imports') },
+      },
+      post: {
+        tags, security,
+        summary: 'Start an import: the file is read, mapped and checked; nothing is written until it is committed',
+        description: [
+          `\`source\` is one of ${I.SOURCE_NAMES.join(', ')}. The file itself is the body (\`application/octet-stream\`, up to 1 GiB, streamed to disk with its SHA-256); for \`open311\` the body is an \`Open311Import\` (JSON). The answer comes at once (202, status \`reading\`); poll GET /v1/imports/{id} for the progress, then the preview (\`ready\`: counts of created / updated / unchanged records, rows rejected, the records the source wrote before that the file no longer has, and the first 200 errors and warnings, each with its sheet, row, column and value). A failure that stops the reading is status \`failed\` with a sentence.`,
+        ].join('\n'),
+        parameters: [
+          { name: 'source', in: 'query', required: true, schema: { type: 'string', enum: [...I.SOURCE_NAMES] } },
+          { name: 'file_name', in: 'query', required: false, description: 'The file\'s name (without folders); required for files', schema: { type: 'string', maxLength: 255 } },
+          { name: 'mapping', in: 'query', required: false, description: 'JSON: field → the header in the file it is read from (null: not read); else the mapping remembered for the source, else by header names and synonyms', schema: { type: 'string' } },
+          { name: 'exclude_rows', in: 'query', required: false, description: '1-based rows of the file to leave out, separated by commas (e.g. 7,12)', schema: { type: 'string', pattern: '^\\d+(,\\d+)*$' } },
+          { name: 'datum', in: 'query', required: false, description: 'Boundaries: the datum of the file\'s coordinates (CGCS2000 counts as WGS-84)', schema: { type: 'string', enum: ['WGS-84', 'CGCS2000', 'GCJ-02'] } },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+            'application/json': { schema: ref('Open311Import'), examples: { open311: { value: { url: 'https://12345.example.gov.cn/open311/v2', since: '2026-11-01T00:00:00+08:00' } } } },
+          },
+        },
+        responses: {
+          '202': jsonResponse('Reading', 'ImportView', { reading }),
+          '400': jsonResponse('No source, no file name, an empty file, or an option that cannot be read. Permanent.', 'ApiError', { no_source: { error: 'bad_request', message: `Say which importer with ?source=: one of ${I.SOURCE_NAMES.join(', ')}.` } }),
+          '413': jsonResponse('The file is larger than 1 GiB. Permanent: split it.', 'ApiError', { too_large: { error: 'bad_request', message: 'The file is larger than 1024 MB; split it into several files.' } }),
+          ...writeErrors('POST', '/v1/imports'),
+        },
+      },
+    },
+    '/v1/imports/{id}': {
+      get: { tags, security, summary: 'One import: its progress while reading, then its preview; what it did once committed', parameters: [idParam], responses: { '200': jsonResponse('The import', 'ImportView', { reading, ready, committed }), '404': notFound, ...writeErrors('GET', `/v1/imports/${id}`) } },
+      delete: { tags, security, summary: 'Discard an import that was not committed: its staged records are dropped, nothing is written', parameters: [idParam], responses: { '200': jsonResponse('Discarded', 'ImportView', { discarded: { ...ready, status: 'discarded' } }), '404': notFound, '409': refused, ...writeErrors('DELETE', `/v1/imports/${id}`) } },
+    },
+    '/v1/imports/{id}/commit': {
+      post: {
+        tags, security,
+        summary: 'Write a ready import whole, in one transaction',
+        description: 'Refused (409) while the import has errors, and while it has warnings the body does not accept. `delete_missing` also deletes (tombstones) the records this source wrote before that the file no longer has. All or nothing: a failure leaves the store as it was and the import ready to be committed again.',
+        parameters: [idParam],
+        requestBody: jsonBody('What the operator accepted', 'ImportCommit', { accept: { accept_warnings: true, delete_missing: false } }),
+        responses: { '200': jsonResponse('Committed', 'ImportView', { committed }), '404': notFound, '409': refused, ...writeErrors('POST', `/v1/imports/${id}/commit`) },
+      },
+    },
+    '/v1/imports/{id}/regions': {
+      get: { tags, security, summary: 'The region tree a boundaries or grid-info import will write (for a preview map)', parameters: [idParam], responses: { '200': jsonResponse('The tree as it will be', 'RegionsResponse', {}), '404': notFound, ...writeErrors('GET', `/v1/imports/${id}/regions`) } },
+    },
+    '/v1/imports/templates/{source}': {
+      get: {
+        tags, security,
+        summary: 'A ledger\'s template (.xlsx): Chinese headers, an example row, drop-down lists',
+        parameters: [{ name: 'source', in: 'path', required: true, schema: { type: 'string', enum: [...I.TABLE_SOURCES] } }],
+        responses: {
+          '200': { description: 'The template', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } } } },
+          '404': jsonResponse('No such template.', 'ApiError', { unknown: { error: 'not_found', message: `There is no template "x"; templates: ${I.TABLE_SOURCES.join(', ')}.` } }),
+          ...writeErrors('GET', '/v1/imports/templates/disputes'),
+        },
+      },
     },
   };
 }

@@ -171,3 +171,23 @@ export const ImportView = z.object({
   state: ImportState,
 });
 export type ImportView = z.infer<typeof ImportView>;
+
+/** GET /v1/imports. */
+export const ImportList = z.object({ imports: z.array(ImportView) });
+
+/** POST /v1/imports/{id}/commit: what the operator accepted. */
+export const ImportCommit = z.object({
+  accept_warnings: z.boolean().default(false).describe('The warnings were read and accepted (required when there are any)'),
+  delete_missing: z.boolean().default(false).describe('Also delete the records this source wrote before that the file no longer has'),
+});
+
+/** POST /v1/imports?source=open311: the endpoint to pull from. */
+export const Open311Import = z.object({
+  url: z.url({ protocol: /^https?$/ }).describe('The GeoReport v2 endpoint base (services.json and requests.json under it)'),
+  api_key: z.string().max(200).optional(),
+  jurisdiction_id: z.string().max(200).optional(),
+  since: z.iso.datetime({ offset: true }).optional().describe('Pull requests updated after this; default: where the last committed pull ended, else 90 days back'),
+  until: z.iso.datetime({ offset: true }).optional(),
+  page_size: z.number().int().min(1).max(5000).optional(),
+  mapping: ServiceMapping.optional().describe('service_code → our kind (and task); default: from the service names'),
+});

@@ -18,6 +18,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Change, ChangesPage, MetaResponse, OrganisationResponse, RegionsResponse, type RecordType } from '../../shared/api/schemas';
+import type { ImportView } from '../../shared/api/imports';
 import { MAX_WRITE_BATCH } from '../../shared/api/writes';
 import type { CentralEngine } from '../../central/demo/engine';
 import { NO_FAULTS } from '../../central/demo/faults';
@@ -136,7 +137,8 @@ class Client {
       if (header.required) expect(res.headers.get(name), `${where}: header ${name}`).not.toBeNull();
     const media = response.content?.['application/json'];
     if (!media) {
-      expect(text, `${where} has no body in the document`).toBe('');
+      if (!response.content) expect(text, `${where} has no body in the document`).toBe('');
+      else expect(Object.keys(response.content), `${where}: content type`).toContain(res.headers.get('content-type'));
       return { res, body: undefined as unknown };
     }
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -389,8 +391,8 @@ describe('the demo server', () => {
       expect(validNotice(JSON.parse(old.events[0].data)), failures(validNotice)).toBe(true);
     });
 
-    it('covered every GET path of the document (the demo server only reads)', () => {
-      expect([...client.requested].sort()).toEqual(documentedOperations(['get']));
+    it('covered every GET path of the document (the demo server only reads; it has no importers)', () => {
+      expect([...client.requested].sort()).toEqual(documentedOperations(['get']).filter((op) => !op.includes('/v1/imports')));
     });
   });
 
@@ -750,6 +752,43 @@ function storeContract(name: string, open: () => Promise<StoreTarget>, extra: (c
         const refused = await request('PUT', '/v1/regions', { body: orphan });
         expect(refused.res.status).toBe(400);
         expect((refused.body as { message: string }).message).toMatch(/does not hold together, so nothing was written: .*has no parent in the tree/);
+      });
+
+      it('imports: a file is read and previewed (202, then ready), committed whole, listed; a template; 404 and 409 in words', async () => {
+        const regions = (await get('/v1/regions')).body as RegionsResponse;
+        const grid = regions.regions.find((r) => r.level === 'grid')!;
+        const csv = `编号,发现时间,网格,简要情况\nC-1,2026-11-18 09:00,${grid.code},邻里纠纷（契约测试）\nC-2,2026-11-18 10:00,${grid.code},物业纠纷（契约测试）\n`;
+        const octet = { ...client.auth, 'content-type': 'application/octet-stream' };
+        const started = await request('POST', '/v1/imports?source=disputes&file_name=contract.csv', { template: '/v1/imports', rawBody: csv, headers: octet });
+        expect(started.res.status).toBe(202);
+        const id = (started.body as ImportView).id;
+        let view = started.body as ImportView;
+        for (let i = 0; i < 200 && view.status === 'reading'; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          view = (await request('GET', `/v1/imports/${id}`, { template: '/v1/imports/{id}' })).body as ImportView;
+        }
+        expect(view).toMatchObject({ status: 'ready', state: { outcome: { created: 2 }, problemCounts: { error: 0 } } });
+        expect((await request('GET', `/v1/imports/${id}/regions`, { template: '/v1/imports/{id}/regions' })).res.status).toBe(404);
+        const before = await service.store.headRev();
+        const done = await request('POST', `/v1/imports/${id}/commit`, { template: '/v1/imports/{id}/commit', body: { accept_warnings: true } });
+        expect(done.body).toMatchObject({ status: 'committed' });
+        expect(await service.store.headRev()).toBe(before + 2);
+        const again = await request('POST', `/v1/imports/${id}/commit`, { template: '/v1/imports/{id}/commit', body: {} });
+        expect(again.res.status).toBe(409);
+        expect((await request('DELETE', `/v1/imports/${id}`, { template: '/v1/imports/{id}' })).res.status).toBe(409);
+        const list = (await get('/v1/imports')).body as { imports: ImportView[] };
+        expect(list.imports[0]).toMatchObject({ id, fileName: 'contract.csv', status: 'committed' });
+        expect(list.imports[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+
+        const discardMe = await request('POST', '/v1/imports?source=disputes&file_name=contract.csv', { template: '/v1/imports', rawBody: csv, headers: octet });
+        const discarded = await request('DELETE', `/v1/imports/${(discardMe.body as ImportView).id}`, { template: '/v1/imports/{id}' });
+        expect(discarded.body).toMatchObject({ status: 'discarded' });
+        expect((await request('GET', '/v1/imports/no-such-import', { template: '/v1/imports/{id}' })).res.status).toBe(404);
+        expect((await request('POST', '/v1/imports', { rawBody: csv, headers: octet })).res.status).toBe(400);
+
+        const template = await request('GET', '/v1/imports/templates/disputes', { template: '/v1/imports/templates/{source}' });
+        expect(template.res.status).toBe(200);
+        expect((await request('GET', '/v1/imports/templates/nothing', { template: '/v1/imports/templates/{source}' })).res.status).toBe(404);
       });
 
       extra({ client, service: () => service });
