@@ -16,6 +16,7 @@ import { cursorTooOldMessage } from '../demo/faults';
 import { REV_SECOND } from '../demo/revs';
 import { secFromUnixMs } from '../demo/time';
 import { etagOf } from '../store/records';
+import { noReferenceYetMessage } from './service';
 
 /** Components, in document order. */
 const COMPONENTS: [string, z.ZodType][] = [
@@ -302,9 +303,9 @@ function bodyErrors(): Record<string, Json> {
 }
 
 /** 404 on GET /v1/regions or /v1/organisation of a central data service nothing was imported into yet. */
-function noReferenceYet(key: string, importer: string): Json {
+function noReferenceYet(key: 'regions' | 'organisation'): Json {
   return jsonResponse(`This server has no ${key} yet (nothing was imported). Permanent until they are imported: the client says so and does not retry.`, 'ApiError', {
-    none_yet: { error: 'not_found', message: `This central service has no ${key} yet: import them first (npm run import -- ${importer} …).` },
+    none_yet: { error: 'not_found', message: noReferenceYetMessage(key) },
   });
 }
 
@@ -508,7 +509,7 @@ export function buildOpenApi(): Record<string, Json> {
           responses: {
             '200': jsonResponse('All regions (the example is cut down to one of each level)', 'RegionsResponse', { guangan: ex.regions }, etagHeader),
             '304': notModified,
-            '404': noReferenceYet('regions', 'boundaries'),
+            '404': noReferenceYet('regions'),
             ...standardErrors(),
           },
         },
@@ -522,7 +523,7 @@ export function buildOpenApi(): Record<string, Json> {
           responses: {
             '200': jsonResponse('Organisation', 'OrganisationResponse', { guangan: ex.organisation }, etagHeader),
             '304': notModified,
-            '404': noReferenceYet('organisation', 'organisation'),
+            '404': noReferenceYet('organisation'),
             ...standardErrors(),
           },
         },

@@ -59,6 +59,13 @@ function apiError(error: ApiError['error'], message: string): string {
   return JSON.stringify({ error, message } satisfies ApiError);
 }
 
+/** 404 of a store nothing was imported into yet: what to do, in one sentence (the document quotes it). */
+export function noReferenceYetMessage(key: 'regions' | 'organisation'): string {
+  return key === 'regions'
+    ? 'This central service has no regions yet: import the district\'s boundaries first (npm run import -- boundaries FILE …).'
+    : 'This central service has no organisation yet: the first boundaries import writes the standard one, or the district platform puts its own (PUT /v1/organisation).';
+}
+
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -181,7 +188,7 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     app.get(`/v1/${key}`, async (req, reply) => {
       try {
         const reference = key === 'regions' ? await store.regions() : await store.organisation();
-        if (!reference) return send(reply, 404, apiError('not_found', `This central service has no ${key} yet: import them first (npm run import -- ${key === 'regions' ? 'boundaries' : 'organisation'} …).`));
+        if (!reference) return send(reply, 404, apiError('not_found', noReferenceYetMessage(key)));
         const match = req.headers['if-none-match'];
         if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === reference.etag)) return reply.code(304).header('etag', reference.etag).send();
         return send(reply, 200, reference.json, { etag: reference.etag, 'cache-control': 'no-cache' });

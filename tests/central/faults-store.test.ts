@@ -15,6 +15,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Event } from '../../shared/api/schemas';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { POSTGRES_MIGRATIONS } from '../../central/store/postgres/migrations';
 import { killAll, startService, type ChildService } from './fixtures/child-service';
 import { call, readFeed, statusOf, until } from './fixtures/http';
 import { openStream } from './helpers';
@@ -207,7 +208,7 @@ describe('PostgreSQL down', () => {
       up = true;
       await until('the service to answer once the database is up', async () => (await statusOf(svc.url, '/v1/meta', TOKEN)) === 200 || undefined);
       // It brought the schema up to date by itself, and writes.
-      expect(pgServer().psql(name, 'SELECT version FROM schema_version').trim()).toBe('1');
+      expect(pgServer().psql(name, 'SELECT version FROM schema_version').trim()).toBe(String(POSTGRES_MIGRATIONS.length));
       const first = await call(svc.url, 'POST', '/v1/events', TOKEN, { records: [posted({ id: 'e1' }), posted({ id: 'e2' })] });
       expect(first.body).toMatchObject({ counts: { created: 2 }, head_rev: 2 });
 
