@@ -9,6 +9,7 @@
  */
 import { booleanPointInPolygon } from '@turf/turf';
 import type { Region, RegionsResponse } from '../../shared/api/schemas';
+import { bboxOf, BoxIndex, type Bbox } from './spatial';
 import type { RegionIndex } from './types';
 
 const COMMITTEE_SUFFIX = /(居民委员会|村民委员会|居委会|村委会)/g;
@@ -126,101 +127,23 @@ function charCounts(text: string): Map<string, number> {
   return counts;
 }
 
-/**
- * A bucket grid over the grids' bounding boxes: a point looks only at the few grids whose box covers its cell.
- * Cells are about as many as grids, so a cell holds a handful.
- */
+/** The grid holding a point: the few grids whose box holds it (an R-tree), then point-in-polygon. */
 class PointLocator {
-  private readonly minX: number;
-  private readonly minY: number;
-  private readonly cellW: number;
-  private readonly cellH: number;
-  private readonly nx: number;
-  private readonly ny: number;
-  private readonly offsets: Int32Array;
-  private readonly members: Int32Array;
-  private readonly boxes: Float64Array;
+  private readonly index: BoxIndex<{ bbox: Bbox; grid: Region }>;
 
-  constructor(private readonly grids: Region[]) {
-    const n = grids.length;
-    this.boxes = new Float64Array(n * 4);
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    grids.forEach((g, i) => {
-      const [x0, y0, x1, y1] = boxOf(g.geometry);
-      this.boxes.set([x0, y0, x1, y1], i * 4);
-      minX = Math.min(minX, x0);
-      minY = Math.min(minY, y0);
-      maxX = Math.max(maxX, x1);
-      maxY = Math.max(maxY, y1);
-    });
-    if (!Number.isFinite(minX)) [minX, minY, maxX, maxY] = [0, 0, 0, 0];
-    const w = Math.max(maxX - minX, 1e-9);
-    const h = Math.max(maxY - minY, 1e-9);
-    const cells = Math.max(1, n);
-    this.nx = Math.max(1, Math.round(Math.sqrt((cells * w) / h)));
-    this.ny = Math.max(1, Math.ceil(cells / this.nx));
-    this.minX = minX;
-    this.minY = minY;
-    this.cellW = w / this.nx;
-    this.cellH = h / this.ny;
-    // Two passes (count, then fill) into flat arrays: no per-cell arrays for 20,000 grids.
-    const counts = new Int32Array(this.nx * this.ny + 1);
-    this.forCells((cell) => counts[cell + 1]++);
-    for (let c = 1; c < counts.length; c++) counts[c] += counts[c - 1];
-    this.offsets = counts;
-    this.members = new Int32Array(counts[counts.length - 1]);
-    const fill = counts.slice(0, -1);
-    this.forCells((cell, i) => (this.members[fill[cell]++] = i));
-  }
-
-  private forCells(visit: (cell: number, grid: number) => void): void {
-    for (let i = 0; i < this.grids.length; i++) {
-      const b = this.boxes.subarray(i * 4, i * 4 + 4);
-      if (!Number.isFinite(b[0])) continue;
-      const [cx0, cy0] = this.cellOf(b[0], b[1]);
-      const [cx1, cy1] = this.cellOf(b[2], b[3]);
-      for (let cy = cy0; cy <= cy1; cy++) for (let cx = cx0; cx <= cx1; cx++) visit(cy * this.nx + cx, i);
-    }
-  }
-
-  private cellOf(x: number, y: number): [number, number] {
-    const cx = Math.min(this.nx - 1, Math.max(0, Math.floor((x - this.minX) / this.cellW)));
-    const cy = Math.min(this.ny - 1, Math.max(0, Math.floor((y - this.minY) / this.cellH)));
-    return [cx, cy];
+  constructor(grids: Region[]) {
+    this.index = new BoxIndex(grids.map((grid) => ({ bbox: boxOf(grid.geometry), grid })));
   }
 
   at(lon: number, lat: number): Region | undefined {
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) return undefined;
-    const [cx, cy] = this.cellOf(lon, lat);
-    const cell = cy * this.nx + cx;
     const point: [number, number] = [lon, lat];
-    for (let k = this.offsets[cell]; k < this.offsets[cell + 1]; k++) {
-      const i = this.members[k];
-      const b = i * 4;
-      if (lon < this.boxes[b] || lat < this.boxes[b + 1] || lon > this.boxes[b + 2] || lat > this.boxes[b + 3]) continue;
-      if (booleanPointInPolygon(point, this.grids[i].geometry)) return this.grids[i];
-    }
-    return undefined;
+    return this.index.search([lon, lat, lon, lat]).find(({ item }) => booleanPointInPolygon(point, item.grid.geometry))?.item.grid;
   }
 }
 
-function boxOf(geometry: Region['geometry']): [number, number, number, number] {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  for (const polygon of polygons)
-    for (const [x, y] of polygon[0] ?? []) {
-      if (x < x0) x0 = x;
-      if (y < y0) y0 = y;
-      if (x > x1) x1 = x;
-      if (y > y1) y1 = y;
-    }
-  return [x0, y0, x1, y1];
+function boxOf(geometry: Region['geometry']): Bbox {
+  return bboxOf(geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates);
 }
 
 export function buildRegionIndex(tree: RegionsResponse | null): RegionIndex {

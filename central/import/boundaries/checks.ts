@@ -1,8 +1,8 @@
 /**
  * The checks of boundaries against each other: a region outside its parent, regions of a level overlapping, and
  * gaps a parent's children leave inside it. Pieces count only when at least `tolerance` metres thick (geometry.ts);
- * neighbours are found with a bucket grid of boxes (SpatialIndex) so a city's 20,000 grids compare only with
- * the handful whose boxes touch theirs. Clipping is polygon-clipping's (what turf's own intersect uses).
+ * neighbours are found with an R-tree of boxes (../spatial.ts) so a city's 20,000 grids compare only with the
+ * handful whose boxes touch theirs. Clipping is polygon-clipping's (what turf's own intersect uses).
  *
  * Severities (the tolerance is toleranceMetres, default 20 m):
  *  - outside its parent: an error when more than half of the region lies outside (it is in the wrong parent, or
@@ -11,6 +11,7 @@
  *  - a gap among a parent's children: a warning (parks, rivers and the like are often left out on purpose).
  */
 import pc from 'polygon-clipping';
+import { BoxIndex } from '../spatial';
 import type { Problem } from '../types';
 import { bboxOf, polygonsOf, significantPieces, squareMetres, type Area, type Bbox, type PolygonCoords, type Position } from './geometry';
 
@@ -28,66 +29,6 @@ export interface Checked {
 export function checkedOf(key: string, label: string, area: Area, file?: string): Checked {
   const polygons = polygonsOf(area);
   return { key, label, file, area, polygons, bbox: bboxOf(polygons), squareMetres: squareMetres(polygons) };
-}
-
-/**
- * Boxes of many areas, searched by box: a uniform grid of buckets sized to the typical box, so a search looks at
- * a few buckets. (turf's geojson-rbush was tried first: it sorts its features by fields they do not have, builds a
- * poor tree and took 2.5 s for a city's 20,000 searches; this takes about 0.1 s.)
- */
-export class SpatialIndex<T extends { bbox: Bbox }> {
-  private readonly buckets = new Map<number, number[]>();
-  /** Items whose box spans too many buckets (a bogus far-off vertex): looked at by every search. */
-  private readonly huge: number[] = [];
-  private readonly cell: number;
-  private readonly seen: Uint32Array;
-  private stamp = 0;
-
-  constructor(private readonly items: readonly T[]) {
-    const sizes = items.map((it) => Math.max(it.bbox[2] - it.bbox[0], it.bbox[3] - it.bbox[1])).filter((x) => x > 0 && Number.isFinite(x));
-    sizes.sort((a, b) => a - b);
-    // Twice the median box: most boxes fall in 1–4 buckets; a few huge ones (a district) in many, which is fine.
-    this.cell = sizes.length ? Math.max(2 * sizes[sizes.length >> 1], 1e-6) : 1;
-    this.seen = new Uint32Array(items.length);
-    items.forEach((item, i) => {
-      if (this.span(item.bbox) > 4096) return void this.huge.push(i);
-      this.cells(item.bbox, (key) => {
-        const bucket = this.buckets.get(key);
-        if (bucket) bucket.push(i);
-        else this.buckets.set(key, [i]);
-      });
-    });
-  }
-
-  private span(bbox: Bbox): number {
-    return (Math.floor(bbox[2] / this.cell) - Math.floor(bbox[0] / this.cell) + 1) * (Math.floor(bbox[3] / this.cell) - Math.floor(bbox[1] / this.cell) + 1);
-  }
-
-  private cells(bbox: Bbox, visit: (key: number) => void): void {
-    const x0 = Math.floor(bbox[0] / this.cell);
-    const y0 = Math.floor(bbox[1] / this.cell);
-    const x1 = Math.floor(bbox[2] / this.cell);
-    const y1 = Math.floor(bbox[3] / this.cell);
-    // Keys from (x, y): lon/lat cells of a tenth of a degree or less stay far below 2^21 per axis.
-    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) visit((x + 1048576) * 2097152 + (y + 1048576));
-  }
-
-  /** The items whose box touches `bbox`, each once. */
-  search(bbox: Bbox): { item: T; i: number }[] {
-    const out: { item: T; i: number }[] = [];
-    const stamp = ++this.stamp;
-    const consider = (i: number) => {
-      if (this.seen[i] === stamp) return;
-      this.seen[i] = stamp;
-      const b = this.items[i].bbox;
-      if (b[0] <= bbox[2] && b[2] >= bbox[0] && b[1] <= bbox[3] && b[3] >= bbox[1]) out.push({ item: this.items[i], i });
-    };
-    this.huge.forEach(consider);
-    // A huge query box (a district) walks the buckets instead of its cells.
-    if (this.span(bbox) > this.buckets.size) for (const bucket of this.buckets.values()) bucket.forEach(consider);
-    else this.cells(bbox, (key) => this.buckets.get(key)?.forEach(consider));
-    return out;
-  }
 }
 
 function m2(n: number): string {
@@ -139,7 +80,7 @@ export function outsideParent(child: Checked, parent: Checked, childLevel: strin
 /** Overlaps among the regions of one level (each pair once). */
 export function overlaps(regions: readonly Checked[], level: string, tolerance: number): Problem[] {
   const problems: Problem[] = [];
-  const index = new SpatialIndex(regions);
+  const index = new BoxIndex(regions);
   regions.forEach((a, i) => {
     for (const { item: b, i: j } of index.search(a.bbox)) {
       if (j <= i) continue;
@@ -201,7 +142,7 @@ export function gaps(parent: Checked, children: readonly Checked[], parentLevel:
 }
 
 /** The region among `candidates` that holds most of `child`'s area, or null when none overlaps it. */
-export function mostContaining<T extends Checked>(child: Checked, candidates: SpatialIndex<T>): T | null {
+export function mostContaining<T extends Checked>(child: Checked, candidates: BoxIndex<T>): T | null {
   let best: T | null = null;
   let bestArea = 0;
   for (const { item } of candidates.search(child.bbox)) {

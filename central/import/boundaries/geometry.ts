@@ -7,6 +7,7 @@
  * square. A piece (of an overlap, a gap, a part outside the parent) counts only when its thickness reaches the
  * tolerance (default 20 m): slivers from boundaries digitised a few metres apart never do, however long they are.
  */
+import { bboxOf } from '../spatial';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon as GeoMultiPolygon, Polygon as GeoPolygon } from 'geojson';
 import type { BoundaryFeature } from './read';
@@ -111,22 +112,7 @@ export function significantPieces(polygons: PolygonCoords[], toleranceMetres: nu
   return out.sort((a, b) => b.squareMetres - a.squareMetres);
 }
 
-export type Bbox = [number, number, number, number];
-
-export function bboxOf(polygons: PolygonCoords[]): Bbox {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const polygon of polygons)
-    for (const [x, y] of polygon[0] ?? []) {
-      if (x < minX) minX = x;
-      if (y < minY) minY = y;
-      if (x > maxX) maxX = x;
-      if (y > maxY) maxY = y;
-    }
-  return [minX, minY, maxX, maxY];
-}
+export { bboxOf, type Bbox } from '../spatial';
 
 function isPosition(p: unknown): p is number[] {
   return Array.isArray(p) && p.length >= 2 && typeof p[0] === 'number' && typeof p[1] === 'number' && Number.isFinite(p[0]) && Number.isFinite(p[1]);

@@ -23,7 +23,8 @@ import pc from 'polygon-clipping';
 import { RegionsResponse, type Region } from '../../../shared/api/schemas';
 import { regionTreeProblems } from '../../http/regions';
 import type { Problem } from '../types';
-import { checkedOf, gaps, mostContaining, outsideParent, overlaps, SpatialIndex, type Checked } from './checks';
+import { BoxIndex } from '../spatial';
+import { checkedOf, gaps, mostContaining, outsideParent, overlaps, type Checked } from './checks';
 import { codeText, LEVEL_NAMES, levelOfCode, levelOfFileName, levelOfWord, nameText, resolveFields, type BoundaryFields, type Level } from './fields';
 import { areaOf, cleanGeometry, pointInside, type Area, type PolygonCoords } from './geometry';
 import type { ReadBoundaries } from './read';
@@ -269,7 +270,7 @@ class TreeBuilder {
         );
         continue;
       }
-      let index: SpatialIndex<Checked & { draft: Draft }> | undefined;
+      let index: BoxIndex<Checked & { draft: Draft }> | undefined;
       for (const d of orphans) {
         const place = { file: d.file, feature: this.label(d) };
         const what = `${d.fromFile ? '' : '现有'}${LEVEL_NAMES[level]}“${this.label(d)}”`;
@@ -298,7 +299,7 @@ class TreeBuilder {
         }
         const checked = this.checked(d);
         if (checked && d.fromFile) {
-          index ??= new SpatialIndex(this.withArea(parentLevel).map((p) => ({ ...this.checked(p)!, draft: p })));
+          index ??= new BoxIndex(this.withArea(parentLevel).map((p) => ({ ...this.checked(p)!, draft: p })));
           const holder = mostContaining(checked, index);
           if (holder) {
             d.parent = holder.draft;
