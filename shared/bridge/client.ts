@@ -27,7 +27,7 @@ export interface Transport {
    * Hands a file (a DOM File) to the host for an import; resolves with the upload id, or rejects like request.
    * Web: POST /bridge/upload with the file as the body; desktop: the preload passes the file's path to main.
    */
-  upload?(file: Blob): Promise<unknown>;
+  upload?(file: FileBlob): Promise<unknown>;
   /** Calls back with every raw push; returns an unsubscribe function. */
   onPush(listener: (name: string, payload: unknown) => void): () => void;
   /** Calls back when the link to the host goes up or down. */
@@ -41,8 +41,13 @@ export interface BridgeClient {
   request<N extends RequestName>(name: N, payload: Payload<N>): Promise<Reply<N>>;
   on<N extends PushName>(name: N, listener: (payload: Push<N>) => void): () => void;
   /** A file for an import (the 导入 page): the host keeps it and answers the id import.start names it by. */
-  upload(file: Blob): Promise<string>;
+  upload(file: FileBlob): Promise<string>;
   onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+/** A DOM Blob or File, as this layer (no DOM types) sees it. */
+export interface FileBlob {
+  readonly size: number;
 }
 
 const UploadReply = z.object({ upload: z.string().uuid() });

@@ -47,6 +47,11 @@ export function toShanghaiIso(instant: number | Date): string {
   return new Date(ms + OFFSET_MS).toISOString().replace('Z', '+08:00');
 }
 
+/** RFC 3339 with +08:00 in whole seconds, as the contract's records carry times (no milliseconds). */
+export function toShanghaiSeconds(instant: number): string {
+  return toShanghaiIso(Math.floor(instant / 1000) * 1000).replace('.000+', '+');
+}
+
 /** ISO week (Monday first) of a day: { year, week }. */
 export function isoWeekOf(day: number): { year: number; week: number } {
   const date = new Date(dayStart(day) + OFFSET_MS); // UTC fields now read as the Shanghai calendar

@@ -5,8 +5,9 @@
  * server is an Open311Error whose message is a Chinese sentence naming the URL (the api_key masked); what is wrong
  * with single entries is a Problem on the batch, and the rest continue.
  */
+import { toShanghaiSeconds } from '../../../shared/time/shanghai';
 import type { Problem } from '../types';
-import { parseOpen311Time, shanghaiSeconds } from './time';
+import { parseOpen311Time } from './time';
 
 export interface Open311Options {
   /** Endpoint base, e.g. https://311.example.gov.cn/open311/v2 (services.json and requests.json under it). */
@@ -214,7 +215,7 @@ export async function* pullRequests(options: Open311Options): AsyncGenerator<Pul
           severity: 'warning',
           message: `${shown} 在 ${window.start} 至 ${window.end} 这个时间窗口返回了 ${list.length} 条，达到 Open311 默认的单次上限，可能没有取全：请缩短时间窗口（windowDays），或在平台支持 page/page_size 时设置每页条数（pageSize）。`,
         });
-      yield { requests: fresh, problems, window, page, maxUpdated: Number.isFinite(maxUpdatedMs) ? shanghaiSeconds(maxUpdatedMs) : null };
+      yield { requests: fresh, problems, window, page, maxUpdated: Number.isFinite(maxUpdatedMs) ? toShanghaiSeconds(maxUpdatedMs) : null };
       if (!full) break;
       if (page >= maxPages)
         throw new Open311Error(
@@ -231,7 +232,7 @@ export function pullWindows(sinceMs: number, untilMs: number, days = MAX_WINDOW_
   const windows: { start: string; end: string }[] = [];
   const span = Math.min(MAX_WINDOW_DAYS, days) * DAY_MS;
   for (let start = sinceMs; start < untilMs; start += span)
-    windows.push({ start: shanghaiSeconds(start), end: shanghaiSeconds(Math.min(start + span, untilMs)) });
+    windows.push({ start: toShanghaiSeconds(start), end: toShanghaiSeconds(Math.min(start + span, untilMs)) });
   return windows;
 }
 

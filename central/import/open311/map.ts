@@ -11,13 +11,14 @@
  * - location: lat/long in WGS-84 (the spec), converted to the region tree's datum, then its grid by point-in-polygon;
  * - reporter: null, unless the server sends first_name/last_name/email/phone (then they are the reporter: personal).
  */
+import { toShanghaiSeconds } from '../../../shared/time/shanghai';
 import type { Department, EventKind, OrganisationResponse, Region } from '../../../shared/api/schemas';
 import { EventInput, firstIssue } from '../../../shared/api/writes';
 import type { MapContext, OutgoingRecord, Problem } from '../types';
 import type { Open311Request, Open311Service } from './client';
 import type { ServiceMapping, ServiceMappingEntry } from '../../../shared/api/imports';
 import { gcj02ToWgs84, wgs84ToGcj02 } from './datum';
-import { parseOpen311Time, shanghaiSeconds, type Open311Time } from './time';
+import { parseOpen311Time, type Open311Time } from './time';
 
 export type { ServiceMapping, ServiceMappingEntry };
 
@@ -166,10 +167,10 @@ export function mapRequest(
     if (!updated) warn('已办结（closed）但没有 updated_datetime，办结时间按受理时间记：请平台提供更新时间。', { column: 'updated_datetime' });
     else if (updated.ms < requested.ms)
       warn(`的更新时间 ${updated.iso} 早于受理时间 ${requested.iso}，办结时间按受理时间记。`, { column: 'updated_datetime', value: request.updated_datetime });
-    stages.closed = shanghaiSeconds(later(updated));
+    stages.closed = toShanghaiSeconds(later(updated));
     stage = 'closed';
   } else if (agency) {
-    stages.dispatched = shanghaiSeconds(later(updated));
+    stages.dispatched = toShanghaiSeconds(later(updated));
     stage = 'dispatched';
   }
 
@@ -191,7 +192,7 @@ export function mapRequest(
     stages,
     department_id: departmentId,
     joint: false,
-    deadline: shanghaiSeconds(deadlineMs),
+    deadline: toShanghaiSeconds(deadlineMs),
     outcome: closed ? 'resolved' : null,
     satisfaction: null,
     reporter: reporterOf(request),

@@ -2,7 +2,7 @@
  * Open311 date-times (GeoReport v2: ISO 8601 with Z or an HH:MM offset) read strictly and written as the contract
  * writes every time: RFC 3339 in Asia/Shanghai, whole seconds, "+08:00".
  */
-import { toShanghaiIso } from '../../../shared/time/shanghai';
+import { toShanghaiSeconds } from '../../../shared/time/shanghai';
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const SHANGHAI_OFFSET_MIN = 8 * 60;
@@ -33,13 +33,9 @@ export function parseOpen311Time(text: string): Open311Time | null {
     offsetMin = (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
   } else if (zone) offsetMin = 0;
   const ms = Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offsetMin * 60_000;
-  return { ms, iso: shanghaiSeconds(ms), assumedOffset: !zone };
+  return { ms, iso: toShanghaiSeconds(ms), assumedOffset: !zone };
 }
 
-/** RFC 3339 in Shanghai time, whole seconds (the records elsewhere carry no milliseconds). */
-export function shanghaiSeconds(ms: number): string {
-  return toShanghaiIso(Math.floor(ms / 1000) * 1000).replace('.000+', '+');
-}
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();

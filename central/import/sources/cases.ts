@@ -6,11 +6,12 @@
  * a 责任/承办单位 (ledgers do not say when it was handed over); closed at the row's closing time when it has one.
  * Stages in between (analysed, supervised, evaluated) are not in the ledgers and are left out.
  */
+import { toShanghaiSeconds } from '../../../shared/time/shanghai';
 import type { EventKind, Region, Satisfaction, Severity } from '../../../shared/api/schemas';
 import type { OutgoingRecord } from '../types';
 import type { RowMapper } from './common';
 import { cleanText } from './common';
-import { displayTime, shanghaiDate, shanghaiIso } from './time';
+import { displayTime, shanghaiDate } from './time';
 
 export const TITLE_MAX = 200;
 
@@ -44,9 +45,9 @@ export interface CaseFacts {
 
 /** The Event (as the write API takes it) of a case. */
 export function eventRecord(c: CaseFacts): OutgoingRecord {
-  const stages: Record<string, string> = { reported: shanghaiIso(c.reported) };
-  if (c.dispatched) stages.dispatched = shanghaiIso(c.reported);
-  if (c.closed !== null) stages.closed = shanghaiIso(c.closed);
+  const stages: Record<string, string> = { reported: toShanghaiSeconds(c.reported) };
+  if (c.dispatched) stages.dispatched = toShanghaiSeconds(c.reported);
+  if (c.closed !== null) stages.closed = toShanghaiSeconds(c.closed);
   const stage = c.closed !== null ? 'closed' : c.dispatched ? 'dispatched' : 'reported';
   return {
     type: 'event',
@@ -65,7 +66,7 @@ export function eventRecord(c: CaseFacts): OutgoingRecord {
       stages,
       department_id: c.departmentId,
       joint: c.joint,
-      deadline: shanghaiIso(c.deadline),
+      deadline: toShanghaiSeconds(c.deadline),
       outcome: c.closed !== null ? c.outcome : null,
       satisfaction: c.closed !== null ? c.satisfaction : null,
       reporter: c.reporter,

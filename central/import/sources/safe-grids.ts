@@ -10,10 +10,11 @@
  * operator to say). 否 with none listed is a warning and imported as such (a grid can lose the title on grounds the
  * eight criteria do not name, or the ledger left them out).
  */
+import { toShanghaiSeconds } from '../../../shared/time/shanghai';
 import type { SafeCriterion } from '../../../shared/api/schemas';
 import type { TableTemplate, TabularSource } from '../types';
 import { findGrid, RowMapper } from './common';
-import { instantOf, shanghaiIso } from './time';
+import { instantOf } from './time';
 
 /** The eight criteria as the ledgers name them. */
 export const CRITERION_LABELS: Record<string, SafeCriterion> = {
@@ -125,7 +126,7 @@ export const safeGrids: TabularSource = {
     return m.result([
       {
         type: 'evaluation',
-        record: { id: `SG-${period}-${grid.code}`, grid_id: grid.id, period, safe, broken, evaluated_at: shanghaiIso(evaluatedAt) },
+        record: { id: `SG-${period}-${grid.code}`, grid_id: grid.id, period, safe, broken, evaluated_at: toShanghaiSeconds(evaluatedAt) },
       },
     ]);
   },

@@ -2,6 +2,8 @@
  * Times of the ledgers, which are kept in Asia/Shanghai (UTC+8, no daylight saving). The table reader hands dates
  * over as 'YYYY-MM-DD' and date-times as 'YYYY-MM-DDTHH:mm:ss+08:00'; these turn them into instants and back.
  */
+import { dayToIsoDate, shanghaiDay, toShanghaiSeconds } from '../../../shared/time/shanghai';
+
 const OFFSET_MS = 8 * 3_600_000;
 export const DAY_MS = 86_400_000;
 
@@ -29,19 +31,14 @@ export function instantOf(value: string, endOfDay = false): number | null {
   return Number.isFinite(ms) ? Math.floor(ms / 1000) * 1000 : null;
 }
 
-/** An instant as the contract writes it: 'YYYY-MM-DDTHH:mm:ss+08:00'. */
-export function shanghaiIso(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000 + OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
-}
-
 /** The Shanghai calendar date of an instant ('YYYY-MM-DD'). */
 export function shanghaiDate(ms: number): string {
-  return new Date(ms + OFFSET_MS).toISOString().slice(0, 10);
+  return dayToIsoDate(shanghaiDay(ms));
 }
 
 /** A time for a message: '2023-03-05 09:30' (seconds only when not zero). */
 export function displayTime(ms: number): string {
-  const iso = shanghaiIso(ms);
+  const iso = toShanghaiSeconds(ms);
   const time = iso.slice(11, 19).replace(/:00$/, '');
   return `${iso.slice(0, 10)} ${time}`;
 }
