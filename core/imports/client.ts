@@ -63,6 +63,9 @@ export class ImportsClient {
       httpsAgent: config.caFile ? new https.Agent({ ca: readFileSync(config.caFile) }) : undefined,
       maxBodyLength: Infinity,
       maxContentLength: Infinity,
+      // No redirects: axios follows them with follow-redirects, which keeps the whole request body in memory to
+      // send it again (a 200 MB ledger held twice); the service never redirects.
+      maxRedirects: 0,
       validateStatus: () => true,
     });
   }
