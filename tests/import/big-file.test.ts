@@ -26,7 +26,7 @@ async function ledger(file: string, size: number): Promise<{ file: string; rows:
     written += Buffer.byteLength(line);
     if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
   }
-  await new Promise((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
   return { file, rows };
 }
 

@@ -68,7 +68,7 @@ describe('the 导入 page’s requests', () => {
 
     const template = await backend.handlers['import.template']({ source: 'hotline' });
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.from(template.base64, 'base64'));
+    await workbook.xlsx.load(Buffer.from(template.base64, 'base64') as unknown as ArrayBuffer);
     expect(workbook.worksheets.length).toBeGreaterThan(0);
 
     const refused = await backend.handlers['import.commit']({ id: 'no-such-import', acceptWarnings: false, deleteMissing: false }).catch((e: unknown) => e);

@@ -162,7 +162,7 @@ describe('a district’s own data, from an empty store to the wall', () => {
 
     const report = await backend.handlers['report.export']({ period: { kind: 'custom', from, to }, format: 'xlsx' });
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.from(report.base64, 'base64'));
+    await workbook.xlsx.load(Buffer.from(report.base64, 'base64') as unknown as ArrayBuffer);
     const cells = workbook.worksheets.flatMap((ws) => ws.getSheetValues().flatMap((row) => (Array.isArray(row) ? row.map(String) : [])));
     expect(cells.join('|')).not.toContain('13912345678');
     const text = cells.join('|');
