@@ -24,7 +24,7 @@ async function ledger(file: string, size: number): Promise<{ file: string; rows:
   while (written < size) {
     const line = `MD-${++rows},2026-11-${String((rows % 28) + 1).padStart(2, '0')} 09:00,翠屏路社区第1网格,${text}\n`;
     written += Buffer.byteLength(line);
-    if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
   return { file, rows };
