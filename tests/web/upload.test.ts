@@ -12,14 +12,14 @@ const VIEWER = 'viewer-token-4567';
 const pool = hostPool(makeRendererDir());
 afterEach(() => pool.closeAll());
 
-const upload = (url: string, body: Buffer | string, headers: Record<string, string>) =>
+const upload = (url: string, body: Uint8Array<ArrayBuffer> | string, headers: Record<string, string>) =>
   fetch(new URL('bridge/upload', url), { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...headers }, body: new Blob([body]) });
 
 describe('files for imports over the web host', () => {
   it('takes a file from an operator (larger than the bridge’s JSON limit), keeps it privately, and hands it to the core once', async () => {
     const backend = createBackend({ host: 'web', version: '0.0.0-test' });
     const host = await pool.start({ backend, token: OPERATOR, viewerToken: VIEWER });
-    const bytes = Buffer.from(new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251));
+    const bytes = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251);
     const res = await upload(host.url, bytes, bearer(OPERATOR));
     expect(res.status).toBe(200);
     const { reply } = (await res.json()) as { reply: { upload: string } };
