@@ -126,6 +126,28 @@ describe('imports over the central service', () => {
     expect(await store.headRev()).toBe(head + 2);
   });
 
+  it('a column no synonym knows is mapped by the operator once, and the mapping is remembered for the source', async () => {
+    const { client } = await district();
+    const headers = ['编号', '受理日期', '网格', '简要情况'];
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('台账');
+    sheet.addRow(headers);
+    sheet.addRow(['MD-9', local(now - 3 * DAY), '翠屏路社区第1网格', '邻里纠纷']);
+    const file = path.join(dir, `renamed-${++files}.xlsx`);
+    await workbook.xlsx.writeFile(file);
+
+    const unmapped = await preview(client, await client.start({ source: 'disputes', file: { path: file }, fileName: 'a.xlsx' }));
+    expect(unmapped.state.problems[0]).toMatchObject({ severity: 'error' });
+    expect(unmapped.state.layout?.unused).toContain('受理日期');
+    await client.discard(unmapped.id);
+
+    const mapped = await commit(client, await client.start({ source: 'disputes', file: { path: file }, fileName: 'a.xlsx', mapping: { found_at: '受理日期' } }));
+    expect(mapped.state.layout?.columns.find((c) => c.field === 'found_at')).toMatchObject({ from: '受理日期', by: 'operator' });
+    const remembered = await preview(client, await client.start({ source: 'disputes', file: { path: file }, fileName: 'a.xlsx' }));
+    expect(remembered.state.problemCounts.error).toBe(0);
+    expect(remembered.state.outcome).toMatchObject({ unchanged: 1 });
+  });
+
   it('warnings are written only once the operator accepts them', async () => {
     const { client } = await district();
     // 否 with no criterion listed: a warning (the grid lost the title for no stated reason).
