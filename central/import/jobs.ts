@@ -2,9 +2,10 @@
  * Imports as jobs of the central service: one is started with a file (or an Open311 URL), reads in the background
  * (its progress and then its preview saved in the store's imports table, so any service process can show it), and is
  * committed — whole, in one transaction — or discarded by the operator. A region tree an import will write (boundaries,
- * grid-info) is kept in the store's meta until then. An import the service was reading or committing when it stopped
- * is marked failed at the next start: its commit is one transaction, so it either committed (status committed) or
- * left the store as it was.
+ * grid-info) is kept in the store's meta until then. While a service reads or commits an import it says so every few
+ * seconds (state.updatedAt); an import whose service fell silent (stopped, killed: with PostgreSQL perhaps another
+ * process) is marked failed, at the next start or when next asked for. Its commit is one transaction, so it either
+ * committed (status committed) or left the store as it was.
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -30,23 +31,39 @@ const treeKey = (id: string) => `import.tree.${id}`;
 const open311SinceKey = (recordsSource: string) => `import.open311.since.${recordsSource}`;
 /** How often a reading import saves its progress (the page polls). */
 const SAVE_EVERY_MS = 500;
+/** How often a service says it is still reading or committing an import, and how long a silence means it stopped. */
+const HEARTBEAT_MS = 5_000;
+const SILENT_MS = 60_000;
+const STOPPED_MESSAGE = '中心服务在导入进行中停止了，导入没有写入任何数据；请重新导入该文件。';
 
 export class ImportJobs {
   private readonly running = new Map<string, Promise<void>>();
+  private readonly committing = new Set<string>();
 
   constructor(
     private readonly store: CentralStore,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Marks imports left reading or committing by a stopped service as failed (their staged rows dropped). */
+  /** Marks imports whose service fell silent while reading or committing as failed (their staged rows dropped). */
   async recover(): Promise<void> {
-    for (const row of await this.store.listImports(1000)) {
-      if (row.status !== 'reading' && row.status !== 'committing') continue;
-      const state = { ...(JSON.parse(row.state) as ImportState), message: '中心服务在导入进行中停止了，导入没有写入任何数据；请重新导入该文件。' };
-      await this.store.dropStaged(row.id);
-      await this.store.saveImport({ ...row, status: 'failed', state: JSON.stringify(state) });
-    }
+    for (const row of await this.store.listImports(1000)) await this.failIfAbandoned(row);
+  }
+
+  private async failIfAbandoned(row: ImportRow): Promise<ImportRow> {
+    if ((row.status !== 'reading' && row.status !== 'committing') || this.running.has(row.id) || this.committing.has(row.id)) return row;
+    const state = JSON.parse(row.state) as ImportState;
+    const heard = state.updatedAt ? Date.parse(state.updatedAt) : NaN;
+    if (this.now() - heard < SILENT_MS) return row;
+    const failed: ImportRow = { ...row, status: 'failed', state: JSON.stringify({ ...state, message: STOPPED_MESSAGE }) };
+    await this.store.dropStaged(row.id);
+    await this.store.saveImport(failed);
+    return failed;
+  }
+
+  /** Saves a row still being worked on, saying when (the heartbeat others judge it by). */
+  private alive(row: ImportRow, state: ImportState): Promise<void> {
+    return this.store.saveImport({ ...row, state: JSON.stringify({ ...state, updatedAt: toShanghaiIso(this.now()) }) });
   }
 
   /**
@@ -81,11 +98,12 @@ export class ImportJobs {
 
   async get(id: string): Promise<ImportView | null> {
     const row = await this.store.getImport(id);
-    return row ? view(row) : null;
+    return row ? view(await this.failIfAbandoned(row)) : null;
   }
 
   async list(limit = 50): Promise<ImportView[]> {
-    return (await this.store.listImports(limit)).map(view);
+    const rows = await this.store.listImports(limit);
+    return Promise.all(rows.map(async (row) => view(await this.failIfAbandoned(row))));
   }
 
   /** Where an Open311 pull starts when the operator gives no date: after the newest update the last commit wrote. */
@@ -103,13 +121,17 @@ export class ImportJobs {
   async commit(id: string, options: CommitOptions, who: WriteContext): Promise<ImportView> {
     const row = await this.store.getImport(id);
     if (!row) throw new ImportRefused(`没有编号为 ${id} 的导入。`);
+    if (this.committing.has(id)) throw new ImportRefused('这次导入正在写入。');
     if (row.status !== 'ready') throw new ImportRefused(`这次导入的状态是“${STATUS_TEXT[row.status]}”，只有预览完成的导入可以写入。`);
     const state = JSON.parse(row.state) as ImportState;
     if (state.problemCounts.error > 0)
       throw new ImportRefused(`还有 ${state.problemCounts.error} 个错误：改正文件或排除这些行后重新导入，在此之前不写入任何数据。`);
     if (state.problemCounts.warning > 0 && !options.acceptWarnings)
       throw new ImportRefused(`有 ${state.problemCounts.warning} 个提醒：请先查看并确认接受，再写入。`);
-    await this.store.saveImport({ ...row, status: 'committing' });
+    this.committing.add(id);
+    const committingRow: ImportRow = { ...row, status: 'committing' };
+    await this.alive(committingRow, state);
+    const heartbeat = setInterval(() => void this.alive(committingRow, state).catch(() => {}), HEARTBEAT_MS);
     try {
       const tree = await this.stagedTree(id);
       if (tree) {
@@ -129,6 +151,9 @@ export class ImportJobs {
       // The commit is one transaction: nothing of the records was written. The import can be committed again.
       await this.store.saveImport({ ...row, status: 'ready', state: JSON.stringify({ ...state, message: `写入失败，没有写入任何数据：${(error as Error).message}` }) });
       throw error;
+    } finally {
+      clearInterval(heartbeat);
+      this.committing.delete(id);
     }
   }
 
@@ -147,21 +172,29 @@ export class ImportJobs {
   /** Reading in the background: progress saved every SAVE_EVERY_MS, then the preview (ready) or the failure. */
   private async read(row: ImportRow, request: ImportRequest, uploadPath: string | undefined): Promise<void> {
     let lastSave = 0;
+    let latest = emptyState();
     let saving: Promise<void> = Promise.resolve();
+    const save = () => (saving = saving.then(() => this.alive(row, latest)).catch(() => {}));
+    // Also while nothing moves (a slow Open311 server, the checks of 20,000 boundaries): still alive.
+    const heartbeat = setInterval(save, HEARTBEAT_MS);
     try {
+      await this.alive(row, latest);
       const result = await readImport(this.store, row.id, request, {
         now: this.now,
         progress: (state) => {
+          latest = state;
           const at = this.now();
           if (at - lastSave < SAVE_EVERY_MS) return;
           lastSave = at;
-          saving = saving.then(() => this.store.saveImport({ ...row, state: JSON.stringify(state) })).catch(() => {});
+          save();
         },
       });
+      clearInterval(heartbeat);
       await saving;
       if (result.tree) await this.store.setMeta(treeKey(row.id), JSON.stringify(result.tree));
       await this.store.saveImport({ ...row, status: 'ready', state: JSON.stringify(result.state) });
     } catch (error) {
+      clearInterval(heartbeat);
       await saving;
       await this.store.dropStaged(row.id).catch(() => {});
       const state = { ...emptyState(), message: error instanceof Error ? error.message : String(error) };

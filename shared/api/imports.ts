@@ -149,6 +149,8 @@ export const ImportState = z.object({
   open311: z.object({ mapping: ServiceMapping, maxUpdated: z.string().nullable() }).optional(),
   /** A failure that stopped the import, in words. */
   message: z.string().optional(),
+  /** While reading or committing: when the service working on it last said it is alive (a heartbeat). */
+  updatedAt: z.string().optional(),
 });
 export type ImportState = z.infer<typeof ImportState>;
 

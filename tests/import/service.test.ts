@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCentralService, type CentralService } from '../../central/http/service';
+import { ImportJobs } from '../../central/import/jobs';
 import { TABULAR_SOURCES } from '../../central/import/sources';
 import type { TableTemplate } from '../../central/import/types';
 import { SqliteStore } from '../../central/store/sqlite/store';
@@ -211,6 +212,19 @@ describe('imports over the central service', () => {
     const left = await again.client.get('left');
     expect(left.status).toBe('failed');
     expect(left.state.message).toMatch(/停止/);
+  });
+
+  it('another service process leaves an import another is reading alone; one whose service fell silent for a minute is failed when asked for', async () => {
+    const store = new SqliteStore(path.join(mkdtempSync(path.join(dir, 'store-')), 'central.sqlite'));
+    let clock = now;
+    const other = new ImportJobs(store, () => clock);
+    const state = { progress: { fraction: 0.5, rows: 1, ratePerSecond: 1, secondsLeft: 1 }, rows: 1, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 }, updatedAt: toShanghaiIso(now - 10_000) };
+    await store.saveImport({ id: 'busy', source: 'disputes', recordsSource: 'excel:矛盾纠纷台账', fileName: 'x.xlsx', sha256: '0'.repeat(64), bytes: 1, tokenName: 't', createdAt: toShanghaiIso(now), status: 'reading', state: JSON.stringify(state), committedAt: null });
+    await other.recover();
+    expect((await other.get('busy'))?.status).toBe('reading');
+    clock = now + 61_000;
+    expect((await other.get('busy'))?.status).toBe('failed');
+    await store.close();
   });
 
   it('a file that is not a spreadsheet, and an Open311 endpoint that answers XML, fail with a sentence and write nothing', async () => {
