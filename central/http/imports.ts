@@ -99,7 +99,12 @@ export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { 
         return send(reply, 400, apiError('bad_request', `The file "${fileName}" is empty.`));
       }
       request.file = { path: file, name: fileName };
-      return send(reply, 202, JSON.stringify(await jobs.start(request, { name: fileName, sha256: saved.sha256, bytes: saved.bytes, path: file }, tokenName)));
+      // From here the job removes the file when it has read it; a job that cannot start leaves it to us.
+      const started = await jobs.start(request, { name: fileName, sha256: saved.sha256, bytes: saved.bytes, path: file }, tokenName).catch(async (error: unknown) => {
+        await rm(file, { force: true });
+        throw error;
+      });
+      return send(reply, 202, JSON.stringify(started));
     } catch (error) {
       if (error instanceof TooLarge) return send(reply, 413, apiError('bad_request', error.message));
       return failure(reply, error);
