@@ -36,6 +36,12 @@ export interface SyncEngineOptions {
   /** syncOnce: how long to keep retrying transient faults (from the first failure since data last arrived)
    * before giving up (default 5 min). */
   retryForMs?: number;
+  /**
+   * While following the stream, how often the reference data (regions, organisation) is asked for again with its
+   * ETags (a 304 costs nothing): new boundaries or departments imported into the central service reach the wall
+   * without a reconnect (default 60 s). The change feed carries records only.
+   */
+  referenceCheckMs?: number;
   demo?: boolean;
   now?: () => number;
   random?: () => number;
@@ -70,6 +76,7 @@ export class SyncEngine {
       backoff: { initialMs: 1000, maxMs: 20_000 },
       unauthorizedRetryMs: 5 * 60_000,
       retryForMs: 5 * 60_000,
+      referenceCheckMs: REFERENCE_FRESH_MS,
       demo: false,
       now: Date.now,
       random: Math.random,
@@ -365,6 +372,8 @@ export class SyncEngine {
     const streamAbort = new AbortController();
     const onAbort = () => streamAbort.abort();
     signal.addEventListener('abort', onAbort);
+    // A failed check is tried again at the next tick; the stream is what says whether the API is there.
+    const referenceCheck = setInterval(() => void this.refreshReference().catch(() => {}), this.options.referenceCheckMs);
     try {
       const outcome = await this.api.stream(
         this.store.cursor,
@@ -382,6 +391,7 @@ export class SyncEngine {
       return signal.aborted ? 'aborted' : outcome === 'aborted' ? 'ended' : outcome;
     } finally {
       if (timer) clearTimeout(timer);
+      clearInterval(referenceCheck);
       signal.removeEventListener('abort', onAbort);
     }
   }

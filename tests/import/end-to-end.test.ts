@@ -135,7 +135,7 @@ describe('a district’s own data, from an empty store to the wall', () => {
     backend = createBackend({
       host: 'web',
       version: 'test',
-      data: { cacheFile: path.join(dir, 'cache.sqlite'), api: { baseUrl: service.url, token: TOKEN }, demo: false, sync: 'follow' },
+      data: { cacheFile: path.join(dir, 'cache.sqlite'), api: { baseUrl: service.url, token: TOKEN }, demo: false, sync: 'follow', engine: { referenceCheckMs: 200 } },
     });
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -168,5 +168,17 @@ describe('a district’s own data, from an empty store to the wall', () => {
     const text = cells.join('|');
     expect(text).toMatch(/浓洄街道/);
     expect(text).toMatch(/北辰街道/);
+
+    // The wall follows a later import by itself, reference data included: a grid's population corrected.
+    const gridId = tree!.regions.find((r) => r.code === '511602001001001')!.id;
+    expect((await backend.handlers['grid.detail']({ gridId }))?.profile?.population).toBe(1200);
+    const corrected = await ledger(TABULAR_SOURCES['grid-info'].template, [{ 网格: '翠屏路社区第1网格', 常住人口: 1250 }]);
+    await imported(() => client.start({ source: 'grid-info', file: { path: corrected }, fileName: '网格基础信息（更正）.xlsx' }));
+    const until = Date.now() + 20_000;
+    while ((await backend.handlers['grid.detail']({ gridId }))?.profile?.population !== 1250) {
+      if (Date.now() > until) throw new Error('the wall did not follow the corrected grid profile');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await backend.handlers['grid.detail']({ gridId }))?.profile).toMatchObject({ population: 1250, households: 410, leader: expect.any(String) });
   }, 120_000);
 });
