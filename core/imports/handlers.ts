@@ -87,6 +87,7 @@ export function importHandlers(deps: ImportHandlerDeps): Pick<BridgeHandlers, Im
 
 function changeOf(before: Region | undefined, after: Region): RegionChange['change'] {
   if (!before) return 'created';
-  const same = JSON.stringify([before.name, before.code, before.parent_id, before.geometry, before.profile]) === JSON.stringify([after.name, after.code, after.parent_id, after.geometry, after.profile]);
+  // What the service's own diff compares: everything of the region.
+  const same = JSON.stringify(before) === JSON.stringify(after);
   return same ? 'unchanged' : 'updated';
 }

@@ -4,7 +4,7 @@
  * Other routes do not load it.
  */
 // The routes that are not the wall (router.ts sends everything else, '/' included, to the wall).
-const NOT_WALL = /^#?\/(briefing|reports|settings)(?:[/?]|$)/;
+const NOT_WALL = /^#?\/(briefing|reports|import|settings)(?:[/?]|$)/;
 
 if (!NOT_WALL.test(window.location.hash)) void import('./views/WallView.vue').catch(() => {});
 void import('./main');

@@ -20,6 +20,7 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/briefing', name: 'briefing', component: () => import('./views/BriefingView.vue') },
   { path: '/reports', name: 'reports', component: () => import('./views/ReportsView.vue') },
+  { path: '/import', name: 'import', component: () => import('./views/ImportView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
   { path: '/:rest(.*)*', redirect: '/wall' },
 ];

@@ -10,7 +10,7 @@ beforeEach(() => setActivePinia(createPinia()));
 describe('navigation links', () => {
   it('an operator sees every page but the current one', () => {
     useConnectionStore().info = info('operator');
-    expect(useNavLinks('/wall').value.map((l) => l.to)).toEqual(['/briefing', '/reports', '/settings']);
+    expect(useNavLinks('/wall').value.map((l) => l.to)).toEqual(['/briefing', '/reports', '/import', '/settings']);
   });
 
   it('a read-only wall account gets no link to the 通报 export it may not use', () => {

@@ -2,6 +2,7 @@ import type zhCN from './zh-CN';
 import wall from './wall.en-US';
 import briefingMessages from './briefing.en-US';
 import settings from './settings.en-US';
+import imports from './import.en-US';
 
 /** English catalogue: typed against zh-CN so a missing key fails the typecheck. */
 const enUS: typeof zhCN = {
@@ -14,6 +15,7 @@ const enUS: typeof zhCN = {
     wall: 'Wall',
     briefing: 'Weekly briefing',
     reports: 'Reports',
+    import: 'Import',
     settings: 'Settings',
   },
   bridge: {
@@ -61,6 +63,7 @@ const enUS: typeof zhCN = {
     internal: 'The host failed internally; see its log for details.',
   },
   settings,
+  imports,
   wall,
   ...briefingMessages,
   clock: {

@@ -2,6 +2,7 @@
 import wall from './wall.zh-CN';
 import briefingMessages from './briefing.zh-CN';
 import settings from './settings.zh-CN';
+import imports from './import.zh-CN';
 
 export default {
   app: {
@@ -13,6 +14,7 @@ export default {
     wall: '大屏',
     briefing: '周报研判',
     reports: '通报导出',
+    import: '数据导入',
     settings: '设置',
   },
   bridge: {
@@ -60,6 +62,7 @@ export default {
     internal: '主机内部出错，详情见主机日志。',
   },
   settings,
+  imports,
   wall,
   ...briefingMessages,
   clock: {

@@ -6,6 +6,7 @@ const NAV_LINKS = [
   { to: '/wall', key: 'nav.wall', operatorOnly: false },
   { to: '/briefing', key: 'nav.briefing', operatorOnly: false },
   { to: '/reports', key: 'nav.reports', operatorOnly: true },
+  { to: '/import', key: 'nav.import', operatorOnly: true },
   { to: '/settings', key: 'nav.settings', operatorOnly: false },
 ] as const;
 
