@@ -2,7 +2,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ImportState, ImportView } from '../../shared/api/imports';
+import type { ImportState, ImportView, ServiceMapping } from '../../shared/api/imports';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import type { AppInfo, SyncStatus } from '../../shared/bridge/contract';
 import type { ImportPage } from '../../shared/bridge/imports';
@@ -121,6 +121,14 @@ function fakeHost(patch: Partial<Host> = {}): Host & { transport: Transport } {
           host.script.set(id, steps.slice(1));
           views.set(id, steps[0]);
           return steps[0];
+        }
+        case 'import.open311': {
+          const id = `imp-${++n}`;
+          const mapping = (p.mapping as ServiceMapping | undefined) ?? { NOISE: { kind: 'appeal' }, FIGHT: { kind: 'dispute' } };
+          const ready = view(id, { source: 'open311', fileName: String(p.url), status: 'ready', state: { ...readyState([5, 7]), layout: undefined, open311: { mapping, maxUpdated: null } } });
+          views.set(id, ready);
+          host.script.set(id, [ready]);
+          return ready;
         }
         case 'import.get': {
           const id = p.id as string;
@@ -330,6 +338,25 @@ describe('导入 page', () => {
     await flushPromises();
     expect(host.uploads).toHaveLength(2);
     expect(starts(host)[1].mapping).toEqual({ number: '台账编号', reported_at: '发现时间', grid: '网格', closed_at: '办结日期' });
+  });
+
+  it('Open311: the service codes’ table is shown, and an edited one pulls the endpoint again with it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const host = fakeHost();
+    const wrapper = await mountPage(host);
+    await wrapper.get('[data-test=import-source][value=open311]').setValue(true);
+    await wrapper.get('[data-test=open311-url]').setValue('https://12345.example.gov.cn/open311/v2');
+    await wrapper.get('[data-test=import-start]').trigger('click');
+    await flushPromises();
+    const rows = wrapper.findAll('[data-test=service-row]');
+    expect(rows.map((r) => r.text())).toEqual([expect.stringContaining('FIGHT'), expect.stringContaining('NOISE')]);
+    await wrapper.findAll('[data-test=service-kind]')[1].setValue('incident');
+    await wrapper.get('[data-test=services-repull]').trigger('click');
+    await flushPromises();
+    const pulls = host.calls.filter((c) => c.name === 'import.open311').map((c) => c.payload as Record<string, unknown>);
+    expect(pulls).toHaveLength(2);
+    expect(pulls[1]).toMatchObject({ url: 'https://12345.example.gov.cn/open311/v2', mapping: { NOISE: { kind: 'incident' }, FIGHT: { kind: 'dispute' } } });
+    expect(host.calls.some((c) => c.name === 'import.discard')).toBe(true);
   });
 
   it('commit writes with the operator’s choices, shows what it did and refreshes the history', async () => {

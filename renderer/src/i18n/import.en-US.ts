@@ -141,6 +141,13 @@ const enUS: typeof zhCN = {
     unused: 'Columns of the file not read: {cols}',
     needFile: 'To read again with new columns, choose the file “{name}” again on the left.',
   },
+  services: {
+    title: 'Service codes',
+    sub: 'Open311 service code → the kind of case here',
+    kindOf: 'The kind of service code “{code}”',
+    edited: '{n} service code(s) changed; pull again to apply.',
+    repull: 'Pull again with this table',
+  },
   problems: {
     title: 'Problems',
     shown: '{shown} listed of {total}',

@@ -132,6 +132,13 @@ export default {
     unused: '文件中没有读取的列：{cols}',
     needFile: '要按新的对应重新读取，请在左侧重新选择文件“{name}”。',
   },
+  services: {
+    title: '诉求类别对应',
+    sub: 'Open311 服务代码 → 本系统的事件类别',
+    kindOf: '服务代码“{code}”对应的类别',
+    edited: '已修改 {n} 个服务代码的对应，重新拉取后生效。',
+    repull: '按新的对应重新拉取',
+  },
   problems: {
     title: '问题清单',
     shown: '列出 {shown} 个，共 {total} 个',

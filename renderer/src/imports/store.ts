@@ -8,7 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
 import { BridgeError, type Reply } from '../../../shared/bridge/contract';
 import type { ImportPage } from '../../../shared/bridge/imports';
-import type { ColumnMapping, ImportView, SourceName } from '../../../shared/api/imports';
+import type { ColumnMapping, ImportView, ServiceMapping, SourceName } from '../../../shared/api/imports';
 import { useBridge } from '../bridge';
 import { base64Blob, hasRegions, isOpen, listProblemKind, sinceIso, type ImportDatum } from './format';
 
@@ -210,24 +210,43 @@ export const useImportStore = defineStore('imports', () => {
     discarded.value = false;
     current.value = null;
     regions.value = null;
-    if (chosen === 'open311') {
-      busy.value = 'starting';
-      try {
-        const since = sinceIso(open311.since);
-        const view = await bridge().request('import.open311', { url: open311.url.trim(), ...(open311.apiKey.trim() ? { apiKey: open311.apiKey.trim() } : {}), ...(since ? { since } : {}) });
-        currentFile.value = null;
-        request.value = null;
-        mappingEdits.value = {};
-        show(view);
-      } catch (e) {
-        fail('start', e);
-      } finally {
-        busy.value = null;
-      }
-      return;
-    }
+    if (chosen === 'open311') return pullOpen311();
     if (!file.value) return;
     await readFile(file.value, { source: chosen, datum: chosen === 'boundaries' ? datum.value : undefined, excludeRows: [] });
+  }
+
+  /** Pulls the Open311 endpoint of the form, with the operator's table of service codes when given. */
+  async function pullOpen311(services?: ServiceMapping) {
+    busy.value = 'starting';
+    try {
+      const since = sinceIso(open311.since);
+      const view = await bridge().request('import.open311', {
+        url: open311.url.trim(),
+        ...(open311.apiKey.trim() ? { apiKey: open311.apiKey.trim() } : {}),
+        ...(since ? { since } : {}),
+        ...(services ? { mapping: services } : {}),
+      });
+      currentFile.value = null;
+      request.value = null;
+      mappingEdits.value = {};
+      show(view);
+    } catch (e) {
+      fail('start', e);
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /** Pulls the same Open311 endpoint again with an edited service table; the old preview is discarded. */
+  async function repullOpen311(services: ServiceMapping) {
+    const view = current.value;
+    if (!view || view.source !== 'open311' || busy.value) return;
+    failure.value = null;
+    busy.value = 'discarding';
+    await discardQuietly(view.id);
+    current.value = null;
+    busy.value = null;
+    await pullOpen311(services);
   }
 
   /** Reads the same file again with a new mapping and/or more excluded rows; the old preview is discarded. */
@@ -333,6 +352,7 @@ export const useImportStore = defineStore('imports', () => {
     file,
     datum,
     open311,
+    repullOpen311,
     current,
     currentFile,
     request,
