@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { SOURCE_NAMES, type ImportView, type Problem, type SourceName } from '../shared/api/imports';
+import { ColumnMapping, ServiceMapping, SOURCE_NAMES, type ImportView, type Problem, type SourceName } from '../shared/api/imports';
 import { readToken } from '../core/config';
 import { ImportsClient } from '../core/imports/client';
 import { TABULAR_SOURCES } from '../central/import/sources';
@@ -22,7 +22,8 @@ The file is read and checked by the central service; what would change is printe
 wrong. Exit 0 only when everything was written; 1 with a sentence otherwise.
 
   --dry-run             print the preview, write nothing
-  --mapping FILE.json   the columns to read: {"field": "header in the file", …} (see the preview's mapping)
+  --mapping FILE.json   the columns to read: {"field": "header in the file", …} (see the preview's mapping);
+                        for open311 the service codes' table: {"CODE": {"kind": "appeal|dispute|hazard|incident|service"}, …}
   --exclude-rows 7,12   leave these rows of the file out
   --accept-warnings     write although there are warnings (errors always stop the import)
   --delete-missing      delete the records this source wrote before that the file no longer has
@@ -49,6 +50,7 @@ export function previewText(view: ImportView): string {
     const o = s.outcome;
     lines.push(`  将新增 ${o.created}，更新 ${o.updated}，不变 ${o.unchanged}，拒绝 ${s.rejectedRows} 行${o.missing ? `；本来源以前导入、这次文件中没有的 ${o.missing} 条（加 --delete-missing 才删除）` : ''}`);
   }
+  if (s.open311) for (const [code, entry] of Object.entries(s.open311.mapping)) lines.push(`  服务代码 ${code} → ${entry.kind}${entry.task_code ? `（${entry.task_code}）` : ''}`);
   if (s.regions) lines.push(`  区域：新增 ${s.regions.created}，更新 ${s.regions.updated}，不变 ${s.regions.unchanged}，移除 ${s.regions.removed}`);
   if (s.problemCounts.error || s.problemCounts.warning) lines.push(`  ${s.problemCounts.error} 个错误，${s.problemCounts.warning} 个提醒${s.problems.length < s.problemCounts.error + s.problemCounts.warning ? '（只列出前面的）' : ''}：`);
   for (const p of s.problems.slice(0, 50)) lines.push(problemLine(p));
@@ -95,13 +97,13 @@ async function main(): Promise<number> {
   const client = new ImportsClient({ baseUrl: api, token });
   const excludeRows = values['exclude-rows']?.split(',').map((s) => Number(s.trim()));
   if (excludeRows?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--exclude-rows takes row numbers separated by commas, e.g. 7,12.');
-  const mapping = values.mapping ? (JSON.parse(readFileSync(values.mapping, 'utf8')) as Record<string, string | null>) : undefined;
+  const mappingJson: unknown = values.mapping ? JSON.parse(readFileSync(values.mapping, 'utf8')) : undefined;
   const datum = values.datum as 'WGS-84' | 'GCJ-02' | 'CGCS2000' | undefined;
 
   const started =
     source === 'open311'
-      ? await client.startOpen311({ url: second, since: values.since })
-      : await client.start({ source, file: { path: second }, fileName: path.basename(second), mapping, excludeRows, datum });
+      ? await client.startOpen311({ url: second, since: values.since, mapping: mappingJson === undefined ? undefined : ServiceMapping.parse(mappingJson) })
+      : await client.start({ source, file: { path: second }, fileName: path.basename(second), mapping: mappingJson === undefined ? undefined : ColumnMapping.parse(mappingJson), excludeRows, datum });
   let last = 0;
   const view = await client.settled(started.id, (v) => {
     const p = v.state.progress;
