@@ -18,9 +18,23 @@ describe('bridge dispatch', () => {
       'scene.snapshot': { window: { preset: 'week' } },
       'grid.detail': { gridId: 'g2' },
       'settings.api': { baseUrl: 'https://central.example/api/', token: 't' },
+      'import.start': { source: 'disputes', upload: '00000000-0000-4000-8000-000000000000', fileName: 'x.xlsx' },
+      'import.open311': { url: 'https://311.example/open311/v2' },
+      'import.get': { id: 'i1' },
+      'import.regions': { id: 'i1' },
+      'import.commit': { id: 'i1', acceptWarnings: false, deleteMissing: false },
+      'import.discard': { id: 'i1' },
+      'import.template': { source: 'disputes' },
+      'import.token': { token: null },
     };
-    // A backend with no place to keep the API token refuses to store one, with a sentence.
-    const refused: Record<string, string> = { 'settings.api': 'forbidden' };
+    // A backend with no place to keep the API token refuses to store one, with a sentence. Its central API is not
+    // there (port 9): the importers' requests say so (the list answers with the problem), and a file it was never
+    // given is refused.
+    const refused: Record<string, string> = {
+      'settings.api': 'forbidden',
+      'import.start': 'invalid_payload',
+      ...Object.fromEntries(['import.open311', 'import.get', 'import.regions', 'import.commit', 'import.discard', 'import.template'].map((n) => [n, 'unavailable'])),
+    };
     for (const name of requestNames) {
       const result = await dispatch(backend.handlers, name, samples[name] ?? {});
       if (refused[name]) {
