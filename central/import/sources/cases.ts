@@ -10,7 +10,7 @@ import { toShanghaiSeconds } from '../../../shared/time/shanghai';
 import type { EventKind, Region, Satisfaction, Severity } from '../../../shared/api/schemas';
 import type { OutgoingRecord } from '../types';
 import type { RowMapper } from './common';
-import { cleanText } from './common';
+import { oneLine } from './common';
 import { displayTime, shanghaiDate } from './time';
 
 export const TITLE_MAX = 200;
@@ -134,7 +134,7 @@ export function withoutPersonalData(text: string, names: readonly string[], phon
 
 /** A title: clean, without personal data, at most 200 characters (cut with …). */
 export function titleOf(text: string, names: readonly string[] = [], phones: readonly string[] = []): string {
-  const t = withoutPersonalData(cleanText(text), names, phones);
+  const t = withoutPersonalData(oneLine(text), names, phones);
   return t.length > TITLE_MAX ? `${t.slice(0, TITLE_MAX - 1)}…` : t;
 }
 

@@ -16,8 +16,8 @@ export function shorten(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Text without control characters (U+0000 cannot be stored) and with runs of white space as one space. */
-export function cleanText(text: string): string {
+/** Text on one line (a title, an id part): no control characters (U+0000 cannot be stored), runs of white space as one space. */
+export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
@@ -75,7 +75,7 @@ export class RowMapper {
   text(key: string): string | null {
     const v = this.row.values[key];
     if (v === null || v === undefined) return null;
-    const s = cleanText(Array.isArray(v) ? v.join('、') : String(v));
+    const s = oneLine(Array.isArray(v) ? v.join('、') : String(v));
     return s || null;
   }
 
@@ -95,7 +95,7 @@ export class RowMapper {
     const v = this.row.values[key];
     if (v === null || v === undefined) return [];
     const items = Array.isArray(v) ? v : String(v).split(/[、,，;；\n]/);
-    return items.map((s) => cleanText(String(s))).filter(Boolean);
+    return items.map((s) => oneLine(String(s))).filter(Boolean);
   }
 
   /**
@@ -201,5 +201,5 @@ export function ownId(prefix: string, number: string): string {
 
 /** A record id from the fields that identify the row (not those that change as a case goes on). */
 export function hashId(prefix: string, parts: readonly string[]): string {
-  return `${prefix}:${digest(parts.map((p) => cleanText(p.normalize('NFKC'))))}`.slice(0, MAX_ID);
+  return `${prefix}:${digest(parts.map((p) => oneLine(p.normalize('NFKC'))))}`.slice(0, MAX_ID);
 }
