@@ -121,7 +121,9 @@ export async function runStoreCli(argv: string[]): Promise<void> {
       log: (line) => console.error(line),
     });
   }
-  const service = await startCentralService({ store, port, host: values.host, token, openApiJson, demo: values.demo });
+  // The embedded service's one token is the app's own: its imports (the 导入 page on this machine) are listed so.
+  const tokenName = values.embedded ? 'app on this computer' : undefined;
+  const service = await startCentralService({ store, port, host: values.host, token, tokenName, openApiJson, demo: values.demo });
   console.log(service.url);
   const head = await store.headRev().then(String, () => 'unknown (the store cannot be reached yet)');
   console.error(`central data service: ${store.engine} store ${store.location}, head rev ${head}${values.demo ? ', demo source writing' : ''}; ${token ? 'a command-line token and ' : ''}the store's tokens accepted`);

@@ -34,6 +34,8 @@ export interface ServiceOptions {
   host?: string;
   /** A token with both scopes for quick starts and tests (--token / --token-file); tokens in the store work too. */
   token?: string | null;
+  /** How that token is named in the audit and the import history (default "command-line token"). */
+  tokenName?: string;
   /** True when the store holds the demo source's data: /v1/meta says so, and the app labels it 演示数据. */
   demo?: boolean;
   /** SSE heartbeat comment (default 15 s, as the contract promises). */
@@ -119,7 +121,7 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
         'www-authenticate': 'Bearer realm="central"',
       });
     let token: TokenInfo | null = null;
-    if (quickToken !== null && sameText(given, quickToken)) token = { id: '', name: 'command-line token', scopes: ['read', 'write'], createdAt: '', revokedAt: null };
+    if (quickToken !== null && sameText(given, quickToken)) token = { id: '', name: options.tokenName ?? 'command-line token', scopes: ['read', 'write'], createdAt: '', revokedAt: null };
     else {
       try {
         token = await store.verifyToken(given);
