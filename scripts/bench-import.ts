@@ -39,7 +39,9 @@ import type { ImportView } from '../shared/api/imports';
 import { shanghaiDay } from '../shared/time/shanghai';
 import type { ChildResult } from './bench/import-child';
 import { writeCityShapefile, writeDisputesLedger, writeDistrictGeoJson } from './bench/import-files';
-import { startImportService, type ImportService } from './bench/import-service';
+import { startService, type ServiceProcess } from './bench/central-service';
+
+type ImportService = ServiceProcess & { token: string };
 import { printFigure, type Figure } from './bench/report';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -119,7 +121,8 @@ async function withService<T>(dir: string, name: string, run: (service: ImportSe
       else await service.stop().catch(() => void child?.kill('SIGKILL'));
     },
     async () => {
-      service = await startImportService(path.join(dir, `${name}.sqlite`), `bench-${randomBytes(12).toString('hex')}`, (spawned) => (child = spawned));
+      const token = `bench-${randomBytes(12).toString('hex')}`;
+      service = { ...(await startService(path.join(dir, `${name}.sqlite`), { token, onSpawn: (spawned) => (child = spawned) })), token };
       return run(service, new ImportsClient({ baseUrl: service.url, token: service.token, timeoutMs: 600_000 }));
     },
   );

@@ -4,7 +4,7 @@
  * benchmark) does not run on its event loop.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -20,6 +20,11 @@ export interface ServiceProcess {
   cpuSeconds(): number;
   /** Resident memory now and its peak (VmRSS, VmHWM), bytes. */
   memory(): { rss: number; hwm: number };
+  /**
+   * Resets the peak resident memory (VmHWM) to what the process holds now (/proc/PID/clear_refs 5, Linux ≥ 4.0), so
+   * the next peak read is that of what happens next; false when the kernel refused.
+   */
+  resetPeak(): boolean;
   /** SIGTERM, then SIGKILL after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -43,9 +48,14 @@ export function memoryOf(pid: number): { rss: number; hwm: number } {
   return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
 }
 
-/** Starts `central/main.ts --store STORE --port 0` and waits for the URL it prints. */
-export async function startService(store: string): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript, '--store', store, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `central/main.ts --store STORE --port 0 [--token T]` and waits for the URL it prints. `onSpawn` has the
+ * process at once (a caller's SIGINT handler can kill it while it starts).
+ */
+export async function startService(store: string, options: { token?: string; onSpawn?: (child: ChildProcess) => void } = {}): Promise<ServiceProcess> {
+  const args = ['--import', 'tsx', mainScript, '--store', store, '--port', '0', ...(options.token ? ['--token', options.token] : [])];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
   let errors = '';
   child.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -67,6 +77,14 @@ export async function startService(store: string): Promise<ServiceProcess> {
       child,
       cpuSeconds: () => cpuSecondsOf(pid),
       memory: () => memoryOf(pid),
+      resetPeak() {
+        try {
+          writeFileSync(`/proc/${pid}/clear_refs`, '5');
+          return true;
+        } catch {
+          return false;
+        }
+      },
       async stop() {
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');
