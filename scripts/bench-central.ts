@@ -45,6 +45,7 @@ import {
 import { appInitialSync, bareCacheInsert } from './bench/central-sync';
 import { startCluster } from './lib/postgres-cluster';
 import { printFigure, type Figure } from './bench/report';
+import { withCleanup } from './bench/cleanup';
 
 export interface FeedBenchOptions {
   scale: string;
@@ -159,39 +160,6 @@ export interface CentralBenchOptions {
   log?: (line: string) => void;
 }
 
-/**
- * Cleanups still due, run by a SIGINT/SIGTERM handler too: an interrupted benchmark must not leave a PostgreSQL
- * server, service processes or gigabytes of temporary files behind.
- */
-const pending = new Set<() => void>();
-function onInterrupt(signal: NodeJS.Signals) {
-  for (const cleanup of [...pending].reverse()) {
-    try {
-      cleanup();
-    } catch {
-      // best effort: the rest still run
-    }
-  }
-  process.exit(signal === 'SIGINT' ? 130 : 143);
-}
-
-async function withCleanup<T>(cleanup: () => void, run: () => Promise<T>): Promise<T> {
-  pending.add(cleanup);
-  if (pending.size === 1) {
-    process.once('SIGINT', onInterrupt);
-    process.once('SIGTERM', onInterrupt);
-  }
-  try {
-    return await run();
-  } finally {
-    pending.delete(cleanup);
-    if (pending.size === 0) {
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onInterrupt);
-    }
-    cleanup();
-  }
-}
 
 /**
  * The central data service's benchmarks (see scripts/bench/central-*.ts): write and feed throughput on SQLite and
@@ -269,7 +237,7 @@ export async function benchCentral(options: CentralBenchOptions = {}): Promise<F
         const storeFile = path.join(dir, 'central.sqlite');
         const served = await serveStore('sqlite', storeFile, events);
         await withCleanup(
-          () => served.service.child.kill('SIGKILL'),
+          () => void served.service.child.kill('SIGKILL'),
           async () => {
             const write = await postEvents(served, events);
             log(`SQLite: write ${fmt(write.perSecond)} records/s`);
@@ -333,7 +301,7 @@ export async function benchCentral(options: CentralBenchOptions = {}): Promise<F
               const url = cluster.createDatabase('central');
               const served = await serveStore('postgres', url, events);
               await withCleanup(
-                () => served.service.child.kill('SIGKILL'),
+                () => void served.service.child.kill('SIGKILL'),
                 async () => {
                   const write = await postEvents(served, events);
                   // What autovacuum does within a minute of a bulk write (see the fan-out below for why it matters).

@@ -43,6 +43,7 @@ import { startService, type ServiceProcess } from './bench/central-service';
 
 type ImportService = ServiceProcess & { token: string };
 import { printFigure, type Figure } from './bench/report';
+import { withCleanup } from './bench/cleanup';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const childScript = path.join(root, 'scripts', 'bench', 'import-child.ts');
@@ -76,37 +77,6 @@ async function child(args: string[]): Promise<ChildResult> {
   );
 }
 
-/** Cleanups still due, run by a SIGINT/SIGTERM handler too (`interrupted` true): no processes or files left behind. */
-const pending = new Set<(interrupted: boolean) => void>();
-function onInterrupt(signal: NodeJS.Signals) {
-  for (const cleanup of [...pending].reverse()) {
-    try {
-      cleanup(true);
-    } catch {
-      // best effort: the rest still run
-    }
-  }
-  process.exit(signal === 'SIGINT' ? 130 : 143);
-}
-
-async function withCleanup<T>(cleanup: (interrupted: boolean) => void | Promise<void>, run: () => Promise<T>): Promise<T> {
-  const onSignal = (interrupted: boolean) => void cleanup(interrupted);
-  pending.add(onSignal);
-  if (pending.size === 1) {
-    process.once('SIGINT', onInterrupt);
-    process.once('SIGTERM', onInterrupt);
-  }
-  try {
-    return await run();
-  } finally {
-    pending.delete(onSignal);
-    if (pending.size === 0) {
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onInterrupt);
-    }
-    await cleanup(false);
-  }
-}
 
 /**
  * A service on a fresh store in `dir`, stopped when `run` ends; killed (SIGKILL, at once) on SIGINT, also while it
