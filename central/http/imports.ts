@@ -22,10 +22,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { WriteContext } from '../store/types';
 import { ImportJobs, ImportRefused } from '../import/jobs';
-import { recordsSourceOf, type ImportRequest } from '../import/pipeline';
-import { TABULAR_SOURCES } from '../import/sources';
-import { writeTemplate } from '../import/table/template';
-import { ImportCommit, Open311Import, SOURCE_NAMES, type SourceName } from '../../shared/api/imports';
+import type { ImportRequest } from '../import/pipeline';
+import { ImportCommit, Open311Import, SOURCE_NAMES, TABLE_SOURCES, type SourceName, type TableSourceName } from '../../shared/api/imports';
 
 /** The largest file an import takes (a 200 MB ledger is the big case the importers are built for). */
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
@@ -33,7 +31,6 @@ export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 type Send = (reply: FastifyReply, status: number, body: string, headers?: Record<string, string>) => FastifyReply;
 type ApiErrorText = (error: 'bad_request' | 'not_found' | 'forbidden', message: string) => string;
 
-const TEMPLATE_SOURCES = Object.keys(TABULAR_SOURCES) as (keyof typeof TABULAR_SOURCES)[];
 
 export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { send: Send; apiError: ApiErrorText; writer: (req: FastifyRequest) => WriteContext; failure: (reply: FastifyReply, error: unknown) => FastifyReply }) {
   const { send, apiError, writer, failure } = deps;
@@ -52,9 +49,11 @@ export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { 
 
   app.get('/v1/imports/templates/:source', async (req, reply) => {
     const source = (req.params as { source: string }).source.replace(/\.xlsx$/, '');
-    if (!TEMPLATE_SOURCES.includes(source as (typeof TEMPLATE_SOURCES)[number]))
-      return send(reply, 404, apiError('not_found', `There is no template "${source}"; templates: ${TEMPLATE_SOURCES.join(', ')}.`));
-    const template = TABULAR_SOURCES[source as (typeof TEMPLATE_SOURCES)[number]].template;
+    if (!TABLE_SOURCES.includes(source as TableSourceName))
+      return send(reply, 404, apiError('not_found', `There is no template "${source}"; templates: ${TABLE_SOURCES.join(', ')}.`));
+    // Loaded on first use, like the readers (jobs.ts).
+    const [{ TABULAR_SOURCES }, { writeTemplate }] = await Promise.all([import('../import/sources'), import('../import/table/template')]);
+    const template = TABULAR_SOURCES[source as TableSourceName].template;
     const body = await writeTemplate(template);
     return reply
       .code(200)
@@ -77,7 +76,7 @@ export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { 
         if (!body.success) return send(reply, 400, apiError('bad_request', `An Open311 import needs {"url": "https://…/open311/v2"} (${body.error.issues[0]?.message}).`));
         const b = body.data;
         request.open311 = { url: b.url, apiKey: b.api_key, jurisdictionId: b.jurisdiction_id, since: b.since, until: b.until, pageSize: b.page_size, mapping: b.mapping };
-        const since = b.since ? undefined : await jobs.open311Since(recordsSourceOf(request));
+        const since = b.since ? undefined : await jobs.open311Since(b.url);
         if (since) request.open311.since = since;
         return send(reply, 202, JSON.stringify(await jobs.start(request, { name: b.url, sha256: '', bytes: 0 }, tokenName)));
       }

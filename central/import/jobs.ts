@@ -14,7 +14,14 @@ import type { OrganisationResponse, RegionsResponse } from '../../shared/api/sch
 import { TASKS } from '../demo/organisation';
 import { toShanghaiIso } from '../../shared/time/shanghai';
 import type { CentralStore, ImportRow, WriteContext } from '../store/types';
-import { emptyState, readImport, recordsSourceOf, type ImportRequest, type ImportState } from './pipeline';
+import { emptyImportState as emptyState, type ImportState } from '../../shared/api/imports';
+import type { ImportRequest } from './pipeline';
+
+/**
+ * The readers (exceljs, SheetJS, turf, proj4, …) load on the first import, not with the service: they cost about
+ * 1.7 s and 90 MB at start, and most services (the app's embedded one above all) never import anything.
+ */
+const pipeline = () => import('./pipeline');
 
 
 export interface CommitOptions {
@@ -74,7 +81,7 @@ export class ImportJobs {
     const row: ImportRow = {
       id: randomUUID(),
       source: request.source,
-      recordsSource: recordsSourceOf(request),
+      recordsSource: (await pipeline()).recordsSourceOf(request),
       fileName: upload.name,
       sha256: upload.sha256,
       bytes: upload.bytes,
@@ -107,7 +114,8 @@ export class ImportJobs {
   }
 
   /** Where an Open311 pull starts when the operator gives no date: after the newest update the last commit wrote. */
-  async open311Since(recordsSource: string): Promise<string | undefined> {
+  async open311Since(url: string): Promise<string | undefined> {
+    const recordsSource = (await pipeline()).recordsSourceOf({ source: 'open311', open311: { url } });
     return (await this.store.getMeta(open311SinceKey(recordsSource))) || undefined;
   }
 
@@ -179,6 +187,7 @@ export class ImportJobs {
     const heartbeat = setInterval(save, HEARTBEAT_MS);
     try {
       await this.alive(row, latest);
+      const { readImport } = await pipeline();
       const result = await readImport(this.store, row.id, request, {
         now: this.now,
         progress: (state) => {

@@ -7,7 +7,7 @@
  */
 import type { OrganisationResponse, RecordType, Region, RegionsResponse } from '../../shared/api/schemas';
 import { WRITE_RECORD_SCHEMAS } from '../../shared/api/writes';
-import type { ImportState, ServiceMapping } from '../../shared/api/imports';
+import { emptyImportState as emptyState, type ImportState, type ServiceMapping } from '../../shared/api/imports';
 
 export type { ImportState };
 import type { CentralStore } from '../store/types';
@@ -38,10 +38,6 @@ export interface ImportRequest {
   excludeRows?: number[];
   /** Boundaries: the datum the file's coordinates are in. */
   datum?: 'WGS-84' | 'GCJ-02' | 'CGCS2000';
-}
-
-export function emptyState(): ImportState {
-  return { progress: { fraction: 0, rows: 0, ratePerSecond: 0, secondsLeft: null }, rows: 0, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } };
 }
 
 /** The name an importer's records are kept under (records.source): a re-import knows what it wrote before. */

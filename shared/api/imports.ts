@@ -154,6 +154,11 @@ export const ImportState = z.object({
 });
 export type ImportState = z.infer<typeof ImportState>;
 
+/** The state of an import that has read nothing yet. */
+export function emptyImportState(): ImportState {
+  return { progress: { fraction: 0, rows: 0, ratePerSecond: 0, secondsLeft: null }, rows: 0, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } };
+}
+
 export const ImportStatus = z.enum(['reading', 'ready', 'committing', 'committed', 'failed', 'discarded']);
 export type ImportStatus = z.infer<typeof ImportStatus>;
 
