@@ -122,7 +122,7 @@ export class ImportJobs {
   /** The region tree a boundaries or grid-info import will write (for the preview map). */
   async stagedTree(id: string): Promise<RegionsResponse | null> {
     const json = await this.store.getMeta(treeKey(id));
-    return json ? (JSON.parse(json) as RegionsResponse) : null;
+    return json === null ? null : (JSON.parse(json) as RegionsResponse);
   }
 
   /** Writes a ready import whole; refuses (ImportRefused) while it has errors, or warnings not accepted. */
@@ -151,7 +151,7 @@ export class ImportJobs {
       const progress = state.open311?.maxUpdated ? { key: open311SinceKey(row.recordsSource), value: state.open311.maxUpdated } : undefined;
       const outcome = await this.store.commitImport(id, { recordsSource: row.recordsSource, deleteMissing: options.deleteMissing }, { ...who, source: row.recordsSource, progress });
       if (state.mapping) await this.store.setMeta(`import.mapping.${row.source}`, JSON.stringify(state.mapping));
-      if (tree) await this.store.setMeta(treeKey(id), '');
+      if (tree) await this.store.deleteMeta(treeKey(id));
       const done: ImportRow = { ...row, status: 'committed', committedAt: toShanghaiIso(this.now()), state: JSON.stringify({ ...state, outcome }) };
       await this.store.saveImport(done);
       return view(done);
@@ -171,7 +171,7 @@ export class ImportJobs {
     if (row.status === 'committed') throw new ImportRefused('这次导入已经写入，不能再放弃；要撤销，请导入改正后的文件。');
     await this.running.get(id)?.catch(() => {});
     await this.store.dropStaged(id);
-    await this.store.setMeta(treeKey(id), '');
+    await this.store.deleteMeta(treeKey(id));
     const discarded: ImportRow = { ...(await this.store.getImport(id))!, status: 'discarded' };
     await this.store.saveImport(discarded);
     return view(discarded);

@@ -114,6 +114,7 @@ export interface CentralStore {
   /** A value the store keeps for its sources (e.g. how far the demo source has written). */
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
+  deleteMeta(key: string): Promise<void>;
 
   createToken(name: string, scopes: Scope[]): Promise<{ info: TokenInfo; token: string }>;
   listTokens(): Promise<TokenInfo[]>;

@@ -218,7 +218,10 @@ export function storeSuite(factory: StoreFactory) {
     expect(await store.getMeta('demo.cursor')).toBeNull();
     await store.setMeta('demo.cursor', '12345');
     await store.close();
-    expect(await (await reopen()).getMeta('demo.cursor')).toBe('12345');
+    const again = await reopen();
+    expect(await again.getMeta('demo.cursor')).toBe('12345');
+    await again.deleteMeta('demo.cursor');
+    expect(await again.getMeta('demo.cursor')).toBeNull();
   });
 
   // ---- imports -----------------------------------------------------------------------------------------------

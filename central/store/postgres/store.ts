@@ -298,6 +298,10 @@ export class PostgresStore implements CentralStore {
     await this.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [`x.${key}`, value]);
   }
 
+  async deleteMeta(key: string): Promise<void> {
+    await this.query('DELETE FROM meta WHERE key = $1', [`x.${key}`]);
+  }
+
   async createToken(name: string, scopes: Scope[]): Promise<{ info: TokenInfo; token: string }> {
     const token = newToken();
     const info: TokenInfo = { id: newTokenId(), name, scopes, createdAt: toShanghaiIso(this.now()), revokedAt: null };

@@ -175,6 +175,10 @@ export class SqliteStore implements CentralStore {
     this.guard(() => this.sql.setMeta.run(`x.${key}`, value));
   }
 
+  async deleteMeta(key: string): Promise<void> {
+    this.guard(() => this.db.prepare('DELETE FROM meta WHERE key = ?').run(`x.${key}`));
+  }
+
   async createToken(name: string, scopes: Scope[]): Promise<{ info: TokenInfo; token: string }> {
     const token = newToken();
     const info: TokenInfo = { id: newTokenId(), name, scopes, createdAt: toShanghaiIso(this.now()), revokedAt: null };
