@@ -3,6 +3,7 @@ import { createBackend } from '../../core/backend';
 import { BridgeError, requestNames, requests } from '../../shared/bridge/contract';
 import { dispatch } from '../../shared/bridge/dispatch';
 import { fixtureCacheFile } from '../fixtures/records';
+import { VALID_PAYLOADS } from '../web/fuzz-payloads';
 
 const backend = createBackend({
   host: 'web',
@@ -18,14 +19,8 @@ describe('bridge dispatch', () => {
       'scene.snapshot': { window: { preset: 'week' } },
       'grid.detail': { gridId: 'g2' },
       'settings.api': { baseUrl: 'https://central.example/api/', token: 't' },
-      'import.start': { source: 'disputes', upload: '00000000-0000-4000-8000-000000000000', fileName: 'x.xlsx' },
-      'import.open311': { url: 'https://311.example/open311/v2' },
-      'import.get': { id: 'i1' },
-      'import.regions': { id: 'i1' },
-      'import.commit': { id: 'i1', acceptWarnings: false, deleteMissing: false },
-      'import.discard': { id: 'i1' },
-      'import.template': { source: 'disputes' },
-      'import.token': { token: null },
+      // The importers' requests with the fuzzers' valid payloads.
+      ...Object.fromEntries(requestNames.filter((n) => n.startsWith('import.')).map((n) => [n, VALID_PAYLOADS[n]])),
     };
     // A backend with no place to keep the API token refuses to store one, with a sentence. Its central API is not
     // there (port 9): the importers' requests say so (the list answers with the problem), and a file it was never
