@@ -176,21 +176,16 @@ export const useImportStore = defineStore('imports', () => {
     }
   }
 
-  async function readFile(f: File, req: FileRequest) {
-    busy.value = 'uploading';
+  /**
+   * Starts an import and shows it; remembers the file and request it was read with (the page reads them again with
+   * a new mapping or excluded rows), none for Open311.
+   */
+  async function begin(first: Busy, send: () => Promise<ImportView>, read: { file: File; request: FileRequest } | null) {
+    busy.value = first;
     try {
-      const upload = await bridge().upload(f);
-      busy.value = 'starting';
-      const view = await bridge().request('import.start', {
-        source: req.source,
-        upload,
-        fileName: f.name.slice(0, 255) || 'file',
-        ...(req.mapping ? { mapping: req.mapping } : {}),
-        ...(req.excludeRows.length ? { excludeRows: req.excludeRows } : {}),
-        ...(req.source === 'boundaries' && req.datum ? { datum: req.datum } : {}),
-      });
-      currentFile.value = f;
-      request.value = req;
+      const view = await send();
+      currentFile.value = read?.file ?? null;
+      request.value = read?.request ?? null;
       mappingEdits.value = {};
       show(view);
     } catch (e) {
@@ -198,6 +193,25 @@ export const useImportStore = defineStore('imports', () => {
     } finally {
       busy.value = null;
     }
+  }
+
+  async function readFile(f: File, req: FileRequest) {
+    await begin(
+      'uploading',
+      async () => {
+        const upload = await bridge().upload(f);
+        busy.value = 'starting';
+        return bridge().request('import.start', {
+          source: req.source,
+          upload,
+          fileName: f.name.slice(0, 255) || 'file',
+          ...(req.mapping ? { mapping: req.mapping } : {}),
+          ...(req.excludeRows.length ? { excludeRows: req.excludeRows } : {}),
+          ...(req.source === 'boundaries' && req.datum ? { datum: req.datum } : {}),
+        });
+      },
+      { file: f, request: req },
+    );
   }
 
   /** 开始读取: the chosen source and file (or the Open311 address). */
@@ -217,24 +231,18 @@ export const useImportStore = defineStore('imports', () => {
 
   /** Pulls the Open311 endpoint of the form, with the operator's table of service codes when given. */
   async function pullOpen311(services?: ServiceMapping) {
-    busy.value = 'starting';
-    try {
-      const since = sinceIso(open311.since);
-      const view = await bridge().request('import.open311', {
-        url: open311.url.trim(),
-        ...(open311.apiKey.trim() ? { apiKey: open311.apiKey.trim() } : {}),
-        ...(since ? { since } : {}),
-        ...(services ? { mapping: services } : {}),
-      });
-      currentFile.value = null;
-      request.value = null;
-      mappingEdits.value = {};
-      show(view);
-    } catch (e) {
-      fail('start', e);
-    } finally {
-      busy.value = null;
-    }
+    const since = sinceIso(open311.since);
+    await begin(
+      'starting',
+      () =>
+        bridge().request('import.open311', {
+          url: open311.url.trim(),
+          ...(open311.apiKey.trim() ? { apiKey: open311.apiKey.trim() } : {}),
+          ...(since ? { since } : {}),
+          ...(services ? { mapping: services } : {}),
+        }),
+      null,
+    );
   }
 
   /** Pulls the same Open311 endpoint again with an edited service table; the old preview is discarded. */
