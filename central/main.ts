@@ -122,7 +122,7 @@ export async function runStoreCli(argv: string[]): Promise<void> {
     });
   }
   // The embedded service's one token is the app's own: its imports (the 导入 page on this machine) are listed so.
-  const tokenName = values.embedded ? 'app on this computer' : undefined;
+  const tokenName = values.embedded ? '本机应用' : undefined;
   const service = await startCentralService({ store, port, host: values.host, token, tokenName, openApiJson, demo: values.demo });
   console.log(service.url);
   const head = await store.headRev().then(String, () => 'unknown (the store cannot be reached yet)');
