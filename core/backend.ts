@@ -69,6 +69,8 @@ export interface BackendOptions {
   log?: (line: string) => void;
   /** Files handed to the host for imports (the host adds them; the 导入 page names them by id). */
   uploads?: Uploads;
+  /** Told, for every live delta pushed, how long after its batch committed it was pushed (benchmarks). */
+  onPushLag?: (ms: number) => void;
 }
 
 interface OpenData {
@@ -147,7 +149,9 @@ export function createBackend(options: BackendOptions): CoreBackend {
             if (!live()) return;
             if (!current.queries.hasReference) current.queries.reloadReference();
             const delta = current.queries.delta(batch, now());
-            if (delta) publish('scene.delta', delta);
+            if (!delta) return;
+            publish('scene.delta', delta);
+            if (batch.committedAt) options.onPushLag?.(Date.now() - batch.committedAt);
           },
         },
       );

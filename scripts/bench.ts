@@ -43,7 +43,7 @@ async function main() {
     add(benchQueries(city.cacheFile, 'city, 5,000,000 events'));
     add(await benchLiveApply('city, 5,000,000 events', city));
   }
-  for (const extra of ['central', 'wall', 'report', 'import'] as const) {
+  for (const extra of ['central', 'wall', 'report', 'import', 'reads'] as const) {
     if (!want(extra)) continue;
     try {
       const mod = (await import(`./bench-${extra}.ts`)) as { bench?: (options: { events: number }) => Promise<Figure[]> };

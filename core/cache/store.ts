@@ -35,6 +35,8 @@ export interface AppliedBatch {
   cursor: number;
   /** How long the transaction took (ms), for the live-apply benchmark. */
   applyMs: number;
+  /** When it committed (epoch ms): how late its push reaches the walls is measured from here. */
+  committedAt?: number;
   /** Set when `events` holds only the newest of a bigger batch (a bootstrap page). */
   truncated?: boolean;
   /** Quarantined records that left the quarantine in this batch (landed, or superseded by a newer rev). */
@@ -327,6 +329,7 @@ export class CacheStore {
     });
     batch.cursor = cursor.nextRev;
     batch.applyMs = performance.now() - started;
+    batch.committedAt = Date.now();
     return batch;
   }
 
