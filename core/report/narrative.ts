@@ -5,29 +5,11 @@
  * Nothing here decides a number; it only words them.
  */
 import type { Briefing, NarrativeSentence, RankRow } from '../../shared/bridge/briefing';
-import type { EventKind, SafeCriterion } from '../../shared/api/schemas';
+import type { EventKind } from '../../shared/api/schemas';
+import { label } from '../../shared/vocabulary';
 import { MIN_BASE, THRESHOLDS, type FigureBook } from './figures';
 import { listNames, periodLabel, periodNoun, zhDate } from './format';
 import { shanghaiDay } from '../../shared/time/shanghai';
-
-export const KIND_ZH: Record<EventKind, string> = {
-  appeal: '群众诉求',
-  dispute: '矛盾纠纷',
-  hazard: '安全隐患',
-  incident: '治安事件',
-  service: '服务需求',
-};
-
-export const CRITERION_ZH: Record<SafeCriterion, string> = {
-  crime: '发案',
-  cult: '邪教活动',
-  vice: '黄赌毒窝点',
-  pyramid: '传销',
-  fire: '火灾事故',
-  traffic: '交通事故',
-  mass_petition: '集体上访',
-  telecom_fraud: '电信诈骗',
-};
 
 type Part = string | { ref: string };
 
@@ -89,7 +71,7 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     const present = kinds.filter((k) => (w.value(`kind:${k}:kind:value`) ?? 0) > 0);
     const parts: Part[] = ['其中，'];
     present.forEach((k, i) => {
-      parts.push(k === 'appeal' ? '群众诉求（12345）' : KIND_ZH[k], w.f(`kind:${k}:kind:value`), i < present.length - 1 ? '，' : '。');
+      parts.push(k === 'appeal' ? `${label('kind', k)}（12345）` : label('kind', k), w.f(`kind:${k}:kind:value`), i < present.length - 1 ? '，' : '。');
     });
     w.say('overall', 0, parts);
     const closed = w.value(D('closed')) ?? 0;
@@ -136,7 +118,7 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
   const atRisk = b.exceptions.safeGrids.filter((g) => g.status === 'at_risk');
   const parts: Part[] = ['全区现有平安网格', w.f(D('safeGrids'))];
   if (atRisk.length) {
-    const criteria = [...new Set(atRisk.flatMap((g) => g.criteria))].map((c) => CRITERION_ZH[c]);
+    const criteria = [...new Set(atRisk.flatMap((g) => g.criteria))].map((c) => label('criterion', c));
     const fresh = atRisk.filter((g) => g.newInPeriod);
     parts.push('；本季度已有', w.f(D('safeGridsAtRisk')), `平安网格发生${listNames(criteria.slice(0, 4))}等情形，面临失去称号风险`);
     if (fresh.length) {
@@ -219,7 +201,7 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
   const freshRisk = atRisk.filter((g) => g.newInPeriod);
   if (freshRisk.length) {
     const names = freshRisk.slice(0, 5).map((g) => `${g.streetName}${g.communityName}${shortGrid(g.gridName, g.communityName)}`);
-    const crit = [...new Set(freshRisk.flatMap((g) => g.criteria))].map((c) => CRITERION_ZH[c]);
+    const crit = [...new Set(freshRisk.flatMap((g) => g.criteria))].map((c) => label('criterion', c));
     w.say('problems', item, [
       `${heading()}平安网格创建压力加大。${noun}${listNames(names)}`,
       ...(freshRisk.length > 5 ? ['等', w.f(freshKey(book, freshRisk.length)), '网格'] : []),

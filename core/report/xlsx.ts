@@ -8,7 +8,8 @@
 import ExcelJS from 'exceljs';
 import type { Briefing, CaseRow, RankRow } from '../../shared/bridge/briefing';
 import type { GridRow } from './briefing';
-import { CRITERION_ZH, KIND_ZH } from './narrative';
+import type { SafeCriterion } from '../../shared/api/schemas';
+import { label } from '../../shared/vocabulary';
 import { periodLabel, zhDate } from './format';
 import { shanghaiDay } from '../../shared/time/shanghai';
 
@@ -33,8 +34,13 @@ interface Col<T> {
 
 const FORMAT: Record<Kind, string | undefined> = { text: '@', int: '0', rate: '0.0%', change: '+0.0%;-0.0%;0.0%', time: 'yyyy-mm-dd hh:mm' };
 
-const STAGE_ZH: Record<string, string> = { reported: '上报', analysed: '分析研判', dispatched: '分流办理', supervised: '跟踪督导', evaluated: '考核评价', closed: '办结' };
-const TITLE_ZH: Record<GridRow['title'], string> = { safe: '平安网格', at_risk: '平安网格（有失去风险）', lost: '上季度失去称号', none: '未获称号' };
+/** A grid's title: titled (at risk or not) in the vocabulary's words; lost and none are the appendix's own. */
+const TITLE_ZH: Record<GridRow['title'], string> = { safe: label('gridStatus', 'safe'), at_risk: label('gridStatus', 'at_risk'), lost: '上季度失去称号', none: '未获称号' };
+
+/** "火灾事故、电信诈骗" */
+function criteriaText(criteria: readonly SafeCriterion[]): string {
+  return criteria.map((c) => label('criterion', c)).join('、');
+}
 
 /** An ISO time with offset as the Excel serial of its Shanghai wall-clock time. */
 function excelTime(iso: string | null): number | null {
@@ -117,7 +123,7 @@ function rankCols(level: 'street' | 'community' | 'department'): Col<RankRow>[] 
 function caseCols(asOf: number): Col<CaseRow>[] {
   return [
     { header: '编号', width: 12, kind: 'text', value: (c) => c.id },
-    { header: '类别', width: 10, kind: 'text', value: (c) => KIND_ZH[c.kind] },
+    { header: '类别', width: 10, kind: 'text', value: (c) => label('kind', c.kind) },
     { header: '事项', width: 30, kind: 'text', value: (c) => c.title },
     { header: '街道', width: 12, kind: 'text', value: (c) => c.streetName },
     { header: '社区', width: 14, kind: 'text', value: (c) => c.communityName },
@@ -126,7 +132,7 @@ function caseCols(asOf: number): Col<CaseRow>[] {
     { header: '上报时间', width: 17, kind: 'time', value: (c) => excelTime(c.reportedAt) },
     { header: '办理时限', width: 17, kind: 'time', value: (c) => excelTime(c.deadline) },
     { header: '超期（天）', width: 9, kind: 'int', value: (c) => Math.max(0, Math.floor((asOf - Date.parse(c.deadline)) / 86_400_000)) },
-    { header: '当前环节', width: 10, kind: 'text', value: (c) => STAGE_ZH[c.stage] ?? c.stage },
+    { header: '当前环节', width: 10, kind: 'text', value: (c) => label('stage', c.stage) },
     { header: '反映人（已脱敏）', width: 18, kind: 'text', value: (c) => c.reporter },
   ];
 }
@@ -182,7 +188,7 @@ export async function renderXlsx(input: XlsxInput): Promise<Buffer> {
       { header: '未办结（件）', width: 10, kind: 'int', value: (g) => g.open },
       { header: '重大事件（件）', width: 10, kind: 'int', value: (g) => g.critical },
       { header: '平安网格状态', width: 22, kind: 'text', value: (g) => TITLE_ZH[g.title] },
-      { header: '本季度涉及情形', width: 24, kind: 'text', value: (g) => g.criteria.map((c) => CRITERION_ZH[c]).join('、') },
+      { header: '本季度涉及情形', width: 24, kind: 'text', value: (g) => criteriaText(g.criteria) },
     ],
     input.grids,
     input,
@@ -196,7 +202,7 @@ export async function renderXlsx(input: XlsxInput): Promise<Buffer> {
       { header: '网格', width: 20, kind: 'text', value: (r) => r.gridName },
       { header: '状态', width: 16, kind: 'text', value: (r) => (r.status === 'at_risk' ? '面临失去称号风险' : '上季度失去称号') },
       { header: '评定期', width: 10, kind: 'text', value: (r) => r.period },
-      { header: '涉及情形', width: 24, kind: 'text', value: (r) => r.criteria.map((c) => CRITERION_ZH[c]).join('、') },
+      { header: '涉及情形', width: 24, kind: 'text', value: (r) => criteriaText(r.criteria) },
       { header: '首次发生日期', width: 13, kind: 'int', value: (r) => r.firstBrokenDay },
       { header: '本期新增', width: 9, kind: 'text', value: (r) => (r.newInPeriod ? '是' : '否') },
     ],

@@ -8,6 +8,7 @@
  */
 import { toShanghaiSeconds } from '../../../shared/time/shanghai';
 import type { EventKind, Region, Satisfaction, Severity } from '../../../shared/api/schemas';
+import { idsByZhLabel } from '../../../shared/vocabulary';
 import type { OutgoingRecord } from '../types';
 import type { RowMapper } from './common';
 import { oneLine } from './common';
@@ -17,9 +18,8 @@ export const TITLE_MAX = 200;
 
 export type LonLat = [number, number];
 
-/** 等级 as the ledgers write it → the contract's severity. */
-export const LEVEL_OPTIONS = ['一般', '较大', '重大', '特别重大'] as const;
-export const LEVEL_SEVERITY: Record<string, Severity> = { 一般: 'low', 较大: 'medium', 重大: 'high', 特别重大: 'critical' };
+/** 等级 as the ledgers write it (the vocabulary's severity labels: 一般, 较大, 重大, 特别重大) → the contract's severity. */
+export const LEVEL_SEVERITY: Record<string, Severity> = idsByZhLabel('severity');
 
 export interface CaseFacts {
   id: string;

@@ -18,10 +18,12 @@ import type { RegionIndex, TableTemplate, TabularSource } from '../types';
 import { findDepartment, findGrid, ownId, RowMapper, taskCode, unitsOf } from './common';
 import { checkNotInFuture, closingTime, eventRecord, locationIn, pointOf, reporterOf, titleOf, type LonLat } from './cases';
 import { DAY_MS, displayTime } from './time';
+import { idsByZhLabel } from '../../../shared/vocabulary';
 
 export const HOTLINE_DEADLINE_DAYS = 15;
 
-const SATISFACTION: Record<string, Satisfaction | null> = { 满意: 'satisfied', 基本满意: 'basically_satisfied', 不满意: 'dissatisfied', 未评价: null };
+/** 满意度 as the platform records it (the vocabulary's labels), and 未评价 for an appeal nobody rated. */
+const SATISFACTION: Record<string, Satisfaction | null> = { ...idsByZhLabel('satisfaction'), 未评价: null };
 const URGENCY: Record<string, Severity> = { 一般: 'low', 紧急: 'medium', 特急: 'high' };
 
 export const HOTLINE_TEMPLATE: TableTemplate = {

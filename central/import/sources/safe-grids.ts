@@ -15,18 +15,10 @@ import type { SafeCriterion } from '../../../shared/api/schemas';
 import type { TableTemplate, TabularSource } from '../types';
 import { findGrid, RowMapper } from './common';
 import { instantOf } from './time';
+import { idsByZhLabel } from '../../../shared/vocabulary';
 
-/** The eight criteria as the ledgers name them. */
-export const CRITERION_LABELS: Record<string, SafeCriterion> = {
-  发案: 'crime',
-  邪教: 'cult',
-  黄赌毒: 'vice',
-  传销: 'pyramid',
-  火灾: 'fire',
-  交通事故: 'traffic',
-  集体上访: 'mass_petition',
-  电信诈骗: 'telecom_fraud',
-};
+/** The eight criteria by the vocabulary's labels (the template's options); other wordings are synonyms below. */
+export const CRITERION_LABELS: Record<string, SafeCriterion> = idsByZhLabel('criterion');
 const NONE = '无';
 
 export const SAFE_GRIDS_TEMPLATE: TableTemplate = {
@@ -57,9 +49,9 @@ export const SAFE_GRIDS_TEMPLATE: TableTemplate = {
         发生案件: '发案',
         刑事治安案件: '发案',
         邪教活动: '邪教',
-        黄赌毒窝点: '黄赌毒',
+        黄赌毒: '黄赌毒窝点',
         传销活动: '传销',
-        火灾事故: '火灾',
+        火灾: '火灾事故',
         道路交通事故: '交通事故',
         群体上访: '集体上访',
         集访: '集体上访',
@@ -68,7 +60,7 @@ export const SAFE_GRIDS_TEMPLATE: TableTemplate = {
         没有: NONE,
         无发生: NONE,
       },
-      example: '火灾',
+      example: '火灾事故',
       note: '平安网格填“无”或不填；多项用顿号分隔',
     },
     { key: 'evaluated_at', header: '评定时间', synonyms: ['评定日期', '考核时间', '考核日期'], type: 'datetime', example: '2023-04-06 10:00', note: '不填按考核期结束后第一天' },

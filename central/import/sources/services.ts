@@ -9,13 +9,10 @@ import type { ServiceActivity } from '../../../shared/api/schemas';
 import type { TableTemplate, TabularSource } from '../types';
 import { findGrid, hashId, ownId, RowMapper } from './common';
 import { instantOf } from './time';
+import { idsByZhLabel } from '../../../shared/vocabulary';
 
-const TYPES: Record<string, ServiceActivity['type']> = {
-  公益项目: 'project',
-  志愿服务: 'volunteer_session',
-  微心愿: 'micro_wish',
-  需求对接: 'demand_matched',
-};
+/** 类型 as the vocabulary names it (公益项目, 志愿服务, 微心愿, 需求对接); other wordings are synonyms below. */
+const TYPES: Record<string, ServiceActivity['type']> = idsByZhLabel('serviceType');
 
 export const SERVICES_TEMPLATE: TableTemplate = {
   source: 'services',

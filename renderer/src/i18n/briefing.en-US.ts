@@ -1,4 +1,5 @@
 import type briefingZh from './briefing.zh-CN';
+import { label, labels } from '../../../shared/vocabulary';
 
 /** Briefing and report messages in English: typed against the Chinese ones so a missing key fails the typecheck. */
 const briefingEn: typeof briefingZh = {
@@ -130,19 +131,10 @@ const briefingEn: typeof briefingZh = {
       onMap: 'Map',
       summary: '{safe} safe grids, {atRisk} at risk, {lost} lost the title last quarter ({period})',
     },
-    kind: { incident: 'Public order', dispute: 'Dispute', hazard: 'Safety hazard', appeal: 'Citizen appeal', service: 'Service request' },
-    stage: { reported: 'Reported', analysed: 'Analysed', dispatched: 'With department', supervised: 'Supervised', evaluated: 'Evaluated', closed: 'Closed' },
-    criterion: {
-      crime: 'Criminal case',
-      cult: 'Cult activity',
-      vice: 'Vice den',
-      pyramid: 'Pyramid selling',
-      fire: 'Fire',
-      traffic: 'Traffic accident',
-      mass_petition: 'Mass petition',
-      telecom_fraud: 'Telecom fraud',
-    },
-    satisfaction: { satisfied: 'Satisfied', basically_satisfied: 'Mostly satisfied', dissatisfied: 'Dissatisfied' },
+    kind: labels('kind', 'en-US'),
+    stage: labels('stage', 'en-US'),
+    criterion: labels('criterion', 'en-US'),
+    satisfaction: labels('satisfaction', 'en-US'),
     status: {
       all: 'All',
       closed: 'Closed',
@@ -151,7 +143,7 @@ const briefingEn: typeof briefingZh = {
       late: 'Closed late',
       overdue: 'Overdue',
       rated: 'Rated',
-      dissatisfied: 'Dissatisfied',
+      dissatisfied: label('satisfaction', 'dissatisfied', 'en-US'),
       resolved: 'Resolved',
       unresolved: 'Not resolved',
       breaking: 'Breaks safe-grid rules',
@@ -177,7 +169,7 @@ const briefingEn: typeof briefingZh = {
       late: 'closed late',
       grid: 'Grid',
       onMap: 'Show on the map',
-      gridStatus: { safe: 'Safe grid', at_risk: 'Safe grid at risk', normal: 'Grid' },
+      gridStatus: labels('gridStatus', 'en-US'),
       openCases: '{n} open',
       masked: 'Personal data masked',
     },

@@ -1,4 +1,6 @@
-/** 周报研判与通报导出的界面文字（简体中文）。 */
+/** 周报研判与通报导出的界面文字（简体中文）。类别、环节、指标、满意度取自 shared/vocabulary.ts，与大屏、通报一致。 */
+import { label, labels } from '../../../shared/vocabulary';
+
 export default {
   briefing: {
     title: '周报研判',
@@ -128,19 +130,10 @@ export default {
       onMap: '地图',
       summary: '现有平安网格 {safe} 个，{atRisk} 个面临风险，{lost} 个上季度失去称号（{period}）',
     },
-    kind: { incident: '治安事件', dispute: '矛盾纠纷', hazard: '安全隐患', appeal: '群众诉求', service: '服务需求' },
-    stage: { reported: '上报', analysed: '分析研判', dispatched: '分流办理', supervised: '跟踪督导', evaluated: '考核评价', closed: '办结' },
-    criterion: {
-      crime: '发案',
-      cult: '邪教活动',
-      vice: '黄赌毒窝点',
-      pyramid: '传销',
-      fire: '火灾事故',
-      traffic: '交通事故',
-      mass_petition: '集体上访',
-      telecom_fraud: '电信诈骗',
-    },
-    satisfaction: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
+    kind: labels('kind', 'zh-CN'),
+    stage: labels('stage', 'zh-CN'),
+    criterion: labels('criterion', 'zh-CN'),
+    satisfaction: labels('satisfaction', 'zh-CN'),
     status: {
       all: '全部',
       closed: '已办结',
@@ -149,7 +142,7 @@ export default {
       late: '逾期办结',
       overdue: '超期未办结',
       rated: '已评价',
-      dissatisfied: '不满意',
+      dissatisfied: label('satisfaction', 'dissatisfied', 'zh-CN'),
       resolved: '已化解/解决',
       unresolved: '未化解',
       breaking: '涉平安网格',
@@ -175,7 +168,7 @@ export default {
       late: '逾期办结',
       grid: '网格概况',
       onMap: '在地图上查看',
-      gridStatus: { safe: '平安网格', at_risk: '平安网格·有风险', normal: '普通网格' },
+      gridStatus: labels('gridStatus', 'zh-CN'),
       openCases: '未办结 {n} 件',
       masked: '个人信息已脱敏',
     },
