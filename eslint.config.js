@@ -56,6 +56,22 @@ export default tseslint.config(
   layer(['shared/**/*.ts'], { paths: [...nativeOrNodeOnly, ...uiOnly], layers: layerDirs.filter((l) => l !== 'shared'), dom: false, node: false }),
   // core: Node only; knows nothing of hosts or UI.
   layer(['core/**/*.ts'], { paths: ['electron', ...uiOnly], layers: ['central', 'web', 'electron', 'renderer', 'scripts', 'tests'], dom: false }),
+  // The cache's SQL lives in core/cache (reads.ts, store.ts, inspect.ts, migrations): the rest of the core reads
+  // through CacheReads and never opens or queries a connection itself.
+  {
+    ...layer(['core/**/*.ts'], { paths: ['electron', 'better-sqlite3', ...uiOnly], layers: ['central', 'web', 'electron', 'renderer', 'scripts', 'tests'], dom: false }),
+    ignores: ['core/cache/**'],
+  },
+  {
+    files: ['core/**/*.ts'],
+    ignores: ['core/cache/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(prepare|pragma)$/]", message: 'SQL belongs in core/cache (reads.ts for reads): call a named function of CacheReads instead.' },
+      ],
+    },
+  },
   // central: the data service, a program of its own; the app only speaks the contract to it (DESIGN §3).
   layer(['central/**/*.ts'], { paths: ['electron', 'axios', ...uiOnly], layers: ['core', 'web', 'electron', 'renderer', 'scripts', 'tests'], dom: false }),
   // web host: Node; uses core and shared.

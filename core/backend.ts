@@ -1,17 +1,20 @@
 /**
- * The core as both hosts see it: bridge handlers plus a stream of pushes. It owns the cache's read connection and
- * the query layer, and runs the sync engine in a worker thread. Everything here is plain Node; the Electron main
- * process and the web host each wrap it in their own transport.
+ * The core as both hosts see it: bridge handlers plus a stream of pushes. It opens the cache (migrating it), reads
+ * it through read threads (core/read) and syncs it in a worker thread, so the host's own thread only routes.
+ * Everything here is plain Node; the Electron main process and the web host each wrap it in their own transport.
  */
 import { EventEmitter } from 'node:events';
 import { BridgeError, type BridgeHandlers, type HostKind, type Push, type PushName, type SyncStatus } from '../shared/bridge/contract';
 import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
 import { toShanghaiIso } from '../shared/time/shanghai';
-import { isCorruption, openCache, replaceCorruptCache, type Db } from './cache/database';
-import { SceneQueries } from './query/scene';
+import { isCorruption, openCache, replaceCorruptCache } from './cache/database';
+import { CacheReads } from './cache/reads';
+import { ReadPool } from './read/pool';
+import type { ReadApi } from './read/service';
 import { importHandlers } from './imports/handlers';
 import { Uploads } from './imports/uploads';
 import { reportHandlers } from './report/handlers';
+import type { PdfPrinter } from './report/pdf';
 import { NO_API_STORE } from './settings/api-connection';
 import { SettingsStore, type SettingsSource } from './settings/store';
 import type { ApiConfig } from './sync/api-client';
@@ -69,14 +72,15 @@ export interface BackendOptions {
   log?: (line: string) => void;
   /** Files handed to the host for imports (the host adds them; the 导入 page names them by id). */
   uploads?: Uploads;
+  /** Prints the 通报's PDF (the desktop app: Electron's printToPDF); headless Chromium by default. */
+  pdfPrinter?: PdfPrinter;
   /** Told, for every live delta pushed, how long after its batch committed it was pushed (benchmarks). */
   onPushLag?: (ms: number) => void;
 }
 
 interface OpenData {
   options: DataOptions;
-  db: Db;
-  queries: SceneQueries;
+  reads: ReadPool;
   sync: SyncService | null;
 }
 
@@ -108,20 +112,24 @@ export function createBackend(options: BackendOptions): CoreBackend {
     let opened = openCache(d.cacheFile, { integrity: background ? 'deferred' : 'full' });
     opened.rebuilt ??= rebuilt;
     if (opened.migrated) log(`cache upgraded from schema ${opened.migrated.from} to ${opened.migrated.to} in ${(opened.migrated.ms / 1000).toFixed(1)} s`);
-    const readState = () => opened.db.prepare('SELECT last_contact, (SELECT count(*) FROM quarantine) AS quarantined FROM sync_state WHERE id = 1').get() as { last_contact: string | null; quarantined: number };
-    let row: ReturnType<typeof readState>;
+    const readState = () => {
+      const reads = new CacheReads(opened.db);
+      return { lastContact: reads.syncState().lastContact, quarantined: reads.quarantined() };
+    };
+    let state: ReturnType<typeof readState>;
     try {
-      row = readState();
+      state = readState();
     } catch (error) {
       // Damage the deferred open did not see, hit by the first read: replace the cache now rather than later.
       if (!isCorruption(error)) throw error;
       opened.db.close();
       opened = replaceCorruptCache(d.cacheFile, (error as Error).message);
-      row = readState();
+      state = readState();
     }
-    const db = opened.db;
-    const current: OpenData = { options: d, db, queries: new SceneQueries(db), sync: null };
-    status = { ...idleStatus(d), lastContact: row.last_contact, quarantined: row.quarantined };
+    // Opened to migrate and to check; the read threads have connections of their own.
+    opened.db.close();
+    const current: OpenData = { options: d, reads: new ReadPool(d.cacheFile), sync: null };
+    status = { ...idleStatus(d), ...state };
     if (opened.rebuilt) {
       status.message = `The cache file was damaged and has been moved aside (${opened.rebuilt.movedTo}); it is being rebuilt from the central API.`;
       status.problem = { code: 'cache_rebuilt', detail: status.message };
@@ -142,16 +150,22 @@ export function createBackend(options: BackendOptions): CoreBackend {
           },
           reference: () => {
             if (!live()) return;
-            current.queries.reloadReference();
-            publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true });
+            current.reads.api.reloadReference().then(
+              () => live() && publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true }),
+              (error: Error) => log(`reference data not re-read: ${error.message}`),
+            );
           },
+          // Deltas come back in the order of their batches: the wall's read thread answers one request at a time.
           batch: (batch) => {
             if (!live()) return;
-            if (!current.queries.hasReference) current.queries.reloadReference();
-            const delta = current.queries.delta(batch, now());
-            if (!delta) return;
-            publish('scene.delta', delta);
-            if (batch.committedAt) options.onPushLag?.(Date.now() - batch.committedAt);
+            current.reads.api.delta(batch, now()).then(
+              (delta) => {
+                if (!delta || !live()) return;
+                publish('scene.delta', delta);
+                if (batch.committedAt) options.onPushLag?.(Date.now() - batch.committedAt);
+              },
+              (error: Error) => log(`live delta not pushed: ${error.message}`),
+            );
           },
         },
       );
@@ -190,13 +204,13 @@ export function createBackend(options: BackendOptions): CoreBackend {
     const d = data;
     data = null;
     await d?.sync?.stop();
-    d?.db.close();
+    await d?.reads.close();
   }
 
   if (options.data) data = open(options.data);
 
-  const requireQueries = (): SceneQueries => {
-    if (data) return data.queries;
+  const requireReads = (): ReadApi => {
+    if (data) return data.reads.api;
     if (switching) throw new BridgeError({ code: 'unavailable', message: 'The central API is being switched; the data is back in a moment.' });
     throw new BridgeError({ code: 'unavailable', message: 'This host has no data cache configured.' });
   };
@@ -232,10 +246,10 @@ export function createBackend(options: BackendOptions): CoreBackend {
     }),
     'app.echo': async ({ text }) => ({ text, at: toShanghaiIso(now()) }),
     'sync.status': async () => status,
-    'scene.snapshot': async ({ window }) => requireQueries().snapshot(window, now()),
-    'map.regions': async () => requireQueries().mapRegions(),
-    'grid.detail': async ({ gridId }) => requireQueries().gridDetail(gridId, now()),
-    ...reportHandlers({ queries: requireQueries, db: () => data?.db ?? null, now, role: options.role }),
+    'scene.snapshot': async ({ window }) => requireReads().snapshot(window, now()),
+    'map.regions': async () => requireReads().mapRegions(),
+    'grid.detail': async ({ gridId }) => requireReads().gridDetail(gridId, now()),
+    ...reportHandlers({ reads: requireReads, now, role: options.role, pdfPrinter: options.pdfPrinter }),
     'settings.get': async () => ({ settings: settings.get(), api: apiConnection.view(), logFolder: options.logFolder ?? null }),
     'settings.update': async (patch) => settings.update(patch),
     'settings.api': async (input) => apiConnection.apply(input),

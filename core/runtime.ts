@@ -6,9 +6,9 @@
  * applies at once: syncing stops, the right cache opens and syncing starts against the new API.
  */
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { BridgeError } from '../shared/bridge/contract';
+import { cacheSource } from './cache/reads';
 import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
 import { createBackend, type BackendOptions, type CoreBackend, type DataOptions } from './backend';
 import { apiFromEnvironment, defaultDataDir } from './config';
@@ -54,17 +54,7 @@ const sourceOf = (api: ApiConfig) => (api.label ?? api.baseUrl).replace(/\/+$/, 
  */
 function setAsideForeignCache(cacheFile: string, api: ApiConfig, log: (line: string) => void) {
   if (!existsSync(cacheFile)) return;
-  let recorded: string | null = null;
-  try {
-    const db = new Database(cacheFile, { readonly: true, fileMustExist: true });
-    try {
-      recorded = (db.prepare('SELECT source FROM sync_state WHERE id = 1').pluck().get() as string | null | undefined) ?? null;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return; // unreadable or older than the sync_state table: openCache deals with it
-  }
+  const recorded = cacheSource(cacheFile);
   if (!recorded || recorded.replace(/\/+$/, '') === sourceOf(api)) return;
   const movedTo = `${cacheFile}.replaced-${Date.now()}`;
   renameSync(cacheFile, movedTo);

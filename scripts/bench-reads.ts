@@ -13,7 +13,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../core/backend';
-import { addDays, shanghaiDay } from '../shared/time/shanghai';
+import { addDays, shanghaiDay } from '../shared/time';
 import { startCentral } from './bench/sync';
 import { percentile, printFigure, type Figure } from './bench/report';
 

@@ -2,8 +2,8 @@
  * `npm run build:electron`: bundles the Electron main process and the sandboxed preload with esbuild.
  *
  *   electron/main/index.ts    → dist/electron/main.js        CommonJS (dist/electron/package.json says so), Node
- *   core/sync/worker.ts       → dist/electron/sync-worker.js the core's sync worker thread, which core/sync/service.ts
- *                                                          looks for next to the bundle that started it
+ *   core/worker.ts            → dist/electron/core-worker.js the core's worker threads (sync, checkpointer, reads),
+ *                                                          which core/threads.ts looks for next to the bundle
  *   central/main.ts           → dist/electron/central.js     the embedded central data service, which the core starts
  *                                                          as a utility process (its own program: the app never
  *                                                          imports the central layer)
@@ -79,8 +79,8 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
       banner: { js: `"use strict";\nvar __gccModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
     });
 
-  const workerEntry = path.join(root, 'core', 'sync', 'worker.ts');
-  const workerPath = existsSync(workerEntry) ? path.join(outDir, 'sync-worker.js') : null;
+  const workerEntry = path.join(root, 'core', 'worker.ts');
+  const workerPath = existsSync(workerEntry) ? path.join(outDir, 'core-worker.js') : null;
   const centralPath = path.join(outDir, 'central.js');
   await Promise.all([
     nodeBundle(path.join(root, 'electron', 'main', 'index.ts'), mainPath),

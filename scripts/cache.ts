@@ -4,9 +4,9 @@
 import { parseArgs } from 'node:util';
 import { openCache } from '../core/cache/database';
 import { cacheStats, checkCache, quarantineRows, quarantineSummary } from '../core/cache/inspect';
-import { SceneQueries } from '../core/query/scene';
+import { ReadService } from '../core/read/service';
 import { percent } from '../shared/kpi/formulas';
-import { dayStart, isoDateToDay } from '../shared/time/shanghai';
+import { addDays, dayStart, isoDateToDay } from '../shared/time';
 import { defaultCacheFile } from '../core/config';
 
 const HELP = `Usage: npm run cache -- <command> [--cache FILE] [--json]
@@ -67,7 +67,7 @@ function main() {
     const from = isoDateToDay(values.from);
     const to = isoDateToDay(values.to);
     // "Now" is the end of the range, so the safe-grid count is the one in force then.
-    const s = new SceneQueries(db).snapshot({ preset: 'custom', from, to }, dayStart(to) + 86_399_000);
+    const s = new ReadService(db).snapshot({ preset: 'custom', from, to }, dayStart(addDays(to, 1)) - 1000);
     const t = s.totals;
     const kpis = {
       from: values.from,

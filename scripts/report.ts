@@ -9,11 +9,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheFile } from '../core/config';
 import { openCache } from '../core/cache/database';
-import { SceneQueries } from '../core/query/scene';
+import { ReadService } from '../core/read/service';
 import { exportReport } from '../core/report/export';
 import { closePdfBrowser } from '../core/report/pdf';
-import { lastCompleteWeek, periodFromKey, ReportFormat, type PeriodRequest } from '../shared/bridge/briefing';
-import { shanghaiDay } from '../shared/time/shanghai';
+import { periodFromKey, ReportFormat, type PeriodRequest } from '../shared/bridge/briefing';
+import { lastCompleteWeek, shanghaiDay } from '../shared/time';
 
 export const REPORT_HELP = `Usage: npm run report -- [--cache FILE] [--week YYYY-Www | --month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD]
                          [--format docx,xlsx,pdf] [--out DIR] [--operator NAME] [--watermark]
@@ -76,12 +76,13 @@ export async function runReport(argv: string[], now = Date.now()): Promise<strin
   const { db } = openCache(cacheFile);
   const written: string[] = [];
   try {
-    const queries = new SceneQueries(db);
-    if (!queries.hasReference) throw new UsageError(`The cache ${cacheFile} has no regions yet; sync it from the central API first.`);
+    // The CLI reads on its own thread: nothing else waits for it.
+    const service = new ReadService(db);
+    if (!service.queries.hasReference) throw new UsageError(`The cache ${cacheFile} has no regions yet; sync it from the central API first.`);
     const operator = values.operator ?? `${os.userInfo().username} (cli)`;
     mkdirSync(values.out, { recursive: true });
     for (const format of [...new Set(formats)] as ReportFormat[]) {
-      const result = await exportReport({ db, queries, now }, { period, format, operator, watermark: { enabled: values.watermark } });
+      const result = await exportReport(service, { period, format, operator, watermark: { enabled: values.watermark } }, now);
       const file = path.resolve(values.out, result.fileName);
       writeFileSync(file, result.data);
       written.push(file);

@@ -98,6 +98,22 @@ export function openCache(file: string, options: OpenOptions = {}): OpenedCache 
   }
 }
 
+/**
+ * A read thread's connection to a cache the owner has opened (and migrated): no migration, no integrity check, no
+ * recovery — a damaged file is the owner's to replace. Not read-only: the export audit log is written through it.
+ */
+export function openReader(file: string): Db {
+  if (!existsSync(file)) throw new CacheError('io', `The cache file ${file} is not there any more (moved or deleted while the app ran); restart the app and it is rebuilt from the central API.`);
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    configure(db, true);
+    return db;
+  } catch (error) {
+    db.close();
+    throw translate(error, file);
+  }
+}
+
 /** SQLite's quick_check: null when the file is sound, else what is wrong. */
 export function quickCheck(db: Db): string | null {
   const result = db.pragma('quick_check', { simple: true });

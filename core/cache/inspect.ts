@@ -1,4 +1,5 @@
 /** Read-only looks into a cache for the `npm run cache` CLI and for tests: stats, consistency, quarantine. */
+import { readSyncState } from './reads';
 import { SCHEMA_VERSION, type Db } from './database';
 import { mondayOfSql } from './migrations/004-week-year-rollups';
 
@@ -7,7 +8,7 @@ export interface CacheStats {
   appSchemaVersion: number;
   cursorRev: number;
   headRev: number;
-  source: string;
+  source: string | null;
   demo: boolean;
   lastContact: string | null;
   streets: number;
@@ -24,18 +25,16 @@ export interface CacheStats {
 
 export function cacheStats(db: Db): CacheStats {
   const count = (sql: string) => db.prepare(sql).pluck().get() as number;
-  const state = db.prepare('SELECT cursor_rev, head_rev, source, demo, last_contact FROM sync_state WHERE id = 1').get() as {
-    cursor_rev: number; head_rev: number; source: string; demo: number; last_contact: string | null;
-  };
+  const state = readSyncState(db);
   const byKind = db.prepare('SELECT kind, SUM(total) AS n FROM rollup_events GROUP BY kind').all() as { kind: string; n: number }[];
   return {
     schemaVersion: db.pragma('user_version', { simple: true }) as number,
     appSchemaVersion: SCHEMA_VERSION,
-    cursorRev: state.cursor_rev,
-    headRev: state.head_rev,
+    cursorRev: state.cursorRev,
+    headRev: state.headRev,
     source: state.source,
-    demo: state.demo === 1,
-    lastContact: state.last_contact,
+    demo: state.demo,
+    lastContact: state.lastContact,
     streets: count("SELECT count(*) FROM regions WHERE level = 'street'"),
     communities: count("SELECT count(*) FROM regions WHERE level = 'community'"),
     grids: count("SELECT count(*) FROM regions WHERE level = 'grid'"),

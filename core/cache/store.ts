@@ -17,6 +17,7 @@ import {
 import { periodOrder } from '../../shared/kpi/formulas';
 import { isoDateToDay, mondayOf, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
 import { translate, type Db } from './database';
+import { readSyncState, type SyncState } from './reads';
 
 export interface Cursor {
   nextRev: number;
@@ -158,7 +159,7 @@ export class CacheStore {
   private reference: ReferenceIds = { departments: null, tasks: null };
   private readonly statements;
 
-  constructor(readonly db: Db) {
+  constructor(protected readonly db: Db) {
     this.statements = {
       eventRollupRow: db.prepare<[string], EventRollupRow & { rev: number }>(
         'SELECT rev, day, grid_id, kind, stage, closed_at, deadline, joint, outcome, satisfaction, severity, criterion, department_id FROM events WHERE id = ?',
@@ -215,7 +216,17 @@ export class CacheStore {
   }
 
   get cursor(): number {
-    return (this.db.prepare('SELECT cursor_rev FROM sync_state WHERE id = 1').pluck().get() as number) ?? 0;
+    return readSyncState(this.db).cursorRev;
+  }
+
+  /** Where the cache stands (source, cursor, last contact, reference ETags). */
+  state(): SyncState {
+    return readSyncState(this.db);
+  }
+
+  /** Records the sync could not apply (malformed, or waiting for reference data). */
+  quarantined(): number {
+    return this.db.prepare<[], number>('SELECT count(*) FROM quarantine').pluck().get() ?? 0;
   }
 
   /**

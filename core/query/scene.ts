@@ -3,9 +3,9 @@
  * from a scan of the events), so it stays fast at a million cached events. The same layer serves the briefing and
  * the reports. Personal data leaves only masked.
  */
-import type { Db } from '../cache/database';
+import type { CacheReads, DeptRow, EventRow, GridKindRow, GridSumsSource, RegionRow } from '../cache/reads';
 import type { AppliedBatch } from '../cache/store';
-import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type GridProfile, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
+import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
 import { daysInMonth } from '../../shared/bridge/briefing';
 import type { EventSummary, GridDetail, GridState, MapRegions, RankingRow, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
 import {
@@ -22,23 +22,11 @@ import { addDays, dayStart, dayToIsoDate, mondayOf, shanghaiDay, toShanghaiIso }
 
 const KINDS: EventKind[] = ['incident', 'dispute', 'hazard', 'appeal', 'service'];
 
-interface RegionRow {
-  id: string;
-  code: string;
-  level: 'district' | 'street' | 'community' | 'grid';
-  name: string;
-  parent_id: string | null;
-  street_id: string | null;
-  community_id: string | null;
-  profile: GridProfile | null;
-}
-
 type Sums = {
   total: number; closed: number; on_time: number; joint: number; resolved: number;
   sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; critical: number; breaking: number;
   st_reported: number; st_analysed: number; st_dispatched: number; st_supervised: number; st_evaluated: number;
 };
-const SUM_COLUMNS: (keyof Sums)[] = ['total', 'closed', 'on_time', 'joint', 'resolved', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied', 'critical', 'breaking', 'st_reported', 'st_analysed', 'st_dispatched', 'st_supervised', 'st_evaluated'];
 // Written out rather than built from SUM_COLUMNS: a snapshot adds up thousands of these, and objects of one literal
 // shape with named field access are several times faster than keyed access in a loop (profiled: 12 % → ~1 %).
 const zeroSums = (): Sums => ({
@@ -46,11 +34,7 @@ const zeroSums = (): Sums => ({
   st_reported: 0, st_analysed: 0, st_dispatched: 0, st_supervised: 0, st_evaluated: 0,
 });
 
-/**
- * A grid × kind row of sums as SQLite hands it over without keys (half the cost of a row object, measured): grid,
- * kind, then SUM_COLUMNS in their order.
- */
-type GridKindRow = [grid_id: string, kind: EventKind, ...sums: number[]];
+/** Adds a grid × kind row (GridKindRow: grid, kind, then the sums in the order of reads.ts SUM_COLUMNS). */
 function addRow(into: Sums, r: GridKindRow) {
   into.total += r[2];
   into.closed += r[3];
@@ -69,7 +53,6 @@ function addRow(into: Sums, r: GridKindRow) {
   into.st_evaluated += r[16];
 }
 
-type DeptRow = { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number };
 
 /** What a ranking row is made of, for a grid, a region or a department. */
 interface RankSums {
@@ -100,15 +83,6 @@ function addRankSums(into: RankSums, from: RankSums) {
   into.overdue += from.overdue;
 }
 
-/** The grid rollups' counters (week, month, year: one row per grid), in the order of GridSumsRow. */
-const GRID_COLUMNS = 'total, closed, on_time, critical, disputes, disputes_resolved, appeal_satisfied, appeal_basic, appeal_dissatisfied';
-/** The same figures from the daily grid × kind rollup, for the days of a window around its whole months. */
-const GRID_COLUMNS_OF_DAYS = `total, closed, on_time, critical,
-  CASE kind WHEN 'dispute' THEN total ELSE 0 END AS disputes, CASE kind WHEN 'dispute' THEN resolved ELSE 0 END AS disputes_resolved,
-  CASE kind WHEN 'appeal' THEN sat_satisfied ELSE 0 END AS appeal_satisfied, CASE kind WHEN 'appeal' THEN sat_basic ELSE 0 END AS appeal_basic,
-  CASE kind WHEN 'appeal' THEN sat_dissatisfied ELSE 0 END AS appeal_dissatisfied`;
-type GridSumsRow = [grid_id: string, total: number, closed: number, on_time: number, critical: number, disputes: number, disputes_resolved: number,
-  appeal_satisfied: number, appeal_basic: number, appeal_dissatisfied: number];
 
 export interface ResolvedWindow {
   preset: WindowRequest['preset'];
@@ -162,10 +136,9 @@ export function splitByMonth(from: number, to: number): { head: [number, number]
  * A window that ends today or later covers its last month whole: no case is reported after today, so this month's
  * row of the month rollup is exactly its days so far (the wall's 本月 and 本年 then read no daily rows at all).
  */
-function windowParams(from: number, to: number, today: number): [number, number, number, number, number, number] {
+function windowSource(from: number, to: number, today: number): Extract<GridSumsSource, { of: 'window' }> {
   const end = to >= today ? Math.max(to, lastDayOfMonth(Math.floor(to / 100))) : to;
-  const { head, months, tail } = splitByMonth(from, end);
-  return [...head, ...tail, ...months];
+  return { of: 'window', ...splitByMonth(from, end) };
 }
 
 export class SceneQueries {
@@ -184,83 +157,14 @@ export class SceneQueries {
    */
   private officialCache: { period: string; safe: Uint8Array; evaluatedPeriod: string } | null = null;
   private organisation: OrganisationResponse | null = null;
-  private readonly sql;
 
-  constructor(private readonly db: Db) {
-    const sums = SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ');
-    const gridRows = (sql: string) => db.prepare<number[], GridSumsRow>(sql).raw();
-    this.sql = {
-      // Per grid: a week's, a month's or a year's row as it stands, or any window as whole months of the month rollup
-      // and the days around them from the daily one (see splitByMonth, windowParams).
-      perGrid: {
-        week: gridRows(`SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_week WHERE week = ?`),
-        month: gridRows(`SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_month WHERE month = ?`),
-        year: gridRows(`SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_year WHERE year = ?`),
-        window: gridRows(`SELECT grid_id, ${GRID_COLUMNS.split(', ').map((c) => `SUM(${c})`).join(', ')} FROM (
-            SELECT grid_id, ${GRID_COLUMNS_OF_DAYS} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
-            UNION ALL SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_month WHERE month BETWEEN ? AND ?)
-          GROUP BY grid_id`),
-      },
-      // District-wide, from the day × kind rollup: at most 366 × 5 rows for any window, however many grids (a city's
-      // year of grid × kind rows was 63 ms, measured). Laid out like a grid × kind row (addRow) with the grid left empty.
-      perKind: db.prepare<[number, number], GridKindRow>(`SELECT NULL, kind, ${sums} FROM rollup_kinds WHERE day BETWEEN ? AND ? GROUP BY kind`).raw(),
-      byDeptKind: db.prepare<[number, number, number, number, number, number], DeptRow>(
-        `SELECT department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint,
-           SUM(sat_satisfied) AS sat_satisfied, SUM(sat_basic) AS sat_basic, SUM(sat_dissatisfied) AS sat_dissatisfied FROM (
-           SELECT department_id, kind, total, closed, on_time, joint, sat_satisfied, sat_basic, sat_dissatisfied FROM rollup_departments WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
-           UNION ALL SELECT department_id, kind, total, closed, on_time, joint, sat_satisfied, sat_basic, sat_dissatisfied FROM rollup_departments_month WHERE month BETWEEN ? AND ?)
-         GROUP BY department_id, kind`,
-      ),
-      deptMonthRows: db.prepare<[number], DeptRow>(
-        'SELECT department_id, kind, total, closed, on_time, joint, sat_satisfied, sat_basic, sat_dissatisfied FROM rollup_departments_month WHERE month = ?',
-      ),
-      trend: db.prepare<[number, number], [day: number, kind: EventKind, total: number, closed: number, resolved: number]>(
-        'SELECT day, kind, total, closed, resolved FROM rollup_kinds WHERE day BETWEEN ? AND ?',
-      ).raw(),
-      overdue: db.prepare<[number], [grid_id: string, department_id: string | null, n: number]>(
-        "SELECT grid_id, department_id, count(*) FROM events WHERE stage <> 'closed' AND deadline < ? GROUP BY grid_id, department_id",
-      ).raw(),
-      breaking: db.prepare<[number, number], [grid_id: string, criterion: SafeCriterion]>(
-        'SELECT DISTINCT grid_id, criterion FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL',
-      ).raw(),
-      // The evaluation that counts for a grid: the latest-ending period (a half-year after its quarters), then the
-      // highest rev (periodOrder in shared/kpi/formulas.ts, kept as period_key).
-      latestEvaluations: db.prepare<[number], { grid_id: string; period: string; period_key: number; safe: number; broken: string }>(
-        `SELECT grid_id, period, period_key, safe, broken FROM (
-           SELECT grid_id, period, period_key, safe, broken, row_number() OVER (PARTITION BY grid_id ORDER BY period_key DESC, rev DESC) AS n
-           FROM evaluations WHERE period_key <= ?) WHERE n = 1`,
-      ),
-      // By reported_at (the day is that instant's Shanghai day): the index then yields the newest first and the
-      // LIMIT stops early, where a day range sorted a year of cases (46 ms measured).
-      recent: db.prepare<[number, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at DESC LIMIT ?`,
-      ),
-      // Rows without keys, made into objects here: twice as fast as better-sqlite3's row objects (measured).
-      openPoints: db.prepare<[number], [id: string, kind: EventKind, stage: Stage, severity: Event['severity'], lon: number, lat: number]>(
-        "SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT ?",
-      ).raw(),
-      services: db.prepare<[number, number], { type: string; count: number; people: number; volunteers: number }>(
-        'SELECT type, SUM(count) AS count, SUM(people_reached) AS people, SUM(volunteers) AS volunteers FROM rollup_service_types WHERE day BETWEEN ? AND ? GROUP BY type',
-      ),
-      openCasesOfGrid: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE grid_id = ? AND stage <> 'closed' ORDER BY reported_at DESC LIMIT 50`),
-      cursor: db.prepare('SELECT cursor_rev FROM sync_state WHERE id = 1').pluck(),
-      latestEvaluationOfGrid: db.prepare<[string, number], { period: string; safe: number }>(
-        'SELECT period, safe FROM evaluations WHERE grid_id = ? AND period_key <= ? ORDER BY period_key DESC, rev DESC LIMIT 1',
-      ),
-      brokenOfGrid: db.prepare<[string, number, number], SafeCriterion>(
-        'SELECT DISTINCT criterion FROM events WHERE grid_id = ? AND day BETWEEN ? AND ? AND criterion IS NOT NULL',
-      ).pluck(),
-      gridDay: db.prepare<[string, number], { events: number; open: number; critical: number }>(
-        'SELECT coalesce(SUM(total),0) AS events, coalesce(SUM(total - closed),0) AS open, coalesce(SUM(critical),0) AS critical FROM rollup_events WHERE grid_id = ? AND day = ?',
-      ),
-    };
+  constructor(private readonly reads: CacheReads) {
     this.reloadReference();
   }
 
   /** Re-reads regions, departments and organisation (after a reference sync). */
   reloadReference() {
-    const rows = this.db.prepare('SELECT id, code, level, name, parent_id, street_id, community_id, profile FROM regions').all() as (Omit<RegionRow, 'profile'> & { profile: string | null })[];
-    this.regions = new Map(rows.map((r) => [r.id, { ...r, profile: r.profile ? (JSON.parse(r.profile) as GridProfile) : null }]));
+    this.regions = new Map(this.reads.regions().map((r) => [r.id, r]));
     const byCode = (a: RegionRow, b: RegionRow) => a.code.localeCompare(b.code);
     this.grids = [...this.regions.values()].filter((r) => r.level === 'grid').sort(byCode);
     this.streets = [...this.regions.values()].filter((r) => r.level === 'street').sort(byCode);
@@ -276,9 +180,8 @@ export class SceneQueries {
       }
     });
     this.officialCache = null;
-    this.departments = new Map((this.db.prepare('SELECT id, short_name FROM departments').all() as { id: string; short_name: string }[]).map((d) => [d.id, d.short_name]));
-    const org = this.db.prepare("SELECT value FROM reference WHERE key = 'organisation'").pluck().get() as string | undefined;
-    this.organisation = org ? (JSON.parse(org) as OrganisationResponse) : null;
+    this.departments = new Map(this.reads.departments().map((d) => [d.id, d.short]));
+    this.organisation = this.reads.organisation();
   }
 
   get hasReference(): boolean {
@@ -306,7 +209,7 @@ export class SceneQueries {
       byKind[kind] = (byKind[kind] ?? 0) + row[2];
     }
     const overdueByDept = new Map<string, number>();
-    for (const [gridId, departmentId, n] of this.sql.overdue.iterate(now)) {
+    for (const [gridId, departmentId, n] of this.reads.overdueNow(now)) {
       t.overdue += n;
       if (departmentId) overdueByDept.set(departmentId, (overdueByDept.get(departmentId) ?? 0) + n);
       const i = this.gridIndex.get(gridId);
@@ -320,7 +223,7 @@ export class SceneQueries {
     const official = this.officialStatus(period);
     const brokenOf: (SafeCriterion[] | undefined)[] = new Array(this.grids.length);
     const brokenByCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
-    for (const [gridId, criterion] of this.sql.breaking.iterate(range.from, today)) {
+    for (const [gridId, criterion] of this.reads.brokenCriteria(range.from, today)) {
       const i = this.gridIndex.get(gridId);
       if (i === undefined) continue;
       (brokenOf[i] ??= []).push(criterion);
@@ -377,7 +280,7 @@ export class SceneQueries {
     return {
       window,
       generatedAt: toShanghaiIso(now),
-      cursorRev: this.sql.cursor.get() as number,
+      cursorRev: this.reads.syncState().cursorRev,
       totals: {
         events: t.all.total,
         open: t.all.total - t.all.closed,
@@ -414,8 +317,8 @@ export class SceneQueries {
       departments,
       grids,
       trend: this.trend(window.to, Math.max(30, dayCount(window.from, window.to))),
-      recent: this.sql.recent.all(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit).map((r) => this.summary(r, now)),
-      points: this.sql.openPoints.all(5000).map(([id, kind, stage, severity, lon, lat]) => ({ id, kind, stage, severity, lon, lat })),
+      recent: this.reads.recentEvents(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit).map((r) => this.summary(r, now)),
+      points: this.reads.openPoints(5000),
       services: this.serviceTotals(window.from, window.to),
     };
   }
@@ -428,13 +331,10 @@ export class SceneQueries {
    */
   private rollupReads(from: number, to: number, today: number) {
     const period = currentPeriod(from, to, today);
-    const source = period?.of ?? 'window';
-    const params = period ? [period.key] : windowParams(from, to, today);
     return {
-      perGrid: () => this.sql.perGrid[source].iterate(...params),
-      perKind: () => this.sql.perKind.iterate(from, to),
-      perDeptKind: (): Iterable<DeptRow> =>
-        period?.of === 'month' ? this.sql.deptMonthRows.iterate(period.key) : this.sql.byDeptKind.iterate(...windowParams(from, to, today)),
+      perGrid: () => this.reads.gridSums(period ?? windowSource(from, to, today)),
+      perKind: () => this.reads.kindSums(from, to),
+      perDeptKind: (): Iterable<DeptRow> => this.reads.departmentSums(period?.of === 'month' ? { of: 'month', key: period.key } : windowSource(from, to, today)),
     };
   }
 
@@ -443,7 +343,7 @@ export class SceneQueries {
     const safe = new Uint8Array(this.grids.length);
     let evaluatedPeriod = '';
     let evaluatedOrder = 0;
-    for (const e of this.sql.latestEvaluations.iterate(periodOrderEndingBy(period))) {
+    for (const e of this.reads.latestEvaluations(periodOrderEndingBy(period))) {
       const i = this.gridIndex.get(e.grid_id);
       if (i !== undefined) safe[i] = e.safe;
       if (e.period_key > evaluatedOrder) [evaluatedPeriod, evaluatedOrder] = [e.period, e.period_key];
@@ -453,7 +353,7 @@ export class SceneQueries {
 
   private serviceTotals(from: number, to: number): SceneSnapshot['services'] {
     const out = { projects: 0, volunteerSessions: 0, microWishes: 0, demandsMatched: 0, peopleReached: 0, volunteers: 0 };
-    for (const row of this.sql.services.iterate(from, to)) {
+    for (const row of this.reads.serviceSums(from, to)) {
       if (row.type === 'project') out.projects += row.count;
       else if (row.type === 'volunteer_session') out.volunteerSessions += row.count;
       else if (row.type === 'micro_wish') out.microWishes += row.count;
@@ -468,7 +368,7 @@ export class SceneQueries {
     const from = addDays(to, -(days - 1));
     const points = new Map<number, SceneSnapshot['trend'][number]>();
     for (let d = from; d <= to; d = addDays(d, 1)) points.set(d, { day: d, byKind: Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>, closed: 0, disputesResolved: 0 });
-    for (const [day, kind, total, closed, resolved] of this.sql.trend.iterate(from, to)) {
+    for (const [day, kind, total, closed, resolved] of this.reads.kindDays(from, to)) {
       const p = points.get(day);
       if (!p) continue;
       p.byKind[kind] += total;
@@ -508,10 +408,8 @@ export class SceneQueries {
 
   /** The map's regions as GeoJSON FeatureCollections, one per level. */
   mapRegions(): MapRegions {
-    const rows = this.db.prepare('SELECT id, code, level, name, parent_id, geometry, synthetic FROM regions').all() as {
-      id: string; code: string; level: RegionRow['level']; name: string; parent_id: string | null; geometry: string; synthetic: number;
-    }[];
-    const meta = JSON.parse((this.db.prepare("SELECT value FROM reference WHERE key = 'regions.meta'").pluck().get() as string | undefined) ?? '{"datum":"GCJ-02","attribution":""}');
+    const rows = this.reads.mapRegions();
+    const meta = this.reads.regionsMeta();
     const collections: Record<RegionRow['level'], { type: 'FeatureCollection'; features: unknown[] }> = {
       district: { type: 'FeatureCollection', features: [] },
       street: { type: 'FeatureCollection', features: [] },
@@ -535,8 +433,8 @@ export class SceneQueries {
     const today = shanghaiDay(now);
     const period = periodOfDay(today);
     const range = periodRange(period);
-    const latest = this.sql.latestEvaluationOfGrid.get(gridId, periodOrderEndingBy(period));
-    const broken = this.sql.brokenOfGrid.all(gridId, range.from, today) as unknown as SafeCriterion[];
+    const latest = this.reads.latestEvaluationOfGrid(gridId, periodOrderEndingBy(period));
+    const broken = this.reads.brokenCriteriaOfGrid(gridId, range.from, today);
     const officialSafe = latest?.safe === 1;
     return {
       id: grid.id,
@@ -549,7 +447,7 @@ export class SceneQueries {
       officialSafe,
       period: latest?.period ?? period,
       broken,
-      openCases: this.sql.openCasesOfGrid.all(gridId).map((r) => this.summary(r, now)),
+      openCases: this.reads.openEventsOfGrid(gridId).map((r) => this.summary(r, now)),
     };
   }
 
@@ -565,7 +463,7 @@ export class SceneQueries {
       for (const id of touched) {
         const detail = this.gridDetail(id, now);
         if (!detail) continue;
-        const counts = this.sql.gridDay.get(id, today)!;
+        const counts = this.reads.gridDay(id, today);
         grids.push({ id, status: detail.status, events: counts.events, open: counts.open, critical: counts.critical, broken: detail.broken });
       }
     }
@@ -574,7 +472,7 @@ export class SceneQueries {
       .reverse()
       .map((e) => this.summaryFromEvent(e, now));
     return {
-      cursorRev: this.sql.cursor.get() as number,
+      cursorRev: this.reads.syncState().cursorRev,
       events,
       removed: batch.deletedEventIds,
       grids,
@@ -619,12 +517,6 @@ export class SceneQueries {
   }
 }
 
-const EVENT_COLUMNS = 'id, kind, severity, source, stage, title, grid_id, lon, lat, reported_at, deadline, department_id, criterion, satisfaction, reporter_name, reporter_phone';
-interface EventRow {
-  id: string; kind: EventKind; severity: Event['severity']; source: Event['source']; stage: Stage; title: string; grid_id: string;
-  lon: number; lat: number; reported_at: number; deadline: number; department_id: string | null; criterion: SafeCriterion | null;
-  satisfaction: Event['satisfaction']; reporter_name: string | null; reporter_phone: string | null;
-}
 
 function rankingRow(id: string, name: string, parentName: string | null, a: RankSums, safeGrids: number, grids: number): RankingRow {
   const rated = a.satSatisfied + a.satBasic + a.satDissatisfied;

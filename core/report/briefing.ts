@@ -9,7 +9,7 @@
  * - safe-grid status: the title held from the latest evaluation before the period's assessment quarter, at risk
  *   when a case in the quarter (up to the period's end) breaks one of the eight criteria.
  */
-import type { Db } from '../cache/database';
+import type { CacheReads, KindSpanRow, OverdueRow } from '../cache/reads';
 import type { SceneQueries } from '../query/scene';
 import {
   resolvePeriod,
@@ -34,13 +34,13 @@ import { rateDiff } from './format';
 import { FigureBook, MIN_BASE } from './figures';
 import { Names } from './names';
 import { buildNarrative } from './narrative';
-import { casesById, OVERDUE_HORIZON_DAYS } from './cases';
+import { casesById } from './cases';
 import { lowSatisfactionCommunities } from './narrative';
 
 const KINDS: EventKind[] = ['appeal', 'dispute', 'hazard', 'incident', 'service'];
 
 export interface BriefingContext {
-  db: Db;
+  reads: CacheReads;
   queries: SceneQueries;
   now: number;
 }
@@ -67,66 +67,22 @@ export function asOfInstant(span: Span, now: number): number {
   return Math.min(now, dayStart(addDays(span.to, 1)));
 }
 
-export interface OverdueRow {
-  id: string;
-  deadline: number;
-  grid_id: string;
-  street_id: string | null;
-  community_id: string | null;
-  department_id: string | null;
-}
-
-/** Cases open past their deadline at an instant (see the file comment). Two index-friendly queries. */
-export function overdueAt(db: Db, asOf: number): OverdueRow[] {
-  const open = db
-    .prepare("SELECT id, deadline, grid_id, street_id, community_id, department_id FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?")
-    .all(asOf, asOf) as OverdueRow[];
-  const closedLater = db
-    .prepare(
-      "SELECT id, deadline, grid_id, street_id, community_id, department_id FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?",
-    )
-    .all(asOf - OVERDUE_HORIZON_DAYS * 86_400_000, asOf, asOf, asOf) as OverdueRow[];
-  return open.concat(closedLater);
-}
-
-/** How many cases were overdue at an instant (the same rule as overdueAt, counted). */
-export function overdueCountAt(db: Db, asOf: number): number {
-  const open = db.prepare("SELECT count(*) FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?").pluck().get(asOf, asOf) as number;
-  const closedLater = db
-    .prepare("SELECT count(*) FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?")
-    .pluck()
-    .get(asOf - OVERDUE_HORIZON_DAYS * 86_400_000, asOf, asOf, asOf) as number;
-  return open + closedLater;
-}
-
 /**
  * The figures of a comparison period (环比, 同比) straight from the rollups: the same sums and the same KPI
  * formulas as the query layer's snapshot, without the parts of a snapshot a comparison does not need.
  */
-function comparisonOf(db: Db, span: Span): { figures: Omit<PeriodFigures, 'overdue' | 'repeatAppeals'>; events: { regions: Map<string, number>; departments: Map<string, number> } } {
-  type Row = { kind: EventKind; total: number; closed: number; on_time: number; joint: number; resolved: number; s: number; b: number; d: number; breaking: number };
-  const rows = db
-    .prepare(
-      `SELECT kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint, SUM(resolved) AS resolved,
-         SUM(sat_satisfied) AS s, SUM(sat_basic) AS b, SUM(sat_dissatisfied) AS d, SUM(breaking) AS breaking
-       FROM rollup_kinds WHERE day BETWEEN ? AND ? GROUP BY kind`,
-    )
-    .all(span.from, span.to) as Row[];
-  const sum = (pick: (r: Row) => number, kind?: EventKind) => rows.filter((r) => !kind || r.kind === kind).reduce((n, r) => n + pick(r), 0);
+function comparisonOf(reads: CacheReads, span: Span): { figures: Omit<PeriodFigures, 'overdue' | 'repeatAppeals'>; events: { regions: Map<string, number>; departments: Map<string, number> } } {
+  const rows = reads.kindSpan(span.from, span.to);
+  const sum = (pick: (r: KindSpanRow) => number, kind?: EventKind) => rows.filter((r) => !kind || r.kind === kind).reduce((n, r) => n + pick(r), 0);
   const closed = sum((r) => r.closed);
   const appeal = rows.find((r) => r.kind === 'appeal');
   const disputesFound = sum((r) => r.total, 'dispute');
   const disputesResolved = sum((r) => r.resolved, 'dispute');
   const events = { regions: new Map<string, number>(), departments: new Map<string, number>() };
-  for (const r of db
-    .prepare(
-      `SELECT g.street_id AS street, g.community_id AS community, SUM(e.total) AS n FROM rollup_events e JOIN regions g ON g.id = e.grid_id
-       WHERE e.day BETWEEN ? AND ? GROUP BY e.grid_id`,
-    )
-    .iterate(span.from, span.to) as Iterable<{ street: string | null; community: string | null; n: number }>) {
+  for (const r of reads.gridSpanTotals(span.from, span.to)) {
     for (const id of [r.street, r.community]) if (id) events.regions.set(id, (events.regions.get(id) ?? 0) + r.n);
   }
-  for (const r of db.prepare('SELECT department_id AS id, SUM(total) AS n FROM rollup_departments WHERE day BETWEEN ? AND ? GROUP BY department_id').iterate(span.from, span.to) as Iterable<{ id: string; n: number }>) {
+  for (const r of reads.departmentSpanTotals(span.from, span.to)) {
     events.departments.set(r.id, r.n);
   }
   return {
@@ -147,17 +103,13 @@ function comparisonOf(db: Db, span: Span): { figures: Omit<PeriodFigures, 'overd
   };
 }
 
-function repeatCount(db: Db, span: Span): number {
-  return db.prepare('SELECT count(*) FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL').pluck().get(span.from, span.to) as number;
-}
-
 function snapshotOf(ctx: BriefingContext, span: Span): SceneSnapshot {
   return ctx.queries.snapshot({ preset: 'custom', from: span.from, to: span.to }, ctx.now, 0);
 }
 
 function figuresOf(ctx: BriefingContext, snap: SceneSnapshot, span: Span, overdue: number): PeriodFigures {
   const t = snap.totals;
-  const repeats = ctx.db.prepare('SELECT count(*) FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL').pluck().get(span.from, span.to) as number;
+  const repeats = ctx.reads.repeatCount(span.from, span.to);
   return {
     events: t.events,
     appeals: t.appeals,
@@ -219,14 +171,9 @@ export function precedingSpans(p: ResolvedPeriod, n = 12): { key: string; from: 
   return out;
 }
 
-function trendSeries(db: Db, p: ResolvedPeriod): Briefing['trend']['periods'] {
+function trendSeries(reads: CacheReads, p: ResolvedPeriod): Briefing['trend']['periods'] {
   const spans = precedingSpans(p);
-  const rows = db
-    .prepare(
-      `SELECT day, kind, total, closed, on_time, resolved, sat_satisfied AS s, sat_basic AS b, sat_dissatisfied AS d
-       FROM rollup_kinds WHERE day BETWEEN ? AND ?`,
-    )
-    .all(spans[0].from, spans[spans.length - 1].to) as { day: number; kind: EventKind; total: number; closed: number; on_time: number; resolved: number; s: number; b: number; d: number }[];
+  const rows = reads.kindDayRates(spans[0].from, spans[spans.length - 1].to);
   const acc = spans.map(() => ({ events: 0, appeals: 0, closed: 0, onTime: 0, s: 0, b: 0, d: 0, disputes: 0, resolved: 0 }));
   for (const r of rows) {
     const i = spans.findIndex((s) => r.day >= s.from && r.day <= s.to);
@@ -271,25 +218,21 @@ function previousQuarter(period: string): string {
 
 export type GridTitle = 'safe' | 'at_risk' | 'lost' | 'none';
 
-function safeGridStatus(db: Db, names: Names, p: ResolvedPeriod): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
+function safeGridStatus(reads: CacheReads, names: Names, p: ResolvedPeriod): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
   const quarter = periodOfDay(p.to);
   // The two evaluations before this quarter decide the title held now and whether it was just lost.
   // Periods in order of their end, a half-year after its quarters (periodOrder): those that ended before this quarter.
   const lastQuarter = previousQuarter(quarter);
   const lower = periodOrder(previousQuarter(lastQuarter));
   const history = new Map<string, { period: string; safe: boolean; broken: string }[]>();
-  for (const e of db
-    .prepare('SELECT grid_id, period, safe, broken FROM evaluations WHERE period_key <= ? AND period_key >= ? ORDER BY grid_id, period_key DESC, rev DESC')
-    .iterate(periodOrderEndingBy(lastQuarter), lower) as Iterable<{ grid_id: string; period: string; safe: number; broken: string }>) {
+  for (const e of reads.evaluationHistory(periodOrderEndingBy(lastQuarter), lower)) {
     const list = history.get(e.grid_id) ?? [];
     if (list.length < 2) list.push({ period: e.period, safe: e.safe === 1, broken: e.broken });
     history.set(e.grid_id, list);
   }
   const range = periodRange(quarter);
   const broken = new Map<string, { criteria: SafeCriterion[]; first: number }>();
-  for (const b of db
-    .prepare('SELECT grid_id, criterion, MIN(day) AS first FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL GROUP BY grid_id, criterion')
-    .iterate(range.from, p.to) as Iterable<{ grid_id: string; criterion: SafeCriterion; first: number }>) {
+  for (const b of reads.brokenCriteriaSince(range.from, p.to)) {
     const entry = broken.get(b.grid_id) ?? { criteria: [], first: b.first };
     entry.criteria.push(b.criterion);
     entry.first = Math.min(entry.first, b.first);
@@ -325,10 +268,8 @@ function safeGridStatus(db: Db, names: Names, p: ResolvedPeriod): { risks: SafeG
   };
 }
 
-function repeatGroups(db: Db, names: Names, span: Span): RepeatGroup[] {
-  const rows = db
-    .prepare('SELECT id, grid_id, title, department_id FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL ORDER BY reported_at')
-    .all(span.from, span.to) as { id: string; grid_id: string; title: string; department_id: string | null }[];
+function repeatGroups(reads: CacheReads, names: Names, span: Span): RepeatGroup[] {
+  const rows = reads.repeats(span.from, span.to);
   const groups = new Map<string, { ids: string[]; titles: Map<string, number>; departments: Set<string> }>();
   for (const r of rows) {
     const g = groups.get(r.grid_id) ?? { ids: [] as string[], titles: new Map<string, number>(), departments: new Set<string>() };
@@ -448,16 +389,16 @@ export const LIST_CAP = 200;
 /** The briefing plus what the exports need beyond it (every grid's row, the names). */
 export function assemble(ctx: BriefingContext, request: PeriodRequest): BriefingDetail {
   const period = resolvePeriod(request);
-  const names = new Names(ctx.db);
+  const names = new Names(ctx.reads);
   const spans = { current: { from: period.from, to: period.to }, previous: period.previous, lastYear: period.lastYear };
   const snap = snapshotOf(ctx, spans.current);
   const asOf = asOfInstant(spans.current, ctx.now);
-  const overdueRows = overdueAt(ctx.db, asOf);
+  const overdueRows = ctx.reads.overdueAt(asOf);
   const cur = figuresOf(ctx, snap, spans.current, overdueRows.length);
-  const previousPeriod = comparisonOf(ctx.db, spans.previous);
-  const lastYearPeriod = comparisonOf(ctx.db, spans.lastYear);
-  const prev: PeriodFigures = { ...previousPeriod.figures, overdue: overdueCountAt(ctx.db, asOfInstant(spans.previous, ctx.now)), repeatAppeals: repeatCount(ctx.db, spans.previous) };
-  const ly: PeriodFigures = { ...lastYearPeriod.figures, overdue: overdueCountAt(ctx.db, asOfInstant(spans.lastYear, ctx.now)), repeatAppeals: repeatCount(ctx.db, spans.lastYear) };
+  const previousPeriod = comparisonOf(ctx.reads, spans.previous);
+  const lastYearPeriod = comparisonOf(ctx.reads, spans.lastYear);
+  const prev: PeriodFigures = { ...previousPeriod.figures, overdue: ctx.reads.overdueCountAt(asOfInstant(spans.previous, ctx.now)), repeatAppeals: ctx.reads.repeatCount(spans.previous.from, spans.previous.to) };
+  const ly: PeriodFigures = { ...lastYearPeriod.figures, overdue: ctx.reads.overdueCountAt(asOfInstant(spans.lastYear, ctx.now)), repeatAppeals: ctx.reads.repeatCount(spans.lastYear.from, spans.lastYear.to) };
 
   const book = new FigureBook();
   const kpis: Kpi[] = KPI_DEFS.map((d) => {
@@ -493,23 +434,23 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
   for (const r of rankings.departments) addRowFigures(book, 'department', r);
   const worst = worstOf(book, rankings);
 
-  const safe = safeGridStatus(ctx.db, names, period);
+  const safe = safeGridStatus(ctx.reads, names, period);
   book.add({ metric: 'safeGrids', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.safe, drill: null });
   book.add({ metric: 'safeGridsAtRisk', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.atRisk, drill: { status: 'breaking' } });
   book.add({ metric: 'safeGridsLost', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.lost, drill: null });
 
-  const repeats = repeatGroups(ctx.db, names, spans.current);
+  const repeats = repeatGroups(ctx.reads, names, spans.current);
   for (const g of repeats.slice(0, 10)) {
     book.add({ metric: 'repeatAppeals', variant: 'value', subject: { level: 'grid', id: g.gridId, name: g.gridName }, unit: 'count', value: g.count, drill: { gridId: g.gridId, status: 'repeat' } });
   }
 
   const longest = [...overdueRows].sort((a, b) => a.deadline - b.deadline || (a.id < b.id ? -1 : 1)).slice(0, 50).map((r) => r.id);
-  const overdueCases: CaseRow[] = casesById(ctx.db, names, longest, asOf);
+  const overdueCases: CaseRow[] = casesById(ctx.reads, names, longest, asOf);
   const named = (map: Map<string, number>, nameOf: (id: string) => string) =>
     [...map.entries()].map(([id, count]) => ({ id, name: nameOf(id), count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh-CN'));
 
   const daily = snap.trend.filter((t) => t.day >= period.from && t.day <= period.to).map((t) => ({ day: t.day, byKind: t.byKind, closed: t.closed }));
-  const demo = (ctx.db.prepare('SELECT demo FROM sync_state WHERE id = 1').pluck().get() as number | undefined) === 1;
+  const demo = ctx.reads.syncState().demo;
 
   const partial: Omit<Briefing, 'narrative'> = {
     period,
@@ -519,7 +460,7 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
     kpis,
     byKind: snap.totals.byKind,
     safeGrids: safe.summary,
-    trend: { daily, periods: trendSeries(ctx.db, period) },
+    trend: { daily, periods: trendSeries(ctx.reads, period) },
     rankings,
     worst,
     exceptions: {

@@ -1,18 +1,18 @@
 /**
- * One export of the 通报: assemble the briefing, fill the template (defaults + the operator's edits), render
- * DOCX, PDF or XLSX, and write the audit row. Used by the bridge handler and the CLI alike.
+ * One export of the 通报: assemble the briefing, fill the template (defaults + the operator's edits), render DOCX or
+ * XLSX — or, for PDF, the document the host prints (Electron's printToPDF, else Chromium) — and write the audit
+ * row once the file exists. Runs where the reads run (a read thread; the CLI's own thread).
  */
-import type { Db } from '../cache/database';
+import type { CacheReads } from '../cache/reads';
 import type { SceneQueries } from '../query/scene';
 import { MIME, type PeriodRequest, type ReportFormat, type ReportTexts } from '../../shared/bridge/briefing';
 import { toShanghaiIso } from '../../shared/time/shanghai';
 import { assemble } from './briefing';
 import { caseRows } from './cases';
-import { writeAudit } from './audit';
 import { renderDocx } from './docx';
-import { renderPdf } from './pdf';
+import { renderPdf, type PdfPrinter } from './pdf';
 import { renderXlsx } from './xlsx';
-import { buildReport, defaultTexts, fileStem } from './template';
+import { buildReport, defaultTexts, fileStem, type ReportDocument } from './template';
 import { scrubText } from './mask';
 
 export interface ExportRequest {
@@ -30,36 +30,60 @@ export interface ExportResult {
   auditSeq: number;
 }
 
+/** The export's audit row: who exported which period in which format, when, under which file name. */
+export interface AuditEntry {
+  at: string;
+  operator: string;
+  period: string;
+  format: string;
+  file: string | null;
+}
+
+/** An export made but not yet recorded: the file's bytes, or (PDF) the document still to be printed. */
+export type PreparedExport = { fileName: string; mime: string; audit: AuditEntry } & ({ data: Uint8Array } | { print: ReportDocument });
+
 /** "张三 2026-11-23 09:30" — operator and export time, Shanghai. */
 export function watermarkText(operator: string, now: number, text?: string): string {
   return scrubText(text?.trim() || `${operator} ${toShanghaiIso(now).slice(0, 16).replace('T', ' ')}`);
 }
 
-export async function exportReport(ctx: { db: Db; queries: SceneQueries; now: number }, req: ExportRequest): Promise<ExportResult> {
+export async function prepareExport(ctx: { reads: CacheReads; queries: SceneQueries; now: number }, req: ExportRequest): Promise<PreparedExport> {
   const detail = assemble(ctx, req.period);
   const b = detail.briefing;
   const texts: ReportTexts = { ...defaultTexts(b, ctx.now), ...stripUndefined(req.texts ?? {}) };
   const watermark = req.watermark?.enabled ? watermarkText(req.operator, ctx.now, req.watermark.text) : null;
   const doc = buildReport(b, texts, { watermark });
-  let data: Buffer;
-  if (req.format === 'docx') data = await renderDocx(doc);
-  else if (req.format === 'pdf') data = await renderPdf(doc);
-  else {
-    const overdue = caseRows(ctx, detail.names, { period: req.period, filter: { status: 'overdue' }, offset: 0, limit: 20_000 }).cases;
-    data = await renderXlsx({
-      briefing: { ...b, exceptions: { ...b.exceptions, safeGrids: detail.safeGrids, repeats: detail.repeats } },
-      grids: detail.grids,
-      overdue,
-      title: `${doc.title.join('')}（附件：数据明细表）`,
-      issuer: doc.issuer,
-      operator: req.operator,
-      watermark,
-      generatedAt: b.generatedAt,
-    });
-  }
   const fileName = `${fileStem(b)}${req.format === 'xlsx' ? '-附件' : ''}.${req.format}`;
-  const auditSeq = writeAudit(ctx.db, { at: toShanghaiIso(ctx.now), operator: req.operator, period: b.period.key, format: req.format, file: fileName });
-  return { fileName, mime: MIME[req.format], data, auditSeq };
+  const audit: AuditEntry = { at: toShanghaiIso(ctx.now), operator: req.operator, period: b.period.key, format: req.format, file: fileName };
+  const prepared = { fileName, mime: MIME[req.format], audit };
+  if (req.format === 'pdf') return { ...prepared, print: doc };
+  if (req.format === 'docx') return { ...prepared, data: await renderDocx(doc) };
+  const overdue = caseRows(ctx, detail.names, { period: req.period, filter: { status: 'overdue' }, offset: 0, limit: 20_000 }).cases;
+  const data = await renderXlsx({
+    briefing: { ...b, exceptions: { ...b.exceptions, safeGrids: detail.safeGrids, repeats: detail.repeats } },
+    grids: detail.grids,
+    overdue,
+    title: `${doc.title.join('')}（附件：数据明细表）`,
+    issuer: doc.issuer,
+    operator: req.operator,
+    watermark,
+    generatedAt: b.generatedAt,
+  });
+  return { ...prepared, data };
+}
+
+/** Where an export is made and recorded: a read thread (the app) or the caller's own reads (the CLI). */
+export interface Exporter {
+  prepareExport(req: ExportRequest, now: number): Promise<PreparedExport>;
+  recordExport(entry: AuditEntry): number | Promise<number>;
+}
+
+/** Makes the file (printing a PDF with `printer`), then records it: an export that failed leaves no audit row. */
+export async function exportReport(exporter: Exporter, req: ExportRequest, now: number, printer?: PdfPrinter): Promise<ExportResult> {
+  const prepared = await exporter.prepareExport(req, now);
+  const data = 'print' in prepared ? await renderPdf(prepared.print, printer) : Buffer.from(prepared.data.buffer, prepared.data.byteOffset, prepared.data.byteLength);
+  const auditSeq = await exporter.recordExport(prepared.audit);
+  return { fileName: prepared.fileName, mime: prepared.mime, data, auditSeq };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,8 +1,8 @@
 /**
  * PDF of the 通报: Chromium prints the HTML of html.ts with its print stylesheet (A4, CSS page size, outer-side
  * page numbers). Headless (CLI, web host, tests) it is Debian's Chromium driven by playwright-core — never a
- * downloaded browser; CHROMIUM_PATH points at another one. The desktop app installs its own printer with
- * setPdfPrinter(printerFromWebContents(...)) so Electron's webContents.printToPDF prints the same HTML.
+ * downloaded browser; CHROMIUM_PATH points at another one. The desktop app passes its own printer to the core
+ * (printerFromWebContents(...)) so Electron's webContents.printToPDF prints the same HTML.
  */
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -16,13 +16,6 @@ export class PdfUnavailableError extends Error {
     super(message);
     this.name = 'PdfUnavailableError';
   }
-}
-
-let override: PdfPrinter | null = null;
-
-/** The desktop app's main process installs Electron's printer here; null restores the headless Chromium. */
-export function setPdfPrinter(printer: PdfPrinter | null): void {
-  override = printer;
 }
 
 /** What Electron's BrowserWindow offers, without importing electron into the core. */
@@ -98,9 +91,8 @@ async function printingPage(): Promise<Page> {
   return page;
 }
 
-/** Prints HTML to PDF with the installed printer, or the shared headless Chromium (closed after a minute idle). */
+/** Prints HTML to PDF with the shared headless Chromium (closed after a minute idle): the printer by default. */
 export async function printHtmlToPdf(html: string): Promise<Buffer> {
-  if (override) return override(html);
   const job = queue.then(async () => {
     if (idle) clearTimeout(idle);
     try {
@@ -138,9 +130,9 @@ export function pdfPageCount(pdf: Buffer): number {
  * Two prints: the first counts the pages, the second pins the 版记 to the foot of the last one. The first draws
  * nothing (visibility: hidden keeps every box and line break where it was), so it embeds no fonts and is cheap.
  */
-export async function renderPdf(doc: ReportDocument): Promise<Buffer> {
-  const first = await printHtmlToPdf(renderReportHtml(doc, { layoutOnly: true }));
+export async function renderPdf(doc: ReportDocument, print: PdfPrinter = printHtmlToPdf): Promise<Buffer> {
+  const first = await print(renderReportHtml(doc, { layoutOnly: true }));
   const pages = pdfPageCount(first);
   if (pages < 1) return first;
-  return printHtmlToPdf(renderReportHtml(doc, { colophonPage: pages }));
+  return print(renderReportHtml(doc, { colophonPage: pages }));
 }

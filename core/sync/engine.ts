@@ -83,7 +83,7 @@ export class SyncEngine {
       // An option given as undefined (a CLI flag not passed) keeps its default.
       ...definedOnly(options),
     };
-    const lastContact = this.store.db.prepare('SELECT last_contact FROM sync_state WHERE id = 1').pluck().get() as string | null;
+    const lastContact = this.store.state().lastContact;
     this.status = {
       state: 'idle',
       source: api.source,
@@ -225,11 +225,8 @@ export class SyncEngine {
    */
   private async refreshReference(recentIsEnough = false) {
     if (recentIsEnough && this.referenceAt !== null && this.options.now() - this.referenceAt < REFERENCE_FRESH_MS) return;
-    const etags = this.store.db.prepare('SELECT regions_etag, organisation_etag FROM sync_state WHERE id = 1').get() as {
-      regions_etag: string | null;
-      organisation_etag: string | null;
-    };
-    const [meta, regions, organisation] = await Promise.all([this.api.meta(), this.api.regions(etags.regions_etag), this.api.organisation(etags.organisation_etag)]);
+    const { regionsEtag, organisationEtag } = this.store.state();
+    const [meta, regions, organisation] = await Promise.all([this.api.meta(), this.api.regions(regionsEtag), this.api.organisation(organisationEtag)]);
     this.touch();
     this.referenceAt = this.options.now();
     // A demo server reached through GCC_API_URL is still demo data: every screen and export must say so.
@@ -397,7 +394,7 @@ export class SyncEngine {
   }
 
   private quarantined(): number {
-    return this.store.db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
+    return this.store.quarantined();
   }
 
   private touch() {

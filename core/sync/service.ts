@@ -3,9 +3,10 @@
  * applied batches as callbacks; stop() ends the worker cleanly (the cursor is always consistent anyway). Once the
  * worker has the cache open, a second thread checkpoints its WAL, so the writer never stops for that.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SyncStatus } from '../../shared/bridge/contract';
 import type { AppliedBatch } from '../cache/store';
+import { defaultWorkerUrl, startWorker } from '../threads';
 import type { CheckpointerInit, WorkerInit, WorkerMessage } from './protocol';
 
 /**
@@ -58,12 +59,8 @@ export class SyncService {
     await this.stopCheckpointer();
   }
 
-  /** From sources (tsx, vitest) the worker is TypeScript: tsx is registered inside the thread first (threads do not inherit the parent's module hooks). */
   private spawn(workerData: WorkerInit | CheckpointerInit, limits?: typeof resourceLimits): Worker {
-    const url = this.workerUrl;
-    return url.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData, resourceLimits: limits })
-      : new Worker(url, { workerData, resourceLimits: limits });
+    return startWorker(workerData, { url: this.workerUrl, resourceLimits: limits });
   }
 
   private startCheckpointer(cacheFile: string, intervalMs: number) {
@@ -89,10 +86,4 @@ export class SyncService {
     })();
     return checkpointer.stopped;
   }
-}
-
-/** The worker next to this file: worker.ts under tsx/vitest, worker.js in the Electron bundle. */
-function defaultWorkerUrl(): URL {
-  const here = new URL(import.meta.url);
-  return new URL(here.pathname.endsWith('.ts') ? './worker.ts' : './sync-worker.js', here);
 }

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
 import type { Backend, BackendOptions } from '../../core/backend';
 import { startCore } from '../../core/runtime';
-import { setPdfPrinter } from '../../core/report/pdf';
 import { basemapFile } from '../../core/settings/basemap-file';
 import { contentSecurityPolicy } from '../../shared/security/csp';
 import { ApiSettings } from './api-settings';
@@ -84,9 +83,7 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   );
   applySessionSecurity(session.defaultSession, log);
   // 通报 PDFs print with Electron's own Chromium rather than a separate browser.
-  setPdfPrinter(electronPdfPrinter());
-
-  const backendOptions = { logFolder: logFolder(), ...options.backendOptions, host: 'electron' as const, version: options.version };
+  const backendOptions = { logFolder: logFolder(), pdfPrinter: electronPdfPrinter(), ...options.backendOptions, host: 'electron' as const, version: options.version };
   let backend: Backend & { uploads?: Uploads };
   let settings = options.settings ?? fixedSettings();
   if (options.createBackend) backend = options.createBackend(backendOptions);
@@ -115,7 +112,6 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
       stopPushes();
       disposeIpc();
       disposeUploads();
-      setPdfPrinter(null);
       await closeWithin(backend, options.closeTimeoutMs ?? 5000, log);
     })());
 

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openCache } from '../../core/cache/database';
 import { cacheStats } from '../../core/cache/inspect';
-import { SceneQueries, resolveWindow } from '../../core/query/scene';
+import { resolveWindow } from '../../core/query/scene';
+import { ReadService } from '../../core/read/service';
 import { SyncService } from '../../core/sync/service';
 import type { WindowRequest } from '../../shared/bridge/scene';
 import { percentile, type Figure } from './report';
@@ -84,7 +85,7 @@ export async function benchSync(options: { events: number; scale?: 'city'; label
 
 export function benchQueries(cacheFile: string, label: string, iterations = 60): Figure[] {
   const { db } = openCache(cacheFile, { readonly: true });
-  const queries = new SceneQueries(db);
+  const queries = new ReadService(db).queries;
   const now = Date.now();
   const figures: Figure[] = [];
   const plain = db.prepare(`SELECT grid_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,

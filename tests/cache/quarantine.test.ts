@@ -6,18 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
 import { cacheChecksum, checkCache, quarantineSummary } from '../../core/cache/inspect';
-import { CacheStore } from '../../core/cache/store';
 import type { Event } from '../../shared/api/schemas';
 import { change, event, organisation, regions } from '../fixtures/records';
+import { OpenStore } from '../fixtures/open-store';
 
 function freshStore(reference = regions, org = organisation) {
   const { db } = openCache(':memory:');
-  const store = new CacheStore(db);
+  const store = new OpenStore(db);
   store.applyReference(reference, org, { regions: 'r1', organisation: 'o1' });
   return store;
 }
-const reasons = (store: CacheStore) => store.db.prepare('SELECT record_id, reason, waiting_for FROM quarantine ORDER BY seq').all() as { record_id: string; reason: string; waiting_for: string | null }[];
-const eventIds = (store: CacheStore) => store.db.prepare('SELECT id FROM events ORDER BY id').pluck().all();
+const reasons = (store: OpenStore) => store.db.prepare('SELECT record_id, reason, waiting_for FROM quarantine ORDER BY seq').all() as { record_id: string; reason: string; waiting_for: string | null }[];
+const eventIds = (store: OpenStore) => store.db.prepare('SELECT id FROM events ORDER BY id').pluck().all();
 const withStages = (id: string, rev: number, stages: Event['stages'], over: Partial<Event> = {}) => change(event({ id, rev, stages, ...over }));
 
 describe('quarantine, never block', () => {

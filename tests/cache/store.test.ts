@@ -4,14 +4,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { CacheError, openCache } from '../../core/cache/database';
-import { CacheStore } from '../../core/cache/store';
 import { checkCache } from '../../core/cache/inspect';
 import { SCHEMA_VERSION } from '../../core/cache/migrations';
 import { change, event, organisation, regions, tombstone } from '../fixtures/records';
+import { OpenStore } from '../fixtures/open-store';
 
 function freshStore() {
   const { db } = openCache(':memory:');
-  const store = new CacheStore(db);
+  const store = new OpenStore(db);
   store.applyReference(regions, organisation, { regions: 'r1', organisation: 'o1' });
   return store;
 }
@@ -119,7 +119,7 @@ describe('cache store', () => {
   it('a full disk stops the batch with a sentence and leaves rows and cursor as they were', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gcc-full-'));
     const { db } = openCache(path.join(dir, 'cache.sqlite'));
-    const store = new CacheStore(db);
+    const store = new OpenStore(db);
     store.applyReference(regions, organisation, {});
     store.applyChanges([change(event({ id: 'e1', rev: 1 }))], { nextRev: 1, headRev: 1 }, 'page');
     const before = checksum(db);
@@ -143,7 +143,7 @@ describe('cache store', () => {
 describe('a group of pages in one transaction', () => {
   function fileStore() {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-group-')), 'cache.sqlite');
-    const store = new CacheStore(openCache(file).db);
+    const store = new OpenStore(openCache(file).db);
     store.applyReference(regions, organisation, {});
     return { file, store };
   }
@@ -226,14 +226,14 @@ describe('opening the cache', () => {
 describe('bulk mode', () => {
   it('drops the big indexes, keeps their SQL in the cache, and rebuilds them (also after a crash in between)', () => {
     const { db } = openCache(':memory:');
-    const store = new CacheStore(db);
+    const store = new OpenStore(db);
     const indexes = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").pluck().all();
     const before = indexes();
     expect(before.length).toBeGreaterThan(3);
     store.beginBulk();
     expect(indexes()).toEqual([]);
     // A new store on the same file (a restart) finishes the job.
-    new CacheStore(db).endBulk();
+    new OpenStore(db).endBulk();
     expect(indexes()).toEqual(before);
     store.endBulk(); // idempotent
     expect(indexes()).toEqual(before);

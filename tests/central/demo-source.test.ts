@@ -16,6 +16,7 @@ import { openCache } from '../../core/cache/database';
 import { cacheStats, checkCache } from '../../core/cache/inspect';
 import { CacheStore } from '../../core/cache/store';
 import { SceneQueries } from '../../core/query/scene';
+import { CacheReads } from '../../core/cache/reads';
 import { ApiClient } from '../../core/sync/api-client';
 import { SyncEngine } from '../../core/sync/engine';
 import { percent } from '../../shared/kpi/formulas';
@@ -198,7 +199,7 @@ describe('the seed article through the new path', () => {
       expect(checkCache(db)).toEqual([]);
       expect(cacheStats(db)).toMatchObject({ cursorRev: await store.headRev(), grids: 297, quarantined: 0, demo: true });
 
-      const queries = new SceneQueries(db);
+      const queries = new SceneQueries(new CacheReads(db));
       const year2022 = queries.snapshot({ preset: 'custom', from: 20220101, to: 20221231 }, FIXED_NOW, 0);
       expect(year2022.totals).toMatchObject({ appeals: 1491, jointAppeals: 79, disputesResolved: 252, difficultiesSolved: 16192 });
       expect(percent(year2022.totals.satisfaction.rate)).toBe(96.6);

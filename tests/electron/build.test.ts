@@ -31,11 +31,11 @@ const packageOf = (request: string) => request.split('/').slice(0, request.start
 const requires = (file: string) => [...new Set([...readFileSync(file, 'utf8').matchAll(/\brequire\((["'])([^"']+)\1\)/g)].map((m) => m[2]!))];
 
 describe('npm run build:electron', () => {
-  it('writes main.js, preload.cjs and (for the core) sync-worker.js, in a CommonJS folder', () => {
+  it('writes main.js, preload.cjs and (for the core) core-worker.js, in a CommonJS folder', () => {
     expect(path.basename(built.mainPath)).toBe('main.js');
     expect(path.basename(built.preloadPath)).toBe('preload.cjs');
     expect(JSON.parse(readFileSync(path.join(built.outDir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
-    expect(built.workerPath && path.basename(built.workerPath)).toBe('sync-worker.js');
+    expect(built.workerPath && path.basename(built.workerPath)).toBe('core-worker.js');
   });
 
   it('the sandboxed preload requires nothing but electron', () => {

@@ -1,14 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../fakes/electron'));
 
 import { electronPdfPrinter } from '../../electron/main/pdf-printer';
-import { printHtmlToPdf, pdfPageCount, setPdfPrinter } from '../../core/report/pdf';
+import { createBackend, type BackendOptions } from '../../core/backend';
+import { pdfPageCount } from '../../core/report/pdf';
 import { fake, type FakeBrowserWindow } from '../fakes/electron';
 import { boot } from './harness';
 
 beforeEach(() => fake.reset());
-afterEach(() => setPdfPrinter(null));
 
 const HTML = '<!doctype html><html lang="zh-CN"><body><h1>关于本周网格化服务管理工作情况的通报</h1></body></html>';
 
@@ -63,9 +63,11 @@ describe('PDF printing in the desktop app', () => {
     await expect(electronPdfPrinter()('<p>' + '字'.repeat(600_000) + '</p>')).rejects.toThrow(/too large to print/);
   });
 
-  it('startApp installs it, so exports print through Electron rather than a separate Chromium', async () => {
-    const { win } = await boot();
-    const printing = printHtmlToPdf(HTML);
+  it('startApp hands it to the core, so exports print through Electron rather than a separate Chromium', async () => {
+    let given: BackendOptions | null = null;
+    const { win } = await boot({ createBackend: (options) => createBackend((given = options)) });
+    expect(given!.pdfPrinter, 'the core got a printer').toBeTypeOf('function');
+    const printing = given!.pdfPrinter!(HTML);
     const [printWin] = printWindows(win);
     const pdf = await printing;
     expect(printWin, 'a print window opened').toBeDefined();

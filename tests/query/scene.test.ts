@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
 import { SceneQueries, resolveWindow } from '../../core/query/scene';
+import { CacheReads } from '../../core/cache/reads';
 import { CacheStore } from '../../core/cache/store';
 import { SceneSnapshot } from '../../shared/bridge/scene';
 import { fixtureCacheFile } from '../fixtures/records';
@@ -9,7 +10,7 @@ const NOW = Date.parse('2026-11-27T10:00:00+08:00');
 
 describe('scene snapshot', async () => {
   const { db } = openCache(await fixtureCacheFile());
-  const queries = new SceneQueries(db);
+  const queries = new SceneQueries(new CacheReads(db));
 
   it('resolves windows in Shanghai days', () => {
     expect(resolveWindow({ preset: 'today' }, NOW)).toMatchObject({ from: 20261127, to: 20261127 });
@@ -68,12 +69,12 @@ describe('the evaluation that counts', () => {
     });
     store.applyChanges([evaluation('q1', 100, '2026-Q1', true), evaluation('q2', 101, '2026-Q2', true), evaluation('h1', 102, '2026-H1', false)], { nextRev: 102, headRev: 102 }, 'page');
     const inQ3 = Date.parse('2026-08-10T10:00:00+08:00');
-    const detail = new SceneQueries(db).gridDetail('g1', inQ3)!;
+    const detail = new SceneQueries(new CacheReads(db)).gridDetail('g1', inQ3)!;
     expect(detail).toMatchObject({ period: '2026-H1', officialSafe: false });
-    const snapshot = new SceneQueries(db).snapshot({ preset: 'today' }, inQ3);
+    const snapshot = new SceneQueries(new CacheReads(db)).snapshot({ preset: 'today' }, inQ3);
     expect(snapshot.safeGrids.period).toBe('2026-H1');
     // In Q1 only Q1's evaluation has ended: it counts.
-    expect(new SceneQueries(db).gridDetail('g1', Date.parse('2026-03-10T10:00:00+08:00'))).toMatchObject({ period: '2026-Q1', officialSafe: true });
+    expect(new SceneQueries(new CacheReads(db)).gridDetail('g1', Date.parse('2026-03-10T10:00:00+08:00'))).toMatchObject({ period: '2026-Q1', officialSafe: true });
     db.close();
   });
 });

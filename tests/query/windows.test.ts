@@ -6,6 +6,7 @@ import { openCache } from '../../core/cache/database';
 import { CacheStore } from '../../core/cache/store';
 import { CentralEngine } from '../../central/demo/engine';
 import { SceneQueries, currentPeriod, splitByMonth } from '../../core/query/scene';
+import { CacheReads } from '../../core/cache/reads';
 import { STAGES } from '../../shared/api/schemas';
 
 describe('splitting a window into whole months and the days around them', () => {
@@ -54,7 +55,7 @@ describe('long windows read the month rollups and give the same figures as count
       after = page.next_rev;
       more = page.has_more;
     }
-    const queries = new SceneQueries(db);
+    const queries = new SceneQueries(new CacheReads(db));
     const count = db.prepare<[number, number], { stage: string; n: number }>('SELECT stage, count(*) AS n FROM events WHERE day BETWEEN ? AND ? GROUP BY stage');
     const perDay = db.prepare<[number, number], { day: number; n: number }>('SELECT day, count(*) AS n FROM events WHERE day BETWEEN ? AND ? GROUP BY day');
     const perDept = db.prepare<[number, number], { department_id: string; n: number }>(
