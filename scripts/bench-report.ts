@@ -7,23 +7,25 @@
  *   npm run bench -- --only report              (through the benchmark harness)
  *   npx tsx scripts/bench-report.ts [--cache FILE --week YYYY-Www] [--no-city]
  *
- * The data: a cache you name, or the report tests' deterministic district (Guang'an's streets and communities,
- * realistic weekly volumes) generated into a temporary file.
+ * The data: a cache you name, or the demo district the report tests use (scripts/lib/demo-cache.ts: the demo
+ * generator with its clock at DEMO_NOW, a Monday, and the week before it), and the same generator at city scale;
+ * both are filled once and kept in the temp folder for the next run.
  */
-import { rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCache } from '../core/cache/database';
-import { SceneQueries } from '../core/query/scene';
+import { ReadService } from '../core/read/service';
 import { assembleBriefing } from '../core/report/briefing';
 import { renderDocx } from '../core/report/docx';
 import { closePdfBrowser, printHtmlToPdf, renderPdf } from '../core/report/pdf';
 import { buildReport, defaultTexts } from '../core/report/template';
-import { districtCacheFile, FIXTURE_NOW, FIXTURE_WEEK } from './lib/district-fixture';
+import { DEMO_NOW, DEMO_WEEK, keptDemoCache } from './lib/demo-cache';
 import { percentile, printFigure, type Figure } from './bench/report';
 
 const RUNS = 5;
+/** Events from 2022 up to DEMO_NOW at city scale: about 10,000 cases in the week reported (the district has ~500). */
+const CITY_EVENTS = 600_000;
+const USAGE = 'Usage: npx tsx scripts/bench-report.ts [--cache FILE --week YYYY-Www] [--no-city]';
 
 async function timed(runs: number, fn: () => Promise<unknown> | unknown): Promise<number> {
   const ms: number[] = [];
@@ -38,7 +40,8 @@ async function timed(runs: number, fn: () => Promise<unknown> | unknown): Promis
 async function benchCache(label: string, cacheFile: string, week: string, now: number, budgetFactor: number): Promise<Figure[]> {
   const { db } = openCache(cacheFile, { readonly: true });
   try {
-    const ctx = { db, queries: new SceneQueries(db), now };
+    const { reads, queries } = new ReadService(db);
+    const ctx = { reads, queries, now };
     const period = { kind: 'week' as const, week };
     const b = assembleBriefing(ctx, period);
     const doc = buildReport(b, defaultTexts(b, now));
@@ -66,17 +69,12 @@ export async function bench(options: { cache?: string; week?: string; city?: boo
   const figures: Figure[] = [];
   try {
     if (options.cache) {
-      figures.push(...(await benchCache('given cache', options.cache, options.week ?? FIXTURE_WEEK, Date.now(), 1)));
+      figures.push(...(await benchCache('given cache', options.cache, options.week ?? DEMO_WEEK, Date.now(), 1)));
     } else {
-      const district = districtCacheFile({ scale: 'district' });
-      figures.push(...(await benchCache('district', district.file, FIXTURE_WEEK, FIXTURE_NOW, 1)));
-      rmSync(path.dirname(district.file), { recursive: true, force: true });
+      figures.push(...(await benchCache('district', keptDemoCache().file, DEMO_WEEK, DEMO_NOW, 1)));
     }
     if (options.city !== false && !options.cache) {
-      // City scale: the weeks the report reads (this quarter so far, the 12-week trend, the same week last year).
-      const city = districtCacheFile({ scale: 'city', spans: [{ from: 20251117, to: 20251123 }, { from: 20260831, to: 20261125 }] });
-      figures.push(...(await benchCache('city, 20,000 grids', city.file, FIXTURE_WEEK, FIXTURE_NOW, 2)));
-      rmSync(path.dirname(city.file), { recursive: true, force: true });
+      figures.push(...(await benchCache('city, 20,000 grids', keptDemoCache({ scale: 'city', events: CITY_EVENTS }).file, DEMO_WEEK, DEMO_NOW, 2)));
     }
   } finally {
     await closePdfBrowser();
@@ -85,7 +83,11 @@ export async function bench(options: { cache?: string; week?: string; city?: boo
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { cache: { type: 'string' }, week: { type: 'string' }, 'no-city': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { cache: { type: 'string' }, week: { type: 'string' }, 'no-city': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   console.log(`report benchmarks — ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
   for (const f of await bench({ cache: values.cache, week: values.week, city: !values['no-city'] })) printFigure(f);
 }

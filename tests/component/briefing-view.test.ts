@@ -1,5 +1,5 @@
 /**
- * The briefing and reports views over the real backend (in-process transport, district fixture cache): figures
+ * The briefing and reports views over the real backend (in-process transport, the demo district's cache): figures
  * with 环比/同比, drill-down to masked cases, the editable narrative flowing into the 通报, presenter paging, the
  * period picker, exports and the audit log, in both languages.
  */
@@ -17,16 +17,16 @@ import BriefingView from '../../renderer/src/views/BriefingView.vue';
 import ReportsView from '../../renderer/src/views/ReportsView.vue';
 import PeriodPicker from '../../renderer/src/briefing/PeriodPicker.vue';
 import { useBriefingStore } from '../../renderer/src/stores/briefing';
-import { districtCacheFile, FIXTURE_NOW, FIXTURE_WEEK } from '../../scripts/lib/district-fixture';
+import { DEMO_NOW, DEMO_WEEK, demoCacheCopy } from '../../scripts/lib/demo-cache';
 import type { Briefing } from '../../shared/bridge/briefing';
 
 let backend: Backend;
 let reference: Briefing;
 
 beforeAll(async () => {
-  const fixture = districtCacheFile();
-  backend = createBackend({ host: 'web', version: '0.0.0', now: () => FIXTURE_NOW, data: { cacheFile: fixture.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' } });
-  const r = await dispatch(backend.handlers, 'briefing.get', { period: { kind: 'week', week: FIXTURE_WEEK } });
+  const cache = demoCacheCopy();
+  backend = createBackend({ host: 'web', version: '0.0.0', now: () => DEMO_NOW, data: { cacheFile: cache.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' } });
+  const r = await dispatch(backend.handlers, 'briefing.get', { period: { kind: 'week', week: DEMO_WEEK } });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   reference = r.reply as Briefing;
 });
@@ -72,8 +72,8 @@ const kpi = (metric: string) => reference.kpis.find((k) => k.metric === metric)!
 
 describe('briefing view', () => {
   it('shows the week’s key figures with 环比 and 同比 in words and arrows', async () => {
-    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
-    expect(wrapper.get('[data-test=period-label]').text()).toBe('2026年第47周');
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}`);
+    expect(wrapper.get('[data-test=period-label]').text()).toBe('2023年第11周');
     expect(wrapper.get('[data-test=kpi-events] [data-test=kpi-value]').text()).toBe(`${kpi('events').value}件`);
     const wow = wrapper.get('[data-test=kpi-events] [data-test=kpi-wow]').text();
     expect(wow).toMatch(/^环比\s*[▲▼■]\s*(上升|下降|持平)/);
@@ -86,7 +86,7 @@ describe('briefing view', () => {
   });
 
   it('drills a figure into its cases, masked, and pages through them', async () => {
-    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}`);
     await wrapper.get('[data-test=kpi-overdue]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();
@@ -107,7 +107,7 @@ describe('briefing view', () => {
   });
 
   it('drills a ranking cell and links the grid to the map', async () => {
-    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}`);
     const row = wrapper.get(`[data-test=rank-table-streets] tbody tr`);
     await row.get('[data-test=cell-events]').trigger('click');
     await vi.waitFor(async () => {
@@ -120,7 +120,7 @@ describe('briefing view', () => {
   });
 
   it('lets the narrative be edited, shows the figures behind each sentence, and carries the edit into the 通报', async () => {
-    const { wrapper, store } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    const { wrapper, store } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}`);
     const first = reference.narrative[0];
     const sentence = wrapper.get(`[data-test=sentence-${first.id}]`);
     expect(sentence.text()).toContain(first.text);
@@ -137,7 +137,7 @@ describe('briefing view', () => {
   });
 
   it('presents one section a page, paged with the keyboard, and leaves with Esc', async () => {
-    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}`);
     await wrapper.get('[data-test=presenter-start]').trigger('click');
     const presenter = () => wrapper.find('[data-test=presenter]');
     expect(presenter().attributes('data-page')).toBe('cover');
@@ -157,21 +157,21 @@ describe('briefing view', () => {
   });
 
   it('follows the period in the URL and shows a watermark when asked', async () => {
-    const { wrapper, router, store } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`);
+    const { wrapper, router, store } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}`);
     await wrapper.get('[data-test=period-prev]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();
-      expect(store.briefing?.period.key).toBe('2026-W46');
+      expect(store.briefing?.period.key).toBe('2023-W10');
     });
-    expect(router.currentRoute.value.query.period).toBe('2026-W46');
+    expect(router.currentRoute.value.query.period).toBe('2023-W10');
     store.operator = '赵六';
     await wrapper.get('[data-test=watermark-toggle] input').setValue(true);
     expect(wrapper.get('[data-test=watermark]').text()).toContain('赵六');
   });
 
   it('speaks English', async () => {
-    const { wrapper } = await mountView(BriefingView, `/briefing?period=${FIXTURE_WEEK}`, 'en-US');
-    expect(wrapper.get('[data-test=period-label]').text()).toBe('Week 47, 2026');
+    const { wrapper } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}`, 'en-US');
+    expect(wrapper.get('[data-test=period-label]').text()).toBe('Week 11, 2023');
     expect(wrapper.get('[data-test=kpi-events]').text()).toContain('Cases received');
     expect(wrapper.get('[data-test=kpi-events] [data-test=kpi-wow]').text()).toMatch(/vs previous/);
   });
@@ -201,7 +201,7 @@ describe('reports view', () => {
   it('prefills the 通报, exports it, and shows the export in the audit log', async () => {
     const created: Blob[] = [];
     vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: (b: Blob) => (created.push(b), `blob:test/${created.length}`), revokeObjectURL: () => {} }));
-    const { wrapper, store } = await mountView(ReportsView, `/reports?period=${FIXTURE_WEEK}`);
+    const { wrapper, store } = await mountView(ReportsView, `/reports?period=${DEMO_WEEK}`);
     await vi.waitFor(async () => {
       await flushPromises();
       expect(store.texts).not.toBeNull();
@@ -221,13 +221,13 @@ describe('reports view', () => {
       await flushPromises();
       expect(wrapper.find('[data-test=download-docx]').exists()).toBe(true);
     });
-    expect(wrapper.get('[data-test=download-docx]').attributes('download')).toBe(`网格化服务管理工作通报-${FIXTURE_WEEK}.docx`);
+    expect(wrapper.get('[data-test=download-docx]').attributes('download')).toBe(`网格化服务管理工作通报-${DEMO_WEEK}.docx`);
     expect(created.at(-1)!.type).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     await vi.waitFor(async () => {
       await flushPromises();
       expect(wrapper.findAll('[data-test=audit-row]')[0]?.text()).toContain('钱七');
     });
-    expect(wrapper.findAll('[data-test=audit-row]')[0].text()).toContain(FIXTURE_WEEK);
+    expect(wrapper.findAll('[data-test=audit-row]')[0].text()).toContain(DEMO_WEEK);
     vi.unstubAllGlobals();
   });
 });

@@ -5,19 +5,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
-import { listAudit } from '../../core/report/audit';
+import { CacheReads } from '../../core/cache/reads';
 import { chromiumPath } from '../../core/report/pdf';
-import { districtCacheFile, FIXTURE_WEEK } from '../../scripts/lib/district-fixture';
+import { DEMO_WEEK, demoCacheCopy } from '../../scripts/lib/demo-cache';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const fixture = districtCacheFile();
+const cache = demoCacheCopy();
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/report.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 
 describe('npm run report', () => {
   it('writes DOCX, XLSX and PDF for a week and exits 0', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'gcc-report-'));
     const formats = existsSync(chromiumPath()) ? 'docx,xlsx,pdf' : 'docx,xlsx';
-    const r = run('--cache', fixture.file, '--week', FIXTURE_WEEK, '--format', formats, '--out', out, '--operator', 'cron');
+    const r = run('--cache', cache.file, '--week', DEMO_WEEK, '--format', formats, '--out', out, '--operator', 'cron');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const files = r.stdout.trim().split('\n');
@@ -25,19 +25,19 @@ describe('npm run report', () => {
     for (const f of files) expect(existsSync(f), f).toBe(true);
     expect(readFileSync(files[0]).subarray(0, 2).toString()).toBe('PK');
     if (formats.includes('pdf')) expect(readFileSync(files[2]).subarray(0, 5).toString()).toBe('%PDF-');
-    const { db } = openCache(fixture.file);
-    const audit = listAudit(db, 10);
+    const { db } = openCache(cache.file);
+    const audit = new CacheReads(db).exports(10);
     db.close();
-    expect(audit.slice(0, files.length).map((a) => [a.operator, a.period])).toEqual(files.map(() => ['cron', FIXTURE_WEEK]));
+    expect(audit.slice(0, files.length).map((a) => [a.operator, a.period])).toEqual(files.map(() => ['cron', DEMO_WEEK]));
   }, 150_000);
 
   it('says what is wrong and exits non-zero', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'gcc-report-'));
     const cases: [string[], RegExp][] = [
-      [['--cache', fixture.file, '--week', '2025-W53', '--out', out], /"2025-W53" is not an ISO week that exists/],
-      [['--cache', fixture.file, '--week', FIXTURE_WEEK, '--format', 'doc', '--out', out], /--format takes docx, xlsx and pdf/],
-      [['--cache', path.join(out, 'missing.sqlite'), '--week', FIXTURE_WEEK, '--out', out], /There is no cache at/],
-      [['--cache', fixture.file, '--week', FIXTURE_WEEK, '--month', '2026-11'], /Give one period/],
+      [['--cache', cache.file, '--week', '2025-W53', '--out', out], /"2025-W53" is not an ISO week that exists/],
+      [['--cache', cache.file, '--week', DEMO_WEEK, '--format', 'doc', '--out', out], /--format takes docx, xlsx and pdf/],
+      [['--cache', path.join(out, 'missing.sqlite'), '--week', DEMO_WEEK, '--out', out], /There is no cache at/],
+      [['--cache', cache.file, '--week', DEMO_WEEK, '--month', '2023-03'], /Give one period/],
       [['--bogus'], /Unknown option/],
     ];
     for (const [args, message] of cases) {

@@ -8,10 +8,10 @@ import { exportReport } from '../../core/report/export';
 import { assembleBriefing } from '../../core/report/briefing';
 import { buildReport, defaultTexts, parseText } from '../../core/report/template';
 import { renderDocx } from '../../core/report/docx';
-import { FIXTURE_WEEK, leakedPersonalData, openDistrict } from './helpers';
+import { DEMO_WEEK, leakedPersonalData, openDistrict } from './helpers';
 
 const district = openDistrict();
-const period = { kind: 'week' as const, week: FIXTURE_WEEK };
+const period = { kind: 'week' as const, week: DEMO_WEEK };
 const MM = 1440 / 25.4;
 
 const files: Record<string, string> = {};
@@ -33,9 +33,9 @@ const paragraphs = () =>
   }));
 
 beforeAll(async () => {
-  const result = await exportReport(district.ctx, { period, format: 'docx', operator: '测试员' });
+  const result = await exportReport(district.service, { period, format: 'docx', operator: '测试员' }, district.ctx.now);
   expect(result.mime).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-  expect(result.fileName).toBe(`网格化服务管理工作通报-${FIXTURE_WEEK}.docx`);
+  expect(result.fileName).toBe(`网格化服务管理工作通报-${DEMO_WEEK}.docx`);
   const zip = await JSZip.loadAsync(result.data);
   for (const name of Object.keys(zip.files)) if (/\.(xml|rels)$/.test(name)) files[name] = await zip.file(name)!.async('string');
 });
@@ -85,10 +85,10 @@ describe('通报 DOCX (GB/T 9704-2012)', () => {
     expect(style('GwTitle')).toContain('w:eastAsia="方正小标宋简体"');
     expect(style('GwTitle')).toContain('<w:sz w:val="44"/>');
     const titles = paragraphs().filter((p) => p.style === 'GwTitle');
-    expect(titles.map((p) => p.text).join('')).toBe(`关于2026年第47周全区网格化服务管理工作情况的通报`);
+    expect(titles.map((p) => p.text).join('')).toBe('关于2023年第11周全区网格化服务管理工作情况的通报');
     // The red 发文机关标志 and the red separator under the document number.
     expect(files['word/document.xml']).toMatch(/<w:color w:val="FF0000"\/>.*?广安区网格化服务管理中心文件/s);
-    const docNumber = paragraphs().find((p) => p.text === '广网格通〔2026〕47号')!;
+    const docNumber = paragraphs().find((p) => p.text === '广网格通〔2023〕11号')!;
     expect(docNumber.xml).toMatch(/<w:pBdr><w:bottom w:val="single" w:color="FF0000"/);
     // Official names stay; the font table names the alternates Windows and WPS fall back to.
     expect(files['word/fontTable.xml']).toMatch(/w:name="仿宋_GB2312"><w:altName w:val="仿宋"\/>/);
@@ -149,9 +149,9 @@ describe('通报 DOCX (GB/T 9704-2012)', () => {
     const texts = ps.map((p) => p.text);
     const sig = texts.indexOf('广安区网格化服务管理中心');
     expect(sig).toBeGreaterThan(0);
-    expect(texts[sig + 1]).toBe('2026年11月25日');
+    expect(texts[sig + 1]).toBe('2023年3月20日'); // the day of the demo's clock
     expect(texts[sig + 2]).toMatch(/^抄送：/);
-    expect(texts[sig + 3]).toMatch(/^广安区网格化服务管理中心2026年11月25日印发$/);
+    expect(texts[sig + 3]).toMatch(/^广安区网格化服务管理中心2023年3月20日印发$/);
     expect(ps[sig + 2].xml).toMatch(/<w:framePr[^>]*w:vAnchor="margin"/);
     // The last rule of the 版记 is the lower edge of the text block.
     const y = Number(/w:y="(\d+)"/.exec(ps[sig + 3].xml)![1]);
@@ -177,10 +177,10 @@ describe('通报 DOCX (GB/T 9704-2012)', () => {
   });
 
   it('carries the watermark (operator and time) in the header when asked', async () => {
-    const result = await exportReport(district.ctx, { period, format: 'docx', operator: '李四', watermark: { enabled: true } });
+    const result = await exportReport(district.service, { period, format: 'docx', operator: '李四', watermark: { enabled: true } }, district.ctx.now);
     const zip = await JSZip.loadAsync(result.data);
     const header = await zip.file(Object.keys(zip.files).find((f) => /^word\/header\d+\.xml$/.test(f))!)!.async('string');
-    expect(header).toMatch(/<v:textpath[^>]*string="李四 2026-11-25 10:00"/);
+    expect(header).toMatch(/<v:textpath[^>]*string="李四 2023-03-20 10:00"/);
     expect(header).not.toContain('§GCC-WATERMARK§');
   });
 });

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportReport } from '../../core/report/export';
-import { closePdfBrowser, chromiumPath, pdfPageCount, printerFromWebContents, setPdfPrinter } from '../../core/report/pdf';
+import { closePdfBrowser, chromiumPath, pdfPageCount, printerFromWebContents } from '../../core/report/pdf';
 import { renderReportHtml } from '../../core/report/html';
 import { buildReport, defaultTexts } from '../../core/report/template';
 import { assembleBriefing } from '../../core/report/briefing';
 import { percent } from '../../shared/kpi/formulas';
-import { FIXTURE_WEEK, leakedPersonalData, openDistrict } from './helpers';
+import { DEMO_WEEK, leakedPersonalData, openDistrict } from './helpers';
 
 const district = openDistrict();
-const period = { kind: 'week' as const, week: FIXTURE_WEEK };
+const period = { kind: 'week' as const, week: DEMO_WEEK };
 const haveChromium = existsSync(chromiumPath());
 const dir = mkdtempSync(path.join(tmpdir(), 'gcc-pdf-'));
 let text = '';
@@ -25,7 +25,7 @@ let file = '';
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  const result = await exportReport(district.ctx, { period, format: 'pdf', operator: '测试员' });
+  const result = await exportReport(district.service, { period, format: 'pdf', operator: '测试员' }, district.ctx.now);
   expect(result.mime).toBe('application/pdf');
   file = path.join(dir, result.fileName);
   writeFileSync(file, result.data);
@@ -45,7 +45,7 @@ describe.skipIf(!haveChromium)('通报 PDF', () => {
   });
 
   it('states the figures of the query layer', () => {
-    const snap = district.queries.snapshot({ preset: 'custom', from: 20261116, to: 20261122 }, district.ctx.now, 0);
+    const snap = district.queries.snapshot({ preset: 'custom', from: 20230313, to: 20230319 }, district.ctx.now, 0);
     const flat = text.replace(/\s+/g, '');
     expect(flat).toContain(`全区共受理各类事件${snap.totals.events}件`);
     expect(flat).toContain(`群众诉求（12345）${snap.totals.appeals}件`);
@@ -63,39 +63,33 @@ describe.skipIf(!haveChromium)('通报 PDF', () => {
 
   it('has the 版头, the sections, the signature and, on the last page, the 版记', () => {
     const flat = text.replace(/\s+/g, '');
-    for (const s of ['广安区网格化服务管理中心文件', '广网格通〔2026〕47号', '关于2026年第47周全区网格化服务管理工作情况的通报', '一、总体情况', '二、各街道工作情况', '三、存在问题', '四、下步工作要求', '表1各街道工作情况排名']) {
+    for (const s of ['广安区网格化服务管理中心文件', '广网格通〔2023〕11号', '关于2023年第11周全区网格化服务管理工作情况的通报', '一、总体情况', '二、各街道工作情况', '三、存在问题', '四、下步工作要求', '表1各街道工作情况排名']) {
       expect(flat).toContain(s);
     }
     const last = pages.at(-1)!.replace(/\s+/g, '');
     expect(last).toContain('抄送：区委政法委');
-    expect(last).toContain('2026年11月25日印发');
+    expect(last).toContain('2023年3月20日印发');
   });
 
   it('holds no reporter name or phone number', () => {
     expect(leakedPersonalData(text, district.personal())).toEqual([]);
   });
 
-  it('prints the same HTML through an Electron-style window when one is installed', async () => {
+  it('prints the same HTML through the printer it is given (an Electron-style window)', async () => {
     const b = assembleBriefing(district.ctx, period);
     const doc = buildReport(b, defaultTexts(b, district.ctx.now));
     const seen: string[] = [];
-    setPdfPrinter(
-      printerFromWebContents(() => ({
-        loadURL: async (url) => void seen.push(Buffer.from(url.split(',')[1], 'base64').toString('utf8')),
-        printToPDF: async (options) => Buffer.from(`%PDF-1.7 /Type /Pages /Count 1 ${JSON.stringify(options)}`),
-        close: () => seen.push('closed'),
-      })),
-    );
-    try {
-      const result = await exportReport(district.ctx, { period, format: 'pdf', operator: '测试员' });
-      expect(result.data.toString()).toContain('"preferCSSPageSize":true');
-      // Two prints of the same HTML: one to count the pages (draws nothing), one with the 版记 on the last page.
-      expect(seen[0]).toBe(renderReportHtml(doc, { layoutOnly: true }));
-      expect(seen[2]).toBe(renderReportHtml(doc, { colophonPage: 1 }));
-      expect(seen.filter((s) => s === 'closed')).toHaveLength(2);
-    } finally {
-      setPdfPrinter(null);
-    }
+    const printer = printerFromWebContents(() => ({
+      loadURL: async (url) => void seen.push(Buffer.from(url.split(',')[1], 'base64').toString('utf8')),
+      printToPDF: async (options) => Buffer.from(`%PDF-1.7 /Type /Pages /Count 1 ${JSON.stringify(options)}`),
+      close: () => seen.push('closed'),
+    }));
+    const result = await exportReport(district.service, { period, format: 'pdf', operator: '测试员' }, district.ctx.now, printer);
+    expect(result.data.toString()).toContain('"preferCSSPageSize":true');
+    // Two prints of the same HTML: one to count the pages (draws nothing), one with the 版记 on the last page.
+    expect(seen[0]).toBe(renderReportHtml(doc, { layoutOnly: true }));
+    expect(seen[2]).toBe(renderReportHtml(doc, { colophonPage: 1 }));
+    expect(seen.filter((s) => s === 'closed')).toHaveLength(2);
   });
 });
 

@@ -15,20 +15,20 @@ import { cacheChecksum } from '../../core/cache/inspect';
 import { SettingsStore } from '../../core/settings/store';
 import { BridgeErrorBody, isRequestName, requestNames, requests } from '../../shared/bridge/contract';
 import { dispatch } from '../../shared/bridge/dispatch';
-import { districtCacheFile, FIXTURE_NOW } from '../../scripts/lib/district-fixture';
+import { DEMO_NOW, demoCacheCopy } from '../../scripts/lib/demo-cache';
 import { broken, hostile, VALID_PAYLOADS, WRITING_REQUESTS } from './fuzz-payloads';
 
 const RUNS = { payloads: 600, names: 500 };
 
-const fixture = districtCacheFile();
+const cache = demoCacheCopy();
 const settingsFile = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-fuzz-settings-')), 'settings.json');
 const internalErrors: string[] = [];
 const backend = createBackend({
   host: 'web',
   version: '0.0.0-fuzz',
-  now: () => FIXTURE_NOW,
+  now: () => DEMO_NOW,
   settings: new SettingsStore(settingsFile),
-  data: { cacheFile: fixture.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' },
+  data: { cacheFile: cache.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' },
 });
 const call = (name: unknown, payload: unknown) => dispatch(backend.handlers, name, payload, (n, error) => internalErrors.push(`${n}: ${String(error)}`));
 
@@ -40,7 +40,7 @@ const written = () => ({
 });
 
 beforeAll(() => {
-  db = openCache(fixture.file, { readonly: true }).db;
+  db = openCache(cache.file, { readonly: true }).db;
 });
 afterAll(async () => {
   db.close();

@@ -16,7 +16,7 @@ import { openCache, type Db } from '../../core/cache/database';
 import { cacheChecksum } from '../../core/cache/inspect';
 import { SettingsStore } from '../../core/settings/store';
 import { BridgeErrorBody, requestNames, requests, type RequestName } from '../../shared/bridge/contract';
-import { districtCacheFile, FIXTURE_NOW } from '../../scripts/lib/district-fixture';
+import { DEMO_NOW, demoCacheCopy } from '../../scripts/lib/demo-cache';
 import { startWebHost, type WebHost } from '../../web/server';
 import { createPushableBackend, SAMPLE_STATUS } from '../contract/bridge-contract';
 import { broken, hostileJson, VALID_PAYLOADS, WRITING_REQUESTS } from './fuzz-payloads';
@@ -26,15 +26,15 @@ const RUNS = { bodies: 500, traversal: 300, garbage: 150, socketMessages: 300 };
 const TOKENS = { operator: 'operator-token-0123', viewer: 'viewer-token-4567' };
 const SECURITY_HEADERS = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy'];
 
-const fixture = districtCacheFile();
+const cache = demoCacheCopy();
 const settingsFile = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-fuzz-settings-')), 'settings.json');
 const backend = createPushableBackend(
   createBackend({
     host: 'web',
     version: '0.0.0-fuzz',
-    now: () => FIXTURE_NOW,
+    now: () => DEMO_NOW,
     settings: new SettingsStore(settingsFile),
-    data: { cacheFile: fixture.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' },
+    data: { cacheFile: cache.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' },
   }),
 );
 const logged: string[] = [];
@@ -48,7 +48,7 @@ const written = () => ({
 let before: ReturnType<typeof written>;
 
 beforeAll(async () => {
-  db = openCache(fixture.file, { readonly: true }).db;
+  db = openCache(cache.file, { readonly: true }).db;
   host = await startWebHost({ backend, rendererDir: makeRendererDir(), port: 0, token: TOKENS.operator, viewerToken: TOKENS.viewer, log: (line) => logged.push(line) });
   before = written();
 });

@@ -2,18 +2,21 @@
 import fc from 'fast-check';
 import type { Payload, RequestName } from '../../shared/bridge/contract';
 
-/** A valid payload of every request; the fuzzers break them. A new request must add one here. */
+/**
+ * A valid payload of every request, about the demo district's cache (DEMO_NOW, DEMO_WEEK); the fuzzers break them. A
+ * new request must add one here.
+ */
 export const VALID_PAYLOADS: { [N in RequestName]: Payload<N> } = {
   'app.info': {},
   'app.echo': { text: 'ping' },
   'sync.status': {},
-  'scene.snapshot': { window: { preset: 'custom', from: 20261101, to: 20261125 } },
+  'scene.snapshot': { window: { preset: 'custom', from: 20230301, to: 20230319 } },
   'map.regions': {},
-  'grid.detail': { gridId: 's0-0-c0-g0' },
-  'briefing.get': { period: { kind: 'week', week: '2026-W47' } },
-  'briefing.cases': { period: { kind: 'month', month: '2026-11' }, filter: { kind: 'appeal', status: 'late' }, offset: 0, limit: 20 },
-  'report.template': { period: { kind: 'custom', from: 20261101, to: 20261115 }, edits: { 'overall-1': '本周受理事件。' } },
-  'report.export': { period: { kind: 'week', week: '2026-W47' }, format: 'xlsx', texts: { title: '通报' }, watermark: { enabled: true, text: '内部' }, operator: '值班员' },
+  'grid.detail': { gridId: '511602001001001' },
+  'briefing.get': { period: { kind: 'week', week: '2023-W11' } },
+  'briefing.cases': { period: { kind: 'month', month: '2023-03' }, filter: { kind: 'appeal', status: 'late' }, offset: 0, limit: 20 },
+  'report.template': { period: { kind: 'custom', from: 20230301, to: 20230315 }, edits: { 'overall-1': '本周受理事件。' } },
+  'report.export': { period: { kind: 'week', week: '2023-W11' }, format: 'xlsx', texts: { title: '通报' }, watermark: { enabled: true, text: '内部' }, operator: '值班员' },
   'report.audit': { limit: 10 },
   'settings.get': {},
   'settings.update': { alertSound: true, theme: 'contrast', watermark: { enabled: true, operator: '值班员' } },

@@ -1,12 +1,13 @@
-/** Set-up shared by the web host tests: a stand-in renderer build, a district cache with people in it, hosts. */
+/** Set-up shared by the web host tests: a stand-in renderer build, the demo district's cache with people in it, hosts. */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openCache } from '../../core/cache/database';
 import { createBackend, type Backend } from '../../core/backend';
-import { districtCacheFile, FIXTURE_NOW } from '../../scripts/lib/district-fixture';
+import { DEMO_NOW, demoCacheCopy } from '../../scripts/lib/demo-cache';
 import { startWebHost, type WebHost, type WebHostOptions } from '../../web/server';
+import { occurrences } from '../helpers/occurrences';
 
 /** A file next to the renderer folder that no URL may ever serve. */
 export const SECRET_TEXT = 'root:x:0:0:secret-outside-the-renderer';
@@ -24,25 +25,25 @@ export function makeRendererDir(): string {
 export const PEOPLE = { leader: '王建国', worker: '李秀英', phone: '13812345678' };
 
 /**
- * The district fixture, with real-looking names on every grid's profile and a mobile number typed into the title of
- * every open case: what a viewer must never see unmasked. Also lists the reporters' own names and numbers.
+ * A copy of the demo district's cache, with real-looking names on every grid's profile and a mobile number typed into
+ * the title of every open case: what a viewer must never see unmasked. Also lists the reporters' own names and numbers.
  */
 export function districtWithPeople(): { file: string; names: string[]; phones: string[] } {
-  const fixture = districtCacheFile();
-  const { db } = openCache(fixture.file);
+  const { file } = demoCacheCopy();
+  const { db } = openCache(file);
   db.prepare("UPDATE regions SET profile = json_set(profile, '$.leader', ?, '$.full_time_worker', ?) WHERE level = 'grid'").run(PEOPLE.leader, PEOPLE.worker);
   db.prepare("UPDATE events SET title = title || '，联系电话' || ? WHERE stage <> 'closed'").run(PEOPLE.phone);
   const rows = db.prepare('SELECT DISTINCT reporter_name AS n, reporter_phone AS p FROM events WHERE reporter_name IS NOT NULL').all() as { n: string; p: string }[];
   db.close();
   return {
-    file: fixture.file,
+    file,
     names: [PEOPLE.leader, PEOPLE.worker, ...new Set(rows.map((r) => r.n).filter((n) => n.length >= 3))],
     phones: [PEOPLE.phone, ...new Set(rows.map((r) => r.p))],
   };
 }
 
 export function dataBackend(cacheFile: string) {
-  return createBackend({ host: 'web', version: '0.0.0-test', now: () => FIXTURE_NOW, data: { cacheFile, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' } });
+  return createBackend({ host: 'web', version: '0.0.0-test', now: () => DEMO_NOW, data: { cacheFile, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' } });
 }
 
 /** Starts hosts and closes them (and their backends) with `closeAll`. */
@@ -69,7 +70,7 @@ export const post = (url: string, body: string, headers: Record<string, string> 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export function leaks(text: string, people: { names: string[]; phones: string[] }): string[] {
-  return [...people.names, ...people.phones].filter((s) => text.includes(s));
+  return occurrences(text, [...people.names, ...people.phones]);
 }
 
 /** A request through node:http, which (unlike fetch) may set any header, Host included. */
