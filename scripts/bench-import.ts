@@ -36,7 +36,7 @@ import { cacheStats } from '../core/cache/inspect';
 import { openCache } from '../core/cache/database';
 import { ImportsClient, type FileImport } from '../core/imports/client';
 import type { ImportView } from '../shared/api/imports';
-import { shanghaiDay } from '../shared/time/shanghai';
+import { addDays, shanghaiDay } from '../shared/time';
 import type { ChildResult } from './bench/import-child';
 import { writeCityShapefile, writeDisputesLedger, writeDistrictGeoJson } from './bench/import-files';
 import { startService, type ServiceProcess } from './bench/central-service';
@@ -170,7 +170,7 @@ async function benchLedger(dir: string, rows: number, parts: Set<ImportPart>, lo
       syncSeconds = seconds(t);
       t = performance.now();
       const now = Date.now();
-      const wall = await backend.handlers['scene.snapshot']({ window: { preset: 'custom', from: shanghaiDay(now - 370 * 86_400_000), to: shanghaiDay(now) } });
+      const wall = await backend.handlers['scene.snapshot']({ window: { preset: 'custom', from: addDays(shanghaiDay(now), -370), to: shanghaiDay(now) } });
       wallSeconds = seconds(t);
       if (wall.totals.disputesFound !== rows) throw new Error(`the wall shows ${JSON.stringify(wall.totals.disputesFound)} disputes found, not ${rows}`);
     } finally {

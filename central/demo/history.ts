@@ -58,7 +58,7 @@ const SOURCES = ['grid_worker', 'hotline_12345', 'patrol'] as const;
 const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 const ACTIVITY_TYPES = ['project', 'volunteer_session', 'micro_wish', 'demand_matched'] as const;
 /** Year of each day and first day of each year, precomputed: every record needs its cohort. */
-const YEAR_OF_DAY = Int16Array.from({ length: HORIZON_DAYS }, (_, d) => civil(d).y);
+const YEAR_OF_DAY = Int16Array.from({ length: HORIZON_DAYS }, (_, d) => civil(d).year);
 const YEAR_START = Array.from({ length: HORIZON_YEAR - FIRST_YEAR + 2 }, (_, i) => dayOfDate(FIRST_YEAR + i, 1, 1));
 const TASK_NAMES: Record<string, string> = Object.fromEntries(TASKS.map((t) => [t.code, t.name]));
 

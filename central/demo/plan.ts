@@ -89,7 +89,7 @@ type Weight = (day: number, rng: Rng) => number;
 const yearStart = (y: number) => dayOfDate(y, 1, 1);
 
 function monthOf(day: number): number {
-  return civil(day).m;
+  return civil(day).month;
 }
 
 /** Days before a long holiday: inspections and appeals pick up. */

@@ -8,7 +8,7 @@
  * The store assigns its own revs; the generator's revs only serve as this source's cursor.
  */
 import { STAGES, type Event, type OrganisationResponse, type RecordType, type RegionsResponse } from '../../shared/api/schemas';
-import { toShanghaiIso } from '../../shared/time/shanghai';
+import { toShanghaiIso } from '../../shared/time';
 import type { CentralStore, IncomingRecord, WriteContext } from '../store/types';
 import { MAX_BATCH } from '../store/types';
 import { CentralEngine, type EngineOptions } from './engine';

@@ -1,54 +1,57 @@
 /**
- * Time for the demo generator. All generated times are whole seconds since EPOCH (2022-01-01T00:00:00+08:00) and
- * are written as ISO 8601 with the +08:00 offset (China has no daylight saving, so local days are 86,400 s and
- * day n starts at n * 86400).
+ * Time for the demo generator. It counts days by a compact index (day 0 = 2022-01-01, Shanghai) because its plan
+ * keeps arrays and prefix sums by day, and times in whole seconds since the start of day 0
+ * (2022-01-01T00:00:00+08:00): day n starts at n * 86400, since Shanghai has no daylight saving. The index lives only
+ * in here and the generator; every calendar question about it (its date, weekday, quarter) is answered by the app's
+ * calendar (shared/time) through `calendarDay` / `dayIndex`, and what leaves the generator is ISO text.
  */
+import {
+  DAY_MS,
+  dayOfEpochDay,
+  dayParts,
+  dayStart,
+  dayToIsoDate,
+  epochDayOf,
+  formatQuarter,
+  isoWeekday,
+  makeDay,
+  quarterPartsOf,
+  quarterSpan,
+  type Day,
+  type DayParts,
+} from '../../shared/time';
 
+/** The first day of the generator, day index 0. */
+const FIRST_DAY: Day = 20220101;
+const FIRST_EPOCH_DAY = epochDayOf(FIRST_DAY);
 /** 2022-01-01T00:00:00+08:00 in Unix seconds. */
-export const EPOCH_UNIX = 1640966400;
-export const DAY = 86400;
-/** Days from 1970-01-01 to 2022-01-01. */
-const EPOCH_DAYS_1970 = 18993;
+const EPOCH_UNIX = dayStart(FIRST_DAY) / 1000;
+/** Seconds in a day. */
+export const DAY = DAY_MS / 1000;
 
 export function secFromUnixMs(ms: number): number {
   return Math.floor(ms / 1000) - EPOCH_UNIX;
 }
 
-export function unixMsFromSec(sec: number): number {
-  return (sec + EPOCH_UNIX) * 1000;
-}
-
+/** The day index of a time in seconds. */
 export function dayOf(sec: number): number {
   return Math.floor(sec / DAY);
 }
 
-/** Civil date of a day index (Howard Hinnant's algorithm). */
-export function civil(day: number): { y: number; m: number; d: number } {
-  const z = day + EPOCH_DAYS_1970 + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
-}
+/** The calendar day (yyyymmdd) of a day index. */
+export const calendarDay = (index: number): Day => dayOfEpochDay(index + FIRST_EPOCH_DAY);
 
-/** Day index of a civil date. */
-export function dayOfDate(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468 - EPOCH_DAYS_1970;
-}
+/** The day index of a calendar day. */
+export const dayIndex = (day: Day): number => epochDayOf(day) - FIRST_EPOCH_DAY;
 
-/** 0 = Monday … 6 = Sunday. */
-export function weekday(day: number): number {
-  return (((day + EPOCH_DAYS_1970 + 3) % 7) + 7) % 7;
-}
+/** Year, month and day of a day index. */
+export const civil = (index: number): DayParts => dayParts(calendarDay(index));
+
+/** Day index of a date. */
+export const dayOfDate = (year: number, month: number, day: number): number => dayIndex(makeDay(year, month, day));
+
+/** 0 = Monday … 6 = Sunday, as the plan's weekday weights count. */
+export const weekday = (index: number): number => isoWeekday(calendarDay(index)) - 1;
 
 function pad2(n: number): string {
   return n < 10 ? '0' + n : String(n);
@@ -56,17 +59,17 @@ function pad2(n: number): string {
 
 const dateCache = new Map<number, string>();
 
-export function dateString(day: number): string {
-  let s = dateCache.get(day);
+/** YYYY-MM-DD of a day index. */
+export function dateString(index: number): string {
+  let s = dateCache.get(index);
   if (s === undefined) {
-    const { y, m, d } = civil(day);
-    s = `${y}-${pad2(m)}-${pad2(d)}`;
-    if (dateCache.size < 20000) dateCache.set(day, s);
+    s = dayToIsoDate(calendarDay(index));
+    if (dateCache.size < 20000) dateCache.set(index, s);
   }
   return s;
 }
 
-const timeOfDayText: string[] = new Array<string>(86400);
+const timeOfDayText: string[] = new Array<string>(DAY);
 
 /** ISO 8601 with +08:00, whole seconds. The "Thh:mm:ss+08:00" tails are cached: paging formats millions. */
 export function iso(sec: number): string {
@@ -82,55 +85,26 @@ export function iso(sec: number): string {
   return dateString(day) + tail;
 }
 
-/** Parse an ISO 8601 time with offset into seconds since EPOCH. */
-export function secFromIso(text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new Error(`not an ISO time: ${text}`);
-  return secFromUnixMs(ms);
+/** The generator's quarters are indexed from 2022-Q1 (0) too, for its per-quarter tables. */
+const FIRST_YEAR = dayParts(FIRST_DAY).year;
+
+/** Quarter index (0 = 2022-Q1) of a day index. */
+export function quarterIndexOfDay(index: number): number {
+  const { year, quarter } = quarterPartsOf(calendarDay(index));
+  return (year - FIRST_YEAR) * 4 + (quarter - 1);
 }
 
-export function yearOfDay(day: number): number {
-  return civil(day).y;
-}
+const quarterOfIndex = (index: number) => ({ year: FIRST_YEAR + Math.floor(index / 4), quarter: (index % 4) + 1 });
 
-/** Quarter label of a day, e.g. "2023-Q1". */
-export function quarterOf(day: number): { year: number; q: number } {
-  const { y, m } = civil(day);
-  return { year: y, q: Math.floor((m - 1) / 3) + 1 };
-}
-
-/** Quarter index since 2022-Q1 (0 = 2022-Q1). */
-export function quarterIndexOfDay(day: number): number {
-  const { year, q } = quarterOf(day);
-  return (year - 2022) * 4 + (q - 1);
-}
-
+/** "2023-Q1" of a quarter index. */
 export function quarterLabel(index: number): string {
-  return `${2022 + Math.floor(index / 4)}-Q${(index % 4) + 1}`;
+  return formatQuarter(quarterOfIndex(index));
 }
 
-/** First day of quarter `index` and first day of the next one. */
+/** First day index of quarter `index` and first day index of the next one. */
 export function quarterDays(index: number): { start: number; end: number } {
-  const y = 2022 + Math.floor(index / 4);
-  const q = index % 4;
-  const start = dayOfDate(y, q * 3 + 1, 1);
-  const end = q === 3 ? dayOfDate(y + 1, 1, 1) : dayOfDate(y, q * 3 + 4, 1);
-  return { start, end };
-}
-
-/** ISO week (Monday first) of a day: e.g. { year: 2026, week: 47 }. */
-export function isoWeek(day: number): { year: number; week: number } {
-  const wd = weekday(day);
-  const thursday = day - wd + 3;
-  const { y } = civil(thursday);
-  const jan1 = dayOfDate(y, 1, 1);
-  return { year: y, week: Math.floor((thursday - jan1) / 7) + 1 };
-}
-
-/** Monday of ISO week `week` of `year`. */
-export function isoWeekStart(year: number, week: number): number {
-  const jan4 = dayOfDate(year, 1, 4);
-  return jan4 - weekday(jan4) + (week - 1) * 7;
+  const { from, to } = quarterSpan(quarterOfIndex(index));
+  return { start: dayIndex(from), end: dayIndex(to) + 1 };
 }
 
 /** Spring Festival (lunar new year) dates, for the seasonal rhythm. */
@@ -157,18 +131,18 @@ const SPRING_FESTIVAL: Record<number, [number, number]> = {
 
 /** Days from the year's Spring Festival (negative before it); large when unknown. */
 export function daysFromSpringFestival(day: number): number {
-  const { y } = civil(day);
-  const sf = SPRING_FESTIVAL[y];
+  const { year } = civil(day);
+  const sf = SPRING_FESTIVAL[year];
   if (!sf) return 999;
-  return day - dayOfDate(y, sf[0], sf[1]);
+  return day - dayOfDate(year, sf[0], sf[1]);
 }
 
 /** Public holidays that empty the offices (Spring Festival week, Labour Day, National Day week). */
 export function isHoliday(day: number): boolean {
   const sf = daysFromSpringFestival(day);
   if (sf >= -1 && sf <= 5) return true;
-  const { m, d } = civil(day);
-  if (m === 5 && d <= 5) return true;
-  if (m === 10 && d <= 7) return true;
+  const { month, day: d } = civil(day);
+  if (month === 5 && d <= 5) return true;
+  if (month === 10 && d <= 7) return true;
   return false;
 }

@@ -14,7 +14,7 @@ import { CentralEngine, DEFAULT_PAGE, MAX_PAGE } from '../demo/engine';
 import { DEMO_TOKEN_TEXT } from '../demo/constants';
 import { cursorTooOldMessage } from '../demo/faults';
 import { REV_SECOND } from '../demo/revs';
-import { secFromUnixMs } from '../demo/time';
+import { DAY, secFromUnixMs } from '../demo/time';
 import { etagOf } from '../store/records';
 import { noReferenceYetMessage } from './service';
 
@@ -146,7 +146,7 @@ function buildExamples(): Examples {
   const trimmedDistrict = { ...district, geometry: { type: 'Polygon' as const, coordinates: [decimate(outline as [number, number][], 24)] } };
   // One change of each type from the last two months before the example clock (an evaluation day is among them).
   const wanted = new Map<string, Json>();
-  let after = (secFromUnixMs(EXAMPLE_TIME) - 60 * 86400) * REV_SECOND;
+  let after = (secFromUnixMs(EXAMPLE_TIME) - 60 * DAY) * REV_SECOND;
   for (let tries = 0; tries < 200 && wanted.size < 4; tries++) {
     const page = engine.page(after, 500);
     for (const item of page.items) {
@@ -187,7 +187,7 @@ function buildExamples(): Examples {
 }
 
 /** The 410 example: a server that keeps the last 90 days, asked for changes after a cursor a day older. */
-const EXAMPLE_FLOOR = (secFromUnixMs(EXAMPLE_TIME) - TOMBSTONE_RETENTION_DAYS * 86_400) * REV_SECOND + 1;
+const EXAMPLE_FLOOR = (secFromUnixMs(EXAMPLE_TIME) - TOMBSTONE_RETENTION_DAYS * DAY) * REV_SECOND + 1;
 
 const ERRORS = {
   unauthorized: { error: 'unauthorized', message: 'There was no token in the request: send the header "Authorization: Bearer <token>" with the token of this central API.' },
@@ -200,7 +200,7 @@ const ERRORS = {
   badRequest: { error: 'bad_request', message: 'after_rev must be a whole number of 0 or more (got "abc").' },
   rateLimited: { error: 'rate_limited', message: 'Too many requests with this token: wait the seconds given in Retry-After, then try again.' },
   internal: { error: 'internal', message: 'The central API failed while answering: try again shortly; tell the platform\'s operators if it persists.' },
-  gone: { error: 'cursor_too_old', message: cursorTooOldMessage(EXAMPLE_FLOOR - 86_400 * REV_SECOND, EXAMPLE_FLOOR) },
+  gone: { error: 'cursor_too_old', message: cursorTooOldMessage(EXAMPLE_FLOOR - DAY * REV_SECOND, EXAMPLE_FLOOR) },
 };
 
 const retryAfter: Record<string, Json> = {

@@ -17,7 +17,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { API_VERSION, type ApiError, type RecordType, type RegionsResponse } from '../../shared/api/schemas';
 import { checkWriteBatch, DeleteParams, firstIssue, MAX_WRITE_BATCH, OrganisationInput, RegionsInput, type RecordResult, type WriteResponse } from '../../shared/api/writes';
-import { toShanghaiIso } from '../../shared/time/shanghai';
+import { toShanghaiIso } from '../../shared/time';
 import { StoreError, type CentralStore, type Scope, type TokenInfo, type WriteContext } from '../store/types';
 import { ImportJobs } from '../import/jobs';
 import { registerImports } from './imports';

@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import type { ImportView } from '../../shared/api/imports';
 import type { OrganisationResponse, RegionsResponse } from '../../shared/api/schemas';
 import { TASKS } from '../demo/organisation';
-import { toShanghaiIso } from '../../shared/time/shanghai';
+import { toShanghaiIso } from '../../shared/time';
 import type { CentralStore, ImportRow, WriteContext } from '../store/types';
 import { emptyImportState as emptyState, type ImportState } from '../../shared/api/imports';
 import type { ImportRequest } from './pipeline';

@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresStore } from '../../central/store/postgres/store';
 import { SqliteStore } from '../../central/store/sqlite/store';
-import { toShanghaiIso } from '../../shared/time/shanghai';
+import { toShanghaiIso } from '../../shared/time';
 import { batches, idOf, type BenchEvents } from './central-events';
 import { createToken, startService, type ServiceProcess } from './central-service';
 

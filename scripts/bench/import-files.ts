@@ -18,6 +18,7 @@ import JSZip from 'jszip';
 import pc from 'polygon-clipping';
 import { buildGeography, type Geography } from '../../central/demo/geography';
 import { DISPUTES_TEMPLATE } from '../../central/import/sources/disputes';
+import { addDays, DAY_MS, dayStart, HOUR_MS, SHANGHAI_OFFSET_MS, shanghaiDay, yearOf } from '../../shared/time';
 
 type Coordinates = number[][][] | number[][][][];
 interface Unit {
@@ -219,11 +220,8 @@ const TYPE_WEIGHT = TYPES.reduce((n, [, w]) => n + w, 0);
 const UNITS = ['社区居委会', '街道综治中心', '区司法局', '街道派出所', '区人社局', '区住建局', '街道人民调解委员会'];
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌辉鹏宇浩凯晨欣怡梅琳';
-const DAY = 86_400_000;
-const SHANGHAI = 8 * 3_600_000;
-
 /** A Date whose UTC fields are Shanghai's wall clock at `ms` (what exceljs writes as the cell's serial). */
-const wallClock = (ms: number) => new Date(Math.floor((ms + SHANGHAI) / 60_000) * 60_000);
+const wallClock = (ms: number) => new Date(Math.floor((ms + SHANGHAI_OFFSET_MS) / 60_000) * 60_000);
 
 export interface LedgerOptions {
   rows: number;
@@ -287,20 +285,20 @@ export async function writeDisputesLedger(file: string, options: LedgerOptions, 
   for (let i = 0; i < options.rows; i++) {
     const fileRow = i + 3;
     // Found in the year before yesterday, in working hours (08:00–18:59 Shanghai), spread evenly.
-    const day = now - DAY - Math.floor(rnd() * 365) * DAY;
-    const foundMs = Math.floor((day + SHANGHAI) / DAY) * DAY - SHANGHAI + (8 + Math.floor(rnd() * 11)) * 3_600_000 + Math.floor(rnd() * 60) * 60_000;
+    const day = addDays(shanghaiDay(now), -1 - Math.floor(rnd() * 365));
+    const foundMs = dayStart(day) + (8 + Math.floor(rnd() * 11)) * HOUR_MS + Math.floor(rnd() * 60) * 60_000;
     let w = rnd() * TYPE_WEIGHT;
     const [type, , summaries] = TYPES.find(([, weight]) => (w -= weight) < 0) ?? TYPES[0];
     const roll = rnd();
     let status = roll < 0.8 ? '已化解' : roll < 0.95 ? '化解中' : '未化解';
-    let closedMs: number | null = status === '化解中' ? null : foundMs + Math.floor((0.1 + rnd() * 20) * DAY);
-    if (closedMs !== null && closedMs > now - 3_600_000) [status, closedMs] = ['化解中', null];
+    let closedMs: number | null = status === '化解中' ? null : foundMs + Math.floor((0.1 + rnd() * 20) * DAY_MS);
+    if (closedMs !== null && closedMs > now - HOUR_MS) [status, closedMs] = ['化解中', null];
     const units = rnd() < 0.12 ? [pick(UNITS), pick(UNITS.slice(2))] : [pick(UNITS)];
     const level = rnd() < 0.9 ? '一般' : rnd() < 0.8 ? '较大' : '重大';
     const parties = [`${pick([...SURNAMES])}${pick([...GIVEN])}${rnd() < 0.5 ? pick([...GIVEN]) : ''}`, `${pick([...SURNAMES])}${pick([...GIVEN])}`];
     const phone = `1${pick(['3', '5', '7', '8', '9'])}${String(Math.floor(rnd() * 1e9)).padStart(9, '0')}`;
     const values: (string | Date | null)[] = [
-      `JF${new Date(foundMs + SHANGHAI).getUTCFullYear()}-${String(i + 1).padStart(6, '0')}`,
+      `JF${yearOf(day)}-${String(i + 1).padStart(6, '0')}`,
       wallClock(foundMs),
       options.gridNames[Math.floor(rnd() * options.gridNames.length)],
       type,
@@ -309,7 +307,7 @@ export async function writeDisputesLedger(file: string, options: LedgerOptions, 
       closedMs === null ? null : wallClock(closedMs),
       [...new Set(units)].join('、'),
       level,
-      rnd() < 0.3 ? new Date(Math.floor((foundMs + SHANGHAI) / DAY) * DAY + 30 * DAY) : null,
+      rnd() < 0.3 ? wallClock(dayStart(addDays(day, 30))) : null,
       units.length > 1 ? '是' : '否',
       null,
       null,

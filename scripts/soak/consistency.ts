@@ -13,7 +13,7 @@ import path from 'node:path';
 import { openCache, type Db } from '../../core/cache/database';
 import { cacheChecksum, checkCache } from '../../core/cache/inspect';
 import { CacheStore } from '../../core/cache/store';
-import { toShanghaiIso } from '../../shared/time/shanghai';
+import { toShanghaiIso } from '../../shared/time';
 import { ROOT } from '../lib/renderer-build';
 import type { FinalChecks } from './plan';
 import { childEnv } from './processes';

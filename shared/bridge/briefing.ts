@@ -1,43 +1,35 @@
 /**
  * The weekly briefing (周报研判) and the 通报 export as the bridge carries them: which period, the briefing's
- * figures, the cases behind a figure, the report's editable texts and the exported file. Pure schemas plus the
- * calendar of periods (ISO weeks, months, custom ranges in Asia/Shanghai), which the renderer and the core share.
- * Personal data never appears here unmasked.
+ * figures, the cases behind a figure, the report's editable texts and the exported file. Pure schemas; the calendar
+ * of periods (ISO weeks, months, custom ranges in Asia/Shanghai) is shared/time. Personal data never appears here
+ * unmasked.
  */
 import { z } from 'zod';
 import { EventKind, SafeCriterion } from '../api/schemas';
-import { addDays, dayStart, formatIsoWeek, isoWeekOf, isoWeekRange } from '../time/shanghai';
-import { Day, EventSummary, RankingRow } from './scene';
+import { dayCount, parseIsoWeek, periodSpecOfKey } from '../time';
+import { CalendarDay, Day, EventSummary, RankingRow } from './scene';
+
+// Re-exported for core/ until it imports them from shared/time (issue 19: the lead moves those imports).
+export { daysInMonth, dayCount, lastCompleteWeek, resolvePeriod } from '../time';
 
 // ---- periods -----------------------------------------------------------------------------------------------------
 
-const WEEK_RE = /^\d{4}-W\d{2}$/;
-const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** The longest custom range a briefing covers. */
 export const MAX_CUSTOM_DAYS = 366;
 
-function weekExists(week: string): boolean {
-  try {
-    isoWeekRange(week);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function validDay(day: number): boolean {
-  const y = Math.floor(day / 10000);
-  const m = Math.floor((day % 10000) / 100);
-  const d = day % 100;
-  if (m < 1 || m > 12 || d < 1) return false;
-  return d <= daysInMonth(y, m);
-}
-
 export const PeriodRequest = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('week'), week: z.string().regex(WEEK_RE, 'An ISO week like 2026-W47').refine(weekExists, 'That ISO week does not exist.') }).strict(),
-    z.object({ kind: z.literal('month'), month: z.string().regex(MONTH_RE, 'A month like 2026-11') }).strict(),
-    z.object({ kind: z.literal('custom'), from: Day.refine(validDay, 'Not a calendar day.'), to: Day.refine(validDay, 'Not a calendar day.') }).strict(),
+    z
+      .object({
+        kind: z.literal('week'),
+        week: z
+          .string()
+          .regex(/^\d{4}-W\d{2}$/, 'An ISO week like 2026-W47')
+          .refine((week) => parseIsoWeek(week) !== null, 'That ISO week does not exist.'),
+      })
+      .strict(),
+    z.object({ kind: z.literal('month'), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'A month like 2026-11') }).strict(),
+    z.object({ kind: z.literal('custom'), from: CalendarDay, to: CalendarDay }).strict(),
   ])
   .superRefine((p, ctx) => {
     if (p.kind !== 'custom') return;
@@ -49,6 +41,7 @@ export type PeriodRequest = z.infer<typeof PeriodRequest>;
 export const Span = z.object({ from: Day, to: Day });
 export type Span = z.infer<typeof Span>;
 
+/** A period's days as shared/time's resolvePeriod gives them (PeriodDays). */
 export const ResolvedPeriod = z.object({
   kind: z.enum(['week', 'month', 'custom']),
   /** 2026-W47, 2026-11 or 20261101-20261115 */
@@ -62,59 +55,9 @@ export const ResolvedPeriod = z.object({
 });
 export type ResolvedPeriod = z.infer<typeof ResolvedPeriod>;
 
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-export function dayCount(from: number, to: number): number {
-  return Math.round((dayStart(to) - dayStart(from)) / 86_400_000) + 1;
-}
-
-function shiftYear(day: number, years: number): number {
-  const y = Math.floor(day / 10000) + years;
-  const m = Math.floor((day % 10000) / 100);
-  const d = Math.min(day % 100, daysInMonth(y, m));
-  return y * 10000 + m * 100 + d;
-}
-
-/** The days of a period and of the two it is compared with. Throws a sentence for a period that does not exist. */
-export function resolvePeriod(request: PeriodRequest): ResolvedPeriod {
-  if (request.kind === 'week') {
-    const { from, to } = isoWeekRange(request.week);
-    const { year, week } = isoWeekOf(from);
-    // Same ISO week a year earlier; week 53 falls back to week 52 in a 52-week year.
-    const lastYearWeek = weekExists(formatIsoWeek({ year: year - 1, week })) ? formatIsoWeek({ year: year - 1, week }) : formatIsoWeek({ year: year - 1, week: 52 });
-    return { kind: 'week', key: request.week, from, to, days: 7, previous: { from: addDays(from, -7), to: addDays(to, -7) }, lastYear: isoWeekRange(lastYearWeek) };
-  }
-  if (request.kind === 'month') {
-    const [y, m] = request.month.split('-').map(Number);
-    const span = (yy: number, mm: number): Span => ({ from: yy * 10000 + mm * 100 + 1, to: yy * 10000 + mm * 100 + daysInMonth(yy, mm) });
-    const cur = span(y, m);
-    const previous = m === 1 ? span(y - 1, 12) : span(y, m - 1);
-    return { kind: 'month', key: request.month, ...cur, days: dayCount(cur.from, cur.to), previous, lastYear: span(y - 1, m) };
-  }
-  const days = dayCount(request.from, request.to);
-  return {
-    kind: 'custom',
-    key: `${request.from}-${request.to}`,
-    from: request.from,
-    to: request.to,
-    days,
-    previous: { from: addDays(request.from, -days), to: addDays(request.from, -1) },
-    lastYear: { from: shiftYear(request.from, -1), to: shiftYear(request.to, -1) },
-  };
-}
-
-/** The last complete ISO week before the instant's Shanghai day: what a Monday briefing reviews. */
-export function lastCompleteWeek(today: number): string {
-  return formatIsoWeek(isoWeekOf(addDays(today, -7)));
-}
-
 /** A period request from its key (2026-W47, 2026-11, 20261101-20261115); null when the key is not one. */
 export function periodFromKey(key: string): PeriodRequest | null {
-  const m = /^(\d{8})-(\d{8})$/.exec(key);
-  const candidate: unknown = WEEK_RE.test(key) ? { kind: 'week', week: key } : MONTH_RE.test(key) ? { kind: 'month', month: key } : m ? { kind: 'custom', from: Number(m[1]), to: Number(m[2]) } : null;
-  const parsed = PeriodRequest.safeParse(candidate);
+  const parsed = PeriodRequest.safeParse(periodSpecOfKey(key));
   return parsed.success ? parsed.data : null;
 }
 

@@ -4,12 +4,16 @@
  */
 import { z } from 'zod';
 import { EventKind, EventSource, GridProfile, SafeCriterion, Satisfaction, Severity, Stage } from '../api/schemas';
+import { isCalendarDay } from '../time';
 
+/** A day as the app encodes it everywhere (shared/time/day.ts says why). */
 export const Day = z.number().int().min(19700101).max(99991231).describe('yyyymmdd, Asia/Shanghai');
+/** A day a request names: it must be on the calendar (not 20261131). */
+export const CalendarDay = Day.refine(isCalendarDay, 'Not a calendar day.');
 
 export const WindowPreset = z.enum(['today', 'week', 'month', 'year', 'custom']);
 export const WindowRequest = z
-  .object({ preset: WindowPreset, from: Day.optional(), to: Day.optional() })
+  .object({ preset: WindowPreset, from: CalendarDay.optional(), to: CalendarDay.optional() })
   .strict()
   .refine((w) => w.preset !== 'custom' || (w.from !== undefined && w.to !== undefined && w.from <= w.to), {
     message: 'A custom window needs from ≤ to (yyyymmdd).',

@@ -8,7 +8,8 @@ import { Change, RegionsResponse, type Event, type SafeGridEvaluation, type Serv
 import type { CentralEngine } from '../../central/demo/engine';
 import { EVENT_TYPES } from '../../central/demo/plan';
 import { REV_SECOND } from '../../central/demo/revs';
-import { dayOf, secFromUnixMs } from '../../central/demo/time';
+import { DAY, dayOf, secFromUnixMs } from '../../central/demo/time';
+import { DAY_MS, isoWeekday, quarterOf, shanghaiDay } from '../../shared/time';
 import { engineAt, feed, FIXED_NOW } from './helpers';
 
 type Tomb = { id: string; rev: number; deleted_at: string };
@@ -134,14 +135,13 @@ describe('seed article totals (district scale, seed 1)', () => {
 
 describe('consistency and texture', () => {
   it('an incident that breaks a criterion makes its grid unsafe that quarter, and every unsafe grid has one', () => {
-    const quarterOf = (t: string) => `${t.slice(0, 4)}-Q${Math.floor((Number(t.slice(5, 7)) - 1) / 3) + 1}`;
     const byKey = new Map(evaluations.map((e) => [`${e.grid_id}/${e.period}`, e]));
     const criminal = events.filter((e) => e.criterion !== null);
     expect(criminal.length).toBeGreaterThan(1000);
     const seen = new Set<string>();
     for (const e of criminal) {
       expect(e.kind).toBe('incident');
-      const key = `${e.grid_id}/${quarterOf(e.stages.reported)}`;
+      const key = `${e.grid_id}/${quarterOf(shanghaiDay(e.stages.reported))}`;
       seen.add(`${key}/${e.criterion}`);
       const evaluation = byKey.get(key);
       if (!evaluation) continue; // the quarter is not assessed yet
@@ -189,10 +189,10 @@ describe('consistency and texture', () => {
     const week = events.filter((e) => inRange(e.stages.reported, '2026-11-16', '2026-11-23'));
     expect(week.length).toBeGreaterThan(300);
     expect(new Set(week.map((e) => e.kind)).size).toBe(5);
-    const dayOfWeek = (t: string) => new Date(t).getUTCDay();
+    const onWeekend = (t: string) => isoWeekday(shanghaiDay(t)) >= 6;
     const service = events.filter((e) => e.kind === 'service' && year(e.stages.reported) === '2025');
-    const weekday = service.filter((e) => dayOfWeek(e.stages.reported) % 6 !== 0).length / 5;
-    const weekend = service.filter((e) => dayOfWeek(e.stages.reported) % 6 === 0).length / 2;
+    const weekday = service.filter((e) => !onWeekend(e.stages.reported)).length / 5;
+    const weekend = service.filter((e) => onWeekend(e.stages.reported)).length / 2;
     expect(weekday).toBeGreaterThan(1.4 * weekend);
     const hour = (t: string) => Number(t.slice(11, 13));
     const office = service.filter((e) => hour(e.stages.reported) >= 8 && hour(e.stages.reported) < 18).length;
@@ -235,12 +235,12 @@ describe('determinism', () => {
   });
 
   it('a server started later serves the same bytes for every rev it shares with an earlier one', () => {
-    const later = engineAt({ now: () => FIXED_NOW + 3 * 86400_000 });
+    const later = engineAt({ now: () => FIXED_NOW + 3 * DAY_MS });
     try {
       const from = engine.page(0, 1).next_rev;
       const cutoff = engine.headRev;
       // Compare the last 30 days before the earlier start: that is where records are still moving.
-      const start = (secFromUnixMs(FIXED_NOW) - 30 * 86400) * REV_SECOND;
+      const start = (secFromUnixMs(FIXED_NOW) - 30 * DAY) * REV_SECOND;
       const earlier = new Map<number, string>();
       for (const i of feed(engine, Math.max(start, from))) earlier.set(i.rev, i.data);
       let shared = 0;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Change, ResyncNotice } from '../../shared/api/schemas';
 import { MAX_WRITE_BATCH } from '../../shared/api/writes';
-import { periodOrder } from '../../shared/kpi/formulas';
+import { periodOrder } from '../../shared/time';
 import { EXAMPLE_SCHEMAS, openApiDocument, TOMBSTONE_RETENTION_DAYS } from '../../central/http/openapi';
 import { createCentralServer, DEFAULT_PAGE, MAX_PAGE, type CentralServer } from '../../central/demo/server';
 import { engineAt } from './helpers';

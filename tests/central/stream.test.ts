@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, Change, ChangesPage, ResyncNotice, SAFE_CRITERIA } from '../../shared/api/schemas';
 import { Rng } from '../../central/demo/prng';
-import { quarterIndexOfDay } from '../../central/demo/time';
+import { dayOf, quarterIndexOfDay } from '../../central/demo/time';
 import type { CentralEngine } from '../../central/demo/engine';
 import { createCentralServer, type CentralServer } from '../../central/demo/server';
 import { engineAt, openStream } from './helpers';
@@ -142,7 +142,7 @@ describe('GET /v1/stream', () => {
   });
 
   it('makes its occasional critical incident on a grid that loses the safe-grid title this quarter', () => {
-    const quarter = quarterIndexOfDay(Math.floor(engine.nowSec() / 86400));
+    const quarter = quarterIndexOfDay(dayOf(engine.nowSec()));
     const broken = engine.safety.get(quarter).broken;
     const rng = new Rng(7);
     for (let i = 0; i < 50; i++) {

@@ -16,13 +16,12 @@ import { SqliteStore } from '../../central/store/sqlite/store';
 import { createBackend, type CoreBackend } from '../../core/backend';
 import { ImportsClient } from '../../core/imports/client';
 import type { ImportView } from '../../shared/api/imports';
-import { shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
+import { DAY_MS as DAY, shanghaiDay, toShanghaiIso } from '../../shared/time';
 import { districtSpecs, geoJsonText, lonLat } from './fixtures/boundary-files';
 import { startOpen311Server, type Open311TestServer } from './fixtures/open311-server';
 
 const TOKEN = 'district-write-token';
 const dir = mkdtempSync(path.join(tmpdir(), 'gcc-day-one-'));
-const DAY = 86_400_000;
 const now = Date.now();
 /** Wall-clock text in Shanghai, as a ledger has it: "2026-11-30 09:15". */
 const local = (ms: number) => toShanghaiIso(ms).slice(0, 16).replace('T', ' ');

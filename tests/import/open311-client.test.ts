@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchServices, Open311Error, pullRequests, type Open311Options, type PullBatch } from '../../central/import/open311/client';
+import { DAY_MS as DAY } from '../../shared/time';
 import { startOpen311Server, type Open311ServerKnobs, type Open311TestServer } from './fixtures/open311-server';
 
-const DAY = 86_400_000;
 const SINCE = '2024-01-01T00:00:00+08:00';
 const UNTIL = '2024-07-01T00:00:00+08:00';
 

@@ -19,13 +19,12 @@ import type { TableTemplate } from '../../central/import/types';
 import { SqliteStore } from '../../central/store/sqlite/store';
 import { ImportsClient, ImportsError } from '../../core/imports/client';
 import type { ImportView } from '../../shared/api/imports';
-import { toShanghaiIso } from '../../shared/time/shanghai';
+import { DAY_MS as DAY, HOUR_MS, toShanghaiIso } from '../../shared/time';
 import { districtSpecs, geoJsonText } from './fixtures/boundary-files';
 import { startOpen311Server } from './fixtures/open311-server';
 
 const run = promisify(execFile);
 const TOKEN = 'write-token-for-tests';
-const DAY = 86_400_000;
 const now = Date.now();
 const local = (ms: number) => toShanghaiIso(ms).slice(0, 16).replace('T', ' ');
 const dir = mkdtempSync(path.join(tmpdir(), 'gcc-import-service-'));
@@ -257,7 +256,7 @@ describe('imports over the central service', () => {
     const grids = ['翠屏路社区第1网格', '翠屏路社区第2网格', '厚街社区第1网格', '北辰社区第1网格', '北辰社区第2网格'];
     for (let i = 0; i < 100_000; i++) {
       const row = i + 2;
-      sheet.addRow([`MD-${i}`, bad.has(row) ? '不详' : local(now - (i % 300) * DAY - 3600_000), grids[i % 5], `邻里纠纷第 ${i} 件`]).commit();
+      sheet.addRow([`MD-${i}`, bad.has(row) ? '不详' : local(now - (i % 300) * DAY - HOUR_MS), grids[i % 5], `邻里纠纷第 ${i} 件`]).commit();
     }
     sheet.commit();
     await writer.commit();

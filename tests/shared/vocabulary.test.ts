@@ -6,7 +6,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { EventKind, EventSource, SafeCriterion, Satisfaction, ServiceActivity, Severity, Stage } from '../../shared/api/schemas';
-import { resolvePeriod, type Briefing, type CaseRow } from '../../shared/bridge/briefing';
+import type { Briefing, CaseRow } from '../../shared/bridge/briefing';
+import { resolvePeriod } from '../../shared/time';
 import { GridState } from '../../shared/bridge/scene';
 import { idsByZhLabel, idsOf, label, labels, type Family } from '../../shared/vocabulary';
 import zhCN from '../../renderer/src/i18n/zh-CN';

@@ -5,7 +5,7 @@
  * server is an Open311Error whose message is a Chinese sentence naming the URL (the api_key masked); what is wrong
  * with single entries is a Problem on the batch, and the rest continue.
  */
-import { toShanghaiSeconds } from '../../../shared/time/shanghai';
+import { DAY_MS, toShanghaiSeconds } from '../../../shared/time';
 import type { Problem } from '../types';
 import { parseOpen311Time } from './time';
 
@@ -107,7 +107,6 @@ export class Open311Error extends Error {
   }
 }
 
-const DAY_MS = 86_400_000;
 /** The spec: a span of at most 90 days per start_date/end_date query. */
 export const MAX_WINDOW_DAYS = 90;
 /** The spec's default cap on one answer: a window answering this many without paging is probably cut short. */

@@ -11,7 +11,7 @@
  * - location: lat/long in WGS-84 (the spec), converted to the region tree's datum, then its grid by point-in-polygon;
  * - reporter: null, unless the server sends first_name/last_name/email/phone (then they are the reporter: personal).
  */
-import { toShanghaiSeconds } from '../../../shared/time/shanghai';
+import { DAY_MS, toShanghaiSeconds } from '../../../shared/time';
 import type { Department, EventKind, OrganisationResponse, Region } from '../../../shared/api/schemas';
 import { EventInput, firstIssue } from '../../../shared/api/writes';
 import type { MapContext, OutgoingRecord, Problem } from '../types';
@@ -32,7 +32,6 @@ export interface MapOptions {
 export const ID_PREFIX = 'open311:';
 const MAX_ID = 64;
 const MAX_TITLE = 200;
-const DAY_MS = 86_400_000;
 
 export const DEFAULT_DEADLINE_DAYS: Record<EventKind, number> = { appeal: 15, dispute: 30, incident: 3, hazard: 10, service: 7 };
 

@@ -2,10 +2,10 @@
  * Open311 date-times (GeoReport v2: ISO 8601 with Z or an HH:MM offset) read strictly and written as the contract
  * writes every time: RFC 3339 in Asia/Shanghai, whole seconds, "+08:00".
  */
-import { toShanghaiSeconds } from '../../../shared/time/shanghai';
+import { daysInMonth, SHANGHAI_OFFSET_MS, toShanghaiSeconds } from '../../../shared/time';
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-const SHANGHAI_OFFSET_MIN = 8 * 60;
+const SHANGHAI_OFFSET_MIN = SHANGHAI_OFFSET_MS / 60_000;
 
 export interface Open311Time {
   /** Epoch milliseconds. */
@@ -36,7 +36,3 @@ export function parseOpen311Time(text: string): Open311Time | null {
   return { ms, iso: toShanghaiSeconds(ms), assumedOffset: !zone };
 }
 
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}

@@ -6,7 +6,7 @@
  * a 责任/承办单位 (ledgers do not say when it was handed over); closed at the row's closing time when it has one.
  * Stages in between (analysed, supervised, evaluated) are not in the ledgers and are left out.
  */
-import { toShanghaiSeconds } from '../../../shared/time/shanghai';
+import { DAY_MS, toShanghaiSeconds } from '../../../shared/time';
 import type { EventKind, Region, Satisfaction, Severity } from '../../../shared/api/schemas';
 import { idsByZhLabel } from '../../../shared/vocabulary';
 import type { OutgoingRecord } from '../types';
@@ -146,5 +146,5 @@ export function reporterOf(names: readonly string[], phone: string | null): { na
 
 /** Warn about a case reported more than a day after now (a typo in the year, most often). */
 export function checkNotInFuture(m: RowMapper, key: string, reported: number, word: string): void {
-  if (reported > m.ctx.now() + 86_400_000) m.warning(key, `${word}（${displayTime(reported)}）晚于今天：请核对年份。`);
+  if (reported > m.ctx.now() + DAY_MS) m.warning(key, `${word}（${displayTime(reported)}）晚于今天：请核对年份。`);
 }

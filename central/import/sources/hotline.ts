@@ -14,10 +14,11 @@
  */
 import type { EventKind, Satisfaction, Severity } from '../../../shared/api/schemas';
 import type { Region } from '../../../shared/api/schemas';
+import { DAY_MS } from '../../../shared/time';
 import type { RegionIndex, TableTemplate, TabularSource } from '../types';
 import { findDepartment, findGrid, ownId, RowMapper, taskCode, unitsOf } from './common';
 import { checkNotInFuture, closingTime, eventRecord, locationIn, pointOf, reporterOf, titleOf, type LonLat } from './cases';
-import { DAY_MS, displayTime } from './time';
+import { displayTime } from './time';
 import { idsByZhLabel } from '../../../shared/vocabulary';
 
 export const HOTLINE_DEADLINE_DAYS = 15;

@@ -12,11 +12,11 @@
  * "已化解/已整改" without a time: a warning, open (no time is made up). Deadline: the row's 期限 (end of that day)
  * when given, else 15 days after it was found (the district's usual 15-day limit for grid cases).
  */
-import { toShanghaiSeconds } from '../../../shared/time/shanghai';
+import { DAY_MS, toShanghaiSeconds } from '../../../shared/time';
 import type { ParsedRow, MapContext, MappedRow, TableTemplate, FieldSpec } from '../types';
 import { findDepartment, findGrid, hashId, ownId, RowMapper, taskCode, unitsOf } from './common';
 import { checkNotInFuture, closingTime, eventRecord, LEVEL_SEVERITY, locationIn, pointOf, reporterOf, titleOf } from './cases';
-import { DAY_MS, displayTime } from './time';
+import { displayTime } from './time';
 
 export const LEDGER_DEADLINE_DAYS = 15;
 

@@ -10,7 +10,7 @@
  * operator to say). 否 with none listed is a warning and imported as such (a grid can lose the title on grounds the
  * eight criteria do not name, or the ledger left them out).
  */
-import { toShanghaiSeconds } from '../../../shared/time/shanghai';
+import { toShanghaiSeconds } from '../../../shared/time';
 import type { SafeCriterion } from '../../../shared/api/schemas';
 import type { TableTemplate, TabularSource } from '../types';
 import { findGrid, RowMapper } from './common';

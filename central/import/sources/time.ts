@@ -2,10 +2,7 @@
  * Times of the ledgers, which are kept in Asia/Shanghai (UTC+8, no daylight saving). The table reader hands dates
  * over as 'YYYY-MM-DD' and date-times as 'YYYY-MM-DDTHH:mm:ss+08:00'; these turn them into instants and back.
  */
-import { dayToIsoDate, shanghaiDay, toShanghaiSeconds } from '../../../shared/time/shanghai';
-
-const OFFSET_MS = 8 * 3_600_000;
-export const DAY_MS = 86_400_000;
+import { addDays, dayStart, dayToIsoDate, isCalendarDay, makeDay, shanghaiDay, toShanghaiSeconds } from '../../../shared/time';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -20,11 +17,9 @@ export function isDateOnly(value: string): boolean {
 export function instantOf(value: string, endOfDay = false): number | null {
   const m = DATE_ONLY.exec(value);
   if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const utc = Date.UTC(y, mo - 1, d);
-    const back = new Date(utc);
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-    return utc - OFFSET_MS + (endOfDay ? DAY_MS - 1000 : 0);
+    const day = makeDay(Number(m[1]), Number(m[2]), Number(m[3]));
+    if (!isCalendarDay(day)) return null;
+    return endOfDay ? dayStart(addDays(day, 1)) - 1000 : dayStart(day);
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$/.test(value)) return null;
   const ms = Date.parse(value);

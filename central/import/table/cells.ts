@@ -8,8 +8,9 @@
  * fields are the wall time written in the cell, so a date-only cell (UTC midnight) stays on its day.
  */
 
+import { daysInMonth, SHANGHAI_OFFSET_MS } from '../../../shared/time';
+
 const SHANGHAI_OFFSET = '+08:00';
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 /** Excel's 1900 date system: day 0 is 1899-12-31 and day 60 is the 1900-02-29 that never was (Lotus's bug). */
@@ -84,8 +85,7 @@ function fromUtcFields(ms: number): WallTime | null {
 function checked(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): WallTime | null {
   if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return null;
+  if (day > daysInMonth(year, month)) return null;
   return { year, month, day, hour, minute, second };
 }
 

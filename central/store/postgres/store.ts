@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { OrganisationResponse, RecordType, RegionsResponse } from '../../../shared/api/schemas';
-import { toShanghaiIso } from '../../../shared/time/shanghai';
+import { toShanghaiIso } from '../../../shared/time';
 import { FeedTotals } from '../feed-totals';
 import { canonicalBody, changeJson, etagOf, newToken, newTokenId, parseScopes, tokenHash } from '../records';
 import {

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { OrganisationResponse, RecordType, RegionsResponse } from '../../../shared/api/schemas';
-import { toShanghaiIso } from '../../../shared/time/shanghai';
+import { toShanghaiIso } from '../../../shared/time';
 import { FeedTotals } from '../feed-totals';
 import { canonicalBody, changeJson, etagOf, newToken, newTokenId, parseScopes, tokenHash } from '../records';
 import {

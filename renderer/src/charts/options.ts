@@ -4,6 +4,7 @@
  * same series structure every time so updates merge in place.
  */
 import { percent, type Rate } from '../../../shared/kpi/formulas';
+import { monthDayLabel } from '../../../shared/time';
 import type { WallChartOption } from './echarts';
 import { CHART_DIM, CHART_NUM_FONT, CHART_TEXT, SERIES_COLORS } from './theme';
 import { px } from '../wall/useWallUnit';
@@ -72,7 +73,7 @@ export function barsOption(
 
 /** Two or more daily lines (distinguished by colour, dash and end label). */
 export function trendOption(days: number[], lines: { name: string; values: number[]; dashed?: boolean; area?: boolean }[], s: Sizes): WallChartOption {
-  const labels = days.map((d) => `${Math.floor((d % 10000) / 100)}/${d % 100}`);
+  const labels = days.map(monthDayLabel);
   return {
     aria: { enabled: true },
     grid: grid(s, { top: s.u * 2, bottom: s.u * 0.2, right: s.u * 1 }),

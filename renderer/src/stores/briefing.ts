@@ -7,7 +7,6 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import { BridgeError } from '../../../shared/bridge/contract';
 import {
-  lastCompleteWeek,
   type AuditRow,
   type Briefing,
   type CaseFilter,
@@ -16,9 +15,8 @@ import {
   type ReportFormat,
   type ReportTexts,
 } from '../../../shared/bridge/briefing';
-import { shanghaiDay } from '../../../shared/time/shanghai';
+import { lastCompleteWeek, periodKey, shanghaiDay } from '../../../shared/time';
 import { useBridge } from '../bridge';
-import { periodKey } from '../briefing/period';
 
 const OPERATOR_KEY = 'gcc.operator';
 const PAGE = 50;
