@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { BridgeError, type BridgeHandlers, type HostKind, type Push, type PushName, type SyncStatus } from '../shared/bridge/contract';
 import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
-import { toShanghaiIso } from '../shared/time/shanghai';
+import { toShanghaiIso } from '../shared/time';
 import { isCorruption, openCache, replaceCorruptCache } from './cache/database';
 import { CacheReads } from './cache/reads';
 import { ReadPool } from './read/pool';

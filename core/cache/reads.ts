@@ -9,11 +9,11 @@
 import Database, { type Statement } from 'better-sqlite3';
 import type { Event, EventKind, GridProfile, OrganisationResponse, RegionsResponse, SafeCriterion, Stage } from '../../shared/api/schemas';
 import type { AuditRow, CaseFilter } from '../../shared/bridge/briefing';
+import { DAY_MS } from '../../shared/time';
 import type { Db } from './database';
 
 /** Closed cases are looked for this far back when asking whether they were still open (overdue) at an instant. */
 export const OVERDUE_HORIZON_DAYS = 180;
-const DAY_MS = 86_400_000;
 
 /** The one reading of sync_state: where the cache comes from and how far it is. */
 export interface SyncState {
@@ -355,7 +355,7 @@ export class CacheReads {
 
   /**
    * The evaluation that counts for each grid up to a period order: the latest-ending period (a half-year after its
-   * quarters), then the highest rev (periodOrder in shared/kpi/formulas.ts, kept as period_key).
+   * quarters), then the highest rev (periodOrder in shared/time/quarter.ts, kept as period_key).
    */
   latestEvaluations(upTo: number): IterableIterator<{ grid_id: string; period: string; period_key: number; safe: number; broken: string }> {
     return this.sql<[number], { grid_id: string; period: string; period_key: number; safe: number; broken: string }>(

@@ -14,8 +14,8 @@ import {
   type SafeGridEvaluation,
   type ServiceActivity,
 } from '../../shared/api/schemas';
-import { periodOrder } from '../../shared/kpi/formulas';
-import { isoDateToDay, mondayOf, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
+import { periodOrder } from '../../shared/time';
+import { isoDateToDay, mondayOf, monthOf, shanghaiDay, toShanghaiIso, yearOf } from '../../shared/time';
 import { translate, type Db } from './database';
 import { readSyncState, type SyncState } from './reads';
 
@@ -108,8 +108,6 @@ function gridCounters(c: Counters, kind: string): Counters {
 
 /** The department rollup's counters (DEPT_COUNTERS) picked out of the event counters. */
 const DEPT_FROM_EVENT = DEPT_COUNTERS.map((c) => EVENT_COUNTERS.indexOf(c));
-const monthOf = (day: number) => Math.floor(day / 100);
-const yearOf = (day: number) => Math.floor(day / 10000);
 /** Mondays by day, remembered: the week rollup needs one per delta and a bootstrap spans a few hundred days. */
 const mondays = new Map<number, number>();
 const weekOf = (day: number) => {

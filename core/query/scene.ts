@@ -6,19 +6,25 @@
 import type { CacheReads, DeptRow, EventRow, GridKindRow, GridSumsSource, RegionRow } from '../cache/reads';
 import type { AppliedBatch } from '../cache/store';
 import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
-import { daysInMonth } from '../../shared/bridge/briefing';
 import type { EventSummary, GridDetail, GridState, MapRegions, RankingRow, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
-import {
-  disputeResolutionRate,
-  gridStatus,
-  onTimeRate,
-  periodOfDay,
-  periodRange,
-  satisfactionRate,
-  periodOrderEndingBy,
-} from '../../shared/kpi/formulas';
+import { disputeResolutionRate, gridStatus, onTimeRate, satisfactionRate } from '../../shared/kpi/formulas';
 import { maskName, maskPhone } from '../../shared/privacy';
-import { addDays, dayStart, dayToIsoDate, mondayOf, shanghaiDay, toShanghaiIso } from '../../shared/time/shanghai';
+import {
+  addDays,
+  assessmentPeriodRange,
+  dayCount,
+  dayStart,
+  dayToIsoDate,
+  lastDayOfMonth,
+  monthOf,
+  periodOrderEndingBy,
+  quarterOf,
+  runningPeriod,
+  shanghaiDay,
+  splitByMonth,
+  toShanghaiIso,
+  windowOn,
+} from '../../shared/time';
 
 const KINDS: EventKind[] = ['incident', 'dispute', 'hazard', 'appeal', 'service'];
 
@@ -92,43 +98,8 @@ export interface ResolvedWindow {
 }
 
 export function resolveWindow(request: WindowRequest, now: number): ResolvedWindow {
-  const today = shanghaiDay(now);
-  let from = today;
-  let to = today;
-  if (request.preset === 'week') {
-    from = mondayOf(today);
-  } else if (request.preset === 'month') from = Math.floor(today / 100) * 100 + 1;
-  else if (request.preset === 'year') from = Math.floor(today / 10000) * 10000 + 101;
-  else if (request.preset === 'custom') {
-    from = request.from!;
-    to = request.to!;
-  }
+  const { from, to } = request.preset === 'custom' ? { from: request.from!, to: request.to! } : windowOn(request.preset, shanghaiDay(now));
   return { preset: request.preset, from, to, label: from === to ? dayToIsoDate(from) : `${dayToIsoDate(from)} — ${dayToIsoDate(to)}` };
-}
-
-/** An empty day or month range for BETWEEN. */
-const NONE: [number, number] = [1, 0];
-
-const lastDayOfMonth = (month: number): number => month * 100 + daysInMonth(Math.floor(month / 100), month % 100);
-const nextMonth = (month: number) => (month % 100 === 12 ? month + 89 : month + 1);
-const previousMonth = (month: number) => (month % 100 === 1 ? month - 89 : month - 1);
-
-/**
- * A window of days (yyyymmdd, inclusive) as the whole months inside it plus the days before and after them, so
- * long windows read the month rollups (a year: 12 months instead of 365 days of every grid).
- */
-export function splitByMonth(from: number, to: number): { head: [number, number]; months: [number, number]; tail: [number, number] } {
-  if (from > to) return { head: NONE, months: NONE, tail: NONE };
-  const fromMonth = Math.floor(from / 100);
-  const toMonth = Math.floor(to / 100);
-  const firstFull = from % 100 === 1 ? fromMonth : nextMonth(fromMonth);
-  const lastFull = to === lastDayOfMonth(toMonth) ? toMonth : previousMonth(toMonth);
-  if (firstFull > lastFull) return { head: [from, to], months: NONE, tail: NONE };
-  return {
-    head: firstFull === fromMonth ? NONE : [from, lastDayOfMonth(fromMonth)],
-    months: [firstFull, lastFull],
-    tail: lastFull === toMonth ? NONE : [toMonth * 100 + 1, to],
-  };
 }
 
 /**
@@ -137,7 +108,7 @@ export function splitByMonth(from: number, to: number): { head: [number, number]
  * row of the month rollup is exactly its days so far (the wall's 本月 and 本年 then read no daily rows at all).
  */
 function windowSource(from: number, to: number, today: number): Extract<GridSumsSource, { of: 'window' }> {
-  const end = to >= today ? Math.max(to, lastDayOfMonth(Math.floor(to / 100))) : to;
+  const end = to >= today ? Math.max(to, lastDayOfMonth(monthOf(to))) : to;
   return { of: 'window', ...splitByMonth(from, end) };
 }
 
@@ -218,8 +189,8 @@ export class SceneQueries {
     }
 
     // Live safe-grid status: official title from the latest evaluation, at risk when broken in the current period.
-    const period = periodOfDay(today);
-    const range = periodRange(period);
+    const period = quarterOf(today);
+    const range = assessmentPeriodRange(period);
     const official = this.officialStatus(period);
     const brokenOf: (SafeCriterion[] | undefined)[] = new Array(this.grids.length);
     const brokenByCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
@@ -316,7 +287,8 @@ export class SceneQueries {
       communities: ranking('community'),
       departments,
       grids,
-      trend: this.trend(window.to, Math.max(30, dayCount(window.from, window.to))),
+      // At least a month of trend, at most 400 days (a custom window may be years long).
+      trend: this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to)))),
       recent: this.reads.recentEvents(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit).map((r) => this.summary(r, now)),
       points: this.reads.openPoints(5000),
       services: this.serviceTotals(window.from, window.to),
@@ -330,7 +302,7 @@ export class SceneQueries {
    * whole months and the days around them. The district totals per kind sum the window's days of the day × kind rollup.
    */
   private rollupReads(from: number, to: number, today: number) {
-    const period = currentPeriod(from, to, today);
+    const period = runningPeriod(from, to, today);
     return {
       perGrid: () => this.reads.gridSums(period ?? windowSource(from, to, today)),
       perKind: () => this.reads.kindSums(from, to),
@@ -431,8 +403,8 @@ export class SceneQueries {
     const grid = this.regions.get(gridId);
     if (!grid || grid.level !== 'grid') return null;
     const today = shanghaiDay(now);
-    const period = periodOfDay(today);
-    const range = periodRange(period);
+    const period = quarterOf(today);
+    const range = assessmentPeriodRange(period);
     const latest = this.reads.latestEvaluationOfGrid(gridId, periodOrderEndingBy(period));
     const broken = this.reads.brokenCriteriaOfGrid(gridId, range.from, today);
     const officialSafe = latest?.safe === 1;
@@ -537,26 +509,6 @@ function rankingRow(id: string, name: string, parentName: string | null, a: Rank
     safeGrids,
     grids,
   };
-}
-
-/**
- * The week (keyed by its Monday), month (yyyymm) or year a window covers from its first day to today or later, if
- * it is one: rollup rows of that period then answer it exactly.
- */
-export function currentPeriod(from: number, to: number, today: number): { of: 'week' | 'month' | 'year'; key: number } | null {
-  if (to < today || from > to) return null;
-  if (from === mondayOf(from) && to <= addDays(from, 6)) return { of: 'week', key: from };
-  const month = Math.floor(from / 100);
-  if (from === month * 100 + 1 && Math.floor(to / 100) === month) return { of: 'month', key: month };
-  const year = Math.floor(from / 10000);
-  if (from === year * 10000 + 101 && Math.floor(to / 10000) === year) return { of: 'year', key: year };
-  return null;
-}
-
-function dayCount(from: number, to: number): number {
-  let n = 1;
-  for (let d = from; d < to && n < 400; d = addDays(d, 1)) n++;
-  return n;
 }
 
 function extendBbox(bbox: [number, number, number, number], coordinates: unknown) {

@@ -12,7 +12,8 @@ import { caseRows, type CaseQuery } from '../report/cases';
 import { prepareExport, type AuditEntry, type ExportRequest, type PreparedExport } from '../report/export';
 import { Names } from '../report/names';
 import { applyNarrativeEdits, defaultTexts } from '../report/template';
-import { resolvePeriod, type AuditRow, type Briefing, type CasePage, type PeriodRequest, type ReportTexts, type ResolvedPeriod } from '../../shared/bridge/briefing';
+import type { AuditRow, Briefing, CasePage, PeriodRequest, ReportTexts, ResolvedPeriod } from '../../shared/bridge/briefing';
+import { resolvePeriod } from '../../shared/time';
 import type { GridDetail, MapRegions, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
 
 export class ReadService {

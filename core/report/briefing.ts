@@ -12,7 +12,6 @@
 import type { CacheReads, KindSpanRow, OverdueRow } from '../cache/reads';
 import type { SceneQueries } from '../query/scene';
 import {
-  resolvePeriod,
   type Briefing,
   type CaseFilter,
   type CaseRow,
@@ -28,8 +27,8 @@ import {
 } from '../../shared/bridge/briefing';
 import type { RankingRow, SceneSnapshot } from '../../shared/bridge/scene';
 import { SAFE_CRITERIA, type EventKind, type SafeCriterion } from '../../shared/api/schemas';
-import { change, disputeResolutionRate, onTimeRate, periodOfDay, periodOrder, periodOrderEndingBy, periodRange, satisfactionRate, type Rate } from '../../shared/kpi/formulas';
-import { addDays, dayStart, formatIsoWeek, isoWeekOf, isoWeekRange, toShanghaiIso } from '../../shared/time/shanghai';
+import { change, disputeResolutionRate, onTimeRate, satisfactionRate, type Rate } from '../../shared/kpi/formulas';
+import { addDays, assessmentPeriodRange, dayStart, periodOrder, periodOrderEndingBy, periodsEndingWith, periodSpecOfKey, previousQuarter, quarterOf, resolvePeriod, toShanghaiIso } from '../../shared/time';
 import { rateDiff } from './format';
 import { FigureBook, MIN_BASE } from './figures';
 import { Names } from './names';
@@ -144,35 +143,8 @@ const KPI_DEFS: { metric: keyof PeriodFigures & MetricId; unit: 'count' | 'rate'
 
 const DISTRICT = { level: 'district' as const, id: 'all', name: '全区' };
 
-/** The 12 periods of the same kind ending with this one, oldest first. */
-export function precedingSpans(p: ResolvedPeriod, n = 12): { key: string; from: number; to: number }[] {
-  const out: { key: string; from: number; to: number }[] = [];
-  if (p.kind === 'week') {
-    for (let i = n - 1; i >= 0; i--) {
-      const from = addDays(p.from, -7 * i);
-      out.push({ key: formatIsoWeek(isoWeekOf(from)), ...isoWeekRange(formatIsoWeek(isoWeekOf(from))) });
-    }
-  } else if (p.kind === 'month') {
-    const [y, m] = p.key.split('-').map(Number);
-    for (let i = n - 1; i >= 0; i--) {
-      const idx = y * 12 + (m - 1) - i;
-      const yy = Math.floor(idx / 12);
-      const mm = (idx % 12) + 1;
-      const last = new Date(Date.UTC(yy, mm, 0)).getUTCDate();
-      out.push({ key: `${yy}-${String(mm).padStart(2, '0')}`, from: yy * 10000 + mm * 100 + 1, to: yy * 10000 + mm * 100 + last });
-    }
-  } else {
-    for (let i = n - 1; i >= 0; i--) {
-      const from = addDays(p.from, -p.days * i);
-      const to = addDays(from, p.days - 1);
-      out.push({ key: `${from}-${to}`, from, to });
-    }
-  }
-  return out;
-}
-
 function trendSeries(reads: CacheReads, p: ResolvedPeriod): Briefing['trend']['periods'] {
-  const spans = precedingSpans(p);
+  const spans = periodsEndingWith(periodSpecOfKey(p.key)!, 12);
   const rows = reads.kindDayRates(spans[0].from, spans[spans.length - 1].to);
   const acc = spans.map(() => ({ events: 0, appeals: 0, closed: 0, onTime: 0, s: 0, b: 0, d: 0, disputes: 0, resolved: 0 }));
   for (const r of rows) {
@@ -209,17 +181,10 @@ function trendSeries(reads: CacheReads, p: ResolvedPeriod): Briefing['trend']['p
   });
 }
 
-function previousQuarter(period: string): string {
-  const m = /^(\d{4})-Q([1-4])$/.exec(period)!;
-  const y = Number(m[1]);
-  const q = Number(m[2]);
-  return q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`;
-}
-
 export type GridTitle = 'safe' | 'at_risk' | 'lost' | 'none';
 
 function safeGridStatus(reads: CacheReads, names: Names, p: ResolvedPeriod): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
-  const quarter = periodOfDay(p.to);
+  const quarter = quarterOf(p.to);
   // The two evaluations before this quarter decide the title held now and whether it was just lost.
   // Periods in order of their end, a half-year after its quarters (periodOrder): those that ended before this quarter.
   const lastQuarter = previousQuarter(quarter);
@@ -230,7 +195,7 @@ function safeGridStatus(reads: CacheReads, names: Names, p: ResolvedPeriod): { r
     if (list.length < 2) list.push({ period: e.period, safe: e.safe === 1, broken: e.broken });
     history.set(e.grid_id, list);
   }
-  const range = periodRange(quarter);
+  const range = assessmentPeriodRange(quarter);
   const broken = new Map<string, { criteria: SafeCriterion[]; first: number }>();
   for (const b of reads.brokenCriteriaSince(range.from, p.to)) {
     const entry = broken.get(b.grid_id) ?? { criteria: [], first: b.first };

@@ -3,8 +3,8 @@
  * reporters masked and titles scrubbed. The counts here agree with the rollups the figures come from.
  */
 import type { CacheReads, CaseEventRow } from '../cache/reads';
-import { resolvePeriod, type CaseFilter, type CasePage, type CaseRow, type PeriodRequest } from '../../shared/bridge/briefing';
-import { addDays, dayStart, toShanghaiIso } from '../../shared/time/shanghai';
+import type { CaseFilter, CasePage, CaseRow, PeriodRequest } from '../../shared/bridge/briefing';
+import { addDays, dayStart, resolvePeriod, toShanghaiIso } from '../../shared/time';
 import { maskedReporter, scrubText } from './mask';
 import type { Names } from './names';
 

@@ -6,7 +6,7 @@
 import type { CacheReads } from '../cache/reads';
 import type { SceneQueries } from '../query/scene';
 import { MIME, type PeriodRequest, type ReportFormat, type ReportTexts } from '../../shared/bridge/briefing';
-import { toShanghaiIso } from '../../shared/time/shanghai';
+import { toShanghaiIso } from '../../shared/time';
 import { assemble } from './briefing';
 import { caseRows } from './cases';
 import { renderDocx } from './docx';

@@ -4,6 +4,7 @@
  */
 import type { ResolvedPeriod } from '../../shared/bridge/briefing';
 import { percent, type Rate } from '../../shared/kpi/formulas';
+import { dayParts, monthParts, parseIsoWeek, parseMonth, yearOf } from '../../shared/time';
 
 export const DASH = '—';
 
@@ -36,29 +37,28 @@ export function rateDiff(current: Rate, previous: Rate): number | null {
   return current === null || previous === null ? null : current - previous;
 }
 
-const parts = (day: number) => ({ y: Math.floor(day / 10000), m: Math.floor((day % 10000) / 100), d: day % 100 });
 
 /** 2026年11月23日 */
 export function zhDate(day: number): string {
-  const { y, m, d } = parts(day);
-  return `${y}年${m}月${d}日`;
+  const { year, month, day: d } = dayParts(day);
+  return `${year}年${month}月${d}日`;
 }
 
 /** 11月23日 */
 export function zhMonthDay(day: number): string {
-  const { m, d } = parts(day);
-  return `${m}月${d}日`;
+  const { month, day: d } = dayParts(day);
+  return `${month}月${d}日`;
 }
 
 /** 2026年第47周（11月16日至11月22日）, 2026年11月, 2026年11月1日至15日 */
 export function periodLabel(p: ResolvedPeriod): string {
   if (p.kind === 'week') {
-    const [y, w] = p.key.split('-W');
-    return `${y}年第${Number(w)}周（${zhMonthDay(p.from)}至${zhMonthDay(p.to)}）`;
+    const { year, week } = parseIsoWeek(p.key)!;
+    return `${year}年第${week}周（${zhMonthDay(p.from)}至${zhMonthDay(p.to)}）`;
   }
   if (p.kind === 'month') {
-    const [y, m] = p.key.split('-');
-    return `${y}年${Number(m)}月`;
+    const { year, month } = monthParts(parseMonth(p.key)!);
+    return `${year}年${month}月`;
   }
   return spanLabel(p.from, p.to);
 }
@@ -66,18 +66,16 @@ export function periodLabel(p: ResolvedPeriod): string {
 /** A short form for titles: 2026年第47周, 2026年11月, 2026年11月1日至11月15日 */
 export function periodShort(p: ResolvedPeriod): string {
   if (p.kind === 'week') {
-    const [y, w] = p.key.split('-W');
-    return `${y}年第${Number(w)}周`;
+    const { year, week } = parseIsoWeek(p.key)!;
+    return `${year}年第${week}周`;
   }
   return periodLabel(p);
 }
 
 export function spanLabel(from: number, to: number): string {
-  const a = parts(from);
-  const b = parts(to);
   if (from === to) return zhDate(from);
-  if (a.y !== b.y) return `${zhDate(from)}至${zhDate(to)}`;
-  return `${zhDate(from)}至${b.m}月${b.d}日`;
+  if (yearOf(from) !== yearOf(to)) return `${zhDate(from)}至${zhDate(to)}`;
+  return `${zhDate(from)}至${zhMonthDay(to)}`;
 }
 
 /** 本周 / 本月 / 本期 */

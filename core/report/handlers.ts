@@ -7,8 +7,8 @@
 import os from 'node:os';
 import type { ReadApi } from '../read/service';
 import { BridgeError, type BridgeHandlers } from '../../shared/bridge/contract';
-import { lastCompleteWeek, type PeriodRequest } from '../../shared/bridge/briefing';
-import { shanghaiDay } from '../../shared/time/shanghai';
+import type { PeriodRequest } from '../../shared/bridge/briefing';
+import { lastCompleteWeek, shanghaiDay } from '../../shared/time';
 import { exportReport } from './export';
 import { PdfUnavailableError, type PdfPrinter } from './pdf';
 

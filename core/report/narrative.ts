@@ -9,7 +9,7 @@ import type { EventKind } from '../../shared/api/schemas';
 import { label } from '../../shared/vocabulary';
 import { MIN_BASE, THRESHOLDS, type FigureBook } from './figures';
 import { listNames, periodLabel, periodNoun, zhDate } from './format';
-import { shanghaiDay } from '../../shared/time/shanghai';
+import { shanghaiDay } from '../../shared/time';
 
 type Part = string | { ref: string };
 

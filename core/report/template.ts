@@ -6,7 +6,7 @@
  * attachment note, the issuing body and the date; the 版记 (抄送, 印发) closes the document.
  */
 import type { Briefing, RankRow, ReportTexts } from '../../shared/bridge/briefing';
-import { addDays, shanghaiDay } from '../../shared/time/shanghai';
+import { nextIsoWeekday, shanghaiDay, yearOf } from '../../shared/time';
 import { fmtRate, periodShort, zhDate, zhMonthDay } from './format';
 import { scrubText } from './mask';
 
@@ -77,10 +77,10 @@ export function applyNarrativeEdits(b: Briefing, edits: Record<string, string>):
 /** The default texts of the 通报 for a briefing; `now` dates it. */
 export function defaultTexts(b: Briefing, now: number, issuer = DEFAULT_ISSUER): ReportTexts {
   const p = b.period;
-  const year = Math.floor(p.from / 10000);
+  const year = yearOf(p.from);
   const seq = p.kind === 'week' ? Number(p.key.slice(6)) : p.kind === 'month' ? Number(p.key.slice(5)) : 1;
   const today = shanghaiDay(now);
-  const due = nextWeekday(today, 5); // the Friday after today
+  const due = nextIsoWeekday(today, 5); // the Friday after today
   const noun = p.kind === 'week' ? '本周' : p.kind === 'month' ? '本月' : '本期';
   return {
     mark: `${issuer}文件`,
@@ -102,14 +102,6 @@ export function defaultTexts(b: Briefing, now: number, issuer = DEFAULT_ISSUER):
     date: zhDate(today),
     cc: '区委政法委，区委社会工作部，区政府办公室。',
   };
-}
-
-function nextWeekday(day: number, isoWeekday: number): number {
-  const y = Math.floor(day / 10000);
-  const m = Math.floor((day % 10000) / 100);
-  const d = day % 100;
-  const wd = ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
-  return addDays(day, ((isoWeekday - wd + 7) % 7) || 7);
 }
 
 const HEADINGS: [RegExp, TextBlock['level']][] = [

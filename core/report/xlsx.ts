@@ -11,7 +11,7 @@ import type { GridRow } from './briefing';
 import type { SafeCriterion } from '../../shared/api/schemas';
 import { label } from '../../shared/vocabulary';
 import { periodLabel, zhDate } from './format';
-import { shanghaiDay } from '../../shared/time/shanghai';
+import { DAY_MS, SHANGHAI_OFFSET_MS, shanghaiDay } from '../../shared/time';
 
 export interface XlsxInput {
   briefing: Briefing;
@@ -45,8 +45,8 @@ function criteriaText(criteria: readonly SafeCriterion[]): string {
 /** An ISO time with offset as the Excel serial of its Shanghai wall-clock time. */
 function excelTime(iso: string | null): number | null {
   if (!iso) return null;
-  const ms = Date.parse(iso) + 8 * 3600_000;
-  return ms / 86_400_000 + 25569;
+  const ms = Date.parse(iso) + SHANGHAI_OFFSET_MS;
+  return ms / DAY_MS + 25569;
 }
 
 function addSheet<T>(wb: ExcelJS.Workbook, name: string, cols: Col<T>[], rows: T[], input: XlsxInput) {
@@ -131,7 +131,7 @@ function caseCols(asOf: number): Col<CaseRow>[] {
     { header: '承办部门', width: 14, kind: 'text', value: (c) => c.department },
     { header: '上报时间', width: 17, kind: 'time', value: (c) => excelTime(c.reportedAt) },
     { header: '办理时限', width: 17, kind: 'time', value: (c) => excelTime(c.deadline) },
-    { header: '超期（天）', width: 9, kind: 'int', value: (c) => Math.max(0, Math.floor((asOf - Date.parse(c.deadline)) / 86_400_000)) },
+    { header: '超期（天）', width: 9, kind: 'int', value: (c) => Math.max(0, Math.floor((asOf - Date.parse(c.deadline)) / DAY_MS)) },
     { header: '当前环节', width: 10, kind: 'text', value: (c) => label('stage', c.stage) },
     { header: '反映人（已脱敏）', width: 18, kind: 'text', value: (c) => c.reporter },
   ];

@@ -11,7 +11,7 @@
  * cache ends with exactly the server's records.
  */
 import type { SyncProblem, SyncStatus } from '../../shared/bridge/contract';
-import { toShanghaiIso } from '../../shared/time/shanghai';
+import { toShanghaiIso } from '../../shared/time';
 import { CacheError } from '../cache/database';
 import type { AppliedBatch, CacheStore } from '../cache/store';
 import type { ChangesPage } from '../../shared/api/schemas';

@@ -193,7 +193,7 @@ export const Event = z.object({
 });
 export type Event = z.infer<typeof Event>;
 
-/** The ordering rule below is implemented by periodOrder (shared/kpi/formulas.ts), which the cache uses. */
+/** The ordering rule below is implemented by periodOrder (shared/time/quarter.ts), which the cache uses. */
 export const AssessmentPeriod = z
   .string()
   .regex(/^\d{4}-(Q[1-4]|H[12])$/)

@@ -9,8 +9,6 @@ import { EventKind, SafeCriterion } from '../api/schemas';
 import { dayCount, parseIsoWeek, periodSpecOfKey } from '../time';
 import { CalendarDay, Day, EventSummary, RankingRow } from './scene';
 
-// Re-exported for core/ until it imports them from shared/time (issue 19: the lead moves those imports).
-export { daysInMonth, dayCount, lastCompleteWeek, resolvePeriod } from '../time';
 
 // ---- periods -----------------------------------------------------------------------------------------------------
 

@@ -53,6 +53,3 @@ export function percent(rate: Rate, digits = 1): number | null {
   return Math.round(rate * 100 * f) / f;
 }
 
-// The assessment periods' calendar (quarters, half-years and their order) is shared/time/quarter.ts; re-exported
-// under the old names for core/ until it imports them from shared/time (issue 19: the lead moves those imports).
-export { assessmentPeriodRange as periodRange, periodOrder, periodOrderEndingBy, quarterOf as periodOfDay } from '../time';

@@ -5,44 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
 import { CacheStore } from '../../core/cache/store';
 import { CentralEngine } from '../../central/demo/engine';
-import { SceneQueries, currentPeriod, splitByMonth } from '../../core/query/scene';
+import { SceneQueries } from '../../core/query/scene';
 import { CacheReads } from '../../core/cache/reads';
 import { STAGES } from '../../shared/api/schemas';
 
-describe('splitting a window into whole months and the days around them', () => {
-  it.each([
-    [20261128, 20261128, { head: [20261128, 20261128], months: [1, 0], tail: [1, 0] }],
-    [20261101, 20261130, { head: [1, 0], months: [202611, 202611], tail: [1, 0] }],
-    [20260101, 20261128, { head: [1, 0], months: [202601, 202610], tail: [20261101, 20261128] }],
-    [20251215, 20260310, { head: [20251215, 20251231], months: [202601, 202602], tail: [20260301, 20260310] }],
-    [20260215, 20260314, { head: [20260215, 20260314], months: [1, 0], tail: [1, 0] }],
-    [20240201, 20240229, { head: [1, 0], months: [202402, 202402], tail: [1, 0] }], // leap February
-    [20261201, 20261231, { head: [1, 0], months: [202612, 202612], tail: [1, 0] }],
-    [20261130, 20261101, { head: [1, 0], months: [1, 0], tail: [1, 0] }],
-  ])('%i … %i', (from, to, expected) => {
-    expect(splitByMonth(from, to)).toEqual(expected);
-  });
-});
-
-describe('the period a window reads whole from its rollup rows', () => {
-  const today = 20261127; // a Friday
-  it.each([
-    [20261123, 20261127, { of: 'week', key: 20261123 }],
-    [20261123, 20261129, { of: 'week', key: 20261123 }],
-    [20261101, 20261127, { of: 'month', key: 202611 }],
-    [20261101, 20261130, { of: 'month', key: 202611 }],
-    [20260101, 20261127, { of: 'year', key: 2026 }],
-    [20260601, 20260605, null], // a Monday and the 1st, but over before today
-    [20261101, 20261126, null], // ends before today
-    [20261124, 20261127, null], // not from the Monday
-    [20261101, 20261201, null], // runs into the next month
-    [20261030, 20261127, null],
-    [20261127, 20261123, null],
-  ])('%i … %i', (from, to, expected) => {
-    expect(currentPeriod(from, to, today)).toEqual(expected);
-  });
-});
-
+// How a window splits into months, and which windows a period's rollup row answers: tests/shared/calendar.test.ts.
 describe('long windows read the month rollups and give the same figures as counting the cases', () => {
   it('for windows across months and years', () => {
     const engine = new CentralEngine({ seed: 3, events: 4000, rate: 0, now: () => Date.parse('2026-11-27T12:00:00+08:00') });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleBriefing, asOfInstant } from '../../core/report/briefing';
 import { caseRows } from '../../core/report/cases';
 import { Names } from '../../core/report/names';
-import { Briefing, CasePage, PeriodRequest, lastCompleteWeek, periodFromKey, resolvePeriod } from '../../shared/bridge/briefing';
+import { Briefing, CasePage } from '../../shared/bridge/briefing';
 import { change } from '../../shared/kpi/formulas';
 import { DEMO_WEEK, leakedPersonalData, openDistrict } from './helpers';
 
@@ -20,38 +20,7 @@ const snapshot = (from: number, to: number) => district.queries.snapshot({ prese
 /** Counted in the cache itself, not through the query layer. */
 const count = (sql: string, ...params: unknown[]) => district.db.prepare(sql).pluck().get(...params) as number;
 
-describe('periods', () => {
-  it('resolves ISO weeks, months and custom ranges with their 环比 and 同比 periods', () => {
-    expect(resolvePeriod({ kind: 'week', week: '2026-W47' })).toMatchObject({ from: 20261116, to: 20261122, days: 7, previous: { from: 20261109, to: 20261115 }, lastYear: { from: 20251117, to: 20251123 } });
-    // 2026 has a week 53; 2025 does not, so its 同比 is 2025-W52.
-    expect(resolvePeriod({ kind: 'week', week: '2026-W53' })).toMatchObject({ from: 20261228, to: 20270103, lastYear: { from: 20251222, to: 20251228 } });
-    expect(resolvePeriod({ kind: 'month', month: '2026-03' })).toMatchObject({ from: 20260301, to: 20260331, previous: { from: 20260201, to: 20260228 }, lastYear: { from: 20250301, to: 20250331 } });
-    expect(resolvePeriod({ kind: 'month', month: '2026-01' }).previous).toEqual({ from: 20251201, to: 20251231 });
-    expect(resolvePeriod({ kind: 'custom', from: 20240229, to: 20240302 })).toMatchObject({ days: 3, previous: { from: 20240226, to: 20240228 }, lastYear: { from: 20230228, to: 20230302 } });
-    expect(lastCompleteWeek(20261127)).toBe('2026-W47');
-    expect(lastCompleteWeek(20260105)).toBe('2026-W01'); // a Monday: the week that ended yesterday
-    expect(lastCompleteWeek(20260104)).toBe('2025-W52'); // a Sunday: its own week is not complete
-    expect(periodFromKey('2026-W47')).toEqual({ kind: 'week', week: '2026-W47' });
-    expect(periodFromKey('20261101-20261115')).toEqual({ kind: 'custom', from: 20261101, to: 20261115 });
-    expect(periodFromKey('2025-W53')).toBeNull();
-  });
-
-  it('refuses periods that do not exist, with a sentence', () => {
-    const bad = [
-      { kind: 'week', week: '2025-W53' },
-      { kind: 'week', week: '2026-47' },
-      { kind: 'month', month: '2026-13' },
-      { kind: 'custom', from: 20261131, to: 20261201 },
-      { kind: 'custom', from: 20261201, to: 20261130 },
-      { kind: 'custom', from: 20240101, to: 20260101 },
-    ];
-    for (const p of bad) {
-      const r = PeriodRequest.safeParse(p);
-      expect(r.success, JSON.stringify(p)).toBe(false);
-      expect(r.error!.issues[0].message.length).toBeGreaterThan(10);
-    }
-  });
-});
+// Periods (weeks, months, 环比, 同比) and the contract refusing ones that do not exist: tests/shared/calendar.test.ts.
 
 describe('briefing', () => {
   it('matches the contract', () => {
