@@ -1,5 +1,5 @@
 /** Small map regions, grid states and snapshots for the wall's unit and component tests. */
-import type { EventSummary, GridState, MapRegions, SceneSnapshot } from '../../shared/bridge/scene';
+import type { EventSummary, GridState, MapRegions, RankingRow, SceneSnapshot } from '../../shared/bridge/scene';
 
 const square = (x: number, y: number, d = 0.01) => ({
   type: 'Polygon' as const,
@@ -60,6 +60,15 @@ export function event(over: Partial<EventSummary> & { id: string }): EventSummar
     criterion: null,
     satisfaction: null,
     reporter: '张** 138****5678',
+    ...over,
+  };
+}
+
+/** A ranking row (street, community or department) of a snapshot. */
+export function rankingRow(over: Partial<RankingRow> & { id: string; name: string }): RankingRow {
+  return {
+    parentName: null, events: 10, open: 2, closed: 8, onTimeRate: 0.75, satisfaction: 0.9, rated: 5, disputesFound: 3, disputesResolved: 2,
+    disputeResolutionRate: 2 / 3, overdue: 0, safeGrids: 1, grids: 2,
     ...over,
   };
 }

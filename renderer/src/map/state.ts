@@ -1,0 +1,110 @@
+/**
+ * The wall map's state as one function of what the map shows: the regions, live grid states and case points (the
+ * scene store), the scene's map options, the selection, the settings that affect the map (its basemap, the wall
+ * unit), the cases pulsing and a pulse clock. No Vue here: WallMap.vue gathers the inputs, and turns the state into
+ * a style (buildStyle) and the style into calls on the map (applyStyle, update.ts) in one place.
+ *
+ * The style diff compares GeoJSON data by identity. A state function made by `createMapState()` therefore keeps
+ * the collections it built last and returns the very same objects while their inputs are the same: equal inputs
+ * give a style that differs in nothing (no setData, no repaint). The grid states and points are maps the store
+ * changes in place, so they come with a revision that stands for their content (see `Sample`).
+ */
+import type { EventKind } from '../../../shared/api/schemas';
+import type { EventSummary, GridState, MapRegions } from '../../../shared/bridge/scene';
+import type { Point } from '../stores/scene';
+import { collection, gridFeatures, labelFeatures, pointFeatures, pulseFeatures, riskMarkers } from './geojson';
+import { EMPTY, type Basemap, type GeoJSONData, type MapStyleState, type SceneMapOptions } from './style';
+
+/** One ring of a pulse grows and fades over this long. */
+export const PULSE_MS = 1800;
+/** A new case pulses for two rings, then only its point stays. */
+export const PULSE_LIFETIME_MS = PULSE_MS * 2;
+
+/** A case pulsing since `start` (the pulse clock's time, performance.now()). */
+export interface Pulse {
+  event: EventSummary;
+  start: number;
+}
+
+/** A collection the store changes in place, and the revision it had when it was read. */
+export interface Sample<T> {
+  revision: number;
+  value: T;
+}
+
+export interface MapInputs {
+  regions: MapRegions | null;
+  grids: Sample<ReadonlyMap<string, GridState>>;
+  points: Sample<ReadonlyMap<string, Point>>;
+  options: SceneMapOptions;
+  selectedGridId: string | null;
+  /** px per map-style px (the wall unit over the 1080p one). */
+  scale: number;
+  /** The page's URL, which the map font is resolved against. */
+  fontBase: string;
+  basemap: Basemap | null;
+  pulses: readonly Pulse[];
+}
+
+/** Does this scene's map pulse for this new case? Only for its kinds, and never for a case already closed. */
+export function showsPulse(event: EventSummary, kinds: readonly EventKind[]): boolean {
+  return kinds.includes(event.kind) && event.stage !== 'closed';
+}
+
+/** The pulses still running at `now`; the same array when none has ended (the clock stops when it is empty). */
+export function alivePulses(pulses: readonly Pulse[], now: number): readonly Pulse[] {
+  const alive = pulses.filter((p) => now - p.start <= PULSE_LIFETIME_MS);
+  return alive.length === pulses.length ? pulses : alive;
+}
+
+/** Remembers the last value built and its key; builds again only when a part of the key is another value. */
+function lastBuilt<T>() {
+  let key: readonly unknown[] | null = null;
+  let value: T;
+  return (next: readonly unknown[], build: () => T): T => {
+    if (!key || key.length !== next.length || next.some((part, i) => !Object.is(part, key![i]))) {
+      value = build();
+      key = next;
+    }
+    return value;
+  };
+}
+
+export type MapStateFn = (inputs: MapInputs, pulseNow: number) => MapStyleState;
+
+/** A map state function with its own memory of the collections it built (one per map). */
+export function createMapState(): MapStateFn {
+  const regionData = lastBuilt<Pick<MapStyleState['data'], 'district' | 'streets' | 'communities' | 'labels'>>();
+  const gridData = lastBuilt<Pick<MapStyleState['data'], 'grids' | 'markers'>>();
+  const pointData = lastBuilt<GeoJSONData>();
+  const pulseData = lastBuilt<GeoJSONData>();
+
+  return (inputs, pulseNow) => {
+    const { regions, grids, points, options } = inputs;
+    const kinds = options.kinds.join();
+    const alive = inputs.pulses.filter((p) => pulseNow - p.start <= PULSE_LIFETIME_MS && showsPulse(p.event, options.kinds));
+    return {
+      mode: options.mode,
+      kinds: options.kinds,
+      gridEmphasis: options.gridEmphasis,
+      showPoints: options.showPoints,
+      selectedGridId: inputs.selectedGridId,
+      pulsePhase: alive.length ? (pulseNow % PULSE_MS) / PULSE_MS : 0,
+      scale: inputs.scale,
+      fontBase: inputs.fontBase,
+      basemap: inputs.basemap,
+      data: {
+        ...regionData([regions], () =>
+          regions
+            ? { district: collection(regions.district), streets: collection(regions.streets), communities: collection(regions.communities), labels: labelFeatures(regions) }
+            : { district: EMPTY, streets: EMPTY, communities: EMPTY, labels: EMPTY },
+        ),
+        ...gridData([regions, grids.value, grids.revision], () =>
+          regions ? { grids: gridFeatures(regions, grids.value), markers: riskMarkers(regions, grids.value) } : { grids: EMPTY, markers: EMPTY },
+        ),
+        points: pointData([points.value, points.revision, kinds], () => pointFeatures(points.value.values(), options.kinds)),
+        pulse: pulseData([kinds, ...alive], () => (alive.length ? pulseFeatures(alive.map((p) => p.event)) : EMPTY)),
+      },
+    };
+  };
+}

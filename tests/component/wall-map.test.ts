@@ -1,0 +1,199 @@
+/**
+ * The wall map's repaint budget (issue 18: the wall runs on software GL): the style changes in one place, only when
+ * an input changed; grid polygons and clustered points at most once a second; pulses stepped at 4 Hz, for a bounded
+ * time. A fake MapLibre map records every call the component makes.
+ */
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBridgeClient } from '../../shared/bridge/client';
+import type { SceneDelta } from '../../shared/bridge/scene';
+import { setBridge } from '../../renderer/src/bridge';
+import { createAppI18n } from '../../renderer/src/i18n';
+import { useSceneStore } from '../../renderer/src/stores/scene';
+import { PULSE_LIFETIME_MS } from '../../renderer/src/map/state';
+import { SCENE_DECLARATIONS } from '../../renderer/src/wall/scenes';
+import { event, regions, snapshot } from '../wall/fixtures';
+
+/** Every style call of the fake map, as `kind id` (setData grids, paint pulse circle-radius, …). */
+const calls: string[] = [];
+const maps: FakeMap[] = [];
+
+class FakeMap {
+  private handlers = new Map<string, ((e?: unknown) => void)[]>();
+  constructor() {
+    maps.push(this);
+  }
+  on(name: string, layerOrHandler: unknown, handler?: (e?: unknown) => void) {
+    const h = (handler ?? layerOrHandler) as (e?: unknown) => void;
+    this.handlers.set(name, [...(this.handlers.get(name) ?? []), h]);
+    return this;
+  }
+  fire(name: string) {
+    for (const h of this.handlers.get(name) ?? []) h();
+  }
+  getSource(id: string) {
+    return { setData: () => calls.push(`setData ${id}`) };
+  }
+  getLayer(id: string) {
+    return { id };
+  }
+  setPaintProperty(id: string, key: string) {
+    calls.push(`paint ${id} ${key}`);
+  }
+  setLayoutProperty(id: string, key: string) {
+    calls.push(`layout ${id} ${key}`);
+  }
+  setFilter(id: string) {
+    calls.push(`filter ${id}`);
+  }
+  addSource(id: string) {
+    calls.push(`addSource ${id}`);
+  }
+  removeSource(id: string) {
+    calls.push(`removeSource ${id}`);
+  }
+  addLayer(layer: { id: string }) {
+    calls.push(`addLayer ${layer.id}`);
+  }
+  removeLayer(id: string) {
+    calls.push(`removeLayer ${id}`);
+  }
+  fitBounds() {}
+  resize() {}
+  remove() {}
+  hasImage() {
+    return true;
+  }
+  addImage() {}
+  setFeatureState() {}
+  isSourceLoaded() {
+    return true;
+  }
+  querySourceFeatures() {
+    return [];
+  }
+  getCanvas() {
+    return { style: {} };
+  }
+  getContainer() {
+    return { clientWidth: 1000 };
+  }
+}
+
+vi.mock('../../renderer/src/map/maplibre', () => ({ maplibre: () => ({ Map: FakeMap }), liveMaps: new Set() }));
+const { default: WallMap } = await import('../../renderer/src/map/WallMap.vue');
+
+const NOW = Date.parse('2026-11-23T10:00:00.000+08:00');
+const delta = (over: Partial<SceneDelta>): SceneDelta => ({ cursorRev: 9, events: [], removed: [], grids: [], totalsChanged: false, referenceChanged: false, ...over });
+
+async function mountMap() {
+  setBridge(
+    createBridgeClient({
+      kind: 'web',
+      request: async (name, payload) => (name === 'map.regions' ? regions : snapshot((payload as { window: { preset: 'today' | 'year' } }).window.preset)),
+      onPush: () => () => {},
+      onConnection: () => () => {},
+    }),
+  );
+  const pinia = createPinia();
+  const store = useSceneStore(pinia);
+  store.start();
+  await flushPromises();
+  const wrapper = mount(WallMap, {
+    props: { options: SCENE_DECLARATIONS.overview.map, selectedGridId: null },
+    global: { plugins: [pinia, createAppI18n('zh-CN')] },
+  });
+  maps.at(-1)!.fire('load');
+  await flushPromises();
+  calls.length = 0;
+  /** Advance the clock by `ms` and let Vue apply what changed. */
+  const wait = async (ms: number) => {
+    await vi.advanceTimersByTimeAsync(ms);
+    await flushPromises();
+  };
+  return { wrapper, store, wait };
+}
+
+const count = (prefix: string) => calls.filter((c) => c.startsWith(prefix)).length;
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
+  vi.setSystemTime(NOW);
+  calls.length = 0;
+});
+afterEach(() => {
+  vi.useRealTimers();
+  setBridge(undefined);
+});
+
+describe('the wall map', () => {
+  it('changes nothing while nothing changes', async () => {
+    const { wrapper, wait } = await mountMap();
+    await wait(10_000);
+    expect(calls).toEqual([]);
+    wrapper.unmount();
+  });
+
+  it('re-tiles the grid polygons at most once a second, however many grid states arrive', async () => {
+    const { wrapper, store, wait } = await mountMap();
+    for (let i = 0; i < 5; i++) {
+      store.applyDelta(delta({ grids: [{ id: 'g1', status: i % 2 ? 'safe' : 'at_risk', events: 3, open: 1, critical: 0, broken: i % 2 ? [] : ['fire'] }] }));
+      await wait(150);
+    }
+    expect(count('setData grids')).toBe(0);
+    await wait(300);
+    expect(calls.sort()).toEqual(['setData grids', 'setData markers']);
+    await wait(5000);
+    expect(calls).toHaveLength(2);
+    wrapper.unmount();
+  });
+
+  it('re-tiles the clustered points at most once a second', async () => {
+    const { wrapper, store, wait } = await mountMap();
+    // Cases reported an hour ago: known to the map as points, too old to pulse.
+    const old = new Date(NOW - 3_600_000).toISOString();
+    for (let i = 0; i < 4; i++) {
+      store.applyDelta(delta({ events: [event({ id: `old${i}`, reportedAt: old })] }));
+      await wait(200);
+    }
+    expect(calls).toEqual([]);
+    await wait(200);
+    expect(calls.sort()).toEqual(['setData heat', 'setData points']);
+    wrapper.unmount();
+  });
+
+  it('pulses a new case at once, steps its rings 4 times a second, and stops when it has pulsed', async () => {
+    const { wrapper, store, wait } = await mountMap();
+    store.applyDelta(delta({ events: [event({ id: 'new1', reportedAt: new Date(NOW).toISOString() })] }));
+    await flushPromises();
+    expect(calls).toContain('setData pulse');
+    calls.length = 0;
+    await wait(1000);
+    // 4 steps, each the ring's radius and opacity.
+    expect(count('paint pulse circle-radius')).toBe(4);
+    expect(count('setData pulse')).toBe(0);
+    expect(calls.every((c) => c.startsWith('paint pulse ') || c === 'setData points' || c === 'setData heat')).toBe(true);
+    await wait(PULSE_LIFETIME_MS);
+    calls.length = 0;
+    await wait(5000);
+    expect(calls).toEqual([]);
+    wrapper.unmount();
+  });
+
+  it('applies another scene’s options at once, in one go', async () => {
+    const { wrapper, wait } = await mountMap();
+    await wrapper.setProps({ options: SCENE_DECLARATIONS.disputes.map });
+    await flushPromises();
+    expect(calls).toContain('layout heat visibility');
+    expect(calls).toContain('setData points');
+    expect(new Set(calls).size).toBe(calls.length);
+    calls.length = 0;
+    await wait(5000);
+    expect(calls).toEqual([]);
+    await wrapper.setProps({ selectedGridId: 'g2' });
+    await flushPromises();
+    expect(calls).toEqual(['filter grid-selected']);
+    wrapper.unmount();
+  });
+});
