@@ -6,5 +6,5 @@
 // The routes that are not the wall (router.ts sends everything else, '/' included, to the wall).
 const NOT_WALL = /^#?\/(briefing|reports|import|settings)(?:[/?]|$)/;
 
-if (!NOT_WALL.test(window.location.hash)) void import('./views/WallView.vue').catch(() => {});
+if (!NOT_WALL.test(window.location.hash)) void import('./wall/WallView.vue').catch(() => {});
 void import('./main');

@@ -1,10 +1,10 @@
 import { createApp } from 'vue';
 import { z } from 'zod';
 import { createPinia } from 'pinia';
-import App from './App.vue';
+import App from './shell/App.vue';
 import { createAppRouter } from './router';
-import { createAppI18n, urlLocale } from './i18n';
-import './styles/theme.css';
+import { createAppI18n, urlLocale } from './common/i18n';
+import './common/styles/theme.css';
 
 // The CSP has no 'unsafe-eval': keep zod from probing `new Function` (it would log a CSP violation).
 z.config({ jitless: true });

@@ -1,7 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
-import { useSceneStore } from './stores/scene';
+import { useSceneStore } from './wall/store';
 
-const wallView = () => import('./views/WallView.vue');
+const wallView = () => import('./wall/WallView.vue');
 
 // Hash history: the same URLs work under app://gcc/ and http://host/, and ops scripts can point a display at one.
 export const routes: RouteRecordRaw[] = [
@@ -18,10 +18,10 @@ export const routes: RouteRecordRaw[] = [
       useSceneStore().start();
     },
   },
-  { path: '/briefing', name: 'briefing', component: () => import('./views/BriefingView.vue') },
-  { path: '/reports', name: 'reports', component: () => import('./views/ReportsView.vue') },
-  { path: '/import', name: 'import', component: () => import('./views/ImportView.vue') },
-  { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+  { path: '/briefing', name: 'briefing', component: () => import('./briefing/BriefingView.vue') },
+  { path: '/reports', name: 'reports', component: () => import('./reports/ReportsView.vue') },
+  { path: '/import', name: 'import', component: () => import('./imports/ImportView.vue') },
+  { path: '/settings', name: 'settings', component: () => import('./settings/SettingsView.vue') },
   { path: '/:rest(.*)*', redirect: '/wall' },
 ];
 

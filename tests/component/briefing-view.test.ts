@@ -10,13 +10,13 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import { createBackend, type Backend } from '../../core/backend';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import { dispatch } from '../../shared/bridge/dispatch';
-import { setBridge } from '../../renderer/src/bridge';
-import { createAppI18n } from '../../renderer/src/i18n';
+import { setBridge } from '../../renderer/src/common/bridge';
+import { createAppI18n } from '../../renderer/src/common/i18n';
 import { routes } from '../../renderer/src/router';
-import BriefingView from '../../renderer/src/views/BriefingView.vue';
-import ReportsView from '../../renderer/src/views/ReportsView.vue';
+import BriefingView from '../../renderer/src/briefing/BriefingView.vue';
+import ReportsView from '../../renderer/src/reports/ReportsView.vue';
 import PeriodPicker from '../../renderer/src/briefing/PeriodPicker.vue';
-import { useBriefingStore } from '../../renderer/src/stores/briefing';
+import { useBriefingStore } from '../../renderer/src/briefing/store';
 import { DEMO_NOW, DEMO_WEEK, demoCacheCopy } from '../../scripts/lib/demo-cache';
 import type { Briefing } from '../../shared/bridge/briefing';
 

@@ -6,12 +6,12 @@ import type { ImportState, ImportView, ServiceMapping } from '../../shared/api/i
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import type { AppInfo, SyncStatus } from '../../shared/bridge/contract';
 import type { ImportPage } from '../../shared/bridge/imports';
-import { setBridge } from '../../renderer/src/bridge';
-import { createAppI18n } from '../../renderer/src/i18n';
-import { useNavLinks } from '../../renderer/src/components/shell/nav';
-import { useConnectionStore } from '../../renderer/src/stores/connection';
+import { setBridge } from '../../renderer/src/common/bridge';
+import { createAppI18n } from '../../renderer/src/common/i18n';
+import { useNavLinks } from '../../renderer/src/shell/nav';
+import { useConnectionStore } from '../../renderer/src/shell/store';
 import { useImportStore } from '../../renderer/src/imports/store';
-import ImportViewPage from '../../renderer/src/views/ImportView.vue';
+import ImportViewPage from '../../renderer/src/imports/ImportView.vue';
 
 const info = (role: 'viewer' | 'operator'): AppInfo => ({ name: 'Grid Command Center', version: '1.0.0', host: 'web', now: '2026-11-28T09:00:00+08:00', locale: 'zh-CN', districtName: '广安区', role });
 const SYNC: SyncStatus = { state: 'live', source: 'demo', demo: true, lastContact: null, progress: null, retryInSeconds: null, quarantined: 0, message: null, problem: null };

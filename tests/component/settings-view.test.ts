@@ -11,11 +11,11 @@ import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import { BridgeError } from '../../shared/bridge/contract';
 import { dispatch } from '../../shared/bridge/dispatch';
 import type { ApiConnectionView } from '../../shared/settings';
-import { setBridge } from '../../renderer/src/bridge';
-import { createAppI18n } from '../../renderer/src/i18n';
-import { useConnectionStore } from '../../renderer/src/stores/connection';
-import { useSettingsStore } from '../../renderer/src/stores/settings';
-import SettingsView from '../../renderer/src/views/SettingsView.vue';
+import { setBridge } from '../../renderer/src/common/bridge';
+import { createAppI18n } from '../../renderer/src/common/i18n';
+import { useConnectionStore } from '../../renderer/src/shell/store';
+import { useSettingsStore } from '../../renderer/src/settings/store';
+import SettingsView from '../../renderer/src/settings/SettingsView.vue';
 import { writeGuanganFixture } from '../fixtures/pmtiles';
 
 const SECRET = 'tok-3f9a-very-secret';

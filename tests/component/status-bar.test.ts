@@ -2,10 +2,10 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
-import StatusBar from '../../renderer/src/components/shell/StatusBar.vue';
-import { setBridge } from '../../renderer/src/bridge';
-import { createAppI18n } from '../../renderer/src/i18n';
-import { useConnectionStore } from '../../renderer/src/stores/connection';
+import StatusBar from '../../renderer/src/shell/StatusBar.vue';
+import { setBridge } from '../../renderer/src/common/bridge';
+import { createAppI18n } from '../../renderer/src/common/i18n';
+import { useConnectionStore } from '../../renderer/src/shell/store';
 import { createBackend } from '../../core/backend';
 import { dispatch } from '../../shared/bridge/dispatch';
 

@@ -8,9 +8,9 @@ import { createPinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBridgeClient } from '../../shared/bridge/client';
 import type { SceneDelta } from '../../shared/bridge/scene';
-import { setBridge } from '../../renderer/src/bridge';
-import { createAppI18n } from '../../renderer/src/i18n';
-import { useSceneStore } from '../../renderer/src/stores/scene';
+import { setBridge } from '../../renderer/src/common/bridge';
+import { createAppI18n } from '../../renderer/src/common/i18n';
+import { useSceneStore } from '../../renderer/src/wall/store';
 import { PULSE_LIFETIME_MS } from '../../renderer/src/map/state';
 import { SCENE_DECLARATIONS } from '../../renderer/src/wall/scenes';
 import { event, regions, snapshot } from '../wall/fixtures';
@@ -81,7 +81,7 @@ class FakeMap {
   }
 }
 
-vi.mock('../../renderer/src/map/maplibre', () => ({ maplibre: () => ({ Map: FakeMap }), liveMaps: new Set() }));
+vi.mock('../../renderer/src/common/maplibre', () => ({ maplibre: () => ({ Map: FakeMap }), liveMaps: new Set() }));
 const { default: WallMap } = await import('../../renderer/src/map/WallMap.vue');
 
 const NOW = Date.parse('2026-11-23T10:00:00.000+08:00');

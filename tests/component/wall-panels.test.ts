@@ -3,13 +3,13 @@ import { createPinia } from 'pinia';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import type { GridDetail, SceneDelta } from '../../shared/bridge/scene';
-import { setBridge } from '../../renderer/src/bridge';
-import { createAppI18n } from '../../renderer/src/i18n';
+import { setBridge } from '../../renderer/src/common/bridge';
+import { createAppI18n } from '../../renderer/src/common/i18n';
 import GridProfile from '../../renderer/src/wall/GridProfile.vue';
 import CriticalAlert from '../../renderer/src/wall/CriticalAlert.vue';
 import KpiStrip from '../../renderer/src/wall/KpiStrip.vue';
 import EventTicker from '../../renderer/src/wall/EventTicker.vue';
-import { useSceneStore } from '../../renderer/src/stores/scene';
+import { useSceneStore } from '../../renderer/src/wall/store';
 import { event, regions, snapshot } from '../wall/fixtures';
 
 const detail: GridDetail = {

@@ -9,7 +9,7 @@ vi.mock('electron', () => import('../fakes/electron'));
 
 import { createBackend } from '../../core/backend';
 import { exposePreloadApi } from '../../electron/preload/api';
-import { createIpcTransport, getPreloadApi } from '../../renderer/src/bridge/ipc-transport';
+import { createIpcTransport, getPreloadApi } from '../../renderer/src/common/bridge/ipc-transport';
 import { createBridgeClient } from '../../shared/bridge/client';
 import { BridgeError } from '../../shared/bridge/contract';
 import { createPushableBackend, runBridgeContractSuite, type PushableBackend } from '../contract/bridge-contract';

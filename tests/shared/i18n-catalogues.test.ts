@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import zhCN from '../../renderer/src/i18n/zh-CN';
-import enUS from '../../renderer/src/i18n/en-US';
+import zhCN from '../../renderer/src/common/i18n/zh-CN';
+import enUS from '../../renderer/src/common/i18n/en-US';
 import { BridgeErrorCode } from '../../shared/bridge/contract';
 
 function keys(value: unknown, prefix = ''): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StyleSpecification } from 'maplibre-gl';
 import type { GridState } from '../../shared/bridge/scene';
-import type { Point } from '../../renderer/src/stores/scene';
+import type { Point } from '../../renderer/src/wall/store';
 import { buildStyle } from '../../renderer/src/map/style';
 import { diffStyles } from '../../renderer/src/map/update';
 import { alivePulses, createMapState, PULSE_LIFETIME_MS, PULSE_MS, showsPulse, type MapInputs, type Pulse } from '../../renderer/src/map/state';

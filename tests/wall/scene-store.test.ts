@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import type { SceneDelta } from '../../shared/bridge/scene';
-import { setBridge } from '../../renderer/src/bridge';
-import { useSceneStore, type LiveBatch } from '../../renderer/src/stores/scene';
+import { setBridge } from '../../renderer/src/common/bridge';
+import { useSceneStore, type LiveBatch } from '../../renderer/src/wall/store';
 import { event, regions, snapshot } from './fixtures';
 
 /** A transport whose replies come from the fixtures and whose pushes the test sends. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sizes } from '../../renderer/src/charts/options';
-import { createAppI18n, LOCALES } from '../../renderer/src/i18n';
+import { sizes } from '../../renderer/src/common/charts/options';
+import { createAppI18n, LOCALES } from '../../renderer/src/common/i18n';
 import { gridIndex } from '../../renderer/src/wall/derive';
 import { CHARTS, kpiContext, KPIS, LINES, riskRows, TABLES, type WallContext } from '../../renderer/src/wall/panels';
 import { SCENE_DECLARATIONS, SCENES, templateAreas } from '../../renderer/src/wall/scenes';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { createBackend } from '../../core/backend';
-import { createWebTransport } from '../../renderer/src/bridge/web-transport';
+import { createWebTransport } from '../../renderer/src/common/bridge/web-transport';
 import { startWebHost } from '../../web/server';
 import { createPushableBackend, runBridgeContractSuite } from '../contract/bridge-contract';
 

@@ -9,7 +9,7 @@ import { computed, reactive, ref, shallowRef } from 'vue';
 import { BridgeError, type Reply } from '../../../shared/bridge/contract';
 import type { ImportPage } from '../../../shared/bridge/imports';
 import type { ColumnMapping, ImportView, ServiceMapping, SourceName } from '../../../shared/api/imports';
-import { useBridge } from '../bridge';
+import { useBridge } from '../common/bridge';
 import { base64Blob, hasRegions, isOpen, listProblemKind, sinceIso, type ImportDatum } from './format';
 
 export const POLL_MS = 500;

@@ -6,7 +6,7 @@
 import type { Feature } from 'geojson';
 import type { EventKind } from '../../../shared/api/schemas';
 import type { EventSummary, GridState, MapRegions } from '../../../shared/bridge/scene';
-import type { Point } from '../stores/scene';
+import type { Point } from '../wall/store';
 import type { GeoJSONData } from './style';
 
 type FC = { type: 'FeatureCollection'; features: Feature[] };

@@ -11,7 +11,7 @@
  */
 import type { EventKind } from '../../../shared/api/schemas';
 import type { EventSummary, GridState, MapRegions } from '../../../shared/bridge/scene';
-import type { Point } from '../stores/scene';
+import type { Point } from '../wall/store';
 import { collection, gridFeatures, labelFeatures, pointFeatures, pulseFeatures, riskMarkers } from './geojson';
 import { EMPTY, type Basemap, type GeoJSONData, type MapStyleState, type SceneMapOptions } from './style';
 

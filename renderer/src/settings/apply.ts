@@ -7,8 +7,8 @@
 import { watch, watchEffect } from 'vue';
 import { tileOrigin } from '../../../shared/security/csp';
 import { useI18n } from 'vue-i18n';
-import { urlLocale } from '../i18n';
-import { useSettingsStore } from '../stores/settings';
+import { urlLocale } from '../common/i18n';
+import { useSettingsStore } from './store';
 import { useDistrictTitle } from './title';
 
 export function useApplySettings() {

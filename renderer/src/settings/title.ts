@@ -5,7 +5,7 @@
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
-import { useSettingsStore } from '../stores/settings';
+import { useSettingsStore } from './store';
 
 export function useDistrictTitle() {
   const { t } = useI18n();

@@ -7,7 +7,7 @@
  */
 import { SAFE_CRITERIA, type EventKind, type Stage } from '../../../shared/api/schemas';
 import type { GridState, SceneSnapshot } from '../../../shared/bridge/scene';
-import type { WallChartOption } from '../charts/echarts';
+import type { WallChartOption } from '../common/charts/echarts';
 import {
   barsOption,
   donutOption,
@@ -20,8 +20,8 @@ import {
   trendOption,
   type Sizes,
   type Translate,
-} from '../charts/options';
-import { SERIES_COLORS } from '../charts/theme';
+} from '../common/charts/options';
+import { SERIES_COLORS } from '../common/charts/theme';
 import { KIND_COLOR, KIND_GLYPH, STATUS_COLOR } from '../map/palette';
 import { criteriaByStreet, lastDays, riskList, type GridInfo, type RiskRow } from './derive';
 import type { Kpi } from './KpiStrip.vue';

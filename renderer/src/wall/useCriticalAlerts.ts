@@ -4,7 +4,7 @@
  */
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue';
 import type { EventSummary } from '../../../shared/bridge/scene';
-import { useSceneStore } from '../stores/scene';
+import { useSceneStore } from './store';
 
 const MAX_QUEUE = 50;
 

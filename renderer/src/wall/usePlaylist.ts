@@ -7,7 +7,7 @@
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import { playlistFor } from '../../../shared/settings';
-import { useSettingsStore } from '../stores/settings';
+import { useSettingsStore } from '../settings/store';
 import { isScene, SPOTLIGHT_SECONDS, type SceneId } from './scenes';
 
 export interface PlaylistOptions {

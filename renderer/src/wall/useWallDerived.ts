@@ -7,11 +7,11 @@
  */
 import { computed, type ComputedRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { useSceneStore } from '../stores/scene';
-import { sizes, type Translate } from '../charts/options';
+import { useSceneStore } from './store';
+import { sizes, type Translate } from '../common/charts/options';
 import { gridIndex, type RiskRow } from './derive';
 import { CHARTS, kpiContext, KPIS, LINES, riskRows, satisfactionCounts, TABLES, type ChartView, type KpiContext, type TableView, type WallContext } from './panels';
-import { useWallUnit } from './useWallUnit';
+import { useWallUnit } from '../common/useWallUnit';
 import type { Kpi } from './KpiStrip.vue';
 
 /** One computed per entry of a table of panels.ts, each over the same live context. */

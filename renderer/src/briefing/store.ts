@@ -16,7 +16,7 @@ import {
   type ReportTexts,
 } from '../../../shared/bridge/briefing';
 import { lastCompleteWeek, periodKey, shanghaiDay } from '../../../shared/time';
-import { useBridge } from '../bridge';
+import { useBridge } from '../common/bridge';
 
 const OPERATOR_KEY = 'gcc.operator';
 const PAGE = 50;

@@ -1,5 +1,5 @@
 import type briefingZh from './briefing.zh-CN';
-import { label, labels } from '../../../shared/vocabulary';
+import { label, labels } from '../../../../shared/vocabulary';
 
 /** Briefing and report messages in English: typed against the Chinese ones so a missing key fails the typecheck. */
 const briefingEn: typeof briefingZh = {

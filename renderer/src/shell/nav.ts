@@ -1,6 +1,6 @@
 /** The app's pages, for the shell's and the wall header's navigation. */
 import { computed } from 'vue';
-import { useConnectionStore } from '../../stores/connection';
+import { useConnectionStore } from './store';
 
 const NAV_LINKS = [
   { to: '/wall', key: 'nav.wall', operatorOnly: false },

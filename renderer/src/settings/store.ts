@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { BridgeError } from '../../../shared/bridge/contract';
 import { DEFAULT_SETTINGS, type ApiConnectionInput, type ApiConnectionView, type Settings, type SettingsPatch } from '../../../shared/settings';
-import { useBridge } from '../bridge';
+import { useBridge } from '../common/bridge';
 
 export function toBridgeError(e: unknown): BridgeError {
   return e instanceof BridgeError ? e : new BridgeError({ code: 'unavailable', message: String(e) });

@@ -1,5 +1,5 @@
 /** 大屏（wall）的文案：场景、面板、地图图例、告警与状态提示。由 zh-CN.ts 以 `wall` 键引入。 */
-import { label, labels } from '../../../shared/vocabulary';
+import { label, labels } from '../../../../shared/vocabulary';
 
 /** 类别、环节、指标等领域用语取自 shared/vocabulary.ts，与周报、通报、XLSX 一致。 */
 export default {

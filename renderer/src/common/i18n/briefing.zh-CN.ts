@@ -1,5 +1,5 @@
 /** 周报研判与通报导出的界面文字（简体中文）。类别、环节、指标、满意度取自 shared/vocabulary.ts，与大屏、通报一致。 */
-import { label, labels } from '../../../shared/vocabulary';
+import { label, labels } from '../../../../shared/vocabulary';
 
 export default {
   briefing: {

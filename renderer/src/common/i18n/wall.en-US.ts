@@ -1,5 +1,5 @@
 import type wallZh from './wall.zh-CN';
-import { label, labels } from '../../../shared/vocabulary';
+import { label, labels } from '../../../../shared/vocabulary';
 
 /** Wall messages in English: typed against the Chinese ones so a missing key fails the typecheck. */
 const wallEn: typeof wallZh = {

@@ -2,7 +2,7 @@
  * Bridge transport for the web host: requests are POST /bridge/<name>, pushes arrive on the /bridge/events
  * WebSocket, which reconnects with capped backoff so a wall survives the host restarting.
  */
-import type { Transport } from '../../../shared/bridge/client';
+import type { Transport } from '../../../../shared/bridge/client';
 
 /** A bridge answer of the web host: the reply, or its error thrown. */
 async function answer(response: Response): Promise<unknown> {

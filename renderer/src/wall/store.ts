@@ -11,7 +11,7 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import { BridgeError } from '../../../shared/bridge/contract';
 import type { EventSummary, GridState, MapRegions, SceneDelta, SceneSnapshot } from '../../../shared/bridge/scene';
-import { useBridge } from '../bridge';
+import { useBridge } from '../common/bridge';
 
 /** The windows the wall reads: today's counts and the year to date. */
 export type WallWindow = 'today' | 'year';

@@ -1,5 +1,5 @@
 /** 数据导入页的文案。由 zh-CN.ts 以 `imports` 键引入。 */
-import { SOURCE_TITLES } from '../../../shared/api/imports';
+import { SOURCE_TITLES } from '../../../../shared/api/imports';
 
 export default {
   title: '数据导入',

@@ -3,11 +3,11 @@
  * only formatted here; every rate comes from the query layer (shared/kpi/formulas). Each builder returns the
  * same series structure every time so updates merge in place.
  */
-import { percent, type Rate } from '../../../shared/kpi/formulas';
-import { monthDayLabel } from '../../../shared/time';
+import { percent, type Rate } from '../../../../shared/kpi/formulas';
+import { monthDayLabel } from '../../../../shared/time';
 import type { WallChartOption } from './echarts';
 import { CHART_DIM, CHART_NUM_FONT, CHART_TEXT, SERIES_COLORS } from './theme';
-import { px } from '../wall/useWallUnit';
+import { px } from '../useWallUnit';
 
 export type Translate = (key: string, values?: Record<string, unknown>) => string;
 

@@ -3,9 +3,9 @@
  * exposes. It only moves values; createBridgeClient() (shared/bridge/client.ts) validates them.
  * DOM-only: no Node, no Electron imports.
  */
-import { pushNames, type RequestName } from '../../../shared/bridge/contract';
-import { PRELOAD_GLOBAL, type PreloadApi } from '../../../shared/bridge/preload-api';
-import type { Transport } from '../../../shared/bridge/client';
+import { pushNames, type RequestName } from '../../../../shared/bridge/contract';
+import { PRELOAD_GLOBAL, type PreloadApi } from '../../../../shared/bridge/preload-api';
+import type { Transport } from '../../../../shared/bridge/client';
 
 /** The preload's API if this page runs in the desktop app, else undefined (the renderer then uses the web transport). */
 export function getPreloadApi(scope: object = globalThis): PreloadApi | undefined {

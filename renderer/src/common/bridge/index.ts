@@ -2,8 +2,8 @@
  * The renderer's one bridge client. The transport is chosen once, at start: the Electron preload's API if it is
  * there, the web host otherwise. Nothing else in the renderer knows which host it runs under.
  */
-import { createBridgeClient, type BridgeClient, type Transport } from '../../../shared/bridge/client';
-import { PRELOAD_GLOBAL, type PreloadApi } from '../../../shared/bridge/preload-api';
+import { createBridgeClient, type BridgeClient, type Transport } from '../../../../shared/bridge/client';
+import { PRELOAD_GLOBAL, type PreloadApi } from '../../../../shared/bridge/preload-api';
 import { createIpcTransport } from './ipc-transport';
 import { createWebTransport } from './web-transport';
 

@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { BridgeError, type AppInfo, type SyncStatus } from '../../../shared/bridge/contract';
-import { useBridge } from '../bridge';
+import { useBridge } from '../common/bridge';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
