@@ -74,7 +74,8 @@ module.exports = {
     executableName: 'grid-command-center',
     category: 'Office',
     synopsis: 'Wall dashboard for district grid-based social governance',
-    description: 'Grid Command Center (网格化服务管理指挥中心): the video wall, the weekly briefing and the weekly notification report of a district command center.',
+    description:
+      'Grid Command Center (网格化服务管理指挥中心): the video wall, the weekly briefing and the weekly notification report of a district command center.',
     maintainer: 'Grid Command Center <gcc@example.invalid>',
     vendor: 'Grid Command Center',
     desktop: {

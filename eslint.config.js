@@ -1,6 +1,7 @@
 // Lint, and the layering rule of ARCHITECTURE.md: an import across a forbidden boundary fails `npm test`.
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
+import prettier from 'eslint-config-prettier';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -59,7 +60,11 @@ export default tseslint.config(
   // The cache's SQL lives in core/cache (reads.ts, store.ts, inspect.ts, migrations): the rest of the core reads
   // through CacheReads and never opens or queries a connection itself.
   {
-    ...layer(['core/**/*.ts'], { paths: ['electron', 'better-sqlite3', ...uiOnly], layers: ['central', 'web', 'electron', 'renderer', 'scripts', 'tests'], dom: false }),
+    ...layer(['core/**/*.ts'], {
+      paths: ['electron', 'better-sqlite3', ...uiOnly],
+      layers: ['central', 'web', 'electron', 'renderer', 'scripts', 'tests'],
+      dom: false,
+    }),
     ignores: ['core/cache/**'],
   },
   {
@@ -68,7 +73,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name=/^(prepare|pragma)$/]", message: 'SQL belongs in core/cache (reads.ts for reads): call a named function of CacheReads instead.' },
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|pragma)$/]',
+          message: 'SQL belongs in core/cache (reads.ts for reads): call a named function of CacheReads instead.',
+        },
       ],
     },
   },
@@ -87,4 +95,6 @@ export default tseslint.config(
   }),
   // renderer: the browser; talks to the host only through the bridge.
   layer(['renderer/src/**/*.{ts,vue}'], { paths: nativeOrNodeOnly, layers: ['core', 'central', 'web', 'electron', 'scripts', 'tests'], node: false }),
+  // Layout is Prettier's (`prettier --check` in `npm run lint`): ESLint's own layout rules are off.
+  prettier,
 );

@@ -68,7 +68,9 @@ export async function runStoreCli(argv: string[]): Promise<void> {
   const serving = positionals[0] !== 'token';
   const store =
     serving && /^postgres(ql)?:\/\//i.test(values.store)
-      ? await (await import('./store/postgres/store')).PostgresStore.open(values.store, { waitForDatabase: true, log: (line) => console.error(`central data service: ${line}`) })
+      ? await (
+          await import('./store/postgres/store')
+        ).PostgresStore.open(values.store, { waitForDatabase: true, log: (line) => console.error(`central data service: ${line}`) })
       : await openStore(values.store);
 
   if (positionals[0] === 'token') {
@@ -83,7 +85,16 @@ export async function runStoreCli(argv: string[]): Promise<void> {
         console.log(token);
       } else if (command === 'list') {
         const tokens = await store.listTokens();
-        console.log(tokens.length ? tokens.map((t) => `${t.id}  ${t.name.padEnd(20)} ${t.scopes.join(',').padEnd(11)} created ${t.createdAt}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}`).join('\n') : 'No tokens.');
+        console.log(
+          tokens.length
+            ? tokens
+                .map(
+                  (t) =>
+                    `${t.id}  ${t.name.padEnd(20)} ${t.scopes.join(',').padEnd(11)} created ${t.createdAt}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}`,
+                )
+                .join('\n')
+            : 'No tokens.',
+        );
       } else if (command === 'revoke') {
         if (!name) throw new Error('Name the token to revoke: token revoke NAME (or its id).');
         const revoked = await store.revokeToken(name);
@@ -101,7 +112,8 @@ export async function runStoreCli(argv: string[]): Promise<void> {
     : values['token-file']
       ? readFileSync(values['token-file'], 'utf8').trim()
       : (values.token ?? (values.demo ? DEMO_TOKEN : null));
-  if (token !== null && !token) throw new Error(values.embedded ? `The embedded service needs its token in ${EMBEDDED_TOKEN_ENV}.` : 'The token must not be empty.');
+  if (token !== null && !token)
+    throw new Error(values.embedded ? `The embedded service needs its token in ${EMBEDDED_TOKEN_ENV}.` : 'The token must not be empty.');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535 (got "${values.port}").`);
   const rate = Number(values.rate);
@@ -126,7 +138,9 @@ export async function runStoreCli(argv: string[]): Promise<void> {
   const service = await startCentralService({ store, port, host: values.host, token, tokenName, openApiJson, demo: values.demo });
   console.log(service.url);
   const head = await store.headRev().then(String, () => 'unknown (the store cannot be reached yet)');
-  console.error(`central data service: ${store.engine} store ${store.location}, head rev ${head}${values.demo ? ', demo source writing' : ''}; ${token ? 'a command-line token and ' : ''}the store's tokens accepted`);
+  console.error(
+    `central data service: ${store.engine} store ${store.location}, head rev ${head}${values.demo ? ', demo source writing' : ''}; ${token ? 'a command-line token and ' : ''}the store's tokens accepted`,
+  );
   let closing = false;
   const shutdown = (why: string) => {
     if (closing) return;

@@ -102,7 +102,17 @@ export function createBackend(options: BackendOptions): CoreBackend {
   };
 
   function idleStatus(d: DataOptions | null): SyncStatus {
-    return { state: 'idle', source: d?.api.label ?? d?.api.baseUrl ?? '', demo: d?.demo ?? false, lastContact: null, progress: null, retryInSeconds: null, quarantined: 0, message: null, problem: null };
+    return {
+      state: 'idle',
+      source: d?.api.label ?? d?.api.baseUrl ?? '',
+      demo: d?.demo ?? false,
+      lastContact: null,
+      progress: null,
+      retryInSeconds: null,
+      quarantined: 0,
+      message: null,
+      problem: null,
+    };
   }
 
   /** `rebuilt`: the cache was just replaced because the background check found it damaged. */
@@ -146,7 +156,12 @@ export function createBackend(options: BackendOptions): CoreBackend {
           },
           // Keep telling the user the cache is being rebuilt until the bootstrap is done.
           status: (s) => {
-            if (live()) setStatus(status.problem?.code === 'cache_rebuilt' && s.state === 'syncing' && !s.problem ? { ...s, message: status.message, problem: status.problem } : s);
+            if (live())
+              setStatus(
+                status.problem?.code === 'cache_rebuilt' && s.state === 'syncing' && !s.problem
+                  ? { ...s, message: status.message, problem: status.problem }
+                  : s,
+              );
           },
           reference: () => {
             if (!live()) return;

@@ -27,7 +27,10 @@ export type ProgramLauncher = (modulePath: string, args: string[], env: Record<s
 /** Node's child_process: from sources through tsx; the child ends when our pipe (its stdin) closes. */
 export const nodeLauncher: ProgramLauncher = (modulePath, args, env) => {
   const execArgv = modulePath.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...execArgv, modulePath, ...args, '--exit-with-stdin'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...execArgv, modulePath, ...args, '--exit-with-stdin'], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', () => resolve(null));

@@ -75,7 +75,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   } catch (error) {
     log(`${(error as Error).message} Using ${fromHost ? 'the central API from the environment' : 'the demo data'} until it is entered again.`);
   }
-  let connection: { api: ApiConfig | null; origin: Origin } = stored ? { api: stored, origin: 'settings' } : fromHost ? { api: fromHost, origin: 'environment' } : { api: null, origin: 'demo' };
+  let connection: { api: ApiConfig | null; origin: Origin } = stored
+    ? { api: stored, origin: 'settings' }
+    : fromHost
+      ? { api: fromHost, origin: 'environment' }
+      : { api: null, origin: 'demo' };
   let demoServer: EmbeddedCentral | null = null;
   let cacheFile = '';
 
@@ -93,7 +97,15 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     if (firstStart) for (const suffix of ['', '-wal', '-shm']) rmSync(cacheFile + suffix, { force: true });
     if (!demoServer) {
       if (firstStart) log('First start on the demo data: filling its store (about 10 seconds).');
-      demoServer = await startEmbeddedCentral({ storeFile, rate: options.demo?.rate, seed: options.demo?.seed, events: options.demo?.events, resourcesDir: options.demo?.resourcesDir, launcher: options.centralLauncher, log });
+      demoServer = await startEmbeddedCentral({
+        storeFile,
+        rate: options.demo?.rate,
+        seed: options.demo?.seed,
+        events: options.demo?.events,
+        resourcesDir: options.demo?.resourcesDir,
+        launcher: options.centralLauncher,
+        log,
+      });
     }
     return { cacheFile, api: { baseUrl: demoServer.url, token: demoServer.token, label: 'demo' }, demo: true, sync: options.sync };
   }

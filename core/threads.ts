@@ -14,6 +14,10 @@ export function defaultWorkerUrl(): URL {
 export function startWorker(workerData: unknown, options: { url?: URL; resourceLimits?: ResourceLimits } = {}): Worker {
   const url = options.url ?? defaultWorkerUrl();
   return url.pathname.endsWith('.ts')
-    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData, resourceLimits: options.resourceLimits })
+    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`, {
+        eval: true,
+        workerData,
+        resourceLimits: options.resourceLimits,
+      })
     : new Worker(url, { workerData, resourceLimits: options.resourceLimits });
 }

@@ -56,7 +56,6 @@ export interface FeedBenchOptions {
 
 /** Pages through the whole change feed of a fresh demo server; returns what it measured. */
 export async function benchFeed(values: FeedBenchOptions) {
-
   const script = fileURLToPath(new URL('./central.ts', import.meta.url));
   const args = ['--import', 'tsx', script, '--port', '0', '--rate', '0', '--seed', values.seed!, '--scale', values.scale!];
   if (values.events) args.push('--events', values.events);
@@ -132,7 +131,10 @@ export async function benchFeed(values: FeedBenchOptions) {
     records_per_second: Math.round(records / seconds),
     server_cpu_seconds: Number(cpu.toFixed(1)),
     records_per_server_cpu_second: Math.round(records / cpu),
-    load_average: os.loadavg().map((l) => l.toFixed(1)).join(' '),
+    load_average: os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' '),
     server_peak_rss_mb: mb(end.hwm),
     server_rss_at_end_mb: mb(end.rss),
     rss_samples_mb: samples.map((s) => `${(s.records / 1e6).toFixed(2)}M:${s.rssMb}`).join(' '),
@@ -159,7 +161,6 @@ export interface CentralBenchOptions {
   /** Progress lines (stderr by default: the figures come at the end). */
   log?: (line: string) => void;
 }
-
 
 /**
  * The central data service's benchmarks (see scripts/bench/central-*.ts): write and feed throughput on SQLite and
@@ -201,7 +202,14 @@ export async function benchCentral(options: CentralBenchOptions = {}): Promise<F
       log(`${fmt(events.count)} events, ${Math.round(events.averageBytes)} bytes each on average, in ${events.generateSeconds.toFixed(1)} s`);
 
       /** The write and feed figures of one engine, each with its bare baseline. */
-      const storeFigures = (engine: string, write: ServiceRate, bareWrite: Rate, baseline: string, feed: { feed: ServiceRate; bare: Rate } | null, peakRssMb: number) => {
+      const storeFigures = (
+        engine: string,
+        write: ServiceRate,
+        bareWrite: Rate,
+        baseline: string,
+        feed: { feed: ServiceRate; bare: Rate } | null,
+        peakRssMb: number,
+      ) => {
         const label = `central ${engine}`;
         if (parts.has('write'))
           figures.push(
@@ -348,7 +356,11 @@ export async function benchCentral(options: CentralBenchOptions = {}): Promise<F
                 { name: `${label}: POST answer to client p95 (< 0: client first)`, value: r.fromAnswer.p95, unit: 'ms' },
                 { name: `${label}: POST answer time p95`, value: r.answer.p95, unit: 'ms' },
                 { name: `${label}: changes delivered`, value: (100 * r.deliveries) / r.expected, unit: `% of ${fmt(r.expected)}` },
-                ...r.cpuShare.map((share, i) => ({ name: `${label}: CPU of service ${i + 1}${i === 0 ? ' (takes the writes)' : ''}`, value: share * 100, unit: '% of a core' })),
+                ...r.cpuShare.map((share, i) => ({
+                  name: `${label}: CPU of service ${i + 1}${i === 0 ? ' (takes the writes)' : ''}`,
+                  value: share * 100,
+                  unit: '% of a core',
+                })),
                 { name: `${label}: CPU of PostgreSQL`, value: r.databaseCpuShare * 100, unit: '% of a core' },
                 { name: `${label}: service RSS per client`, value: kb(sum(r.rssEnd)) / r.clients, unit: 'KiB' },
                 { name: `${label}: service RSS growth per client`, value: kb(sum(r.rssEnd) - sum(r.rssIdle)) / r.clients, unit: 'KiB' },

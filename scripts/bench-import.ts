@@ -71,12 +71,15 @@ async function child(args: string[]): Promise<ChildResult> {
   return withCleanup(
     () => controller.abort(),
     async () => {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', childScript, ...args], { cwd: root, maxBuffer: 1 << 20, signal: controller.signal });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', childScript, ...args], {
+        cwd: root,
+        maxBuffer: 1 << 20,
+        signal: controller.signal,
+      });
       return JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult;
     },
   );
 }
-
 
 /**
  * A service on a fresh store in `dir`, stopped when `run` ends; killed (SIGKILL, at once) on SIGINT, also while it
@@ -106,7 +109,9 @@ async function preview(client: ImportsClient, request: FileImport): Promise<Impo
 
 function expectClean(view: ImportView, what: string): void {
   if (view.status !== 'ready' || view.state.problemCounts.error > 0)
-    throw new Error(`${what}: the import is ${view.status} with ${view.state.problemCounts.error} errors (${view.state.message ?? view.state.problems.find((p) => p.severity === 'error')?.message ?? ''})`);
+    throw new Error(
+      `${what}: the import is ${view.status} with ${view.state.problemCounts.error} errors (${view.state.message ?? view.state.problems.find((p) => p.severity === 'error')?.message ?? ''})`,
+    );
 }
 
 /** The ledger from the file to the wall, and (with `bad`) the preview of its copy with 3 bad rows. */
@@ -114,7 +119,11 @@ async function benchLedger(dir: string, rows: number, parts: Set<ImportPart>, lo
   const figures: Figure[] = [];
   const district = writeDistrictGeoJson(path.join(dir, 'district.geojson'));
   log(`writing the ${fmt(rows)}-row 矛盾纠纷 ledger${parts.has('bad') ? ' (and its copy with 3 bad rows)' : ''} with exceljs's WorkbookWriter`);
-  const ledger = await writeDisputesLedger(path.join(dir, 'ledger.xlsx'), { rows, gridNames: district.gridNames }, parts.has('bad') ? path.join(dir, 'ledger-bad.xlsx') : undefined);
+  const ledger = await writeDisputesLedger(
+    path.join(dir, 'ledger.xlsx'),
+    { rows, gridNames: district.gridNames },
+    parts.has('bad') ? path.join(dir, 'ledger-bad.xlsx') : undefined,
+  );
   const size = `${(ledger.bytes / 1e6).toFixed(1)} MB`;
   log(`ledger: ${size}, written in ${ledger.seconds.toFixed(1)} s; the exceljs baseline (its own process)`);
   const bare = await child(['exceljs', ledger.file]);
@@ -210,7 +219,9 @@ async function benchLedger(dir: string, rows: number, parts: Set<ImportPart>, lo
       const badSeconds = seconds(t1);
       const errorRows = bad.state.problems.filter((p) => p.severity === 'error').map((p) => p.row);
       if (bad.status !== 'ready' || bad.state.problemCounts.error !== 3 || errorRows.join() !== ledger.bad.rows.join())
-        throw new Error(`the bad copy's preview names errors in rows ${errorRows.join(', ')} (${bad.state.problemCounts.error} errors), not ${ledger.bad.rows.join(', ')}`);
+        throw new Error(
+          `the bad copy's preview names errors in rows ${errorRows.join(', ')} (${bad.state.problemCounts.error} errors), not ${ledger.bad.rows.join(', ')}`,
+        );
       await client.discard(bad.id);
       log(`preview naming rows ${errorRows.join(', ')} in ${badSeconds.toFixed(1)} s`);
       figures.push({
@@ -239,7 +250,8 @@ async function benchBoundaries(dir: string, log: (line: string) => void): Promis
   t = performance.now();
   const read = await readBoundaries(city.zip, path.basename(city.zip), { datum: 'GCJ-02' });
   const readSeconds = seconds(t);
-  if (read.features.length !== city.features || read.problems.length) throw new Error(`readBoundaries: ${read.features.length} features, problems ${JSON.stringify(read.problems.slice(0, 2))}`);
+  if (read.features.length !== city.features || read.problems.length)
+    throw new Error(`readBoundaries: ${read.features.length} features, problems ${JSON.stringify(read.problems.slice(0, 2))}`);
   t = performance.now();
   const built = buildBoundaryTree(read, null);
   const treeSeconds = seconds(t);
@@ -263,7 +275,13 @@ async function benchBoundaries(dir: string, log: (line: string) => void): Promis
     log(`through the service: ready in ${importSeconds.toFixed(1)} s, peak RSS ${peak.toFixed(0)} MB`);
     figures.push(
       { name: `${label}: service, start → ready`, value: importSeconds, unit: 's', ratio: importSeconds / bare.seconds, baseline },
-      { name: `${label}: service peak RSS`, value: peak, unit: 'MB', ratio: peak / bare.peakRssMb, baseline: `shapefile reader's process ${bare.peakRssMb.toFixed(0)} MB` },
+      {
+        name: `${label}: service peak RSS`,
+        value: peak,
+        unit: 'MB',
+        ratio: peak / bare.peakRssMb,
+        baseline: `shapefile reader's process ${bare.peakRssMb.toFixed(0)} MB`,
+      },
     );
   });
   return figures;
@@ -310,7 +328,8 @@ async function main() {
   });
   if (values.help) return void console.log(HELP);
   const rows = values.rows === undefined ? undefined : Number(values.rows);
-  if (rows !== undefined && !(Number.isInteger(rows) && rows >= 2_000)) throw new Error(`--rows must be a whole number of at least 2,000 (got "${values.rows}").`);
+  if (rows !== undefined && !(Number.isInteger(rows) && rows >= 2_000))
+    throw new Error(`--rows must be a whole number of at least 2,000 (got "${values.rows}").`);
   let parts: ImportPart[] | undefined;
   if (values.parts !== undefined) {
     parts = values.parts.split(',').map((s) => s.trim()) as ImportPart[];

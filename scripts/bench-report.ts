@@ -57,7 +57,14 @@ async function benchCache(label: string, cacheFile: string, week: string, now: n
     return [
       { name: `report: briefing of a week (${what})`, value: briefing, unit: 'ms' },
       { name: `report: DOCX of a week (${label})`, value: docx, unit: 'ms', budget: `≤ ${1000 * budgetFactor} ms` },
-      { name: `report: PDF of a week (${label}, Chromium warm)`, value: pdf, unit: 'ms', ratio: pdf / bare, baseline: 'a one-line page', budget: `≤ ${3000 * budgetFactor} ms` },
+      {
+        name: `report: PDF of a week (${label}, Chromium warm)`,
+        value: pdf,
+        unit: 'ms',
+        ratio: pdf / bare,
+        baseline: 'a one-line page',
+        budget: `≤ ${3000 * budgetFactor} ms`,
+      },
       { name: `report: PDF of a week (${label}, incl. Chromium start)`, value: cold, unit: 'ms' },
     ];
   } finally {
@@ -83,7 +90,9 @@ export async function bench(options: { cache?: string; week?: string; city?: boo
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { cache: { type: 'string' }, week: { type: 'string' }, 'no-city': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { cache: { type: 'string' }, week: { type: 'string' }, 'no-city': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
   if (values.help) {
     console.log(USAGE);
     return;

@@ -106,8 +106,13 @@ function copyCache(warm: string, dir: string, name: string): string {
 function followStream(central: { url: string; token: string }, onChange: (data: string) => void): () => void {
   const controller = new AbortController();
   void (async () => {
-    const meta = (await (await fetch(new URL('v1/meta', central.url), { headers: { authorization: `Bearer ${central.token}` } })).json()) as { head_rev: number };
-    const response = await fetch(new URL('v1/stream', central.url), { headers: { authorization: `Bearer ${central.token}`, 'last-event-id': String(meta.head_rev) }, signal: controller.signal });
+    const meta = (await (await fetch(new URL('v1/meta', central.url), { headers: { authorization: `Bearer ${central.token}` } })).json()) as {
+      head_rev: number;
+    };
+    const response = await fetch(new URL('v1/stream', central.url), {
+      headers: { authorization: `Bearer ${central.token}`, 'last-event-id': String(meta.head_rev) },
+      signal: controller.signal,
+    });
     const parser = createParser({ onEvent: (event) => event.event === 'change' && onChange(event.data) });
     const decoder = new TextDecoder();
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
@@ -138,7 +143,8 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
     // A new case is "published" when the central service's stream hands it out (a client of its own, beside the app).
     const off = followStream(rig.core.demoServer!, (data) => {
       const change = JSON.parse(data) as { type: string; record?: { id?: string; stage?: string } };
-      if (change.type === 'event' && change.record?.id && change.record.stage === 'reported' && !published.has(change.record.id)) published.set(change.record.id, Date.now());
+      if (change.type === 'event' && change.record?.id && change.record.stage === 'reported' && !published.has(change.record.id))
+        published.set(change.record.id, Date.now());
     });
     // When the core hands each new case's delta to the hosts: the app's own share, before any browser work.
     const emitted = new Map<string, number>();
@@ -176,12 +182,37 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
     const p95 = percentile(latencies, 95);
     const baseline = percentile(transport, 95);
     return [
-      { name: `wall event-to-pixel p50 (${rate}/s, ${latencies.length} new cases)`, value: p50, unit: 'ms', ratio: p50 / 300, baseline: 'budget 300 ms', budget: '≤ 300 ms p95' },
+      {
+        name: `wall event-to-pixel p50 (${rate}/s, ${latencies.length} new cases)`,
+        value: p50,
+        unit: 'ms',
+        ratio: p50 / 300,
+        baseline: 'budget 300 ms',
+        budget: '≤ 300 ms p95',
+      },
       { name: `wall event-to-pixel p95 (${rate}/s)`, value: p95, unit: 'ms', ratio: p95 / 300, baseline: 'budget 300 ms', budget: '≤ 300 ms' },
-      { name: 'wall event → delta out of the core p95 (sync + scene delta)', value: percentile(core, 95), unit: 'ms', ratio: percentile(core, 95) / p95, baseline: 'event-to-pixel p95' },
+      {
+        name: 'wall event → delta out of the core p95 (sync + scene delta)',
+        value: percentile(core, 95),
+        unit: 'ms',
+        ratio: percentile(core, 95) / p95,
+        baseline: 'event-to-pixel p95',
+      },
       { name: 'wall event → delta in page p95 (sync + bridge)', value: baseline, unit: 'ms', ratio: baseline / p95, baseline: 'event-to-pixel p95' },
-      { name: 'wall frame interval p50 during the run', value: percentile(frames, 50), unit: 'ms', ratio: percentile(frames, 50) / (1000 / 60), baseline: '60 fps' },
-      { name: 'wall frame interval p95 during the run', value: percentile(frames, 95), unit: 'ms', ratio: percentile(frames, 95) / (1000 / 60), baseline: '60 fps' },
+      {
+        name: 'wall frame interval p50 during the run',
+        value: percentile(frames, 50),
+        unit: 'ms',
+        ratio: percentile(frames, 50) / (1000 / 60),
+        baseline: '60 fps',
+      },
+      {
+        name: 'wall frame interval p95 during the run',
+        value: percentile(frames, 95),
+        unit: 'ms',
+        ratio: percentile(frames, 95) / (1000 / 60),
+        baseline: '60 fps',
+      },
       { name: 'wall new cases published / drawn', value: latencies.length, unit: `of ${[...published.values()].filter((t) => t >= since).length}` },
     ];
   } finally {
@@ -213,9 +244,29 @@ export async function benchColdStart(warm: string, dir: string, runs = 3): Promi
     const deployed: ColdStart = { hostMs: med((s) => s.deployed.hostMs), shellMs: med((s) => s.deployed.shellMs), frameMs: med((s) => s.deployed.frameMs) };
     const embedded: ColdStart = { hostMs: med((s) => s.embedded.hostMs), shellMs: med((s) => s.embedded.shellMs), frameMs: med((s) => s.embedded.frameMs) };
     return [
-      { name: `wall first complete frame (page navigation → frame; median, ${range((s) => s.deployed.frameMs)})`, value: deployed.frameMs, unit: 'ms', ratio: deployed.frameMs / deployed.shellMs, baseline: `app shell ${deployed.shellMs.toFixed(0)} ms`, budget: '≤ 2000 ms' },
-      { name: 'wall cached start (host start + navigation → frame), central API elsewhere', value: deployed.hostMs + deployed.frameMs, unit: 'ms', ratio: (deployed.hostMs + deployed.frameMs) / 2000, baseline: `budget 2000 ms; host start ${deployed.hostMs.toFixed(0)} ms`, budget: '≤ 2000 ms' },
-      { name: 'wall cached start, embedded demo server', value: embedded.hostMs + embedded.frameMs, unit: 'ms', ratio: (embedded.hostMs + embedded.frameMs) / (deployed.hostMs + deployed.frameMs), baseline: `as deployed; host start ${embedded.hostMs.toFixed(0)} ms` },
+      {
+        name: `wall first complete frame (page navigation → frame; median, ${range((s) => s.deployed.frameMs)})`,
+        value: deployed.frameMs,
+        unit: 'ms',
+        ratio: deployed.frameMs / deployed.shellMs,
+        baseline: `app shell ${deployed.shellMs.toFixed(0)} ms`,
+        budget: '≤ 2000 ms',
+      },
+      {
+        name: 'wall cached start (host start + navigation → frame), central API elsewhere',
+        value: deployed.hostMs + deployed.frameMs,
+        unit: 'ms',
+        ratio: (deployed.hostMs + deployed.frameMs) / 2000,
+        baseline: `budget 2000 ms; host start ${deployed.hostMs.toFixed(0)} ms`,
+        budget: '≤ 2000 ms',
+      },
+      {
+        name: 'wall cached start, embedded demo server',
+        value: embedded.hostMs + embedded.frameMs,
+        unit: 'ms',
+        ratio: (embedded.hostMs + embedded.frameMs) / (deployed.hostMs + deployed.frameMs),
+        baseline: `as deployed; host start ${embedded.hostMs.toFixed(0)} ms`,
+      },
     ];
   } finally {
     central.child.kill('SIGTERM');
@@ -245,7 +296,13 @@ async function coldStartOnce(warm: string, dir: string, name: string, api: ApiCo
 
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.goto(`${rig.host.url}#/wall/overview?rotate=0`);
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__gccWall?.firstCompleteFrame !== null && (globalThis as unknown as PageGlobals).__gccWall?.firstCompleteFrame !== undefined, null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as PageGlobals).__gccWall?.firstCompleteFrame !== null &&
+        (globalThis as unknown as PageGlobals).__gccWall?.firstCompleteFrame !== undefined,
+      null,
+      { timeout: 120_000 },
+    );
     const frameMs = await page.evaluate(() => (globalThis as unknown as PageGlobals).__gccWall!.firstCompleteFrame!);
     return { hostMs, shellMs, frameMs };
   } finally {
@@ -313,9 +370,22 @@ export async function benchSoak(warm: string, dir: string, seconds = 1800, rate 
     return [
       { name: `wall soak heap after GC, start (${label})`, value: start.heapMb, unit: 'MB' },
       { name: 'wall soak heap after GC, end', value: end.heapMb, unit: 'MB', ratio: end.heapMb / start.heapMb, baseline: 'start' },
-      { name: 'wall soak heap growth', value: end.heapMb - start.heapMb, unit: 'MB', ratio: (end.heapMb - start.heapMb) / 10, baseline: 'budget 10 MB', budget: '≤ 10 MB' },
+      {
+        name: 'wall soak heap growth',
+        value: end.heapMb - start.heapMb,
+        unit: 'MB',
+        ratio: (end.heapMb - start.heapMb) / 10,
+        baseline: 'budget 10 MB',
+        budget: '≤ 10 MB',
+      },
       { name: 'wall soak DOM nodes start → end', value: end.nodes, unit: `nodes (start ${start.nodes})`, ratio: end.nodes / start.nodes, baseline: 'start' },
-      { name: 'wall soak JS event listeners start → end', value: end.listeners, unit: `(start ${start.listeners})`, ratio: end.listeners / Math.max(1, start.listeners), baseline: 'start' },
+      {
+        name: 'wall soak JS event listeners start → end',
+        value: end.listeners,
+        unit: `(start ${start.listeners})`,
+        ratio: end.listeners / Math.max(1, start.listeners),
+        baseline: 'start',
+      },
       { name: 'wall soak MapLibre instances start → end', value: end.maps, unit: `(start ${start.maps})` },
       { name: 'wall soak ECharts instances start → end', value: end.charts, unit: `(start ${start.charts}, same scene)` },
     ];
@@ -333,7 +403,7 @@ export async function benchCompare(warm: string, dir: string, points = 50_000, m
   await rig.close();
   const [w, s, e, n] = regions.bbox;
   let seed = 7;
-  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const pts: [number, number][] = Array.from({ length: points }, () => [w + rnd() * (e - w), s + rnd() * (n - s)]);
 
   const out = mkdtempSync(path.join(dir, 'compare-'));
@@ -347,7 +417,10 @@ export async function benchCompare(warm: string, dir: string, points = 50_000, m
     logLevel: 'warning',
   });
   cpSync(path.join(ROOT, 'node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'), path.join(out, 'maplibre-gl-worker.mjs'));
-  writeFileSync(path.join(out, 'input.js'), `window.__benchInput = ${JSON.stringify({ grids: regions.grids, district: regions.district, points: pts, bbox: regions.bbox, workerUrl: './maplibre-gl-worker.mjs' })};`);
+  writeFileSync(
+    path.join(out, 'input.js'),
+    `window.__benchInput = ${JSON.stringify({ grids: regions.grids, district: regions.district, points: pts, bbox: regions.bbox, workerUrl: './maplibre-gl-worker.mjs' })};`,
+  );
   writeFileSync(
     path.join(out, 'index.html'),
     '<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="page.css"><style>html,body{margin:0;height:100%;background:#041021}#map{position:absolute;inset:0}</style><div id="map"></div><script src="input.js"></script><script type="module" src="page.js"></script>',
@@ -355,7 +428,14 @@ export async function benchCompare(warm: string, dir: string, points = 50_000, m
   const server: Server = createServer((req, res) => {
     const file = path.join(out, path.normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^[/\\]+/, '') || 'index.html');
     if (!file.startsWith(out) || !existsSync(file)) return void res.writeHead(404).end();
-    const type = file.endsWith('.js') || file.endsWith('.mjs') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream';
+    const type =
+      file.endsWith('.js') || file.endsWith('.mjs')
+        ? 'text/javascript'
+        : file.endsWith('.css')
+          ? 'text/css'
+          : file.endsWith('.html')
+            ? 'text/html'
+            : 'application/octet-stream';
     res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -372,7 +452,8 @@ export async function benchCompare(warm: string, dir: string, points = 50_000, m
       results[variant] = {};
       for (const kind of ['pan', 'update'] as const) {
         results[variant][kind] = await page.evaluate(
-          ([k, t]) => (globalThis as unknown as { __bench: { run(k: string, t: number): Promise<{ meanMs: number; p95Ms: number; frames: number }> } }).__bench.run(k, t),
+          ([k, t]) =>
+            (globalThis as unknown as { __bench: { run(k: string, t: number): Promise<{ meanMs: number; p95Ms: number; frames: number }> } }).__bench.run(k, t),
           [kind, ms] as const,
         );
       }

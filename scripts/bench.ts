@@ -27,7 +27,9 @@ async function main() {
   const want = (name: string) => !only || only.has(name);
   const figures: Figure[] = [];
   const add = (list: Figure[]) => list.forEach((f) => (figures.push(f), printFigure(f)));
-  console.log(`Grid Command Center benchmarks — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `Grid Command Center benchmarks — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`,
+  );
 
   const events = Number(values.events);
   const districtLabel = `district, ${events.toLocaleString('en')} events`;

@@ -102,7 +102,13 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (invokedDirectly) {
   buildElectron().then(
-    (built) => console.log(`Built ${[built.mainPath, built.workerPath, built.centralPath, built.preloadPath].filter(Boolean).map((p) => path.relative(ROOT, p!)).join(', ')}`),
+    (built) =>
+      console.log(
+        `Built ${[built.mainPath, built.workerPath, built.centralPath, built.preloadPath]
+          .filter(Boolean)
+          .map((p) => path.relative(ROOT, p!))
+          .join(', ')}`,
+      ),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error));
       process.exit(1);

@@ -87,7 +87,8 @@ async function main() {
   console.log(`${MAP_FONT_FILE}: ${[...text].length} characters, ${(bytes.byteLength / 1024).toFixed(0)} KiB`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`)
+  void main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });

@@ -44,7 +44,12 @@ function main() {
 
   if (command === 'stats') {
     const s = cacheStats(db);
-    print(Object.entries(s).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join('\n'), s);
+    print(
+      Object.entries(s)
+        .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+        .join('\n'),
+      s,
+    );
   } else if (command === 'check') {
     const problems = checkCache(db);
     print(problems.length ? problems.join('\n') : `${file}: consistent`, { ok: problems.length === 0, problems });
@@ -87,7 +92,12 @@ function main() {
       safeGridPeriod: s.safeGrids.period,
       grids: s.safeGrids.total,
     };
-    print(Object.entries(kpis).map(([k, v]) => `${k}: ${v}`).join('\n'), kpis);
+    print(
+      Object.entries(kpis)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n'),
+      kpis,
+    );
   } else {
     throw new Error(`Unknown command "${command}". Try --help.`);
   }

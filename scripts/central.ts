@@ -97,7 +97,8 @@ async function runDemoServer() {
 
   function num(name: string, text: string | undefined, min: number, max: number): number {
     const v = Number(text);
-    if (text === undefined || text === '' || !Number.isFinite(v) || v < min || v > max) fail(`--${name} must be a number from ${min} to ${max} (got "${text}")`);
+    if (text === undefined || text === '' || !Number.isFinite(v) || v < min || v > max)
+      fail(`--${name} must be a number from ${min} to ${max} (got "${text}")`);
     return v;
   }
 

@@ -99,7 +99,15 @@ function loadRunner(): Runner {
     offline.filename = i18nPath;
     offline.loaded = true;
     offline.exports = async () => {
-      i18n.configure({ locales: ['en-US'], defaultLocale: 'en-US', directory: path.dirname(i18nPath), updateFiles: false, objectNotation: true, retryInDefaultLocale: true, register: global });
+      i18n.configure({
+        locales: ['en-US'],
+        defaultLocale: 'en-US',
+        directory: path.dirname(i18nPath),
+        updateFiles: false,
+        objectNotation: true,
+        retryInDefaultLocale: true,
+        register: global,
+      });
       i18n.setLocale('en-US');
     };
     require.cache[i18nPath] = offline;
@@ -131,18 +139,16 @@ export async function runSecurityScan(options: ScanOptions = {}): Promise<Verdic
       { input: stage, isRelative: true, customScan: [], excludeFromScan: OFFLINE_EXCLUDED_CHECKS, electronVersionOverride: electronVersion, parserPlugins: [] },
       false,
     );
-    const findings = result.issues.map(
-      (issue): Finding => ({
-        check: issue.id,
-        file: issue.file.split(path.sep).join('/'),
-        line: issue.location.line,
-        column: issue.location.column,
-        severity: issue.severity.name,
-        confidence: issue.confidence.name,
-        description: issue.description,
-        url: issue.shortenedURL ?? '',
-      }),
-    );
+    const findings = result.issues.map((issue): Finding => ({
+      check: issue.id,
+      file: issue.file.split(path.sep).join('/'),
+      line: issue.location.line,
+      column: issue.location.column,
+      severity: issue.severity.name,
+      confidence: issue.confidence.name,
+      description: issue.description,
+      url: issue.shortenedURL ?? '',
+    }));
     const unreadable = result.errors.filter((e) => !e.tolerable).map(({ file, message }) => ({ file: path.relative(stage, file), message }));
     return { findings, unreadable, ...judge(findings, options.allowList ?? loadAllowList()) };
   } finally {
@@ -153,7 +159,8 @@ export async function runSecurityScan(options: ScanOptions = {}): Promise<Verdic
 function report(verdict: Verdict): boolean {
   const where = (f: Finding) => `${f.file}:${f.line}:${f.column}`;
   for (const f of verdict.failures) console.log(`✗ ${f.severity}/${f.confidence} ${f.check} at ${where(f)}\n    ${f.description} ${f.url}`);
-  for (const f of verdict.findings.filter((x) => !verdict.failures.includes(x))) console.log(`- allowed: ${f.check} at ${where(f)} (see ${path.relative(ROOT, ALLOW_LIST_FILE)})`);
+  for (const f of verdict.findings.filter((x) => !verdict.failures.includes(x)))
+    console.log(`- allowed: ${f.check} at ${where(f)} (see ${path.relative(ROOT, ALLOW_LIST_FILE)})`);
   for (const a of verdict.unusedAllowances) console.log(`✗ The allow-list entry for ${a.check} in ${a.file} matches no finding any more; remove it.`);
   for (const u of verdict.unreadable) console.log(`✗ electronegativity could not read ${u.file}, so did not check it: ${u.message}`);
   const clean = verdict.failures.length === 0 && verdict.unusedAllowances.length === 0 && verdict.unreadable.length === 0;

@@ -32,7 +32,14 @@ wrong. Exit 0 only when everything was written; 1 with a sentence otherwise.
 `;
 
 function problemLine(p: Problem): string {
-  const where = [p.file, p.sheet, p.row !== undefined ? `第 ${p.row} 行` : undefined, p.column ? `“${p.column}”列` : undefined, p.feature, p.value !== undefined ? `值“${p.value}”` : undefined]
+  const where = [
+    p.file,
+    p.sheet,
+    p.row !== undefined ? `第 ${p.row} 行` : undefined,
+    p.column ? `“${p.column}”列` : undefined,
+    p.feature,
+    p.value !== undefined ? `值“${p.value}”` : undefined,
+  ]
     .filter(Boolean)
     .join('，');
   return `  ${p.severity === 'error' ? '错误' : '提醒'}${where ? `（${where}）` : ''}：${p.message}`;
@@ -48,11 +55,18 @@ export function previewText(view: ImportView): string {
   }
   if (s.outcome) {
     const o = s.outcome;
-    lines.push(`  将新增 ${o.created}，更新 ${o.updated}，不变 ${o.unchanged}，拒绝 ${s.rejectedRows} 行${o.missing ? `；本来源以前导入、这次文件中没有的 ${o.missing} 条（加 --delete-missing 才删除）` : ''}`);
+    lines.push(
+      `  将新增 ${o.created}，更新 ${o.updated}，不变 ${o.unchanged}，拒绝 ${s.rejectedRows} 行${o.missing ? `；本来源以前导入、这次文件中没有的 ${o.missing} 条（加 --delete-missing 才删除）` : ''}`,
+    );
   }
-  if (s.open311) for (const [code, entry] of Object.entries(s.open311.mapping)) lines.push(`  服务代码 ${code} → ${entry.kind}${entry.task_code ? `（${entry.task_code}）` : ''}`);
+  if (s.open311)
+    for (const [code, entry] of Object.entries(s.open311.mapping))
+      lines.push(`  服务代码 ${code} → ${entry.kind}${entry.task_code ? `（${entry.task_code}）` : ''}`);
   if (s.regions) lines.push(`  区域：新增 ${s.regions.created}，更新 ${s.regions.updated}，不变 ${s.regions.unchanged}，移除 ${s.regions.removed}`);
-  if (s.problemCounts.error || s.problemCounts.warning) lines.push(`  ${s.problemCounts.error} 个错误，${s.problemCounts.warning} 个提醒${s.problems.length < s.problemCounts.error + s.problemCounts.warning ? '（只列出前面的）' : ''}：`);
+  if (s.problemCounts.error || s.problemCounts.warning)
+    lines.push(
+      `  ${s.problemCounts.error} 个错误，${s.problemCounts.warning} 个提醒${s.problems.length < s.problemCounts.error + s.problemCounts.warning ? '（只列出前面的）' : ''}：`,
+    );
   for (const p of s.problems.slice(0, 50)) lines.push(problemLine(p));
   if (s.message) lines.push(`  ${s.message}`);
   return lines.join('\n');
@@ -90,7 +104,12 @@ async function main(): Promise<number> {
   }
   const source = first as SourceName;
   if (!SOURCE_NAMES.includes(source)) throw new Error(`"${first}" is not a source; one of ${SOURCE_NAMES.join(', ')}, or template.`);
-  if (!second) throw new Error(source === 'open311' ? 'Give the Open311 endpoint: npm run import -- open311 https://…/open311/v2 --api … --token-file …' : `Give the file: npm run import -- ${source} FILE --api … --token-file …`);
+  if (!second)
+    throw new Error(
+      source === 'open311'
+        ? 'Give the Open311 endpoint: npm run import -- open311 https://…/open311/v2 --api … --token-file …'
+        : `Give the file: npm run import -- ${source} FILE --api … --token-file …`,
+    );
   const api = values.api ?? process.env.GCC_API_URL;
   if (!api) throw new Error('Say which central service to import into: --api URL (or GCC_API_URL).');
   const token = values.token ?? readToken(process.env, values['token-file']);
@@ -103,13 +122,22 @@ async function main(): Promise<number> {
   const started =
     source === 'open311'
       ? await client.startOpen311({ url: second, since: values.since, mapping: mappingJson === undefined ? undefined : ServiceMapping.parse(mappingJson) })
-      : await client.start({ source, file: { path: second }, fileName: path.basename(second), mapping: mappingJson === undefined ? undefined : ColumnMapping.parse(mappingJson), excludeRows, datum });
+      : await client.start({
+          source,
+          file: { path: second },
+          fileName: path.basename(second),
+          mapping: mappingJson === undefined ? undefined : ColumnMapping.parse(mappingJson),
+          excludeRows,
+          datum,
+        });
   let last = 0;
   const view = await client.settled(started.id, (v) => {
     const p = v.state.progress;
     if (Date.now() - last < 2000 || v.status !== 'reading') return;
     last = Date.now();
-    process.stderr.write(`  读取中 ${Math.round(p.fraction * 100)}%，${p.rows} 行，${p.ratePerSecond} 行/秒${p.secondsLeft !== null ? `，约剩 ${p.secondsLeft} 秒` : ''}\n`);
+    process.stderr.write(
+      `  读取中 ${Math.round(p.fraction * 100)}%，${p.rows} 行，${p.ratePerSecond} 行/秒${p.secondsLeft !== null ? `，约剩 ${p.secondsLeft} 秒` : ''}\n`,
+    );
   });
   process.stdout.write(`${previewText(view)}\n`);
   if (view.status === 'failed') return 1;
@@ -117,7 +145,8 @@ async function main(): Promise<number> {
   if (values['dry-run'] || error || (warning && !values['accept-warnings'])) {
     await client.discard(view.id);
     if (error) process.stdout.write(`有 ${error} 个错误，没有写入任何数据：改正文件或用 --exclude-rows 排除这些行后再导入。\n`);
-    else if (warning && !values['accept-warnings'] && !values['dry-run']) process.stdout.write(`有 ${warning} 个提醒，没有写入：查看后加 --accept-warnings 再导入。\n`);
+    else if (warning && !values['accept-warnings'] && !values['dry-run'])
+      process.stdout.write(`有 ${warning} 个提醒，没有写入：查看后加 --accept-warnings 再导入。\n`);
     else process.stdout.write('试运行：没有写入任何数据。\n');
     return values['dry-run'] && !error ? 0 : 1;
   }

@@ -44,7 +44,9 @@ export async function makeIcons(svgFile = path.join(ICON_DIR, 'icon.svg'), outDi
       await page.setViewportSize({ width: size, height: size });
       const src = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
       // setContent returns after the load event, so the image is drawn.
-      await page.setContent(`<!doctype html><html><body style="margin:0;background:transparent"><img src="${src}" width="${size}" height="${size}" style="display:block"></body></html>`);
+      await page.setContent(
+        `<!doctype html><html><body style="margin:0;background:transparent"><img src="${src}" width="${size}" height="${size}" style="display:block"></body></html>`,
+      );
       return page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
     };
     const written: string[] = [];

@@ -24,7 +24,9 @@ const { values } = parseArgs({
 const scale = values.scale === 'city' ? 'city' : 'district';
 const t0 = performance.now();
 const geo = buildGeography({ seed: seedFromText(values.seed ?? '1'), scale });
-console.log(`geography built in ${Math.round(performance.now() - t0)} ms: ${geo.streets.length} streets, ${geo.communities.length} communities, ${geo.grids.length} grids`);
+console.log(
+  `geography built in ${Math.round(performance.now() - t0)} ms: ${geo.streets.length} streets, ${geo.communities.length} communities, ${geo.grids.length} grids`,
+);
 
 const W = 1600;
 const H = 1200;
@@ -84,7 +86,8 @@ parts.push(
 );
 // Left: whole district.
 parts.push(`<path d="${pathOf(geo.district.geometry, left)}" fill="#e8e4d8" stroke="#555" stroke-width="1.5"/>`);
-for (const s of geo.streets) parts.push(`<path d="${pathOf(s.geometry, left)}" fill="${PALETTE[s.index % PALETTE.length]}" fill-opacity="0.8" stroke="#333" stroke-width="0.4"/>`);
+for (const s of geo.streets)
+  parts.push(`<path d="${pathOf(s.geometry, left)}" fill="${PALETTE[s.index % PALETTE.length]}" fill-opacity="0.8" stroke="#333" stroke-width="0.4"/>`);
 const [cx, cy] = point(left, [106.633, 30.462]);
 parts.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="#000"/>`);
 parts.push(`<text x="30" y="${H - 30}" font-size="16" fill="#444">广安区 outline (real); urban area (synthetic)</text>`);
@@ -96,21 +99,28 @@ for (const g of geo.grids) {
     `<path d="${pathOf(g.geometry, right)}" fill="${PALETTE[street.index % PALETTE.length]}" fill-opacity="${shade.toFixed(2)}" stroke="#fff" stroke-width="${geo.grids.length > 2000 ? 0.2 : 0.8}"${g.newIn2022 ? ' stroke-dasharray="3,2"' : ''}/>`,
   );
 }
-for (const c of geo.communities) parts.push(`<path d="${pathOf(c.geometry, right)}" fill="none" stroke="#333" stroke-width="${geo.grids.length > 2000 ? 0.4 : 1.3}"/>`);
+for (const c of geo.communities)
+  parts.push(`<path d="${pathOf(c.geometry, right)}" fill="none" stroke="#333" stroke-width="${geo.grids.length > 2000 ? 0.4 : 1.3}"/>`);
 for (const s of geo.streets) parts.push(`<path d="${pathOf(s.geometry, right)}" fill="none" stroke="#000" stroke-width="3"/>`);
 parts.push(`<path d="${pathOf(geo.district.geometry, right)}" fill="none" stroke="#a33" stroke-width="2" stroke-dasharray="8,4"/>`);
 if (geo.grids.length <= 2000)
   for (const c of geo.communities) {
     const [x, y] = point(right, c.center);
-    parts.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="11" text-anchor="middle" fill="#111" stroke="#fff" stroke-width="2.5" paint-order="stroke">${c.name}</text>`);
+    parts.push(
+      `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="11" text-anchor="middle" fill="#111" stroke="#fff" stroke-width="2.5" paint-order="stroke">${c.name}</text>`,
+    );
   }
 for (const s of geo.streets) {
   const [x, y] = point(right, s.center);
-  parts.push(`<text x="${x.toFixed(1)}" y="${(y - 14).toFixed(1)}" font-size="22" font-weight="bold" text-anchor="middle" fill="#000" stroke="#fff" stroke-width="4" paint-order="stroke">${s.name}</text>`);
+  parts.push(
+    `<text x="${x.toFixed(1)}" y="${(y - 14).toFixed(1)}" font-size="22" font-weight="bold" text-anchor="middle" fill="#000" stroke="#fff" stroke-width="4" paint-order="stroke">${s.name}</text>`,
+  );
 }
 // A 1 km scale bar.
 const kmPx = right.s / 110.57;
-parts.push(`<line x1="${W - 260}" y1="${H - 40}" x2="${W - 260 + 2 * kmPx}" y2="${H - 40}" stroke="#000" stroke-width="3"/><text x="${W - 260}" y="${H - 50}" font-size="14">2 km</text>`);
+parts.push(
+  `<line x1="${W - 260}" y1="${H - 40}" x2="${W - 260 + 2 * kmPx}" y2="${H - 40}" stroke="#000" stroke-width="3"/><text x="${W - 260}" y="${H - 50}" font-size="14">2 km</text>`,
+);
 parts.push('</svg>');
 
 const out = resolve(values.out ?? 'out/grids.png');
@@ -120,8 +130,12 @@ writeFileSync(svgPath, parts.join('\n'));
 if (!existsSync(values.chromium ?? '')) {
   console.log(`wrote ${svgPath} (no chromium at ${values.chromium}; open the SVG instead)`);
 } else {
-  execFileSync(values.chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--screenshot=${out}`, `--window-size=${W},${H}`, `file://${svgPath}`], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    values.chromium!,
+    ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--screenshot=${out}`, `--window-size=${W},${H}`, `file://${svgPath}`],
+    {
+      stdio: 'ignore',
+    },
+  );
   console.log(`wrote ${out}`);
 }

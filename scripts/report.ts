@@ -36,7 +36,10 @@ class UsageError extends Error {}
 function periodOf(values: { week?: string; month?: string; from?: string; to?: string }, now: number): PeriodRequest {
   const given = [values.week, values.month, values.from ?? values.to].filter(Boolean).length;
   if (given > 1) throw new UsageError('Give one period: --week, --month, or --from with --to.');
-  const key = values.week ?? values.month ?? (values.from || values.to ? `${(values.from ?? '').replaceAll('-', '')}-${(values.to ?? '').replaceAll('-', '')}` : lastCompleteWeek(shanghaiDay(now)));
+  const key =
+    values.week ??
+    values.month ??
+    (values.from || values.to ? `${(values.from ?? '').replaceAll('-', '')}-${(values.to ?? '').replaceAll('-', '')}` : lastCompleteWeek(shanghaiDay(now)));
   const period = periodFromKey(key);
   if (!period) {
     if (values.week) throw new UsageError(`"${values.week}" is not an ISO week that exists; write it like 2026-W47.`);
@@ -67,12 +70,19 @@ export async function runReport(argv: string[], now = Date.now()): Promise<strin
     process.stdout.write(REPORT_HELP);
     return [];
   }
-  const formats = values.format.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const formats = values.format
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
   const bad = formats.filter((f) => !ReportFormat.safeParse(f).success);
-  if (bad.length || !formats.length) throw new UsageError(`--format takes docx, xlsx and pdf, comma-separated; "${bad.join(',') || values.format}" is not one of them.`);
+  if (bad.length || !formats.length)
+    throw new UsageError(`--format takes docx, xlsx and pdf, comma-separated; "${bad.join(',') || values.format}" is not one of them.`);
   const period = periodOf(values, now);
   const cacheFile = values.cache ?? defaultCacheFile();
-  if (!existsSync(cacheFile)) throw new UsageError(`There is no cache at ${cacheFile}. Fill one with "npm run sync -- --api URL --token T --cache ${cacheFile}" first, or point --cache at it.`);
+  if (!existsSync(cacheFile))
+    throw new UsageError(
+      `There is no cache at ${cacheFile}. Fill one with "npm run sync -- --api URL --token T --cache ${cacheFile}" first, or point --cache at it.`,
+    );
   const { db } = openCache(cacheFile);
   const written: string[] = [];
   try {
@@ -100,7 +110,9 @@ async function main() {
     for (const f of files) console.log(f);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? message : `The report could not be written: ${message}`);
+    console.error(
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? message : `The report could not be written: ${message}`,
+    );
     process.exit(1);
   }
 }

@@ -15,7 +15,14 @@ import { chromium, type Page } from '@playwright/test';
 
 export const WALL_SIZES = ['1920x1080', '3840x2160', '5760x1080', '1366x768'];
 export const WALL_SCENES = ['overview', 'safe-grids', 'disputes', 'appeals', 'services'];
-export const CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 /** Starts `scripts/serve.ts` on a free port and resolves with its URL once it prints it. */
 export async function startServer(extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
@@ -38,7 +45,14 @@ export async function startServer(extraArgs: string[] = []): Promise<{ url: stri
 
 /** What page-side functions read (scripts/ has no DOM types: the page is described here). */
 export interface PageGlobals {
-  __gccWall?: { scene: string; chartsRendered: number; charts: number; maps: number; firstCompleteFrame: number | null; drawn: { id: string; receivedAt: number; drawnAt: number }[] };
+  __gccWall?: {
+    scene: string;
+    chartsRendered: number;
+    charts: number;
+    maps: number;
+    firstCompleteFrame: number | null;
+    drawn: { id: string; receivedAt: number; drawnAt: number }[];
+  };
   __gccWallMap?: { loaded(): boolean; isMoving(): boolean; getCanvas(): unknown; once(event: string, cb: () => void): void; triggerRepaint(): void };
   document: { documentElement: { dataset: Record<string, string | undefined> }; querySelectorAll(selector: string): { length: number } };
   performance: { now(): number; memory?: { usedJSHeapSize: number } };
@@ -62,10 +76,14 @@ export async function waitForWall(page: Page, scene: string, timeout = 90_000) {
   );
   // For a still picture, also let the map settle (a live wall may never be fully idle: give up after 5 s).
   await page
-    .waitForFunction(() => {
-      const m = (globalThis as unknown as PageGlobals).__gccWallMap;
-      return !!m && m.loaded() && !m.isMoving();
-    }, null, { timeout: 5000, polling: 200 })
+    .waitForFunction(
+      () => {
+        const m = (globalThis as unknown as PageGlobals).__gccWallMap;
+        return !!m && m.loaded() && !m.isMoving();
+      },
+      null,
+      { timeout: 5000, polling: 200 },
+    )
     .catch(() => undefined);
 }
 
@@ -121,7 +139,8 @@ async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`)
+  void main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -61,7 +61,8 @@ export async function serve(argv: string[]): Promise<{ url: string; close(): Pro
   const rendererDir = await ensureRendererBuilt();
   const log = (line: string) => console.error(line);
   const core = await startCore({ host: 'web', version, log, demo: { rate: demoRate } });
-  if (core.demoServer) console.error(`No central API configured (GCC_API_URL): running on the embedded central service with the demo data at ${core.demoServer.url}.`);
+  if (core.demoServer)
+    console.error(`No central API configured (GCC_API_URL): running on the embedded central service with the demo data at ${core.demoServer.url}.`);
   let host;
   try {
     host = await startWebHost({

@@ -18,7 +18,18 @@ import { launch, sampleWall, wallPage } from './bench-wall';
 import { ensureRendererBuilt, ROOT } from './lib/renderer-build';
 import { waitForWall, type PageGlobals } from './screenshots';
 import { compareWithCleanSync } from './soak/consistency';
-import { killFits, parseSoakArgs, sampleLine, SOAK_HELP, summarise, type Endpoint, type FinalChecks, type KillRecord, type Sample, type SoakOptions } from './soak/plan';
+import {
+  killFits,
+  parseSoakArgs,
+  sampleLine,
+  SOAK_HELP,
+  summarise,
+  type Endpoint,
+  type FinalChecks,
+  type KillRecord,
+  type Sample,
+  type SoakOptions,
+} from './soak/plan';
 import { childEnv, freePort, procMemory, startUrlChild, stopChild, type UrlChild } from './soak/processes';
 
 /** The status bar and the wall's banner, as the duty officer sees them. */
@@ -46,7 +57,8 @@ const NEW_CASE_MAX_AGE_MS = 30_000;
 
 const isLive = (s: PageState) => s.pageSync === 'live' && s.banner === null && s.bridge === 'connected';
 const isStale = (s: PageState) => s.pageSync !== null && s.pageSync !== 'live' && s.banner !== null;
-const describeState = (s: PageState) => `status bar ${s.pageSync ?? '—'}, banner ${s.banner ?? 'none'}, bridge ${s.bridge ?? '—'}${s.problem ? `, "${s.problem}"` : ''}`;
+const describeState = (s: PageState) =>
+  `status bar ${s.pageSync ?? '—'}, banner ${s.banner ?? 'none'}, bridge ${s.bridge ?? '—'}${s.problem ? `, "${s.problem}"` : ''}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
@@ -95,7 +107,11 @@ function drawnStats(page: Page): Promise<{ lastMinute: number; newestId: string 
     const drawn = g.__gccWall?.drawn ?? [];
     const now = g.Date.now();
     const newest = drawn.length ? drawn.reduce((a, b) => (b.drawnAt > a.drawnAt ? b : a)) : null;
-    return { lastMinute: drawn.filter((d) => now - d.drawnAt <= 60_000).length, newestId: newest?.id ?? null, newestAgeMs: newest ? now - newest.drawnAt : null };
+    return {
+      lastMinute: drawn.filter((d) => now - d.drawnAt <= 60_000).length,
+      newestId: newest?.id ?? null,
+      newestAgeMs: newest ? now - newest.drawnAt : null,
+    };
   });
 }
 
@@ -217,7 +233,12 @@ class Soak {
     this.log(`central API ${this.apiUrl} (pid ${this.central!.child.pid}, seed ${this.o.seed}, ${this.o.rate} events/s); log ${this.centralLog}`);
     // Here rather than inside the host: a build in the host's process stays in its RSS (~700 MB) for good.
     await ensureRendererBuilt((line) => this.log(line));
-    this.host = await startUrlChild('scripts/serve.ts', ['--port', '0'], childEnv({ GCC_API_URL: this.apiUrl, GCC_API_TOKEN: DEMO_TOKEN, GCC_DATA_DIR: this.hostDir }), this.hostLog);
+    this.host = await startUrlChild(
+      'scripts/serve.ts',
+      ['--port', '0'],
+      childEnv({ GCC_API_URL: this.apiUrl, GCC_API_TOKEN: DEMO_TOKEN, GCC_DATA_DIR: this.hostDir }),
+      this.hostLog,
+    );
     this.log(`web host ${this.host.url} (pid ${this.host.child.pid}), cache ${this.cacheFile}; log ${this.hostLog}`);
     const t0 = Date.now();
     while ((await hostSyncState(this.host.url)) !== 'live') {
@@ -263,7 +284,17 @@ class Soak {
         if (killFits(now, endAt, this.o.outageSeconds)) {
           this.central!.child.kill('SIGKILL');
           await this.central!.exited;
-          const rec: KillRecord = { kind: 'kill', n: this.kills.length + 1, killedAt: new Date(now).toISOString(), staleAfterMs: null, staleState: null, bannerKind: null, problemShown: null, restartedAt: null, reconnectMs: null };
+          const rec: KillRecord = {
+            kind: 'kill',
+            n: this.kills.length + 1,
+            killedAt: new Date(now).toISOString(),
+            staleAfterMs: null,
+            staleState: null,
+            bannerKind: null,
+            problemShown: null,
+            restartedAt: null,
+            reconnectMs: null,
+          };
           this.kills.push(rec);
           outage = { rec, killedAt: now, restartAt: now + this.o.outageSeconds * 1000, spawnedAt: null, restartedAt: null };
           this.log(`kill ${rec.n}: central API SIGKILLed; back in ${this.o.outageSeconds} s`);
@@ -291,7 +322,9 @@ class Soak {
             o.rec.reconnectMs = Math.max(0, live.at - o.restartedAt);
             this.log(`kill ${o.rec.n}: page live again ${(o.rec.reconnectMs / 1000).toFixed(1)} s after the API came back`);
           } else if (now - o.restartedAt > RECONNECT_TIMEOUT_MS) {
-            this.log(`kill ${o.rec.n}: page not live ${RECONNECT_TIMEOUT_MS / 1000} s after the API came back (${describeState(changes[changes.length - 1].state)})`);
+            this.log(
+              `kill ${o.rec.n}: page not live ${RECONNECT_TIMEOUT_MS / 1000} s after the API came back (${describeState(changes[changes.length - 1].state)})`,
+            );
           }
           if (live || now - o.restartedAt > RECONNECT_TIMEOUT_MS) {
             this.record(o.rec);
@@ -346,10 +379,16 @@ class Soak {
 
   report(start: Endpoint, end: Endpoint, final: FinalChecks): boolean {
     const result = summarise({ options: this.o, start, end, samples: this.samples, kills: this.kills, final });
-    console.log(`\nsoak — ${this.o.minutes} min, ${this.o.rate} events/s, ${this.o.killEveryMinutes > 0 ? `API killed every ${this.o.killEveryMinutes} min for ${this.o.outageSeconds} s` : 'API never killed'}; ${os.cpus().length} cores, Node ${process.version}`);
+    console.log(
+      `\nsoak — ${this.o.minutes} min, ${this.o.rate} events/s, ${this.o.killEveryMinutes > 0 ? `API killed every ${this.o.killEveryMinutes} min for ${this.o.outageSeconds} s` : 'API never killed'}; ${os.cpus().length} cores, Node ${process.version}`,
+    );
     for (const f of result.figures) printFigure(f);
     this.record({ kind: 'result', at: new Date().toISOString(), ok: result.ok, failures: result.failures, figures: result.figures, final });
-    console.log(result.ok ? `\nPASS — samples in ${this.out}` : `\nFAIL:\n${result.failures.map((f) => `- ${f}`).join('\n')}\nSamples in ${this.out}; caches and clean syncs kept in ${this.dir}`);
+    console.log(
+      result.ok
+        ? `\nPASS — samples in ${this.out}`
+        : `\nFAIL:\n${result.failures.map((f) => `- ${f}`).join('\n')}\nSamples in ${this.out}; caches and clean syncs kept in ${this.dir}`,
+    );
     return result.ok;
   }
 

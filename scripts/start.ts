@@ -11,7 +11,9 @@ import { SERVE_HELP, serve } from './serve';
 async function main() {
   const argv = process.argv.slice(2);
   if (argv.includes('--help')) {
-    process.stdout.write(`Usage: npm start -- [--web] [web host options]\n\nOpens the desktop app, or the web host when Electron is not installed (or with --web).\n\n${SERVE_HELP}`);
+    process.stdout.write(
+      `Usage: npm start -- [--web] [web host options]\n\nOpens the desktop app, or the web host when Electron is not installed (or with --web).\n\n${SERVE_HELP}`,
+    );
     return;
   }
   const forceWeb = argv.includes('--web');

@@ -73,7 +73,9 @@ async function main() {
         if (s.state === 'syncing' && s.progress && t - lastLine < 1000) return;
         lastLine = t;
         const p = s.progress;
-        const progress = p ? ` ${p.records}${p.total ? `/${p.total}` : ''} records, ${p.perSecond}/s${p.etaSeconds !== null ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}` : '';
+        const progress = p
+          ? ` ${p.records}${p.total ? `/${p.total}` : ''} records, ${p.perSecond}/s${p.etaSeconds !== null ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`
+          : '';
         console.error(`[sync] ${s.state}${progress}${s.retryInSeconds ? ` (next try in ${s.retryInSeconds} s)` : ''}${s.message ? ` — ${s.message}` : ''}`);
       },
       rebuilt: (info) => console.error(`[sync] The cache was damaged and was moved to ${info.movedTo}; rebuilding it from the API.`),

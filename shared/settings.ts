@@ -39,7 +39,10 @@ export const Basemap = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pmtiles'), path: z.string().trim().min(1).max(1024) }).strict(),
   /** An intranet raster tile URL with {z}/{x}/{y}. */
   z
-    .object({ kind: z.literal('tiles'), url: httpUrl('The tile address').refine((u) => /\{z\}/.test(u) && /\{x\}/.test(u) && /\{y\}/.test(u), 'The tile address needs {z}, {x} and {y}.') })
+    .object({
+      kind: z.literal('tiles'),
+      url: httpUrl('The tile address').refine((u) => /\{z\}/.test(u) && /\{x\}/.test(u) && /\{y\}/.test(u), 'The tile address needs {z}, {x} and {y}.'),
+    })
     .strict(),
 ]);
 export type Basemap = z.infer<typeof Basemap>;

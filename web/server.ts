@@ -141,9 +141,13 @@ function refuseMalformedHttp(error: NodeJS.ErrnoException, socket: Socket): void
         ? [408, 'Request Timeout', 'The request took too long to arrive.']
         : [400, 'Bad Request', 'The request is not valid HTTP.'];
   const body = errorJson({ code: 'invalid_payload', message });
-  const headers = Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const headers = Object.entries(SECURITY_HEADERS)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`,
+    );
   }
   socket.destroy();
 }
@@ -152,10 +156,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1';
   const { token, viewerToken } = options;
   if (!isLoopback(host) && !token) {
-    throw new Error(`The web host was asked to listen on ${host}, which other machines can reach, but no access token was given. Pass --token (or set GCC_WEB_TOKEN), or listen on 127.0.0.1.`);
+    throw new Error(
+      `The web host was asked to listen on ${host}, which other machines can reach, but no access token was given. Pass --token (or set GCC_WEB_TOKEN), or listen on 127.0.0.1.`,
+    );
   }
   if (viewerToken && !token) {
-    throw new Error('A viewer token (--viewer-token, GCC_WEB_VIEWER_TOKEN) needs an operator token (--token, GCC_WEB_TOKEN) as well; without one everybody on this computer is an operator anyway.');
+    throw new Error(
+      'A viewer token (--viewer-token, GCC_WEB_VIEWER_TOKEN) needs an operator token (--token, GCC_WEB_TOKEN) as well; without one everybody on this computer is an operator anyway.',
+    );
   }
   if (viewerToken && viewerToken === token) {
     throw new Error('The viewer token must differ from the operator token, or every viewer could export and change settings.');
@@ -186,7 +194,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const secure = (reply: FastifyReply) => reply.headers(SECURITY_HEADERS).header('Content-Security-Policy', options.csp?.() ?? CONTENT_SECURITY_POLICY);
   // Errors raised before the hooks run (a malformed address) get the headers here.
-  const sendError = (reply: FastifyReply, error: BridgeErrorBody, status = STATUS[error.code]) => secure(reply).code(status).header('Cache-Control', 'no-store').send({ ok: false, error });
+  const sendError = (reply: FastifyReply, error: BridgeErrorBody, status = STATUS[error.code]) =>
+    secure(reply).code(status).header('Cache-Control', 'no-store').send({ ok: false, error });
 
   app.addHook('onRequest', async (_request, reply) => {
     secure(reply);
@@ -251,17 +260,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     await authFailures(request);
     return sendError(reply, {
       code: 'unauthorized',
-      message: given || fromQuery !== null ? 'The access token is wrong. Ask the command center for the current token.' : 'This wall server needs an access token. Open the address with ?token=… as given by the command center.',
+      message:
+        given || fromQuery !== null
+          ? 'The access token is wrong. Ask the command center for the current token.'
+          : 'This wall server needs an access token. Open the address with ?token=… as given by the command center.',
     });
   });
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     if (error.statusCode === 429) return sendError(reply, { code: 'rate_limited', message: error.message }, 429);
     if (error.statusCode === 413) return sendError(reply, { code: 'invalid_payload', message: `The request body is larger than ${BODY_LIMIT / 1024} KiB.` });
-    if (error.statusCode === 415) return sendError(reply, { code: 'invalid_payload', message: 'Bridge requests are JSON: send them with Content-Type: application/json.' }, 415);
+    if (error.statusCode === 415)
+      return sendError(reply, { code: 'invalid_payload', message: 'Bridge requests are JSON: send them with Content-Type: application/json.' }, 415);
     if (error.statusCode === 404) return sendError(reply, { code: 'unknown_request', message: 'Nothing is served at that address.' });
     if (error.statusCode === 403) return sendError(reply, { code: 'forbidden', message: 'That file may not be read.' });
-    if (error.statusCode && error.statusCode < 500) return sendError(reply, { code: 'invalid_payload', message: `The request could not be read: ${error.message}` });
+    if (error.statusCode && error.statusCode < 500)
+      return sendError(reply, { code: 'invalid_payload', message: `The request could not be read: ${error.message}` });
     log(`web host error: ${error.message}`);
     return sendError(reply, { code: 'internal', message: 'The web host failed; see its log.' });
   });
@@ -274,7 +288,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const { name } = request.params;
     const role = roleOf(request);
     if (isRequestName(name) && !mayRequest(role, name)) {
-      return sendError(reply, { code: 'forbidden', message: `"${name}" is for operators, and this connection is read-only (a viewer token). Ask the command center for an operator token.` });
+      return sendError(reply, {
+        code: 'forbidden',
+        message: `"${name}" is for operators, and this connection is read-only (a viewer token). Ask the command center for an operator token.`,
+      });
     }
     const result = await dispatch(options.backend.handlers, name, request.body, (failed, error) =>
       log(`bridge request ${failed} failed: ${error instanceof Error ? error.stack : String(error)}`),
@@ -292,14 +309,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   app.post('/bridge/upload', async (request, reply) => {
     const uploads = options.backend.uploads;
     if (!uploads) return sendError(reply, { code: 'unknown_request', message: 'This host takes no files.' });
-    if (roleOf(request) !== 'operator') return sendError(reply, { code: 'forbidden', message: 'Only operators may import files; this connection is read-only (a viewer token).' });
+    if (roleOf(request) !== 'operator')
+      return sendError(reply, { code: 'forbidden', message: 'Only operators may import files; this connection is read-only (a viewer token).' });
     const body = request.body as NodeJS.ReadableStream | undefined;
-    if (!body || typeof body.pipe !== 'function') return sendError(reply, { code: 'invalid_payload', message: 'Send the file itself, with Content-Type: application/octet-stream.' }, 415);
+    if (!body || typeof body.pipe !== 'function')
+      return sendError(reply, { code: 'invalid_payload', message: 'Send the file itself, with Content-Type: application/octet-stream.' }, 415);
     try {
       const file = await saveUpload(body);
       return reply.header('Cache-Control', 'no-store').send({ ok: true, reply: { upload: uploads.add(file, true) } });
     } catch (error) {
-      if (error instanceof UploadTooLarge) return sendError(reply, { code: 'invalid_payload', message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` }, 413);
+      if (error instanceof UploadTooLarge)
+        return sendError(reply, { code: 'invalid_payload', message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` }, 413);
       throw error;
     }
   });
@@ -330,7 +350,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       websocket: true,
       preValidation: async (request, reply) => {
         if (exempt(request) || (openSockets.get(request.ip) ?? 0) < limits.socketsPerClient) return;
-        return sendError(reply, { code: 'rate_limited', message: `This address already has ${limits.socketsPerClient} live connections open; close some wall pages and reload.` }, 429);
+        return sendError(
+          reply,
+          { code: 'rate_limited', message: `This address already has ${limits.socketsPerClient} live connections open; close some wall pages and reload.` },
+          429,
+        );
       },
     },
     (socket, request) => {

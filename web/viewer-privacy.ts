@@ -71,7 +71,12 @@ const VIEWER_REPLIES: { [N in ViewerRequestName]: (reply: Reply<N>) => Reply<N> 
   // The host's folders name its user; a wall has no use for them.
   'settings.get': (page) => ({
     settings: maskSettings(page.settings),
-    api: { ...page.api, baseUrl: withoutCredentials(page.api.baseUrl), proxy: withoutCredentials(page.api.proxy), caFile: page.api.caFile && path.basename(page.api.caFile) },
+    api: {
+      ...page.api,
+      baseUrl: withoutCredentials(page.api.baseUrl),
+      proxy: withoutCredentials(page.api.proxy),
+      caFile: page.api.caFile && path.basename(page.api.caFile),
+    },
     logFolder: null,
   }),
 };

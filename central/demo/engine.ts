@@ -3,14 +3,7 @@
  * publisher and the stream's retained window. The HTTP layer (server.ts) adds auth, faults and the wire format.
  */
 import { createHash } from 'node:crypto';
-import {
-  API_VERSION,
-  type MetaResponse,
-  type OrganisationResponse,
-  type Region,
-  type RegionsResponse,
-  type ResyncNotice,
-} from '../../shared/api/schemas';
+import { API_VERSION, type MetaResponse, type OrganisationResponse, type Region, type RegionsResponse, type ResyncNotice } from '../../shared/api/schemas';
 import { Follower, Sweep } from './feed';
 import { buildGeography, DISTRICT_CODE, type Geography, type Scale } from './geography';
 import { History, S_REPORTED } from './history';
@@ -370,11 +363,41 @@ export class CentralEngine {
       profile: null,
     });
     for (const s of geo.streets)
-      regions.push({ id: s.id, code: s.code, level: 'street', name: s.name, parent_id: s.parentId, center: s.center, geometry: s.geometry, synthetic_geometry: true, profile: null });
+      regions.push({
+        id: s.id,
+        code: s.code,
+        level: 'street',
+        name: s.name,
+        parent_id: s.parentId,
+        center: s.center,
+        geometry: s.geometry,
+        synthetic_geometry: true,
+        profile: null,
+      });
     for (const c of geo.communities)
-      regions.push({ id: c.id, code: c.code, level: 'community', name: c.name, parent_id: c.parentId, center: c.center, geometry: c.geometry, synthetic_geometry: true, profile: null });
+      regions.push({
+        id: c.id,
+        code: c.code,
+        level: 'community',
+        name: c.name,
+        parent_id: c.parentId,
+        center: c.center,
+        geometry: c.geometry,
+        synthetic_geometry: true,
+        profile: null,
+      });
     geo.grids.forEach((g, i) => {
-      regions.push({ id: g.id, code: g.code, level: 'grid', name: g.name, parent_id: g.parentId, center: g.center, geometry: g.geometry, synthetic_geometry: true, profile: this.org.profiles[i] });
+      regions.push({
+        id: g.id,
+        code: g.code,
+        level: 'grid',
+        name: g.name,
+        parent_id: g.parentId,
+        center: g.center,
+        geometry: g.geometry,
+        synthetic_geometry: true,
+        profile: this.org.profiles[i],
+      });
     });
     return { datum: 'GCJ-02', attribution: geo.attribution, regions };
   }
@@ -436,4 +459,3 @@ class LiveExtras {
     if (History.nextLiveStage(item.core, next) < 0) this.open.splice(i, 1);
   }
 }
-

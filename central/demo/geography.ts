@@ -202,16 +202,7 @@ function labelPoint(m: MPoly, site: Pt | undefined, rng: Rng): Pt {
   return [s[0], s[1]];
 }
 
-function makeUnit(
-  proj: Projection,
-  id: string,
-  name: string,
-  index: number,
-  parentId: string | null,
-  km: MPoly,
-  site: Pt | undefined,
-  rng: Rng,
-): Unit {
+function makeUnit(proj: Projection, id: string, name: string, index: number, parentId: string | null, km: MPoly, site: Pt | undefined, rng: Rng): Unit {
   const label = labelPoint(km, site, rng);
   return {
     id,
@@ -243,7 +234,10 @@ function planDistrict(divisions: Divisions, rng: Rng): Plan {
   const weights = all.map(() => rng.spread(0.22));
   const counts = apportion(DISTRICT_GRIDS - 4 * all.length, weights);
   const grids = Array.from(counts, (c) => c + 4);
-  const fresh = apportion(DISTRICT_NEW_GRIDS, grids.map((g) => g * rng.spread(0.3)));
+  const fresh = apportion(
+    DISTRICT_NEW_GRIDS,
+    grids.map((g) => g * rng.spread(0.3)),
+  );
   // Keep at least two long-standing grids in every community.
   for (let i = 0; i < fresh.length; i++) {
     while (fresh[i] > grids[i] - 2) {

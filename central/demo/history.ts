@@ -361,7 +361,14 @@ export class History {
     }
     c.task = taskPick[0];
     c.severity = r.weighted(severityWeights);
-    c.source = type === T_APPEAL ? 1 : type === T_INCIDENT ? r.weighted([0.45, 0.15, 0.4]) : type === T_SERVICE ? r.weighted([0.95, 0.05, 0]) : r.weighted([0.8, 0, 0.2]);
+    c.source =
+      type === T_APPEAL
+        ? 1
+        : type === T_INCIDENT
+          ? r.weighted([0.45, 0.15, 0.4])
+          : type === T_SERVICE
+            ? r.weighted([0.95, 0.05, 0])
+            : r.weighted([0.8, 0, 0.2]);
     c.reporter = r.next() < REPORTER_SHARE[type];
     const dispatched = c.criterion >= 0 || r.next() < DISPATCH_SHARE[type];
     const depts = taskPick[2];
@@ -500,7 +507,8 @@ export class History {
     }
     if (c.type >= T_PROJECT) return this.activityJson(c, rev);
     const id = c.id ?? this.eventId(c.index);
-    if (k === S_DELETED) return `{"type":"tombstone","rev":${rev},"of":"event","record":{"id":${q(id)},"rev":${rev},"deleted_at":"${iso(c.times[S_DELETED])}"}}`;
+    if (k === S_DELETED)
+      return `{"type":"tombstone","rev":${rev},"of":"event","record":{"id":${q(id)},"rev":${rev},"deleted_at":"${iso(c.times[S_DELETED])}"}}`;
     return `{"type":"event","rev":${rev},"record":${this.eventJson(c, k, rev, id)}}`;
   }
 

@@ -28,7 +28,30 @@ export function personName(k: number): string {
   return s + a + b;
 }
 
-const MOBILE_PREFIXES = ['133', '135', '136', '137', '138', '139', '150', '151', '152', '157', '158', '159', '177', '180', '181', '182', '183', '187', '188', '189', '191', '199'];
+const MOBILE_PREFIXES = [
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '157',
+  '158',
+  '159',
+  '177',
+  '180',
+  '181',
+  '182',
+  '183',
+  '187',
+  '188',
+  '189',
+  '191',
+  '199',
+];
 
 /** A deterministic synthetic mobile number for key `k`. */
 export function phoneNumber(k: number): string {

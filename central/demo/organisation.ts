@@ -143,10 +143,22 @@ export function buildOrganisation(seed: number, geo: Geography): Organisation {
   const volunteers = Math.round((8900 + rng.between(5, 95)) * scale);
 
   const populations = geo.grids.map((g) => Math.round((1050 + 650 * rng.next()) * (g.centrality < 2.5 ? 1.15 : 1)));
-  const partyMembers = apportion(partyMembersTotal, populations.map((p) => p * rng.spread(0.25)));
-  const branchesExtra = apportion(people.party_branches - n, populations.map((p) => p * rng.spread(0.4)));
-  const demands = apportion(Math.round((13000 + rng.between(20, 380)) * scale), populations.map((p) => p * rng.spread(0.3)));
-  const projects = apportion(Math.round(107 * scale), populations.map(() => rng.spread(0.6)));
+  const partyMembers = apportion(
+    partyMembersTotal,
+    populations.map((p) => p * rng.spread(0.25)),
+  );
+  const branchesExtra = apportion(
+    people.party_branches - n,
+    populations.map((p) => p * rng.spread(0.4)),
+  );
+  const demands = apportion(
+    Math.round((13000 + rng.between(20, 380)) * scale),
+    populations.map((p) => p * rng.spread(0.3)),
+  );
+  const projects = apportion(
+    Math.round(107 * scale),
+    populations.map(() => rng.spread(0.6)),
+  );
 
   // Every grid has a full-time worker (one per grid is the standard); the 87 recruited in 2022 went to the 85 new
   // grids and to vacancies in old ones.
@@ -184,7 +196,10 @@ export function buildOrganisation(seed: number, geo: Geography): Organisation {
     };
   });
 
-  const staff = apportion(people.enforcement_staff, DEPARTMENTS.map((d) => d.staff));
+  const staff = apportion(
+    people.enforcement_staff,
+    DEPARTMENTS.map((d) => d.staff),
+  );
   const departments: Department[] = DEPARTMENTS.map((d, i) => ({ id: d.id, name: d.name, short_name: d.short_name, enforcement_staff: staff[i] }));
 
   const streetFactor = geo.streets.map(() => Array.from({ length: 11 }, () => rng.spread(0.28)));

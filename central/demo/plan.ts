@@ -212,7 +212,13 @@ function segmentsFor(type: number, rng: Rng, targets: { sessions: number; demand
       // Cumulative figures "so far" (as of the article) cover 2022-01-01 .. 2023-03-23.
       if (y === 2022) {
         const cumulative =
-          type === T_PROJECT ? FIGURES.projectsToArticle : type === T_WISH ? FIGURES.microWishesToArticle : type === T_SESSION ? targets.sessions : targets.demands;
+          type === T_PROJECT
+            ? FIGURES.projectsToArticle
+            : type === T_WISH
+              ? FIGURES.microWishesToArticle
+              : type === T_SESSION
+                ? targets.sessions
+                : targets.demands;
         segs.push({ start, end: articleEnd, total: cumulative });
       } else {
         segs.push({ start: articleEnd, end, total: Math.round((total * (end - articleEnd)) / (end - start)) });

@@ -86,7 +86,9 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
     return reply.send(body);
   };
 
-  app.setNotFoundHandler((req, reply) => send(reply, 404, apiError('not_found', `There is no ${req.method} ${req.url.split('?')[0]} on this server; see /openapi.json.`)));
+  app.setNotFoundHandler((req, reply) =>
+    send(reply, 404, apiError('not_found', `There is no ${req.method} ${req.url.split('?')[0]} on this server; see /openapi.json.`)),
+  );
   app.setErrorHandler((err: Error, _req, reply) => send(reply, 500, apiError('internal', `The demo central server failed: ${err.message}`)));
 
   // Auth, then simulated latency and outages, for everything under /v1.
@@ -114,9 +116,15 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
         'www-authenticate': 'Bearer realm="central", error="invalid_token"',
       });
     if (faults.revokeToken)
-      return send(reply, 403, apiError('forbidden', 'This token has been revoked by the district platform: ask its administrator for a new one and enter it in the settings.'));
+      return send(
+        reply,
+        403,
+        apiError('forbidden', 'This token has been revoked by the district platform: ask its administrator for a new one and enter it in the settings.'),
+      );
     if (faults.errorRate > 0 && requestRng.next() < faults.errorRate)
-      return send(reply, 503, apiError('unavailable', 'The central API is temporarily unavailable (simulated outage); try again in a few seconds.'), { 'retry-after': '1' });
+      return send(reply, 503, apiError('unavailable', 'The central API is temporarily unavailable (simulated outage); try again in a few seconds.'), {
+        'retry-after': '1',
+      });
   });
 
   app.get('/healthz', async (_req, reply) => send(reply, 200, JSON.stringify({ ok: true, head_rev: engine.headRev })));

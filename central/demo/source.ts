@@ -99,7 +99,11 @@ export async function startDemoSource(options: DemoSourceOptions): Promise<DemoS
   const leftOpen = Object.values(JSON.parse((await store.getMeta(OPEN_LIVE)) ?? '{}') as Record<string, IncomingRecord>);
   if (leftOpen.length) {
     const now = engine.now();
-    await store.putRecords('event', leftOpen.map((record) => closedNow(record, now)), WHO);
+    await store.putRecords(
+      'event',
+      leftOpen.map((record) => closedNow(record, now)),
+      WHO,
+    );
     await store.setMeta(OPEN_LIVE, '{}');
     log(`demo source: ${leftOpen.length} live cases the last run left open were closed`);
   }
@@ -133,8 +137,18 @@ export async function startDemoSource(options: DemoSourceOptions): Promise<DemoS
       for (const group of groups.values()) {
         const who: WriteContext = --left === 0 ? { ...WHO, progress: { key: CURSOR, value: String(last) } } : WHO;
         const [{ kind, type }] = group;
-        if (kind === 'put') await store.putRecords(type, group.map((p) => (p as Extract<Parsed, { kind: 'put' }>).record), who);
-        else await store.deleteRecords(type, group.map((p) => (p as Extract<Parsed, { kind: 'delete' }>).id), who);
+        if (kind === 'put')
+          await store.putRecords(
+            type,
+            group.map((p) => (p as Extract<Parsed, { kind: 'put' }>).record),
+            who,
+          );
+        else
+          await store.deleteRecords(
+            type,
+            group.map((p) => (p as Extract<Parsed, { kind: 'delete' }>).id),
+            who,
+          );
       }
       cursor = last;
       written += slice.length;

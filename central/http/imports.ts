@@ -31,8 +31,11 @@ export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 type Send = (reply: FastifyReply, status: number, body: string, headers?: Record<string, string>) => FastifyReply;
 type ApiErrorText = (error: 'bad_request' | 'not_found' | 'forbidden', message: string) => string;
 
-
-export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { send: Send; apiError: ApiErrorText; writer: (req: FastifyRequest) => WriteContext; failure: (reply: FastifyReply, error: unknown) => FastifyReply }) {
+export function registerImports(
+  app: FastifyInstance,
+  jobs: ImportJobs,
+  deps: { send: Send; apiError: ApiErrorText; writer: (req: FastifyRequest) => WriteContext; failure: (reply: FastifyReply, error: unknown) => FastifyReply },
+) {
   const { send, apiError, writer, failure } = deps;
   const uploads = path.join(tmpdir(), 'gcc-central-imports');
 
@@ -67,21 +70,32 @@ export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { 
   app.post('/v1/imports', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const source = q.source as SourceName | undefined;
-    if (!source || !SOURCE_NAMES.includes(source)) return send(reply, 400, apiError('bad_request', `Say which importer with ?source=: one of ${SOURCE_NAMES.join(', ')}.`));
+    if (!source || !SOURCE_NAMES.includes(source))
+      return send(reply, 400, apiError('bad_request', `Say which importer with ?source=: one of ${SOURCE_NAMES.join(', ')}.`));
     const request: ImportRequest = { source };
     const tokenName = writer(req).tokenName;
     try {
       if (source === 'open311') {
         const body = Open311Import.safeParse(req.body);
-        if (!body.success) return send(reply, 400, apiError('bad_request', `An Open311 import needs {"url": "https://…/open311/v2"} (${body.error.issues[0]?.message}).`));
+        if (!body.success)
+          return send(reply, 400, apiError('bad_request', `An Open311 import needs {"url": "https://…/open311/v2"} (${body.error.issues[0]?.message}).`));
         const b = body.data;
-        request.open311 = { url: b.url, apiKey: b.api_key, jurisdictionId: b.jurisdiction_id, since: b.since, until: b.until, pageSize: b.page_size, mapping: b.mapping };
+        request.open311 = {
+          url: b.url,
+          apiKey: b.api_key,
+          jurisdictionId: b.jurisdiction_id,
+          since: b.since,
+          until: b.until,
+          pageSize: b.page_size,
+          mapping: b.mapping,
+        };
         const since = b.since ? undefined : await jobs.open311Since(b.url);
         if (since) request.open311.since = since;
         return send(reply, 202, JSON.stringify(await jobs.start(request, { name: b.url, sha256: '', bytes: 0 }, tokenName)));
       }
       const fileName = (q.file_name ?? '').trim();
-      if (!fileName || fileName.length > 255 || /[\\/\u0000]/.test(fileName)) return send(reply, 400, apiError('bad_request', 'Name the file with ?file_name= (its name only, without folders).'));
+      if (!fileName || fileName.length > 255 || /[\\/\u0000]/.test(fileName))
+        return send(reply, 400, apiError('bad_request', 'Name the file with ?file_name= (its name only, without folders).'));
       if (!(req.body && typeof (req.body as Readable).pipe === 'function'))
         return send(reply, 415, apiError('bad_request', 'Send the file itself as the body, with Content-Type: application/octet-stream.'));
       const options = parseOptions(q);
@@ -99,10 +113,12 @@ export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { 
       }
       request.file = { path: file, name: fileName };
       // From here the job removes the file when it has read it; a job that cannot start leaves it to us.
-      const started = await jobs.start(request, { name: fileName, sha256: saved.sha256, bytes: saved.bytes, path: file }, tokenName).catch(async (error: unknown) => {
-        await rm(file, { force: true });
-        throw error;
-      });
+      const started = await jobs
+        .start(request, { name: fileName, sha256: saved.sha256, bytes: saved.bytes, path: file }, tokenName)
+        .catch(async (error: unknown) => {
+          await rm(file, { force: true });
+          throw error;
+        });
       return send(reply, 202, JSON.stringify(started));
     } catch (error) {
       if (error instanceof TooLarge) return send(reply, 413, apiError('bad_request', error.message));
@@ -127,7 +143,11 @@ export function registerImports(app: FastifyInstance, jobs: ImportJobs, deps: { 
     const body = ImportCommit.default({ accept_warnings: false, delete_missing: false }).safeParse(req.body ?? undefined);
     if (!body.success) return send(reply, 400, apiError('bad_request', 'Commit with {"accept_warnings": true|false, "delete_missing": true|false}.'));
     try {
-      const done = await jobs.commit((req.params as { id: string }).id, { acceptWarnings: body.data.accept_warnings, deleteMissing: body.data.delete_missing }, writer(req));
+      const done = await jobs.commit(
+        (req.params as { id: string }).id,
+        { acceptWarnings: body.data.accept_warnings, deleteMissing: body.data.delete_missing },
+        writer(req),
+      );
       return send(reply, 200, JSON.stringify(done));
     } catch (error) {
       if (error instanceof ImportRefused) return send(reply, 409, JSON.stringify({ error: 'bad_request', message: error.message }));

@@ -190,7 +190,10 @@ function buildExamples(): Examples {
 const EXAMPLE_FLOOR = (secFromUnixMs(EXAMPLE_TIME) - TOMBSTONE_RETENTION_DAYS * DAY) * REV_SECOND + 1;
 
 const ERRORS = {
-  unauthorized: { error: 'unauthorized', message: 'There was no token in the request: send the header "Authorization: Bearer <token>" with the token of this central API.' },
+  unauthorized: {
+    error: 'unauthorized',
+    message: 'There was no token in the request: send the header "Authorization: Bearer <token>" with the token of this central API.',
+  },
   wrongToken: { error: 'unauthorized', message: 'The token is wrong: this central API does not know it. Check the token in the settings.' },
   forbidden: {
     error: 'forbidden',
@@ -199,14 +202,19 @@ const ERRORS = {
   unavailable: { error: 'unavailable', message: 'The central API is temporarily unavailable (simulated outage); try again in a few seconds.' },
   badRequest: { error: 'bad_request', message: 'after_rev must be a whole number of 0 or more (got "abc").' },
   rateLimited: { error: 'rate_limited', message: 'Too many requests with this token: wait the seconds given in Retry-After, then try again.' },
-  internal: { error: 'internal', message: 'The central API failed while answering: try again shortly; tell the platform\'s operators if it persists.' },
+  internal: { error: 'internal', message: "The central API failed while answering: try again shortly; tell the platform's operators if it persists." },
   gone: { error: 'cursor_too_old', message: cursorTooOldMessage(EXAMPLE_FLOOR - DAY * REV_SECOND, EXAMPLE_FLOOR) },
 };
 
 const retryAfter: Record<string, Json> = {
   'Retry-After': {
     description: 'How long to wait before retrying: a number of seconds (e.g. `1`) or an HTTP date. A client waits at least this long, within its time budget.',
-    schema: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', description: 'An HTTP date, e.g. Fri, 20 Nov 2026 02:00:05 GMT' }] },
+    schema: {
+      anyOf: [
+        { type: 'integer', minimum: 0 },
+        { type: 'string', description: 'An HTTP date, e.g. Fri, 20 Nov 2026 02:00:05 GMT' },
+      ],
+    },
   },
 };
 
@@ -217,10 +225,17 @@ function standardErrors(): Record<string, Json> {
       no_token: ERRORS.unauthorized,
       wrong_token: ERRORS.wrongToken,
     }),
-    '403': jsonResponse('The token was revoked or may not read this. Permanent: stop and ask for a new token (do not retry).', 'ApiError', { revoked: ERRORS.forbidden }),
+    '403': jsonResponse('The token was revoked or may not read this. Permanent: stop and ask for a new token (do not retry).', 'ApiError', {
+      revoked: ERRORS.forbidden,
+    }),
     '429': jsonResponse('Too many requests. Transient: retry after Retry-After.', 'ApiError', { rate_limited: ERRORS.rateLimited }, retryAfter),
     '500': jsonResponse('The server failed. Transient: retry with back-off.', 'ApiError', { internal: ERRORS.internal }),
-    '503': jsonResponse('Temporarily unavailable (maintenance, overload). Transient: retry after Retry-After.', 'ApiError', { outage: ERRORS.unavailable }, retryAfter),
+    '503': jsonResponse(
+      'Temporarily unavailable (maintenance, overload). Transient: retry after Retry-After.',
+      'ApiError',
+      { outage: ERRORS.unavailable },
+      retryAfter,
+    ),
   };
 }
 
@@ -240,7 +255,10 @@ const WRITE_ERRORS = {
     error: 'unauthorized',
     message: 'There was no token in the request: send the header "Authorization: Bearer <token>" with a token of this central service.',
   },
-  wrongToken: { error: 'unauthorized', message: 'The token is wrong or was revoked: this central service does not accept it. Check the token in the settings.' },
+  wrongToken: {
+    error: 'unauthorized',
+    message: 'The token is wrong or was revoked: this central service does not accept it. Check the token in the settings.',
+  },
   readOnly: (method: string, path: string) => ({
     error: 'forbidden',
     message: `This token ("wall-3") may only read; ${method} ${path} needs a token with the write scope (npm run central -- token create NAME --scope write).`,
@@ -269,11 +287,13 @@ function writeErrors(method: string, path: string): Record<string, Json> {
       wrong_token: WRITE_ERRORS.wrongToken,
     }),
     '403': jsonResponse(
-      'The token does not have the `write` scope (a wall\'s `read` token), or it was revoked; the sentence names the scope needed. Permanent: use a token with the write scope (do not retry).',
+      "The token does not have the `write` scope (a wall's `read` token), or it was revoked; the sentence names the scope needed. Permanent: use a token with the write scope (do not retry).",
       'ApiError',
       { read_only_token: WRITE_ERRORS.readOnly(method, path) },
     ),
-    '500': jsonResponse('The server failed; nothing of the request was kept. Transient: retry with back-off (writes are idempotent).', 'ApiError', { internal: WRITE_ERRORS.internal }),
+    '500': jsonResponse('The server failed; nothing of the request was kept. Transient: retry with back-off (writes are idempotent).', 'ApiError', {
+      internal: WRITE_ERRORS.internal,
+    }),
     '503': jsonResponse(
       'The store is unavailable (its database cannot be reached, or is read-only); nothing of the request was kept. Transient: retry after Retry-After (writes are idempotent).',
       'ApiError',
@@ -304,9 +324,13 @@ function bodyErrors(): Record<string, Json> {
 
 /** 404 on GET /v1/regions or /v1/organisation of a central data service nothing was imported into yet. */
 function noReferenceYet(key: 'regions' | 'organisation'): Json {
-  return jsonResponse(`This server has no ${key} yet (nothing was imported). Permanent until they are imported: the client says so and does not retry.`, 'ApiError', {
-    none_yet: { error: 'not_found', message: noReferenceYetMessage(key) },
-  });
+  return jsonResponse(
+    `This server has no ${key} yet (nothing was imported). Permanent until they are imported: the client says so and does not retry.`,
+    'ApiError',
+    {
+      none_yet: { error: 'not_found', message: noReferenceYetMessage(key) },
+    },
+  );
 }
 
 function jsonBody(description: string, schema: string, examples: Record<string, Json>): Json {
@@ -328,15 +352,36 @@ function writePaths(ex: Examples): Record<string, Record<string, Json>> {
     const id = String(record.id);
     const body = { source: 'district-platform', records: [record] };
     // The 400 examples are what the service's validation answers (checkWriteBatch), word for word.
-    const invalid = { ...record, id: `${id}-b`, ...(type === 'service' ? { date: '2026-02-30' } : type === 'event' ? { deadline: '2026-11-20 10:00' } : { period: '2026-Q5' }) };
+    const invalid = {
+      ...record,
+      id: `${id}-b`,
+      ...(type === 'service' ? { date: '2026-02-30' } : type === 'event' ? { deadline: '2026-11-20 10:00' } : { period: '2026-Q5' }),
+    };
     const withNul = { ...record, id: `${id}-c`, [type === 'evaluation' ? 'grid_id' : 'title']: 'A\u0000B' };
     const rejected = W.checkWriteBatch(type, { source: 'excel:台账', records: [record, invalid, withNul] });
     const notABatch = W.checkWriteBatch(type, { records: [] });
     if (rejected.ok || notABatch.ok) throw new Error(`The ${type} examples of a refused write were accepted.`);
-    const created = { results: [{ index: 0, id, outcome: 'created', rev }], counts: { created: 1, updated: 0, unchanged: 0, deleted: 0, rejected: 0 }, head_rev: rev };
-    const again = { results: [{ index: 0, id, outcome: 'unchanged', rev }], counts: { created: 0, updated: 0, unchanged: 1, deleted: 0, rejected: 0 }, head_rev: rev + 3 };
-    const deleted = { results: [{ index: 0, id, outcome: 'deleted', rev: rev + 7 }], counts: { created: 0, updated: 0, unchanged: 0, deleted: 1, rejected: 0 }, head_rev: rev + 7 };
-    const deletedBefore = { ...deleted, results: [{ ...deleted.results[0], outcome: 'unchanged' }], counts: { ...deleted.counts, deleted: 0, unchanged: 1 }, head_rev: rev + 9 };
+    const created = {
+      results: [{ index: 0, id, outcome: 'created', rev }],
+      counts: { created: 1, updated: 0, unchanged: 0, deleted: 0, rejected: 0 },
+      head_rev: rev,
+    };
+    const again = {
+      results: [{ index: 0, id, outcome: 'unchanged', rev }],
+      counts: { created: 0, updated: 0, unchanged: 1, deleted: 0, rejected: 0 },
+      head_rev: rev + 3,
+    };
+    const deleted = {
+      results: [{ index: 0, id, outcome: 'deleted', rev: rev + 7 }],
+      counts: { created: 0, updated: 0, unchanged: 0, deleted: 1, rejected: 0 },
+      head_rev: rev + 7,
+    };
+    const deletedBefore = {
+      ...deleted,
+      results: [{ ...deleted.results[0], outcome: 'unchanged' }],
+      counts: { ...deleted.counts, deleted: 0, unchanged: 1 },
+      head_rev: rev + 9,
+    };
     rev += 100;
     paths[`/v1/${path}`] = {
       post: {
@@ -370,14 +415,30 @@ function writePaths(ex: Examples): Record<string, Record<string, Json>> {
         description: `The record leaves the change feed's latest states: a tombstone (\`Change\` of type \`tombstone\`) takes its place at a new rev, and walls drop it. Deleting a record deleted before answers \`unchanged\` with the tombstone's rev; an id never written answers 404. Posting the id again brings the record back. Needs a token with the \`write\` scope.`,
         security: writeSecurity,
         parameters: [
-          { name: 'id', in: 'path', required: true, description: 'The record\'s id, as posted (percent-encoded; no U+0000)', schema: deleteParams.properties.id },
-          { name: 'source', in: 'query', required: false, description: 'The system asking for the deletion, for the audit (the token\'s name when absent)', schema: deleteParams.properties.source },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: "The record's id, as posted (percent-encoded; no U+0000)",
+            schema: deleteParams.properties.id,
+          },
+          {
+            name: 'source',
+            in: 'query',
+            required: false,
+            description: "The system asking for the deletion, for the audit (the token's name when absent)",
+            schema: deleteParams.properties.source,
+          },
         ],
         responses: {
           '200': jsonResponse('Deleted (or deleted before): the answer for the one record', 'WriteResponse', { deleted, deleted_before: deletedBefore }),
-          '400': jsonResponse('The id holds U+0000, the source is empty or given twice, or the URL is not well encoded. Nothing was deleted. Permanent: fix the request.', 'ApiError', {
-            nul_in_id: { error: 'bad_request', message: `The deletion cannot be done as asked (id: ${W.NUL_MESSAGE}); nothing was deleted.` },
-          }),
+          '400': jsonResponse(
+            'The id holds U+0000, the source is empty or given twice, or the URL is not well encoded. Nothing was deleted. Permanent: fix the request.',
+            'ApiError',
+            {
+              nul_in_id: { error: 'bad_request', message: `The deletion cannot be done as asked (id: ${W.NUL_MESSAGE}); nothing was deleted.` },
+            },
+          ),
           '404': jsonResponse(`There is no ${type} with this id (it was never written). Permanent.`, 'ApiError', {
             unknown: { error: 'not_found', message: `There is no ${type} "${id}-x" in this central service.` },
           }),
@@ -406,10 +467,14 @@ function writePaths(ex: Examples): Record<string, Record<string, Json>> {
           changed: { changed: true, etag },
           same: { changed: false, etag },
         }),
-        '400': jsonResponse('Not in the agreed format, or (regions) a tree that does not hold together; the sentence names what. Nothing was written. Permanent: fix it.', 'ApiError', {
-          bad,
-          not_json: WRITE_ERRORS.notJson,
-        }),
+        '400': jsonResponse(
+          'Not in the agreed format, or (regions) a tree that does not hold together; the sentence names what. Nothing was written. Permanent: fix it.',
+          'ApiError',
+          {
+            bad,
+            not_json: WRITE_ERRORS.notJson,
+          },
+        ),
         ...bodyErrors(),
         ...writeErrors('PUT', `/v1/${key}`),
       },
@@ -430,7 +495,13 @@ export function buildOpenApi(): Record<string, Json> {
   const ex = buildExamples();
   const writes = writePaths(ex);
   const etagHeader = { ETag: { description: 'Version of the reference data; send it back in If-None-Match', required: true, schema: { type: 'string' } } };
-  const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag from an earlier answer: 304 when unchanged', schema: { type: 'string' } };
+  const ifNoneMatch = {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: 'An ETag from an earlier answer: 304 when unchanged',
+    schema: { type: 'string' },
+  };
   const notModified = { description: 'Unchanged since the ETag sent in If-None-Match (no body)', headers: etagHeader };
   const sse = [
     'retry: 1000',
@@ -449,7 +520,7 @@ export function buildOpenApi(): Record<string, Json> {
       title: 'Grid Command Center — central API',
       version: S.API_VERSION,
       description: [
-        'The district platform\'s API for grid-based social governance (网格化服务管理), as the Grid Command Center reads it, and as the bundled demo central server implements it for 广安区. A district platform may implement it itself: these are the rules.',
+        "The district platform's API for grid-based social governance (网格化服务管理), as the Grid Command Center reads it, and as the bundled demo central server implements it for 广安区. A district platform may implement it itself: these are the rules.",
         '',
         '- **Records and revs.** Every record has a stable `id` and a server-wide, strictly increasing `rev`. `GET /v1/changes` lists each record once, in its latest state, in rev order; a record that changes (a case moving through the closed loop) comes again with a higher rev. Deletions come as tombstones.',
         '- **Stable watermark.** A server backed by a database with concurrent writers hands out changes only up to its stable watermark: the newest rev below which every transaction has committed. That is the `head_rev` of `/v1/meta` and of every page; no page item and no stream event is above it, so a client paging by rev never skips a record that becomes visible later.',
@@ -474,7 +545,11 @@ export function buildOpenApi(): Record<string, Json> {
       { name: 'changes' },
       { name: 'service' },
       { name: 'writes', description: 'The write half: importers and the district platform (tokens with the `write` scope)' },
-      { name: 'imports', description: 'The central data service\'s importers: a district\'s files and feeds read, checked, previewed and committed whole (tokens with the `write` scope, reads included)' },
+      {
+        name: 'imports',
+        description:
+          "The central data service's importers: a district's files and feeds read, checked, previewed and committed whole (tokens with the `write` scope, reads included)",
+      },
     ],
     paths: {
       '/healthz': {
@@ -485,19 +560,31 @@ export function buildOpenApi(): Record<string, Json> {
           responses: {
             '200': {
               description: 'The server is up',
-              content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' }, head_rev: { type: 'integer' } }, required: ['ok'] } } },
+              content: {
+                'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' }, head_rev: { type: 'integer' } }, required: ['ok'] } },
+              },
             },
-            '503': jsonResponse('The server is up but its store is not (the central data service). Transient: retry after Retry-After.', 'ApiError', { store_unavailable: WRITE_ERRORS.unavailable }, retryAfter),
+            '503': jsonResponse(
+              'The server is up but its store is not (the central data service). Transient: retry after Retry-After.',
+              'ApiError',
+              { store_unavailable: WRITE_ERRORS.unavailable },
+              retryAfter,
+            ),
           },
         },
       },
       '/openapi.json': {
-        get: { tags: ['service'], summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+        get: {
+          tags: ['service'],
+          summary: 'This document',
+          security: [],
+          responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
       },
       '/v1/meta': {
         get: {
           tags: ['service'],
-          summary: 'Server time, head rev and the stream\'s retained window',
+          summary: "Server time, head rev and the stream's retained window",
           responses: { '200': jsonResponse('About this server', 'MetaResponse', { demo: ex.meta }), ...standardErrors() },
         },
       },
@@ -541,7 +628,13 @@ export function buildOpenApi(): Record<string, Json> {
             `Tombstones are kept at least ${TOMBSTONE_RETENTION_DAYS} days (the bundled service keeps them forever). An \`after_rev\` older than what the server keeps is answered \`410 Gone\`: re-sync in full from \`after_rev=0\`.`,
           ].join('\n'),
           parameters: [
-            { name: 'after_rev', in: 'query', required: false, description: 'Return changes with rev greater than this (0 = from the start)', schema: { type: 'integer', minimum: 0, default: 0 } },
+            {
+              name: 'after_rev',
+              in: 'query',
+              required: false,
+              description: 'Return changes with rev greater than this (0 = from the start)',
+              schema: { type: 'integer', minimum: 0, default: 0 },
+            },
             {
               name: 'limit',
               in: 'query',
@@ -569,8 +662,20 @@ export function buildOpenApi(): Record<string, Json> {
           description:
             'Without Last-Event-ID the stream starts at the head. With it, every change after that rev is replayed, then live ones follow, in rev order and only up to the stable watermark (a change is sent once every transaction below it has committed, as on `/v1/changes`). `data` of `event: change` is a `Change`; of `event: resync` a `ResyncNotice`, after which the server closes the connection. A comment line (`: heartbeat …`) comes every 15 s; a client that hears nothing for about three of those reconnects with Last-Event-ID.',
           parameters: [
-            { name: 'Last-Event-ID', in: 'header', required: false, description: 'The rev of the last change received', schema: { type: 'integer', minimum: 0 } },
-            { name: 'last_event_id', in: 'query', required: false, description: 'Same as the Last-Event-ID header, for clients that cannot set headers', schema: { type: 'integer', minimum: 0 } },
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              description: 'The rev of the last change received',
+              schema: { type: 'integer', minimum: 0 },
+            },
+            {
+              name: 'last_event_id',
+              in: 'query',
+              required: false,
+              description: 'Same as the Last-Event-ID header, for clients that cannot set headers',
+              schema: { type: 'integer', minimum: 0 },
+            },
           ],
           responses: {
             '200': {
@@ -582,7 +687,9 @@ export function buildOpenApi(): Record<string, Json> {
                 },
               },
             },
-            '400': jsonResponse('Last-Event-ID is not a whole number. Permanent: fix the request.', 'ApiError', { bad_id: { error: 'bad_request', message: 'Last-Event-ID must be a whole number of 0 or more (got "x").' } }),
+            '400': jsonResponse('Last-Event-ID is not a whole number. Permanent: fix the request.', 'ApiError', {
+              bad_id: { error: 'bad_request', message: 'Last-Event-ID must be a whole number of 0 or more (got "x").' },
+            }),
             ...standardErrors(),
           },
         },
@@ -608,88 +715,229 @@ function importPaths(): Record<string, Record<string, Json>> {
   const security = [{ bearer: ['write'] }];
   const tags = ['imports'];
   const id = '3f2b8c1e-5d7a-4e9b-a1c2-0d4e5f6a7b8c';
-  const problem = { sheet: '矛盾纠纷', row: 5, column: '网格', value: '翠屏路社区第9网格', severity: 'error', message: '没有名为“翠屏路社区第9网格”的网格，是否是：翠屏路社区第1网格、翠屏路社区第2网格？' };
+  const problem = {
+    sheet: '矛盾纠纷',
+    row: 5,
+    column: '网格',
+    value: '翠屏路社区第9网格',
+    severity: 'error',
+    message: '没有名为“翠屏路社区第9网格”的网格，是否是：翠屏路社区第1网格、翠屏路社区第2网格？',
+  };
   const layout = {
-    fileName: '矛盾纠纷排查化解台账.xlsx', format: 'xlsx', sheet: '矛盾纠纷', headerRow: 2, unused: ['序号'], problems: [],
-    columns: [{ field: 'found_at', header: '发现时间', from: '登记时间', by: 'synonym', required: true }, { field: 'grid', header: '网格', from: '网格', by: 'header', required: true }],
+    fileName: '矛盾纠纷排查化解台账.xlsx',
+    format: 'xlsx',
+    sheet: '矛盾纠纷',
+    headerRow: 2,
+    unused: ['序号'],
+    problems: [],
+    columns: [
+      { field: 'found_at', header: '发现时间', from: '登记时间', by: 'synonym', required: true },
+      { field: 'grid', header: '网格', from: '网格', by: 'header', required: true },
+    ],
   };
   const ready = {
-    id, source: 'disputes', recordsSource: 'excel:矛盾纠纷台账', fileName: '矛盾纠纷排查化解台账.xlsx', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', bytes: 48213,
-    tokenName: 'data-officer', createdAt: '2026-11-20T10:00:00+08:00', status: 'ready', committedAt: null,
+    id,
+    source: 'disputes',
+    recordsSource: 'excel:矛盾纠纷台账',
+    fileName: '矛盾纠纷排查化解台账.xlsx',
+    sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    bytes: 48213,
+    tokenName: 'data-officer',
+    createdAt: '2026-11-20T10:00:00+08:00',
+    status: 'ready',
+    committedAt: null,
     state: {
-      progress: { fraction: 1, rows: 258, ratePerSecond: 4100, secondsLeft: 0 }, layout, mapping: { found_at: '登记时间', grid: '网格' }, rows: 258, rejectedRows: 1,
-      problems: [problem], problemCounts: { error: 1, warning: 0 },
-      outcome: { created: 240, updated: 12, unchanged: 5, missing: 2, deleted: 0, missingSample: [{ type: 'event', id: 'disputes:MD-0031' }, { type: 'event', id: 'disputes:MD-0077' }] },
+      progress: { fraction: 1, rows: 258, ratePerSecond: 4100, secondsLeft: 0 },
+      layout,
+      mapping: { found_at: '登记时间', grid: '网格' },
+      rows: 258,
+      rejectedRows: 1,
+      problems: [problem],
+      problemCounts: { error: 1, warning: 0 },
+      outcome: {
+        created: 240,
+        updated: 12,
+        unchanged: 5,
+        missing: 2,
+        deleted: 0,
+        missingSample: [
+          { type: 'event', id: 'disputes:MD-0031' },
+          { type: 'event', id: 'disputes:MD-0077' },
+        ],
+      },
     },
   };
-  const reading = { ...ready, status: 'reading', state: { progress: { fraction: 0.42, rows: 108, ratePerSecond: 4100, secondsLeft: 1 }, rows: 108, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } } };
-  const committed = { ...ready, status: 'committed', committedAt: '2026-11-20T10:02:11+08:00', state: { ...ready.state, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } } };
-  const idParam = { name: 'id', in: 'path', required: true, description: 'The import\'s id', schema: { type: 'string' } };
-  const notFound = jsonResponse('There is no import with this id. Permanent.', 'ApiError', { unknown: { error: 'not_found', message: `There is no import ${id}.` } });
-  const refused = jsonResponse('The import cannot be committed (or discarded) as it is; the sentence says why (errors to fix or exclude, warnings to accept, not ready yet, committed already). Nothing was written.', 'ApiError', {
-    errors: { error: 'bad_request', message: '还有 1 个错误：改正文件或排除这些行后重新导入，在此之前不写入任何数据。' },
-    warnings: { error: 'bad_request', message: '有 3 个提醒：请先查看并确认接受，再写入。' },
+  const reading = {
+    ...ready,
+    status: 'reading',
+    state: {
+      progress: { fraction: 0.42, rows: 108, ratePerSecond: 4100, secondsLeft: 1 },
+      rows: 108,
+      rejectedRows: 0,
+      problems: [],
+      problemCounts: { error: 0, warning: 0 },
+    },
+  };
+  const committed = {
+    ...ready,
+    status: 'committed',
+    committedAt: '2026-11-20T10:02:11+08:00',
+    state: { ...ready.state, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } },
+  };
+  const idParam = { name: 'id', in: 'path', required: true, description: "The import's id", schema: { type: 'string' } };
+  const notFound = jsonResponse('There is no import with this id. Permanent.', 'ApiError', {
+    unknown: { error: 'not_found', message: `There is no import ${id}.` },
   });
+  const refused = jsonResponse(
+    'The import cannot be committed (or discarded) as it is; the sentence says why (errors to fix or exclude, warnings to accept, not ready yet, committed already). Nothing was written.',
+    'ApiError',
+    {
+      errors: { error: 'bad_request', message: '还有 1 个错误：改正文件或排除这些行后重新导入，在此之前不写入任何数据。' },
+      warnings: { error: 'bad_request', message: '有 3 个提醒：请先查看并确认接受，再写入。' },
+    },
+  );
   return {
     '/v1/imports': {
       get: {
-        tags, security,
+        tags,
+        security,
         summary: 'The imports: who, when, which file (its SHA-256), what they did; newest first',
         responses: { '200': jsonResponse('The imports', 'ImportList', { one: { imports: [committed] } }), ...writeErrors('GET', '/v1/imports') },
       },
       post: {
-        tags, security,
+        tags,
+        security,
         summary: 'Start an import: the file is read, mapped and checked; nothing is written until it is committed',
         description: [
           `\`source\` is one of ${I.SOURCE_NAMES.join(', ')}. The file itself is the body (\`application/octet-stream\`, up to 1 GiB, streamed to disk with its SHA-256); for \`open311\` the body is an \`Open311Import\` (JSON). The answer comes at once (202, status \`reading\`); poll GET /v1/imports/{id} for the progress, then the preview (\`ready\`: counts of created / updated / unchanged records, rows rejected, the records the source wrote before that the file no longer has, and the first 200 errors and warnings, each with its sheet, row, column and value). A failure that stops the reading is status \`failed\` with a sentence.`,
         ].join('\n'),
         parameters: [
           { name: 'source', in: 'query', required: true, schema: { type: 'string', enum: [...I.SOURCE_NAMES] } },
-          { name: 'file_name', in: 'query', required: false, description: 'The file\'s name (without folders); required for files', schema: { type: 'string', maxLength: 255 } },
-          { name: 'mapping', in: 'query', required: false, description: 'JSON: field → the header in the file it is read from (null: not read); else the mapping remembered for the source, else by header names and synonyms', schema: { type: 'string' } },
-          { name: 'exclude_rows', in: 'query', required: false, description: '1-based rows of the file to leave out, separated by commas (e.g. 7,12)', schema: { type: 'string', pattern: '^\\d+(,\\d+)*$' } },
-          { name: 'datum', in: 'query', required: false, description: 'Boundaries: the datum of the file\'s coordinates (CGCS2000 counts as WGS-84)', schema: { type: 'string', enum: ['WGS-84', 'CGCS2000', 'GCJ-02'] } },
+          {
+            name: 'file_name',
+            in: 'query',
+            required: false,
+            description: "The file's name (without folders); required for files",
+            schema: { type: 'string', maxLength: 255 },
+          },
+          {
+            name: 'mapping',
+            in: 'query',
+            required: false,
+            description:
+              'JSON: field → the header in the file it is read from (null: not read); else the mapping remembered for the source, else by header names and synonyms',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'exclude_rows',
+            in: 'query',
+            required: false,
+            description: '1-based rows of the file to leave out, separated by commas (e.g. 7,12)',
+            schema: { type: 'string', pattern: '^\\d+(,\\d+)*$' },
+          },
+          {
+            name: 'datum',
+            in: 'query',
+            required: false,
+            description: "Boundaries: the datum of the file's coordinates (CGCS2000 counts as WGS-84)",
+            schema: { type: 'string', enum: ['WGS-84', 'CGCS2000', 'GCJ-02'] },
+          },
         ],
         requestBody: {
           required: true,
           content: {
             'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
-            'application/json': { schema: ref('Open311Import'), examples: { open311: { value: { url: 'https://12345.example.gov.cn/open311/v2', since: '2026-11-01T00:00:00+08:00' } } } },
+            'application/json': {
+              schema: ref('Open311Import'),
+              examples: { open311: { value: { url: 'https://12345.example.gov.cn/open311/v2', since: '2026-11-01T00:00:00+08:00' } } },
+            },
           },
         },
         responses: {
           '202': jsonResponse('Reading', 'ImportView', { reading }),
-          '400': jsonResponse('No source, no file name, an empty file, or an option that cannot be read. Permanent.', 'ApiError', { no_source: { error: 'bad_request', message: `Say which importer with ?source=: one of ${I.SOURCE_NAMES.join(', ')}.` } }),
-          '413': jsonResponse('The file is larger than 1 GiB. Permanent: split it.', 'ApiError', { too_large: { error: 'bad_request', message: 'The file is larger than 1024 MB; split it into several files.' } }),
+          '400': jsonResponse('No source, no file name, an empty file, or an option that cannot be read. Permanent.', 'ApiError', {
+            no_source: { error: 'bad_request', message: `Say which importer with ?source=: one of ${I.SOURCE_NAMES.join(', ')}.` },
+          }),
+          '413': jsonResponse('The file is larger than 1 GiB. Permanent: split it.', 'ApiError', {
+            too_large: { error: 'bad_request', message: 'The file is larger than 1024 MB; split it into several files.' },
+          }),
           ...writeErrors('POST', '/v1/imports'),
         },
       },
     },
     '/v1/imports/{id}': {
-      get: { tags, security, summary: 'One import: its progress while reading, then its preview; what it did once committed', parameters: [idParam], responses: { '200': jsonResponse('The import', 'ImportView', { reading, ready, committed }), '404': notFound, ...writeErrors('GET', `/v1/imports/${id}`) } },
-      delete: { tags, security, summary: 'Discard an import that was not committed: its staged records are dropped, nothing is written', parameters: [idParam], responses: { '200': jsonResponse('Discarded', 'ImportView', { discarded: { ...ready, status: 'discarded' } }), '404': notFound, '409': refused, ...writeErrors('DELETE', `/v1/imports/${id}`) } },
+      get: {
+        tags,
+        security,
+        summary: 'One import: its progress while reading, then its preview; what it did once committed',
+        parameters: [idParam],
+        responses: {
+          '200': jsonResponse('The import', 'ImportView', { reading, ready, committed }),
+          '404': notFound,
+          ...writeErrors('GET', `/v1/imports/${id}`),
+        },
+      },
+      delete: {
+        tags,
+        security,
+        summary: 'Discard an import that was not committed: its staged records are dropped, nothing is written',
+        parameters: [idParam],
+        responses: {
+          '200': jsonResponse('Discarded', 'ImportView', { discarded: { ...ready, status: 'discarded' } }),
+          '404': notFound,
+          '409': refused,
+          ...writeErrors('DELETE', `/v1/imports/${id}`),
+        },
+      },
     },
     '/v1/imports/{id}/commit': {
       post: {
-        tags, security,
+        tags,
+        security,
         summary: 'Write a ready import whole, in one transaction',
-        description: 'Refused (409) while the import has errors, and while it has warnings the body does not accept. `delete_missing` also deletes (tombstones) the records this source wrote before that the file no longer has. All or nothing: a failure leaves the store as it was and the import ready to be committed again.',
+        description:
+          'Refused (409) while the import has errors, and while it has warnings the body does not accept. `delete_missing` also deletes (tombstones) the records this source wrote before that the file no longer has. All or nothing: a failure leaves the store as it was and the import ready to be committed again.',
         parameters: [idParam],
         requestBody: jsonBody('What the operator accepted', 'ImportCommit', { accept: { accept_warnings: true, delete_missing: false } }),
-        responses: { '200': jsonResponse('Committed', 'ImportView', { committed }), '404': notFound, '409': refused, ...writeErrors('POST', `/v1/imports/${id}/commit`) },
+        responses: {
+          '200': jsonResponse('Committed', 'ImportView', { committed }),
+          '404': notFound,
+          '409': refused,
+          ...writeErrors('POST', `/v1/imports/${id}/commit`),
+        },
       },
     },
     '/v1/imports/{id}/regions': {
-      get: { tags, security, summary: 'The region tree a boundaries or grid-info import will write (for a preview map)', parameters: [idParam], responses: { '200': jsonResponse('The tree as it will be', 'RegionsResponse', {}), '404': notFound, ...writeErrors('GET', `/v1/imports/${id}/regions`) } },
+      get: {
+        tags,
+        security,
+        summary: 'The region tree a boundaries or grid-info import will write (for a preview map)',
+        parameters: [idParam],
+        responses: {
+          '200': jsonResponse('The tree as it will be', 'RegionsResponse', {}),
+          '404': notFound,
+          ...writeErrors('GET', `/v1/imports/${id}/regions`),
+        },
+      },
     },
     '/v1/imports/templates/{source}': {
       get: {
-        tags, security,
-        summary: 'A ledger\'s template (.xlsx): Chinese headers, an example row, drop-down lists',
+        tags,
+        security,
+        summary: "A ledger's template (.xlsx): Chinese headers, an example row, drop-down lists",
         parameters: [{ name: 'source', in: 'path', required: true, schema: { type: 'string', enum: [...I.TABLE_SOURCES] } }],
         responses: {
-          '200': { description: 'The template', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } } } },
-          '404': jsonResponse('No such template.', 'ApiError', { unknown: { error: 'not_found', message: `There is no template "x"; templates: ${I.TABLE_SOURCES.join(', ')}.` } }),
+          '200': {
+            description: 'The template',
+            content: {
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+              },
+            },
+          },
+          '404': jsonResponse('No such template.', 'ApiError', {
+            unknown: { error: 'not_found', message: `There is no template "x"; templates: ${I.TABLE_SOURCES.join(', ')}.` },
+          }),
           ...writeErrors('GET', '/v1/imports/templates/disputes'),
         },
       },

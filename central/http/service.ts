@@ -16,7 +16,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { API_VERSION, type ApiError, type RecordType, type RegionsResponse } from '../../shared/api/schemas';
-import { checkWriteBatch, DeleteParams, firstIssue, MAX_WRITE_BATCH, OrganisationInput, RegionsInput, type RecordResult, type WriteResponse } from '../../shared/api/writes';
+import {
+  checkWriteBatch,
+  DeleteParams,
+  firstIssue,
+  MAX_WRITE_BATCH,
+  OrganisationInput,
+  RegionsInput,
+  type RecordResult,
+  type WriteResponse,
+} from '../../shared/api/writes';
 import { toShanghaiIso } from '../../shared/time';
 import { StoreError, type CentralStore, type Scope, type TokenInfo, type WriteContext } from '../store/types';
 import { ImportJobs } from '../import/jobs';
@@ -64,7 +73,7 @@ function apiError(error: ApiError['error'], message: string): string {
 /** 404 of a store nothing was imported into yet: what to do, in one sentence (the document quotes it). */
 export function noReferenceYetMessage(key: 'regions' | 'organisation'): string {
   return key === 'regions'
-    ? 'This central service has no regions yet: import the district\'s boundaries first (npm run import -- boundaries FILE …).'
+    ? "This central service has no regions yet: import the district's boundaries first (npm run import -- boundaries FILE …)."
     : 'This central service has no organisation yet: the first boundaries import writes the standard one, or the district platform puts its own (PUT /v1/organisation).';
 }
 
@@ -80,14 +89,18 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const quickToken = options.token ?? null;
   const send = (reply: FastifyReply, status: number, body: string, headers: Record<string, string> = {}) =>
-    reply.code(status).headers({ 'content-type': 'application/json; charset=utf-8', ...headers }).send(body);
+    reply
+      .code(status)
+      .headers({ 'content-type': 'application/json; charset=utf-8', ...headers })
+      .send(body);
   const app = Fastify({
     logger: options.logger ?? false,
     forceCloseConnections: true,
     bodyLimit: 256 * 1024 * 1024,
     // A URL the router cannot take (a path parameter over its length, bad percent-encoding) is answered before any
     // handler: an ApiError like every other answer, not Fastify's own body.
-    frameworkErrors: (error, _req, reply) => void send(reply, error.statusCode ?? 400, apiError('bad_request', `The request could not be read: ${error.message.slice(0, 300)}`)),
+    frameworkErrors: (error, _req, reply) =>
+      void send(reply, error.statusCode ?? 400, apiError('bad_request', `The request could not be read: ${error.message.slice(0, 300)}`)),
   });
   const openStreams = new Set<() => void>();
   const tail = new StreamTail(store);
@@ -103,10 +116,14 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     return send(reply, 500, apiError('internal', `The central service failed: ${error instanceof Error ? error.message : String(error)}`));
   };
 
-  app.setNotFoundHandler((req, reply) => send(reply, 404, apiError('not_found', `There is no ${req.method} ${req.url.split('?')[0]} on this server; see /openapi.json.`)));
+  app.setNotFoundHandler((req, reply) =>
+    send(reply, 404, apiError('not_found', `There is no ${req.method} ${req.url.split('?')[0]} on this server; see /openapi.json.`)),
+  );
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
-    if (error.statusCode === 413) return send(reply, 413, apiError('bad_request', `The request is too large: send at most ${MAX_WRITE_BATCH} records per request.`));
-    if (error.statusCode && error.statusCode < 500) return send(reply, error.statusCode, apiError('bad_request', `The request could not be read: ${error.message}`));
+    if (error.statusCode === 413)
+      return send(reply, 413, apiError('bad_request', `The request is too large: send at most ${MAX_WRITE_BATCH} records per request.`));
+    if (error.statusCode && error.statusCode < 500)
+      return send(reply, error.statusCode, apiError('bad_request', `The request could not be read: ${error.message}`));
     return storeFailure(reply, error);
   });
 
@@ -117,11 +134,17 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     const query = req.query as Record<string, string | undefined>;
     const given = header ? (/^Bearer\s+(.+)$/i.exec(header.trim())?.[1]?.trim() ?? '') : query.access_token;
     if (given === undefined)
-      return send(reply, 401, apiError('unauthorized', 'There was no token in the request: send the header "Authorization: Bearer <token>" with a token of this central service.'), {
-        'www-authenticate': 'Bearer realm="central"',
-      });
+      return send(
+        reply,
+        401,
+        apiError('unauthorized', 'There was no token in the request: send the header "Authorization: Bearer <token>" with a token of this central service.'),
+        {
+          'www-authenticate': 'Bearer realm="central"',
+        },
+      );
     let token: TokenInfo | null = null;
-    if (quickToken !== null && sameText(given, quickToken)) token = { id: '', name: options.tokenName ?? 'command-line token', scopes: ['read', 'write'], createdAt: '', revokedAt: null };
+    if (quickToken !== null && sameText(given, quickToken))
+      token = { id: '', name: options.tokenName ?? 'command-line token', scopes: ['read', 'write'], createdAt: '', revokedAt: null };
     else {
       try {
         token = await store.verifyToken(given);
@@ -130,16 +153,24 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
       }
     }
     if (!token)
-      return send(reply, 401, apiError('unauthorized', 'The token is wrong or was revoked: this central service does not accept it. Check the token in the settings.'), {
-        'www-authenticate': 'Bearer realm="central", error="invalid_token"',
-      });
+      return send(
+        reply,
+        401,
+        apiError('unauthorized', 'The token is wrong or was revoked: this central service does not accept it. Check the token in the settings.'),
+        {
+          'www-authenticate': 'Bearer realm="central", error="invalid_token"',
+        },
+      );
     // Imports are the operator's, reads of them too: the list names files and people.
     const needs: Scope = (req.method === 'GET' || req.method === 'HEAD') && !req.url.startsWith('/v1/imports') ? 'read' : 'write';
     if (!token.scopes.includes(needs))
       return send(
         reply,
         403,
-        apiError('forbidden', `This token ("${token.name}") may only ${token.scopes.join(' and ')}; ${req.method} ${req.url.split('?')[0]} needs a token with the ${needs} scope (npm run central -- token create NAME --scope ${needs}).`),
+        apiError(
+          'forbidden',
+          `This token ("${token.name}") may only ${token.scopes.join(' and ')}; ${req.method} ${req.url.split('?')[0]} needs a token with the ${needs} scope (npm run central -- token create NAME --scope ${needs}).`,
+        ),
       );
     who.set(req, token);
   });
@@ -192,7 +223,8 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
         const reference = key === 'regions' ? await store.regions() : await store.organisation();
         if (!reference) return send(reply, 404, apiError('not_found', noReferenceYetMessage(key)));
         const match = req.headers['if-none-match'];
-        if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === reference.etag)) return reply.code(304).header('etag', reference.etag).send();
+        if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === reference.etag))
+          return reply.code(304).header('etag', reference.etag).send();
         return send(reply, 200, reference.json, { etag: reference.etag, 'cache-control': 'no-cache' });
       } catch (error) {
         return storeFailure(reply, error);
@@ -208,7 +240,14 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     try {
       const oldest = await store.oldestRev();
       if (after > 0 && after < oldest)
-        return send(reply, 410, apiError('cursor_too_old', `Changes after rev ${after} are no longer kept (the oldest cursor this service can continue is ${oldest}): sync again from after_rev=0.`));
+        return send(
+          reply,
+          410,
+          apiError(
+            'cursor_too_old',
+            `Changes after rev ${after} are no longer kept (the oldest cursor this service can continue is ${oldest}): sync again from after_rev=0.`,
+          ),
+        );
       const page = await store.changes(after, limit);
       const body = `{"items":[${page.items.map((i) => i.json).join(',')}],"next_rev":${page.nextRev},"has_more":${page.hasMore},"head_rev":${page.headRev},"total":${page.total}}`;
       return send(reply, 200, body, { 'cache-control': 'no-store' });
@@ -235,10 +274,19 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     }
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write('retry: 1000\n\n');
     if (cursor > 0 && cursor < oldest) {
-      const notice = { reason: 'cursor_too_old', oldest_rev: oldest, message: `Changes after rev ${cursor} are no longer kept: sync again by pages from after_rev=0.` };
+      const notice = {
+        reason: 'cursor_too_old',
+        oldest_rev: oldest,
+        message: `Changes after rev ${cursor} are no longer kept: sync again by pages from after_rev=0.`,
+      };
       res.end(`event: resync\ndata: ${JSON.stringify(notice)}\n\n`);
       return;
     }
@@ -314,7 +362,8 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     app.post(`/v1/${path}`, (req, reply) => writeRecords(req, reply, type));
     app.delete(`/v1/${path}/:id`, async (req, reply) => {
       const params = DeleteParams.safeParse({ id: (req.params as { id: string }).id, source: (req.query as { source?: unknown }).source });
-      if (!params.success) return send(reply, 400, apiError('bad_request', `The deletion cannot be done as asked (${firstIssue(params.error)}); nothing was deleted.`));
+      if (!params.success)
+        return send(reply, 400, apiError('bad_request', `The deletion cannot be done as asked (${firstIssue(params.error)}); nothing was deleted.`));
       const { id, source } = params.data;
       try {
         const results = await store.deleteRecords(type, [id], writer(req, source));
@@ -330,7 +379,15 @@ export async function startCentralService(options: ServiceOptions): Promise<Cent
     const parsed = RegionsInput.safeParse(req.body);
     if (!parsed.success) return send(reply, 400, apiError('bad_request', `The region tree is not in the agreed format (${firstIssue(parsed.error)}).`));
     const problems = regionTreeProblems(parsed.data);
-    if (problems.length) return send(reply, 400, apiError('bad_request', `The region tree does not hold together, so nothing was written: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}.`));
+    if (problems.length)
+      return send(
+        reply,
+        400,
+        apiError(
+          'bad_request',
+          `The region tree does not hold together, so nothing was written: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}.`,
+        ),
+      );
     try {
       return send(reply, 200, JSON.stringify(await store.putRegions(parsed.data, writer(req, undefined))));
     } catch (error) {

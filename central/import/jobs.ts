@@ -23,7 +23,6 @@ import type { ImportRequest } from './pipeline';
  */
 const pipeline = () => import('./pipeline');
 
-
 export interface CommitOptions {
   /** Warnings were read and accepted by the operator (required when there are any). */
   acceptWarnings: boolean;
@@ -149,7 +148,11 @@ export class ImportJobs {
         if (!(await this.store.organisation())) await this.store.putOrganisation(STARTING_ORGANISATION, { ...who, source: row.recordsSource });
       }
       const progress = state.open311?.maxUpdated ? { key: open311SinceKey(row.recordsSource), value: state.open311.maxUpdated } : undefined;
-      const outcome = await this.store.commitImport(id, { recordsSource: row.recordsSource, deleteMissing: options.deleteMissing }, { ...who, source: row.recordsSource, progress });
+      const outcome = await this.store.commitImport(
+        id,
+        { recordsSource: row.recordsSource, deleteMissing: options.deleteMissing },
+        { ...who, source: row.recordsSource, progress },
+      );
       if (state.mapping) await this.store.setMeta(`import.mapping.${row.source}`, JSON.stringify(state.mapping));
       if (tree) await this.store.deleteMeta(treeKey(id));
       const done: ImportRow = { ...row, status: 'committed', committedAt: toShanghaiIso(this.now()), state: JSON.stringify({ ...state, outcome }) };
@@ -157,7 +160,11 @@ export class ImportJobs {
       return view(done);
     } catch (error) {
       // The commit is one transaction: nothing of the records was written. The import can be committed again.
-      await this.store.saveImport({ ...row, status: 'ready', state: JSON.stringify({ ...state, message: `写入失败，没有写入任何数据：${(error as Error).message}` }) });
+      await this.store.saveImport({
+        ...row,
+        status: 'ready',
+        state: JSON.stringify({ ...state, message: `写入失败，没有写入任何数据：${(error as Error).message}` }),
+      });
       throw error;
     } finally {
       clearInterval(heartbeat);
@@ -218,7 +225,16 @@ export class ImportJobs {
 const STARTING_ORGANISATION: OrganisationResponse = {
   departments: [],
   tasks: TASKS,
-  people: { party_branches: 0, party_members: 0, full_time_workers: 0, community_workers: 0, public_health_posts: 0, enforcement_staff: 0, volunteer_teams: 0, volunteers: 0 },
+  people: {
+    party_branches: 0,
+    party_members: 0,
+    full_time_workers: 0,
+    community_workers: 0,
+    public_health_posts: 0,
+    enforcement_staff: 0,
+    volunteer_teams: 0,
+    volunteers: 0,
+  },
 };
 
 const STATUS_TEXT: Record<ImportRow['status'], string> = {

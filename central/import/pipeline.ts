@@ -187,7 +187,11 @@ class Run {
       const parsed = WRITE_RECORD_SCHEMAS[out.type].safeParse(out.record);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        problems.push({ ...mapped.place, severity: 'error', message: `这一行得出的记录不符合接口要求（${issue.path.join('.') || '记录'}：${issue.message}），请检查这一行。` });
+        problems.push({
+          ...mapped.place,
+          severity: 'error',
+          message: `这一行得出的记录不符合接口要求（${issue.path.join('.') || '记录'}：${issue.message}），请检查这一行。`,
+        });
         continue;
       }
       const key = `${out.type}:${out.record.id}`;
@@ -224,7 +228,12 @@ class Run {
     const seconds = Math.max(0.001, (now - this.started) / 1000);
     const rate = this.state.rows / seconds;
     const f = fraction ?? 0;
-    this.state.progress = { fraction: f, rows: this.state.rows, ratePerSecond: Math.round(rate), secondsLeft: f > 0.01 ? Math.round((seconds * (1 - f)) / f) : null };
+    this.state.progress = {
+      fraction: f,
+      rows: this.state.rows,
+      ratePerSecond: Math.round(rate),
+      secondsLeft: f > 0.01 ? Math.round((seconds * (1 - f)) / f) : null,
+    };
     this.hooks.progress(this.state);
   }
 

@@ -148,7 +148,6 @@ export interface CentralStore {
   close(): Promise<void>;
 }
 
-
 /** An import as the store keeps it; `state` is the importer's JSON (progress, mapping, preview, problems). */
 export interface ImportRow {
   id: string;

@@ -103,7 +103,11 @@ export function openCache(file: string, options: OpenOptions = {}): OpenedCache 
  * recovery — a damaged file is the owner's to replace. Not read-only: the export audit log is written through it.
  */
 export function openReader(file: string): Db {
-  if (!existsSync(file)) throw new CacheError('io', `The cache file ${file} is not there any more (moved or deleted while the app ran); restart the app and it is rebuilt from the central API.`);
+  if (!existsSync(file))
+    throw new CacheError(
+      'io',
+      `The cache file ${file} is not there any more (moved or deleted while the app ran); restart the app and it is rebuilt from the central API.`,
+    );
   const db = new Database(file, { fileMustExist: true });
   try {
     configure(db, true);
@@ -144,7 +148,8 @@ export function isCorruption(error: unknown): boolean {
 export function translate(error: unknown, file = 'the cache'): Error {
   if (error instanceof CacheError) return error;
   const code = (error as { code?: string }).code ?? '';
-  if (code === 'SQLITE_FULL') return new CacheError('disk_full', `The disk holding ${file} is full. Sync has stopped and the cache is unchanged; free some space and it will continue.`);
+  if (code === 'SQLITE_FULL')
+    return new CacheError('disk_full', `The disk holding ${file} is full. Sync has stopped and the cache is unchanged; free some space and it will continue.`);
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM')
     return new CacheError('read_only', `The cache file ${file} cannot be written (${code}). Check the folder's permissions or choose another cache file.`);
   if (code.startsWith('SQLITE_IOERR')) return new CacheError('io', `Reading or writing ${file} failed (${code}). Check the disk; the cache is unchanged.`);

@@ -53,7 +53,9 @@ export function checkCache(db: Db): string[] {
   const problems: string[] = [];
   const integrity = db.pragma('integrity_check', { simple: true });
   if (integrity !== 'ok') problems.push(`SQLite integrity check: ${String(integrity)}`);
-  const mismatches = db.prepare(`
+  const mismatches = db
+    .prepare(
+      `
     WITH recount AS (
       SELECT day, grid_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,
         SUM(ifnull(stage = 'closed' AND closed_at <= deadline, 0)) AS on_time, SUM(ifnull(satisfaction = 'satisfied', 0)) AS sat_satisfied
@@ -63,14 +65,22 @@ export function checkCache(db: Db): string[] {
       EXCEPT SELECT day, grid_id, kind, total, closed, on_time, sat_satisfied FROM recount
       UNION ALL
       SELECT day, grid_id, kind, total, closed, on_time, sat_satisfied FROM recount
-      EXCEPT SELECT day, grid_id, kind, total, closed, on_time, sat_satisfied FROM rollup_events WHERE total <> 0)`).pluck().get() as number;
+      EXCEPT SELECT day, grid_id, kind, total, closed, on_time, sat_satisfied FROM rollup_events WHERE total <> 0)`,
+    )
+    .pluck()
+    .get() as number;
   if (mismatches > 0) problems.push(`${mismatches} event rollup rows disagree with a recount of the events`);
   const negative = db.prepare('SELECT count(*) FROM rollup_events WHERE total < 0 OR closed < 0').pluck().get() as number;
   if (negative > 0) problems.push(`${negative} rollup rows are negative`);
   // The coarse rollups (migrations 002, 004, 005 and 006) must equal the daily ones summed up.
   const periodOfDaySql = { week: mondayOfSql('day'), month: 'day / 100', year: 'day / 10000' };
   const coarse = [
-    { table: 'rollup_departments_month', keys: 'month, department_id, kind', from: 'SELECT day / 100 AS month, department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time FROM rollup_departments GROUP BY 1, 2, 3', columns: 'total, closed, on_time' },
+    {
+      table: 'rollup_departments_month',
+      keys: 'month, department_id, kind',
+      from: 'SELECT day / 100 AS month, department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time FROM rollup_departments GROUP BY 1, 2, 3',
+      columns: 'total, closed, on_time',
+    },
     ...(['week', 'month', 'year'] as const).map((period) => ({
       table: `rollup_grids_${period}`,
       keys: `${period}, grid_id`,
@@ -81,20 +91,39 @@ export function checkCache(db: Db): string[] {
         FROM rollup_events GROUP BY 1, 2`,
       columns: 'total, closed, on_time, critical, disputes, disputes_resolved, appeal_satisfied, appeal_basic, appeal_dissatisfied',
     })),
-    { table: 'rollup_service_types', keys: 'day, type', from: 'SELECT day, type, SUM(count) AS count, SUM(people_reached) AS people_reached, SUM(volunteers) AS volunteers FROM rollup_services GROUP BY 1, 2', columns: 'count, people_reached, volunteers', nonzero: 'count' },
-    { table: 'rollup_kinds', keys: 'day, kind', from: 'SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved, SUM(sat_satisfied) AS sat_satisfied, SUM(breaking) AS breaking FROM rollup_events GROUP BY 1, 2', columns: 'total, closed, on_time, resolved, sat_satisfied, breaking' },
+    {
+      table: 'rollup_service_types',
+      keys: 'day, type',
+      from: 'SELECT day, type, SUM(count) AS count, SUM(people_reached) AS people_reached, SUM(volunteers) AS volunteers FROM rollup_services GROUP BY 1, 2',
+      columns: 'count, people_reached, volunteers',
+      nonzero: 'count',
+    },
+    {
+      table: 'rollup_kinds',
+      keys: 'day, kind',
+      from: 'SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved, SUM(sat_satisfied) AS sat_satisfied, SUM(breaking) AS breaking FROM rollup_events GROUP BY 1, 2',
+      columns: 'total, closed, on_time, resolved, sat_satisfied, breaking',
+    },
   ];
   const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
   for (const { table, keys, from, nonzero = 'total', ...rest } of coarse.filter((c) => tables.has(c.table))) {
     // Only the counters the table has: a cache opened with older migrations (tests) has fewer in rollup_kinds.
     const has = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
-    const columns = rest.columns.split(', ').filter((c) => has.has(c)).join(', ');
-    const differ = db.prepare(`
+    const columns = rest.columns
+      .split(', ')
+      .filter((c) => has.has(c))
+      .join(', ');
+    const differ = db
+      .prepare(
+        `
       WITH expected AS (SELECT * FROM (${from}) WHERE ${nonzero} <> 0)
       SELECT count(*) FROM (
         SELECT ${keys}, ${columns} FROM ${table} WHERE ${nonzero} <> 0 EXCEPT SELECT ${keys}, ${columns} FROM expected
         UNION ALL
-        SELECT ${keys}, ${columns} FROM expected EXCEPT SELECT ${keys}, ${columns} FROM ${table} WHERE ${nonzero} <> 0)`).pluck().get() as number;
+        SELECT ${keys}, ${columns} FROM expected EXCEPT SELECT ${keys}, ${columns} FROM ${table} WHERE ${nonzero} <> 0)`,
+      )
+      .pluck()
+      .get() as number;
     if (differ > 0) problems.push(`${differ} rows of ${table} disagree with the daily rollups`);
   }
   return problems;
@@ -138,7 +167,12 @@ export interface QuarantineGroup {
 
 /** What the quarantine holds, grouped by what its records wait for (the ones that land by themselves first). */
 export function quarantineSummary(db: Db): QuarantineGroup[] {
-  return (db.prepare(`SELECT waiting_for, count(*) AS records, min(reason) AS reason FROM quarantine
-      GROUP BY waiting_for ORDER BY waiting_for IS NULL, records DESC, waiting_for`).all() as { waiting_for: string | null; records: number; reason: string }[])
-    .map((g) => ({ waitingFor: g.waiting_for, records: g.records, reason: g.reason }));
+  return (
+    db
+      .prepare(
+        `SELECT waiting_for, count(*) AS records, min(reason) AS reason FROM quarantine
+      GROUP BY waiting_for ORDER BY waiting_for IS NULL, records DESC, waiting_for`,
+      )
+      .all() as { waiting_for: string | null; records: number; reason: string }[]
+  ).map((g) => ({ waitingFor: g.waiting_for, records: g.records, reason: g.reason }));
 }

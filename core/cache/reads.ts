@@ -28,9 +28,18 @@ export interface SyncState {
 
 export function readSyncState(db: Db): SyncState {
   const row = db
-    .prepare<[], { source: string | null; demo: number; cursor_rev: number; head_rev: number; last_contact: string | null; regions_etag: string | null; organisation_etag: string | null }>(
-      'SELECT source, demo, cursor_rev, head_rev, last_contact, regions_etag, organisation_etag FROM sync_state WHERE id = 1',
-    )
+    .prepare<
+      [],
+      {
+        source: string | null;
+        demo: number;
+        cursor_rev: number;
+        head_rev: number;
+        last_contact: string | null;
+        regions_etag: string | null;
+        organisation_etag: string | null;
+      }
+    >('SELECT source, demo, cursor_rev, head_rev, last_contact, regions_etag, organisation_etag FROM sync_state WHERE id = 1')
     .get();
   return {
     source: row?.source ?? null,
@@ -85,8 +94,23 @@ export interface Department {
 }
 
 /** The day rollups' counters, in the order a GridKindRow carries them after grid and kind. */
-export const SUM_COLUMNS = ['total', 'closed', 'on_time', 'joint', 'resolved', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied', 'critical', 'breaking',
-  'st_reported', 'st_analysed', 'st_dispatched', 'st_supervised', 'st_evaluated'] as const;
+export const SUM_COLUMNS = [
+  'total',
+  'closed',
+  'on_time',
+  'joint',
+  'resolved',
+  'sat_satisfied',
+  'sat_basic',
+  'sat_dissatisfied',
+  'critical',
+  'breaking',
+  'st_reported',
+  'st_analysed',
+  'st_dispatched',
+  'st_supervised',
+  'st_evaluated',
+] as const;
 /** A grid × kind row of SUM_COLUMNS without keys: grid (null for district-wide rows), kind, then the sums in order. */
 export type GridKindRow = [grid_id: string | null, kind: EventKind, ...sums: number[]];
 
@@ -97,24 +121,57 @@ const GRID_COLUMNS_OF_DAYS = `total, closed, on_time, critical,
   CASE kind WHEN 'dispute' THEN total ELSE 0 END AS disputes, CASE kind WHEN 'dispute' THEN resolved ELSE 0 END AS disputes_resolved,
   CASE kind WHEN 'appeal' THEN sat_satisfied ELSE 0 END AS appeal_satisfied, CASE kind WHEN 'appeal' THEN sat_basic ELSE 0 END AS appeal_basic,
   CASE kind WHEN 'appeal' THEN sat_dissatisfied ELSE 0 END AS appeal_dissatisfied`;
-export type GridSumsRow = [grid_id: string, total: number, closed: number, on_time: number, critical: number, disputes: number, disputes_resolved: number,
-  appeal_satisfied: number, appeal_basic: number, appeal_dissatisfied: number];
+export type GridSumsRow = [
+  grid_id: string,
+  total: number,
+  closed: number,
+  on_time: number,
+  critical: number,
+  disputes: number,
+  disputes_resolved: number,
+  appeal_satisfied: number,
+  appeal_basic: number,
+  appeal_dissatisfied: number,
+];
 
 /**
  * Where a window's per-grid sums come from: one period's row as it stands (the key: a week's Monday, yyyymm,
  * yyyy), or whole months of the month rollup and the days around them (head and tail day ranges, then months).
  */
 export type GridSumsSource =
-  | { of: 'week' | 'month' | 'year'; key: number }
-  | { of: 'window'; head: [number, number]; tail: [number, number]; months: [number, number] };
+  { of: 'week' | 'month' | 'year'; key: number } | { of: 'window'; head: [number, number]; tail: [number, number]; months: [number, number] };
 
-export type DeptRow = { department_id: string; kind: string; total: number; closed: number; on_time: number; sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; joint: number };
+export type DeptRow = {
+  department_id: string;
+  kind: string;
+  total: number;
+  closed: number;
+  on_time: number;
+  sat_satisfied: number;
+  sat_basic: number;
+  sat_dissatisfied: number;
+  joint: number;
+};
 
-export const EVENT_COLUMNS = 'id, kind, severity, source, stage, title, grid_id, lon, lat, reported_at, deadline, department_id, criterion, satisfaction, reporter_name, reporter_phone';
+export const EVENT_COLUMNS =
+  'id, kind, severity, source, stage, title, grid_id, lon, lat, reported_at, deadline, department_id, criterion, satisfaction, reporter_name, reporter_phone';
 export interface EventRow {
-  id: string; kind: EventKind; severity: Event['severity']; source: Event['source']; stage: Stage; title: string; grid_id: string;
-  lon: number; lat: number; reported_at: number; deadline: number; department_id: string | null; criterion: SafeCriterion | null;
-  satisfaction: Event['satisfaction']; reporter_name: string | null; reporter_phone: string | null;
+  id: string;
+  kind: EventKind;
+  severity: Event['severity'];
+  source: Event['source'];
+  stage: Stage;
+  title: string;
+  grid_id: string;
+  lon: number;
+  lat: number;
+  reported_at: number;
+  deadline: number;
+  department_id: string | null;
+  criterion: SafeCriterion | null;
+  satisfaction: Event['satisfaction'];
+  reporter_name: string | null;
+  reporter_phone: string | null;
 }
 
 /** An event as the briefing's case lists show it. */
@@ -136,11 +193,28 @@ export interface OverdueRow {
 
 /** The sums of a span per kind (a comparison period: 环比, 同比). */
 export interface KindSpanRow {
-  kind: EventKind; total: number; closed: number; on_time: number; joint: number; resolved: number; s: number; b: number; d: number; breaking: number;
+  kind: EventKind;
+  total: number;
+  closed: number;
+  on_time: number;
+  joint: number;
+  resolved: number;
+  s: number;
+  b: number;
+  d: number;
+  breaking: number;
 }
 
 export interface KindDayRow {
-  day: number; kind: EventKind; total: number; closed: number; on_time: number; resolved: number; s: number; b: number; d: number;
+  day: number;
+  kind: EventKind;
+  total: number;
+  closed: number;
+  on_time: number;
+  resolved: number;
+  s: number;
+  b: number;
+  d: number;
 }
 
 const CASE_STATUS_SQL: Record<Exclude<NonNullable<CaseFilter['status']>, 'overdue' | 'all'>, string> = {
@@ -199,7 +273,9 @@ export class CacheReads {
   // ── reference data ──────────────────────────────────────────────────────────────────────────────────────────
 
   regions(): RegionRow[] {
-    return this.sql<[], Omit<RegionRow, 'profile'> & { profile: string | null }>('SELECT id, code, level, name, parent_id, street_id, community_id, profile FROM regions')
+    return this.sql<[], Omit<RegionRow, 'profile'> & { profile: string | null }>(
+      'SELECT id, code, level, name, parent_id, street_id, community_id, profile FROM regions',
+    )
       .all()
       .map((r) => ({ ...r, profile: r.profile ? (JSON.parse(r.profile) as GridProfile) : null }));
   }
@@ -232,7 +308,9 @@ export class CacheReads {
       return this.sql<[number], GridSumsRow>(`SELECT grid_id, ${GRID_COLUMNS} FROM ${table} WHERE ${source.of} = ?`).raw().iterate(source.key);
     }
     return this.sql<number[], GridSumsRow>(
-      `SELECT grid_id, ${GRID_COLUMNS.split(', ').map((c) => `SUM(${c})`).join(', ')} FROM (
+      `SELECT grid_id, ${GRID_COLUMNS.split(', ')
+        .map((c) => `SUM(${c})`)
+        .join(', ')} FROM (
          SELECT grid_id, ${GRID_COLUMNS_OF_DAYS} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
          UNION ALL SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_month WHERE month BETWEEN ? AND ?)
        GROUP BY grid_id`,
@@ -246,7 +324,9 @@ export class CacheReads {
    * (a city's year of grid × kind rows was 63 ms, measured). Laid out like a grid × kind row with the grid left empty.
    */
   kindSums(from: number, to: number): IterableIterator<GridKindRow> {
-    return this.sql<[number, number], GridKindRow>(`SELECT NULL, kind, ${SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM rollup_kinds WHERE day BETWEEN ? AND ? GROUP BY kind`)
+    return this.sql<[number, number], GridKindRow>(
+      `SELECT NULL, kind, ${SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM rollup_kinds WHERE day BETWEEN ? AND ? GROUP BY kind`,
+    )
       .raw()
       .iterate(from, to);
   }
@@ -266,7 +346,9 @@ export class CacheReads {
 
   /** Per day and kind: cases, closed, resolved (the wall's trend). */
   kindDays(from: number, to: number): IterableIterator<[day: number, kind: EventKind, total: number, closed: number, resolved: number]> {
-    return this.sql<[number, number], [number, EventKind, number, number, number]>('SELECT day, kind, total, closed, resolved FROM rollup_kinds WHERE day BETWEEN ? AND ?')
+    return this.sql<[number, number], [number, EventKind, number, number, number]>(
+      'SELECT day, kind, total, closed, resolved FROM rollup_kinds WHERE day BETWEEN ? AND ?',
+    )
       .raw()
       .iterate(from, to);
   }
@@ -298,10 +380,9 @@ export class CacheReads {
 
   /** A span's cases per department. */
   departmentSpanTotals(from: number, to: number): IterableIterator<{ id: string; n: number }> {
-    return this.sql<[number, number], { id: string; n: number }>('SELECT department_id AS id, SUM(total) AS n FROM rollup_departments WHERE day BETWEEN ? AND ? GROUP BY department_id').iterate(
-      from,
-      to,
-    );
+    return this.sql<[number, number], { id: string; n: number }>(
+      'SELECT department_id AS id, SUM(total) AS n FROM rollup_departments WHERE day BETWEEN ? AND ? GROUP BY department_id',
+    ).iterate(from, to);
   }
 
   serviceSums(from: number, to: number): IterableIterator<{ type: string; count: number; people: number; volunteers: number }> {
@@ -334,7 +415,10 @@ export class CacheReads {
    */
   overdueAt(asOf: number): OverdueRow[] {
     const columns = 'id, deadline, grid_id, street_id, community_id, department_id';
-    const open = this.sql<[number, number], OverdueRow>(`SELECT ${columns} FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?`).all(asOf, asOf);
+    const open = this.sql<[number, number], OverdueRow>(`SELECT ${columns} FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?`).all(
+      asOf,
+      asOf,
+    );
     const closedLater = this.sql<[number, number, number, number], OverdueRow>(
       `SELECT ${columns} FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?`,
     ).all(asOf - OVERDUE_HORIZON_DAYS * DAY_MS, asOf, asOf, asOf);
@@ -343,9 +427,13 @@ export class CacheReads {
 
   /** How many cases were overdue at an instant (the rule of overdueAt, counted). */
   overdueCountAt(asOf: number): number {
-    const open = this.sql<[number, number], number>("SELECT count(*) FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?").pluck().get(asOf, asOf) ?? 0;
+    const open =
+      this.sql<[number, number], number>("SELECT count(*) FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?").pluck().get(asOf, asOf) ??
+      0;
     const closedLater =
-      this.sql<[number, number, number, number], number>("SELECT count(*) FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?")
+      this.sql<[number, number, number, number], number>(
+        "SELECT count(*) FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?",
+      )
         .pluck()
         .get(asOf - OVERDUE_HORIZON_DAYS * DAY_MS, asOf, asOf, asOf) ?? 0;
     return open + closedLater;
@@ -380,7 +468,9 @@ export class CacheReads {
 
   /** The criteria broken in each grid by cases of the days given. */
   brokenCriteria(from: number, to: number): IterableIterator<[grid_id: string, criterion: SafeCriterion]> {
-    return this.sql<[number, number], [string, SafeCriterion]>('SELECT DISTINCT grid_id, criterion FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL')
+    return this.sql<[number, number], [string, SafeCriterion]>(
+      'SELECT DISTINCT grid_id, criterion FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL',
+    )
       .raw()
       .iterate(from, to);
   }
@@ -393,7 +483,9 @@ export class CacheReads {
   }
 
   brokenCriteriaOfGrid(gridId: string, from: number, to: number): SafeCriterion[] {
-    return this.sql<[string, number, number], SafeCriterion>('SELECT DISTINCT criterion FROM events WHERE grid_id = ? AND day BETWEEN ? AND ? AND criterion IS NOT NULL')
+    return this.sql<[string, number, number], SafeCriterion>(
+      'SELECT DISTINCT criterion FROM events WHERE grid_id = ? AND day BETWEEN ? AND ? AND criterion IS NOT NULL',
+    )
       .pluck()
       .all(gridId, from, to);
   }
@@ -405,11 +497,9 @@ export class CacheReads {
    * first and the LIMIT stops early, where a day range sorted a year of cases (46 ms measured).
    */
   recentEvents(from: number, to: number, limit: number): EventRow[] {
-    return this.sql<[number, number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at DESC LIMIT ?`).all(
-      from,
-      to,
-      limit,
-    );
+    return this.sql<[number, number, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at DESC LIMIT ?`,
+    ).all(from, to, limit);
   }
 
   /** Open cases for the map, the latest deadlines first. */
@@ -423,7 +513,9 @@ export class CacheReads {
   }
 
   openEventsOfGrid(gridId: string, limit = 50): EventRow[] {
-    return this.sql<[string, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE grid_id = ? AND stage <> 'closed' ORDER BY reported_at DESC LIMIT ?`).all(gridId, limit);
+    return this.sql<[string, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE grid_id = ? AND stage <> 'closed' ORDER BY reported_at DESC LIMIT ?`,
+    ).all(gridId, limit);
   }
 
   repeatCount(from: number, to: number): number {
@@ -465,7 +557,11 @@ export class CacheReads {
       order = q.filter.status === 'late' ? '(coalesce(closed_at, deadline) - deadline) DESC, id' : 'reported_at DESC, id';
     }
     const total = this.sql<[Record<string, unknown>], number>(`SELECT count(*) FROM (${sql})`).pluck().get(params) ?? 0;
-    const rows = this.sql<[Record<string, unknown>], CaseEventRow>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset });
+    const rows = this.sql<[Record<string, unknown>], CaseEventRow>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
+      ...params,
+      limit: q.limit,
+      offset: q.offset,
+    });
     return { total, rows };
   }
 
@@ -480,7 +576,13 @@ export class CacheReads {
 
   /** Records an export (who, what, when, which file); its sequence number. */
   recordExport(entry: { at: string; operator: string; period: string; format: string; file: string | null }): number {
-    const result = this.sql('INSERT INTO export_audit (at, operator, period, format, file) VALUES (?, ?, ?, ?, ?)').run(entry.at, entry.operator, entry.period, entry.format, entry.file);
+    const result = this.sql('INSERT INTO export_audit (at, operator, period, format, file) VALUES (?, ?, ?, ?, ?)').run(
+      entry.at,
+      entry.operator,
+      entry.period,
+      entry.format,
+      entry.file,
+    );
     return Number(result.lastInsertRowid);
   }
 

@@ -61,16 +61,63 @@ type EventRollupRow = {
 
 /** The events table's columns in the order upsertEvent binds them. */
 const EVENT_COLUMNS = [
-  'id', 'rev', 'kind', 'task_code', 'criterion', 'severity', 'source', 'grid_id', 'street_id', 'community_id', 'lon', 'lat', 'title',
-  'stage', 'stages', 'day', 'reported_at', 'closed_at', 'deadline', 'department_id', 'joint', 'outcome', 'satisfaction', 'reporter_name', 'reporter_phone', 'repeat_of',
+  'id',
+  'rev',
+  'kind',
+  'task_code',
+  'criterion',
+  'severity',
+  'source',
+  'grid_id',
+  'street_id',
+  'community_id',
+  'lon',
+  'lat',
+  'title',
+  'stage',
+  'stages',
+  'day',
+  'reported_at',
+  'closed_at',
+  'deadline',
+  'department_id',
+  'joint',
+  'outcome',
+  'satisfaction',
+  'reporter_name',
+  'reporter_phone',
+  'repeat_of',
 ] as const;
 
 const EVENT_COUNTERS = [
-  'total', 'closed', 'on_time', 'joint', 'resolved', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied', 'critical', 'breaking',
-  'st_reported', 'st_analysed', 'st_dispatched', 'st_supervised', 'st_evaluated',
+  'total',
+  'closed',
+  'on_time',
+  'joint',
+  'resolved',
+  'sat_satisfied',
+  'sat_basic',
+  'sat_dissatisfied',
+  'critical',
+  'breaking',
+  'st_reported',
+  'st_analysed',
+  'st_dispatched',
+  'st_supervised',
+  'st_evaluated',
 ] as const;
 /** A grid's figures over a week, month or year, all kinds together (the snapshot's map and rankings). */
-const GRID_COUNTERS = ['total', 'closed', 'on_time', 'critical', 'disputes', 'disputes_resolved', 'appeal_satisfied', 'appeal_basic', 'appeal_dissatisfied'] as const;
+const GRID_COUNTERS = [
+  'total',
+  'closed',
+  'on_time',
+  'critical',
+  'disputes',
+  'disputes_resolved',
+  'appeal_satisfied',
+  'appeal_basic',
+  'appeal_dissatisfied',
+] as const;
 const DEPT_COUNTERS = ['total', 'closed', 'on_time', 'joint', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied'] as const;
 const SERVICE_COUNTERS = ['count', 'people_reached', 'volunteers'] as const;
 
@@ -165,7 +212,9 @@ export class CacheStore {
       tombstoneRev: db.prepare<[string, string], { rev: number }>('SELECT rev FROM tombstones WHERE type = ? AND id = ?'),
       // Positional parameters: binding 26 named ones costs a third of the insert (measured).
       upsertEvent: db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
-        ON CONFLICT (id) DO UPDATE SET ${EVENT_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`),
+        ON CONFLICT (id) DO UPDATE SET ${EVENT_COLUMNS.slice(1)
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ')}`),
       deleteEvent: db.prepare('DELETE FROM events WHERE id = ?'),
       evaluationRev: db.prepare<[string], { rev: number }>('SELECT rev FROM evaluations WHERE id = ?'),
       upsertEvaluation: db.prepare(`INSERT INTO evaluations (id, rev, grid_id, period, period_key, safe, broken, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -206,9 +255,11 @@ export class CacheStore {
 
   private loadGridParents() {
     this.gridParents.clear();
-    for (const row of this.db.prepare<[], { id: string; street_id: string | null; community_id: string | null }>(
-      "SELECT id, street_id, community_id FROM regions WHERE level = 'grid'",
-    ).iterate()) {
+    for (const row of this.db
+      .prepare<[], { id: string; street_id: string | null; community_id: string | null }>(
+        "SELECT id, street_id, community_id FROM regions WHERE level = 'grid'",
+      )
+      .iterate()) {
       this.gridParents.set(row.id, { street: row.street_id, community: row.community_id });
     }
   }
@@ -272,13 +323,27 @@ export class CacheStore {
         return cursor?.id ?? null;
       };
       this.db.exec('DELETE FROM regions');
-      const insert = this.db.prepare(`INSERT INTO regions (id, code, level, name, parent_id, street_id, community_id, center_lon, center_lat, geometry, synthetic, profile)
+      const insert = this.db
+        .prepare(`INSERT INTO regions (id, code, level, name, parent_id, street_id, community_id, center_lon, center_lat, geometry, synthetic, profile)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       for (const r of regions.regions) {
-        insert.run(r.id, r.code, r.level, r.name, r.parent_id, ancestor(r.id, 'street'), ancestor(r.id, 'community'), r.center[0], r.center[1],
-          JSON.stringify(r.geometry), r.synthetic_geometry ? 1 : 0, r.profile ? JSON.stringify(r.profile) : null);
+        insert.run(
+          r.id,
+          r.code,
+          r.level,
+          r.name,
+          r.parent_id,
+          ancestor(r.id, 'street'),
+          ancestor(r.id, 'community'),
+          r.center[0],
+          r.center[1],
+          JSON.stringify(r.geometry),
+          r.synthetic_geometry ? 1 : 0,
+          r.profile ? JSON.stringify(r.profile) : null,
+        );
       }
-      this.db.prepare("INSERT INTO reference (key, value) VALUES ('regions.meta', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      this.db
+        .prepare("INSERT INTO reference (key, value) VALUES ('regions.meta', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .run(JSON.stringify({ datum: regions.datum, attribution: regions.attribution }));
       this.db.prepare('UPDATE sync_state SET regions_etag = ? WHERE id = 1').run(etags.regions ?? null);
     }
@@ -286,7 +351,8 @@ export class CacheStore {
       this.db.exec('DELETE FROM departments');
       const insert = this.db.prepare('INSERT INTO departments (id, name, short_name, enforcement_staff) VALUES (?, ?, ?, ?)');
       for (const d of organisation.departments) insert.run(d.id, d.name, d.short_name, d.enforcement_staff);
-      this.db.prepare("INSERT INTO reference (key, value) VALUES ('organisation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      this.db
+        .prepare("INSERT INTO reference (key, value) VALUES ('organisation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .run(JSON.stringify(organisation));
       this.db.prepare('UPDATE sync_state SET organisation_etag = ? WHERE id = 1').run(etags.organisation ?? null);
     }
@@ -315,7 +381,8 @@ export class CacheStore {
     this.write(() => {
       const saved = this.db.prepare("SELECT value FROM reference WHERE key = 'bulk.indexes'").pluck().get() as string | undefined;
       if (!saved) return;
-      for (const index of JSON.parse(saved) as { name: string; sql: string }[]) this.db.exec(index.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
+      for (const index of JSON.parse(saved) as { name: string; sql: string }[])
+        this.db.exec(index.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
       this.db.prepare("DELETE FROM reference WHERE key = 'bulk.indexes'").run();
     });
   }
@@ -360,7 +427,12 @@ export class CacheStore {
         return w.raw; // cut short when it was kept (over 20,000 characters): quarantined for good below
       }
     });
-    const batch = this.applyItems(raws, false, (_raw, reason, waitingFor) => stillWaiting.set(waiting[index].seq, { reason, waitingFor }), () => index++);
+    const batch = this.applyItems(
+      raws,
+      false,
+      (_raw, reason, waitingFor) => stillWaiting.set(waiting[index].seq, { reason, waitingFor }),
+      () => index++,
+    );
     const landed = this.db.prepare('DELETE FROM quarantine WHERE seq = ?');
     const update = this.db.prepare('UPDATE quarantine SET reason = ?, waiting_for = ? WHERE seq = ?');
     for (const w of waiting) {
@@ -385,7 +457,17 @@ export class CacheStore {
     quarantine: (raw: unknown, reason: string, waitingFor: string | null) => void,
     next: () => void = () => {},
   ): AppliedBatch {
-    const batch: AppliedBatch = { applied: 0, skipped: 0, quarantined: 0, events: [], deletedEventIds: [], evaluations: [], services: [], cursor: 0, applyMs: 0 };
+    const batch: AppliedBatch = {
+      applied: 0,
+      skipped: 0,
+      quarantined: 0,
+      events: [],
+      deletedEventIds: [],
+      evaluations: [],
+      services: [],
+      cursor: 0,
+      applyMs: 0,
+    };
     const eventRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const deptRollups = new RollupBuffer(DEPT_COUNTERS.length);
     const gridMonthRollups = new RollupBuffer(GRID_COUNTERS.length);
@@ -474,15 +556,51 @@ export class CacheStore {
           const deadline = Date.parse(e.deadline);
           // Same order as EVENT_COLUMNS. Written before the rollups move, so a row SQLite refuses changes no sum.
           s.upsertEvent.run(
-            e.id, e.rev, e.kind, e.task_code, e.criterion, e.severity, e.source, e.grid_id, parents.street, parents.community, e.location[0], e.location[1],
-            e.title, e.stage, JSON.stringify(e.stages), day, Date.parse(e.stages.reported), closedAt, deadline, e.department_id, e.joint ? 1 : 0,
-            e.outcome, e.satisfaction, e.reporter?.name ?? null, e.reporter?.phone ?? null, e.repeat_of,
+            e.id,
+            e.rev,
+            e.kind,
+            e.task_code,
+            e.criterion,
+            e.severity,
+            e.source,
+            e.grid_id,
+            parents.street,
+            parents.community,
+            e.location[0],
+            e.location[1],
+            e.title,
+            e.stage,
+            JSON.stringify(e.stages),
+            day,
+            Date.parse(e.stages.reported),
+            closedAt,
+            deadline,
+            e.department_id,
+            e.joint ? 1 : 0,
+            e.outcome,
+            e.satisfaction,
+            e.reporter?.name ?? null,
+            e.reporter?.phone ?? null,
+            e.repeat_of,
           );
           if (old) addEvent(old, -1);
-          addEvent({
-            day, grid_id: e.grid_id, kind: e.kind, stage: e.stage, closed_at: closedAt, deadline, joint: e.joint ? 1 : 0, outcome: e.outcome,
-            satisfaction: e.satisfaction, severity: e.severity, criterion: e.criterion, department_id: e.department_id,
-          }, 1);
+          addEvent(
+            {
+              day,
+              grid_id: e.grid_id,
+              kind: e.kind,
+              stage: e.stage,
+              closed_at: closedAt,
+              deadline,
+              joint: e.joint ? 1 : 0,
+              outcome: e.outcome,
+              satisfaction: e.satisfaction,
+              severity: e.severity,
+              criterion: e.criterion,
+              department_id: e.department_id,
+            },
+            1,
+          );
           batch.events.push(e);
         } else if (change.type === 'evaluation') {
           const v = change.record;
@@ -617,7 +735,8 @@ function recordProblem(
     const reported = Date.parse(e.stages.reported);
     for (const stage of STAGES) {
       const at = e.stages[stage];
-      if (at !== undefined && Date.parse(at) < reported) return { reason: `stages.${stage} (${at}) is before the case was reported (${e.stages.reported})`, waitingFor: null };
+      if (at !== undefined && Date.parse(at) < reported)
+        return { reason: `stages.${stage} (${at}) is before the case was reported (${e.stages.reported})`, waitingFor: null };
     }
     if (e.stage === 'closed' && !e.stages.closed) return { reason: 'the case is closed but stages.closed gives no time', waitingFor: null };
   }

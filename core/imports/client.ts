@@ -78,7 +78,11 @@ export class ImportsClient {
     if (request.datum) params.datum = request.datum;
     const body = 'path' in request.file ? createReadStream(request.file.path) : Buffer.from(request.file.bytes);
     const length = 'path' in request.file ? (await stat(request.file.path)).size : request.file.bytes.byteLength;
-    return this.call(ImportView, 'post', 'v1/imports', body, { params, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(length) }, timeout: 0 });
+    return this.call(ImportView, 'post', 'v1/imports', body, {
+      params,
+      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(length) },
+      timeout: 0,
+    });
   }
 
   async startOpen311(request: Open311Import): Promise<ImportView> {
@@ -127,7 +131,13 @@ export class ImportsClient {
   }
 
   async commit(id: string, options: { acceptWarnings: boolean; deleteMissing: boolean }): Promise<ImportView> {
-    return this.call(ImportView, 'post', `v1/imports/${encodeURIComponent(id)}/commit`, { accept_warnings: options.acceptWarnings, delete_missing: options.deleteMissing }, { timeout: 0 });
+    return this.call(
+      ImportView,
+      'post',
+      `v1/imports/${encodeURIComponent(id)}/commit`,
+      { accept_warnings: options.acceptWarnings, delete_missing: options.deleteMissing },
+      { timeout: 0 },
+    );
   }
 
   async discard(id: string): Promise<ImportView> {
@@ -135,14 +145,24 @@ export class ImportsClient {
   }
 
   async template(source: TableSourceName): Promise<Buffer> {
-    const res = await this.http.get<ArrayBuffer>(`v1/imports/templates/${source}`, { responseType: 'arraybuffer' }).catch((error: unknown) => this.unreachable(error));
+    const res = await this.http
+      .get<ArrayBuffer>(`v1/imports/templates/${source}`, { responseType: 'arraybuffer' })
+      .catch((error: unknown) => this.unreachable(error));
     if (res.status !== 200) throw new ImportsError(messageOf(Buffer.from(res.data).toString('utf8'), res.status), res.status);
     return Buffer.from(res.data);
   }
 
   /** One request; the answer checked against the contract (a service that answers otherwise is named, not trusted). */
-  private async call<S extends z.ZodType>(schema: S, method: 'get' | 'post' | 'delete', url: string, data?: unknown, config: Parameters<AxiosInstance['request']>[0] = {}): Promise<z.output<S>> {
-    const res = await this.http.request<string>({ ...config, method, url, data, responseType: 'text', transformResponse: (x) => x }).catch((error: unknown) => this.unreachable(error));
+  private async call<S extends z.ZodType>(
+    schema: S,
+    method: 'get' | 'post' | 'delete',
+    url: string,
+    data?: unknown,
+    config: Parameters<AxiosInstance['request']>[0] = {},
+  ): Promise<z.output<S>> {
+    const res = await this.http
+      .request<string>({ ...config, method, url, data, responseType: 'text', transformResponse: (x) => x })
+      .catch((error: unknown) => this.unreachable(error));
     if (res.status >= 200 && res.status < 300) {
       let body: unknown;
       try {
@@ -151,7 +171,11 @@ export class ImportsClient {
         throw new ImportsError(`The central service's answer to ${method.toUpperCase()} /${url} is not JSON.`, res.status);
       }
       const parsed = schema.safeParse(body);
-      if (!parsed.success) throw new ImportsError(`The central service's answer to ${method.toUpperCase()} /${url} is not in the agreed format (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`, res.status);
+      if (!parsed.success)
+        throw new ImportsError(
+          `The central service's answer to ${method.toUpperCase()} /${url} is not in the agreed format (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`,
+          res.status,
+        );
       return parsed.data;
     }
     throw new ImportsError(messageOf(res.data, res.status), res.status);
@@ -159,7 +183,9 @@ export class ImportsClient {
 
   private unreachable(error: unknown): never {
     const e = error as AxiosError;
-    throw new ImportsError(`The central service at ${this.http.defaults.baseURL} did not answer (${e.code ?? e.message}). Is it running, and is the address right?`);
+    throw new ImportsError(
+      `The central service at ${this.http.defaults.baseURL} did not answer (${e.code ?? e.message}). Is it running, and is the address right?`,
+    );
   }
 }
 

@@ -10,7 +10,8 @@ import type { ApiConfig } from '../sync/api-client';
 import { ImportsClient, ImportsError } from './client';
 import type { Uploads } from './uploads';
 
-export type ImportRequestName = 'import.list' | 'import.start' | 'import.open311' | 'import.get' | 'import.regions' | 'import.commit' | 'import.discard' | 'import.template' | 'import.token';
+export type ImportRequestName =
+  'import.list' | 'import.start' | 'import.open311' | 'import.get' | 'import.regions' | 'import.commit' | 'import.discard' | 'import.template' | 'import.token';
 
 export interface ImportHandlerDeps {
   /** The central API the app syncs from now, and whether it is the embedded demo service. */
@@ -37,7 +38,8 @@ export function importHandlers(deps: ImportHandlerDeps): Pick<BridgeHandlers, Im
       return await fn(client());
     } catch (error) {
       if (error instanceof ImportsError) {
-        const code = error.status === 401 ? 'unauthorized' : error.status === 403 ? 'forbidden' : error.status === undefined ? 'unavailable' : 'invalid_payload';
+        const code =
+          error.status === 401 ? 'unauthorized' : error.status === 403 ? 'forbidden' : error.status === undefined ? 'unavailable' : 'invalid_payload';
         throw new BridgeError({ code, message: error.message });
       }
       throw error;
@@ -66,9 +68,16 @@ export function importHandlers(deps: ImportHandlerDeps): Pick<BridgeHandlers, Im
       call(async (c) => {
         const [staged, current] = await Promise.all([c.stagedTree(id), c.currentTree()]);
         const before = new Map((current?.regions ?? []).map((r) => [r.id, r]));
-        const regions: RegionChange[] = staged.regions.map((r) => ({ id: r.id, name: r.name, level: r.level, geometry: r.geometry, change: changeOf(before.get(r.id), r) }));
+        const regions: RegionChange[] = staged.regions.map((r) => ({
+          id: r.id,
+          name: r.name,
+          level: r.level,
+          geometry: r.geometry,
+          change: changeOf(before.get(r.id), r),
+        }));
         const after = new Set(staged.regions.map((r) => r.id));
-        for (const r of before.values()) if (!after.has(r.id)) regions.push({ id: r.id, name: r.name, level: r.level, geometry: r.geometry, change: 'removed' });
+        for (const r of before.values())
+          if (!after.has(r.id)) regions.push({ id: r.id, name: r.name, level: r.level, geometry: r.geometry, change: 'removed' });
         return { datum: staged.datum, regions };
       }),
     'import.commit': async ({ id, acceptWarnings, deleteMissing }) => call((c) => c.commit(id, { acceptWarnings, deleteMissing })),

@@ -29,15 +29,40 @@ import {
 const KINDS: EventKind[] = ['incident', 'dispute', 'hazard', 'appeal', 'service'];
 
 type Sums = {
-  total: number; closed: number; on_time: number; joint: number; resolved: number;
-  sat_satisfied: number; sat_basic: number; sat_dissatisfied: number; critical: number; breaking: number;
-  st_reported: number; st_analysed: number; st_dispatched: number; st_supervised: number; st_evaluated: number;
+  total: number;
+  closed: number;
+  on_time: number;
+  joint: number;
+  resolved: number;
+  sat_satisfied: number;
+  sat_basic: number;
+  sat_dissatisfied: number;
+  critical: number;
+  breaking: number;
+  st_reported: number;
+  st_analysed: number;
+  st_dispatched: number;
+  st_supervised: number;
+  st_evaluated: number;
 };
 // Written out rather than built from SUM_COLUMNS: a snapshot adds up thousands of these, and objects of one literal
 // shape with named field access are several times faster than keyed access in a loop (profiled: 12 % → ~1 %).
 const zeroSums = (): Sums => ({
-  total: 0, closed: 0, on_time: 0, joint: 0, resolved: 0, sat_satisfied: 0, sat_basic: 0, sat_dissatisfied: 0, critical: 0, breaking: 0,
-  st_reported: 0, st_analysed: 0, st_dispatched: 0, st_supervised: 0, st_evaluated: 0,
+  total: 0,
+  closed: 0,
+  on_time: 0,
+  joint: 0,
+  resolved: 0,
+  sat_satisfied: 0,
+  sat_basic: 0,
+  sat_dissatisfied: 0,
+  critical: 0,
+  breaking: 0,
+  st_reported: 0,
+  st_analysed: 0,
+  st_dispatched: 0,
+  st_supervised: 0,
+  st_evaluated: 0,
 });
 
 /** Adds a grid × kind row (GridKindRow: grid, kind, then the sums in the order of reads.ts SUM_COLUMNS). */
@@ -59,7 +84,6 @@ function addRow(into: Sums, r: GridKindRow) {
   into.st_evaluated += r[16];
 }
 
-
 /** What a ranking row is made of, for a grid, a region or a department. */
 interface RankSums {
   total: number;
@@ -76,7 +100,17 @@ interface RankSums {
 interface GridSums extends RankSums {
   critical: number;
 }
-const zeroRankSums = (): RankSums => ({ total: 0, closed: 0, onTime: 0, satSatisfied: 0, satBasic: 0, satDissatisfied: 0, disputes: 0, disputesResolved: 0, overdue: 0 });
+const zeroRankSums = (): RankSums => ({
+  total: 0,
+  closed: 0,
+  onTime: 0,
+  satSatisfied: 0,
+  satBasic: 0,
+  satDissatisfied: 0,
+  disputes: 0,
+  disputesResolved: 0,
+  overdue: 0,
+});
 function addRankSums(into: RankSums, from: RankSums) {
   into.total += from.total;
   into.closed += from.closed;
@@ -88,7 +122,6 @@ function addRankSums(into: RankSums, from: RankSums) {
   into.disputesResolved += from.disputesResolved;
   into.overdue += from.overdue;
 }
-
 
 export interface ResolvedWindow {
   preset: WindowRequest['preset'];
@@ -167,7 +200,19 @@ export class SceneQueries {
     const sumsOf: (GridSums | undefined)[] = new Array(this.grids.length);
     for (const r of reads.perGrid()) {
       const i = this.gridIndex.get(r[0]);
-      if (i !== undefined) sumsOf[i] = { total: r[1], closed: r[2], onTime: r[3], critical: r[4], disputes: r[5], disputesResolved: r[6], satSatisfied: r[7], satBasic: r[8], satDissatisfied: r[9], overdue: 0 };
+      if (i !== undefined)
+        sumsOf[i] = {
+          total: r[1],
+          closed: r[2],
+          onTime: r[3],
+          critical: r[4],
+          disputes: r[5],
+          disputesResolved: r[6],
+          satSatisfied: r[7],
+          satBasic: r[8],
+          satDissatisfied: r[9],
+          overdue: 0,
+        };
     }
     const t = { all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 };
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
@@ -306,7 +351,8 @@ export class SceneQueries {
     return {
       perGrid: () => this.reads.gridSums(period ?? windowSource(from, to, today)),
       perKind: () => this.reads.kindSums(from, to),
-      perDeptKind: (): Iterable<DeptRow> => this.reads.departmentSums(period?.of === 'month' ? { of: 'month', key: period.key } : windowSource(from, to, today)),
+      perDeptKind: (): Iterable<DeptRow> =>
+        this.reads.departmentSums(period?.of === 'month' ? { of: 'month', key: period.key } : windowSource(from, to, today)),
     };
   }
 
@@ -339,7 +385,8 @@ export class SceneQueries {
   private trend(to: number, days: number): SceneSnapshot['trend'] {
     const from = addDays(to, -(days - 1));
     const points = new Map<number, SceneSnapshot['trend'][number]>();
-    for (let d = from; d <= to; d = addDays(d, 1)) points.set(d, { day: d, byKind: Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>, closed: 0, disputesResolved: 0 });
+    for (let d = from; d <= to; d = addDays(d, 1))
+      points.set(d, { day: d, byKind: Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>, closed: 0, disputesResolved: 0 });
     for (const [day, kind, total, closed, resolved] of this.reads.kindDays(from, to)) {
       const p = points.get(day);
       if (!p) continue;
@@ -394,9 +441,23 @@ export class SceneQueries {
       const geometry = JSON.parse(r.geometry) as { coordinates: unknown };
       if (r.level !== 'district') extendBbox(bbox, geometry.coordinates);
       synthetic ||= r.synthetic === 1 && r.level === 'grid';
-      collections[r.level].features.push({ type: 'Feature', id: r.id, properties: { id: r.id, name: r.name, level: r.level, code: r.code, parentId: r.parent_id }, geometry });
+      collections[r.level].features.push({
+        type: 'Feature',
+        id: r.id,
+        properties: { id: r.id, name: r.name, level: r.level, code: r.code, parentId: r.parent_id },
+        geometry,
+      });
     }
-    return { datum: meta.datum, attribution: meta.attribution, synthetic, bbox, district: collections.district, streets: collections.street, communities: collections.community, grids: collections.grid };
+    return {
+      datum: meta.datum,
+      attribution: meta.attribution,
+      synthetic,
+      bbox,
+      district: collections.district,
+      streets: collections.street,
+      communities: collections.community,
+      grids: collections.grid,
+    };
   }
 
   gridDetail(gridId: string, now = Date.now()): GridDetail | null {
@@ -479,16 +540,27 @@ export class SceneQueries {
   private summaryFromEvent(e: Event, now: number): EventSummary {
     return this.summary(
       {
-        id: e.id, kind: e.kind, severity: e.severity, source: e.source, stage: e.stage, title: e.title, grid_id: e.grid_id,
-        lon: e.location[0], lat: e.location[1], reported_at: Date.parse(e.stages.reported), deadline: Date.parse(e.deadline),
-        department_id: e.department_id, criterion: e.criterion, satisfaction: e.satisfaction,
-        reporter_name: e.reporter?.name ?? null, reporter_phone: e.reporter?.phone ?? null,
+        id: e.id,
+        kind: e.kind,
+        severity: e.severity,
+        source: e.source,
+        stage: e.stage,
+        title: e.title,
+        grid_id: e.grid_id,
+        lon: e.location[0],
+        lat: e.location[1],
+        reported_at: Date.parse(e.stages.reported),
+        deadline: Date.parse(e.deadline),
+        department_id: e.department_id,
+        criterion: e.criterion,
+        satisfaction: e.satisfaction,
+        reporter_name: e.reporter?.name ?? null,
+        reporter_phone: e.reporter?.phone ?? null,
       },
       now,
     );
   }
 }
-
 
 function rankingRow(id: string, name: string, parentName: string | null, a: RankSums, safeGrids: number, grids: number): RankingRow {
   const rated = a.satSatisfied + a.satBasic + a.satDissatisfied;

@@ -122,7 +122,9 @@ export class ReadPool {
   private call(method: ReadMethod, args: unknown[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new BridgeError({ code: 'unavailable', message: 'The cache is closed; the data is back in a moment.' }));
     if (BROADCAST_METHODS.has(method)) {
-      const all = [...this.lanes.wall.keys()].map((i) => this.thread(this.lanes.wall, i)).concat([...this.lanes.reports.keys()].map((i) => this.thread(this.lanes.reports, i)));
+      const all = [...this.lanes.wall.keys()]
+        .map((i) => this.thread(this.lanes.wall, i))
+        .concat([...this.lanes.reports.keys()].map((i) => this.thread(this.lanes.reports, i)));
       return Promise.all(all.map((t) => t.call(method, args))).then(() => undefined);
     }
     const lane = WALL_METHODS.has(method) ? this.lanes.wall : this.lanes.reports;

@@ -28,7 +28,19 @@ import {
 import type { RankingRow, SceneSnapshot } from '../../shared/bridge/scene';
 import { SAFE_CRITERIA, type EventKind, type SafeCriterion } from '../../shared/api/schemas';
 import { change, disputeResolutionRate, onTimeRate, satisfactionRate, type Rate } from '../../shared/kpi/formulas';
-import { addDays, assessmentPeriodRange, dayStart, periodOrder, periodOrderEndingBy, periodsEndingWith, periodSpecOfKey, previousQuarter, quarterOf, resolvePeriod, toShanghaiIso } from '../../shared/time';
+import {
+  addDays,
+  assessmentPeriodRange,
+  dayStart,
+  periodOrder,
+  periodOrderEndingBy,
+  periodsEndingWith,
+  periodSpecOfKey,
+  previousQuarter,
+  quarterOf,
+  resolvePeriod,
+  toShanghaiIso,
+} from '../../shared/time';
 import { rateDiff } from './format';
 import { FigureBook, MIN_BASE } from './figures';
 import { Names } from './names';
@@ -70,7 +82,10 @@ export function asOfInstant(span: Span, now: number): number {
  * The figures of a comparison period (环比, 同比) straight from the rollups: the same sums and the same KPI
  * formulas as the query layer's snapshot, without the parts of a snapshot a comparison does not need.
  */
-function comparisonOf(reads: CacheReads, span: Span): { figures: Omit<PeriodFigures, 'overdue' | 'repeatAppeals'>; events: { regions: Map<string, number>; departments: Map<string, number> } } {
+function comparisonOf(
+  reads: CacheReads,
+  span: Span,
+): { figures: Omit<PeriodFigures, 'overdue' | 'repeatAppeals'>; events: { regions: Map<string, number>; departments: Map<string, number> } } {
   const rows = reads.kindSpan(span.from, span.to);
   const sum = (pick: (r: KindSpanRow) => number, kind?: EventKind) => rows.filter((r) => !kind || r.kind === kind).reduce((n, r) => n + pick(r), 0);
   const closed = sum((r) => r.closed);
@@ -183,7 +198,11 @@ function trendSeries(reads: CacheReads, p: ResolvedPeriod): Briefing['trend']['p
 
 export type GridTitle = 'safe' | 'at_risk' | 'lost' | 'none';
 
-function safeGridStatus(reads: CacheReads, names: Names, p: ResolvedPeriod): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
+function safeGridStatus(
+  reads: CacheReads,
+  names: Names,
+  p: ResolvedPeriod,
+): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
   const quarter = quarterOf(p.to);
   // The two evaluations before this quarter decide the title held now and whether it was just lost.
   // Periods in order of their end, a half-year after its quarters (periodOrder): those that ended before this quarter.
@@ -217,19 +236,47 @@ function safeGridStatus(reads: CacheReads, names: Names, p: ResolvedPeriod): { r
     titleOf.set(r.id, latest?.safe ? (b ? 'at_risk' : 'safe') : 'none');
     if (latest?.safe) {
       if (b) {
-        risks.push({ gridId: r.id, ...place, status: 'at_risk', period: quarter, criteria: b.criteria.sort((x, y) => order(x) - order(y)), firstBrokenDay: b.first, newInPeriod: b.first >= p.from });
+        risks.push({
+          gridId: r.id,
+          ...place,
+          status: 'at_risk',
+          period: quarter,
+          criteria: b.criteria.sort((x, y) => order(x) - order(y)),
+          firstBrokenDay: b.first,
+          newInPeriod: b.first >= p.from,
+        });
       } else safe++;
     } else if (latest && !latest.safe && before?.safe && periodOrderEndingBy(latest.period) === periodOrderEndingBy(lastQuarter)) {
       titleOf.set(r.id, 'lost');
       const criteria = JSON.parse(latest.broken) as SafeCriterion[];
-      risks.push({ gridId: r.id, ...place, status: 'lost', period: latest.period, criteria: criteria.sort((x, y) => order(x) - order(y)), firstBrokenDay: null, newInPeriod: false });
+      risks.push({
+        gridId: r.id,
+        ...place,
+        status: 'lost',
+        period: latest.period,
+        criteria: criteria.sort((x, y) => order(x) - order(y)),
+        firstBrokenDay: null,
+        newInPeriod: false,
+      });
     }
   }
-  risks.sort((a, b) => (a.status === b.status ? Number(b.newInPeriod) - Number(a.newInPeriod) || (b.firstBrokenDay ?? 0) - (a.firstBrokenDay ?? 0) : a.status === 'at_risk' ? -1 : 1));
+  risks.sort((a, b) =>
+    a.status === b.status
+      ? Number(b.newInPeriod) - Number(a.newInPeriod) || (b.firstBrokenDay ?? 0) - (a.firstBrokenDay ?? 0)
+      : a.status === 'at_risk'
+        ? -1
+        : 1,
+  );
   return {
     risks,
     titleOf,
-    summary: { period: quarter, safe, atRisk: risks.filter((r) => r.status === 'at_risk').length, lost: risks.filter((r) => r.status === 'lost').length, total },
+    summary: {
+      period: quarter,
+      safe,
+      atRisk: risks.filter((r) => r.status === 'at_risk').length,
+      lost: risks.filter((r) => r.status === 'lost').length,
+      total,
+    },
   };
 }
 
@@ -257,7 +304,14 @@ function repeatGroups(reads: CacheReads, names: Names, span: Span): RepeatGroup[
 
 function rankRows(rows: RankingRow[], prev: Map<string, number>, overdue: Map<string, number>): RankRow[] {
   const ranked = rows
-    .map((r) => ({ ...r, overdue: overdue.get(r.id) ?? 0, previousEvents: prev.get(r.id) ?? 0, wow: change(r.events, prev.get(r.id) ?? 0), rank: 0, fullName: null as string | null }))
+    .map((r) => ({
+      ...r,
+      overdue: overdue.get(r.id) ?? 0,
+      previousEvents: prev.get(r.id) ?? 0,
+      wow: change(r.events, prev.get(r.id) ?? 0),
+      rank: 0,
+      fullName: null as string | null,
+    }))
     .sort((a, b) => b.events - a.events || a.name.localeCompare(b.name, 'zh-CN'));
   ranked.forEach((r, i) => (r.rank = i + 1));
   return ranked;
@@ -285,7 +339,13 @@ function worstOf(book: FigureBook, rankings: Briefing['rankings']): WorstItem[] 
   ] as const;
   for (const [level, rows] of levels) {
     const min = MIN_BASE[level];
-    const metrics: { metric: WorstItem['metric']; value: (r: RankRow) => number | null; base: (r: RankRow) => number; status: CaseFilter['status']; kind?: EventKind }[] = [
+    const metrics: {
+      metric: WorstItem['metric'];
+      value: (r: RankRow) => number | null;
+      base: (r: RankRow) => number;
+      status: CaseFilter['status'];
+      kind?: EventKind;
+    }[] = [
       { metric: 'onTimeRate', value: (r) => r.onTimeRate, base: (r) => r.closed, status: 'late' },
       { metric: 'satisfaction', value: (r) => r.satisfaction, base: (r) => r.rated, status: 'dissatisfied', kind: 'appeal' },
       { metric: 'disputeResolutionRate', value: (r) => r.disputeResolutionRate, base: (r) => r.disputesFound, status: 'unresolved', kind: 'dispute' },
@@ -302,7 +362,14 @@ function worstOf(book: FigureBook, rankings: Briefing['rankings']): WorstItem[] 
     const most = [...rows].sort((a, b) => b.overdue - a.overdue)[0];
     if (most && most.overdue > 0) {
       const drill = { ...drillFor(level, most.id), status: 'overdue' as const };
-      const figure = book.add({ metric: 'overdue', variant: 'value', subject: { level, id: most.id, name: most.name }, unit: 'count', value: most.overdue, drill });
+      const figure = book.add({
+        metric: 'overdue',
+        variant: 'value',
+        subject: { level, id: most.id, name: most.name },
+        unit: 'count',
+        value: most.overdue,
+        drill,
+      });
       out.push({ level, metric: 'overdue', id: most.id, name: most.name, parentName: most.parentName, value: most.overdue, base: most.overdue, figure, drill });
     }
   }
@@ -317,8 +384,22 @@ export function addRowFigures(book: FigureBook, level: 'street' | 'community' | 
   book.add({ metric: 'events', variant: 'wow', subject, unit: 'change', value: r.wow, drill: null });
   book.add({ metric: 'closed', variant: 'value', subject, unit: 'count', value: r.closed, drill: { ...base, status: 'closed' } });
   book.add({ metric: 'onTimeRate', variant: 'value', subject, unit: 'rate', value: r.onTimeRate, drill: { ...base, status: 'late' } });
-  book.add({ metric: 'satisfaction', variant: 'value', subject, unit: 'rate', value: r.satisfaction, drill: { ...base, kind: 'appeal', status: 'dissatisfied' } });
-  book.add({ metric: 'disputeResolutionRate', variant: 'value', subject, unit: 'rate', value: r.disputeResolutionRate, drill: { ...base, kind: 'dispute', status: 'unresolved' } });
+  book.add({
+    metric: 'satisfaction',
+    variant: 'value',
+    subject,
+    unit: 'rate',
+    value: r.satisfaction,
+    drill: { ...base, kind: 'appeal', status: 'dissatisfied' },
+  });
+  book.add({
+    metric: 'disputeResolutionRate',
+    variant: 'value',
+    subject,
+    unit: 'rate',
+    value: r.disputeResolutionRate,
+    drill: { ...base, kind: 'dispute', status: 'unresolved' },
+  });
   book.add({ metric: 'overdue', variant: 'value', subject, unit: 'count', value: r.overdue, drill: { ...base, status: 'overdue' } });
 }
 
@@ -362,8 +443,16 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
   const cur = figuresOf(ctx, snap, spans.current, overdueRows.length);
   const previousPeriod = comparisonOf(ctx.reads, spans.previous);
   const lastYearPeriod = comparisonOf(ctx.reads, spans.lastYear);
-  const prev: PeriodFigures = { ...previousPeriod.figures, overdue: ctx.reads.overdueCountAt(asOfInstant(spans.previous, ctx.now)), repeatAppeals: ctx.reads.repeatCount(spans.previous.from, spans.previous.to) };
-  const ly: PeriodFigures = { ...lastYearPeriod.figures, overdue: ctx.reads.overdueCountAt(asOfInstant(spans.lastYear, ctx.now)), repeatAppeals: ctx.reads.repeatCount(spans.lastYear.from, spans.lastYear.to) };
+  const prev: PeriodFigures = {
+    ...previousPeriod.figures,
+    overdue: ctx.reads.overdueCountAt(asOfInstant(spans.previous, ctx.now)),
+    repeatAppeals: ctx.reads.repeatCount(spans.previous.from, spans.previous.to),
+  };
+  const ly: PeriodFigures = {
+    ...lastYearPeriod.figures,
+    overdue: ctx.reads.overdueCountAt(asOfInstant(spans.lastYear, ctx.now)),
+    repeatAppeals: ctx.reads.repeatCount(spans.lastYear.from, spans.lastYear.to),
+  };
 
   const book = new FigureBook();
   const kpis: Kpi[] = KPI_DEFS.map((d) => {
@@ -380,9 +469,23 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
     book.add({ metric: d.metric, variant: 'yoy', subject: DISTRICT, unit: isRate ? 'points' : 'change', value: yoy, drill: null });
     return { metric: d.metric, unit: d.unit, value, previous, lastYear, wow, yoy, better: d.better, figure, drill: d.drill };
   });
-  book.add({ metric: 'disputesResolved', variant: 'value', subject: DISTRICT, unit: 'count', value: cur.disputesResolved, drill: { kind: 'dispute', status: 'resolved' } });
+  book.add({
+    metric: 'disputesResolved',
+    variant: 'value',
+    subject: DISTRICT,
+    unit: 'count',
+    value: cur.disputesResolved,
+    drill: { kind: 'dispute', status: 'resolved' },
+  });
   for (const kind of KINDS) {
-    book.add({ metric: 'kind', variant: 'value', subject: { level: 'kind', id: kind, name: kind }, unit: 'count', value: snap.totals.byKind[kind] ?? 0, drill: { kind } });
+    book.add({
+      metric: 'kind',
+      variant: 'value',
+      subject: { level: 'kind', id: kind, name: kind },
+      unit: 'count',
+      value: snap.totals.byKind[kind] ?? 0,
+      drill: { kind },
+    });
   }
 
   const overdueByStreet = countBy(overdueRows, (r) => r.street_id);
@@ -391,7 +494,10 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
   const rankings = {
     streets: rankRows(snap.streets, previousPeriod.events.regions, overdueByStreet),
     communities: rankRows(snap.communities, previousPeriod.events.regions, overdueByCommunity),
-    departments: rankRows(snap.departments, previousPeriod.events.departments, overdueByDepartment).map((d) => ({ ...d, fullName: names.departments.get(d.id)?.name ?? null })),
+    departments: rankRows(snap.departments, previousPeriod.events.departments, overdueByDepartment).map((d) => ({
+      ...d,
+      fullName: names.departments.get(d.id)?.name ?? null,
+    })),
   };
   for (const r of rankings.streets) addRowFigures(book, 'street', r);
   // Communities are many (hundreds at city scale): only those the text may name get figures.
@@ -406,10 +512,20 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
 
   const repeats = repeatGroups(ctx.reads, names, spans.current);
   for (const g of repeats.slice(0, 10)) {
-    book.add({ metric: 'repeatAppeals', variant: 'value', subject: { level: 'grid', id: g.gridId, name: g.gridName }, unit: 'count', value: g.count, drill: { gridId: g.gridId, status: 'repeat' } });
+    book.add({
+      metric: 'repeatAppeals',
+      variant: 'value',
+      subject: { level: 'grid', id: g.gridId, name: g.gridName },
+      unit: 'count',
+      value: g.count,
+      drill: { gridId: g.gridId, status: 'repeat' },
+    });
   }
 
-  const longest = [...overdueRows].sort((a, b) => a.deadline - b.deadline || (a.id < b.id ? -1 : 1)).slice(0, 50).map((r) => r.id);
+  const longest = [...overdueRows]
+    .sort((a, b) => a.deadline - b.deadline || (a.id < b.id ? -1 : 1))
+    .slice(0, 50)
+    .map((r) => r.id);
   const overdueCases: CaseRow[] = casesById(ctx.reads, names, longest, asOf);
   const named = (map: Map<string, number>, nameOf: (id: string) => string) =>
     [...map.entries()].map(([id, count]) => ({ id, name: nameOf(id), count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh-CN'));

@@ -275,7 +275,14 @@ function pageNumberFooter(side: 'odd' | 'even'): Footer {
         alignment: side === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
         indent: side === 'odd' ? { right: one } : { left: one },
         spacing: { line: 340, lineRule: LineRuleType.EXACT, before: 0, after: 0 },
-        children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: { ascii: FONTS.pageNumber, hAnsi: FONTS.pageNumber, eastAsia: FONTS.pageNumber, cs: FONTS.pageNumber }, size: SIZES.pageNumber, snapToGrid: false })],
+        children: [
+          new TextRun({
+            children: ['— ', PageNumber.CURRENT, ' —'],
+            font: { ascii: FONTS.pageNumber, hAnsi: FONTS.pageNumber, eastAsia: FONTS.pageNumber, cs: FONTS.pageNumber },
+            size: SIZES.pageNumber,
+            snapToGrid: false,
+          }),
+        ],
       }),
     ],
   });
@@ -305,7 +312,11 @@ export function buildDocx(doc: ReportDocument): Document {
     else children.push(textParagraph(block, i === doc.body.length - 1));
   });
   const keep = () => new Paragraph({ spacing: exact(), keepNext: true, children: [] });
-  if (doc.attachment) children.push(keep(), new Paragraph({ style: 'GwBody', keepNext: true, indent: { firstLine: Math.round(2 * CHAR) }, children: [bodyRun(`附件：${doc.attachment}`)] }));
+  if (doc.attachment)
+    children.push(
+      keep(),
+      new Paragraph({ style: 'GwBody', keepNext: true, indent: { firstLine: Math.round(2 * CHAR) }, children: [bodyRun(`附件：${doc.attachment}`)] }),
+    );
   // The frame needs a paragraph after it to anchor to (LibreOffice drops a frame that ends the document).
   children.push(keep(), ...signature(doc), ...colophon(doc), new Paragraph({ spacing: exact(20), children: [] }));
 
@@ -334,8 +345,22 @@ export function buildDocx(doc: ReportDocument): Document {
       paragraphStyles: [
         // The Normal style carries the 3号 size too: LibreOffice sizes the character grid from it.
         { id: 'Normal', name: 'Normal', quickFormat: true, run: { font: font(FONTS.body), size: SIZES.body }, paragraph: { spacing: exact() } },
-        { id: 'GwBody', name: 'GW Body', basedOn: 'Normal', quickFormat: true, run: { font: font(FONTS.body), size: SIZES.body }, paragraph: { spacing: exact(), alignment: AlignmentType.JUSTIFIED } },
-        { id: 'GwTitle', name: 'GW Title', basedOn: 'Normal', quickFormat: true, run: { font: font(FONTS.title), size: SIZES.title }, paragraph: { spacing: exact(), alignment: AlignmentType.CENTER, keepNext: true } },
+        {
+          id: 'GwBody',
+          name: 'GW Body',
+          basedOn: 'Normal',
+          quickFormat: true,
+          run: { font: font(FONTS.body), size: SIZES.body },
+          paragraph: { spacing: exact(), alignment: AlignmentType.JUSTIFIED },
+        },
+        {
+          id: 'GwTitle',
+          name: 'GW Title',
+          basedOn: 'Normal',
+          quickFormat: true,
+          run: { font: font(FONTS.title), size: SIZES.title },
+          paragraph: { spacing: exact(), alignment: AlignmentType.CENTER, keepNext: true },
+        },
       ],
     },
     sections: [
@@ -357,7 +382,23 @@ export function buildDocx(doc: ReportDocument): Document {
 
 const OFF_GRID_XML = '<w:snapToGrid w:val="false"/>';
 /** pPr children that come after w:snapToGrid in the schema's sequence. */
-const AFTER_SNAP = ['<w:spacing', '<w:ind', '<w:contextualSpacing', '<w:mirrorIndents', '<w:suppressOverlap', '<w:jc', '<w:textDirection', '<w:textAlignment', '<w:textboxTightWrap', '<w:outlineLvl', '<w:divId', '<w:cnfStyle', '<w:rPr', '<w:sectPr', '<w:pPrChange'];
+const AFTER_SNAP = [
+  '<w:spacing',
+  '<w:ind',
+  '<w:contextualSpacing',
+  '<w:mirrorIndents',
+  '<w:suppressOverlap',
+  '<w:jc',
+  '<w:textDirection',
+  '<w:textAlignment',
+  '<w:textboxTightWrap',
+  '<w:outlineLvl',
+  '<w:divId',
+  '<w:cnfStyle',
+  '<w:rPr',
+  '<w:sectPr',
+  '<w:pPrChange',
+];
 
 /** Adds w:snapToGrid=false to a paragraph's properties, in its schema position. */
 export function paragraphOffGrid(p: string): string {
@@ -408,7 +449,10 @@ async function finish(buffer: Buffer, doc: ReportDocument): Promise<Buffer> {
     const fonts = await fontFile.async('string');
     const entries = Object.entries(ALT_NAMES)
       .filter(([name]) => !fonts.includes(`w:name="${name}"`))
-      .map(([name, a]) => `<w:font w:name="${name}"><w:altName w:val="${a.alt}"/><w:charset w:val="86"/><w:family w:val="${a.family}"/><w:pitch w:val="${a.pitch}"/></w:font>`)
+      .map(
+        ([name, a]) =>
+          `<w:font w:name="${name}"><w:altName w:val="${a.alt}"/><w:charset w:val="86"/><w:family w:val="${a.family}"/><w:pitch w:val="${a.pitch}"/></w:font>`,
+      )
       .join('');
     const closed = /<w:fonts\b[^>]*\/>\s*$/.test(fonts) ? fonts.replace(/\/>\s*$/, '></w:fonts>') : fonts;
     zip.file('word/fontTable.xml', closed.replace('</w:fonts>', `${entries}</w:fonts>`));
@@ -418,7 +462,10 @@ async function finish(buffer: Buffer, doc: ReportDocument): Promise<Buffer> {
   // LibreOffice only the paragraph one.
   for (const name of Object.keys(zip.files).filter((f) => /^word\/(document|header\d+|footer\d+)\.xml$/.test(f))) {
     const xml = await zip.file(name)!.async('string');
-    zip.file(name, xml.replace(/<w:p\b[^>]*>.*?<\/w:p>/gs, (p) => (p.includes(OFF_GRID_XML) ? paragraphOffGrid(p) : p)));
+    zip.file(
+      name,
+      xml.replace(/<w:p\b[^>]*>.*?<\/w:p>/gs, (p) => (p.includes(OFF_GRID_XML) ? paragraphOffGrid(p) : p)),
+    );
   }
 
   if (doc.watermark) {

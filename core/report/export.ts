@@ -81,7 +81,8 @@ export interface Exporter {
 /** Makes the file (printing a PDF with `printer`), then records it: an export that failed leaves no audit row. */
 export async function exportReport(exporter: Exporter, req: ExportRequest, now: number, printer?: PdfPrinter): Promise<ExportResult> {
   const prepared = await exporter.prepareExport(req, now);
-  const data = 'print' in prepared ? await renderPdf(prepared.print, printer) : Buffer.from(prepared.data.buffer, prepared.data.byteOffset, prepared.data.byteLength);
+  const data =
+    'print' in prepared ? await renderPdf(prepared.print, printer) : Buffer.from(prepared.data.buffer, prepared.data.byteOffset, prepared.data.byteLength);
   const auditSeq = await exporter.recordExport(prepared.audit);
   return { fileName: prepared.fileName, mime: prepared.mime, data, auditSeq };
 }

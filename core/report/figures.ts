@@ -27,4 +27,3 @@ function figureText(unit: Figure['unit'], value: number | null, metric: MetricId
   if (value === null) return '—';
   return `${value}${metric.startsWith('safeGrids') ? '个' : '件'}`;
 }
-

@@ -37,7 +37,6 @@ export function rateDiff(current: Rate, previous: Rate): number | null {
   return current === null || previous === null ? null : current - previous;
 }
 
-
 /** 2026年11月23日 */
 export function zhDate(day: number): string {
   const { year, month, day: d } = dayParts(day);

@@ -50,11 +50,19 @@ export function reportHandlers(deps: ReportHandlerDeps): Pick<BridgeHandlers, Re
     },
     'report.export': async ({ period, format, texts, watermark, operator }) => {
       if (deps.role === 'viewer') {
-        throw new BridgeError({ code: 'forbidden', message: 'Exports are for operators; this connection is read-only. Ask the command center for an operator token.' });
+        throw new BridgeError({
+          code: 'forbidden',
+          message: 'Exports are for operators; this connection is read-only. Ask the command center for an operator token.',
+        });
       }
       const now = deps.now();
       try {
-        const result = await exportReport(deps.reads(), { period: periodOr(period, now), format, texts, watermark, operator: operator ?? defaultOperator() }, now, deps.pdfPrinter);
+        const result = await exportReport(
+          deps.reads(),
+          { period: periodOr(period, now), format, texts, watermark, operator: operator ?? defaultOperator() },
+          now,
+          deps.pdfPrinter,
+        );
         return { fileName: result.fileName, mime: result.mime, base64: result.data.toString('base64'), bytes: result.data.length, auditSeq: result.auditSeq };
       } catch (error) {
         if (error instanceof PdfUnavailableError) throw new BridgeError({ code: 'unavailable', message: error.message });

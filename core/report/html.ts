@@ -106,7 +106,9 @@ function textBlock(block: TextBlock): string {
 function tableBlock(t: TableBlock): string {
   const cols = t.columns.map((c) => `<col style="width:${(c.width * 100).toFixed(2)}%">`).join('');
   const head = t.columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join('');
-  const rows = t.rows.map((r) => `<tr>${r.map((v, i) => `<td${t.columns[i].align === 'left' ? ' class="left"' : ''}>${escapeHtml(v)}</td>`).join('')}</tr>`).join('');
+  const rows = t.rows
+    .map((r) => `<tr>${r.map((v, i) => `<td${t.columns[i].align === 'left' ? ' class="left"' : ''}>${escapeHtml(v)}</td>`).join('')}</tr>`)
+    .join('');
   return `<p class="caption">${escapeHtml(t.caption)}</p><table class="rank"><colgroup>${cols}</colgroup><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>${t.note ? `<p class="note">${escapeHtml(t.note)}</p>` : ''}<div class="blank"></div>`;
 }
 
@@ -160,7 +162,8 @@ export function renderReportHtml(doc: ReportDocument, options: HtmlOptions = {})
     // The flow keeps an invisible copy (so the page count stays), the visible one sits on the last page's foot.
     body.push(colophon(' spacer" aria-hidden="true'), colophon(' pinned', ` style="top:calc(${options.colophonPage} * 225mm - ${COLOPHON_MM}mm)"`));
   } else body.push(colophon(''));
-  const demoBox = 'content: "演示数据　非正式文件"; font-family: "GW Hei", sans-serif; font-size: 10.5pt; color: #808080; vertical-align: bottom; padding-bottom: 6mm;';
+  const demoBox =
+    'content: "演示数据　非正式文件"; font-family: "GW Hei", sans-serif; font-size: 10.5pt; color: #808080; vertical-align: bottom; padding-bottom: 6mm;';
   const demo = doc.demo ? `<style>@page :right { @top-right { ${demoBox} } } @page :left { @top-left { ${demoBox} } }</style>` : '';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(doc.title.join(''))}</title>

@@ -16,4 +16,3 @@ export class Names {
     return { gridName: g?.name ?? gridId, communityName: this.name(g?.community_id), streetName: this.name(g?.street_id) };
   }
 }
-

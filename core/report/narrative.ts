@@ -91,7 +91,16 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
   }
   const disputes = w.value(D('disputesFound')) ?? 0;
   if (disputes > 0) {
-    w.say('overall', 1, ['排查矛盾纠纷', w.f(D('disputesFound')), '，已化解', w.f(D('disputesResolved')), '，化解率', w.f(D('disputeResolutionRate')), ...comparisons(w, 'disputeResolutionRate'), '。']);
+    w.say('overall', 1, [
+      '排查矛盾纠纷',
+      w.f(D('disputesFound')),
+      '，已化解',
+      w.f(D('disputesResolved')),
+      '，化解率',
+      w.f(D('disputeResolutionRate')),
+      ...comparisons(w, 'disputeResolutionRate'),
+      '。',
+    ]);
   }
   if ((w.value(D('difficultiesSolved')) ?? 0) > 0) w.say('overall', 1, ['为民服务解决群众困难', w.f(D('difficultiesSolved')), '。']);
 
@@ -102,12 +111,18 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     w.say('exceptions', 0, [`截至${zhDate(asOfDay)}，全区无超期未办结事件。`]);
   } else {
     const parts: Part[] = [`截至${zhDate(asOfDay)}，全区超期未办结事件`, w.f(D('overdue'))];
-    const streets = b.rankings.streets.filter((s) => s.overdue > 0).sort((x, y) => y.overdue - x.overdue).slice(0, 2);
+    const streets = b.rankings.streets
+      .filter((s) => s.overdue > 0)
+      .sort((x, y) => y.overdue - x.overdue)
+      .slice(0, 2);
     if (streets.length) {
       parts.push('，主要分布在');
       streets.forEach((s, i) => parts.push(i ? '、' : '', s.name, '（', w.f(rowKey('street', s.id, 'overdue')), '）'));
     }
-    const depts = b.rankings.departments.filter((d) => d.overdue > 0).sort((x, y) => y.overdue - x.overdue).slice(0, 3);
+    const depts = b.rankings.departments
+      .filter((d) => d.overdue > 0)
+      .sort((x, y) => y.overdue - x.overdue)
+      .slice(0, 3);
     if (depts.length) {
       parts.push('；涉及部门较多的是');
       depts.forEach((d, i) => parts.push(i ? '、' : '', d.fullName ?? d.name, '（', w.f(rowKey('department', d.id, 'overdue')), '）'));
@@ -122,7 +137,11 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     const fresh = atRisk.filter((g) => g.newInPeriod);
     parts.push('；本季度已有', w.f(D('safeGridsAtRisk')), `平安网格发生${listNames(criteria.slice(0, 4))}等情形，面临失去称号风险`);
     if (fresh.length) {
-      parts.push(`，其中${noun}新增`, w.f(freshKey(book, fresh.length)), `（${listNames(fresh.slice(0, 3).map((g) => `${g.communityName}${shortGrid(g.gridName, g.communityName)}`))}${fresh.length > 3 ? '等' : ''}）`);
+      parts.push(
+        `，其中${noun}新增`,
+        w.f(freshKey(book, fresh.length)),
+        `（${listNames(fresh.slice(0, 3).map((g) => `${g.communityName}${shortGrid(g.gridName, g.communityName)}`))}${fresh.length > 3 ? '等' : ''}）`,
+      );
     }
   }
   if (b.safeGrids.lost > 0) parts.push('；上季度评定中', w.f(D('safeGridsLost')), '网格失去平安网格称号');
@@ -134,9 +153,25 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     const rp: Part[] = [`${noun}同一地点重复诉求`, w.f(D('repeatAppeals')), ...comparisons(w, 'repeatAppeals')];
     if (top.length) {
       rp.push('，较集中的是');
-      top.forEach((g, i) => rp.push(i ? '、' : '', `${g.communityName}${shortGrid(g.gridName, g.communityName)}`, '（', w.f(`grid:${g.gridId}:repeatAppeals:value`), `，反映“${quoted(g.title)}”）`));
+      top.forEach((g, i) =>
+        rp.push(
+          i ? '、' : '',
+          `${g.communityName}${shortGrid(g.gridName, g.communityName)}`,
+          '（',
+          w.f(`grid:${g.gridId}:repeatAppeals:value`),
+          `，反映“${quoted(g.title)}”）`,
+        ),
+      );
     } else {
-      const places = book.add({ metric: 'repeatAppeals', variant: 'value', subject: { level: 'district', id: 'places', name: '涉及网格' }, unit: 'count', value: b.exceptions.repeats.length, text: `${b.exceptions.repeats.length}个`, drill: { status: 'repeat' } });
+      const places = book.add({
+        metric: 'repeatAppeals',
+        variant: 'value',
+        subject: { level: 'district', id: 'places', name: '涉及网格' },
+        unit: 'count',
+        value: b.exceptions.repeats.length,
+        text: `${b.exceptions.repeats.length}个`,
+        drill: { status: 'repeat' },
+      });
       rp.push('，分散在', w.f(places), '网格');
     }
     rp.push('。');
@@ -153,15 +188,28 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     if (judged.length >= 2) {
       const best = judged[0];
       const worst = judged[judged.length - 1];
-      sp.push('；按期办结率最高的是', best.name, '（', w.f(rowKey('street', best.id, 'onTimeRate')), '），最低的是', worst.name, '（', w.f(rowKey('street', worst.id, 'onTimeRate')), '）');
+      sp.push(
+        '；按期办结率最高的是',
+        best.name,
+        '（',
+        w.f(rowKey('street', best.id, 'onTimeRate')),
+        '），最低的是',
+        worst.name,
+        '（',
+        w.f(rowKey('street', worst.id, 'onTimeRate')),
+        '）',
+      );
     }
     sp.push('。');
     w.say('streets', 0, sp);
-    const sat = streets.filter((s) => s.satisfaction !== null && s.rated >= MIN_BASE.street && s.satisfaction < 1).sort((x, y) => x.satisfaction! - y.satisfaction!);
+    const sat = streets
+      .filter((s) => s.satisfaction !== null && s.rated >= MIN_BASE.street && s.satisfaction < 1)
+      .sort((x, y) => x.satisfaction! - y.satisfaction!);
     const mostOverdue = [...streets].sort((x, y) => y.overdue - x.overdue)[0];
     const p2: Part[] = [];
     if (sat.length) p2.push('群众满意率最低的是', sat[0].name, '（', w.f(rowKey('street', sat[0].id, 'satisfaction')), '）');
-    if (mostOverdue && mostOverdue.overdue > 0) p2.push(p2.length ? '；' : '', '超期未办结事件最多的是', mostOverdue.name, '（', w.f(rowKey('street', mostOverdue.id, 'overdue')), '）');
+    if (mostOverdue && mostOverdue.overdue > 0)
+      p2.push(p2.length ? '；' : '', '超期未办结事件最多的是', mostOverdue.name, '（', w.f(rowKey('street', mostOverdue.id, 'overdue')), '）');
     if (p2.length) w.say('streets', 0, [...p2, '。']);
   } else {
     w.say('streets', 0, [`${noun}各街道均未受理事件。`]);
@@ -171,13 +219,27 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
   let item = 0;
   const heading = () => `（${['一', '二', '三', '四', '五'][item++]}）`;
   const depts = b.rankings.departments.filter((d) => d.onTimeRate !== null && d.closed >= MIN_BASE.department);
-  const late = depts.filter((d) => d.onTimeRate! < THRESHOLDS.onTimeRate).sort((x, y) => x.onTimeRate! - y.onTimeRate! || y.overdue - x.overdue).slice(0, 5);
-  const overdueDepts = b.rankings.departments.filter((d) => d.overdue > 0 && !late.includes(d)).sort((x, y) => y.overdue - x.overdue).slice(0, 3);
+  const late = depts
+    .filter((d) => d.onTimeRate! < THRESHOLDS.onTimeRate)
+    .sort((x, y) => x.onTimeRate! - y.onTimeRate! || y.overdue - x.overdue)
+    .slice(0, 5);
+  const overdueDepts = b.rankings.departments
+    .filter((d) => d.overdue > 0 && !late.includes(d))
+    .sort((x, y) => y.overdue - x.overdue)
+    .slice(0, 3);
   if (late.length || overdueDepts.length) {
     const pp: Part[] = [`${heading()}部分部门办理不够及时。`];
     if (late.length) {
       pp.push(`${noun}按期办结率偏低的部门有：`);
-      late.forEach((d, i) => pp.push(i ? '，' : '', d.fullName ?? d.name, '按期办结率', w.f(rowKey('department', d.id, 'onTimeRate')), ...(d.overdue > 0 ? ['、超期未办结', w.f(rowKey('department', d.id, 'overdue'))] : [])));
+      late.forEach((d, i) =>
+        pp.push(
+          i ? '，' : '',
+          d.fullName ?? d.name,
+          '按期办结率',
+          w.f(rowKey('department', d.id, 'onTimeRate')),
+          ...(d.overdue > 0 ? ['、超期未办结', w.f(rowKey('department', d.id, 'overdue'))] : []),
+        ),
+      );
       pp.push('。');
     }
     if (overdueDepts.length) {
@@ -187,7 +249,13 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     w.say('problems', item, pp);
   } else if (depts.length) {
     const lowest = [...depts].sort((x, y) => x.onTimeRate! - y.onTimeRate!)[0];
-    w.say('problems', item, [`${heading()}办理时效总体较好。各部门按期办结率总体保持较高水平，其中`, lowest.fullName ?? lowest.name, '相对较低（', w.f(rowKey('department', lowest.id, 'onTimeRate')), '）。']);
+    w.say('problems', item, [
+      `${heading()}办理时效总体较好。各部门按期办结率总体保持较高水平，其中`,
+      lowest.fullName ?? lowest.name,
+      '相对较低（',
+      w.f(rowKey('department', lowest.id, 'onTimeRate')),
+      '）。',
+    ]);
   }
   const lowSat = lowSatisfactionCommunities(b.rankings.communities);
   if (lowSat.length) {
@@ -226,7 +294,14 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
 
 /** The count of titled grids whose first breach this quarter fell in the period. */
 function freshKey(book: FigureBook, count: number): string {
-  return book.add({ metric: 'safeGridsAtRisk', variant: 'value', subject: { level: 'district', id: 'new', name: '本期新增' }, unit: 'count', value: count, drill: null });
+  return book.add({
+    metric: 'safeGridsAtRisk',
+    variant: 'value',
+    subject: { level: 'district', id: 'new', name: '本期新增' },
+    unit: 'count',
+    value: count,
+    drill: null,
+  });
 }
 
 /** Communities with at least one dissatisfied rating, lowest rate first (at most five): named as low-satisfaction. */

@@ -60,14 +60,20 @@ async function launch(): Promise<Browser> {
   }
   const { chromium } = await import('playwright-core');
   try {
-    const b = await chromium.launch({ executablePath, headless: true, args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--font-render-hinting=none'] });
+    const b = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--font-render-hinting=none'],
+    });
     b.on('disconnected', () => {
       browser = null;
       page = null;
     });
     return b;
   } catch (error) {
-    throw new PdfUnavailableError(`Chromium at ${executablePath} could not be started to print the PDF: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new PdfUnavailableError(
+      `Chromium at ${executablePath} could not be started to print the PDF: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
   }
 }
 

@@ -138,7 +138,9 @@ const signed = (rate: number | null) => {
 /** Best first: on-time rate, then satisfaction, then volume; units with nothing to measure last. */
 export function byPerformance(rows: RankRow[]): RankRow[] {
   const v = (r: number | null) => (r === null ? -1 : r);
-  return [...rows].sort((a, b) => v(b.onTimeRate) - v(a.onTimeRate) || v(b.satisfaction) - v(a.satisfaction) || b.events - a.events || a.name.localeCompare(b.name, 'zh-CN'));
+  return [...rows].sort(
+    (a, b) => v(b.onTimeRate) - v(a.onTimeRate) || v(b.satisfaction) - v(a.satisfaction) || b.events - a.events || a.name.localeCompare(b.name, 'zh-CN'),
+  );
 }
 
 function streetTable(b: Briefing, asOfText: string): TableBlock {
@@ -224,7 +226,10 @@ export function buildReport(b: Briefing, texts: ReportTexts, options: BuildOptio
   return {
     mark: scrubText(texts.mark.trim()),
     docNumber: scrubText(texts.docNumber.trim()),
-    title: texts.title.split(/\r?\n/).map((l) => scrubText(l.trim())).filter(Boolean),
+    title: texts.title
+      .split(/\r?\n/)
+      .map((l) => scrubText(l.trim()))
+      .filter(Boolean),
     recipients: scrubText(texts.recipients.trim()),
     body,
     attachment: `${periodShort(b.period)}网格化服务管理数据明细表`,

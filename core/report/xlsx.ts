@@ -35,7 +35,12 @@ interface Col<T> {
 const FORMAT: Record<Kind, string | undefined> = { text: '@', int: '0', rate: '0.0%', change: '+0.0%;-0.0%;0.0%', time: 'yyyy-mm-dd hh:mm' };
 
 /** A grid's title: titled (at risk or not) in the vocabulary's words; lost and none are the appendix's own. */
-const TITLE_ZH: Record<GridRow['title'], string> = { safe: label('gridStatus', 'safe'), at_risk: label('gridStatus', 'at_risk'), lost: '上季度失去称号', none: '未获称号' };
+const TITLE_ZH: Record<GridRow['title'], string> = {
+  safe: label('gridStatus', 'safe'),
+  at_risk: label('gridStatus', 'at_risk'),
+  lost: '上季度失去称号',
+  none: '未获称号',
+};
 
 /** "火灾事故、电信诈骗" */
 function criteriaText(criteria: readonly SafeCriterion[]): string {
@@ -115,7 +120,10 @@ function rankCols(level: 'street' | 'community' | 'department'): Col<RankRow>[] 
   }
   cols.push({ header: '超期未办结（件）', width: 11, kind: 'int', value: (r) => r.overdue });
   if (level !== 'department') {
-    cols.push({ header: '平安网格（个）', width: 10, kind: 'int', value: (r) => r.safeGrids }, { header: '网格（个）', width: 9, kind: 'int', value: (r) => r.grids });
+    cols.push(
+      { header: '平安网格（个）', width: 10, kind: 'int', value: (r) => r.safeGrids },
+      { header: '网格（个）', width: 9, kind: 'int', value: (r) => r.grids },
+    );
   }
   return cols;
 }

@@ -127,7 +127,10 @@ export async function answerBasemapFile(file: string | null, method: string, hea
   const rangeHeader = ifRange && ifRange !== etag && ifRange !== lastModified ? null : headers.get('range');
   const range = parseRange(rangeHeader, stat.size);
   if (range === 'unsatisfiable') {
-    return text(416, `The range ${(rangeHeader ?? '').slice(0, 100)} lies outside the basemap file (${stat.size} bytes).`, { 'Content-Range': `bytes */${stat.size}`, ...validators });
+    return text(416, `The range ${(rangeHeader ?? '').slice(0, 100)} lies outside the basemap file (${stat.size} bytes).`, {
+      'Content-Range': `bytes */${stat.size}`,
+      ...validators,
+    });
   }
 
   const { start, end } = range ?? { start: 0, end: stat.size - 1 };

@@ -40,7 +40,9 @@ export function settingsRefused(error: { issues: readonly { path: readonly Prope
   const first = error.issues[0];
   return new BridgeError({
     code: 'invalid_payload',
-    message: first ? `The settings were not saved: ${fieldName(first.path)} is not valid. ${first.message}` : 'The settings were not saved: they are not valid.',
+    message: first
+      ? `The settings were not saved: ${fieldName(first.path)} is not valid. ${first.message}`
+      : 'The settings were not saved: they are not valid.',
     issues,
   });
 }
@@ -120,9 +122,13 @@ export class SettingsStore implements SettingsSource {
     const movedTo = `${file}.invalid-${Date.now()}`;
     try {
       renameSync(file, movedTo);
-      this.log(`The settings file ${file} could not be used because ${reason}; it was moved to ${movedTo} and the default settings apply until they are saved again.`);
+      this.log(
+        `The settings file ${file} could not be used because ${reason}; it was moved to ${movedTo} and the default settings apply until they are saved again.`,
+      );
     } catch (error) {
-      this.log(`The settings file ${file} could not be used because ${reason}, and it could not be moved aside (${(error as Error).message}); the default settings apply.`);
+      this.log(
+        `The settings file ${file} could not be used because ${reason}, and it could not be moved aside (${(error as Error).message}); the default settings apply.`,
+      );
     }
     return structuredClone(DEFAULT_SETTINGS);
   }

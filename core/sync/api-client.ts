@@ -14,13 +14,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { createParser } from 'eventsource-parser';
-import {
-  ChangesPage,
-  MetaResponse,
-  OrganisationResponse,
-  RegionsResponse,
-  type ApiError,
-} from '../../shared/api/schemas';
+import { ChangesPage, MetaResponse, OrganisationResponse, RegionsResponse, type ApiError } from '../../shared/api/schemas';
 
 export interface ApiConfig {
   baseUrl: string;
@@ -47,8 +41,20 @@ export type ApiFailure = 'unauthorized' | 'forbidden' | 'unreachable' | 'timeout
 const TRANSIENT_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Network failures that may go away by themselves. Not DNS "no such host" or TLS certificate failures. */
 const TRANSIENT_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'ENETDOWN',
-  'EHOSTUNREACH', 'EHOSTDOWN', 'ERR_BAD_RESPONSE', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ESOCKETTIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ERR_BAD_RESPONSE',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 /** The longest Retry-After honoured: a server asking for an hour is not waited for an hour. */
 export const MAX_RETRY_AFTER_MS = 10 * 60_000;
@@ -186,9 +192,14 @@ export class ApiClient {
       }, silenceMs);
     };
     const silence = () =>
-      new ApiClientError('timeout', `The live stream from ${this.source} went silent: no event or heartbeat for ${seconds(silenceMs)} (it did not answer in time).`, undefined, {
-        fault: `the live stream from ${this.source} went silent for ${seconds(silenceMs)}`,
-      });
+      new ApiClientError(
+        'timeout',
+        `The live stream from ${this.source} went silent: no event or heartbeat for ${seconds(silenceMs)} (it did not answer in time).`,
+        undefined,
+        {
+          fault: `the live stream from ${this.source} went silent for ${seconds(silenceMs)}`,
+        },
+      );
     feedWatchdog();
     try {
       let response;
@@ -244,7 +255,12 @@ export class ApiClient {
           if (signal.aborted) resolve('aborted');
           else if (silent) reject(silence());
           else if (outcome === 'resync') resolve('resync');
-          else reject(new ApiClientError('unreachable', `The live stream from ${this.source} broke off: ${error.message}`, undefined, { fault: `the live stream from ${this.source} broke off (${error.message})` }));
+          else
+            reject(
+              new ApiClientError('unreachable', `The live stream from ${this.source} broke off: ${error.message}`, undefined, {
+                fault: `the live stream from ${this.source} broke off (${error.message})`,
+              }),
+            );
         });
       });
     } finally {
@@ -254,7 +270,11 @@ export class ApiClient {
     }
   }
 
-  private async conditional<T>(path: string, etag: string | null, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }): Promise<Conditional<T>> {
+  private async conditional<T>(
+    path: string,
+    etag: string | null,
+    schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  ): Promise<Conditional<T>> {
     const res = await this.get(path, undefined, etag ? { 'If-None-Match': etag } : undefined);
     const newEtag = (res.headers['etag'] as string | undefined) ?? null;
     if (res.status === 304) return { notModified: true, data: null, etag: etag };
@@ -274,9 +294,14 @@ export class ApiClient {
       res = await this.http.get<string>(path, { params, headers, signal: deadline.signal, responseType: 'text' });
     } catch (error) {
       if (deadline.signal.aborted)
-        throw new ApiClientError('timeout', `The central API at ${this.source} did not answer in time: no complete answer to ${path} within ${seconds(deadlineMs)}.`, undefined, {
-          fault: `the central API at ${this.source} did not answer in time (no complete answer to ${path} within ${seconds(deadlineMs)})`,
-        });
+        throw new ApiClientError(
+          'timeout',
+          `The central API at ${this.source} did not answer in time: no complete answer to ${path} within ${seconds(deadlineMs)}.`,
+          undefined,
+          {
+            fault: `the central API at ${this.source} did not answer in time (no complete answer to ${path} within ${seconds(deadlineMs)})`,
+          },
+        );
       throw this.translate(error, path);
     } finally {
       clearTimeout(timer);
@@ -294,20 +319,45 @@ export class ApiClient {
     }
   }
 
-  private parse<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, data: unknown, path: string): T {
+  private parse<T>(
+    schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+    data: unknown,
+    path: string,
+  ): T {
     const parsed = schema.safeParse(data);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    throw new ApiClientError('bad_response', `The central API's answer to ${path} is not in the agreed format (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}). Tell the platform's operators.`);
+    throw new ApiClientError(
+      'bad_response',
+      `The central API's answer to ${path} is not in the agreed format (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}). Tell the platform's operators.`,
+    );
   }
 
   private statusError(status: number, body: unknown, path: string, retryAfter?: unknown): ApiClientError {
     const detail = (body as Partial<ApiError> | undefined)?.message;
     const said = typeof detail === 'string' ? ` The server said: ${detail}` : '';
     const details = { retryAfterMs: parseRetryAfter(retryAfter) };
-    if (status === 401) return new ApiClientError('unauthorized', `The central API at ${this.source} refused the access token (401). Enter the correct token in Settings.${said}`, status, details);
-    if (status === 403) return new ApiClientError('forbidden', `The central API at ${this.source} no longer accepts this token (403). Ask the platform's operators for a new one.${said}`, status, details);
-    if (status === 410) return new ApiClientError('cursor_too_old', `The central API no longer has the changes this cache needs (410); a full re-sync is required.${said}`, status, details);
+    if (status === 401)
+      return new ApiClientError(
+        'unauthorized',
+        `The central API at ${this.source} refused the access token (401). Enter the correct token in Settings.${said}`,
+        status,
+        details,
+      );
+    if (status === 403)
+      return new ApiClientError(
+        'forbidden',
+        `The central API at ${this.source} no longer accepts this token (403). Ask the platform's operators for a new one.${said}`,
+        status,
+        details,
+      );
+    if (status === 410)
+      return new ApiClientError(
+        'cursor_too_old',
+        `The central API no longer has the changes this cache needs (410); a full re-sync is required.${said}`,
+        status,
+        details,
+      );
     const reason = STATUS_CODES[status] ? ` (${STATUS_CODES[status]})` : '';
     const fault = `the central API at ${this.source} answered ${status}${reason} on ${path}`;
     const kind: ApiFailure = status >= 500 || status === 429 || status === 425 ? 'server' : status === 408 ? 'timeout' : 'bad_response';
@@ -319,20 +369,35 @@ export class ApiClient {
     if (error instanceof AxiosError) {
       const code = error.code ?? '';
       if (code === 'ETIMEDOUT' || code === 'ECONNABORTED')
-        return new ApiClientError('timeout', `The central API at ${this.source} did not answer in time (nothing on ${path} for ${seconds(this.config.timeoutMs ?? 30_000)}).`, undefined, {
-          fault: `the central API at ${this.source} did not answer in time (nothing on ${path} for ${seconds(this.config.timeoutMs ?? 30_000)})`,
-        });
+        return new ApiClientError(
+          'timeout',
+          `The central API at ${this.source} did not answer in time (nothing on ${path} for ${seconds(this.config.timeoutMs ?? 30_000)}).`,
+          undefined,
+          {
+            fault: `the central API at ${this.source} did not answer in time (nothing on ${path} for ${seconds(this.config.timeoutMs ?? 30_000)})`,
+          },
+        );
       const transient = TRANSIENT_CODES.has(code) || /socket hang up|aborted/i.test(error.message);
       if (error.response)
         // The headers came, then the connection broke: the body was cut short.
-        return new ApiClientError('unreachable', `The central API at ${this.source} broke off its answer to ${path} (the body was cut short: ${error.message}).`, undefined, {
-          transient: true,
-          fault: `the central API at ${this.source} broke off its answer to ${path} (the body was cut short)`,
-        });
-      return new ApiClientError('unreachable', `The central API at ${this.source} cannot be reached (${code || error.message} on ${path}). The wall keeps showing the cached data.`, undefined, {
-        transient,
-        fault: `the central API at ${this.source} cannot be reached (${code || error.message} on ${path})`,
-      });
+        return new ApiClientError(
+          'unreachable',
+          `The central API at ${this.source} broke off its answer to ${path} (the body was cut short: ${error.message}).`,
+          undefined,
+          {
+            transient: true,
+            fault: `the central API at ${this.source} broke off its answer to ${path} (the body was cut short)`,
+          },
+        );
+      return new ApiClientError(
+        'unreachable',
+        `The central API at ${this.source} cannot be reached (${code || error.message} on ${path}). The wall keeps showing the cached data.`,
+        undefined,
+        {
+          transient,
+          fault: `the central API at ${this.source} cannot be reached (${code || error.message} on ${path})`,
+        },
+      );
     }
     const message = error instanceof Error ? error.message : String(error);
     return new ApiClientError('unreachable', `The central API at ${this.source} cannot be reached: ${message}`, undefined, {

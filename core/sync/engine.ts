@@ -268,7 +268,12 @@ export class SyncEngine {
   /** Pages from the cursor to the head, with progress (records, records/s, ETA). */
   private async pullPagesFrom(notice: Pick<SyncStatus, 'message' | 'problem'> | null) {
     const started = this.options.now();
-    this.setStatus({ state: 'syncing', progress: { records: 0, total: null, perSecond: 0, etaSeconds: null }, message: notice?.message ?? null, problem: notice?.problem ?? null });
+    this.setStatus({
+      state: 'syncing',
+      progress: { records: 0, total: null, perSecond: 0, etaSeconds: null },
+      message: notice?.message ?? null,
+      problem: notice?.problem ?? null,
+    });
     const first = await this.api.changes(this.store.cursor, this.options.pageSize);
     const bulk = (first.total ?? 0) > BULK_THRESHOLD;
     if (bulk) this.store.beginBulk();
@@ -332,7 +337,12 @@ export class SyncEngine {
         this.setStatus({
           state: 'syncing',
           quarantined: this.status.quarantined + batch.quarantined,
-          progress: { records, total, perSecond: Math.round(perSecond), etaSeconds: total !== null && perSecond > 0 ? Math.max(0, (total - records) / perSecond) : null },
+          progress: {
+            records,
+            total,
+            perSecond: Math.round(perSecond),
+            etaSeconds: total !== null && perSecond > 0 ? Math.max(0, (total - records) / perSecond) : null,
+          },
         });
         if (!page.has_more) break;
       }

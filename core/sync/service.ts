@@ -30,7 +30,11 @@ export class SyncService {
   private checkpointer: { worker: Worker; exited: Promise<void>; stopped?: Promise<void> } | null = null;
   readonly finished: Promise<void>;
 
-  constructor(init: WorkerInit, events: SyncServiceEvents, private readonly workerUrl: URL = defaultWorkerUrl()) {
+  constructor(
+    init: WorkerInit,
+    events: SyncServiceEvents,
+    private readonly workerUrl: URL = defaultWorkerUrl(),
+  ) {
     this.worker = this.spawn(init, resourceLimits);
     this.finished = new Promise((resolve, reject) => {
       this.worker.on('message', (message: WorkerMessage) => {

@@ -29,16 +29,21 @@ async function main(init: WorkerInit) {
   deferCheckpoints(opened.db);
   post({ type: 'opened' });
   const store = new CacheStore(opened.db);
-  const engine = new SyncEngine(new ApiClient(init.api), store, {
-    status: (status) => post({ type: 'status', status }),
-    // A bootstrap page holds thousands of records: the wall only needs the newest few and "totals changed".
-    batch: (batch) =>
-      post({
-        type: 'batch',
-        batch: batch.events.length > MAX_EVENTS_POSTED ? { ...batch, events: batch.events.slice(-MAX_EVENTS_POSTED), truncated: true } : batch,
-      }),
-    reference: () => post({ type: 'reference' }),
-  }, init.engine);
+  const engine = new SyncEngine(
+    new ApiClient(init.api),
+    store,
+    {
+      status: (status) => post({ type: 'status', status }),
+      // A bootstrap page holds thousands of records: the wall only needs the newest few and "totals changed".
+      batch: (batch) =>
+        post({
+          type: 'batch',
+          batch: batch.events.length > MAX_EVENTS_POSTED ? { ...batch, events: batch.events.slice(-MAX_EVENTS_POSTED), truncated: true } : batch,
+        }),
+      reference: () => post({ type: 'reference' }),
+    },
+    init.engine,
+  );
   parentPort!.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') void engine.stop();
   });

@@ -83,7 +83,13 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   );
   applySessionSecurity(session.defaultSession, log);
   // 通报 PDFs print with Electron's own Chromium rather than a separate browser.
-  const backendOptions = { logFolder: logFolder(), pdfPrinter: electronPdfPrinter(), ...options.backendOptions, host: 'electron' as const, version: options.version };
+  const backendOptions = {
+    logFolder: logFolder(),
+    pdfPrinter: electronPdfPrinter(),
+    ...options.backendOptions,
+    host: 'electron' as const,
+    version: options.version,
+  };
   let backend: Backend & { uploads?: Uploads };
   let settings = options.settings ?? fixedSettings();
   if (options.createBackend) backend = options.createBackend(backendOptions);
@@ -91,7 +97,14 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
     // The cache lives in the user-data folder; with no central API configured the bundled demo server runs.
     // The API comes from Settings (token decrypted with safeStorage), else the environment, else the demo.
     const userData = app.getPath('userData');
-    const core = await startCore({ ...backendOptions, apiStore: new ApiSettings(userData), dataDir: userData, demo: { resourcesDir: options.resourcesDir }, centralLauncher: utilityLauncher, log: (line) => log.info(line) });
+    const core = await startCore({
+      ...backendOptions,
+      apiStore: new ApiSettings(userData),
+      dataDir: userData,
+      demo: { resourcesDir: options.resourcesDir },
+      centralLauncher: utilityLauncher,
+      log: (line) => log.info(line),
+    });
     backend = { ...core.backend, uploads: core.backend.uploads, close: () => core.close() };
     // The windows, kiosk and auto-update follow what is saved on the Settings page.
     settings = options.settings ?? core.settings;

@@ -56,7 +56,8 @@ interface WallWindow {
 }
 
 const center = (r: Rectangle) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
-const contains = (outer: Rectangle, p: { x: number; y: number }) => p.x >= outer.x && p.x < outer.x + outer.width && p.y >= outer.y && p.y < outer.y + outer.height;
+const contains = (outer: Rectangle, p: { x: number; y: number }) =>
+  p.x >= outer.x && p.x < outer.x + outer.width && p.y >= outer.y && p.y < outer.y + outer.height;
 const sameBounds = (a: Rectangle, b: Rectangle) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 /** What the page shows; kiosk is the window's business and needs no reload. */
 const samePlaylist = (a: DisplayPlaylist, b: DisplayPlaylist) =>

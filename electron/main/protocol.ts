@@ -27,7 +27,12 @@ export function registerAppScheme(): void {
  * (an intranet tile server as basemap); by default the strict one. `basemapFile` gives the PMTiles file the
  * settings name (basemapFile(settings.get().basemap) from core/settings/basemap-file.ts); by default none.
  */
-export function handleAppProtocol(rendererDir: string, log: MainLog, csp: () => string = () => CONTENT_SECURITY_POLICY, basemapFile: () => string | null = () => null): void {
+export function handleAppProtocol(
+  rendererDir: string,
+  log: MainLog,
+  csp: () => string = () => CONTENT_SECURITY_POLICY,
+  basemapFile: () => string | null = () => null,
+): void {
   protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir, log, csp, basemapFile));
 }
 

@@ -119,7 +119,14 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutResult>
       new Promise<void>((resolve, reject) => {
         const record = { ...template, id: `F${n}`, repeat_of: null, title: `fanout ${n} ${(sentAt[n] = performance.now()).toFixed(3)}` };
         const req = http.request(
-          { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' } },
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            agent,
+            headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
+          },
           (res) => {
             let body = '';
             res.setEncoding('utf8');

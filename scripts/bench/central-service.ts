@@ -31,7 +31,9 @@ export interface ServiceProcess {
 
 /** `central token create NAME --scope S --store STORE`: the new token (printed once). */
 export async function createToken(store: string, name: string, scope: 'read' | 'write'): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', mainScript, 'token', 'create', name, '--scope', scope, '--store', store], { cwd: root });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', mainScript, 'token', 'create', name, '--scope', scope, '--store', store], {
+    cwd: root,
+  });
   const token = stdout.trim().split('\n').pop()?.trim() ?? '';
   if (!token.startsWith('gcc_')) throw new Error(`token create printed no token: ${stdout}`);
   return token;

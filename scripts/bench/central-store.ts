@@ -55,8 +55,15 @@ export async function serveStore(engine: 'sqlite' | 'postgres', store: string, e
   const readToken = await createToken(store, 'bench-wall', 'read');
   const service = await startService(store);
   try {
-    for (const [key, json] of [['regions', events.regionsJson], ['organisation', events.organisationJson]] as const) {
-      const res = await fetch(`${service.url}v1/${key}`, { method: 'PUT', headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' }, body: json });
+    for (const [key, json] of [
+      ['regions', events.regionsJson],
+      ['organisation', events.organisationJson],
+    ] as const) {
+      const res = await fetch(`${service.url}v1/${key}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
+        body: json,
+      });
       if (res.status !== 200) throw new Error(`PUT /v1/${key} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     }
   } catch (error) {
@@ -218,7 +225,12 @@ const copyText = (text: string) => text.replace(/\\/g, '\\\\');
  * parameters are). `statement: 'store'` uses the store's own multi-row INSERT (unnest of three text arrays)
  * instead, prepared, for the split of where the time goes; `limit` caps its rows.
  */
-export async function barePostgresInsert(url: string, events: BenchEvents, options: { statement?: 'copy' | 'store'; limit?: number } = {}, batch = BATCH): Promise<Rate> {
+export async function barePostgresInsert(
+  url: string,
+  events: BenchEvents,
+  options: { statement?: 'copy' | 'store'; limit?: number } = {},
+  batch = BATCH,
+): Promise<Rate> {
   await (await PostgresStore.open(url)).close();
   const client = new pg.Client({ connectionString: url });
   await client.connect();

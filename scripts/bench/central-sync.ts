@@ -35,7 +35,10 @@ export async function appInitialSync(url: string, token: string, cacheFile: stri
 export async function bareCacheInsert(fromCache: string, runs = 3): Promise<Rate & { runs: number }> {
   let best: { rows: number; perSecond: number } | null = null;
   for (let i = 0; i < runs; i++) {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/bare-insert.ts'), fromCache], { cwd: root, maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/bare-insert.ts'), fromCache], {
+      cwd: root,
+      maxBuffer: 1 << 20,
+    });
     const run = JSON.parse(stdout.trim().split('\n').pop()!) as { rows: number; perSecond: number };
     if (!best || run.perSecond > best.perSecond) best = run;
   }

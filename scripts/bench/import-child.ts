@@ -35,7 +35,13 @@ function peakRssMb(): number {
 
 async function readXlsx(file: string): Promise<Omit<ChildResult, 'peakRssMb'>> {
   const started = performance.now();
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
   let items = 0;
   let cells = 0;
   for await (const sheet of reader) {

@@ -81,7 +81,10 @@ export function shapefileLayer(units: Unit[]): { shp: Buffer; shx: Buffer; dbf: 
   const shp = Buffer.alloc(shpBytes);
   const shx = Buffer.alloc(100 + 8 * features.length);
   const all = box(features.flat());
-  for (const [buffer, bytes] of [[shp, shpBytes], [shx, shx.length]] as const) {
+  for (const [buffer, bytes] of [
+    [shp, shpBytes],
+    [shx, shx.length],
+  ] as const) {
     buffer.writeInt32BE(9994, 0);
     buffer.writeInt32BE(bytes / 2, 24);
     buffer.writeInt32LE(1000, 28);
@@ -98,7 +101,10 @@ export function shapefileLayer(units: Unit[]): { shp: Buffer; shx: Buffer; dbf: 
     shp.writeInt32LE(5, at + 8);
     box(rings).forEach((v, k) => shp.writeDoubleLE(v, at + 12 + 8 * k));
     shp.writeInt32LE(rings.length, at + 44);
-    shp.writeInt32LE(rings.reduce((n, r) => n + r.length, 0), at + 48);
+    shp.writeInt32LE(
+      rings.reduce((n, r) => n + r.length, 0),
+      at + 48,
+    );
     let p = at + 52;
     let first = 0;
     for (const ring of rings) {
@@ -206,9 +212,23 @@ function random(seed: number): () => number {
 }
 
 const TYPES: [type: string, weight: number, summaries: string[]][] = [
-  ['邻里纠纷', 30, ['楼上卫生间漏水，与楼下住户因维修费用分担发生争执', '邻居在楼道堆放杂物，双方多次口角', '装修噪音扰民，楼上楼下发生矛盾', '相邻住户因采光遮挡发生争执', '饲养宠物扰邻引发纠纷']],
+  [
+    '邻里纠纷',
+    30,
+    [
+      '楼上卫生间漏水，与楼下住户因维修费用分担发生争执',
+      '邻居在楼道堆放杂物，双方多次口角',
+      '装修噪音扰民，楼上楼下发生矛盾',
+      '相邻住户因采光遮挡发生争执',
+      '饲养宠物扰邻引发纠纷',
+    ],
+  ],
   ['婚姻家庭', 18, ['夫妻因子女抚养问题发生争吵', '兄弟姐妹因老人赡养费用分担产生矛盾', '婆媳关系紧张，多次发生口角', '离婚后财产分割未达成一致']],
-  ['物业纠纷', 14, ['业主拒交物业费，与物业公司发生争执', '小区电梯长期故障，业主与物业矛盾', '小区停车位收费标准引发争议', '物业维修基金使用不透明引发业主不满']],
+  [
+    '物业纠纷',
+    14,
+    ['业主拒交物业费，与物业公司发生争执', '小区电梯长期故障，业主与物业矛盾', '小区停车位收费标准引发争议', '物业维修基金使用不透明引发业主不满'],
+  ],
   ['劳动争议', 10, ['工地务工人员反映被拖欠工资', '员工离职后经济补偿未结清', '餐馆员工工伤赔偿存在争议']],
   ['房屋宅基地', 8, ['宅基地边界不清，相邻两户发生争执', '房屋买卖过户手续引发纠纷', '房屋租赁押金退还产生争议']],
   ['土地承包', 5, ['土地流转租金未按期支付', '承包地边界划分引发争议']],

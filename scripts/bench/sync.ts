@@ -56,7 +56,11 @@ async function bareInsertRate(fromFile: string, runs = 3): Promise<{ rows: numbe
   return best!;
 }
 
-export async function benchSync(options: { events: number; scale?: 'city'; label: string }): Promise<{ figures: Figure[]; cacheFile: string; serverArgs: string[] }> {
+export async function benchSync(options: {
+  events: number;
+  scale?: 'city';
+  label: string;
+}): Promise<{ figures: Figure[]; cacheFile: string; serverArgs: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gcc-bench-'));
   const cacheFile = path.join(dir, 'cache.sqlite');
   const serverArgs = ['--events', String(options.events), ...(options.scale ? ['--scale', options.scale] : [])];
@@ -73,8 +77,20 @@ export async function benchSync(options: { events: number; scale?: 'city'; label
       cacheFile,
       serverArgs,
       figures: [
-        { name: `${options.label}: initial sync (${events.toLocaleString('en')} events, ${records.toLocaleString('en')} records)`, value: seconds, unit: 's', budget: '≤ 15 s for 1,000,000 events' },
-        { name: `${options.label}: sync rate`, value: rate, unit: 'records/s', ratio: rate / bare.perSecond, baseline: `bare better-sqlite3 insert ${Math.round(bare.perSecond)} rows/s, best of 3`, budget: 'ratio ≥ 0.4' },
+        {
+          name: `${options.label}: initial sync (${events.toLocaleString('en')} events, ${records.toLocaleString('en')} records)`,
+          value: seconds,
+          unit: 's',
+          budget: '≤ 15 s for 1,000,000 events',
+        },
+        {
+          name: `${options.label}: sync rate`,
+          value: rate,
+          unit: 'records/s',
+          ratio: rate / bare.perSecond,
+          baseline: `bare better-sqlite3 insert ${Math.round(bare.perSecond)} rows/s, best of 3`,
+          budget: 'ratio ≥ 0.4',
+        },
         { name: `${options.label}: peak RSS of the sync process`, value: peakRss, unit: 'MiB' },
       ],
     };
@@ -109,7 +125,13 @@ export function benchQueries(cacheFile: string, label: string, iterations = 60):
       base.push(performance.now() - t);
     }
     const p50 = percentile(ours, 50);
-    figures.push({ name: `${label}: snapshot '${preset}' p50`, value: p50, unit: 'ms', ratio: p50 / percentile(base, 50), baseline: `GROUP BY over events p50 ${percentile(base, 50).toFixed(1)} ms` });
+    figures.push({
+      name: `${label}: snapshot '${preset}' p50`,
+      value: p50,
+      unit: 'ms',
+      ratio: p50 / percentile(base, 50),
+      baseline: `GROUP BY over events p50 ${percentile(base, 50).toFixed(1)} ms`,
+    });
     figures.push({ name: `${label}: snapshot '${preset}' p95`, value: percentile(ours, 95), unit: 'ms', budget: '≤ 20 ms' });
   }
   db.close();

@@ -64,12 +64,20 @@ export function fillDemoCache(file: string, options: DemoCacheOptions = {}): num
   const { db } = openCache(file);
   try {
     const store = new CacheStore(db);
-    store.applyReference(JSON.parse(engine.regionsJson), JSON.parse(engine.organisationJson), { regions: engine.regionsEtag, organisation: engine.organisationEtag });
+    store.applyReference(JSON.parse(engine.regionsJson), JSON.parse(engine.organisationJson), {
+      regions: engine.regionsEtag,
+      organisation: engine.organisationEtag,
+    });
     store.setSource(`demo generator, seed ${seed}`, true);
     let records = 0;
-    for (let after = 0, more = true; more; ) {
+    for (let after = 0, more = true; more;) {
       const page = engine.page(after, MAX_PAGE);
-      store.applyChanges(page.items.map((item) => JSON.parse(item.data) as unknown), { nextRev: page.next_rev, headRev: page.head_rev }, 'page', now);
+      store.applyChanges(
+        page.items.map((item) => JSON.parse(item.data) as unknown),
+        { nextRev: page.next_rev, headRev: page.head_rev },
+        'page',
+        now,
+      );
       records += page.items.length;
       after = page.next_rev;
       more = page.has_more;

@@ -32,7 +32,10 @@ export async function ensureRendererBuilt(log: (line: string) => void = console.
     log('Building the renderer (first start or sources changed)…');
     const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [vite, 'build', '-c', path.join(ROOT, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, [vite, 'build', '-c', path.join(ROOT, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       child.on('error', reject);
       child.on('exit', resolve);
     });

@@ -67,7 +67,9 @@ function removeLiveExtras(db: Db): number {
   const store = new CacheStore(db);
   const deletedAt = toShanghaiIso(Date.now());
   for (let i = 0; i < rows.length; i += ORPHAN_BATCH) {
-    const items = rows.slice(i, i + ORPHAN_BATCH).map((r) => ({ type: 'tombstone', rev: r.rev + 1, of: 'event', record: { id: r.id, rev: r.rev + 1, deleted_at: deletedAt } }));
+    const items = rows
+      .slice(i, i + ORPHAN_BATCH)
+      .map((r) => ({ type: 'tombstone', rev: r.rev + 1, of: 'event', record: { id: r.id, rev: r.rev + 1, deleted_at: deletedAt } }));
     store.applyChanges(items, { nextRev: 0, headRev: 0 }, 'stream');
   }
   return rows.length;
@@ -84,7 +86,16 @@ function differences(db: Db, otherFile: string): string {
       const zero = (r: unknown[]) => table.startsWith('rollup') && r[3] === 0;
       const a = onlyHere.filter((r) => !zero(r));
       const b = onlyThere.filter((r) => !zero(r));
-      if (a.length || b.length) parts.push(`${table}: ${a.length} rows only in the host cache (${a.slice(0, 3).map((r) => r.slice(0, 3).join('/')).join(', ')}), ${b.length} only in the clean sync (${b.slice(0, 3).map((r) => r.slice(0, 3).join('/')).join(', ')})`);
+      if (a.length || b.length)
+        parts.push(
+          `${table}: ${a.length} rows only in the host cache (${a
+            .slice(0, 3)
+            .map((r) => r.slice(0, 3).join('/'))
+            .join(', ')}), ${b.length} only in the clean sync (${b
+            .slice(0, 3)
+            .map((r) => r.slice(0, 3).join('/'))
+            .join(', ')})`,
+        );
     }
     return parts.join('; ') || 'no differing rows';
   } finally {
@@ -92,7 +103,13 @@ function differences(db: Db, otherFile: string): string {
   }
 }
 
-export async function compareWithCleanSync(options: { hostDb: Db; apiUrl: string; token: string; dir: string; log: (line: string) => void }): Promise<CacheCheck> {
+export async function compareWithCleanSync(options: {
+  hostDb: Db;
+  apiUrl: string;
+  token: string;
+  dir: string;
+  log: (line: string) => void;
+}): Promise<CacheCheck> {
   const { hostDb, apiUrl, token, dir, log } = options;
   for (let attempt = 1; attempt <= 3; attempt++) {
     const head = await headRev(apiUrl, token);
@@ -112,7 +129,11 @@ export async function compareWithCleanSync(options: { hostDb: Db; apiUrl: string
       const hostProblems = checkCache(copy);
       const hostEvents = copy.prepare('SELECT count(*) FROM events').pluck().get() as number;
       const orphanedLive = removeLiveExtras(copy);
-      const problems = [...hostProblems.map((p) => `host cache: ${p}`), ...checkCache(copy).map((p) => `host cache without live extras: ${p}`), ...checkCache(fresh).map((p) => `clean sync: ${p}`)];
+      const problems = [
+        ...hostProblems.map((p) => `host cache: ${p}`),
+        ...checkCache(copy).map((p) => `host cache without live extras: ${p}`),
+        ...checkCache(fresh).map((p) => `clean sync: ${p}`),
+      ];
       const hostChecksum = cacheChecksum(copy);
       const freshChecksum = cacheChecksum(fresh);
       const freshEvents = fresh.prepare('SELECT count(*) FROM events').pluck().get() as number;

@@ -59,7 +59,8 @@ export function parseSoakArgs(argv: string[], now = new Date()): SoakOptions | '
   };
   const minutes = num('minutes', values.minutes, 0.5, 7 * 24 * 60);
   const killEveryMinutes = num('kill-every', values['kill-every'], 0, 7 * 24 * 60);
-  if (killEveryMinutes > 0 && killEveryMinutes < 0.5) throw new Error('--kill-every must be 0 (never) or at least 0.5 minutes: the API needs time to come back between kills.');
+  if (killEveryMinutes > 0 && killEveryMinutes < 0.5)
+    throw new Error('--kill-every must be 0 (never) or at least 0.5 minutes: the API needs time to come back between kills.');
   const outageSeconds =
     values['outage-seconds'] !== undefined ? num('outage-seconds', values['outage-seconds'], 1, 3600) : Math.max(5, Math.min(30, (killEveryMinutes * 60) / 4));
   const rate = num('rate', values.rate, 0, 200);
@@ -168,14 +169,33 @@ export function summarise(input: {
   const mb = (v: number | null) => v ?? NaN;
   const figures: Figure[] = [
     { name: `soak web host RSS, start (${label})`, value: mb(start.hostRssMb), unit: 'MB' },
-    { name: 'soak web host RSS, end', value: mb(end.hostRssMb), unit: `MB (peak ${peakHost.toFixed(0)})`, ratio: mb(end.hostRssMb) / mb(start.hostRssMb), baseline: 'start' },
+    {
+      name: 'soak web host RSS, end',
+      value: mb(end.hostRssMb),
+      unit: `MB (peak ${peakHost.toFixed(0)})`,
+      ratio: mb(end.hostRssMb) / mb(start.hostRssMb),
+      baseline: 'start',
+    },
     { name: 'soak web host RSS without mapped files, start → end', value: mb(end.hostRssAnonMb), unit: `MB (start ${mb(start.hostRssAnonMb).toFixed(0)})` },
     { name: 'soak central API RSS, start → end (restarted)', value: mb(end.centralRssMb), unit: `MB (start ${mb(start.centralRssMb).toFixed(0)})` },
     { name: 'soak renderer heap after GC, start', value: start.heapMb, unit: 'MB' },
     { name: 'soak renderer heap after GC, end', value: end.heapMb, unit: 'MB', ratio: end.heapMb / start.heapMb, baseline: 'start' },
-    { name: 'soak renderer heap growth', value: growth, unit: 'MB', ratio: growth / HEAP_GROWTH_BUDGET_MB, baseline: `budget ${HEAP_GROWTH_BUDGET_MB} MB`, budget: `≤ ${HEAP_GROWTH_BUDGET_MB} MB` },
+    {
+      name: 'soak renderer heap growth',
+      value: growth,
+      unit: 'MB',
+      ratio: growth / HEAP_GROWTH_BUDGET_MB,
+      baseline: `budget ${HEAP_GROWTH_BUDGET_MB} MB`,
+      budget: `≤ ${HEAP_GROWTH_BUDGET_MB} MB`,
+    },
     { name: 'soak DOM nodes start → end', value: end.nodes, unit: `nodes (start ${start.nodes})`, ratio: end.nodes / start.nodes, baseline: 'start' },
-    { name: 'soak JS event listeners start → end', value: end.listeners, unit: `(start ${start.listeners})`, ratio: end.listeners / Math.max(1, start.listeners), baseline: 'start' },
+    {
+      name: 'soak JS event listeners start → end',
+      value: end.listeners,
+      unit: `(start ${start.listeners})`,
+      ratio: end.listeners / Math.max(1, start.listeners),
+      baseline: 'start',
+    },
     { name: 'soak MapLibre instances start → end', value: end.maps, unit: `(start ${start.maps})` },
     { name: 'soak ECharts instances start → end', value: end.charts, unit: `(start ${start.charts}, scene ${start.scene} → ${end.scene})` },
     { name: 'soak central API kills survived', value: survived.length, unit: `of ${kills.length}` },
@@ -188,10 +208,22 @@ export function summarise(input: {
     });
   }
   figures.push(
-    { name: 'soak cache events, host (− orphaned live extras)', value: final.cache.hostEvents - final.cache.orphanedLive, unit: `events (${final.cache.hostEvents} − ${final.cache.orphanedLive})` },
+    {
+      name: 'soak cache events, host (− orphaned live extras)',
+      value: final.cache.hostEvents - final.cache.orphanedLive,
+      unit: `events (${final.cache.hostEvents} − ${final.cache.orphanedLive})`,
+    },
     { name: 'soak cache events, clean sync', value: final.cache.freshEvents, unit: `events (${final.cache.freshSyncSeconds.toFixed(1)} s to sync)` },
-    { name: 'soak cache consistent (checksum equal, checks pass)', value: final.cache.ok ? 1 : 0, unit: final.cache.ok ? `yes (${final.cache.hostChecksum})` : `no (${final.cache.hostChecksum} vs ${final.cache.freshChecksum})` },
-    { name: 'soak page live at the end', value: final.liveUnderLoad.ok && final.liveAtEnd.ok ? 1 : 0, unit: `${final.liveUnderLoad.detail}; ${final.liveAtEnd.detail}` },
+    {
+      name: 'soak cache consistent (checksum equal, checks pass)',
+      value: final.cache.ok ? 1 : 0,
+      unit: final.cache.ok ? `yes (${final.cache.hostChecksum})` : `no (${final.cache.hostChecksum} vs ${final.cache.freshChecksum})`,
+    },
+    {
+      name: 'soak page live at the end',
+      value: final.liveUnderLoad.ok && final.liveAtEnd.ok ? 1 : 0,
+      unit: `${final.liveUnderLoad.detail}; ${final.liveAtEnd.detail}`,
+    },
   );
   return { ok: failures.length === 0, failures, figures };
 }

@@ -91,6 +91,20 @@ export function freePort(): Promise<number> {
 /** The environment of the children: ours without anything that would point them at another API, proxy or token. */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['GCC_API_URL', 'GCC_API_TOKEN', 'GCC_API_TOKEN_FILE', 'GCC_CA_FILE', 'GCC_PROXY', 'GCC_WEB_TOKEN', 'GCC_CACHE', 'GCC_DATA_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[name];
+  for (const name of [
+    'GCC_API_URL',
+    'GCC_API_TOKEN',
+    'GCC_API_TOKEN_FILE',
+    'GCC_CA_FILE',
+    'GCC_PROXY',
+    'GCC_WEB_TOKEN',
+    'GCC_CACHE',
+    'GCC_DATA_DIR',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'http_proxy',
+    'https_proxy',
+  ])
+    delete env[name];
   return { ...env, ...extra };
 }

@@ -156,7 +156,13 @@ export type ImportState = z.infer<typeof ImportState>;
 
 /** The state of an import that has read nothing yet. */
 export function emptyImportState(): ImportState {
-  return { progress: { fraction: 0, rows: 0, ratePerSecond: 0, secondsLeft: null }, rows: 0, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } };
+  return {
+    progress: { fraction: 0, rows: 0, ratePerSecond: 0, secondsLeft: null },
+    rows: 0,
+    rejectedRows: 0,
+    problems: [],
+    problemCounts: { error: 0, warning: 0 },
+  };
 }
 
 export const ImportStatus = z.enum(['reading', 'ready', 'committing', 'committed', 'failed', 'discarded']);
@@ -193,7 +199,10 @@ export const Open311Import = z.object({
   url: z.url({ protocol: /^https?$/ }).describe('The GeoReport v2 endpoint base (services.json and requests.json under it)'),
   api_key: z.string().max(200).optional(),
   jurisdiction_id: z.string().max(200).optional(),
-  since: z.iso.datetime({ offset: true }).optional().describe('Pull requests updated after this; default: where the last committed pull ended, else 90 days back'),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Pull requests updated after this; default: where the last committed pull ended, else 90 days back'),
   until: z.iso.datetime({ offset: true }).optional(),
   page_size: z.number().int().min(1).max(5000).optional(),
   mapping: ServiceMapping.optional().describe('service_code → our kind (and task); default: from the service names'),

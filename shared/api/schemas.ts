@@ -17,9 +17,9 @@ export const Datum = z.enum(['WGS-84', 'GCJ-02']).describe('Geodetic datum of ev
 
 export const RegionLevel = z.enum(['district', 'street', 'community', 'grid']);
 
-export const EventKind = z.enum(['incident', 'dispute', 'hazard', 'appeal', 'service']).describe(
-  'incident 治安事件, dispute 矛盾纠纷, hazard 安全隐患, appeal 12345 群众诉求, service 服务需求',
-);
+export const EventKind = z
+  .enum(['incident', 'dispute', 'hazard', 'appeal', 'service'])
+  .describe('incident 治安事件, dispute 矛盾纠纷, hazard 安全隐患, appeal 12345 群众诉求, service 服务需求');
 export type EventKind = z.infer<typeof EventKind>;
 
 /** The eight things a grid must not have to hold the 平安网格 title. */
@@ -49,9 +49,9 @@ export const STAGES = Stage.options;
 export const Satisfaction = z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']).describe('满意 / 基本满意 / 不满意');
 export type Satisfaction = z.infer<typeof Satisfaction>;
 
-export const DutyCategory = z.enum(['collection', 'reporting', 'handling', 'service', 'safety']).describe(
-  'The 5 duty categories: 信息采集, 信息上报, 事件处置, 为民服务, 平安建设',
-);
+export const DutyCategory = z
+  .enum(['collection', 'reporting', 'handling', 'service', 'safety'])
+  .describe('The 5 duty categories: 信息采集, 信息上报, 事件处置, 为民服务, 平安建设');
 
 /**
  * RFC 3339 date-time with an offset: a real calendar date (no month 13, no 30 February, no 0000-00-00) and seconds.
@@ -112,7 +112,10 @@ export type GridProfile = z.infer<typeof GridProfile>;
 
 export const Region = z.object({
   id: Id,
-  code: z.string().regex(/^\d{6,15}$/).describe('GB/T 2260 style code; grid codes extend their community code'),
+  code: z
+    .string()
+    .regex(/^\d{6,15}$/)
+    .describe('GB/T 2260 style code; grid codes extend their community code'),
   level: RegionLevel,
   name: z.string(),
   parent_id: Id.nullable(),

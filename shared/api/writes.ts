@@ -56,7 +56,9 @@ export const EventInput = withoutNul(Event.omit({ rev: true })).describe(`An Eve
 export const EvaluationInput = withoutNul(SafeGridEvaluation.omit({ rev: true })).describe(
   `A SafeGridEvaluation as written: without rev (the store assigns it). ${NO_NUL_TEXT}`,
 );
-export const ServiceInput = withoutNul(ServiceActivity.omit({ rev: true })).describe(`A ServiceActivity as written: without rev (the store assigns it). ${NO_NUL_TEXT}`);
+export const ServiceInput = withoutNul(ServiceActivity.omit({ rev: true })).describe(
+  `A ServiceActivity as written: without rev (the store assigns it). ${NO_NUL_TEXT}`,
+);
 
 /** PUT /v1/regions and /v1/organisation: the read answers, whole, without U+0000 in any string. */
 export const RegionsInput = withoutNul(RegionsResponse);
@@ -109,8 +111,10 @@ export const RecordResult = z.object({
   id: z.string(),
   outcome: z
     .enum(['created', 'updated', 'unchanged', 'deleted', 'rejected'])
-    .describe('created (new, or back after a deletion), updated (changed: a new rev), unchanged (the same as stored: no new rev), deleted (a tombstone), rejected (invalid: nothing of the request was written)'),
-  rev: z.number().int().positive().optional().describe('The record\'s rev after the write'),
+    .describe(
+      'created (new, or back after a deletion), updated (changed: a new rev), unchanged (the same as stored: no new rev), deleted (a tombstone), rejected (invalid: nothing of the request was written)',
+    ),
+  rev: z.number().int().positive().optional().describe("The record's rev after the write"),
   reason: z.string().optional().describe('Why the record was rejected, naming the field'),
 });
 export type RecordResult = z.infer<typeof RecordResult>;
@@ -125,7 +129,7 @@ export const WriteResponse = z
       deleted: z.number().int().nonnegative(),
       rejected: z.number().int().nonnegative(),
     }),
-    head_rev: z.number().int().nonnegative().describe('The store\'s stable watermark after the write'),
+    head_rev: z.number().int().nonnegative().describe("The store's stable watermark after the write"),
   })
   .describe('The write committed: an answer per record');
 export type WriteResponse = z.infer<typeof WriteResponse>;

@@ -9,7 +9,6 @@ import { EventKind, SafeCriterion } from '../api/schemas';
 import { dayCount, parseIsoWeek, periodSpecOfKey } from '../time';
 import { CalendarDay, Day, EventSummary, RankingRow } from './scene';
 
-
 // ---- periods -----------------------------------------------------------------------------------------------------
 
 /** The longest custom range a briefing covers. */
@@ -32,7 +31,8 @@ export const PeriodRequest = z
   .superRefine((p, ctx) => {
     if (p.kind !== 'custom') return;
     if (p.from > p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'The range must end on or after its first day.' });
-    else if (dayCount(p.from, p.to) > MAX_CUSTOM_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `A custom range may cover at most ${MAX_CUSTOM_DAYS} days.` });
+    else if (dayCount(p.from, p.to) > MAX_CUSTOM_DAYS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `A custom range may cover at most ${MAX_CUSTOM_DAYS} days.` });
   });
 export type PeriodRequest = z.infer<typeof PeriodRequest>;
 
@@ -78,7 +78,9 @@ export const CaseFilter = z
      * (not) satisfied; resolved / unresolved: closed with that outcome; breaking: breaks a safe-grid criterion;
      * repeat: a repeated appeal from the same place; joint: handed to departments for joint handling.
      */
-    status: z.enum(['all', 'closed', 'open', 'on_time', 'late', 'overdue', 'rated', 'dissatisfied', 'resolved', 'unresolved', 'breaking', 'repeat', 'joint']).optional(),
+    status: z
+      .enum(['all', 'closed', 'open', 'on_time', 'late', 'overdue', 'rated', 'dissatisfied', 'resolved', 'unresolved', 'breaking', 'repeat', 'joint'])
+      .optional(),
   })
   .strict();
 export type CaseFilter = z.infer<typeof CaseFilter>;
@@ -300,7 +302,9 @@ export type ReportTexts = z.infer<typeof ReportTexts>;
 export const REPORT_TEXT_FIELDS = Object.keys(ReportTexts.shape) as (keyof ReportTexts)[];
 
 /** Edited narrative sentences: sentence id (overall-1, problems-2, …) → text. */
-export const NarrativeEdits = z.record(z.string().regex(/^[a-z]+-\d{1,3}$/), z.string().max(2000)).refine((r) => Object.keys(r).length <= 200, 'At most 200 edited sentences.');
+export const NarrativeEdits = z
+  .record(z.string().regex(/^[a-z]+-\d{1,3}$/), z.string().max(2000))
+  .refine((r) => Object.keys(r).length <= 200, 'At most 200 edited sentences.');
 export type NarrativeEdits = z.infer<typeof NarrativeEdits>;
 
 export const ReportFormat = z.enum(['docx', 'pdf', 'xlsx']);
@@ -343,7 +347,12 @@ export const briefingRequests = {
   'briefing.get': { payload: z.object({ period: PeriodRequest.optional() }).strict(), reply: Briefing },
   'briefing.cases': {
     payload: z
-      .object({ period: PeriodRequest.optional(), filter: CaseFilter.default({}), offset: Count.max(1_000_000).default(0), limit: z.number().int().min(1).max(200).default(50) })
+      .object({
+        period: PeriodRequest.optional(),
+        filter: CaseFilter.default({}),
+        offset: Count.max(1_000_000).default(0),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
       .strict(),
     reply: CasePage,
   },
@@ -355,4 +364,3 @@ export const briefingRequests = {
   'report.export': { payload: ReportExportRequest, reply: ExportedFile },
   'report.audit': { payload: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(), reply: z.array(AuditRow) },
 } as const;
-

@@ -63,7 +63,19 @@ export type HostKind = z.infer<typeof HostKind>;
 export const SyncState = z.enum(['idle', 'syncing', 'live', 'reconnecting', 'offline', 'unauthorized', 'error']);
 export type SyncState = z.infer<typeof SyncState>;
 
-export const SyncProblem = z.enum(['unauthorized', 'forbidden', 'unreachable', 'server', 'bad_response', 'cursor_too_old', 'disk_full', 'read_only', 'io', 'cache_rebuilt', 'internal']);
+export const SyncProblem = z.enum([
+  'unauthorized',
+  'forbidden',
+  'unreachable',
+  'server',
+  'bad_response',
+  'cursor_too_old',
+  'disk_full',
+  'read_only',
+  'io',
+  'cache_rebuilt',
+  'internal',
+]);
 export type SyncProblem = z.infer<typeof SyncProblem>;
 
 export const SyncStatus = z.object({
@@ -76,7 +88,12 @@ export const SyncStatus = z.object({
   lastContact: z.string().nullable(),
   /** Bootstrap progress while state is 'syncing'. */
   progress: z
-    .object({ records: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable(), perSecond: z.number().nonnegative(), etaSeconds: z.number().nonnegative().nullable() })
+    .object({
+      records: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative().nullable(),
+      perSecond: z.number().nonnegative(),
+      etaSeconds: z.number().nonnegative().nullable(),
+    })
     .nullable(),
   /** Seconds until the next reconnect attempt while state is 'reconnecting'. */
   retryInSeconds: z.number().nonnegative().nullable(),

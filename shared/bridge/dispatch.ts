@@ -13,7 +13,16 @@ export async function dispatch(
   onInternalError: (name: string, error: unknown) => void = () => {},
 ): Promise<DispatchResult> {
   if (!isRequestName(name)) {
-    return { ok: false, error: { code: 'unknown_request', message: typeof name === 'string' ? `There is no bridge request named "${name.slice(0, 80)}".` : `A bridge request name must be text, not ${name === null ? 'null' : typeof name}.` } };
+    return {
+      ok: false,
+      error: {
+        code: 'unknown_request',
+        message:
+          typeof name === 'string'
+            ? `There is no bridge request named "${name.slice(0, 80)}".`
+            : `A bridge request name must be text, not ${name === null ? 'null' : typeof name}.`,
+      },
+    };
   }
   const spec = requests[name];
   const parsed = spec.payload.safeParse(payload ?? {});

@@ -58,7 +58,12 @@ export const importRequests = {
   },
   'import.open311': {
     payload: z
-      .object({ url: z.url({ protocol: /^https?$/ }).max(2000), apiKey: z.string().max(200).optional(), since: z.iso.datetime({ offset: true }).optional(), mapping: ServiceMapping.optional() })
+      .object({
+        url: z.url({ protocol: /^https?$/ }).max(2000),
+        apiKey: z.string().max(200).optional(),
+        since: z.iso.datetime({ offset: true }).optional(),
+        mapping: ServiceMapping.optional(),
+      })
       .strict(),
     reply: ImportView,
   },

@@ -153,7 +153,13 @@ export const SceneSnapshot = z.object({
 });
 export type SceneSnapshot = z.infer<typeof SceneSnapshot>;
 
-export const MapFeatureProps = z.object({ id: z.string(), name: z.string(), level: z.enum(['district', 'street', 'community', 'grid']), code: z.string(), parentId: z.string().nullable() });
+export const MapFeatureProps = z.object({
+  id: z.string(),
+  name: z.string(),
+  level: z.enum(['district', 'street', 'community', 'grid']),
+  code: z.string(),
+  parentId: z.string().nullable(),
+});
 
 export const MapRegions = z.object({
   datum: z.enum(['WGS-84', 'GCJ-02']),

@@ -52,4 +52,3 @@ export function percent(rate: Rate, digits = 1): number | null {
   const f = 10 ** digits;
   return Math.round(rate * 100 * f) / f;
 }
-

@@ -51,7 +51,14 @@ export function resolvePeriod(p: PeriodSpec): PeriodDays {
   if (p.kind === 'month') {
     const month = monthOfSpec(p.month);
     const span = monthRange(month);
-    return { kind: 'month', key: p.month, ...span, days: dayCount(span.from, span.to), previous: monthRange(addMonths(month, -1)), lastYear: monthRange(addMonths(month, -12)) };
+    return {
+      kind: 'month',
+      key: p.month,
+      ...span,
+      days: dayCount(span.from, span.to),
+      previous: monthRange(addMonths(month, -1)),
+      lastYear: monthRange(addMonths(month, -12)),
+    };
   }
   const days = dayCount(p.from, p.to);
   return {

@@ -10,7 +10,8 @@ export type CalendarWindow = 'today' | 'week' | 'month' | 'year';
 
 /** A preset window on a day: from the start of its week, month or year to the day itself. */
 export function windowOn(window: CalendarWindow, today: Day): Span {
-  const from = window === 'week' ? mondayOf(today) : window === 'month' ? firstDayOfMonth(monthOf(today)) : window === 'year' ? firstDayOfYear(yearOf(today)) : today;
+  const from =
+    window === 'week' ? mondayOf(today) : window === 'month' ? firstDayOfMonth(monthOf(today)) : window === 'year' ? firstDayOfYear(yearOf(today)) : today;
   return { from, to: today };
 }
 

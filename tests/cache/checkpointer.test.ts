@@ -60,7 +60,7 @@ describe('checkpointer', () => {
     // …the checkpointer does, and the writer's next commit starts the log over, cut back to the limit.
     const db = openForCheckpoints(file);
     checkpoint(db);
-    writer.prepare("DELETE FROM quarantine WHERE seq = 1").run();
+    writer.prepare('DELETE FROM quarantine WHERE seq = 1').run();
     expect(wal()).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
     db.close();
     writer.close();

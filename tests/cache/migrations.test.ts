@@ -18,7 +18,20 @@ describe('migrations', () => {
   it('001 creates the rows, cursor, quarantine and daily rollups', () => {
     const { db } = openCache(file(), { migrations: [migration001] });
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['events', 'evaluations', 'services', 'tombstones', 'quarantine', 'sync_state', 'rollup_events', 'rollup_departments', 'rollup_services', 'export_audit']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'events',
+        'evaluations',
+        'services',
+        'tombstones',
+        'quarantine',
+        'sync_state',
+        'rollup_events',
+        'rollup_departments',
+        'rollup_services',
+        'export_audit',
+      ]),
+    );
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     db.close();
   });
@@ -63,7 +76,12 @@ describe('migrations', () => {
       ON CONFLICT (month, grid_id, kind) DO UPDATE SET total = total + excluded.total`);
     const service = v3.prepare('INSERT INTO rollup_services (day, grid_id, type, count, people_reached, volunteers) VALUES (?, ?, ?, ?, ?, ?)');
     // Sunday 2026-11-22 ends one week; Monday 23rd and Saturday 28th share the next; 2027-01-01 is in the week of 2026-12-28.
-    for (const [day, total] of [[20261122, 1], [20261123, 2], [20261128, 4], [20270101, 8]]) {
+    for (const [day, total] of [
+      [20261122, 1],
+      [20261123, 2],
+      [20261128, 4],
+      [20270101, 8],
+    ]) {
       insert.run(day, 'g1', 'appeal', total, 0, 0, 0);
       insertMonth.run(Math.floor(day / 100), 'g1', 'appeal', total, 0, 0, 0);
     }
@@ -117,7 +135,9 @@ describe('migrations', () => {
 
     const { db } = openCache(f, { migrations: MIGRATIONS.slice(0, 5) });
     expect(db.pragma('user_version', { simple: true })).toBe(5);
-    expect(db.prepare('SELECT day, kind, total, closed, on_time, joint, sat_basic, critical, breaking, st_dispatched FROM rollup_kinds ORDER BY kind').all()).toEqual([
+    expect(
+      db.prepare('SELECT day, kind, total, closed, on_time, joint, sat_basic, critical, breaking, st_dispatched FROM rollup_kinds ORDER BY kind').all(),
+    ).toEqual([
       { day: 20261127, kind: 'appeal', total: 7, closed: 6, on_time: 5, joint: 3, sat_basic: 3, critical: 1, breaking: 0, st_dispatched: 1 },
       { day: 20261127, kind: 'dispute', total: 2, closed: 1, on_time: 1, joint: 0, sat_basic: 0, critical: 0, breaking: 2, st_dispatched: 1 },
     ]);
@@ -169,10 +189,14 @@ describe('migrations', () => {
     const f = file();
     const v6 = openCache(f, { migrations: MIGRATIONS.slice(0, 6) }).db;
     v6.prepare("UPDATE sync_state SET regions_etag = 'r1', organisation_etag = 'o1' WHERE id = 1").run();
-    const quarantine = v6.prepare("INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw) VALUES ('2026-11-27T10:00:00+08:00', 'page', ?, ?, ?, '{}')");
+    const quarantine = v6.prepare(
+      "INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw) VALUES ('2026-11-27T10:00:00+08:00', 'page', ?, ?, ?, '{}')",
+    );
     quarantine.run(5, 'e5', 'grid_id "g-17" is not a grid in the reference data');
     quarantine.run(6, 'e6', 'record.kind: Invalid option');
-    const evaluation = v6.prepare("INSERT INTO evaluations (id, rev, grid_id, period, safe, broken, evaluated_at) VALUES (?, ?, 'g1', ?, 1, '[]', '2023-07-01T10:00:00+08:00')");
+    const evaluation = v6.prepare(
+      "INSERT INTO evaluations (id, rev, grid_id, period, safe, broken, evaluated_at) VALUES (?, ?, 'g1', ?, 1, '[]', '2023-07-01T10:00:00+08:00')",
+    );
     evaluation.run('a', 1, '2023-Q1');
     evaluation.run('b', 2, '2023-H1');
     evaluation.run('c', 3, '2023-Q2');
@@ -181,7 +205,10 @@ describe('migrations', () => {
 
     const { db } = openCache(f, { migrations: MIGRATIONS.slice(0, 7) });
     expect(db.pragma('user_version', { simple: true })).toBe(7);
-    expect(db.prepare('SELECT record_id, waiting_for FROM quarantine ORDER BY seq').raw().all()).toEqual([['e5', 'grid:g-17'], ['e6', null]]);
+    expect(db.prepare('SELECT record_id, waiting_for FROM quarantine ORDER BY seq').raw().all()).toEqual([
+      ['e5', 'grid:g-17'],
+      ['e6', null],
+    ]);
     // Forgotten, so the next sync fetches the regions again and what now fits lands.
     expect(db.prepare('SELECT regions_etag, organisation_etag FROM sync_state').raw().get()).toEqual([null, null]);
     expect(db.prepare('SELECT period, period_key FROM evaluations ORDER BY period_key').raw().all()).toEqual([
@@ -195,9 +222,14 @@ describe('migrations', () => {
 
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
-    const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
-    expect(plan("SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT 5000")).toMatch(/COVERING INDEX events_open/);
-    expect(plan("SELECT grid_id, department_id, count(*) FROM events WHERE stage <> 'closed' AND deadline < ? GROUP BY grid_id, department_id", 0)).toMatch(/COVERING INDEX events_open/);
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan("SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT 5000")).toMatch(
+      /COVERING INDEX events_open/,
+    );
+    expect(plan("SELECT grid_id, department_id, count(*) FROM events WHERE stage <> 'closed' AND deadline < ? GROUP BY grid_id, department_id", 0)).toMatch(
+      /COVERING INDEX events_open/,
+    );
     db.close();
   });
 });

@@ -16,7 +16,12 @@ function freshStore(reference = regions, org = organisation) {
   store.applyReference(reference, org, { regions: 'r1', organisation: 'o1' });
   return store;
 }
-const reasons = (store: OpenStore) => store.db.prepare('SELECT record_id, reason, waiting_for FROM quarantine ORDER BY seq').all() as { record_id: string; reason: string; waiting_for: string | null }[];
+const reasons = (store: OpenStore) =>
+  store.db.prepare('SELECT record_id, reason, waiting_for FROM quarantine ORDER BY seq').all() as {
+    record_id: string;
+    reason: string;
+    waiting_for: string | null;
+  }[];
 const eventIds = (store: OpenStore) => store.db.prepare('SELECT id FROM events ORDER BY id').pluck().all();
 const withStages = (id: string, rev: number, stages: Event['stages'], over: Partial<Event> = {}) => change(event({ id, rev, stages, ...over }));
 
@@ -70,7 +75,10 @@ describe('quarantine, never block', () => {
   it('a rev that goes backwards for the same record within a page is quarantined; the newer one stands', () => {
     const store = freshStore();
     const batch = store.applyChanges(
-      [change(event({ id: 'e1', rev: 5, stage: 'analysed', stages: { reported: '2026-11-23T09:00:00+08:00', analysed: '2026-11-23T10:00:00+08:00' } })), change(event({ id: 'e1', rev: 4 }))],
+      [
+        change(event({ id: 'e1', rev: 5, stage: 'analysed', stages: { reported: '2026-11-23T09:00:00+08:00', analysed: '2026-11-23T10:00:00+08:00' } })),
+        change(event({ id: 'e1', rev: 4 })),
+      ],
       { nextRev: 5, headRev: 5 },
       'page',
     );
@@ -85,7 +93,11 @@ describe('quarantine, never block', () => {
   it('a record the database refuses is quarantined with its words; the page and the rollups stay whole', () => {
     const store = freshStore();
     store.db.exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON events WHEN NEW.id = 'refused' BEGIN SELECT RAISE(ABORT, 'refused by a constraint'); END");
-    const batch = store.applyChanges([change(event({ id: 'a', rev: 1 })), change(event({ id: 'refused', rev: 2 })), change(event({ id: 'b', rev: 3 }))], { nextRev: 3, headRev: 3 }, 'page');
+    const batch = store.applyChanges(
+      [change(event({ id: 'a', rev: 1 })), change(event({ id: 'refused', rev: 2 })), change(event({ id: 'b', rev: 3 }))],
+      { nextRev: 3, headRev: 3 },
+      'page',
+    );
     expect(batch).toMatchObject({ applied: 2, quarantined: 1 });
     expect(reasons(store)[0].reason).toBe('could not be stored: refused by a constraint');
     expect(store.cursor).toBe(3);
@@ -102,9 +114,26 @@ describe('quarantine that heals', () => {
     const page = [
       change(event({ id: 'e1', rev: 1 })),
       change(event({ id: 'e2', rev: 2, grid_id: 'g2', kind: 'dispute' })),
-      change(event({ id: 'e3', rev: 3, grid_id: 'g2', stage: 'closed', stages: { reported: '2026-11-23T09:00:00+08:00', closed: '2026-11-24T09:00:00+08:00' }, satisfaction: 'satisfied' })),
-      { type: 'service', rev: 4, record: { id: 's1', rev: 4, grid_id: 'g2', type: 'project', title: '助老', date: '2026-11-23', people_reached: 30, volunteers: 4 } },
-      { type: 'evaluation', rev: 5, record: { id: 'v1', rev: 5, grid_id: 'g2', period: '2026-Q3', safe: true, broken: [], evaluated_at: '2026-10-08T10:00:00+08:00' } },
+      change(
+        event({
+          id: 'e3',
+          rev: 3,
+          grid_id: 'g2',
+          stage: 'closed',
+          stages: { reported: '2026-11-23T09:00:00+08:00', closed: '2026-11-24T09:00:00+08:00' },
+          satisfaction: 'satisfied',
+        }),
+      ),
+      {
+        type: 'service',
+        rev: 4,
+        record: { id: 's1', rev: 4, grid_id: 'g2', type: 'project', title: '助老', date: '2026-11-23', people_reached: 30, volunteers: 4 },
+      },
+      {
+        type: 'evaluation',
+        rev: 5,
+        record: { id: 'v1', rev: 5, grid_id: 'g2', period: '2026-Q3', safe: true, broken: [], evaluated_at: '2026-10-08T10:00:00+08:00' },
+      },
     ];
     expect(store.applyChanges(page, { nextRev: 5, headRev: 5 }, 'page')).toMatchObject({ applied: 1, quarantined: 4 });
     expect(store.cursor).toBe(5);
@@ -143,7 +172,11 @@ describe('quarantine that heals', () => {
       ['task:T99', 1],
     ]);
     // d2 is deleted while it waits.
-    store.applyChanges([{ type: 'tombstone', rev: 4, of: 'event', record: { id: 'd2', rev: 4, deleted_at: '2026-11-24T10:00:00+08:00' } }], { nextRev: 4, headRev: 4 }, 'page');
+    store.applyChanges(
+      [{ type: 'tombstone', rev: 4, of: 'event', record: { id: 'd2', rev: 4, deleted_at: '2026-11-24T10:00:00+08:00' } }],
+      { nextRev: 4, headRev: 4 },
+      'page',
+    );
     // The organisation now lists dep2 but not task T99: d1 lands, d2 leaves (deleted), t1 still waits.
     const first = store.applyReference(null, organisation, { organisation: 'o2' });
     expect(first).toMatchObject({ applied: 1, skipped: 1, healed: 2 });
@@ -159,7 +192,10 @@ describe('quarantine that heals', () => {
   it('a waiting record whose reason changes keeps waiting with the new reason; a record kept for good never heals', () => {
     const store = freshStore(withoutG2, withoutDep2);
     store.applyChanges(
-      [change(event({ id: 'e1', rev: 1, grid_id: 'g2', department_id: 'dep2' })), withStages('bad', 2, { reported: '2023-02-30T10:00:00+08:00' }, { grid_id: 'g2' })],
+      [
+        change(event({ id: 'e1', rev: 1, grid_id: 'g2', department_id: 'dep2' })),
+        withStages('bad', 2, { reported: '2023-02-30T10:00:00+08:00' }, { grid_id: 'g2' }),
+      ],
       { nextRev: 2, headRev: 2 },
       'page',
     );

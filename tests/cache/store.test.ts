@@ -18,25 +18,45 @@ function freshStore() {
 
 /** Rollups recomputed from the rows: what the incremental rollups must always equal. */
 function recomputed(db: Database.Database) {
-  return db.prepare(`SELECT day, grid_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,
+  return db
+    .prepare(
+      `SELECT day, grid_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,
       SUM(ifnull(stage = 'closed' AND closed_at <= deadline, 0)) AS on_time, SUM(ifnull(satisfaction = 'dissatisfied', 0)) AS sat_dissatisfied,
-      SUM(stage = 'analysed') AS st_analysed FROM events GROUP BY day, grid_id, kind ORDER BY 1, 2, 3`).all();
+      SUM(stage = 'analysed') AS st_analysed FROM events GROUP BY day, grid_id, kind ORDER BY 1, 2, 3`,
+    )
+    .all();
 }
 function rollups(db: Database.Database) {
-  return db.prepare(`SELECT day, grid_id, kind, total, closed, on_time, sat_dissatisfied, st_analysed FROM rollup_events
-      WHERE total <> 0 ORDER BY 1, 2, 3`).all();
+  return db
+    .prepare(
+      `SELECT day, grid_id, kind, total, closed, on_time, sat_dissatisfied, st_analysed FROM rollup_events
+      WHERE total <> 0 ORDER BY 1, 2, 3`,
+    )
+    .all();
 }
 const checksum = (db: Database.Database) =>
-  JSON.stringify([db.prepare('SELECT * FROM events ORDER BY id').all(), rollups(db), db.prepare('SELECT * FROM rollup_departments WHERE total <> 0 ORDER BY 1,2,3').all()]);
+  JSON.stringify([
+    db.prepare('SELECT * FROM events ORDER BY id').all(),
+    rollups(db),
+    db.prepare('SELECT * FROM rollup_departments WHERE total <> 0 ORDER BY 1,2,3').all(),
+  ]);
 
 describe('cache store', () => {
   it('applies a page, its rollups and its cursor together', () => {
     const store = freshStore();
-    const batch = store.applyChanges([change(event({ id: 'e1', rev: 1 })), change(event({ id: 'e2', rev: 2, grid_id: 'g2', kind: 'dispute' }))], { nextRev: 2, headRev: 5 }, 'page');
+    const batch = store.applyChanges(
+      [change(event({ id: 'e1', rev: 1 })), change(event({ id: 'e2', rev: 2, grid_id: 'g2', kind: 'dispute' }))],
+      { nextRev: 2, headRev: 5 },
+      'page',
+    );
     expect(batch).toMatchObject({ applied: 2, skipped: 0, quarantined: 0 });
     expect(store.cursor).toBe(2);
     expect(rollups(store.db)).toEqual(recomputed(store.db));
-    expect(store.db.prepare('SELECT street_id, community_id, day FROM events WHERE id = ?').get('e2')).toEqual({ street_id: 's1', community_id: 'c1', day: 20261123 });
+    expect(store.db.prepare('SELECT street_id, community_id, day FROM events WHERE id = ?').get('e2')).toEqual({
+      street_id: 's1',
+      community_id: 'c1',
+      day: 20261123,
+    });
   });
 
   it('applying the same records twice changes nothing', () => {
@@ -51,7 +71,14 @@ describe('cache store', () => {
 
   it('an older revision after a newer one changes nothing; a newer one moves the rollups', () => {
     const store = freshStore();
-    const closed = event({ id: 'e1', rev: 5, stage: 'closed', stages: { reported: '2026-11-23T09:00:00+08:00', closed: '2026-11-27T09:00:00+08:00' }, satisfaction: 'dissatisfied', outcome: 'resolved' });
+    const closed = event({
+      id: 'e1',
+      rev: 5,
+      stage: 'closed',
+      stages: { reported: '2026-11-23T09:00:00+08:00', closed: '2026-11-27T09:00:00+08:00' },
+      satisfaction: 'dissatisfied',
+      outcome: 'resolved',
+    });
     store.applyChanges([change(closed)], { nextRev: 5, headRev: 5 }, 'page');
     const before = checksum(store.db);
     store.applyChanges([change(event({ id: 'e1', rev: 3, stage: 'analysed' }))], { nextRev: 5, headRev: 5 }, 'stream');
@@ -63,7 +90,11 @@ describe('cache store', () => {
   it('moves an event between stages without double counting', () => {
     const store = freshStore();
     store.applyChanges([change(event({ id: 'e1', rev: 1 }))], { nextRev: 1, headRev: 1 }, 'page');
-    store.applyChanges([change(event({ id: 'e1', rev: 2, stage: 'analysed', stages: { reported: '2026-11-23T09:00:00+08:00', analysed: '2026-11-23T10:00:00+08:00' } }))], { nextRev: 2, headRev: 2 }, 'page');
+    store.applyChanges(
+      [change(event({ id: 'e1', rev: 2, stage: 'analysed', stages: { reported: '2026-11-23T09:00:00+08:00', analysed: '2026-11-23T10:00:00+08:00' } }))],
+      { nextRev: 2, headRev: 2 },
+      'page',
+    );
     expect(rollups(store.db)).toEqual([{ day: 20261123, grid_id: 'g1', kind: 'appeal', total: 1, closed: 0, on_time: 0, sat_dissatisfied: 0, st_analysed: 1 }]);
   });
 
@@ -95,17 +126,29 @@ describe('cache store', () => {
     const store = freshStore();
     let rev = 0;
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const stages = ['reported', 'analysed', 'dispatched', 'supervised', 'evaluated', 'closed'] as const;
     for (let i = 0; i < 400; i++) {
       const id = `e${Math.floor(rand() * 40)}`;
       rev++;
       const stage = stages[Math.floor(rand() * stages.length)];
-      const item = rand() < 0.1 ? tombstone(id, rev) : change(event({
-        id, rev, stage, grid_id: rand() < 0.5 ? 'g1' : 'g2', kind: rand() < 0.5 ? 'appeal' : 'dispute',
-        stages: { reported: `2026-1${rand() < 0.5 ? 0 : 1}-2${Math.floor(rand() * 5)}T09:00:00+08:00`, ...(stage === 'closed' ? { closed: '2026-11-25T12:00:00+08:00' } : {}) },
-        satisfaction: stage === 'closed' && rand() < 0.3 ? 'dissatisfied' : null,
-      }));
+      const item =
+        rand() < 0.1
+          ? tombstone(id, rev)
+          : change(
+              event({
+                id,
+                rev,
+                stage,
+                grid_id: rand() < 0.5 ? 'g1' : 'g2',
+                kind: rand() < 0.5 ? 'appeal' : 'dispute',
+                stages: {
+                  reported: `2026-1${rand() < 0.5 ? 0 : 1}-2${Math.floor(rand() * 5)}T09:00:00+08:00`,
+                  ...(stage === 'closed' ? { closed: '2026-11-25T12:00:00+08:00' } : {}),
+                },
+                satisfaction: stage === 'closed' && rand() < 0.3 ? 'dissatisfied' : null,
+              }),
+            );
       // Now and then deliver an old revision again, out of order.
       const items = rand() < 0.2 && rev > 5 ? [item, change(event({ id, rev: rev - 3 }))] : [item];
       store.applyChanges(items, { nextRev: rev, headRev: rev }, 'page');
@@ -156,7 +199,13 @@ describe('a group of pages in one transaction', () => {
     store.applyChanges([change(event({ id: 'e1', rev: 1 }))], { nextRev: 1, headRev: 2 }, 'page');
     store.applyChanges([change(event({ id: 'e2', rev: 2 }))], { nextRev: 2, headRev: 3 }, 'page');
     // A later page of the same group moves a record of an earlier one: its rollup share moves with it.
-    const closed = event({ id: 'e1', rev: 3, stage: 'closed', stages: { reported: '2026-11-23T09:00:00+08:00', closed: '2026-11-24T09:00:00+08:00' }, outcome: 'resolved' });
+    const closed = event({
+      id: 'e1',
+      rev: 3,
+      stage: 'closed',
+      stages: { reported: '2026-11-23T09:00:00+08:00', closed: '2026-11-24T09:00:00+08:00' },
+      outcome: 'resolved',
+    });
     store.applyChanges([change(closed)], { nextRev: 3, headRev: 3 }, 'page');
     expect(visible()).toBe(0);
     store.endGroup(true);
@@ -227,7 +276,8 @@ describe('bulk mode', () => {
   it('drops the big indexes, keeps their SQL in the cache, and rebuilds them (also after a crash in between)', () => {
     const { db } = openCache(':memory:');
     const store = new OpenStore(db);
-    const indexes = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").pluck().all();
+    const indexes = () =>
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").pluck().all();
     const before = indexes();
     expect(before.length).toBeGreaterThan(3);
     store.beginBulk();

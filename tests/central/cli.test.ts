@@ -47,7 +47,14 @@ describe('npm run central -- --store postgres://…', () => {
     writeFileSync(tokenFile, 'token-from-a-file\n');
 
     const svc = await startService(['--store', url, '--port', '0', '--token-file', tokenFile], { command: NPM_CENTRAL });
-    await until('its start-up line', () => /central data service: postgres store postgres:\/\/postgres@127\.0\.0\.1:\d+\/cli, head rev 0; a command-line token and the store's tokens accepted/.test(svc.stderr()) || undefined, 5000);
+    await until(
+      'its start-up line',
+      () =>
+        /central data service: postgres store postgres:\/\/postgres@127\.0\.0\.1:\d+\/cli, head rev 0; a command-line token and the store's tokens accepted/.test(
+          svc.stderr(),
+        ) || undefined,
+      5000,
+    );
     const importer = await createToken(url, 'importer', 'write');
     const wall = await createToken(url, 'wall-1');
 

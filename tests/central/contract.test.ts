@@ -476,7 +476,16 @@ describe('the demo server', () => {
 
   it('the validator is not blind: a wrong type or an impossible date still fails', () => {
     const v = component('MetaResponse');
-    const meta = { api_version: '1.0.0', district: { code: '511602', name: '广安区' }, datum: 'GCJ-02', server_time: '2026-11-27T18:00:00+08:00', head_rev: 5, oldest_stream_rev: 1, demo: true, time_zone: 'Asia/Shanghai' };
+    const meta = {
+      api_version: '1.0.0',
+      district: { code: '511602', name: '广安区' },
+      datum: 'GCJ-02',
+      server_time: '2026-11-27T18:00:00+08:00',
+      head_rev: 5,
+      oldest_stream_rev: 1,
+      demo: true,
+      time_zone: 'Asia/Shanghai',
+    };
     expect(v(meta)).toBe(true);
     expect(v({ ...meta, server_time: '2026-02-30T18:00:00+08:00' })).toBe(false);
     expect(v({ ...meta, server_time: '2026-11-27T18:00:00' })).toBe(false);
@@ -525,7 +534,9 @@ function storeContract(name: string, open: () => Promise<StoreTarget>, extra: (c
       const source = await startDemoSource({ store: opened.store, seed: 1, events: 3000, rate: 0, now: () => FIXED_NOW, prefetch: false });
       await source.stop();
       // One deletion, so the feed holds a tombstone as well (the demo source at rate 0 writes none).
-      const [firstEvent] = (await opened.store.changes(0, MAX_PAGE)).items.map((i) => JSON.parse(i.json) as { type: string; record: { id: string } }).filter((c) => c.type === 'event');
+      const [firstEvent] = (await opened.store.changes(0, MAX_PAGE)).items
+        .map((i) => JSON.parse(i.json) as { type: string; record: { id: string } })
+        .filter((c) => c.type === 'event');
       await opened.store.deleteRecords('event', [firstEvent.record.id], { tokenId: null, tokenName: 'test', source: 'contract-test' });
       head = await opened.store.headRev();
       service = await startCentralService({ store: opened.store, token: TOKEN, heartbeatMs: 200, openApiJson: docText, demo: true });
@@ -615,7 +626,13 @@ function storeContract(name: string, open: () => Promise<StoreTarget>, extra: (c
         const records = await samples();
         for (const [type, record] of Object.entries(records) as [RecordType, Record<string, unknown>][]) {
           const url = `/v1/${RECORD_PATHS[type]}`;
-          const batch = { source: 'contract-test', records: [{ ...record, id: `contract-${type}-1` }, { ...record, id: `contract-${type}-2` }] };
+          const batch = {
+            source: 'contract-test',
+            records: [
+              { ...record, id: `contract-${type}-1` },
+              { ...record, id: `contract-${type}-2` },
+            ],
+          };
           const accepted = requestValid(url, 'post', batch);
           expect(accepted.ok, `${url}: ${accepted.why}`).toBe(true);
           expect(component(INPUTS[type])(batch.records[0])).toBe(true);
@@ -673,8 +690,12 @@ function storeContract(name: string, open: () => Promise<StoreTarget>, extra: (c
         const many = await request('POST', '/v1/events', { body: { records: tooMany } });
         expect(many.res.status).toBe(400);
         expect((many.body as { message: string }).message).toMatch(/with 1 to 5000 records/);
-        expect((await request('POST', '/v1/events', { rawBody: '{"records": [', headers: { ...client.auth, 'content-type': 'application/json' } })).res.status).toBe(400);
-        expect((await request('POST', '/v1/events', { rawBody: '<records/>', headers: { ...client.auth, 'content-type': 'application/xml' } })).res.status).toBe(415);
+        expect(
+          (await request('POST', '/v1/events', { rawBody: '{"records": [', headers: { ...client.auth, 'content-type': 'application/json' } })).res.status,
+        ).toBe(400);
+        expect(
+          (await request('POST', '/v1/events', { rawBody: '<records/>', headers: { ...client.auth, 'content-type': 'application/xml' } })).res.status,
+        ).toBe(415);
         expect(await service.store.headRev()).toBe(before);
       });
 
@@ -697,7 +718,9 @@ function storeContract(name: string, open: () => Promise<StoreTarget>, extra: (c
           expect((await request(method, url, { template, body, headers: { authorization: 'Bearer guess' } })).res.status).toBe(401);
           const refused = await request(method, url, { template, body, headers: { authorization: `Bearer ${tokens.reader}` } });
           expect(refused.res.status).toBe(403);
-          expect((refused.body as { message: string }).message).toMatch(new RegExp(`^This token \\("wall-1"\\) may only read; ${method} ${url} needs a token with the write scope`));
+          expect((refused.body as { message: string }).message).toMatch(
+            new RegExp(`^This token \\("wall-1"\\) may only read; ${method} ${url} needs a token with the write scope`),
+          );
         }
         expect(await service.store.headRev()).toBe(before);
       });
@@ -734,14 +757,20 @@ function storeContract(name: string, open: () => Promise<StoreTarget>, extra: (c
           const other =
             key === 'regions'
               ? { ...(body as RegionsResponse), attribution: `${(body as RegionsResponse).attribution} (contract test)` }
-              : { ...(body as OrganisationResponse), people: { ...(body as OrganisationResponse).people, volunteers: (body as OrganisationResponse).people.volunteers + 1 } };
+              : {
+                  ...(body as OrganisationResponse),
+                  people: { ...(body as OrganisationResponse).people, volunteers: (body as OrganisationResponse).people.volunteers + 1 },
+                };
           const changed = await request('PUT', url, { body: other });
           expect(changed.body).toMatchObject({ changed: true });
           expect((changed.body as { etag: string }).etag).not.toBe(res.headers.get('etag'));
           expect((await get(url)).res.headers.get('etag')).toBe((changed.body as { etag: string }).etag);
           expect((await request('PUT', url, { body })).body).toMatchObject({ changed: true, etag: res.headers.get('etag') });
           expect((await request('PUT', url, { body: { ...(body as object), [key === 'regions' ? 'regions' : 'departments']: 'none' } })).res.status).toBe(400);
-          const withNul = key === 'regions' ? { ...(body as RegionsResponse), attribution: 'a\u0000b' } : { ...(body as OrganisationResponse), tasks: [{ code: 'T\u00001', name: 'x', duty: 'service' }] };
+          const withNul =
+            key === 'regions'
+              ? { ...(body as RegionsResponse), attribution: 'a\u0000b' }
+              : { ...(body as OrganisationResponse), tasks: [{ code: 'T\u00001', name: 'x', duty: 'service' }] };
           const nul = await request('PUT', url, { body: withNul });
           expect(nul.res.status).toBe(400);
           expect((nul.body as { message: string }).message).toMatch(/U\+0000/);
@@ -780,7 +809,11 @@ function storeContract(name: string, open: () => Promise<StoreTarget>, extra: (c
         expect(list.imports[0]).toMatchObject({ id, fileName: 'contract.csv', status: 'committed' });
         expect(list.imports[0].sha256).toMatch(/^[0-9a-f]{64}$/);
 
-        const discardMe = await request('POST', '/v1/imports?source=disputes&file_name=contract.csv', { template: '/v1/imports', rawBody: csv, headers: octet });
+        const discardMe = await request('POST', '/v1/imports?source=disputes&file_name=contract.csv', {
+          template: '/v1/imports',
+          rawBody: csv,
+          headers: octet,
+        });
         const discarded = await request('DELETE', `/v1/imports/${(discardMe.body as ImportView).id}`, { template: '/v1/imports/{id}' });
         expect(discarded.body).toMatchObject({ status: 'discarded' });
         expect((await request('GET', '/v1/imports/no-such-import', { template: '/v1/imports/{id}' })).res.status).toBe(404);
@@ -823,7 +856,15 @@ storeContract(
     it('a store nothing was imported into: 404 for the reference data; a full store: 507 with a sentence, nothing kept', async () => {
       const file = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-contract-')), 'small.sqlite');
       const small = await startCentralService({ store: new SqliteStore(file, { maxPageCount: 40 }), token: TOKEN, openApiJson: docText });
-      const other = new Client(() => ({ url: small.url, token: TOKEN, head: () => small.store.headRev(), deep: 0, recent: async () => 0, walkFrom: async () => 0, ahead: 1 }));
+      const other = new Client(() => ({
+        url: small.url,
+        token: TOKEN,
+        head: () => small.store.headRev(),
+        deep: 0,
+        recent: async () => 0,
+        walkFrom: async () => 0,
+        ahead: 1,
+      }));
       try {
         for (const p of ['/v1/regions', '/v1/organisation']) expect((await other.get(p)).res.status).toBe(404);
         const big = Array.from({ length: 2000 }, (_, i) => posted({ id: `e${i}`, title: `${'很长的标题'.repeat(30)}${i}` }));

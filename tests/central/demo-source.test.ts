@@ -54,7 +54,7 @@ type Stored = { rev: number; record: Record<string, unknown> };
 async function contents(store: CentralStore): Promise<{ byKey: Map<string, Stored>; count: number }> {
   const byKey = new Map<string, Stored>();
   let count = 0;
-  for (let after = 0, more = true; more; ) {
+  for (let after = 0, more = true; more;) {
     const page = await store.changes(after, 5000);
     for (const item of page.items) {
       const change = JSON.parse(item.json) as { type: string; of?: string; rev: number; record: { id: string } };
@@ -163,11 +163,13 @@ describe('demo source: stop, reopen, start again', () => {
     expect(Number(await store.getMeta('demo.cursor'))).toBe(cursor2);
   }, 60_000);
 
-  it('refuses a store that holds data from elsewhere (records, or only an importer\'s regions), in words, writing nothing', async () => {
+  it("refuses a store that holds data from elsewhere (records, or only an importer's regions), in words, writing nothing", async () => {
     const withRecords = open(path.join(tempDir(), 'imported.sqlite'));
     await withRecords.putRecords('event', [posted({ id: 'e1' })], WHO);
     const refused = await startDemoSource({ store: withRecords, ...SETTINGS, rate: 0 }).catch((error: unknown) => error);
-    expect((refused as Error).message).toBe('This store holds data that did not come from the demo (head rev 1); the demo only fills an empty store or its own.');
+    expect((refused as Error).message).toBe(
+      'This store holds data that did not come from the demo (head rev 1); the demo only fills an empty store or its own.',
+    );
     expect(await withRecords.regions()).toBeNull();
     expect(await withRecords.getMeta('demo.identity')).toBeNull();
 
@@ -178,7 +180,9 @@ describe('demo source: stop, reopen, start again', () => {
     const kept = await withReference.regions();
     const refusedToo = await startDemoSource({ store: withReference, ...SETTINGS, rate: 0 }).catch((error: unknown) => error);
     expect(refusedToo).toBeInstanceOf(Error);
-    expect((refusedToo as Error).message).toBe('This store holds data that did not come from the demo (its regions, imported); the demo only fills an empty store or its own.');
+    expect((refusedToo as Error).message).toBe(
+      'This store holds data that did not come from the demo (its regions, imported); the demo only fills an empty store or its own.',
+    );
     expect(await withReference.regions()).toEqual(kept);
     expect(await withReference.headRev()).toBe(0);
     expect(await withReference.getMeta('demo.identity')).toBeNull();
@@ -186,7 +190,7 @@ describe('demo source: stop, reopen, start again', () => {
 });
 
 describe('the seed article through the new path', () => {
-  it('demo source → SQLite store → central service → the app\'s SyncEngine → cache: the 2022 figures and the safe grids, exactly', async () => {
+  it("demo source → SQLite store → central service → the app's SyncEngine → cache: the 2022 figures and the safe grids, exactly", async () => {
     const dir = tempDir();
     const store = open(path.join(dir, 'central.sqlite'));
     // The district's default settings (seed 1, the article's rates), no live changes, the generator tests' clock.

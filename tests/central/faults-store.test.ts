@@ -90,7 +90,11 @@ async function killMidBatch(location: string, hold: () => Promise<Hold>) {
   svc = await serve(location);
   const survived = await readFeed(svc.url, TOKEN);
   expect(survived.head).toBe(3);
-  expect(survived.items.map((i) => [i.rev, i.id])).toEqual([[1, 'b0'], [2, 'b1'], [3, 'b2']]);
+  expect(survived.items.map((i) => [i.rev, i.id])).toEqual([
+    [1, 'b0'],
+    [2, 'b1'],
+    [3, 'b2'],
+  ]);
 
   const again = await call(svc.url, 'POST', '/v1/events', TOKEN, { source: 'again', records });
   expect(again.status).toBe(200);
@@ -157,15 +161,20 @@ describe('SIGKILL in the middle of a 5,000-record write, then a restart', () => 
       await holder.query('LOCK TABLE audit IN SHARE MODE');
       return {
         async reached() {
-          await until('the write to wait at its audit row with its records inserted', async () => {
-            const { rows } = await observer.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity a
+          await until(
+            'the write to wait at its audit row with its records inserted',
+            async () => {
+              const { rows } = await observer.query<{ n: number }>(
+                `SELECT count(*)::int AS n FROM pg_stat_activity a
                JOIN pg_locks w ON w.pid = a.pid AND w.relation = 'records'::regclass AND w.mode = 'RowExclusiveLock' AND w.granted
                JOIN pg_locks h ON h.pid = a.pid AND h.relation = 'audit'::regclass AND NOT h.granted
                WHERE a.datname = current_database() AND a.application_name = 'gcc-central'`,
-            );
-            return rows[0].n === 1 || undefined;
-          }, 20_000, 20);
+              );
+              return rows[0].n === 1 || undefined;
+            },
+            20_000,
+            20,
+          );
         },
         async release() {
           await holder.query('ROLLBACK');
@@ -186,7 +195,9 @@ describe('PostgreSQL down', () => {
     let up = false;
     try {
       const svc = await serve(url);
-      const unreachable = new RegExp(`^The store's database at postgres://postgres@127\\.0\\.0\\.1:\\d+/${name} cannot be reached \\(.+\\)\\. The service answers 503 until it is back\\.$`);
+      const unreachable = new RegExp(
+        `^The store's database at postgres://postgres@127\\.0\\.0\\.1:\\d+/${name} cannot be reached \\(.+\\)\\. The service answers 503 until it is back\\.$`,
+      );
       const expectDown = async () => {
         for (const url of ['/v1/meta', '/v1/changes?after_rev=0', '/v1/regions', '/v1/stream']) {
           const a = await call(svc.url, 'GET', url, TOKEN);
@@ -241,7 +252,10 @@ describe('PostgreSQL down', () => {
  * whole as the later one wrote it; the feed holds each write's revs in order, and the stream clients of both
  * processes see them in order.
  */
-async function twoWriters(location: string, hold: () => Promise<{ bothWaiting(answered: () => number, services: ChildService[]): Promise<void>; release(): Promise<void> }>) {
+async function twoWriters(
+  location: string,
+  hold: () => Promise<{ bothWaiting(answered: () => number, services: ChildService[]): Promise<void>; release(): Promise<void> }>,
+) {
   const [a, b] = await Promise.all([serve(location), serve(location)]);
   expect((await call(a.url, 'POST', '/v1/events', TOKEN, { records: [posted({ id: 'shared' })] })).body).toMatchObject({ head_rev: 1 });
   const watchers = [stream(a, 1), stream(b, 1)];
@@ -264,14 +278,24 @@ async function twoWriters(location: string, hold: () => Promise<{ bothWaiting(an
   const revsOf = (r: typeof ra) => (r.body!.results as { rev: number; outcome: string }[]).map((x) => [x.rev, x.outcome]);
   const [first, second] = (revsOf(ra)[0][0] as number) < (revsOf(rb)[0][0] as number) ? (['a', 'b'] as const) : (['b', 'a'] as const);
   const answer = { a: ra, b: rb };
-  expect(revsOf(answer[first])).toEqual([[2, 'updated'], [3, 'created']]);
-  expect(revsOf(answer[second])).toEqual([[4, 'updated'], [5, 'created']]);
+  expect(revsOf(answer[first])).toEqual([
+    [2, 'updated'],
+    [3, 'created'],
+  ]);
+  expect(revsOf(answer[second])).toEqual([
+    [4, 'updated'],
+    [5, 'created'],
+  ]);
   expect(answer[second].body!.head_rev).toBe(5);
 
   // The later write wins whole: the record is exactly its version (no field of the other), at its rev.
   for (const svc of [a, b]) {
     const feed = await readFeed(svc.url, TOKEN, 1);
-    expect(feed.items.map((i) => [i.rev, i.id])).toEqual([[3, `only-${first}`], [4, 'shared'], [5, `only-${second}`]]);
+    expect(feed.items.map((i) => [i.rev, i.id])).toEqual([
+      [3, `only-${first}`],
+      [4, 'shared'],
+      [5, `only-${second}`],
+    ]);
     expect(feed.items[1].record).toEqual({ ...versions[second], rev: 4 });
   }
   for (const w of watchers) {
@@ -298,12 +322,17 @@ describe('two service processes write the same record at once', () => {
       await holder.query('SELECT head_rev FROM revs FOR UPDATE');
       return {
         async bothWaiting(answered) {
-          await until('both writes to wait for the rev counter', async () => {
-            const { rows } = await observer.query<{ n: number }>(
-              "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gcc-central' AND wait_event_type = 'Lock'",
-            );
-            return rows[0].n === 2 || undefined;
-          }, 20_000, 20);
+          await until(
+            'both writes to wait for the rev counter',
+            async () => {
+              const { rows } = await observer.query<{ n: number }>(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gcc-central' AND wait_event_type = 'Lock'",
+              );
+              return rows[0].n === 2 || undefined;
+            },
+            20_000,
+            20,
+          );
           expect(answered()).toBe(0);
         },
         async release() {
@@ -329,7 +358,12 @@ describe('two service processes write the same record at once', () => {
               () => false,
               () => true,
             );
-          await until('both services to wait for the write lock', async () => (await Promise.all(services.map(blocked))).every(Boolean) || undefined, 20_000, 0);
+          await until(
+            'both services to wait for the write lock',
+            async () => (await Promise.all(services.map(blocked))).every(Boolean) || undefined,
+            20_000,
+            0,
+          );
           expect(answered()).toBe(0);
         },
         async release() {

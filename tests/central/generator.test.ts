@@ -127,7 +127,8 @@ describe('seed article totals (district scale, seed 1)', () => {
     expect(org.people.volunteers).toBeLessThan(9000);
     expect(org.tasks).toHaveLength(46);
     expect(new Set(org.tasks.map((t) => t.duty)).size).toBe(5);
-    for (const name of ['社情民意收集', '矛盾纠纷调处', '特殊人群服务', '安全隐患排查', '治安巡防开展', '法律政策宣传']) expect(org.tasks.map((t) => t.name)).toContain(name);
+    for (const name of ['社情民意收集', '矛盾纠纷调处', '特殊人群服务', '安全隐患排查', '治安巡防开展', '法律政策宣传'])
+      expect(org.tasks.map((t) => t.name)).toContain(name);
     const codes = new Set(org.tasks.map((t) => t.code));
     expect(events.every((e) => codes.has(e.task_code))).toBe(true);
   });

@@ -197,11 +197,13 @@ describe('the write half', () => {
   const props = (name: string) => schemas()[name].properties as Record<string, Record<string, unknown>>;
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const writes = () =>
-    Object.entries(doc.paths).filter(([path]) => !path.startsWith('/v1/imports')).flatMap(([path, ops]) =>
-      Object.entries(ops)
-        .filter(([method]) => method !== 'get')
-        .map(([method, op]) => ({ path, method, op })),
-    );
+    Object.entries(doc.paths)
+      .filter(([path]) => !path.startsWith('/v1/imports'))
+      .flatMap(([path, ops]) =>
+        Object.entries(ops)
+          .filter(([method]) => method !== 'get')
+          .map(([method, op]) => ({ path, method, op })),
+      );
   const RECORDS = [
     ['events', 'Event', 'EventInput', 'EventWriteBatch'],
     ['evaluations', 'SafeGridEvaluation', 'EvaluationInput', 'EvaluationWriteBatch'],
@@ -255,13 +257,15 @@ describe('the write half', () => {
   it('every write answers 401, 403 (with the scope named), 500, 503 with Retry-After and 507, each an ApiError', () => {
     for (const { path, method, op } of writes()) {
       const where = `${method} ${path}`;
-      for (const status of ['401', '403', '500', '503', '507']) expect(op.responses[status]?.content?.['application/json'].schema, `${where} ${status}`).toEqual(ref('ApiError'));
+      for (const status of ['401', '403', '500', '503', '507'])
+        expect(op.responses[status]?.content?.['application/json'].schema, `${where} ${status}`).toEqual(ref('ApiError'));
       expect(op.responses['403'].description).toMatch(/`write` scope.*Permanent/);
       expect(JSON.stringify(op.responses['403'].content!['application/json'].examples)).toMatch(/needs a token with the write scope/);
       expect(op.responses['503'].headers).toHaveProperty('Retry-After');
       expect(op.responses['503'].description).toMatch(/Transient: retry after Retry-After/);
       expect(op.responses['507'].description).toMatch(/store is full.*nothing of the request was kept/);
-      if (method !== 'delete') for (const status of ['413', '415']) expect(op.responses[status]?.content?.['application/json'].schema, `${where} ${status}`).toEqual(ref('ApiError'));
+      if (method !== 'delete')
+        for (const status of ['413', '415']) expect(op.responses[status]?.content?.['application/json'].schema, `${where} ${status}`).toEqual(ref('ApiError'));
     }
   });
 
@@ -280,8 +284,13 @@ describe('the write half', () => {
       expect(schemas()[input].description).toMatch(/without rev.*U\+0000/);
       expect(op.responses['200'].content!['application/json'].schema).toEqual(ref('WriteResponse'));
       expect(op.responses['400'].content!['application/json'].schema).toEqual(ref('WriteBadRequest'));
-      const rejected = op.responses['400'].content!['application/json'].examples!.invalid_records.value as { results: { index: number; id: string; reason: string }[] };
-      expect(rejected.results.map((r) => r.reason.split(':')[0])).toEqual([path === 'events' ? 'deadline' : path === 'services' ? 'date' : 'period', path === 'evaluations' ? 'grid_id' : 'title']);
+      const rejected = op.responses['400'].content!['application/json'].examples!.invalid_records.value as {
+        results: { index: number; id: string; reason: string }[];
+      };
+      expect(rejected.results.map((r) => r.reason.split(':')[0])).toEqual([
+        path === 'events' ? 'deadline' : path === 'services' ? 'date' : 'period',
+        path === 'evaluations' ? 'grid_id' : 'title',
+      ]);
       expect(rejected.results[1].reason).toMatch(/U\+0000/);
       expect(op.description).toMatch(/One invalid record refuses the whole request/);
     }

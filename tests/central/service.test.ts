@@ -63,7 +63,10 @@ describe('central data service (SQLite store)', { timeout: 60_000 }, () => {
     expect(deleted.body).toMatchObject({ counts: { deleted: 1 }, head_rev: 4 });
     expect((await call(s, 'DELETE', '/v1/events/nope')).status).toBe(404);
     const page = ChangesPage.parse((await call(s, 'GET', '/v1/changes?after_rev=0&limit=10')).body);
-    expect(page.items.map((i) => [(i as { type: string }).type, (i as { rev: number }).rev])).toEqual([['event', 3], ['tombstone', 4]]);
+    expect(page.items.map((i) => [(i as { type: string }).type, (i as { rev: number }).rev])).toEqual([
+      ['event', 3],
+      ['tombstone', 4],
+    ]);
     expect(page).toMatchObject({ next_rev: 4, has_more: false, head_rev: 4 });
   });
 
@@ -72,7 +75,9 @@ describe('central data service (SQLite store)', { timeout: 60_000 }, () => {
     const bad = { ...posted({ id: 'bad' }), stages: { reported: '2023-02-30T10:00:00+08:00' } };
     const res = await call(s, 'POST', '/v1/events', { records: [posted({ id: 'ok' }), bad] });
     expect(res.status).toBe(400);
-    expect(res.body!.message).toMatch(/1 of 2 records are invalid, so nothing was written\. The first: record 1 \("bad"\), stages\.reported: not an RFC 3339 date-time/);
+    expect(res.body!.message).toMatch(
+      /1 of 2 records are invalid, so nothing was written\. The first: record 1 \("bad"\), stages\.reported: not an RFC 3339 date-time/,
+    );
     expect(res.body!.results).toEqual([expect.objectContaining({ index: 1, id: 'bad', outcome: 'rejected' })]);
     expect(await s.store.headRev()).toBe(0);
     expect((await call(s, 'POST', '/v1/events', { records: [] })).status).toBe(400);
@@ -124,7 +129,10 @@ describe('central data service (SQLite store)', { timeout: 60_000 }, () => {
     const again = await startCentralService({ store, token: TOKEN, heartbeatMs: 200 });
     running.push(again);
     const controller = new AbortController();
-    const res = await fetch(new URL('/v1/stream', again.url), { headers: { authorization: `Bearer ${TOKEN}`, 'last-event-id': '2' }, signal: controller.signal });
+    const res = await fetch(new URL('/v1/stream', again.url), {
+      headers: { authorization: `Bearer ${TOKEN}`, 'last-event-id': '2' },
+      signal: controller.signal,
+    });
     const reader = res.body!.getReader();
     let text = '';
     const readUntil = async (pattern: RegExp) => {

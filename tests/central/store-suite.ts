@@ -59,12 +59,18 @@ export function storeSuite(factory: StoreFactory) {
   it('assigns strictly increasing revs on commit and serves every record once, in its latest state, as a valid Change', async () => {
     const { store } = await open();
     const first = await store.putRecords('event', [posted({ id: 'e1' }), posted({ id: 'e2', kind: 'dispute' })], WHO);
-    expect(first.map((r) => [r.id, r.outcome, r.rev])).toEqual([['e1', 'created', 1], ['e2', 'created', 2]]);
+    expect(first.map((r) => [r.id, r.outcome, r.rev])).toEqual([
+      ['e1', 'created', 1],
+      ['e2', 'created', 2],
+    ]);
     const second = await store.putRecords('event', [posted({ id: 'e1', title: '已更新' })], WHO);
     expect(second).toEqual([{ id: 'e1', outcome: 'updated', rev: 3 }]);
     expect(await store.headRev()).toBe(3);
     const changes = await feed(store);
-    expect(changes.map((c) => [c.type, c.rev, c.record.id])).toEqual([['event', 2, 'e2'], ['event', 3, 'e1']]);
+    expect(changes.map((c) => [c.type, c.rev, c.record.id])).toEqual([
+      ['event', 2, 'e2'],
+      ['event', 3, 'e1'],
+    ]);
     expect((changes[1].record as Event).title).toBe('已更新');
   });
 
@@ -72,25 +78,43 @@ export function storeSuite(factory: StoreFactory) {
     const { store } = await open();
     await store.putRecords('event', [posted({ id: 'e1' })], WHO);
     const again = await store.putRecords('event', [posted({ id: 'e1' }), posted({ id: 'e1' })], WHO);
-    expect(again).toEqual([{ id: 'e1', outcome: 'unchanged', rev: 1 }, { id: 'e1', outcome: 'unchanged', rev: 1 }]);
+    expect(again).toEqual([
+      { id: 'e1', outcome: 'unchanged', rev: 1 },
+      { id: 'e1', outcome: 'unchanged', rev: 1 },
+    ]);
     expect(await store.headRev()).toBe(1);
     expect(await feed(store, 1)).toEqual([]);
   });
 
   it('a deletion is a tombstone at a new rev; deleting again changes nothing; posting again brings the record back', async () => {
     const { store } = await open();
-    await store.putRecords('service', [{ id: 's1', grid_id: 'g1', type: 'project', title: '助老', date: '2026-11-23', people_reached: 30, volunteers: 4 }], WHO);
-    expect(await store.deleteRecords('service', ['s1', 'nope'], WHO)).toEqual([{ id: 's1', outcome: 'deleted', rev: 2 }, { id: 'nope', outcome: 'unchanged' }]);
+    await store.putRecords(
+      'service',
+      [{ id: 's1', grid_id: 'g1', type: 'project', title: '助老', date: '2026-11-23', people_reached: 30, volunteers: 4 }],
+      WHO,
+    );
+    expect(await store.deleteRecords('service', ['s1', 'nope'], WHO)).toEqual([
+      { id: 's1', outcome: 'deleted', rev: 2 },
+      { id: 'nope', outcome: 'unchanged' },
+    ]);
     expect(await store.deleteRecords('service', ['s1'], WHO)).toEqual([{ id: 's1', outcome: 'unchanged', rev: 2 }]);
     const [tombstone] = await feed(store);
     expect(tombstone).toMatchObject({ type: 'tombstone', rev: 2, of: 'service', record: { id: 's1', rev: 2 } });
-    const back = await store.putRecords('service', [{ id: 's1', grid_id: 'g1', type: 'project', title: '助老', date: '2026-11-23', people_reached: 30, volunteers: 4 }], WHO);
+    const back = await store.putRecords(
+      'service',
+      [{ id: 's1', grid_id: 'g1', type: 'project', title: '助老', date: '2026-11-23', people_reached: 30, volunteers: 4 }],
+      WHO,
+    );
     expect(back).toEqual([{ id: 's1', outcome: 'created', rev: 3 }]);
   });
 
   it('pages never hold more than limit, end at the head, and count what is left', async () => {
     const { store } = await open();
-    await store.putRecords('event', Array.from({ length: 25 }, (_, i) => posted({ id: `e${i}` })), WHO);
+    await store.putRecords(
+      'event',
+      Array.from({ length: 25 }, (_, i) => posted({ id: `e${i}` })),
+      WHO,
+    );
     const revs: number[] = [];
     let after = 0;
     let pages = 0;
@@ -113,10 +137,18 @@ export function storeSuite(factory: StoreFactory) {
 
   it('counts what is left on every page, also when changes commit between pages', async () => {
     const { store } = await open();
-    await store.putRecords('event', Array.from({ length: 25 }, (_, i) => posted({ id: `e${i}` })), WHO);
+    await store.putRecords(
+      'event',
+      Array.from({ length: 25 }, (_, i) => posted({ id: `e${i}` })),
+      WHO,
+    );
     const first = await store.changes(0, 10);
     expect(first.total).toBe(25);
-    await store.putRecords('event', Array.from({ length: 3 }, (_, i) => posted({ id: `n${i}` })), WHO);
+    await store.putRecords(
+      'event',
+      Array.from({ length: 3 }, (_, i) => posted({ id: `n${i}` })),
+      WHO,
+    );
     const second = await store.changes(first.nextRev, 10);
     expect([second.headRev, second.total]).toEqual([28, 18]);
     const third = await store.changes(second.nextRev, 10);
@@ -133,7 +165,10 @@ export function storeSuite(factory: StoreFactory) {
     await store.close();
     const again = await reopen();
     expect(await again.headRev()).toBe(3);
-    expect((await feed(again)).map((c) => [c.type, c.rev])).toEqual([['event', 1], ['tombstone', 3]]);
+    expect((await feed(again)).map((c) => [c.type, c.rev])).toEqual([
+      ['event', 1],
+      ['tombstone', 3],
+    ]);
     expect(JSON.parse((await again.regions())!.json)).toEqual(regions);
     expect(await again.putRecords('event', [posted({ id: 'e3' })], WHO)).toEqual([{ id: 'e3', outcome: 'created', rev: 4 }]);
   });
@@ -257,7 +292,11 @@ export function storeSuite(factory: StoreFactory) {
     expect(committed).toEqual(preview);
     expect(await store.headRev()).toBe(5);
     const changes = await feed(store, 2);
-    expect(changes.map((c) => [c.rev, c.record.id])).toEqual([[3, 'd-2'], [4, 'd-3'], [5, 'd-4']]);
+    expect(changes.map((c) => [c.rev, c.record.id])).toEqual([
+      [3, 'd-2'],
+      [4, 'd-3'],
+      [5, 'd-4'],
+    ]);
     expect((changes[0].record as Event).title).toBe('改过的');
     expect((await store.getImport('imp-1'))?.status).toBe('committed');
     expect((await store.audit(1))[0]).toMatchObject({ action: 'import', source: LEDGER.source, created: 2, updated: 1, unchanged: 1, deleted: 0 });
@@ -275,13 +314,24 @@ export function storeSuite(factory: StoreFactory) {
 
     await store.saveImport(importRow('again'));
     await store.stageImport('again', 0, staged('a', 'b', 'c'));
-    expect(await store.commitImport('again', { recordsSource: LEDGER.source, deleteMissing: false }, LEDGER)).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    expect(await store.commitImport('again', { recordsSource: LEDGER.source, deleteMissing: false }, LEDGER)).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+    });
     expect(await store.headRev()).toBe(4);
 
     await store.saveImport(importRow('shorter'));
     await store.stageImport('shorter', 0, staged('a'));
     const preview = await store.importOutcome('shorter', LEDGER.source);
-    expect(preview).toMatchObject({ unchanged: 1, missing: 2, missingSample: [{ type: 'event', id: 'b' }, { type: 'event', id: 'c' }] });
+    expect(preview).toMatchObject({
+      unchanged: 1,
+      missing: 2,
+      missingSample: [
+        { type: 'event', id: 'b' },
+        { type: 'event', id: 'c' },
+      ],
+    });
     const kept = await store.commitImport('shorter', { recordsSource: LEDGER.source, deleteMissing: false }, LEDGER);
     expect(kept).toMatchObject({ missing: 2, deleted: 0 });
     expect(await store.headRev()).toBe(4);
@@ -291,7 +341,10 @@ export function storeSuite(factory: StoreFactory) {
     const removed = await store.commitImport('shorter-delete', { recordsSource: LEDGER.source, deleteMissing: true }, LEDGER);
     expect(removed).toMatchObject({ missing: 2, deleted: 2 });
     const changes = await feed(store, 4);
-    expect(changes.map((c) => [c.type, c.rev, c.record.id])).toEqual([['tombstone', 5, 'b'], ['tombstone', 6, 'c']]);
+    expect(changes.map((c) => [c.type, c.rev, c.record.id])).toEqual([
+      ['tombstone', 5, 'b'],
+      ['tombstone', 6, 'c'],
+    ]);
     // Another source's record is never the ledger's to delete.
     expect((await feed(store)).some((c) => c.record.id === 'other' && c.type === 'event')).toBe(true);
   });

@@ -94,9 +94,14 @@ describe('central store: PostgreSQL', () => {
     const kinds = pgServer().psql(name, 'SELECT DISTINCT ST_SRID(geometry), GeometryType(geometry) FROM regions').trim();
     expect(kinds).toBe('4326|MULTIPOLYGON');
     expect(pgServer().psql(name, 'SELECT count(*) FROM regions').trim()).toBe(String(regions.regions.length));
-    const holder = pgServer().psql(name, "SELECT id FROM regions WHERE level = 'grid' AND ST_Contains(geometry, ST_SetSRID(ST_MakePoint(106.615, 30.505), 4326))");
+    const holder = pgServer().psql(
+      name,
+      "SELECT id FROM regions WHERE level = 'grid' AND ST_Contains(geometry, ST_SetSRID(ST_MakePoint(106.615, 30.505), 4326))",
+    );
     expect(holder.trim()).toBe('g2');
-    expect(pgServer().psql(name, "SELECT indexdef FROM pg_indexes WHERE tablename = 'regions' AND indexname = 'regions_geometry'")).toMatch(/USING gist \(geometry\)/);
+    expect(pgServer().psql(name, "SELECT indexdef FROM pg_indexes WHERE tablename = 'regions' AND indexname = 'regions_geometry'")).toMatch(
+      /USING gist \(geometry\)/,
+    );
     // The answer as served stays the posted document, datum and all.
     expect(JSON.parse((await store.regions())!.json)).toEqual(regions);
   });
@@ -122,7 +127,7 @@ describe('central store: PostgreSQL', () => {
     expect(await store.headRev()).toBe(2000);
     const revs: number[] = [];
     const ids = new Set<string>();
-    for (let after = 0, more = true; more; ) {
+    for (let after = 0, more = true; more;) {
       const page = await store.changes(after, 700);
       for (const item of page.items) {
         revs.push(item.rev);
@@ -161,7 +166,9 @@ describe('central store: PostgreSQL', () => {
     const refused = await a.putRecords('event', [posted({ id: 'e2' })], WHO).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(StoreError);
     expect((refused as StoreError).code).toBe('unavailable');
-    expect((refused as StoreError).message).toMatch(/^The store's database at postgres:\/\/postgres@127\.0\.0\.1:\d+\/s\d+ cannot be reached \(.+\)\. The service answers 503 until it is back\.$/);
+    expect((refused as StoreError).message).toMatch(
+      /^The store's database at postgres:\/\/postgres@127\.0\.0\.1:\d+\/s\d+ cannot be reached \(.+\)\. The service answers 503 until it is back\.$/,
+    );
     await expect(a.headRev()).rejects.toMatchObject({ code: 'unavailable' });
 
     pgServer().start();
@@ -192,10 +199,16 @@ describe('central store: PostgreSQL', () => {
   it('a fresh database is fast at once: its feed query is planned from statistics, and no query is JIT-compiled', async () => {
     const { name, url } = fresh();
     const store = await open(url);
-    await store.putRecords('event', Array.from({ length: 20 }, (_, i) => posted({ id: `e${i}` })), WHO);
+    await store.putRecords(
+      'event',
+      Array.from({ length: 20 }, (_, i) => posted({ id: `e${i}` })),
+      WHO,
+    );
     // Planned as another client would (jit on): without statistics the one-row `revs` was guessed at ~2,200 rows and
     // the feed query's cost (millions) passed jit_above_cost, so each page paid ~134 ms of JIT compilation.
-    const plan = JSON.parse(pgServer().psql(name, `EXPLAIN (FORMAT JSON) ${CHANGES_SQL.replaceAll('$1', '0').replaceAll('$2', '5000').replaceAll('$3', '0')}`)) as { Plan: { 'Total Cost': number } }[];
+    const plan = JSON.parse(
+      pgServer().psql(name, `EXPLAIN (FORMAT JSON) ${CHANGES_SQL.replaceAll('$1', '0').replaceAll('$2', '5000').replaceAll('$3', '0')}`),
+    ) as { Plan: { 'Total Cost': number } }[];
     const jitAboveCost = Number(pgServer().psql(name, 'SHOW jit_above_cost').trim());
     expect(plan[0].Plan['Total Cost']).toBeLessThan(jitAboveCost);
     // And the service's own connections do not JIT at all, whatever the estimate (a large count, stale statistics).
@@ -217,17 +230,26 @@ describe('central store: PostgreSQL', () => {
     expect(results.map((r) => r.rev)).toEqual(Array.from({ length: 12_000 }, (_, i) => i + 1));
     expect(results.every((r) => r.outcome === 'created')).toBe(true);
     expect(await store.headRev()).toBe(12_000);
-    expect(pgServer().psql(name, "SELECT count(*), min(rev), max(rev), count(DISTINCT id) FROM records WHERE body LIKE '%第%件%'").trim()).toBe('12000|1|12000|12000');
+    expect(pgServer().psql(name, "SELECT count(*), min(rev), max(rev), count(DISTINCT id) FROM records WHERE body LIKE '%第%件%'").trim()).toBe(
+      '12000|1|12000|12000',
+    );
     // Sent again: nothing changes, no rev is taken; the audit has both writes that committed, the refused one not.
     expect((await store.putRecords('event', batch, WHO)).every((r) => r.outcome === 'unchanged')).toBe(true);
     expect(await store.headRev()).toBe(12_000);
-    expect((await store.audit()).map((a) => [a.created, a.unchanged])).toEqual([[0, 12_000], [12_000, 0]]);
-    const deleted = await store.deleteRecords('event', batch.map((r) => r.id), WHO);
+    expect((await store.audit()).map((a) => [a.created, a.unchanged])).toEqual([
+      [0, 12_000],
+      [12_000, 0],
+    ]);
+    const deleted = await store.deleteRecords(
+      'event',
+      batch.map((r) => r.id),
+      WHO,
+    );
     expect(deleted.map((r) => r.rev)).toEqual(Array.from({ length: 12_000 }, (_, i) => 12_001 + i));
     expect(pgServer().psql(name, 'SELECT count(*) FROM records WHERE deleted_at IS NOT NULL AND rev > 12000').trim()).toBe('12000');
   }, 30_000);
 
-  it('the same id twice in one write: each version gets its rev, the later one is kept whole; a source\'s progress commits with the write only', async () => {
+  it("the same id twice in one write: each version gets its rev, the later one is kept whole; a source's progress commits with the write only", async () => {
     const { url } = fresh();
     const store = await open(url);
     const progress = (value: string) => ({ ...WHO, progress: { key: 'demo.cursor', value } });
@@ -236,13 +258,20 @@ describe('central store: PostgreSQL', () => {
     expect(await store.getMeta('demo.cursor')).toBeNull();
 
     const results = await store.putRecords('event', [posted({ id: 'a', title: '甲' }), posted({ id: 'b' }), posted({ id: 'a', title: '乙' })], progress('2'));
-    expect(results).toEqual([{ id: 'a', outcome: 'created', rev: 1 }, { id: 'b', outcome: 'created', rev: 2 }, { id: 'a', outcome: 'updated', rev: 3 }]);
+    expect(results).toEqual([
+      { id: 'a', outcome: 'created', rev: 1 },
+      { id: 'b', outcome: 'created', rev: 2 },
+      { id: 'a', outcome: 'updated', rev: 3 },
+    ]);
     expect(await store.getMeta('demo.cursor')).toBe('2');
     const page = await store.changes(0, 10);
     expect(page.items.map((i) => i.rev)).toEqual([2, 3]);
     expect(JSON.parse(page.items[1].json)).toMatchObject({ rev: 3, record: { id: 'a', rev: 3, title: '乙' } });
     // Deleted twice in one write: one tombstone; a write that changes nothing still moves the progress.
-    expect(await store.deleteRecords('event', ['a', 'a'], progress('3'))).toEqual([{ id: 'a', outcome: 'deleted', rev: 4 }, { id: 'a', outcome: 'unchanged', rev: 4 }]);
+    expect(await store.deleteRecords('event', ['a', 'a'], progress('3'))).toEqual([
+      { id: 'a', outcome: 'deleted', rev: 4 },
+      { id: 'a', outcome: 'unchanged', rev: 4 },
+    ]);
     expect(await store.putRecords('event', [posted({ id: 'b' })], progress('4'))).toEqual([{ id: 'b', outcome: 'unchanged', rev: 2 }]);
     expect([await store.getMeta('demo.cursor'), await store.headRev()]).toEqual(['4', 4]);
   });
@@ -252,9 +281,12 @@ describe('central store: PostgreSQL', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
     expect(translatePgError(refused, where)).toMatchObject({
       code: 'unavailable',
-      message: "The store's database at postgres://gcc@db:5432/central cannot be reached (ECONNREFUSED: connect ECONNREFUSED 10.0.0.5:5432). The service answers 503 until it is back.",
+      message:
+        "The store's database at postgres://gcc@db:5432/central cannot be reached (ECONNREFUSED: connect ECONNREFUSED 10.0.0.5:5432). The service answers 503 until it is back.",
     });
-    expect(translatePgError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), where)).toMatchObject({ code: 'unavailable' });
+    expect(translatePgError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), where)).toMatchObject({
+      code: 'unavailable',
+    });
     expect(translatePgError(Object.assign(new Error('the database system is starting up'), { code: '57P03' }), where)).toMatchObject({ code: 'unavailable' });
     expect(translatePgError(Object.assign(new Error('connection failure'), { code: '08006' }), where)).toMatchObject({ code: 'unavailable' });
     expect(translatePgError(new Error('Connection terminated unexpectedly'), where)).toMatchObject({ code: 'unavailable' });

@@ -30,7 +30,10 @@ function follow(s: CentralService, lastId: number): number[] {
   const controller = new AbortController();
   aborts.push(controller);
   void (async () => {
-    const res = await fetch(new URL('v1/stream', s.url), { headers: { authorization: `Bearer ${TOKEN}`, 'last-event-id': String(lastId) }, signal: controller.signal });
+    const res = await fetch(new URL('v1/stream', s.url), {
+      headers: { authorization: `Bearer ${TOKEN}`, 'last-event-id': String(lastId) },
+      signal: controller.signal,
+    });
     const parser = createParser({ onEvent: (e) => e.event === 'change' && revs.push(Number(e.id)) });
     const decoder = new TextDecoder();
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
@@ -49,7 +52,11 @@ async function until(check: () => boolean, ms = 20_000) {
 describe('the stream tail', { timeout: 60_000 }, () => {
   it('20 clients and 10 writes: every client gets every change in order, for far fewer feed reads than clients × writes', async () => {
     const store = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'gcc-tail-')), 'central.sqlite'));
-    await store.putRecords('event', Array.from({ length: 30 }, (_, i) => posted({ id: `old${i}` })), WHO);
+    await store.putRecords(
+      'event',
+      Array.from({ length: 30 }, (_, i) => posted({ id: `old${i}` })),
+      WHO,
+    );
     let reads = 0;
     const changes = store.changes.bind(store);
     store.changes = (after, limit) => (reads++, changes(after, limit));

@@ -37,7 +37,10 @@ async function call(s: CentralService, method: string, url: string, body?: unkno
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as { error: string; message: string; results?: { index: number; id: string; outcome: string; reason: string }[] }) : null };
+  return {
+    status: res.status,
+    body: text ? (JSON.parse(text) as { error: string; message: string; results?: { index: number; id: string; outcome: string; reason: string }[] }) : null,
+  };
 }
 
 const NUL = '\u0000';
@@ -55,7 +58,9 @@ describe('U+0000 in written records', { timeout: 30_000 }, () => {
   it('the SQLite engine itself would keep it (which is why the HTTP layer refuses it)', async () => {
     const store = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'gcc-writes-')), 'central.sqlite'));
     try {
-      expect(await store.putRecords('event', [posted({ id: `e${NUL}1`, title: `路灯${NUL}不亮` })], WHO)).toEqual([{ id: `e${NUL}1`, outcome: 'created', rev: 1 }]);
+      expect(await store.putRecords('event', [posted({ id: `e${NUL}1`, title: `路灯${NUL}不亮` })], WHO)).toEqual([
+        { id: `e${NUL}1`, outcome: 'created', rev: 1 },
+      ]);
       expect((await store.changes(0, 10)).items[0].json).toContain('\\u0000');
     } finally {
       await store.close();
@@ -83,18 +88,10 @@ describe('U+0000 in written records', { timeout: 30_000 }, () => {
           [5, 'e6', 'task_code'],
         ],
       ],
-      [
-        '/v1/evaluations',
-        [evaluation, { ...evaluation, id: 'v2', grid_id: `g${NUL}` }],
-        [[1, 'v2', 'grid_id']],
-      ],
+      ['/v1/evaluations', [evaluation, { ...evaluation, id: 'v2', grid_id: `g${NUL}` }], [[1, 'v2', 'grid_id']]],
       [
         '/v1/services',
-        [
-          { ...activity, id: `s${NUL}` },
-          { ...activity, id: 's2', title: `${NUL}` },
-          activity,
-        ],
+        [{ ...activity, id: `s${NUL}` }, { ...activity, id: 's2', title: `${NUL}` }, activity],
         [
           [0, `s${NUL}`, 'id'],
           [1, 's2', 'title'],
@@ -104,7 +101,9 @@ describe('U+0000 in written records', { timeout: 30_000 }, () => {
     for (const [url, records, expected] of cases) {
       const res = await call(s, 'POST', url, { source: 'test', records });
       expect(res.status, url).toBe(400);
-      expect(res.body!.message).toMatch(new RegExp(`^${expected.length} of ${records.length} records are invalid, so nothing was written\\. The first: record ${expected[0][0]} `));
+      expect(res.body!.message).toMatch(
+        new RegExp(`^${expected.length} of ${records.length} records are invalid, so nothing was written\\. The first: record ${expected[0][0]} `),
+      );
       expect(res.body!.message).toContain(`${expected[0][2]}: ${NUL_MESSAGE}.`);
       expect(res.body!.results!.map((r) => [r.index, r.id, r.reason])).toEqual(expected.map(([index, id, field]) => [index, id, `${field}: ${NUL_MESSAGE}`]));
       expect(res.body!.results!.every((r) => r.outcome === 'rejected')).toBe(true);

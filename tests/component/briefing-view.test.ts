@@ -25,7 +25,12 @@ let reference: Briefing;
 
 beforeAll(async () => {
   const cache = demoCacheCopy();
-  backend = createBackend({ host: 'web', version: '0.0.0', now: () => DEMO_NOW, data: { cacheFile: cache.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' } });
+  backend = createBackend({
+    host: 'web',
+    version: '0.0.0',
+    now: () => DEMO_NOW,
+    data: { cacheFile: cache.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' },
+  });
   const r = await dispatch(backend.handlers, 'briefing.get', { period: { kind: 'week', week: DEMO_WEEK } });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   reference = r.reply as Briefing;

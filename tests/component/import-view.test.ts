@@ -13,12 +13,36 @@ import { useConnectionStore } from '../../renderer/src/shell/store';
 import { useImportStore } from '../../renderer/src/imports/store';
 import ImportViewPage from '../../renderer/src/imports/ImportView.vue';
 
-const info = (role: 'viewer' | 'operator'): AppInfo => ({ name: 'Grid Command Center', version: '1.0.0', host: 'web', now: '2026-11-28T09:00:00+08:00', locale: 'zh-CN', districtName: '广安区', role });
-const SYNC: SyncStatus = { state: 'live', source: 'demo', demo: true, lastContact: null, progress: null, retryInSeconds: null, quarantined: 0, message: null, problem: null };
+const info = (role: 'viewer' | 'operator'): AppInfo => ({
+  name: 'Grid Command Center',
+  version: '1.0.0',
+  host: 'web',
+  now: '2026-11-28T09:00:00+08:00',
+  locale: 'zh-CN',
+  districtName: '广安区',
+  role,
+});
+const SYNC: SyncStatus = {
+  state: 'live',
+  source: 'demo',
+  demo: true,
+  lastContact: null,
+  progress: null,
+  retryInSeconds: null,
+  quarantined: 0,
+  message: null,
+  problem: null,
+};
 const TARGET = { baseUrl: 'http://127.0.0.1:4400/', demo: true, writeTokenSet: false };
 
 function emptyState(): ImportState {
-  return { progress: { fraction: 0, rows: 0, ratePerSecond: 0, secondsLeft: null }, rows: 0, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } };
+  return {
+    progress: { fraction: 0, rows: 0, ratePerSecond: 0, secondsLeft: null },
+    rows: 0,
+    rejectedRows: 0,
+    problems: [],
+    problemCounts: { error: 0, warning: 0 },
+  };
 }
 
 function view(id: string, patch: Omit<Partial<ImportView>, 'state'> & { state?: Partial<ImportState> } = {}): ImportView {
@@ -57,8 +81,22 @@ const LAYOUT: ImportState['layout'] = {
 /** The preview of the ledger full of mistakes: 2 errors on rows 5 and 7, a warning on row 9. */
 function readyState(excluded: number[] = []): Partial<ImportState> {
   const problems: ImportState['problems'] = [
-    { severity: 'error', sheet: '矛盾纠纷台账', row: 5, column: '发现时间', value: '2023-13-45', message: '“发现时间”不是日期：请写成 2023-03-05 或 2023-03-05 09:30。' },
-    { severity: 'error', sheet: '矛盾纠纷台账', row: 7, column: '网格', value: '不存在的网格', message: '没有名为“不存在的网格”的网格：请填写网格名称或编码。' },
+    {
+      severity: 'error',
+      sheet: '矛盾纠纷台账',
+      row: 5,
+      column: '发现时间',
+      value: '2023-13-45',
+      message: '“发现时间”不是日期：请写成 2023-03-05 或 2023-03-05 09:30。',
+    },
+    {
+      severity: 'error',
+      sheet: '矛盾纠纷台账',
+      row: 7,
+      column: '网格',
+      value: '不存在的网格',
+      message: '没有名为“不存在的网格”的网格：请填写网格名称或编码。',
+    },
     { severity: 'warning', sheet: '矛盾纠纷台账', row: 9, column: '化解时间', value: '2023-03-01', message: '化解时间早于发现时间，请核对。' },
   ].filter((p) => !(p.severity === 'error' && excluded.includes(p.row))) as ImportState['problems'];
   const errors = problems.filter((p) => p.severity === 'error').length;
@@ -125,7 +163,12 @@ function fakeHost(patch: Partial<Host> = {}): Host & { transport: Transport } {
         case 'import.open311': {
           const id = `imp-${++n}`;
           const mapping = (p.mapping as ServiceMapping | undefined) ?? { NOISE: { kind: 'appeal' }, FIGHT: { kind: 'dispute' } };
-          const ready = view(id, { source: 'open311', fileName: String(p.url), status: 'ready', state: { ...readyState([5, 7]), layout: undefined, open311: { mapping, maxUpdated: null } } });
+          const ready = view(id, {
+            source: 'open311',
+            fileName: String(p.url),
+            status: 'ready',
+            state: { ...readyState([5, 7]), layout: undefined, open311: { mapping, maxUpdated: null } },
+          });
           views.set(id, ready);
           host.script.set(id, [ready]);
           return ready;
@@ -185,7 +228,9 @@ async function mountPage(host: ReturnType<typeof fakeHost>): Promise<VueWrapper>
 async function chooseFile(wrapper: VueWrapper) {
   await wrapper.get('[data-test=import-source][value=disputes]').setValue(true);
   const input = wrapper.get('[data-test=import-file]');
-  const file = new File([new Uint8Array([0x50, 0x4b, 3, 4])], '矛盾纠纷台账.xlsx', { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  const file = new File([new Uint8Array([0x50, 0x4b, 3, 4])], '矛盾纠纷台账.xlsx', {
+    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  });
   Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
   await input.trigger('change');
   return file;
@@ -222,7 +267,11 @@ describe('导入 page', () => {
   });
 
   it('an operator gets the link, sees where imports go (the demo service) and the history', async () => {
-    const done = view('old-1', { status: 'committed', committedAt: '2026-11-27T10:00:00+08:00', state: { rows: 12, outcome: { created: 10, updated: 2, unchanged: 0, missing: 0, deleted: 0, missingSample: [] } } });
+    const done = view('old-1', {
+      status: 'committed',
+      committedAt: '2026-11-27T10:00:00+08:00',
+      state: { rows: 12, outcome: { created: 10, updated: 2, unchanged: 0, missing: 0, deleted: 0, missingSample: [] } },
+    });
     const host = fakeHost({ page: { target: TARGET, imports: [done], problem: null } });
     const wrapper = await mountPage(host);
     expect(useNavLinks().value.map((l) => l.to)).toContain('/import');
@@ -286,7 +335,14 @@ describe('导入 page', () => {
 
     // The same state without errors: the warning needs an explicit acceptance.
     const store = useImportStore();
-    store.current = { ...store.current!, state: { ...store.current!.state, problems: store.current!.state.problems.filter((p) => p.severity === 'warning'), problemCounts: { error: 0, warning: 1 } } };
+    store.current = {
+      ...store.current!,
+      state: {
+        ...store.current!.state,
+        problems: store.current!.state.problems.filter((p) => p.severity === 'warning'),
+        problemCounts: { error: 0, warning: 1 },
+      },
+    };
     await flushPromises();
     expect(button(wrapper, 'import-commit').disabled).toBe(true);
     expect(wrapper.get('[data-test=commit-blocked]').text()).toContain('有 1 个提醒');
@@ -402,7 +458,9 @@ describe('导入 page', () => {
 
   it('a failed import shows the service’s sentence', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const host = fakeHost({ onStart: (_p, id) => [view(id), view(id, { status: 'failed', state: { message: '这不是 Excel 或 CSV 文件：请另存为 .xlsx 后再导入。' } })] });
+    const host = fakeHost({
+      onStart: (_p, id) => [view(id), view(id, { status: 'failed', state: { message: '这不是 Excel 或 CSV 文件：请另存为 .xlsx 后再导入。' } })],
+    });
     const wrapper = await mountPage(host);
     await chooseFile(wrapper);
     await readToPreview(wrapper);
@@ -410,7 +468,8 @@ describe('导入 page', () => {
   });
 
   it('a token the service refuses: the list’s problem is said in words and a write token can be entered (kept in memory)', async () => {
-    const problem = 'This token ("wall") may only read; GET /v1/imports needs a token with the write scope (npm run central -- token create NAME --scope write).';
+    const problem =
+      'This token ("wall") may only read; GET /v1/imports needs a token with the write scope (npm run central -- token create NAME --scope write).';
     const host = fakeHost({ page: { target: TARGET, imports: [], problem } });
     const wrapper = await mountPage(host);
     expect(wrapper.get('[data-test=import-list-problem]').text()).toContain('导入需要具有写入权限的令牌');

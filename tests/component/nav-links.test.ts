@@ -3,7 +3,15 @@ import { createPinia, setActivePinia } from 'pinia';
 import { useNavLinks } from '../../renderer/src/shell/nav';
 import { useConnectionStore } from '../../renderer/src/shell/store';
 
-const info = (role: 'viewer' | 'operator') => ({ name: 'Grid Command Center', version: '0', host: 'web' as const, now: '2026-11-28T09:00:00+08:00', locale: 'zh-CN' as const, districtName: '广安区', role });
+const info = (role: 'viewer' | 'operator') => ({
+  name: 'Grid Command Center',
+  version: '0',
+  host: 'web' as const,
+  now: '2026-11-28T09:00:00+08:00',
+  locale: 'zh-CN' as const,
+  districtName: '广安区',
+  role,
+});
 
 beforeEach(() => setActivePinia(createPinia()));
 

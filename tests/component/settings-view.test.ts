@@ -29,7 +29,15 @@ interface Rig {
 
 /** The page over the real backend handlers in-process, with a stand-in for the runtime's API switch. */
 async function mountPage(options: { api?: Partial<ApiConnectionView>; host?: 'electron' | 'web'; apply?: ApiConnectionControl['apply'] } = {}): Promise<Rig> {
-  let view: ApiConnectionView = { baseUrl: 'https://wgh.example.gov.cn/api/', tokenSet: true, caFile: null, proxy: null, source: 'settings', editable: true, ...options.api };
+  let view: ApiConnectionView = {
+    baseUrl: 'https://wgh.example.gov.cn/api/',
+    tokenSet: true,
+    caFile: null,
+    proxy: null,
+    source: 'settings',
+    editable: true,
+    ...options.api,
+  };
   const applied: unknown[] = [];
   const settings = new SettingsStore(null);
   const backend = createBackend({
@@ -183,7 +191,11 @@ describe('Settings page', () => {
   it('a CA file the host cannot use comes back as the sentence next to that field', async () => {
     const { wrapper } = await mountPage({
       apply: async () => {
-        throw new BridgeError({ code: 'invalid_payload', message: 'The CA file /x.pem cannot be used (ENOENT).', issues: [{ path: 'caFile', message: 'The CA file /x.pem cannot be used (ENOENT).' }] });
+        throw new BridgeError({
+          code: 'invalid_payload',
+          message: 'The CA file /x.pem cannot be used (ENOENT).',
+          issues: [{ path: 'caFile', message: 'The CA file /x.pem cannot be used (ENOENT).' }],
+        });
       },
     });
     await wrapper.get('[data-test=api-ca-file]').setValue('/x.pem');
@@ -223,7 +235,9 @@ describe('Settings page', () => {
       await flushPromises();
       expect(settings.get().basemap).toEqual({ kind: 'pmtiles', path: file });
       await vi.waitFor(() => expect(wrapper.find('[data-test=pmtiles-archive]').exists()).toBe(true));
-      expect(wrapper.get('[data-test=pmtiles-archive]').text()).toBe('已读取：栅格瓦片（PNG），缩放级别 6–12，范围 东经 106.000°–107.500°、北纬 30.000°–31.200°');
+      expect(wrapper.get('[data-test=pmtiles-archive]').text()).toBe(
+        '已读取：栅格瓦片（PNG），缩放级别 6–12，范围 东经 106.000°–107.500°、北纬 30.000°–31.200°',
+      );
       expect(wrapper.text()).not.toContain('尚不能显示');
     } finally {
       vi.unstubAllGlobals();

@@ -66,12 +66,20 @@ describe('StatusBar sync details', () => {
     const wrapper = mount(StatusBar, { global: { plugins: [pinia, createAppI18n('zh-CN')] } });
     const store = useConnectionStore(pinia);
     store.sync = {
-      state: 'syncing', source: 'demo', demo: true, lastContact: '2026-11-28T09:15:00+08:00',
-      progress: { records: 12000, total: 197308, perSecond: 8000, etaSeconds: 23.1 }, retryInSeconds: null, quarantined: 3,
-      message: 'The disk holding x is full.', problem: { code: 'disk_full', detail: 'The disk holding x is full.' },
+      state: 'syncing',
+      source: 'demo',
+      demo: true,
+      lastContact: '2026-11-28T09:15:00+08:00',
+      progress: { records: 12000, total: 197308, perSecond: 8000, etaSeconds: 23.1 },
+      retryInSeconds: null,
+      quarantined: 3,
+      message: 'The disk holding x is full.',
+      problem: { code: 'disk_full', detail: 'The disk holding x is full.' },
     };
     await flushPromises();
-    expect(wrapper.get('[data-test=sync-detail]').text()).toBe('12,000 / 197,308 条，8,000 条/秒，约 24 秒 · 数据更新于 2026-11-28 09:15 · 3 条记录校验未通过，已隔离');
+    expect(wrapper.get('[data-test=sync-detail]').text()).toBe(
+      '12,000 / 197,308 条，8,000 条/秒，约 24 秒 · 数据更新于 2026-11-28 09:15 · 3 条记录校验未通过，已隔离',
+    );
     expect(wrapper.get('[data-test=sync-message]').text()).toMatch(/^缓存所在磁盘已满/);
   });
 });

@@ -85,7 +85,15 @@ vi.mock('../../renderer/src/common/maplibre', () => ({ maplibre: () => ({ Map: F
 const { default: WallMap } = await import('../../renderer/src/map/WallMap.vue');
 
 const NOW = Date.parse('2026-11-23T10:00:00.000+08:00');
-const delta = (over: Partial<SceneDelta>): SceneDelta => ({ cursorRev: 9, events: [], removed: [], grids: [], totalsChanged: false, referenceChanged: false, ...over });
+const delta = (over: Partial<SceneDelta>): SceneDelta => ({
+  cursorRev: 9,
+  events: [],
+  removed: [],
+  grids: [],
+  totalsChanged: false,
+  referenceChanged: false,
+  ...over,
+});
 
 async function mountMap() {
   setBridge(

@@ -123,7 +123,12 @@ describe('wall panels', () => {
 
   it('the counters mark an alarm value with ▲, not only with colour', () => {
     const wrapper = mount(KpiStrip, {
-      props: { items: [{ key: 'a', label: '超期', value: '7', tone: 'alarm' }, { key: 'b', label: '在办', value: '12', sub: '超期 7 件', subAlarm: true }] },
+      props: {
+        items: [
+          { key: 'a', label: '超期', value: '7', tone: 'alarm' },
+          { key: 'b', label: '在办', value: '12', sub: '超期 7 件', subAlarm: true },
+        ],
+      },
     });
     expect(wrapper.get('[data-kpi=a]').text()).toContain('▲');
     expect(wrapper.get('[data-kpi=b] .kpi__sub').text()).toBe('▲ 超期 7 件');

@@ -26,7 +26,8 @@ async function wall(first: SceneId) {
   setBridge(
     createBridgeClient({
       kind: 'web',
-      request: async (name, payload) => (name === 'map.regions' ? regions : (payload as { window: { preset: 'today' | 'year' } }).window.preset === 'year' ? year : snapshot('today')),
+      request: async (name, payload) =>
+        name === 'map.regions' ? regions : (payload as { window: { preset: 'today' | 'year' } }).window.preset === 'year' ? year : snapshot('today'),
       onPush: (l) => (pushes.add(l), () => pushes.delete(l)),
       onConnection: () => () => {},
     }),
@@ -75,12 +76,20 @@ describe('a scene drawn from its declaration', () => {
     expect(wrapper.get('[data-kpi=openCases]').text()).toContain('▲');
     expect(wrapper.get('[data-panel=funnel] .panel__sub').text()).toBe(createAppI18n('zh-CN').global.t('wall.panel.funnelSub', { closed: '5', rate: '80.0%' }));
     expect(wrapper.get('[data-panel=satisfaction]').text()).toContain('满意');
-    expect(wrapper.get('[data-panel=street-rank]').findAll('.rank__row').map((r) => r.find('.rank__label').text())).toEqual(['浓洄街道', '北辰街道']);
+    expect(
+      wrapper
+        .get('[data-panel=street-rank]')
+        .findAll('.rank__row')
+        .map((r) => r.find('.rank__label').text()),
+    ).toEqual(['浓洄街道', '北辰街道']);
     expect(wrapper.find('[data-panel=ticker] [data-event-id=e1]').exists()).toBe(true);
     scene.value = 'safe-grids';
     await flushPromises();
     expect(wrapper.get('[data-panel=safe-progress] .panel__sub').text()).toBe('2026-Q3');
-    expect(wrapper.findAll('[data-test=at-risk-list] li').map((r) => r.text())).toEqual([expect.stringContaining('翠屏路社区第2网格'), expect.stringContaining('城北社区第1网格')]);
+    expect(wrapper.findAll('[data-test=at-risk-list] li').map((r) => r.text())).toEqual([
+      expect.stringContaining('翠屏路社区第2网格'),
+      expect.stringContaining('城北社区第1网格'),
+    ]);
     scene.value = 'appeals';
     await flushPromises();
     expect(wrapper.get('[data-panel=dept-quality] .rank__num--alarm').text()).toBe('▲2');
@@ -105,7 +114,14 @@ describe('a scene drawn from its declaration', () => {
     const { wrapper, push } = await wall('safe-grids');
     const matrix = option(wrapper, 'criteria-where');
     const criteria = option(wrapper, 'criteria');
-    await push({ cursorRev: 9, events: [], removed: [], grids: [{ id: 'g1', status: 'at_risk', events: 3, open: 1, critical: 0, broken: ['vice'] }], totalsChanged: false, referenceChanged: false });
+    await push({
+      cursorRev: 9,
+      events: [],
+      removed: [],
+      grids: [{ id: 'g1', status: 'at_risk', events: 3, open: 1, critical: 0, broken: ['vice'] }],
+      totalsChanged: false,
+      referenceChanged: false,
+    });
     expect(option(wrapper, 'criteria-where')).not.toBe(matrix);
     expect(option(wrapper, 'criteria')).toBe(criteria);
     expect(wrapper.findAll('[data-test=at-risk-list] li')).toHaveLength(3);

@@ -20,8 +20,18 @@ function fakeHost(settings: Settings) {
   const transport: Transport = {
     kind: 'web',
     request: async (name) => {
-      if (name === 'settings.get') return { settings, api: { baseUrl: null, tokenSet: false, caFile: null, proxy: null, source: 'demo', editable: false }, logFolder: null };
-      if (name === 'app.info') return { name: 'Grid Command Center', version: '0', host: 'web', now: '2026-11-28T08:00:00+08:00', locale: 'zh-CN', districtName: '广安区', role: 'operator' };
+      if (name === 'settings.get')
+        return { settings, api: { baseUrl: null, tokenSet: false, caFile: null, proxy: null, source: 'demo', editable: false }, logFolder: null };
+      if (name === 'app.info')
+        return {
+          name: 'Grid Command Center',
+          version: '0',
+          host: 'web',
+          now: '2026-11-28T08:00:00+08:00',
+          locale: 'zh-CN',
+          districtName: '广安区',
+          role: 'operator',
+        };
       throw { code: 'unavailable', message: 'not in this test' };
     },
     onPush: (l) => {

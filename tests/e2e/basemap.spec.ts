@@ -61,7 +61,9 @@ test('a PMTiles basemap set in Settings appears under the wall map, without a re
   page.on('pageerror', (e) => problems.push(e.message));
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('./#/wall/overview?rotate=0');
-  await page.waitForFunction(() => document.documentElement.dataset.wallReady === '1' && !!(window as unknown as MapWindow).__gccWallMap, null, { timeout: 90_000 });
+  await page.waitForFunction(() => document.documentElement.dataset.wallReady === '1' && !!(window as unknown as MapWindow).__gccWallMap, null, {
+    timeout: 90_000,
+  });
   // The first colour only once the map has drawn its sources: the district's real outline runs close to that corner,
   // and its glow, not yet drawn, once made "before" darker than the same map after the basemap went again.
   await page.waitForFunction(() => (window as unknown as MapWindow).__gccWallMap!.loaded(), null, { timeout: 30_000, polling: 100 });

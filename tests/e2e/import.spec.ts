@@ -27,7 +27,8 @@ async function ledger(grids: string[]): Promise<string> {
   sheet.getCell('A1').value = '矛盾纠纷排查化解台账（端到端测试）';
   sheet.addRow(['纠纷编号', '发现时间', '所属网格', '纠纷类型', '简要情况', '化解情况']);
   const stamp = Date.now().toString(36);
-  for (let i = 1; i <= 6; i++) sheet.addRow([`E2E-${stamp}-${i}`, `2026-11-${String(i + 10).padStart(2, '0')} 09:30`, grids[i * 5], '邻里纠纷', `端到端测试纠纷 ${i}`, '化解中']);
+  for (let i = 1; i <= 6; i++)
+    sheet.addRow([`E2E-${stamp}-${i}`, `2026-11-${String(i + 10).padStart(2, '0')} 09:30`, grids[i * 5], '邻里纠纷', `端到端测试纠纷 ${i}`, '化解中']);
   sheet.getCell('B5').value = '去年冬天'; // row 5: not a date
   sheet.getCell('C7').value = '不存在社区第99网格'; // row 7: no such grid
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-e2e-import-')), '矛盾纠纷台账.xlsx');

@@ -14,12 +14,20 @@ test('the Chinese shell renders and the bridge answers', async ({ page }, testIn
 
   // The bridge answers a round trip from inside the page, through the same transport the app uses.
   const echoed = await page.evaluate(async () => {
-    const response = await fetch('./bridge/app.echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '你好' }) });
+    const response = await fetch('./bridge/app.echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '你好' }),
+    });
     return response.json();
   });
   expect(echoed).toMatchObject({ ok: true, reply: { text: '你好' } });
 
-  for (const [link, testId] of [['周报研判', 'view-briefing'], ['通报导出', 'view-reports'], ['设置', 'view-settings']] as const) {
+  for (const [link, testId] of [
+    ['周报研判', 'view-briefing'],
+    ['通报导出', 'view-reports'],
+    ['设置', 'view-settings'],
+  ] as const) {
     await page.getByRole('link', { name: link }).click();
     await expect(page.getByTestId(testId)).toBeVisible();
   }

@@ -220,7 +220,10 @@ test('a live case from the demo server reaches the ticker, the map and the total
   test.setTimeout(300_000);
   // Wait for the first sync to finish: live cases arrive on the stream after it.
   await expect
-    .poll(async () => ((await (await request.post('bridge/sync.status', { data: {} })).json()) as { reply: { state: string } }).reply.state, { timeout: 200_000, intervals: [2000] })
+    .poll(async () => ((await (await request.post('bridge/sync.status', { data: {} })).json()) as { reply: { state: string } }).reply.state, {
+      timeout: 200_000,
+      intervals: [2000],
+    })
     .toBe('live');
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('./#/wall/overview?rotate=0');

@@ -59,7 +59,9 @@ describe('Electron transport specifics', () => {
 
   it('a result that is not a bridge result is refused as invalid_reply', async () => {
     const transport = createIpcTransport({ host: 'electron', request: async () => 'surprise', upload: async () => 'surprise', on: () => () => {} });
-    const error = await createBridgeClient(transport).request('app.info', {}).catch((e: unknown) => e);
+    const error = await createBridgeClient(transport)
+      .request('app.info', {})
+      .catch((e: unknown) => e);
     expect((error as BridgeError).code).toBe('invalid_reply');
   });
 });

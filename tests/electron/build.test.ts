@@ -26,7 +26,11 @@ beforeAll(async () => {
 });
 
 /** "electron-log/node" → "electron-log", "@scope/pkg/sub" → "@scope/pkg". */
-const packageOf = (request: string) => request.split('/').slice(0, request.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (request: string) =>
+  request
+    .split('/')
+    .slice(0, request.startsWith('@') ? 2 : 1)
+    .join('/');
 
 const requires = (file: string) => [...new Set([...readFileSync(file, 'utf8').matchAll(/\brequire\((["'])([^"']+)\1\)/g)].map((m) => m[2]!))];
 
@@ -72,29 +76,52 @@ describe('npm run build:electron', () => {
     expect(report.log).toMatch(/\[info\] {2}Opening the wall on display "primary"/);
   });
 
-  it('central.js, the embedded central data service, runs on its own from the bundle: the demo in a store, the contract served', { timeout: 120_000 }, async () => {
-    const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'gcc-built-central-')), 'demo-central.sqlite');
-    const child = spawn(process.execPath, [built.centralPath, '--embedded', '--exit-with-stdin', '--demo', '--store', store, '--port', '0', '--events', '3000', '--rate', '0', '--resources', path.join(ROOT, 'resources')], {
-      env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), GCC_CENTRAL_TOKEN: 'built-token' },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim().split('\n')[0]!));
-        child.once('exit', (code) => reject(new Error(`central.js exited with ${code}`)));
-      });
-      const get = async (p: string, token = 'built-token') => fetch(new URL(p, url), { headers: { authorization: `Bearer ${token}` } });
-      const meta = (await (await get('v1/meta')).json()) as { demo: boolean; head_rev: number; district: { name: string } };
-      expect(meta).toMatchObject({ demo: true, district: { name: '广安区' } });
-      expect(meta.head_rev).toBeGreaterThan(2000);
-      expect((await get('v1/meta', 'wrong')).status).toBe(401);
-      expect(((await (await get('openapi.json')).json()) as { openapi: string }).openapi).toMatch(/^3\./);
-      // The app's pipe closing ends the service (a killed app leaves nothing behind).
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.stdin.end();
-      await exited;
-    } finally {
-      child.kill('SIGKILL');
-    }
-  });
+  it(
+    'central.js, the embedded central data service, runs on its own from the bundle: the demo in a store, the contract served',
+    { timeout: 120_000 },
+    async () => {
+      const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'gcc-built-central-')), 'demo-central.sqlite');
+      const child = spawn(
+        process.execPath,
+        [
+          built.centralPath,
+          '--embedded',
+          '--exit-with-stdin',
+          '--demo',
+          '--store',
+          store,
+          '--port',
+          '0',
+          '--events',
+          '3000',
+          '--rate',
+          '0',
+          '--resources',
+          path.join(ROOT, 'resources'),
+        ],
+        {
+          env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), GCC_CENTRAL_TOKEN: 'built-token' },
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim().split('\n')[0]!));
+          child.once('exit', (code) => reject(new Error(`central.js exited with ${code}`)));
+        });
+        const get = async (p: string, token = 'built-token') => fetch(new URL(p, url), { headers: { authorization: `Bearer ${token}` } });
+        const meta = (await (await get('v1/meta')).json()) as { demo: boolean; head_rev: number; district: { name: string } };
+        expect(meta).toMatchObject({ demo: true, district: { name: '广安区' } });
+        expect(meta.head_rev).toBeGreaterThan(2000);
+        expect((await get('v1/meta', 'wrong')).status).toBe(401);
+        expect(((await (await get('openapi.json')).json()) as { openapi: string }).openapi).toMatch(/^3\./);
+        // The app's pipe closing ends the service (a killed app leaves nothing behind).
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.stdin.end();
+        await exited;
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+  );
 });

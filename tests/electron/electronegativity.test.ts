@@ -40,7 +40,10 @@ describe('electronegativity over the app', () => {
     expect(verdict.unreadable).toEqual([]);
     expect(verdict.failures).toEqual([]);
     expect(verdict.unusedAllowances).toEqual([]);
-    expect(verdict.findings.map((f) => `${f.check} ${f.file}`).sort()).toEqual(['CSP_GLOBAL_CHECK renderer/index.html', 'PRELOAD_JS_CHECK electron/main/window.ts']);
+    expect(verdict.findings.map((f) => `${f.check} ${f.file}`).sort()).toEqual([
+      'CSP_GLOBAL_CHECK renderer/index.html',
+      'PRELOAD_JS_CHECK electron/main/window.ts',
+    ]);
   });
 });
 
@@ -55,7 +58,10 @@ describe('the gate', () => {
 
   it('excuses only the check and file an allow-list entry names, and flags entries that match nothing', () => {
     const allowList = [{ check: 'PRELOAD_JS_CHECK', file: 'electron/main/window.ts', reason: 'x'.repeat(40) }];
-    const { failures, unusedAllowances } = judge([finding('PRELOAD_JS_CHECK', 'electron/main/window.ts'), finding('PRELOAD_JS_CHECK', 'electron/main/other.ts')], allowList);
+    const { failures, unusedAllowances } = judge(
+      [finding('PRELOAD_JS_CHECK', 'electron/main/window.ts'), finding('PRELOAD_JS_CHECK', 'electron/main/other.ts')],
+      allowList,
+    );
     expect(failures).toEqual([finding('PRELOAD_JS_CHECK', 'electron/main/other.ts')]);
     expect(unusedAllowances).toEqual([]);
     expect(judge([], allowList).unusedAllowances).toEqual(allowList);
@@ -74,6 +80,8 @@ describe('the gate', () => {
   });
 
   it('says what to do when the renderer has not been built', async () => {
-    await expect(runSecurityScan({ rendererHtml: path.join(os.tmpdir(), 'no-such-dist', 'index.html') })).rejects.toThrow(/is missing: run `npm run build:renderer` first/);
+    await expect(runSecurityScan({ rendererHtml: path.join(os.tmpdir(), 'no-such-dist', 'index.html') })).rejects.toThrow(
+      /is missing: run `npm run build:renderer` first/,
+    );
   });
 });

@@ -119,7 +119,9 @@ describe('ipcMain / ipcRenderer', () => {
   it('invoke errors reach the caller the way Electron words them', async () => {
     fake.ready();
     const win = new FakeBrowserWindow();
-    await expect(ipcMain.invokeFrom({ sender: win.webContents }, 'none')).rejects.toThrow("Error invoking remote method 'none': Error: No handler registered for 'none'");
+    await expect(ipcMain.invokeFrom({ sender: win.webContents }, 'none')).rejects.toThrow(
+      "Error invoking remote method 'none': Error: No handler registered for 'none'",
+    );
     ipcMain.handle('boom', () => {
       throw new Error('kaput');
     });
@@ -297,7 +299,10 @@ describe('crashes, hangs and reloads', () => {
     win.webContents.on('render-process-gone', (_e: unknown, details: unknown) => seen.push(['contents', details]));
     app.on('render-process-gone', (_e: unknown, contents: unknown, details: unknown) => seen.push(['app', contents === win.webContents, details]));
     win.webContents.simulateRenderProcessGone({ reason: 'oom', exitCode: -1 });
-    expect(seen).toEqual([['contents', { reason: 'oom', exitCode: -1 }], ['app', true, { reason: 'oom', exitCode: -1 }]]);
+    expect(seen).toEqual([
+      ['contents', { reason: 'oom', exitCode: -1 }],
+      ['app', true, { reason: 'oom', exitCode: -1 }],
+    ]);
     expect(win.webContents.isCrashed()).toBe(true);
     // After a crash the #fragment no longer keeps the document: a load is a real one.
     const navigated = vi.fn();
@@ -320,7 +325,12 @@ describe('crashes, hangs and reloads', () => {
     win.webContents.simulateResponsive();
     win.webContents.forcefullyCrashRenderer();
     fake.childProcessGone({ type: 'GPU', reason: 'crashed', exitCode: 8704 });
-    expect(events).toEqual(['window unresponsive', 'contents responsive', { reason: 'killed', exitCode: 1 }, { type: 'GPU', reason: 'crashed', exitCode: 8704 }]);
+    expect(events).toEqual([
+      'window unresponsive',
+      'contents responsive',
+      { reason: 'killed', exitCode: 1 },
+      { type: 'GPU', reason: 'crashed', exitCode: 8704 },
+    ]);
   });
 });
 

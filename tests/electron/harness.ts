@@ -30,9 +30,11 @@ export interface LoggedLine {
 
 export function recordingLog(): MainLog & { lines: LoggedLine[]; text(level?: LoggedLine['level']): string } {
   const lines: LoggedLine[] = [];
-  const at = (level: LoggedLine['level']) => (message: string, ...details: unknown[]) => {
-    lines.push({ level, message, details });
-  };
+  const at =
+    (level: LoggedLine['level']) =>
+    (message: string, ...details: unknown[]) => {
+      lines.push({ level, message, details });
+    };
   return {
     lines,
     info: at('info'),
@@ -146,7 +148,14 @@ export async function boot(overrides: Partial<StartOptions> = {}): Promise<Boote
   if (!app.paths.has('userData')) freshUserData();
   // A backend without a data cache unless the test brings one: the real core (demo server, sync worker) is
   // exercised by tests/electron/build.test.ts against the built bundle.
-  const started = startApp({ rendererDir, preloadPath: PRELOAD_PATH, version: '9.9.9-test', log, createBackend: (options) => createBackend(options), ...overrides });
+  const started = startApp({
+    rendererDir,
+    preloadPath: PRELOAD_PATH,
+    version: '9.9.9-test',
+    log,
+    createBackend: (options) => createBackend(options),
+    ...overrides,
+  });
   fake.ready();
   const main = await started;
   if (!main) throw new Error('startApp resolved null: the fake single-instance lock was not free');

@@ -43,7 +43,9 @@ describe('a crashed page', () => {
     expect(win.webContents.reloads).toBe(1);
     expect(win.webContents.getURL()).toBe(ROTATED);
     expect(win.webContents.isCrashed()).toBe(false);
-    expect(log.text('error')).toContain(`Wall window "primary": its page's process is gone (crashed, exit code 139). Reloading ${ROTATED} in 1 s (failure 1 in a row).`);
+    expect(log.text('error')).toContain(
+      `Wall window "primary": its page's process is gone (crashed, exit code 139). Reloading ${ROTATED} in 1 s (failure 1 in a row).`,
+    );
     expect(log.text('info')).toContain(`Wall window "primary": reloading ${ROTATED}.`);
   });
 

@@ -62,15 +62,20 @@ describe('untrusted senders are refused with forbidden, and logged', () => {
     expect(await ipcMain.invokeFrom({ sender: win.webContents, senderFrame: frame }, ECHO, { text: 'x' })).toEqual(FORBIDDEN);
   });
 
-  it.each(['https://evil.example/', 'http://127.0.0.1:4317/', 'file:///work/main/dist/renderer/index.html', 'app://evil/index.html', 'app://gcc:8080/index.html', 'about:blank', ''])(
-    'a main frame showing %j',
-    async (url) => {
-      const { win, log } = await boot();
-      win.webContents.mainFrame.url = url; // as if a navigation had slipped past the guards
-      expect(await ipcMain.invokeFrom({ sender: win.webContents }, INFO, {})).toEqual(FORBIDDEN);
-      expect(log.text('warn')).toMatch(/a page outside the app/);
-    },
-  );
+  it.each([
+    'https://evil.example/',
+    'http://127.0.0.1:4317/',
+    'file:///work/main/dist/renderer/index.html',
+    'app://evil/index.html',
+    'app://gcc:8080/index.html',
+    'about:blank',
+    '',
+  ])('a main frame showing %j', async (url) => {
+    const { win, log } = await boot();
+    win.webContents.mainFrame.url = url; // as if a navigation had slipped past the guards
+    expect(await ipcMain.invokeFrom({ sender: win.webContents }, INFO, {})).toEqual(FORBIDDEN);
+    expect(log.text('warn')).toMatch(/a page outside the app/);
+  });
 
   it('a top-level frame of another origin that is not the sender’s main frame', async () => {
     const { win } = await boot();

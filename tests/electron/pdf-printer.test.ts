@@ -29,7 +29,13 @@ describe('PDF printing in the desktop app', () => {
     expect(opened).toHaveLength(1);
     const [printWin] = opened;
     expect(printWin.options.show).toBe(false);
-    expect(printWin.webContents.effectiveWebPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true });
+    expect(printWin.webContents.effectiveWebPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      javascript: false,
+      webSecurity: true,
+    });
     expect(printWin.options.webPreferences?.preload).toBeUndefined();
     // pdf-printer.ts spells the wall window's security settings out again (electronegativity reads literals only):
     // they must stay the same, apart from what a print of static HTML needs differently.

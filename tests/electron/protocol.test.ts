@@ -65,7 +65,12 @@ describe('serving the renderer', () => {
   it('takes only an http(s) origin from a tile address, never anything that could extend the policy', () => {
     expect(tileOrigin('https://Tiles.Example/{z}/{x}/{y}.png')).toBe('https://tiles.example');
     expect(tileOrigin('http://10.1.2.3:8080/t/{z}/{x}/{y}')).toBe('http://10.1.2.3:8080');
-    for (const bad of ["https://a.example; script-src 'unsafe-eval'/{z}/{x}/{y}", 'javascript:alert(1)//{z}{x}{y}', 'file:///tiles/{z}/{x}/{y}', 'https://a.example*/{z}/{x}/{y}']) {
+    for (const bad of [
+      "https://a.example; script-src 'unsafe-eval'/{z}/{x}/{y}",
+      'javascript:alert(1)//{z}{x}{y}',
+      'file:///tiles/{z}/{x}/{y}',
+      'https://a.example*/{z}/{x}/{y}',
+    ]) {
       expect(tileOrigin(bad), bad).toBeNull();
       expect(contentSecurityPolicy({ kind: 'tiles', url: bad })).toBe(CONTENT_SECURITY_POLICY);
     }

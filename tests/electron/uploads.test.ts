@@ -52,6 +52,9 @@ describe('files for imports on the desktop', () => {
       expect(await ipcMain.invokeFrom({ sender: win.webContents }, UPLOAD_CHANNEL, bad)).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     }
     const stranger = new FakeWebFrameMain('https://evil.example/', win.webContents.mainFrame);
-    expect(await ipcMain.invokeFrom({ sender: win.webContents, senderFrame: stranger }, UPLOAD_CHANNEL, ledger)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ipcMain.invokeFrom({ sender: win.webContents, senderFrame: stranger }, UPLOAD_CHANNEL, ledger)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 });

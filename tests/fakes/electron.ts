@@ -624,7 +624,13 @@ export class FakeWebContents
   /** window.open / target=_blank. Without a handler Electron allows it and opens a BrowserWindow. */
   simulateWindowOpen(url: string, disposition: HandlerDetails['disposition'] = 'new-window'): FakeBrowserWindow | null {
     this.assertAlive();
-    const details: HandlerDetails = { url, frameName: '', features: '', disposition, referrer: { url: this.getURL(), policy: 'strict-origin-when-cross-origin' } };
+    const details: HandlerDetails = {
+      url,
+      frameName: '',
+      features: '',
+      disposition,
+      referrer: { url: this.getURL(), policy: 'strict-origin-when-cross-origin' },
+    };
     const response = this.windowOpenHandler ? this.windowOpenHandler(details) : { action: 'allow' as const };
     if (response.action !== 'allow') return null;
     const options: BrowserWindowConstructorOptions = {
@@ -1030,7 +1036,9 @@ class FakeIpcRenderer extends EventEmitter implements Pick<IpcRenderer, 'invoke'
   send(channel: string, ...args: unknown[]) {
     const { webContents: sender, frame } = requireRenderer();
     const cloned = cloneForIpc(args);
-    setImmediate(() => ipcMain.emit(channel, makeEvent({ sender, senderFrame: frame, frameId: frame.routingId, processId: frame.processId, returnValue: undefined }), ...cloned));
+    setImmediate(() =>
+      ipcMain.emit(channel, makeEvent({ sender, senderFrame: frame, frameId: frame.routingId, processId: frame.processId, returnValue: undefined }), ...cloned),
+    );
   }
   /** From webContents.send: listeners get an IpcRendererEvent, then the arguments. */
   deliver(channel: string, args: unknown[]) {
@@ -1076,7 +1084,15 @@ export function copyAcrossWorlds(value: unknown, freeze = false, seen = new Map<
     );
   }
   if (object instanceof Error) return new Error(object.message);
-  if (object instanceof Date || object instanceof RegExp || object instanceof Map || object instanceof Set || object instanceof ArrayBuffer || ArrayBuffer.isView(object) || object instanceof Blob) {
+  if (
+    object instanceof Date ||
+    object instanceof RegExp ||
+    object instanceof Map ||
+    object instanceof Set ||
+    object instanceof ArrayBuffer ||
+    ArrayBuffer.isView(object) ||
+    object instanceof Blob
+  ) {
     return structuredClone(object);
   }
   if (Array.isArray(object)) {
@@ -1242,14 +1258,25 @@ export class FakeSession
     const handler = this.permissionRequestHandler;
     if (!handler) return Promise.resolve(true);
     return new Promise((resolve) =>
-      handler(contents as unknown as Electron.WebContents, permission, resolve, { requestingUrl: contents.getURL(), isMainFrame: true, ...details } as Electron.PermissionRequest),
+      handler(contents as unknown as Electron.WebContents, permission, resolve, {
+        requestingUrl: contents.getURL(),
+        isMainFrame: true,
+        ...details,
+      } as Electron.PermissionRequest),
     );
   }
   /** Chromium checks a permission synchronously. With no handler Electron says yes. */
-  checkPermission(contents: FakeWebContents | null, permission: Parameters<NonNullable<PermissionCheckHandler>>[1], origin = contents?.getURL() ?? ''): boolean {
+  checkPermission(
+    contents: FakeWebContents | null,
+    permission: Parameters<NonNullable<PermissionCheckHandler>>[1],
+    origin = contents?.getURL() ?? '',
+  ): boolean {
     const handler = this.permissionCheckHandler;
     if (!handler) return true;
-    return handler(contents as unknown as Electron.WebContents | null, permission, origin, { requestingUrl: origin, isMainFrame: true } as Electron.PermissionCheckHandlerHandlerDetails);
+    return handler(contents as unknown as Electron.WebContents | null, permission, origin, {
+      requestingUrl: origin,
+      isMainFrame: true,
+    } as Electron.PermissionCheckHandlerHandlerDetails);
   }
 }
 
@@ -1412,7 +1439,10 @@ class FakeShell implements Pick<Shell, 'openExternal' | 'openPath' | 'showItemIn
 export const shell = new FakeShell();
 
 /** Not real cryptography: a marked, scrambled encoding so tests can tell ciphertext from clear text. */
-class FakeSafeStorage implements Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend' | 'setUsePlainTextEncryption'> {
+class FakeSafeStorage implements Pick<
+  SafeStorage,
+  'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend' | 'setUsePlainTextEncryption'
+> {
   available = true;
   /** Linux only in Electron: which secret store backs the encryption; 'basic_text' is a hard-coded key (no keyring). */
   backend: ReturnType<SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
@@ -1444,7 +1474,10 @@ class FakeSafeStorage implements Pick<SafeStorage, 'isEncryptionAvailable' | 'en
 
 export const safeStorage = new FakeSafeStorage();
 
-class FakeNativeTheme extends EventEmitter implements Pick<NativeTheme, 'themeSource' | 'shouldUseDarkColors' | 'shouldUseHighContrastColors' | 'shouldUseInvertedColorScheme'> {
+class FakeNativeTheme
+  extends EventEmitter
+  implements Pick<NativeTheme, 'themeSource' | 'shouldUseDarkColors' | 'shouldUseHighContrastColors' | 'shouldUseInvertedColorScheme'>
+{
   private source: 'system' | 'light' | 'dark' = 'system';
   systemDark = false;
   shouldUseHighContrastColors = false;

@@ -33,11 +33,22 @@ async function ledger(file: string, size: number): Promise<{ file: string; rows:
 /** Imports the ledger through a real service in a process of its own (128 MB heap); its result and peak RSS. */
 async function importIn(ledgerFile: { file: string; rows: number }, parent: string): Promise<{ peakRssMb: number }> {
   const dir = mkdtempSync(path.join(parent, 'run-'));
-  const child = await run(process.execPath, ['--max-old-space-size=128', '--import', 'tsx', path.join(__dirname, 'fixtures/big-file-child.ts'), ledgerFile.file, dir], {
-    cwd: path.resolve(__dirname, '../..'),
-    maxBuffer: 1 << 20,
-  });
-  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { status: string; rows: number; created: number; errors: number; message: string | null; peakRssMb: number };
+  const child = await run(
+    process.execPath,
+    ['--max-old-space-size=128', '--import', 'tsx', path.join(__dirname, 'fixtures/big-file-child.ts'), ledgerFile.file, dir],
+    {
+      cwd: path.resolve(__dirname, '../..'),
+      maxBuffer: 1 << 20,
+    },
+  );
+  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+    status: string;
+    rows: number;
+    created: number;
+    errors: number;
+    message: string | null;
+    peakRssMb: number;
+  };
   expect(result, result.message ?? '').toMatchObject({ status: 'ready', rows: ledgerFile.rows, created: ledgerFile.rows, errors: 0 });
   return result;
 }

@@ -59,7 +59,13 @@ describe('GeoJSON', () => {
 
   it('converts a projected GeoJSON whose old-style crs names a CGCS2000 Gauss-Krüger zone', async () => {
     const project = projector(EPSG_4524_WKT);
-    const projected = grids.map((s) => ({ ...s, geometry: { type: 'Polygon' as const, coordinates: (s.geometry!.coordinates as number[][][]).map((ring) => ring.map((p) => project(p as [number, number]))) } }));
+    const projected = grids.map((s) => ({
+      ...s,
+      geometry: {
+        type: 'Polygon' as const,
+        coordinates: (s.geometry!.coordinates as number[][][]).map((ring) => ring.map((p) => project(p as [number, number]))),
+      },
+    }));
     const path = await tmp.write('p.geojson', geoJsonText(projected, { crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4524' } } }));
     const r = await readBoundaries(path, 'p.geojson');
     expect(errors(r)).toEqual([]);
@@ -145,7 +151,9 @@ describe('zipped Shapefile', () => {
   });
 
   it('warns that Xi’an 1980 coordinates are not shifted to CGCS2000', async () => {
-    const xian = ESRI_CM_108_WKT.replace('GCS_China_Geodetic_Coordinate_System_2000', 'GCS_Xian_1980').replace('D_China_2000', 'D_Xian_1980').replace('SPHEROID["CGCS2000",6378137.0,298.257222101]', 'SPHEROID["Xian_1980",6378140.0,298.257]');
+    const xian = ESRI_CM_108_WKT.replace('GCS_China_Geodetic_Coordinate_System_2000', 'GCS_Xian_1980')
+      .replace('D_China_2000', 'D_Xian_1980')
+      .replace('SPHEROID["CGCS2000",6378137.0,298.257222101]', 'SPHEROID["Xian_1980",6378140.0,298.257]');
     const zip = await shapefileZip([{ name: 'grids', rows: rowsOf('utf-8'), polygons, project: projector(xian), prj: xian }]);
     const r = await readBoundaries(await tmp.write('x.zip', zip), 'x.zip');
     expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/西安 1980.*未做基准转换/) }));
@@ -159,7 +167,12 @@ describe('zipped Shapefile', () => {
 
   it('reads several layers of one zip (one per level)', async () => {
     const zip = await shapefileZip([
-      { name: '社区', rows: [specs.c1, specs.c2].map((s) => ({ CODE: String(s.code), NAME: byteString(s.name!, 'utf-8') })), polygons: [specs.c1, specs.c2].map((s) => s.geometry!.coordinates as number[][][]), cpg: 'UTF-8' },
+      {
+        name: '社区',
+        rows: [specs.c1, specs.c2].map((s) => ({ CODE: String(s.code), NAME: byteString(s.name!, 'utf-8') })),
+        polygons: [specs.c1, specs.c2].map((s) => s.geometry!.coordinates as number[][][]),
+        cpg: 'UTF-8',
+      },
       { name: '网格', rows: rowsOf('utf-8'), polygons, cpg: 'UTF-8' },
     ]);
     const r = await readBoundaries(await tmp.write('two.zip', zip), 'two.zip');
@@ -196,7 +209,10 @@ describe('KML', () => {
 
   it('refuses a DOCTYPE: an external entity is never read (XXE)', async () => {
     const secretPath = await tmp.write('secret.txt', 'TOP-SECRET-7f3a');
-    const text = kmlText(grids, `<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY xxe SYSTEM "file://${secretPath}">]>`).replace('<name>翠屏路社区第1网格</name>', '<name>&xxe;</name>');
+    const text = kmlText(grids, `<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY xxe SYSTEM "file://${secretPath}">]>`).replace(
+      '<name>翠屏路社区第1网格</name>',
+      '<name>&xxe;</name>',
+    );
     const r = await readBoundaries(await tmp.write('xxe.kml', text), 'xxe.kml');
     expect(r.features).toEqual([]);
     expect(errors(r)).toEqual([expect.objectContaining({ file: 'xxe.kml', message: expect.stringMatching(/文档类型声明.*已拒绝导入/) })]);
@@ -267,7 +283,16 @@ describe('end to end', () => {
   it('a GBK Shapefile of the whole district, projected, with Chinese field names and no level field, becomes a clean tree', async () => {
     const all = Object.values(specs);
     const rows = all.map((s) => ({ [byteString('编码', 'gbk')]: String(s.code), [byteString('名称', 'gbk')]: byteString(s.name!, 'gbk') }));
-    const zip = await shapefileZip([{ name: '广安区边界', rows, polygons: all.map((s) => s.geometry!.coordinates as number[][][]), project: projector(EPSG_4524_WKT), prj: EPSG_4524_WKT, cpg: 'GBK' }]);
+    const zip = await shapefileZip([
+      {
+        name: '广安区边界',
+        rows,
+        polygons: all.map((s) => s.geometry!.coordinates as number[][][]),
+        project: projector(EPSG_4524_WKT),
+        prj: EPSG_4524_WKT,
+        cpg: 'GBK',
+      },
+    ]);
     const read = await readBoundaries(await tmp.write('广安区.zip', zip), '广安区.zip', { datum: 'CGCS2000' });
     const built = buildBoundaryTree(read, null);
     expect([...read.problems, ...built.problems]).toEqual([]);

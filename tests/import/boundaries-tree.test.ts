@@ -46,12 +46,30 @@ describe('a clean district', () => {
     expect(RegionsResponse.safeParse(r.tree).success).toBe(true);
     expect(regionTreeProblems(r.tree)).toEqual([]);
     expect(r.tree.datum).toBe('WGS-84');
-    expect(r.tree.regions.map((x) => x.level)).toEqual(['district', 'street', 'street', 'community', 'community', 'community', 'grid', 'grid', 'grid', 'grid', 'grid']);
+    expect(r.tree.regions.map((x) => x.level)).toEqual([
+      'district',
+      'street',
+      'street',
+      'community',
+      'community',
+      'community',
+      'grid',
+      'grid',
+      'grid',
+      'grid',
+      'grid',
+    ]);
     expect(r.diff).toEqual({ created: r.tree.regions.map((x) => x.id), updated: [], unchanged: [], removed: [] });
   });
 
   it('gives parents by code prefix, ids by code, real geometry and no profile', () => {
-    expect(region(r, '511602001001002')).toMatchObject({ id: '511602001001002', parent_id: '511602001001', synthetic_geometry: false, profile: null, name: '翠屏路社区第2网格' });
+    expect(region(r, '511602001001002')).toMatchObject({
+      id: '511602001001002',
+      parent_id: '511602001001',
+      synthetic_geometry: false,
+      profile: null,
+      name: '翠屏路社区第2网格',
+    });
     expect(region(r, '511602001001').parent_id).toBe('511602001');
     expect(region(r, '511602002').parent_id).toBe('511602');
   });
@@ -71,7 +89,11 @@ describe('levels and parents', () => {
   });
 
   it('reads English level words and a named level property', () => {
-    const specs = all().map((s) => ({ ...s, level: undefined, props: { kind: { 区县: 'district', 街道: 'street', 社区: 'community', 网格: 'grid' }[s.level!] } }));
+    const specs = all().map((s) => ({
+      ...s,
+      level: undefined,
+      props: { kind: { 区县: 'district', 街道: 'street', 社区: 'community', 网格: 'grid' }[s.level!] },
+    }));
     const r = buildBoundaryTree(readOf(specs), null, { fields: { level: 'kind' } });
     expect(r.problems).toEqual([]);
   });
@@ -86,7 +108,9 @@ describe('levels and parents', () => {
 
   it('refuses a feature whose level nothing tells', () => {
     const r = buildBoundaryTree(readOf(all({ g1: { code: '5116020010', level: undefined } })), null);
-    expect(errors(r)).toContainEqual(expect.objectContaining({ feature: '5116020010 翠屏路社区第1网格', message: expect.stringMatching(/无法判断是街道、社区还是网格/) }));
+    expect(errors(r)).toContainEqual(
+      expect.objectContaining({ feature: '5116020010 翠屏路社区第1网格', message: expect.stringMatching(/无法判断是街道、社区还是网格/) }),
+    );
   });
 
   it('takes the parent from a parent-code property before the prefix', () => {
@@ -100,19 +124,32 @@ describe('levels and parents', () => {
     const r = buildBoundaryTree(readOf(all({ g5: { code: '511602999000005' } })), null);
     expect(errors(r)).toEqual([]);
     expect(region(r, '511602999000005').parent_id).toBe('511602002001');
-    expect(warnings(r)).toEqual([expect.objectContaining({ feature: '511602999000005 北辰社区第2网格', message: expect.stringMatching(/已按位置归入社区“511602002001 北辰社区”/) })]);
+    expect(warnings(r)).toEqual([
+      expect.objectContaining({ feature: '511602999000005 北辰社区第2网格', message: expect.stringMatching(/已按位置归入社区“511602002001 北辰社区”/) }),
+    ]);
   });
 
   it('refuses a missing parent (a parent code that exists nowhere, or no parent at all)', () => {
     const byCode = buildBoundaryTree(readOf(all({ g1: { parent: '511602001099' } })), null);
-    expect(errors(byCode)).toContainEqual(expect.objectContaining({ feature: '511602001001001 翠屏路社区第1网格', message: expect.stringMatching(/上级社区（编码 511602001099）在文件和现有区划中都找不到/) }));
+    expect(errors(byCode)).toContainEqual(
+      expect.objectContaining({
+        feature: '511602001001001 翠屏路社区第1网格',
+        message: expect.stringMatching(/上级社区（编码 511602001099）在文件和现有区划中都找不到/),
+      }),
+    );
     const nowhere = buildBoundaryTree(readOf(all({ g5: { code: '511602999000005', geometry: poly(rect(9000, 9000, 9500, 9500)) } })), null);
-    expect(errors(nowhere)).toContainEqual(expect.objectContaining({ feature: '511602999000005 北辰社区第2网格', message: expect.stringMatching(/找不到所属社区/) }));
+    expect(errors(nowhere)).toContainEqual(
+      expect.objectContaining({ feature: '511602999000005 北辰社区第2网格', message: expect.stringMatching(/找不到所属社区/) }),
+    );
   });
 
   it('says once that a level has no parents anywhere (grids alone into an empty tree)', () => {
-    const r = buildBoundaryTree(readOf(all({ d: null, s1: null, s2: null, c1: null, c2: null, c3: null })), null, { district: { code: '511602', name: '广安区' } });
-    expect(errors(r).filter((p) => /网格/.test(p.message))).toEqual([expect.objectContaining({ message: expect.stringMatching(/有 5 个网格，但文件和现有区划中都没有社区/) })]);
+    const r = buildBoundaryTree(readOf(all({ d: null, s1: null, s2: null, c1: null, c2: null, c3: null })), null, {
+      district: { code: '511602', name: '广安区' },
+    });
+    expect(errors(r).filter((p) => /网格/.test(p.message))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/有 5 个网格，但文件和现有区划中都没有社区/) }),
+    ]);
   });
 
   it('adds nothing of its own when nothing was read (the read says why)', () => {
@@ -132,7 +169,9 @@ describe('levels and parents', () => {
 describe('codes', () => {
   it('refuses a missing code, naming the feature', () => {
     const r = buildBoundaryTree(readOf(all({ g2: { code: undefined } })), null);
-    expect(errors(r)).toEqual([expect.objectContaining({ file: 'boundaries.geojson', feature: '翠屏路社区第2网格', message: expect.stringMatching(/没有编码/) })]);
+    expect(errors(r)).toEqual([
+      expect.objectContaining({ file: 'boundaries.geojson', feature: '翠屏路社区第2网格', message: expect.stringMatching(/没有编码/) }),
+    ]);
   });
 
   it('refuses a code that is not 6–15 digits, naming the feature', () => {
@@ -150,14 +189,19 @@ describe('codes', () => {
   it('refuses a duplicate code, naming both', () => {
     const r = buildBoundaryTree(readOf(all({ g2: { code: '511602001001001' } })), null);
     expect(errors(r)).toContainEqual(
-      expect.objectContaining({ feature: '511602001001001 翠屏路社区第2网格', message: expect.stringMatching(/编码 511602001001001 重复.*“511602001001001 翠屏路社区第1网格”/) }),
+      expect.objectContaining({
+        feature: '511602001001001 翠屏路社区第2网格',
+        message: expect.stringMatching(/编码 511602001001001 重复.*“511602001001001 翠屏路社区第1网格”/),
+      }),
     );
   });
 
   it('refuses a file without any code property, once', () => {
     const specs = all().map((s) => ({ ...s, code: undefined, props: { 编号: s.code } }));
     const r = buildBoundaryTree(readOf(specs), null);
-    expect(errors(r).filter((p) => /编码字段|没有编码/.test(p.message))).toEqual([expect.objectContaining({ message: expect.stringMatching(/找不到编码字段/) })]);
+    expect(errors(r).filter((p) => /编码字段|没有编码/.test(p.message))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/找不到编码字段/) }),
+    ]);
     expect(buildBoundaryTree(readOf(specs), null, { fields: { code: '编号' } }).problems).toEqual([]);
   });
 });
@@ -172,25 +216,67 @@ describe('geometry of one feature', () => {
   });
 
   it('refuses coordinates outside lon/lat, saying it is probably projected without a .prj', () => {
-    const projected = { type: 'Polygon' as const, coordinates: [[[36368421, 3371904], [36369421, 3371904], [36369421, 3372904], [36368421, 3371904]]] };
+    const projected = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [36368421, 3371904],
+          [36369421, 3371904],
+          [36369421, 3372904],
+          [36368421, 3371904],
+        ],
+      ],
+    };
     const r = buildBoundaryTree(readOf(all({ g1: { geometry: projected } }), '网格.shp'), null);
-    expect(errors(r)).toEqual([expect.objectContaining({ feature: '511602001001001 翠屏路社区第1网格', message: expect.stringMatching(/超出经纬度范围.*投影坐标.*缺少 \.prj/) })]);
+    expect(errors(r)).toEqual([
+      expect.objectContaining({ feature: '511602001001001 翠屏路社区第1网格', message: expect.stringMatching(/超出经纬度范围.*投影坐标.*缺少 \.prj/) }),
+    ]);
   });
 
   it('closes a ring whose ends are within the tolerance (a warning), refuses one that is open wider', () => {
-    const nearlyClosed = poly(shape([[0, 0], [1000, 0], [1000, 1000], [0, 1000], [0, 5]], true));
-    const open = poly(shape([[1000, 0], [2000, 0], [2000, 1000], [1000, 1000]], true));
+    const nearlyClosed = poly(
+      shape(
+        [
+          [0, 0],
+          [1000, 0],
+          [1000, 1000],
+          [0, 1000],
+          [0, 5],
+        ],
+        true,
+      ),
+    );
+    const open = poly(
+      shape(
+        [
+          [1000, 0],
+          [2000, 0],
+          [2000, 1000],
+          [1000, 1000],
+        ],
+        true,
+      ),
+    );
     const r = buildBoundaryTree(readOf(all({ g1: { geometry: nearlyClosed }, g2: { geometry: open } })), null);
     expect(warnings(r).filter((p) => p.feature !== '511602001001 翠屏路社区')).toEqual([
       expect.objectContaining({ feature: '511602001001001 翠屏路社区第1网格', message: expect.stringMatching(/没有闭合.*已自动闭合/) }),
     ]);
-    expect(errors(r)).toEqual([expect.objectContaining({ feature: '511602001001002 翠屏路社区第2网格', message: expect.stringMatching(/没有闭合（起点与终点相距约 10\d\d 米）/) })]);
+    expect(errors(r)).toEqual([
+      expect.objectContaining({ feature: '511602001001002 翠屏路社区第2网格', message: expect.stringMatching(/没有闭合（起点与终点相距约 10\d\d 米）/) }),
+    ]);
     const ring = (region(r, '511602001001001').geometry.coordinates as number[][][])[0];
     expect(ring[0]).toEqual(ring[ring.length - 1]);
   });
 
   it('refuses a self-intersecting ring (a bow tie), with where', () => {
-    const bowTie = poly(shape([[0, 0], [1000, 1000], [1000, 0], [0, 1000]]));
+    const bowTie = poly(
+      shape([
+        [0, 0],
+        [1000, 1000],
+        [1000, 0],
+        [0, 1000],
+      ]),
+    );
     const r = buildBoundaryTree(readOf(all({ g1: { geometry: bowTie } })), null);
     const [e] = errors(r);
     expect(e).toMatchObject({ feature: '511602001001001 翠屏路社区第1网格', message: expect.stringMatching(/自相交/) });
@@ -202,9 +288,17 @@ describe('checks between boundaries', () => {
   it('warns of a grid beyond its community by more than the tolerance, refuses one mostly outside', () => {
     const r = buildBoundaryTree(readOf(all({ g1: { geometry: poly(rect(-300, 0, 1000, 1000)) }, g3: { geometry: poly(rect(5000, 0, 6000, 1000)) } })), null);
     const sliver = r.problems.find((p) => p.feature === '511602001001001 翠屏路社区第1网格');
-    expect(sliver).toMatchObject({ severity: 'warning', message: expect.stringMatching(/有一部分（\d+ 平方米，约 23%.*在所属社区“511602001001 翠屏路社区”之外/) });
+    expect(sliver).toMatchObject({
+      severity: 'warning',
+      message: expect.stringMatching(/有一部分（\d+ 平方米，约 23%.*在所属社区“511602001001 翠屏路社区”之外/),
+    });
     near(sliver!.lonLat, lonLat(-150, 500), 60);
-    expect(errors(r)).toContainEqual(expect.objectContaining({ feature: '511602001002001 厚街社区第1网格', message: expect.stringMatching(/大部分（100%.*在所属社区“511602001002 厚街社区”之外/) }));
+    expect(errors(r)).toContainEqual(
+      expect.objectContaining({
+        feature: '511602001002001 厚街社区第1网格',
+        message: expect.stringMatching(/大部分（100%.*在所属社区“511602001002 厚街社区”之外/),
+      }),
+    );
   });
 
   it('lets a grid out by less than the tolerance (a 10 m strip) pass', () => {
@@ -217,7 +311,11 @@ describe('checks between boundaries', () => {
   it('warns of a small overlap between sibling grids, refuses a large one, with area and place', () => {
     const small = buildBoundaryTree(readOf(all({ g2: { geometry: poly(rect(970, 0, 2000, 1000)) } })), null);
     expect(small.problems).toEqual([
-      expect.objectContaining({ severity: 'warning', feature: '511602001001001 翠屏路社区第1网格；511602001001002 翠屏路社区第2网格', message: expect.stringMatching(/有 3\d{4} 平方米的重叠（占较小者的 3(\.\d)?%/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        feature: '511602001001001 翠屏路社区第1网格；511602001001002 翠屏路社区第2网格',
+        message: expect.stringMatching(/有 3\d{4} 平方米的重叠（占较小者的 3(\.\d)?%/),
+      }),
     ]);
     near(small.problems[0].lonLat, lonLat(985, 500), 30);
     const large = buildBoundaryTree(readOf(all({ g2: { geometry: poly(rect(800, 0, 2000, 1000)) } })), null);
@@ -226,7 +324,13 @@ describe('checks between boundaries', () => {
 
   it('warns of a gap between sibling grids inside their community, with area and place', () => {
     const r = buildBoundaryTree(readOf(all({ g2: { geometry: poly(rect(1100, 0, 2000, 1000)) } })), null);
-    expect(r.problems).toEqual([expect.objectContaining({ severity: 'warning', feature: '511602001001 翠屏路社区', message: expect.stringMatching(/有一块 \d+ 平方米的地方不属于任何网格/) })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        feature: '511602001001 翠屏路社区',
+        message: expect.stringMatching(/有一块 \d+ 平方米的地方不属于任何网格/),
+      }),
+    ]);
     expect(r.problems[0].message).toMatch(/ (99|10[01])\d{3} 平方米/);
     near(r.problems[0].lonLat, lonLat(1050, 500), 60);
   });
@@ -239,7 +343,18 @@ describe('checks between boundaries', () => {
 
 describe('center', () => {
   it('is inside a U-shaped grid whose centroid is not', () => {
-    const u = poly(shape([[0, 0], [1000, 0], [1000, 1000], [800, 1000], [800, 200], [200, 200], [200, 1000], [0, 1000]]));
+    const u = poly(
+      shape([
+        [0, 0],
+        [1000, 0],
+        [1000, 1000],
+        [800, 1000],
+        [800, 200],
+        [200, 200],
+        [200, 1000],
+        [0, 1000],
+      ]),
+    );
     const centroid = turf.centroid({ type: 'Feature', properties: {}, geometry: u as never }).geometry.coordinates;
     expect(turf.booleanPointInPolygon(centroid, u as never)).toBe(false);
     const r = buildBoundaryTree(readOf(all({ g1: { geometry: u } })), null, { toleranceMetres: 1000 });
@@ -269,7 +384,13 @@ describe('merge with the existing tree', () => {
   it('keeps ids and profiles of grids matched by code, takes the file’s names and real geometry', () => {
     const r = buildBoundaryTree(readOf(all({ g2: { name: '翠屏路社区新2网格' } })), existingSynthetic());
     expect(r.problems).toEqual([]);
-    expect(region(r, '511602001001002')).toMatchObject({ id: 'id-511602001001002', parent_id: 'id-511602001001', name: '翠屏路社区新2网格', synthetic_geometry: false, profile: PROFILE });
+    expect(region(r, '511602001001002')).toMatchObject({
+      id: 'id-511602001001002',
+      parent_id: 'id-511602001001',
+      name: '翠屏路社区新2网格',
+      synthetic_geometry: false,
+      profile: PROFILE,
+    });
     expect(r.diff.updated).toHaveLength(11);
     expect(r.diff.created).toEqual([]);
   });
@@ -312,7 +433,14 @@ describe('merge with the existing tree', () => {
     const gcj = { ...buildBoundaryTree(readOf(all()), null).tree, datum: 'GCJ-02' as const };
     const r = buildBoundaryTree(readOf(all({ d: null, s1: null, s2: null, c1: null, c2: null, c3: null })), gcj);
     expect(errors(r)).toEqual([]);
-    expect(warnings(r).map((p) => p.feature)).toEqual(['511602001001 翠屏路社区', '511602001002 厚街社区', '511602002001 北辰社区', '511602001 浓洄街道', '511602002 北辰街道', '511602 广安区']);
+    expect(warnings(r).map((p) => p.feature)).toEqual([
+      '511602001001 翠屏路社区',
+      '511602001002 厚街社区',
+      '511602002001 北辰社区',
+      '511602001 浓洄街道',
+      '511602002 北辰街道',
+      '511602 广安区',
+    ]);
     expect(warnings(r)[0].message).toMatch(/GCJ-02 坐标，与本次文件（WGS-84）不同，已改用其下级边界合并而成的边界/);
     expect(r.tree.datum).toBe('WGS-84');
   });

@@ -26,7 +26,11 @@ beforeAll(async () => {
   service = await startCentralService({ store });
   readToken = (await store.createToken('wall', ['read'])).token;
   writeToken = (await store.createToken('officer', ['read', 'write'])).token;
-  backend = createBackend({ host: 'web', version: 'test', data: { cacheFile: path.join(dir, 'cache.sqlite'), api: { baseUrl: service.url, token: readToken }, demo: false, sync: 'off' } });
+  backend = createBackend({
+    host: 'web',
+    version: 'test',
+    data: { cacheFile: path.join(dir, 'cache.sqlite'), api: { baseUrl: service.url, token: readToken }, demo: false, sync: 'off' },
+  });
 });
 
 afterAll(async () => {

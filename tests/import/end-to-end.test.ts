@@ -49,7 +49,10 @@ let client: ImportsClient;
 async function imported(start: () => Promise<ImportView>): Promise<ImportView> {
   const started = await start();
   const preview = await client.settled(started.id, () => {}, 50);
-  expect(preview.state.problems.filter((p) => p.severity === 'error'), `${preview.source}: ${preview.state.message ?? ''}`).toEqual([]);
+  expect(
+    preview.state.problems.filter((p) => p.severity === 'error'),
+    `${preview.source}: ${preview.state.message ?? ''}`,
+  ).toEqual([]);
   expect(preview.status).toBe('ready');
   return client.commit(preview.id, { acceptWarnings: true, deleteMissing: false });
 }
@@ -62,8 +65,28 @@ beforeAll(async () => {
     services: [{ service_code: 'NOISE', service_name: '噪音扰民' }],
     requests: [
       // In 北辰社区第2网格 (x 3000–4000 m) and 翠屏路社区第1网格 (x 0–1000, y 0–1000).
-      { service_request_id: 'R-1', service_code: 'NOISE', service_name: '噪音扰民', status: 'open', requested_datetime: toShanghaiIso(now - 2 * DAY), updated_datetime: toShanghaiIso(now - 2 * DAY), lat: lonLat(3500, 500)[1], long: lonLat(3500, 500)[0], address: '北辰路 8 号' },
-      { service_request_id: 'R-2', service_code: 'NOISE', service_name: '噪音扰民', status: 'closed', requested_datetime: toShanghaiIso(now - 3 * DAY), updated_datetime: toShanghaiIso(now - 2 * DAY), lat: lonLat(500, 500)[1], long: lonLat(500, 500)[0], address: '翠屏路 3 号' },
+      {
+        service_request_id: 'R-1',
+        service_code: 'NOISE',
+        service_name: '噪音扰民',
+        status: 'open',
+        requested_datetime: toShanghaiIso(now - 2 * DAY),
+        updated_datetime: toShanghaiIso(now - 2 * DAY),
+        lat: lonLat(3500, 500)[1],
+        long: lonLat(3500, 500)[0],
+        address: '北辰路 8 号',
+      },
+      {
+        service_request_id: 'R-2',
+        service_code: 'NOISE',
+        service_name: '噪音扰民',
+        status: 'closed',
+        requested_datetime: toShanghaiIso(now - 3 * DAY),
+        updated_datetime: toShanghaiIso(now - 2 * DAY),
+        lat: lonLat(500, 500)[1],
+        long: lonLat(500, 500)[0],
+        address: '翠屏路 3 号',
+      },
     ],
   });
 });
@@ -98,9 +121,33 @@ describe('a district’s own data, from an empty store to the wall', () => {
 
     // 矛盾纠纷: 4 found in the last days, 3 resolved.
     const disputes = await ledger(TABULAR_SOURCES.disputes.template, [
-      { 编号: 'MD-001', 发现时间: local(now - 5 * DAY), 网格: '翠屏路社区第1网格', 类型: '邻里纠纷', 简要情况: '楼上漏水引发邻里矛盾', 化解情况: '已化解', 化解时间: local(now - 4 * DAY) },
-      { 编号: 'MD-002', 发现时间: local(now - 4 * DAY), 网格: '厚街社区第1网格', 类型: '物业纠纷', 简要情况: '物业费争议', 化解情况: '已化解', 化解时间: local(now - 2 * DAY) },
-      { 编号: 'MD-003', 发现时间: local(now - 3 * DAY), 网格: '北辰社区第1网格', 类型: '婚姻家庭', 简要情况: '家庭财产分割', 化解情况: '已化解', 化解时间: local(now - 1 * DAY) },
+      {
+        编号: 'MD-001',
+        发现时间: local(now - 5 * DAY),
+        网格: '翠屏路社区第1网格',
+        类型: '邻里纠纷',
+        简要情况: '楼上漏水引发邻里矛盾',
+        化解情况: '已化解',
+        化解时间: local(now - 4 * DAY),
+      },
+      {
+        编号: 'MD-002',
+        发现时间: local(now - 4 * DAY),
+        网格: '厚街社区第1网格',
+        类型: '物业纠纷',
+        简要情况: '物业费争议',
+        化解情况: '已化解',
+        化解时间: local(now - 2 * DAY),
+      },
+      {
+        编号: 'MD-003',
+        发现时间: local(now - 3 * DAY),
+        网格: '北辰社区第1网格',
+        类型: '婚姻家庭',
+        简要情况: '家庭财产分割',
+        化解情况: '已化解',
+        化解时间: local(now - 1 * DAY),
+      },
       { 编号: 'MD-004', 发现时间: local(now - 1 * DAY), 网格: '北辰社区第2网格', 类型: '劳动争议', 简要情况: '工资拖欠', 化解情况: '化解中' },
     ]);
     const d = await imported(() => client.start({ source: 'disputes', file: { path: disputes }, fileName: '矛盾纠纷排查化解台账.xlsx' }));
@@ -108,8 +155,28 @@ describe('a district’s own data, from an empty store to the wall', () => {
 
     // 12345: 3 work orders, 2 closed and rated (满意, 不满意).
     const hotline = await ledger(TABULAR_SOURCES.hotline.template, [
-      { 工单编号: 'GD-1', 受理时间: local(now - 6 * DAY), 诉求内容: '路灯不亮', 诉求类型: '市政设施', 网格: '翠屏路社区第2网格', 办结时间: local(now - 5 * DAY), 是否按期: '是', 满意度: '满意', 诉求人: '陈女士', 联系电话: '13912345678' },
-      { 工单编号: 'GD-2', 受理时间: local(now - 4 * DAY), 诉求内容: '小区垃圾清运不及时', 诉求类型: '环境卫生', 网格: '厚街社区第1网格', 办结时间: local(now - 2 * DAY), 是否按期: '是', 满意度: '不满意' },
+      {
+        工单编号: 'GD-1',
+        受理时间: local(now - 6 * DAY),
+        诉求内容: '路灯不亮',
+        诉求类型: '市政设施',
+        网格: '翠屏路社区第2网格',
+        办结时间: local(now - 5 * DAY),
+        是否按期: '是',
+        满意度: '满意',
+        诉求人: '陈女士',
+        联系电话: '13912345678',
+      },
+      {
+        工单编号: 'GD-2',
+        受理时间: local(now - 4 * DAY),
+        诉求内容: '小区垃圾清运不及时',
+        诉求类型: '环境卫生',
+        网格: '厚街社区第1网格',
+        办结时间: local(now - 2 * DAY),
+        是否按期: '是',
+        满意度: '不满意',
+      },
       { 工单编号: 'GD-3', 受理时间: local(now - 1 * DAY), 诉求内容: '占道经营', 诉求类型: '城市管理', 网格: '北辰社区第1网格' },
     ]);
     const h = await imported(() => client.start({ source: 'hotline', file: { path: hotline }, fileName: '12345工单.xlsx' }));
@@ -134,7 +201,13 @@ describe('a district’s own data, from an empty store to the wall', () => {
     backend = createBackend({
       host: 'web',
       version: 'test',
-      data: { cacheFile: path.join(dir, 'cache.sqlite'), api: { baseUrl: service.url, token: TOKEN }, demo: false, sync: 'follow', engine: { referenceCheckMs: 200 } },
+      data: {
+        cacheFile: path.join(dir, 'cache.sqlite'),
+        api: { baseUrl: service.url, token: TOKEN },
+        demo: false,
+        sync: 'follow',
+        engine: { referenceCheckMs: 200 },
+      },
     });
     const deadline = Date.now() + 30_000;
     for (;;) {

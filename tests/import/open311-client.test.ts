@@ -12,7 +12,16 @@ const SINCE = '2024-01-01T00:00:00+08:00';
 const UNTIL = '2024-07-01T00:00:00+08:00';
 
 function request(id: string, requested: string, extra: Record<string, unknown> = {}) {
-  return { service_request_id: id, status: 'open', service_code: 'S1', service_name: '路灯不亮', requested_datetime: requested, lat: 30.5, long: 106.6, ...extra };
+  return {
+    service_request_id: id,
+    status: 'open',
+    service_code: 'S1',
+    service_name: '路灯不亮',
+    requested_datetime: requested,
+    lat: 30.5,
+    long: 106.6,
+    ...extra,
+  };
 }
 
 const REQUESTS = [
@@ -144,7 +153,7 @@ describe('windows and the incremental cursor', () => {
     expect(batches.at(-1)?.maxUpdated).toBe(UNTIL);
   });
 
-  it("filters by updated date with the updated_after/updated_before extension when asked (an old request updated since)", async () => {
+  it('filters by updated date with the updated_after/updated_before extension when asked (an old request updated since)', async () => {
     const s = await serve({ requests: [request('old', '2023-01-05T09:00:00+08:00', { updated_datetime: '2024-06-02T09:00:00+08:00' })] });
     const byRequested = await pullAll({ url: s.url, since: '2024-06-01T00:00:00+08:00', until: UNTIL });
     expect(byRequested.flatMap((b) => b.requests)).toHaveLength(0);
@@ -227,7 +236,12 @@ describe('paging', () => {
 describe('entries that cannot be read', () => {
   it('lists an entry without an id (or not an object) as a problem each, and keeps the rest', async () => {
     const s = await serve({
-      requests: [request('a', '2024-06-01T09:00:00+08:00'), { status: 'open', address: '翠屏路 8 号', requested_datetime: '2024-06-01T10:00:00+08:00' }, 42, request('b', '2024-06-02T09:00:00+08:00')],
+      requests: [
+        request('a', '2024-06-01T09:00:00+08:00'),
+        { status: 'open', address: '翠屏路 8 号', requested_datetime: '2024-06-01T10:00:00+08:00' },
+        42,
+        request('b', '2024-06-02T09:00:00+08:00'),
+      ],
     });
     const batches = await pullAll({ url: s.url, since: '2024-05-01T00:00:00+08:00', until: UNTIL });
     expect(batches.flatMap((b) => b.requests.map((r) => r.service_request_id))).toEqual(['a', 'b']);

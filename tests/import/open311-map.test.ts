@@ -86,7 +86,11 @@ describe('a request becomes an event', () => {
 
   it('makes an open request with an agency dispatched, to the department by its short or full name', () => {
     const short = map({ agency_responsible: '综合执法局', updated_datetime: '2024-06-02T01:00:00Z' });
-    expect(short.event).toMatchObject({ stage: 'dispatched', department_id: 'D01', stages: { reported: '2024-06-01T09:00:00+08:00', dispatched: '2024-06-02T09:00:00+08:00' } });
+    expect(short.event).toMatchObject({
+      stage: 'dispatched',
+      department_id: 'D01',
+      stages: { reported: '2024-06-01T09:00:00+08:00', dispatched: '2024-06-02T09:00:00+08:00' },
+    });
     expect(map({ agency_responsible: ' 广安区住房和城乡建设局 ' }).event?.department_id).toBe('D04');
     expect(map({ agency_responsible: '广安区住房和城乡建设局' }).event?.stages.dispatched).toBe('2024-06-01T09:00:00+08:00');
     // Written another way: the one department whose short name it holds.
@@ -95,7 +99,11 @@ describe('a request becomes an event', () => {
 
   it('closes a closed request at its updated time, normalising offsets to +08:00', () => {
     const { event } = map({ status: 'closed', requested_datetime: '2024-06-01T01:00:00Z', updated_datetime: '2024-06-03T10:30:00-05:00' });
-    expect(event).toMatchObject({ stage: 'closed', outcome: 'resolved', stages: { reported: '2024-06-01T09:00:00+08:00', closed: '2024-06-03T23:30:00+08:00' } });
+    expect(event).toMatchObject({
+      stage: 'closed',
+      outcome: 'resolved',
+      stages: { reported: '2024-06-01T09:00:00+08:00', closed: '2024-06-03T23:30:00+08:00' },
+    });
   });
 
   it('takes the deadline from expected_datetime, and the default by kind without it', () => {
@@ -110,7 +118,10 @@ describe('a request becomes an event', () => {
   });
 
   it('keeps personal data the server sends only as the reporter', () => {
-    expect(map({ first_name: '三', last_name: '张', phone: '13800000000', email: 'z@example.cn' }).event?.reporter).toEqual({ name: '张三', phone: '13800000000' });
+    expect(map({ first_name: '三', last_name: '张', phone: '13800000000', email: 'z@example.cn' }).event?.reporter).toEqual({
+      name: '张三',
+      phone: '13800000000',
+    });
     expect(map({ email: 'z@example.cn' }).event?.reporter).toEqual({ name: 'z@example.cn', phone: '' });
     expect(map().event?.reporter).toBeNull();
   });
@@ -149,15 +160,14 @@ describe('where: WGS-84 from the feed, the grid in the tree’s datum', () => {
     expect(problems[0].message).toMatch(/Open311 请求 1001（翠屏路 8 号）的位置（经度 121\.4，纬度 31\.2）不在任何网格内/);
   });
 
-  it.each([
-    [{ lat: undefined, long: undefined }],
-    [{ lat: 'abc', long: '106.6' }],
-    [{ lat: 0, long: 0 }],
-  ])('refuses a request without usable coordinates (%j)', (over) => {
-    const { event, problems } = map(over as Partial<Open311Request>);
-    expect(event).toBeUndefined();
-    expect(problems[0].message).toMatch(/Open311 请求 1001（翠屏路 8 号）没有有效的坐标.*无法定位到网格/);
-  });
+  it.each([[{ lat: undefined, long: undefined }], [{ lat: 'abc', long: '106.6' }], [{ lat: 0, long: 0 }]])(
+    'refuses a request without usable coordinates (%j)',
+    (over) => {
+      const { event, problems } = map(over as Partial<Open311Request>);
+      expect(event).toBeUndefined();
+      expect(problems[0].message).toMatch(/Open311 请求 1001（翠屏路 8 号）没有有效的坐标.*无法定位到网格/);
+    },
+  );
 
   it('converts GCJ-02 coordinates to a WGS-84 tree', () => {
     const wgsTree = buildRegionIndex({ ...regions, datum: 'WGS-84' });
@@ -284,9 +294,35 @@ describe('from the feed to records', () => {
         { service_code: 'feud', service_name: '邻里纠纷' },
       ],
       requests: [
-        { service_request_id: 'A1', status: 'open', service_code: 'noise', service_name: '噪音扰民', requested_datetime: '2024-06-01T09:00:00Z', lat: 30.506, long: 106.6 },
-        { service_request_id: 'A2', status: 'closed', service_code: 'feud', service_name: '邻里纠纷', agency_responsible: '司法局', requested_datetime: '2024-06-02T09:00:00+08:00', updated_datetime: '2024-06-05T09:00:00+08:00', lat: 30.506, long: 106.61 },
-        { service_request_id: 'A3', status: 'open', service_code: 'noise', requested_datetime: '2024-06-03T09:00:00+08:00', address: '远方', lat: 39.9, long: 116.4 },
+        {
+          service_request_id: 'A1',
+          status: 'open',
+          service_code: 'noise',
+          service_name: '噪音扰民',
+          requested_datetime: '2024-06-01T09:00:00Z',
+          lat: 30.506,
+          long: 106.6,
+        },
+        {
+          service_request_id: 'A2',
+          status: 'closed',
+          service_code: 'feud',
+          service_name: '邻里纠纷',
+          agency_responsible: '司法局',
+          requested_datetime: '2024-06-02T09:00:00+08:00',
+          updated_datetime: '2024-06-05T09:00:00+08:00',
+          lat: 30.506,
+          long: 106.61,
+        },
+        {
+          service_request_id: 'A3',
+          status: 'open',
+          service_code: 'noise',
+          requested_datetime: '2024-06-03T09:00:00+08:00',
+          address: '远方',
+          lat: 39.9,
+          long: 116.4,
+        },
       ],
     });
     const services = await fetchServices({ url: server.url });

@@ -167,7 +167,7 @@ describe('buildRegionIndex', () => {
     expect(big.nearestGridNames('社区7第3网络')[0]).toBe('社区7第3网格');
     expect((performance.now() - building) / 1000).toBeLessThan(5);
     let state = 12345;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const points = Array.from({ length: 100_000 }, () => [100 + random() * cols * size, 20 + random() * rows * size] as const);
     const started = performance.now();
     const found = points.map(([lon, lat]) => big.gridAt(lon, lat));

@@ -85,7 +85,11 @@ async function commit(client: ImportsClient, started: ImportView, options = { ac
   return client.commit(ready.id, options);
 }
 
-const refusal = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as ImportsError);
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error as ImportsError,
+  );
 
 describe('imports over the central service', () => {
   it('needs a token with the write scope, also to list them', async () => {
@@ -141,7 +145,10 @@ describe('imports over the central service', () => {
     expect(unmapped.state.layout?.unused).toContain('受理日期');
     await client.discard(unmapped.id);
 
-    const mapped = await commit(client, await client.start({ source: 'disputes', file: { path: file }, fileName: 'a.xlsx', mapping: { found_at: '受理日期' } }));
+    const mapped = await commit(
+      client,
+      await client.start({ source: 'disputes', file: { path: file }, fileName: 'a.xlsx', mapping: { found_at: '受理日期' } }),
+    );
     expect(mapped.state.layout?.columns.find((c) => c.field === 'found_at')).toMatchObject({ from: '受理日期', by: 'operator' });
     const remembered = await preview(client, await client.start({ source: 'disputes', file: { path: file }, fileName: 'a.xlsx' }));
     expect(remembered.state.problemCounts.error).toBe(0);
@@ -174,7 +181,10 @@ describe('imports over the central service', () => {
     expect(kept.state.outcome).toMatchObject({ updated: 1, unchanged: 1, missing: 1, deleted: 0, missingSample: [{ type: 'event', id: 'disputes:MD-3' }] });
     expect(await store.headRev()).toBe(head + 1);
 
-    const removed = await commit(client, await client.start({ source: 'disputes', file: { path: edited }, fileName: 'b.xlsx' }), { acceptWarnings: true, deleteMissing: true });
+    const removed = await commit(client, await client.start({ source: 'disputes', file: { path: edited }, fileName: 'b.xlsx' }), {
+      acceptWarnings: true,
+      deleteMissing: true,
+    });
     expect(removed.state.outcome).toMatchObject({ unchanged: 2, missing: 1, deleted: 1 });
     expect(await store.headRev()).toBe(head + 2);
   });
@@ -203,7 +213,25 @@ describe('imports over the central service', () => {
 
   it('an import a stopped service was reading is marked failed at the next start, its staged rows dropped', async () => {
     const { store, file } = await district();
-    await store.saveImport({ id: 'left', source: 'disputes', recordsSource: 'excel:矛盾纠纷台账', fileName: 'x.xlsx', sha256: '0'.repeat(64), bytes: 1, tokenName: 't', createdAt: toShanghaiIso(now), status: 'reading', state: JSON.stringify({ progress: { fraction: 0.5, rows: 1, ratePerSecond: 1, secondsLeft: 1 }, rows: 1, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 } }), committedAt: null });
+    await store.saveImport({
+      id: 'left',
+      source: 'disputes',
+      recordsSource: 'excel:矛盾纠纷台账',
+      fileName: 'x.xlsx',
+      sha256: '0'.repeat(64),
+      bytes: 1,
+      tokenName: 't',
+      createdAt: toShanghaiIso(now),
+      status: 'reading',
+      state: JSON.stringify({
+        progress: { fraction: 0.5, rows: 1, ratePerSecond: 1, secondsLeft: 1 },
+        rows: 1,
+        rejectedRows: 0,
+        problems: [],
+        problemCounts: { error: 0, warning: 0 },
+      }),
+      committedAt: null,
+    });
     await opened[0].service.close();
     await store.close();
     opened.splice(0);
@@ -217,8 +245,27 @@ describe('imports over the central service', () => {
     const store = new SqliteStore(path.join(mkdtempSync(path.join(dir, 'store-')), 'central.sqlite'));
     let clock = now;
     const other = new ImportJobs(store, () => clock);
-    const state = { progress: { fraction: 0.5, rows: 1, ratePerSecond: 1, secondsLeft: 1 }, rows: 1, rejectedRows: 0, problems: [], problemCounts: { error: 0, warning: 0 }, updatedAt: toShanghaiIso(now - 10_000) };
-    await store.saveImport({ id: 'busy', source: 'disputes', recordsSource: 'excel:矛盾纠纷台账', fileName: 'x.xlsx', sha256: '0'.repeat(64), bytes: 1, tokenName: 't', createdAt: toShanghaiIso(now), status: 'reading', state: JSON.stringify(state), committedAt: null });
+    const state = {
+      progress: { fraction: 0.5, rows: 1, ratePerSecond: 1, secondsLeft: 1 },
+      rows: 1,
+      rejectedRows: 0,
+      problems: [],
+      problemCounts: { error: 0, warning: 0 },
+      updatedAt: toShanghaiIso(now - 10_000),
+    };
+    await store.saveImport({
+      id: 'busy',
+      source: 'disputes',
+      recordsSource: 'excel:矛盾纠纷台账',
+      fileName: 'x.xlsx',
+      sha256: '0'.repeat(64),
+      bytes: 1,
+      tokenName: 't',
+      createdAt: toShanghaiIso(now),
+      status: 'reading',
+      state: JSON.stringify(state),
+      committedAt: null,
+    });
     await other.recover();
     expect((await other.get('busy'))?.status).toBe('reading');
     clock = now + 61_000;
@@ -283,7 +330,10 @@ describe('npm run import', () => {
   });
 
   const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, GCC_API_TOKEN: '' } }).then(
+    run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...process.env, GCC_API_TOKEN: '' },
+    }).then(
       (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
     );

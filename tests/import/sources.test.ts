@@ -76,7 +76,16 @@ const GRID3 = '511602001001003';
 const ORGANISATION: OrganisationResponse = {
   departments: DEPARTMENTS.map((d) => ({ id: d.id, name: d.name, short_name: d.short_name, enforcement_staff: d.staff })),
   tasks: TASKS,
-  people: { party_branches: 0, party_members: 0, full_time_workers: 0, community_workers: 0, public_health_posts: 0, enforcement_staff: 0, volunteer_teams: 0, volunteers: 0 },
+  people: {
+    party_branches: 0,
+    party_members: 0,
+    full_time_workers: 0,
+    community_workers: 0,
+    public_health_posts: 0,
+    enforcement_staff: 0,
+    volunteer_teams: 0,
+    volunteers: 0,
+  },
 };
 
 function context(over: Partial<MapContext> = {}): MapContext {
@@ -98,7 +107,8 @@ function rowOf(source: TabularSource, written: Cells, rowNumber = 5): ParsedRow 
     const field = fields.get(key)!;
     raw[key] = cell === null ? '' : String(cell);
     if (cell === null || cell === '') {
-      if (field.required) problems.push({ severity: 'error', sheet: source.template.sheet, row: rowNumber, column: field.header, message: 'required (reader)' });
+      if (field.required)
+        problems.push({ severity: 'error', sheet: source.template.sheet, row: rowNumber, column: field.header, message: 'required (reader)' });
       continue;
     }
     const reading = readField(cell, field);
@@ -201,7 +211,12 @@ describe('disputes', () => {
     expect(first.id).toMatch(/^disputes:[0-9a-z]+$/);
     expect(first.id.length).toBeLessThanOrEqual(64);
     expect(first.stage).toBe('reported');
-    const later = onlyRecord(map(disputes, exampleRow(disputes, { number: null, status: '已化解', closed_at: '2023-03-09 10:00', unit: '司法局', level: '较大', deadline: '2023-04-01' })));
+    const later = onlyRecord(
+      map(
+        disputes,
+        exampleRow(disputes, { number: null, status: '已化解', closed_at: '2023-03-09 10:00', unit: '司法局', level: '较大', deadline: '2023-04-01' }),
+      ),
+    );
     expect(later.id).toBe(first.id);
     expect(later.stage).toBe('closed');
     expect(later.severity).toBe('medium');
@@ -457,7 +472,12 @@ describe('services', () => {
 
   it('maps the four types', () => {
     const typeOf = (t: string) => onlyRecord(map(services, exampleRow(services, { type: t }))).type;
-    expect([typeOf('公益项目'), typeOf('志愿服务活动'), typeOf('微心愿'), typeOf('需求对接')]).toEqual(['project', 'volunteer_session', 'micro_wish', 'demand_matched']);
+    expect([typeOf('公益项目'), typeOf('志愿服务活动'), typeOf('微心愿'), typeOf('需求对接')]).toEqual([
+      'project',
+      'volunteer_session',
+      'micro_wish',
+      'demand_matched',
+    ]);
   });
 
   it('keeps the hash id when the counts change', () => {
@@ -477,7 +497,9 @@ describe('services', () => {
   });
 
   it('names an unknown grid', () => {
-    expect(errorsOf(map(services, exampleRow(services, { grid: '厚街社区第9网格' })))[0].message).toContain('没有名为“厚街社区第9网格”的网格，是否是：厚街社区第1网格');
+    expect(errorsOf(map(services, exampleRow(services, { grid: '厚街社区第9网格' })))[0].message).toContain(
+      '没有名为“厚街社区第9网格”的网格，是否是：厚街社区第1网格',
+    );
   });
 });
 

@@ -117,8 +117,19 @@ describe('numbers and booleans', () => {
   });
 
   it.each([
-    ['是', true], ['否', false], ['Y', true], ['n', false], ['√', true], ['×', false],
-    ['true', true], ['FALSE', false], ['1', true], ['0', false], [1, true], [0, false], [true, true],
+    ['是', true],
+    ['否', false],
+    ['Y', true],
+    ['n', false],
+    ['√', true],
+    ['×', false],
+    ['true', true],
+    ['FALSE', false],
+    ['1', true],
+    ['0', false],
+    [1, true],
+    [0, false],
+    [true, true],
   ] as const)('reads %s as a boolean', (text, value) => expect(parseBoolean(text)).toBe(value));
 
   it('refuses what is neither', () => expect(parseBoolean('也许')).toBeNull());

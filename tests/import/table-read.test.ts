@@ -112,12 +112,20 @@ describe('CSV', () => {
     expect(column(layout, 'grid').from).toBe('网格名称');
     expect(column(layout, 'found_at').from).toBe('登记时间');
     expect(rows.map((r) => r.row)).toEqual([2, 3]);
-    expect(rows[0].values).toMatchObject({ grid: '城南第一网格', found_at: '2023-03-05T10:30:00+08:00', summary: '楼上漏水，已协商', resolved_at: '2023-03-06' });
+    expect(rows[0].values).toMatchObject({
+      grid: '城南第一网格',
+      found_at: '2023-03-05T10:30:00+08:00',
+      summary: '楼上漏水，已协商',
+      resolved_at: '2023-03-06',
+    });
     expect(rows[1].values).toMatchObject({ grid: '城北第二网格', found_at: '2023-03-07T00:00:00+08:00', type: '物业纠纷', resolved_at: null });
   });
 
   it('reads a UTF-8 CSV with a byte-order mark, the mark not in the first header', async () => {
-    const rows = [['网格', '发现时间', '类型'], ['城南第一网格', '2023-03-05', '其他']];
+    const rows = [
+      ['网格', '发现时间', '类型'],
+      ['城南第一网格', '2023-03-05', '其他'],
+    ];
     const path = tmp.write('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csvText(rows), 'utf8')]));
     const result = await open(path, 'bom.csv');
     expect(result.layout).toMatchObject({ format: 'csv', encoding: 'utf-8-bom', problems: [] });
@@ -174,7 +182,12 @@ describe('files that are not what their name says', () => {
 
   it('reads an .xlsx that was renamed .csv as the workbook it is', async () => {
     const path = tmp.path('really-xlsx.csv');
-    await workbookOf(path, { 台账: [['网格', '发现时间'], ['一网格', '2023-03-05']] });
+    await workbookOf(path, {
+      台账: [
+        ['网格', '发现时间'],
+        ['一网格', '2023-03-05'],
+      ],
+    });
     const { layout, rows } = await open(path, 'really-xlsx.csv');
     expect(layout.format).toBe('xlsx');
     expect(rows).toHaveLength(1);
@@ -200,7 +213,12 @@ describe('sheets that do not fit the template', () => {
 
   it('reports a header that matches nothing, naming the template and the headers found', async () => {
     const path = tmp.path('other.xlsx');
-    await workbookOf(path, { 花名册: [['姓名', '性别', '出生日期'], ['张三', '男', '1980-01-01']] });
+    await workbookOf(path, {
+      花名册: [
+        ['姓名', '性别', '出生日期'],
+        ['张三', '男', '1980-01-01'],
+      ],
+    });
     const { layout, rows } = await open(path, 'other.xlsx');
     expect(errors(layout)).toHaveLength(1);
     const message = layout.problems[0].message;
@@ -211,7 +229,12 @@ describe('sheets that do not fit the template', () => {
 
   it('reports a required column that is missing, with the names it also goes by', async () => {
     const path = tmp.path('no-time.xlsx');
-    await workbookOf(path, { 台账: [['网格', '类型', '日期'], ['一网格', '其他', '2023-03-05']] });
+    await workbookOf(path, {
+      台账: [
+        ['网格', '类型', '日期'],
+        ['一网格', '其他', '2023-03-05'],
+      ],
+    });
     const { layout, rows } = await open(path, 'no-time.xlsx');
     expect(errors(layout)).toHaveLength(1);
     expect(layout.problems[0].message).toMatch(/缺少必填列“发现时间”.*“发生时间”、“登记时间”/);
@@ -220,7 +243,12 @@ describe('sheets that do not fit the template', () => {
 
   it('reports a required cell that is empty on its row', async () => {
     const path = tmp.path('blank-cell.xlsx');
-    await workbookOf(path, { 台账: [['网格', '发现时间', '类型'], ['一网格', null, '其他']] });
+    await workbookOf(path, {
+      台账: [
+        ['网格', '发现时间', '类型'],
+        ['一网格', null, '其他'],
+      ],
+    });
     const { rows } = await open(path, 'blank-cell.xlsx');
     expect(rows[0].problems).toHaveLength(1);
     expect(rows[0].problems[0]).toMatchObject({ severity: 'error', row: 2, column: '发现时间' });
@@ -229,7 +257,13 @@ describe('sheets that do not fit the template', () => {
 
   it('names a sheet that does not exist, and lists the ones that do', async () => {
     const path = tmp.path('two.xlsx');
-    await workbookOf(path, { 说明: [['本表说明']], 台账: [['网格', '发现时间'], ['一网格', '2023-03-05']] });
+    await workbookOf(path, {
+      说明: [['本表说明']],
+      台账: [
+        ['网格', '发现时间'],
+        ['一网格', '2023-03-05'],
+      ],
+    });
     const { layout } = await open(path, 'two.xlsx', { sheet: '数据' });
     expect(errors(layout)[0].message).toMatch(/没有名为“数据”的工作表.*“说明”、“台账”/);
   });
@@ -275,7 +309,12 @@ describe('headers', () => {
 
   it('matches headers with spaces, full-width parentheses, a trailing * and a colon', async () => {
     const path = tmp.path('decorated.xlsx');
-    await workbookOf(path, { 台账: [['网 格', '发现时间*', '类型：', '涉及人数（人）'], ['一网格', '2023-03-05', '其他', '4']] });
+    await workbookOf(path, {
+      台账: [
+        ['网 格', '发现时间*', '类型：', '涉及人数（人）'],
+        ['一网格', '2023-03-05', '其他', '4'],
+      ],
+    });
     const { layout, rows } = await open(path, 'decorated.xlsx');
     expect(layout.problems).toEqual([]);
     expect(layout.columns.filter((c) => c.from !== null).map((c) => [c.field, c.from])).toEqual([
@@ -289,7 +328,12 @@ describe('headers', () => {
 
   it('lets the operator map a column, leave a field unread, and reports a mapped header that is not there', async () => {
     const path = tmp.path('own-names.xlsx');
-    await workbookOf(path, { 台账: [['网格', '日期', '责任单位'], ['一网格', '2023-03-05', '社区']] });
+    await workbookOf(path, {
+      台账: [
+        ['网格', '日期', '责任单位'],
+        ['一网格', '2023-03-05', '社区'],
+      ],
+    });
     const mapped = await open(path, 'own-names.xlsx', { mapping: { found_at: '日期', unit: null } });
     expect(mapped.layout.problems).toEqual([]);
     expect(column(mapped.layout, 'found_at')).toMatchObject({ from: '日期', by: 'operator' });
@@ -303,7 +347,12 @@ describe('headers', () => {
 
   it('warns when two columns have the same name, reading the first', async () => {
     const path = tmp.path('twins.xlsx');
-    await workbookOf(path, { 台账: [['网格', '发现时间', '网格'], ['一网格', '2023-03-05', '二网格']] });
+    await workbookOf(path, {
+      台账: [
+        ['网格', '发现时间', '网格'],
+        ['一网格', '2023-03-05', '二网格'],
+      ],
+    });
     const { layout, rows } = await open(path, 'twins.xlsx');
     expect(layout.problems.map((p) => p.severity)).toEqual(['warning']);
     expect(layout.problems[0].message).toContain('两列都叫“网格”');
@@ -317,7 +366,12 @@ describe('cells', () => {
     await workbookOf(path, {
       台账: [
         ['网格', '发现时间', '简要情况', '涉及人数'],
-        [{ richText: [{ text: '城南' }, { text: '一网格', font: { bold: true } }] }, '2023-03-05', { formula: 'A1', result: '公式的结果' }, { formula: '1+1', result: 2 }],
+        [
+          { richText: [{ text: '城南' }, { text: '一网格', font: { bold: true } }] },
+          '2023-03-05',
+          { formula: 'A1', result: '公式的结果' },
+          { formula: '1+1', result: 2 },
+        ],
         // An error kept as a value (pasted as values). A formula's cached error is lost by exceljs's streaming reader.
         ['二网格', '2023-03-06', '情况', { error: '#N/A' }],
       ],
@@ -334,7 +388,14 @@ describe('cells', () => {
     const path = tmp.path('merge-tail.xlsx');
     await workbookOf(
       path,
-      { 台账: [['网格', '发现时间'], ['一网格', '2023-03-05'], [null, null], [null, null]] },
+      {
+        台账: [
+          ['网格', '发现时间'],
+          ['一网格', '2023-03-05'],
+          [null, null],
+          [null, null],
+        ],
+      },
       (wb) => wb.getWorksheet('台账')!.mergeCells('A2:A4'),
     );
     const { rows } = await open(path, 'merge-tail.xlsx');

@@ -89,8 +89,18 @@ describe('electron-builder configuration', () => {
     const files = config.files as string[];
     const relative = (p: string) => path.relative(ROOT, p).split(path.sep).join('/');
     const paths = resolveAppPaths(pathToFileURL(path.join(ROOT, main)).href);
-    for (const needed of [main, relative(paths.preloadPath), `${relative(paths.rendererDir)}/index.html`, 'dist/electron/core-worker.js', 'dist/electron/package.json', 'package.json']) {
-      expect(files.some((pattern) => minimatch(needed, pattern)), needed).toBe(true);
+    for (const needed of [
+      main,
+      relative(paths.preloadPath),
+      `${relative(paths.rendererDir)}/index.html`,
+      'dist/electron/core-worker.js',
+      'dist/electron/package.json',
+      'package.json',
+    ]) {
+      expect(
+        files.some((pattern) => minimatch(needed, pattern)),
+        needed,
+      ).toBe(true);
     }
     expect(config.extraResources).toContainEqual({ from: 'resources/data', to: 'data' });
     expect(config.extraResources).toContainEqual({ from: 'resources/openapi.json', to: 'openapi.json' });

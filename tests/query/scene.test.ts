@@ -22,9 +22,21 @@ describe('scene snapshot', async () => {
     const s = queries.snapshot({ preset: 'week' }, NOW);
     expect(SceneSnapshot.safeParse(s).success).toBe(true);
     expect(s.totals).toMatchObject({
-      events: 3, open: 2, closed: 1, onTime: 1, onTimeRate: 1, overdue: 2, critical: 1, appeals: 2, appealsClosed: 1, appealsOnTimeRate: 1,
+      events: 3,
+      open: 2,
+      closed: 1,
+      onTime: 1,
+      onTimeRate: 1,
+      overdue: 2,
+      critical: 1,
+      appeals: 2,
+      appealsClosed: 1,
+      appealsOnTimeRate: 1,
       satisfaction: { satisfied: 1, basic: 0, dissatisfied: 0, rate: 1 },
-      disputesFound: 1, disputesResolved: 0, disputeResolutionRate: 0, breaking: 1,
+      disputesFound: 1,
+      disputesResolved: 0,
+      disputeResolutionRate: 0,
+      breaking: 1,
     });
     expect(s.funnel).toMatchObject({ reported: 2, closed: 1 });
     expect(s.organisation).toMatchObject({ streets: 1, communities: 1, grids: 2, partyMembers: 83, newGrids: 1 });
@@ -67,14 +79,21 @@ describe('the evaluation that counts', () => {
       rev,
       record: { id, rev, grid_id: 'g1', period, safe, broken: safe ? [] : ['fire'], evaluated_at: '2026-07-05T10:00:00+08:00' },
     });
-    store.applyChanges([evaluation('q1', 100, '2026-Q1', true), evaluation('q2', 101, '2026-Q2', true), evaluation('h1', 102, '2026-H1', false)], { nextRev: 102, headRev: 102 }, 'page');
+    store.applyChanges(
+      [evaluation('q1', 100, '2026-Q1', true), evaluation('q2', 101, '2026-Q2', true), evaluation('h1', 102, '2026-H1', false)],
+      { nextRev: 102, headRev: 102 },
+      'page',
+    );
     const inQ3 = Date.parse('2026-08-10T10:00:00+08:00');
     const detail = new SceneQueries(new CacheReads(db)).gridDetail('g1', inQ3)!;
     expect(detail).toMatchObject({ period: '2026-H1', officialSafe: false });
     const snapshot = new SceneQueries(new CacheReads(db)).snapshot({ preset: 'today' }, inQ3);
     expect(snapshot.safeGrids.period).toBe('2026-H1');
     // In Q1 only Q1's evaluation has ended: it counts.
-    expect(new SceneQueries(new CacheReads(db)).gridDetail('g1', Date.parse('2026-03-10T10:00:00+08:00'))).toMatchObject({ period: '2026-Q1', officialSafe: true });
+    expect(new SceneQueries(new CacheReads(db)).gridDetail('g1', Date.parse('2026-03-10T10:00:00+08:00'))).toMatchObject({
+      period: '2026-Q1',
+      officialSafe: true,
+    });
     db.close();
   });
 });

@@ -40,7 +40,9 @@ describe('ReadPool', () => {
       expect(await pool.api.gridDetail('nowhere', NOW)).toBeNull();
       const period = { kind: 'week' as const, week: '2026-W48' };
       expect(await pool.api.briefing(period, NOW)).toEqual(here.briefing(period, NOW));
-      expect(await pool.api.cases({ period, filter: { kind: 'dispute' }, offset: 0, limit: 10 }, NOW)).toEqual(here.cases({ period, filter: { kind: 'dispute' }, offset: 0, limit: 10 }, NOW));
+      expect(await pool.api.cases({ period, filter: { kind: 'dispute' }, offset: 0, limit: 10 }, NOW)).toEqual(
+        here.cases({ period, filter: { kind: 'dispute' }, offset: 0, limit: 10 }, NOW),
+      );
     } finally {
       db.close();
     }

@@ -13,7 +13,13 @@ import { leakedPersonalData } from './helpers';
 
 const cache = demoCacheCopy();
 const backend = (role: 'viewer' | 'operator' = 'operator') =>
-  createBackend({ host: 'web', version: '0.0.0', role, now: () => DEMO_NOW, data: { cacheFile: cache.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' } });
+  createBackend({
+    host: 'web',
+    version: '0.0.0',
+    role,
+    now: () => DEMO_NOW,
+    data: { cacheFile: cache.file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' },
+  });
 const operator = backend();
 
 async function call(name: string, payload: unknown, b = operator) {
@@ -54,19 +60,40 @@ describe('briefing and report requests', () => {
 
   it('report.template gives the editable texts of the 通报', async () => {
     const r = await call('report.template', { period: { kind: 'month', month: '2023-03' } });
-    expect(r).toMatchObject({ ok: true, reply: { period: { key: '2023-03' }, texts: { mark: '广安区网格化服务管理中心文件', docNumber: '广网格通〔2023〕3号', issuer: '广安区网格化服务管理中心', date: '2023年3月20日' } } });
+    expect(r).toMatchObject({
+      ok: true,
+      reply: {
+        period: { key: '2023-03' },
+        texts: { mark: '广安区网格化服务管理中心文件', docNumber: '广网格通〔2023〕3号', issuer: '广安区网格化服务管理中心', date: '2023年3月20日' },
+      },
+    });
   });
 
   it('report.export returns the file and writes one audit row per export: who, when, which period, which format', async () => {
     const before = (await call('report.audit', {})) as { ok: true; reply: unknown[] };
-    const r = await call('report.export', { period: { kind: 'week', week: DEMO_WEEK }, format: 'xlsx', operator: '王五', texts: { title: '关于本周情况的通报' } });
+    const r = await call('report.export', {
+      period: { kind: 'week', week: DEMO_WEEK },
+      format: 'xlsx',
+      operator: '王五',
+      texts: { title: '关于本周情况的通报' },
+    });
     if (!r.ok) throw new Error(JSON.stringify(r));
     const reply = r.reply as { fileName: string; base64: string; bytes: number; auditSeq: number };
     expect(Buffer.from(reply.base64, 'base64').subarray(0, 2).toString()).toBe('PK');
     expect(Buffer.from(reply.base64, 'base64').length).toBe(reply.bytes);
-    const after = (await call('report.audit', { limit: 5 })) as { ok: true; reply: { seq: number; operator: string; period: string; format: string; file: string; at: string }[] };
+    const after = (await call('report.audit', { limit: 5 })) as {
+      ok: true;
+      reply: { seq: number; operator: string; period: string; format: string; file: string; at: string }[];
+    };
     expect(after.reply.length).toBe(Math.min(5, before.reply.length + 1));
-    expect(after.reply[0]).toEqual({ seq: reply.auditSeq, at: '2023-03-20T10:00:00.000+08:00', operator: '王五', period: DEMO_WEEK, format: 'xlsx', file: reply.fileName });
+    expect(after.reply[0]).toEqual({
+      seq: reply.auditSeq,
+      at: '2023-03-20T10:00:00.000+08:00',
+      operator: '王五',
+      period: DEMO_WEEK,
+      format: 'xlsx',
+      file: reply.fileName,
+    });
   });
 
   it('does not let a viewer export', async () => {

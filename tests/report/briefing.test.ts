@@ -18,7 +18,11 @@ const names = new Names(district.ctx.reads);
 const kpi = (metric: string) => b.kpis.find((k) => k.metric === metric)!;
 const snapshot = (from: number, to: number) => district.queries.snapshot({ preset: 'custom', from, to }, district.ctx.now, 0);
 /** Counted in the cache itself, not through the query layer. */
-const count = (sql: string, ...params: unknown[]) => district.db.prepare(sql).pluck().get(...params) as number;
+const count = (sql: string, ...params: unknown[]) =>
+  district.db
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
 
 // Periods (weeks, months, 环比, 同比) and the contract refusing ones that do not exist: tests/shared/calendar.test.ts.
 
@@ -34,14 +38,25 @@ describe('briefing', () => {
     const ly = snapshot(b.period.lastYear.from, b.period.lastYear.to);
     expect(cur.totals.events).toBe(count('SELECT count(*) FROM events WHERE day BETWEEN ? AND ?', b.period.from, b.period.to));
     expect(cur.totals.events).toBeGreaterThan(0);
-    expect(kpi('events')).toMatchObject({ value: cur.totals.events, previous: prev.totals.events, lastYear: ly.totals.events, wow: change(cur.totals.events, prev.totals.events), yoy: change(cur.totals.events, ly.totals.events) });
+    expect(kpi('events')).toMatchObject({
+      value: cur.totals.events,
+      previous: prev.totals.events,
+      lastYear: ly.totals.events,
+      wow: change(cur.totals.events, prev.totals.events),
+      yoy: change(cur.totals.events, ly.totals.events),
+    });
     expect(kpi('appeals').value).toBe(cur.totals.appeals);
-    expect(kpi('onTimeRate')).toMatchObject({ value: cur.totals.onTimeRate, previous: prev.totals.onTimeRate, wow: cur.totals.onTimeRate! - prev.totals.onTimeRate! });
+    expect(kpi('onTimeRate')).toMatchObject({
+      value: cur.totals.onTimeRate,
+      previous: prev.totals.onTimeRate,
+      wow: cur.totals.onTimeRate! - prev.totals.onTimeRate!,
+    });
     expect(kpi('satisfaction').value).toBe(cur.totals.satisfaction.rate);
     expect(kpi('disputeResolutionRate').value).toBe(cur.totals.disputeResolutionRate);
     expect(kpi('difficultiesSolved').value).toBe(cur.totals.difficultiesSolved);
     expect(b.byKind).toEqual(cur.totals.byKind);
-    for (const s of b.rankings.streets) expect(cur.streets.find((x) => x.id === s.id)).toMatchObject({ events: s.events, onTimeRate: s.onTimeRate, satisfaction: s.satisfaction });
+    for (const s of b.rankings.streets)
+      expect(cur.streets.find((x) => x.id === s.id)).toMatchObject({ events: s.events, onTimeRate: s.onTimeRate, satisfaction: s.satisfaction });
   });
 
   it('counts overdue cases as of the end of the period', () => {
@@ -77,7 +92,9 @@ describe('briefing', () => {
     // The demo's reporters have names and mobile numbers: one of this week's, unmasked, is found as a leak.
     const personal = district.personal();
     const reporter = district.db
-      .prepare("SELECT reporter_name AS name, reporter_phone AS phone FROM events WHERE day BETWEEN ? AND ? AND length(reporter_name) >= 3 AND reporter_phone IS NOT NULL")
+      .prepare(
+        'SELECT reporter_name AS name, reporter_phone AS phone FROM events WHERE day BETWEEN ? AND ? AND length(reporter_name) >= 3 AND reporter_phone IS NOT NULL',
+      )
       .get(b.period.from, b.period.to) as { name: string; phone: string };
     expect(leakedPersonalData(`反映人${reporter.name}，电话${reporter.phone}。`, personal).sort()).toEqual([reporter.name, reporter.phone].sort());
     const page = caseRows(district.ctx, names, { period, filter: { kind: 'appeal' }, offset: 0, limit: 200 });
@@ -113,7 +130,10 @@ describe('briefing', () => {
     const evaluated = (period: string, safe: number) => `SELECT grid_id FROM evaluations WHERE period = '${period}' AND safe = ${safe}`;
     const holders = count(`SELECT count(*) FROM (${evaluated('2022-Q4', 1)})`);
     expect(holders).toBe(212);
-    const atRisk = count(`SELECT count(DISTINCT grid_id) FROM events WHERE day BETWEEN 20230101 AND ? AND criterion IS NOT NULL AND grid_id IN (${evaluated('2022-Q4', 1)})`, b.period.to);
+    const atRisk = count(
+      `SELECT count(DISTINCT grid_id) FROM events WHERE day BETWEEN 20230101 AND ? AND criterion IS NOT NULL AND grid_id IN (${evaluated('2022-Q4', 1)})`,
+      b.period.to,
+    );
     const lost = count(`SELECT count(*) FROM (${evaluated('2022-Q4', 0)} INTERSECT ${evaluated('2022-Q3', 1)})`);
     expect(b.safeGrids).toEqual({ period: '2023-Q1', safe: holders - atRisk, atRisk, lost, total: 297 });
     expect(atRisk).toBeGreaterThan(0);

@@ -11,7 +11,8 @@ import { DEMO_WEEK, demoCacheCopy } from '../../scripts/lib/demo-cache';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cache = demoCacheCopy();
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/report.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/report.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 
 describe('npm run report', () => {
   it('writes DOCX, XLSX and PDF for a week and exits 0', () => {

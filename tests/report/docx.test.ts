@@ -103,7 +103,9 @@ describe('通报 DOCX (GB/T 9704-2012)', () => {
       expect(style(id), id).toMatch(new RegExp(`<w:outlineLvl w:val="${Number(id.slice(-1)) - 1}"/>`));
       expect(style(id), id).not.toContain('<w:b/>');
     }
-    const h1 = paragraphs().filter((p) => p.style === 'Heading1').map((p) => p.text);
+    const h1 = paragraphs()
+      .filter((p) => p.style === 'Heading1')
+      .map((p) => p.text);
     expect(h1).toEqual(['一、总体情况', '二、各街道工作情况', '三、存在问题', '四、下步工作要求']);
     const h2 = paragraphs().filter((p) => p.style === 'Heading2');
     expect(h2.length).toBeGreaterThanOrEqual(4);
@@ -132,7 +134,10 @@ describe('通报 DOCX (GB/T 9704-2012)', () => {
       const target = new RegExp(`Id="${id}"[^>]*Target="([^"]+)"`).exec(rels)?.[1] ?? new RegExp(`Target="([^"]+)"[^>]*Id="${id}"`).exec(rels)![1];
       return files[`word/${target}`];
     };
-    for (const [type, jc] of [['default', 'right'], ['even', 'left']] as const) {
+    for (const [type, jc] of [
+      ['default', 'right'],
+      ['even', 'left'],
+    ] as const) {
       const xml = footer(type);
       expect(xml, type).toContain('<w:instrText xml:space="preserve">PAGE</w:instrText>');
       expect(xml, type).toMatch(/<w:t xml:space="preserve">— <\/w:t><w:fldChar w:fldCharType="begin"\/>/);

@@ -36,18 +36,27 @@ describe('narrative', () => {
   const b = assembleBriefing(district.ctx, { kind: 'week', week: DEMO_WEEK });
 
   it('reads like a government briefing', () => {
-    const overall = b.narrative.filter((s) => s.section === 'overall').map((s) => s.text).join('');
+    const overall = b.narrative
+      .filter((s) => s.section === 'overall')
+      .map((s) => s.text)
+      .join('');
     expect(overall).toMatch(/^2023年第11周（3月13日至3月19日），全区共受理各类事件\d+件，环比(增长|下降)\d+\.\d%，同比(增长|下降)\d+\.\d%。/);
     expect(overall).toMatch(/其中，群众诉求（12345）\d+件/);
     expect(overall).toMatch(/按期办结率\d+\.\d%，环比(提高|下降)\d+\.\d个百分点/);
     expect(overall).toMatch(/群众满意率\d+\.\d%/);
-    const exceptions = b.narrative.filter((s) => s.section === 'exceptions').map((s) => s.text).join('');
+    const exceptions = b.narrative
+      .filter((s) => s.section === 'exceptions')
+      .map((s) => s.text)
+      .join('');
     expect(exceptions).toMatch(/截至2023年3月19日，全区超期未办结事件\d+件/);
     expect(exceptions).toMatch(/全区现有平安网格\d+个/);
     const problems = b.narrative.filter((s) => s.section === 'problems');
     expect(problems[0].text).toMatch(/^（一）/);
     // Some of the week's appeals were rated dissatisfied (counted in the cache): the problems say so.
-    const dissatisfied = district.db.prepare("SELECT count(*) FROM events WHERE kind = 'appeal' AND satisfaction = 'dissatisfied' AND day BETWEEN ? AND ?").pluck().get(b.period.from, b.period.to);
+    const dissatisfied = district.db
+      .prepare("SELECT count(*) FROM events WHERE kind = 'appeal' AND satisfaction = 'dissatisfied' AND day BETWEEN ? AND ?")
+      .pluck()
+      .get(b.period.from, b.period.to);
     expect(dissatisfied).toBeGreaterThan(0);
     expect(problems.map((s) => s.text).join('')).toMatch(/（二）部分社区群众满意度不高。/);
   });

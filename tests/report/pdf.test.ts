@@ -63,7 +63,16 @@ describe.skipIf(!haveChromium)('通报 PDF', () => {
 
   it('has the 版头, the sections, the signature and, on the last page, the 版记', () => {
     const flat = text.replace(/\s+/g, '');
-    for (const s of ['广安区网格化服务管理中心文件', '广网格通〔2023〕11号', '关于2023年第11周全区网格化服务管理工作情况的通报', '一、总体情况', '二、各街道工作情况', '三、存在问题', '四、下步工作要求', '表1各街道工作情况排名']) {
+    for (const s of [
+      '广安区网格化服务管理中心文件',
+      '广网格通〔2023〕11号',
+      '关于2023年第11周全区网格化服务管理工作情况的通报',
+      '一、总体情况',
+      '二、各街道工作情况',
+      '三、存在问题',
+      '四、下步工作要求',
+      '表1各街道工作情况排名',
+    ]) {
       expect(flat).toContain(s);
     }
     const last = pages.at(-1)!.replace(/\s+/g, '');

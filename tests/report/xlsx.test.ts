@@ -35,7 +35,24 @@ describe('XLSX appendix', () => {
   });
 
   it('has headers, frozen header rows and sensible column widths', () => {
-    expect(headers('街道')).toEqual(['受理量排名', '街道', '受理（件）', '上期受理（件）', '环比', '办结（件）', '未办结（件）', '按期办结率', '已评价（件）', '群众满意率', '矛盾纠纷（件）', '已化解（件）', '化解率', '超期未办结（件）', '平安网格（个）', '网格（个）']);
+    expect(headers('街道')).toEqual([
+      '受理量排名',
+      '街道',
+      '受理（件）',
+      '上期受理（件）',
+      '环比',
+      '办结（件）',
+      '未办结（件）',
+      '按期办结率',
+      '已评价（件）',
+      '群众满意率',
+      '矛盾纠纷（件）',
+      '已化解（件）',
+      '化解率',
+      '超期未办结（件）',
+      '平安网格（个）',
+      '网格（个）',
+    ]);
     expect(headers('部门').slice(0, 3)).toEqual(['受理量排名', '部门', '简称']);
     expect(headers('超期案件')).toContain('反映人（已脱敏）');
     for (const ws of wb.worksheets) {

@@ -12,7 +12,16 @@ import { answerBasemapFile, asResponse, BASEMAP_GONE, BASEMAP_NOT_SET, parseRang
 import { SettingsStore } from '../../core/settings/store';
 import { BridgeError } from '../../shared/bridge/contract';
 import { PMTILES_PROBLEMS } from '../../shared/settings';
-import { bufferSource, emptyVectorArchive, FIXTURE_LAND, FIXTURE_WATER, guanganRasterArchive, solidPng, tileOf, writeGuanganFixture } from '../fixtures/pmtiles';
+import {
+  bufferSource,
+  emptyVectorArchive,
+  FIXTURE_LAND,
+  FIXTURE_WATER,
+  guanganRasterArchive,
+  solidPng,
+  tileOf,
+  writeGuanganFixture,
+} from '../fixtures/pmtiles';
 
 const folder = () => mkdtempSync(path.join(tmpdir(), 'gcc-basemap-'));
 
@@ -114,7 +123,8 @@ describe('serving the basemap file with HTTP Range', () => {
   const file = writeGuanganFixture(folder());
   const bytes = readFileSync(file);
   const size = bytes.length;
-  const answer = async (target: string | null, method: string, headers: Record<string, string> = {}) => asResponse(await answerBasemapFile(target, method, new Headers(headers)));
+  const answer = async (target: string | null, method: string, headers: Record<string, string> = {}) =>
+    asResponse(await answerBasemapFile(target, method, new Headers(headers)));
   const get = (headers: Record<string, string> = {}, method = 'GET') => answer(file, method, headers);
   const body = async (response: Response) => Buffer.from(await response.arrayBuffer());
 
@@ -127,7 +137,8 @@ describe('serving the basemap file with HTTP Range', () => {
     expect(parseRange('bytes=0-16383', 100)).toEqual({ start: 0, end: 99 }); // pmtiles' first read of a small file
     expect(parseRange('bytes=0-1,5-6', 100)).toBeNull();
     expect(parseRange('items=0-1', 100)).toBeNull();
-    for (const bad of ['bytes=100-', 'bytes=100-200', 'bytes=5-2', 'bytes=-0', 'bytes=-', 'bytes=abc', 'bytes=1-x']) expect(parseRange(bad, 100), bad).toBe('unsatisfiable');
+    for (const bad of ['bytes=100-', 'bytes=100-200', 'bytes=5-2', 'bytes=-0', 'bytes=-', 'bytes=abc', 'bytes=1-x'])
+      expect(parseRange(bad, 100), bad).toBe('unsatisfiable');
   });
 
   it('200: the whole file, saying it takes ranges, with validators from its size and mtime', async () => {

@@ -39,7 +39,14 @@ function recordingApiControl(): ApiConnectionControl & { tokens: string[] } {
     view: () => view,
     async apply(input) {
       if (input.token) tokens.push(input.token);
-      view = { baseUrl: input.baseUrl, tokenSet: view.tokenSet || !!input.token, caFile: input.caFile ?? null, proxy: input.proxy ?? null, source: 'settings', editable: true };
+      view = {
+        baseUrl: input.baseUrl,
+        tokenSet: view.tokenSet || !!input.token,
+        caFile: input.caFile ?? null,
+        proxy: input.proxy ?? null,
+        source: 'settings',
+        editable: true,
+      };
       return view;
     },
   };
@@ -166,8 +173,19 @@ describe.each<[string, MakeTarget]>([
   });
 
   it('settings.api stores the connection and answers what Settings may show, never the token', async () => {
-    const view = await client.request('settings.api', { baseUrl: 'https://grid.example.gov.cn/api/', token: 'very-secret-token', proxy: 'http://proxy.intranet:3128' });
-    expect(view).toEqual({ baseUrl: 'https://grid.example.gov.cn/api/', tokenSet: true, caFile: null, proxy: 'http://proxy.intranet:3128', source: 'settings', editable: true });
+    const view = await client.request('settings.api', {
+      baseUrl: 'https://grid.example.gov.cn/api/',
+      token: 'very-secret-token',
+      proxy: 'http://proxy.intranet:3128',
+    });
+    expect(view).toEqual({
+      baseUrl: 'https://grid.example.gov.cn/api/',
+      tokenSet: true,
+      caFile: null,
+      proxy: 'http://proxy.intranet:3128',
+      source: 'settings',
+      editable: true,
+    });
     expect(target.control?.tokens).toEqual(['very-secret-token']);
     const page = await client.request('settings.get', {});
     expect(JSON.stringify(page)).not.toContain('very-secret-token');

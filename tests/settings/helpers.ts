@@ -18,7 +18,8 @@ export class MemoryApiStore implements ApiConnectionStore {
   }
   save(input: ApiConnectionInput): void {
     const token = input.token ?? this.stored?.token;
-    if (!token) throw new BridgeError({ code: 'invalid_payload', message: 'No token is stored yet.', issues: [{ path: 'token', message: 'No token is stored yet.' }] });
+    if (!token)
+      throw new BridgeError({ code: 'invalid_payload', message: 'No token is stored yet.', issues: [{ path: 'token', message: 'No token is stored yet.' }] });
     this.stored = { baseUrl: input.baseUrl, token, caFile: input.caFile || undefined, proxy: input.proxy || undefined };
     this.saves++;
   }
@@ -28,7 +29,12 @@ export class MemoryApiStore implements ApiConnectionStore {
 }
 
 /** Resolves with the first push of that name that passes `match` (pushes before the call count too, if given). */
-export function nextPush<N extends PushName>(backend: Pick<Backend, 'onPush'>, name: N, match: (payload: Push<N>) => boolean = () => true, timeoutMs = 60_000): Promise<Push<N>> {
+export function nextPush<N extends PushName>(
+  backend: Pick<Backend, 'onPush'>,
+  name: N,
+  match: (payload: Push<N>) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<Push<N>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();

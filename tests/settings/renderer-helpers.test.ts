@@ -34,13 +34,23 @@ describe('field errors', () => {
 
 describe('basemap from the settings', () => {
   it('an intranet tile URL becomes a raster source; none draws nothing; PMTiles waits for its header', () => {
-    expect(basemapFromSetting({ kind: 'tiles', url: 'http://tiles.intranet/{z}/{x}/{y}.png' })).toEqual({ kind: 'raster', tiles: ['http://tiles.intranet/{z}/{x}/{y}.png'] });
+    expect(basemapFromSetting({ kind: 'tiles', url: 'http://tiles.intranet/{z}/{x}/{y}.png' })).toEqual({
+      kind: 'raster',
+      tiles: ['http://tiles.intranet/{z}/{x}/{y}.png'],
+    });
     expect(basemapFromSetting({ kind: 'none' })).toBeNull();
     expect(basemapFromSetting({ kind: 'pmtiles', path: '/data/guangan.pmtiles' })).toBeNull();
   });
 
   it('a PMTiles file becomes a pmtiles:// source of the kind, zooms and bounds its header gives', () => {
-    const archive = { url: 'app://gcc/basemap.pmtiles?v=0a1b2c3d', tiles: 'vector' as const, format: 'mvt', minzoom: 0, maxzoom: 14, bounds: [106, 30, 107.5, 31.2] as [number, number, number, number] };
+    const archive = {
+      url: 'app://gcc/basemap.pmtiles?v=0a1b2c3d',
+      tiles: 'vector' as const,
+      format: 'mvt',
+      minzoom: 0,
+      maxzoom: 14,
+      bounds: [106, 30, 107.5, 31.2] as [number, number, number, number],
+    };
     expect(basemapFromSetting({ kind: 'pmtiles', path: '/data/guangan.pmtiles' }, archive)).toEqual({
       kind: 'vector',
       tiles: ['pmtiles://app://gcc/basemap.pmtiles?v=0a1b2c3d/{z}/{x}/{y}'],
@@ -54,7 +64,9 @@ describe('basemap from the settings', () => {
 describe('a PMTiles file the host refused', () => {
   it('gets the page’s own sentence for each reason; other host sentences stay as they are', () => {
     for (const problem of Object.keys(PMTILES_PROBLEMS) as (keyof typeof PMTILES_PROBLEMS)[]) {
-      expect(fieldErrors([{ path: 'basemap.path', message: PMTILES_PROBLEMS[problem] }], t)).toEqual({ 'basemap.path': `settings.rule.pmtiles.${problem}|{z}{x}{y}` });
+      expect(fieldErrors([{ path: 'basemap.path', message: PMTILES_PROBLEMS[problem] }], t)).toEqual({
+        'basemap.path': `settings.rule.pmtiles.${problem}|{z}{x}{y}`,
+      });
     }
     expect(fieldErrors([{ path: 'basemap.path', message: 'Too small' }], t)).toEqual({ 'basemap.path': 'settings.rule.basemapPath|{z}{x}{y}' });
   });

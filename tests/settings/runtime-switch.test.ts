@@ -107,7 +107,13 @@ describe('switching the central API without a restart', () => {
 
   it('starts on the connection saved in Settings rather than the environment', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'gcc-switch-'));
-    core = await startCore({ host: 'electron', version: '0.0.0-test', api: { baseUrl: a.url, token: 'token-a' }, apiStore: new MemoryApiStore({ baseUrl: b.url, token: 'token-b' }), dataDir });
+    core = await startCore({
+      host: 'electron',
+      version: '0.0.0-test',
+      api: { baseUrl: a.url, token: 'token-a' },
+      apiStore: new MemoryApiStore({ baseUrl: b.url, token: 'token-b' }),
+      dataDir,
+    });
     await liveOn(core, b.url);
     const page = await call(core, 'settings.get', {});
     expect(page).toMatchObject({ ok: true, reply: { api: { baseUrl: b.url, source: 'settings', tokenSet: true } } });
@@ -120,7 +126,14 @@ describe('switching the central API without a restart', () => {
       throw new Error('The stored central API token cannot be decrypted on this computer.');
     };
     const lines: string[] = [];
-    core = await startCore({ host: 'electron', version: '0.0.0-test', api: { baseUrl: a.url, token: 'token-a' }, apiStore, dataDir, log: (l) => lines.push(l) });
+    core = await startCore({
+      host: 'electron',
+      version: '0.0.0-test',
+      api: { baseUrl: a.url, token: 'token-a' },
+      apiStore,
+      dataDir,
+      log: (l) => lines.push(l),
+    });
     await liveOn(core, a.url);
     expect(lines.join('\n')).toMatch(/cannot be decrypted.*Using the central API from the environment until it is entered again/);
   }, 120_000);
@@ -157,7 +170,11 @@ describe('switching the central API without a restart', () => {
     const page = await call(core, 'settings.get', {});
     expect(page).toEqual({
       ok: true,
-      reply: { settings: expect.any(Object), api: { baseUrl: a.url, tokenSet: true, caFile: null, proxy: null, source: 'environment', editable: false }, logFolder: null },
+      reply: {
+        settings: expect.any(Object),
+        api: { baseUrl: a.url, tokenSet: true, caFile: null, proxy: null, source: 'environment', editable: false },
+        logFolder: null,
+      },
     });
     expect(JSON.stringify(page)).not.toContain('token-a');
     const result = await call(core, 'settings.api', { baseUrl: b.url, token: 'token-b' });

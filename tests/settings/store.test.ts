@@ -61,7 +61,12 @@ describe('settings store', () => {
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
     ['an empty title', { districtTitle: '   ' }, 'districtTitle', /the district title is not valid/],
-    ['scenes rotating faster than 5 s', { displays: [{ ...DEFAULT_SETTINGS.displays[0], rotateSeconds: 2 }] }, 'displays.0.rotateSeconds', /the display playlists \(0\.rotateSeconds\) is not valid/],
+    [
+      'scenes rotating faster than 5 s',
+      { displays: [{ ...DEFAULT_SETTINGS.displays[0], rotateSeconds: 2 }] },
+      'displays.0.rotateSeconds',
+      /the display playlists \(0\.rotateSeconds\) is not valid/,
+    ],
     ['a display with no scene', { displays: [{ ...DEFAULT_SETTINGS.displays[0], scenes: [] }] }, 'displays.0.scenes', /at least one scene/],
     ['a display twice', { displays: [DEFAULT_SETTINGS.displays[0], DEFAULT_SETTINGS.displays[0]] }, 'displays', /Each display appears once/],
     ['a tile address without {z}', { basemap: { kind: 'tiles', url: 'http://tiles.intranet/{x}/{y}.png' } }, 'basemap.url', /needs \{z\}, \{x\} and \{y\}/],

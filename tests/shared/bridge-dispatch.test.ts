@@ -28,7 +28,9 @@ describe('bridge dispatch', () => {
     const refused: Record<string, string> = {
       'settings.api': 'forbidden',
       'import.start': 'invalid_payload',
-      ...Object.fromEntries(['import.open311', 'import.get', 'import.regions', 'import.commit', 'import.discard', 'import.template'].map((n) => [n, 'unavailable'])),
+      ...Object.fromEntries(
+        ['import.open311', 'import.get', 'import.regions', 'import.commit', 'import.discard', 'import.template'].map((n) => [n, 'unavailable']),
+      ),
     };
     for (const name of requestNames) {
       const result = await dispatch(backend.handlers, name, samples[name] ?? {});
@@ -47,7 +49,20 @@ describe('bridge dispatch', () => {
   });
 
   it('refuses names outside the contract, including prototype keys', async () => {
-    for (const name of ['nope', '__proto__', 'constructor', 'toString', 42, null, Object.create(null), { toString: () => { throw new Error('x'); } }]) {
+    for (const name of [
+      'nope',
+      '__proto__',
+      'constructor',
+      'toString',
+      42,
+      null,
+      Object.create(null),
+      {
+        toString: () => {
+          throw new Error('x');
+        },
+      },
+    ]) {
       const result = await dispatch(backend.handlers, name, {});
       expect(result).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
     }

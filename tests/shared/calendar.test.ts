@@ -158,7 +158,16 @@ describe('instants in Shanghai', () => {
   });
 
   it('reads a Shanghai clock and writes +08:00 times', () => {
-    expect(shanghaiClock(Date.parse('2026-11-22T16:05:09.900Z'))).toEqual({ day: 20261123, year: 2026, month: 11, dayOfMonth: 23, weekday: 1, hour: 0, minute: 5, second: 9 });
+    expect(shanghaiClock(Date.parse('2026-11-22T16:05:09.900Z'))).toEqual({
+      day: 20261123,
+      year: 2026,
+      month: 11,
+      dayOfMonth: 23,
+      weekday: 1,
+      hour: 0,
+      minute: 5,
+      second: 9,
+    });
     expect(shanghaiClock(dayEnd(20261129))).toMatchObject({ day: 20261129, weekday: 7, hour: 23, minute: 59, second: 59 });
     expect(toShanghaiIso(dayStart(20270101))).toBe('2027-01-01T00:00:00.000+08:00');
     expect(toShanghaiSeconds(dayEnd(20261231))).toBe('2026-12-31T23:59:59+08:00');
@@ -259,7 +268,16 @@ describe('quarters and half-years (assessment periods)', () => {
 
   it('orders assessment periods by their end, a half-year after the quarter it ends with', () => {
     const periods = ['2023-H2', '2023-Q4', '2023-Q3', '2023-H1', '2023-Q2', '2024-Q1', '2023-Q1', '2022-H2'];
-    expect([...periods].sort((a, b) => periodOrder(a) - periodOrder(b))).toEqual(['2022-H2', '2023-Q1', '2023-Q2', '2023-H1', '2023-Q3', '2023-Q4', '2023-H2', '2024-Q1']);
+    expect([...periods].sort((a, b) => periodOrder(a) - periodOrder(b))).toEqual([
+      '2022-H2',
+      '2023-Q1',
+      '2023-Q2',
+      '2023-H1',
+      '2023-Q3',
+      '2023-Q4',
+      '2023-H2',
+      '2024-Q1',
+    ]);
     // Text order is what went wrong: "2023-H1" < "2023-Q1".
     expect(periodOrder('2023-H1')).toBeGreaterThan(periodOrder('2023-Q1'));
     expect(Math.floor(periodOrder('2023-H1') / 10)).toBe(202306);
@@ -285,10 +303,21 @@ describe('briefing periods', () => {
     expect(resolvePeriod({ kind: 'week', week: '2026-W53' })).toMatchObject({ from: 20261228, to: 20270103, lastYear: { from: 20251222, to: 20251228 } });
     expect(resolvePeriod({ kind: 'week', week: '2020-W53' }).lastYear).toEqual({ from: 20191223, to: 20191229 });
     expect(resolvePeriod({ kind: 'week', week: '2026-W01' })).toMatchObject({ from: 20251229, previous: { from: 20251222, to: 20251228 } });
-    expect(resolvePeriod({ kind: 'month', month: '2026-03' })).toMatchObject({ from: 20260301, to: 20260331, days: 31, previous: { from: 20260201, to: 20260228 }, lastYear: { from: 20250301, to: 20250331 } });
+    expect(resolvePeriod({ kind: 'month', month: '2026-03' })).toMatchObject({
+      from: 20260301,
+      to: 20260331,
+      days: 31,
+      previous: { from: 20260201, to: 20260228 },
+      lastYear: { from: 20250301, to: 20250331 },
+    });
     expect(resolvePeriod({ kind: 'month', month: '2026-01' }).previous).toEqual({ from: 20251201, to: 20251231 });
     expect(resolvePeriod({ kind: 'month', month: '2025-02' }).lastYear).toEqual({ from: 20240201, to: 20240229 });
-    expect(resolvePeriod({ kind: 'custom', from: 20240229, to: 20240302 })).toMatchObject({ key: '20240229-20240302', days: 3, previous: { from: 20240226, to: 20240228 }, lastYear: { from: 20230228, to: 20230302 } });
+    expect(resolvePeriod({ kind: 'custom', from: 20240229, to: 20240302 })).toMatchObject({
+      key: '20240229-20240302',
+      days: 3,
+      previous: { from: 20240226, to: 20240228 },
+      lastYear: { from: 20230228, to: 20230302 },
+    });
     expect(() => resolvePeriod({ kind: 'week', week: '2025-W53' })).toThrow(/does not exist/);
     expect(() => resolvePeriod({ kind: 'month', month: '2026-13' })).toThrow(/not a month/);
   });

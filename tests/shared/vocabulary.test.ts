@@ -57,7 +57,7 @@ describe('the vocabulary', () => {
     }
   });
 
-  it("words the closed loop as the source article does, and the criteria as its 无…", () => {
+  it('words the closed loop as the source article does, and the criteria as its 无…', () => {
     expect(Stage.options.map((s) => label('stage', s))).toEqual(['发现上报', '分析研判', '分流办理', '跟踪督导', '考核评价', '办结']);
     expect(SafeCriterion.options.map((c) => `无${label('criterion', c)}`).join('、')).toBe(
       '无发案、无邪教、无黄赌毒窝点、无传销、无火灾事故、无交通事故、无集体上访、无电信诈骗',
@@ -77,7 +77,8 @@ describe('the i18n catalogues', () => {
       [zhCN, 'zh-CN'],
       [enUS, 'en-US'],
     ] as const) {
-      for (const family of ['kind', 'stage', 'criterion', 'severity', 'source'] as const) expect(catalogue.wall[family], `${locale} wall.${family}`).toEqual(labels(family, locale));
+      for (const family of ['kind', 'stage', 'criterion', 'severity', 'source'] as const)
+        expect(catalogue.wall[family], `${locale} wall.${family}`).toEqual(labels(family, locale));
       expect(catalogue.wall.criterionShort).toEqual(labels('criterion', locale, 'short'));
       expect(catalogue.wall.status).toEqual(labels('gridStatus', locale, 'short'));
       expect(catalogue.briefing.drill.gridStatus).toEqual(labels('gridStatus', locale));
@@ -161,7 +162,17 @@ describe('the reports', () => {
     const kinds = openStages.map((_, i) => EventKind.options[i % EventKind.options.length]);
     const data = await renderXlsx({
       briefing: briefingWith({ risks: [everyCriterion] }),
-      grids: (['safe', 'at_risk'] as const).map((title) => ({ id: title, gridName: title, communityName: '', streetName: '', events: 0, open: 0, critical: 0, title, criteria: [] })),
+      grids: (['safe', 'at_risk'] as const).map((title) => ({
+        id: title,
+        gridName: title,
+        communityName: '',
+        streetName: '',
+        events: 0,
+        open: 0,
+        critical: 0,
+        title,
+        criteria: [],
+      })),
       overdue: openStages.map((s, i) => caseIn(s, kinds[i])),
       title: '通报',
       issuer: '中心',

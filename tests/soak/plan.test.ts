@@ -5,13 +5,24 @@ const NOW = new Date('2026-03-01T08:30:15.123Z');
 
 describe('parseSoakArgs', () => {
   it('defaults to the issue-7 soak: 120 minutes, a kill every 10, 30 s outages, 20 events/s', () => {
-    expect(parseSoakArgs([], NOW)).toEqual({ minutes: 120, killEveryMinutes: 10, outageSeconds: 30, rate: 20, seed: '1', out: '.scratch/soak-2026-03-01T08-30-15.jsonl' });
+    expect(parseSoakArgs([], NOW)).toEqual({
+      minutes: 120,
+      killEveryMinutes: 10,
+      outageSeconds: 30,
+      rate: 20,
+      seed: '1',
+      out: '.scratch/soak-2026-03-01T08-30-15.jsonl',
+    });
   });
 
   it('shortens the default outage to a quarter of a short kill interval, and takes an explicit one as given', () => {
     expect(parseSoakArgs(['--minutes', '3', '--kill-every', '1'], NOW)).toMatchObject({ minutes: 3, killEveryMinutes: 1, outageSeconds: 15 });
     expect(parseSoakArgs(['--kill-every', '1.5'], NOW)).toMatchObject({ outageSeconds: 22.5 });
-    expect(parseSoakArgs(['--kill-every', '1', '--outage-seconds', '40', '--out', 'x.jsonl', '--rate', '0'], NOW)).toMatchObject({ outageSeconds: 40, out: 'x.jsonl', rate: 0 });
+    expect(parseSoakArgs(['--kill-every', '1', '--outage-seconds', '40', '--out', 'x.jsonl', '--rate', '0'], NOW)).toMatchObject({
+      outageSeconds: 40,
+      out: 'x.jsonl',
+      rate: 0,
+    });
     expect(parseSoakArgs(['--kill-every', '0'], NOW)).toMatchObject({ killEveryMinutes: 0 });
   });
 
@@ -35,21 +46,71 @@ describe('killFits', () => {
   });
 });
 
-const endpoint = (over: Partial<Endpoint> = {}): Endpoint => ({ hostRssMb: 300, hostRssAnonMb: 200, centralRssMb: 150, heapMb: 40, nodes: 1000, listeners: 180, maps: 1, charts: 3, scene: 'overview', ...over });
+const endpoint = (over: Partial<Endpoint> = {}): Endpoint => ({
+  hostRssMb: 300,
+  hostRssAnonMb: 200,
+  centralRssMb: 150,
+  heapMb: 40,
+  nodes: 1000,
+  listeners: 180,
+  maps: 1,
+  charts: 3,
+  scene: 'overview',
+  ...over,
+});
 
 const sample = (minute: number, over: Partial<Sample> = {}): Sample => ({
-  kind: 'sample', at: '', minute, hostRssMb: 300, hostRssAnonMb: 200, hostPeakRssMb: 900, centralRssMb: 150, heapMb: 40, nodes: 1000, listeners: 180, maps: 1, charts: 3, scene: 'overview',
-  pageSync: 'live', hostSync: 'live', banner: null, cacheEvents: 124_000 + minute, cacheMb: 88, walMb: 4, drawnLastMinute: 300, kills: 0, pageErrors: 0, ...over,
+  kind: 'sample',
+  at: '',
+  minute,
+  hostRssMb: 300,
+  hostRssAnonMb: 200,
+  hostPeakRssMb: 900,
+  centralRssMb: 150,
+  heapMb: 40,
+  nodes: 1000,
+  listeners: 180,
+  maps: 1,
+  charts: 3,
+  scene: 'overview',
+  pageSync: 'live',
+  hostSync: 'live',
+  banner: null,
+  cacheEvents: 124_000 + minute,
+  cacheMb: 88,
+  walMb: 4,
+  drawnLastMinute: 300,
+  kills: 0,
+  pageErrors: 0,
+  ...over,
 });
 
 const kill = (n: number, over: Partial<KillRecord> = {}): KillRecord => ({
-  kind: 'kill', n, killedAt: '', staleAfterMs: 1200, staleState: 'reconnecting', bannerKind: 'stale', problemShown: '无法连接中心接口', restartedAt: '', reconnectMs: 20_000, ...over,
+  kind: 'kill',
+  n,
+  killedAt: '',
+  staleAfterMs: 1200,
+  staleState: 'reconnecting',
+  bannerKind: 'stale',
+  problemShown: '无法连接中心接口',
+  restartedAt: '',
+  reconnectMs: 20_000,
+  ...over,
 });
 
 const final = (over: Partial<FinalChecks> = {}): FinalChecks => ({
   liveUnderLoad: { ok: true, detail: 'status bar live' },
   liveAtEnd: { ok: true, detail: 'status bar live' },
-  cache: { ok: true, detail: 'equal', hostEvents: 125_000, orphanedLive: 1000, freshEvents: 124_000, hostChecksum: 'abc', freshChecksum: 'abc', freshSyncSeconds: 40 },
+  cache: {
+    ok: true,
+    detail: 'equal',
+    hostEvents: 125_000,
+    orphanedLive: 1000,
+    freshEvents: 124_000,
+    hostChecksum: 'abc',
+    freshChecksum: 'abc',
+    freshSyncSeconds: 40,
+  },
   pageCrashed: false,
   ...over,
 });
@@ -58,7 +119,14 @@ describe('summarise', () => {
   const options = { minutes: 60, rate: 20 };
 
   it('passes a soak that held, with the figures the issue asks for', () => {
-    const r = summarise({ options, start: endpoint(), end: endpoint({ heapMb: 47, hostRssMb: 320 }), samples: [sample(0), sample(1)], kills: [kill(1), kill(2, { reconnectMs: 30_000 })], final: final() });
+    const r = summarise({
+      options,
+      start: endpoint(),
+      end: endpoint({ heapMb: 47, hostRssMb: 320 }),
+      samples: [sample(0), sample(1)],
+      kills: [kill(1), kill(2, { reconnectMs: 30_000 })],
+      final: final(),
+    });
     expect(r.failures).toEqual([]);
     expect(r.ok).toBe(true);
     const fig = (name: string) => r.figures.find((f) => f.name.startsWith(name))!;
@@ -76,7 +144,11 @@ describe('summarise', () => {
       end: endpoint({ heapMb: 50.5 }),
       samples: [sample(0)],
       kills: [kill(1, { staleAfterMs: null }), kill(2, { reconnectMs: null })],
-      final: final({ liveAtEnd: { ok: false, detail: 'status bar reconnecting' }, cache: { ...final().cache, ok: false, detail: 'checksums differ' }, pageCrashed: true }),
+      final: final({
+        liveAtEnd: { ok: false, detail: 'status bar reconnecting' },
+        cache: { ...final().cache, ok: false, detail: 'checksums differ' },
+        pageCrashed: true,
+      }),
     });
     expect(r.ok).toBe(false);
     expect(r.failures).toEqual([

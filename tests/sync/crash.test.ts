@@ -22,7 +22,7 @@ describe('sync CLI under SIGKILL', { timeout: 240_000 }, () => {
     const cache = tempCache();
     const args = ['--api', s.url, '--token', 'demo-token', '--cache', cache, '--page-size', '700'];
     let seed = 20261127;
-    const rand = () => ((seed = (seed * 48271) % 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 48271) % 0x7fffffff) / 0x7fffffff;
     for (let round = 0; round < 4; round++) {
       const run = runSync(args);
       await new Promise((r) => setTimeout(r, 1500 + rand() * 2500));
@@ -50,7 +50,9 @@ describe('sync CLI under SIGKILL', { timeout: 240_000 }, () => {
   it('an unreachable API: retried for --retry-for, then exit code 1 and one sentence naming the fault', async () => {
     const run = runSync(['--api', 'http://127.0.0.1:9/', '--token', 'x', '--cache', tempCache(), '--retry-for', '1']);
     expect(await run.exited).toBe(1);
-    expect(run.stderr().trim()).toMatch(/^Gave up after \d+ s of retries: the central API at http:\/\/127\.0\.0\.1:9\/ cannot be reached \(ECONNREFUSED on v1\/\w+\) \(\d+ attempts?\)\.$/);
+    expect(run.stderr().trim()).toMatch(
+      /^Gave up after \d+ s of retries: the central API at http:\/\/127\.0\.0\.1:9\/ cannot be reached \(ECONNREFUSED on v1\/\w+\) \(\d+ attempts?\)\.$/,
+    );
     expect(run.stderr()).not.toMatch(/retrying/i);
   });
 });

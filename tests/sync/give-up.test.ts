@@ -25,7 +25,12 @@ describe('the sync CLI', { timeout: 60_000 }, () => {
     const { db } = openCache(cache);
     expect(cacheChecksum(db)).toBe(await cleanChecksum());
     db.close();
-    expect(f.requests.filter((r) => r.action === 'reset').map((r) => r.path).sort()).toEqual(['/v1/changes', '/v1/meta', '/v1/organisation', '/v1/regions']);
+    expect(
+      f.requests
+        .filter((r) => r.action === 'reset')
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/v1/changes', '/v1/meta', '/v1/organisation', '/v1/regions']);
   });
 
   it('the CLI sends limit: 5000 by default, --page-size otherwise', async () => {
@@ -45,10 +50,20 @@ describe('the sync CLI', { timeout: 60_000 }, () => {
 describe('permanent faults and the budget', { timeout: 60_000 }, () => {
   it.each([404, 400])('%d on the change feed stops at once, without retries', async (status) => {
     const f = await front((r) =>
-      r.path === '/v1/changes' ? { type: 'status', status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: status === 404 ? 'not_found' : 'bad_request', message: 'No.' }) } : { type: 'pass' },
+      r.path === '/v1/changes'
+        ? {
+            type: 'status',
+            status,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ error: status === 404 ? 'not_found' : 'bad_request', message: 'No.' }),
+          }
+        : { type: 'pass' },
     );
     const { engine: e } = engine(f.url, { retryForMs: 30_000, pageSize: PAGE });
-    const error = await e.syncOnce().then(() => null, (err: Error) => err);
+    const error = await e.syncOnce().then(
+      () => null,
+      (err: Error) => err,
+    );
     expect(error?.message).toMatch(new RegExp(`answered ${status}`));
     expect(error?.message).not.toMatch(/retrying|Gave up/);
     expect(changes(f)).toHaveLength(1);
@@ -56,7 +71,9 @@ describe('permanent faults and the budget', { timeout: 60_000 }, () => {
 
   it('a page that promises more but does not move next_rev forward stops with a sentence, not an endless loop', async () => {
     const stuck = JSON.stringify({ items: [], next_rev: 0, has_more: true, head_rev: 10, total: 10 });
-    const f = await front((r) => (r.path === '/v1/changes' ? { type: 'status', status: 200, headers: { 'content-type': 'application/json' }, body: stuck } : { type: 'pass' }));
+    const f = await front((r) =>
+      r.path === '/v1/changes' ? { type: 'status', status: 200, headers: { 'content-type': 'application/json' }, body: stuck } : { type: 'pass' },
+    );
     const { engine: e } = engine(f.url, { retryForMs: 30_000, pageSize: PAGE });
     await expect(e.syncOnce()).rejects.toThrow(/next_rev 0, which does not move forward/);
     // The first page and at most the one already requested beside it.
@@ -64,7 +81,9 @@ describe('permanent faults and the budget', { timeout: 60_000 }, () => {
   });
 
   it('an answer in the wrong format (well-formed JSON) stops at once', async () => {
-    const f = await front((r) => (r.path === '/v1/changes' ? { type: 'status', status: 200, headers: { 'content-type': 'application/json' }, body: '{"items":"none"}' } : { type: 'pass' }));
+    const f = await front((r) =>
+      r.path === '/v1/changes' ? { type: 'status', status: 200, headers: { 'content-type': 'application/json' }, body: '{"items":"none"}' } : { type: 'pass' },
+    );
     const { engine: e } = engine(f.url, { retryForMs: 30_000, pageSize: PAGE });
     await expect(e.syncOnce()).rejects.toThrow(/not in the agreed format/);
     expect(changes(f)).toHaveLength(1);
@@ -74,7 +93,10 @@ describe('permanent faults and the budget', { timeout: 60_000 }, () => {
     const f = await front((r) => (r.path === '/v1/changes' ? unavailable() : { type: 'pass' }));
     const { engine: e } = engine(f.url, { retryForMs: 1500, pageSize: PAGE });
     const started = performance.now();
-    const error = await e.syncOnce().then(() => null, (err: Error) => err);
+    const error = await e.syncOnce().then(
+      () => null,
+      (err: Error) => err,
+    );
     const took = performance.now() - started;
     expect(error?.message).toMatch(/^Gave up after \d+ s of retries: the central API at .* answered 503 .*on v1\/changes \(\d+ attempts\)\.$/);
     expect(error?.message).not.toMatch(/retrying/i);
@@ -122,7 +144,9 @@ describe('410 on the change feed', { timeout: 60_000 }, () => {
     const clean = await cleanChecksum();
     expect(cacheChecksum(db)).toBe(clean);
     // A record the server has since deleted, and whose tombstone it has pruned: only a full re-sync drops it.
-    const page = (await (await fetch(`${s.url}v1/changes?after_rev=0&limit=1`, { headers: { authorization: 'Bearer demo-token' } })).json()) as { items: { type: string; record: { id: string } }[] };
+    const page = (await (await fetch(`${s.url}v1/changes?after_rev=0&limit=1`, { headers: { authorization: 'Bearer demo-token' } })).json()) as {
+      items: { type: string; record: { id: string } }[];
+    };
     const ghost = { ...page.items[0], record: { ...page.items[0].record, id: `${page.items[0].record.id}-ghost` } };
     store.applyChanges([ghost], { nextRev: 0, headRev: 0 }, 'stream');
     expect(cacheChecksum(db)).not.toBe(clean);
@@ -130,7 +154,12 @@ describe('410 on the change feed', { timeout: 60_000 }, () => {
     f.rule = (r) => {
       if (!gone && r.path === '/v1/changes' && Number(r.query.get('after_rev')) === cursor) {
         gone = true;
-        return { type: 'status', status: 410, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: 'Tombstones before rev 9 have been pruned.' }) };
+        return {
+          type: 'status',
+          status: 410,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ error: 'not_found', message: 'Tombstones before rev 9 have been pruned.' }),
+        };
       }
       return { type: 'pass' };
     };

@@ -28,7 +28,13 @@ export function tempCache(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), 'gcc-sync-')), 'cache.sqlite');
 }
 
-export function syncEngine(url: string, cacheFile: string, options: SyncEngineOptions = {}, listener: SyncListener = {}, token = 'demo-token'): { db: Db; store: CacheStore; engine: SyncEngine } {
+export function syncEngine(
+  url: string,
+  cacheFile: string,
+  options: SyncEngineOptions = {},
+  listener: SyncListener = {},
+  token = 'demo-token',
+): { db: Db; store: CacheStore; engine: SyncEngine } {
   const { db } = openCache(cacheFile);
   const store = new CacheStore(db);
   const engine = new SyncEngine(new ApiClient({ baseUrl: url, token }), store, listener, { pageSize: 500, backoff: { initialMs: 50, maxMs: 200 }, ...options });

@@ -9,7 +9,6 @@ import { cacheStats } from '../../core/cache/inspect';
 import type { SyncStatus } from '../../shared/bridge/contract';
 import { server, until } from './harness';
 
-
 /**
  * A cache with a few thousand rows whose header is fine but one page in the middle of `table` is overwritten:
  * 'quarantine' is read when the app opens the cache, 'reference' (keys the app never asks for) is not.
@@ -59,7 +58,10 @@ describe('integrity check in the background', () => {
     const before = readFileSync(file);
     const reasons: string[] = [];
     // The API is never contacted: the check comes first.
-    const service = new SyncService({ cacheFile: file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, engine: {}, mode: 'follow', checkIntegrity: true }, { corrupt: (reason) => reasons.push(reason) });
+    const service = new SyncService(
+      { cacheFile: file, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, engine: {}, mode: 'follow', checkIntegrity: true },
+      { corrupt: (reason) => reasons.push(reason) },
+    );
     await service.finished;
     await service.stop();
     expect(reasons).toHaveLength(1);

@@ -117,7 +117,8 @@ export async function misbehaving(upstream: string, rule: Rule = pass): Promise<
 
   const headersOf = (res: IncomingMessage, length: number) => {
     const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(res.headers)) if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection') headers[name] = value;
+    for (const [name, value] of Object.entries(res.headers))
+      if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection') headers[name] = value;
     headers['content-length'] = String(length);
     return headers;
   };
@@ -129,7 +130,17 @@ export async function misbehaving(upstream: string, rule: Rule = pass): Promise<
     seen.set(key, n);
     const pathN = (seenPaths.get(url.pathname) ?? 0) + 1;
     seenPaths.set(url.pathname, pathN);
-    const seenRequest: SeenRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, key, n, pathN, headers: req.headers, at: performance.now(), action: 'pass' };
+    const seenRequest: SeenRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      key,
+      n,
+      pathN,
+      headers: req.headers,
+      at: performance.now(),
+      action: 'pass',
+    };
     const action = state.rule(seenRequest);
     seenRequest.action = action.type;
     state.requests.push(seenRequest);
@@ -235,7 +246,10 @@ export function fixtures() {
     async front(rule: Rule): Promise<MisbehavingServer> {
       const s = await server();
       const f = await misbehaving(s.url, rule);
-      cleanups.push(() => s.close(), () => f.close());
+      cleanups.push(
+        () => s.close(),
+        () => f.close(),
+      );
       return f;
     },
     engine(...args: Parameters<typeof engineBehind>) {

@@ -19,7 +19,8 @@ async function proxy(target: string, regions: (body: RegionsResponse) => Regions
     const path = req.url!.split('?')[0];
     if (path === '/v1/regions' && upstream.status === 200) body = JSON.stringify(regions(JSON.parse(body) as RegionsResponse));
     if (path === '/v1/changes' && upstream.status === 200)
-      for (const item of (JSON.parse(body) as { items: { type: string; of?: string; record: { id: string } }[] }).items) served.add(`${item.of ?? item.type}:${item.record.id}`);
+      for (const item of (JSON.parse(body) as { items: { type: string; of?: string; record: { id: string } }[] }).items)
+        served.add(`${item.of ?? item.type}:${item.record.id}`);
     // A changed body is a changed ETag, as a real server would send.
     const etag = path === '/v1/regions' ? `"${body.length}-${body.charCodeAt(body.length >> 1)}"` : upstream.headers.get('etag');
     if (etag && req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
@@ -35,13 +36,23 @@ describe('records wait for reference data instead of being lost', { timeout: 120
     let hidden: Set<string> | null = null;
     const p = await proxy(s.url, (body) => {
       // The district platform adds three grids to /v1/regions only later: their events are served already.
-      hidden ??= new Set(body.regions.filter((r) => r.level === 'grid').slice(-3).map((r) => r.id));
+      hidden ??= new Set(
+        body.regions
+          .filter((r) => r.level === 'grid')
+          .slice(-3)
+          .map((r) => r.id),
+      );
       return hideGrids ? { ...body, regions: body.regions.filter((r) => !hidden!.has(r.id)) } : body;
     });
     let hideGrids = true;
     const statuses: number[] = [];
     const healedBatches: number[] = [];
-    const { db, engine } = syncEngine(p.url, tempCache(), {}, { status: (st) => statuses.push(st.quarantined), batch: (b) => b.healed && healedBatches.push(b.healed) });
+    const { db, engine } = syncEngine(
+      p.url,
+      tempCache(),
+      {},
+      { status: (st) => statuses.push(st.quarantined), batch: (b) => b.healed && healedBatches.push(b.healed) },
+    );
     await engine.syncOnce();
 
     const waiting = quarantineSummary(db);
@@ -50,9 +61,14 @@ describe('records wait for reference data instead of being lost', { timeout: 120
     expect(cacheStats(db).cursorRev).toBe(s.engine.headRev); // the sync went on past them
     // Every served record is in the cache, waiting in quarantine, or a tombstone.
     const accounted = new Set(
-      db.prepare(`SELECT 'event:' || id FROM events UNION ALL SELECT 'evaluation:' || id FROM evaluations UNION ALL SELECT 'service:' || id FROM services
+      db
+        .prepare(
+          `SELECT 'event:' || id FROM events UNION ALL SELECT 'evaluation:' || id FROM evaluations UNION ALL SELECT 'service:' || id FROM services
         UNION ALL SELECT type || ':' || id FROM tombstones UNION ALL
-        SELECT json_extract(raw, '$.type') || ':' || record_id FROM quarantine`).pluck().all() as string[],
+        SELECT json_extract(raw, '$.type') || ':' || record_id FROM quarantine`,
+        )
+        .pluck()
+        .all() as string[],
     );
     expect([...p.served].filter((id) => !accounted.has(id))).toEqual([]);
 

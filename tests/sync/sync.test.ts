@@ -3,7 +3,6 @@ import { cacheChecksum, cacheStats, checkCache } from '../../core/cache/inspect'
 import type { SyncStatus } from '../../shared/bridge/contract';
 import { cleanChecksum, server, syncEngine, tempCache, until } from './harness';
 
-
 describe('sync engine against the demo central server', { timeout: 120_000 }, () => {
   it('a clean sync holds everything the API had, with consistent rollups and progress', async () => {
     const s = await server();

@@ -49,7 +49,10 @@ describe('follow mode', { timeout: 60_000 }, () => {
 
   it('honours Retry-After while following', async () => {
     const s = await server();
-    const f = await misbehaving(s.url, onceEach(unavailable({ 'retry-after': '2' }), (r) => r.path === '/v1/meta'));
+    const f = await misbehaving(
+      s.url,
+      onceEach(unavailable({ 'retry-after': '2' }), (r) => r.path === '/v1/meta'),
+    );
     const { db, engine } = engineBehind(f.url);
     cleanups.push(
       () => s.close(),

@@ -8,12 +8,22 @@ describe('wall derivations', () => {
   const index = gridIndex(regions);
 
   it('looks grids up with their community and street', () => {
-    expect(index.get('g3')).toEqual({ id: 'g3', name: '城北社区第1网格', communityId: 'c2', communityName: '城北社区', streetId: 's2', streetName: '北辰街道' });
+    expect(index.get('g3')).toEqual({
+      id: 'g3',
+      name: '城北社区第1网格',
+      communityId: 'c2',
+      communityName: '城北社区',
+      streetId: 's2',
+      streetName: '北辰街道',
+    });
     expect(gridIndex(null).size).toBe(0);
   });
 
   it('counts, per street and criterion, the grids that broke it', () => {
-    const m = criteriaByStreet(gridStates, index, [{ id: 's1', name: '浓洄街道' }, { id: 's2', name: '北辰街道' }]);
+    const m = criteriaByStreet(gridStates, index, [
+      { id: 's1', name: '浓洄街道' },
+      { id: 's2', name: '北辰街道' },
+    ]);
     expect(m.rows).toEqual(['浓洄街道', '北辰街道']);
     const cell = (street: number, criterion: string) => m.cells.find(([c, r]) => r === street && m.cols[c] === criterion)![2];
     expect(cell(0, 'fire')).toBe(1);
@@ -37,7 +47,12 @@ describe('wall derivations', () => {
   });
 
   it('keeps the last days of the trend', () => {
-    const trend = Array.from({ length: 40 }, (_, i) => ({ day: 20261001 + i, byKind: { incident: 0, dispute: i, hazard: 0, appeal: 0, service: 0 }, closed: 0, disputesResolved: 0 }));
+    const trend = Array.from({ length: 40 }, (_, i) => ({
+      day: 20261001 + i,
+      byKind: { incident: 0, dispute: i, hazard: 0, appeal: 0, service: 0 },
+      closed: 0,
+      disputesResolved: 0,
+    }));
     expect(lastDays(trend, 30).map((p) => p.byKind.dispute)).toEqual(Array.from({ length: 30 }, (_, i) => i + 10));
   });
 });
@@ -45,8 +60,19 @@ describe('wall derivations', () => {
 describe('what the wall says about its data', () => {
   const now = Date.parse('2026-11-23T10:00:00+08:00');
   const sync = (over: Partial<SyncStatus>): SyncStatus =>
-    ({ state: 'live', source: 'demo', demo: true, lastContact: '2026-11-23T09:59:30+08:00', progress: null, retryInSeconds: null, quarantined: 0, message: null, ...over }) as SyncStatus;
-  const banner = (s: SyncStatus | null, over: Partial<Parameters<typeof bannerFor>[0]> = {}) => bannerFor({ connected: true, sync: s, now, error: null, hasData: true, ...over });
+    ({
+      state: 'live',
+      source: 'demo',
+      demo: true,
+      lastContact: '2026-11-23T09:59:30+08:00',
+      progress: null,
+      retryInSeconds: null,
+      quarantined: 0,
+      message: null,
+      ...over,
+    }) as SyncStatus;
+  const banner = (s: SyncStatus | null, over: Partial<Parameters<typeof bannerFor>[0]> = {}) =>
+    bannerFor({ connected: true, sync: s, now, error: null, hasData: true, ...over });
 
   it('says nothing while the data is live', () => {
     expect(banner(sync({}))).toBeNull();
@@ -67,7 +93,12 @@ describe('what the wall says about its data', () => {
   });
 
   it('shows the first sync in progress', () => {
-    expect(banner(sync({ state: 'syncing', progress: { records: 10, total: 100, perSecond: 5, etaSeconds: 18 } }))).toEqual({ kind: 'syncing', records: 10, total: 100, etaSeconds: 18 });
+    expect(banner(sync({ state: 'syncing', progress: { records: 10, total: 100, perSecond: 5, etaSeconds: 18 } }))).toEqual({
+      kind: 'syncing',
+      records: 10,
+      total: 100,
+      etaSeconds: 18,
+    });
   });
 
   it('says when the host itself is gone, and when reading failed with nothing to show', () => {
@@ -76,6 +107,10 @@ describe('what the wall says about its data', () => {
   });
 
   it('keeps Beijing time whatever the machine zone', () => {
-    expect(beijingClock(Date.parse('2026-11-22T18:30:05Z'), ['日', '一', '二', '三', '四', '五', '六'])).toEqual({ date: '2026-11-23', weekday: '一', time: '02:30:05' });
+    expect(beijingClock(Date.parse('2026-11-22T18:30:05Z'), ['日', '一', '二', '三', '四', '五', '六'])).toEqual({
+      date: '2026-11-23',
+      weekday: '一',
+      time: '02:30:05',
+    });
   });
 });

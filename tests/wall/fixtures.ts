@@ -3,7 +3,15 @@ import type { EventSummary, GridState, MapRegions, RankingRow, SceneSnapshot } f
 
 const square = (x: number, y: number, d = 0.01) => ({
   type: 'Polygon' as const,
-  coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]],
+  coordinates: [
+    [
+      [x, y],
+      [x + d, y],
+      [x + d, y + d],
+      [x, y + d],
+      [x, y],
+    ],
+  ],
 });
 const feature = (id: string, name: string, level: string, parentId: string | null, x: number, y: number, d: number) => ({
   type: 'Feature',
@@ -67,8 +75,19 @@ export function event(over: Partial<EventSummary> & { id: string }): EventSummar
 /** A ranking row (street, community or department) of a snapshot. */
 export function rankingRow(over: Partial<RankingRow> & { id: string; name: string }): RankingRow {
   return {
-    parentName: null, events: 10, open: 2, closed: 8, onTimeRate: 0.75, satisfaction: 0.9, rated: 5, disputesFound: 3, disputesResolved: 2,
-    disputeResolutionRate: 2 / 3, overdue: 0, safeGrids: 1, grids: 2,
+    parentName: null,
+    events: 10,
+    open: 2,
+    closed: 8,
+    onTimeRate: 0.75,
+    satisfaction: 0.9,
+    rated: 5,
+    disputesFound: 3,
+    disputesResolved: 2,
+    disputeResolutionRate: 2 / 3,
+    overdue: 0,
+    safeGrids: 1,
+    grids: 2,
     ...over,
   };
 }
@@ -82,11 +101,39 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
     generatedAt: '2026-11-23T10:00:00.000+08:00',
     cursorRev: 3,
     totals: {
-      events: 9, open: 4, closed: 5, onTime: 4, onTimeRate: 0.8, overdue: 1, critical: 1, byKind: { ...zeroKinds, appeal: 9 }, appeals: 9, jointAppeals: 1, appealsClosed: 5, appealsOnTimeRate: 0.8,
-      satisfaction: { satisfied: 3, basic: 1, dissatisfied: 1, rate: 0.8 }, disputesFound: 2, disputesResolved: 1, disputeResolutionRate: 0.5,
-      difficultiesSolved: 3, breaking: 2,
+      events: 9,
+      open: 4,
+      closed: 5,
+      onTime: 4,
+      onTimeRate: 0.8,
+      overdue: 1,
+      critical: 1,
+      byKind: { ...zeroKinds, appeal: 9 },
+      appeals: 9,
+      jointAppeals: 1,
+      appealsClosed: 5,
+      appealsOnTimeRate: 0.8,
+      satisfaction: { satisfied: 3, basic: 1, dissatisfied: 1, rate: 0.8 },
+      disputesFound: 2,
+      disputesResolved: 1,
+      disputeResolutionRate: 0.5,
+      difficultiesSolved: 3,
+      breaking: 2,
     },
-    organisation: { streets: 2, communities: 2, grids: 3, newGrids: 1, partyBranches: 3, partyMembers: 120, workforce: 21, fullTimeWorkers: 3, enforcementStaff: 4, volunteers: 10, volunteerTeams: 1, population: 3000 },
+    organisation: {
+      streets: 2,
+      communities: 2,
+      grids: 3,
+      newGrids: 1,
+      partyBranches: 3,
+      partyMembers: 120,
+      workforce: 21,
+      fullTimeWorkers: 3,
+      enforcementStaff: 4,
+      volunteers: 10,
+      volunteerTeams: 1,
+      population: 3000,
+    },
     safeGrids: { period: '2026-Q3', safe: 1, atRisk: 1, normal: 1, total: 3, brokenByCriterion: { ...zeroCriteria, fire: 1, crime: 1, traffic: 1 } },
     funnel: { reported: 2, analysed: 1, dispatched: 1, supervised: 0, evaluated: 0, closed: 5 },
     streets: [],

@@ -14,7 +14,13 @@ function inputs(over: Partial<MapInputs> = {}): MapInputs {
   return {
     regions,
     grids: { revision: 1, value: new Map(gridStates.map((g) => [g.id, g])) },
-    points: { revision: 1, value: new Map([['p1', point('p1', 'appeal')], ['p2', point('p2', 'dispute')]]) },
+    points: {
+      revision: 1,
+      value: new Map([
+        ['p1', point('p1', 'appeal')],
+        ['p2', point('p2', 'dispute')],
+      ]),
+    },
     options: SCENE_DECLARATIONS.overview.map,
     selectedGridId: null,
     scale: 1,
@@ -28,7 +34,8 @@ function inputs(over: Partial<MapInputs> = {}): MapInputs {
 /** The calls applyStyle would make to go from one style to the next, as `kind id` strings. */
 function changes(prev: StyleSpecification, next: StyleSpecification): string[] {
   const calls: string[] = [];
-  const record = (name: string) => (id: string, key?: unknown) => void calls.push(key === undefined || typeof key !== 'string' ? `${name} ${id}` : `${name} ${id} ${key}`);
+  const record = (name: string) => (id: string, key?: unknown) =>
+    void calls.push(key === undefined || typeof key !== 'string' ? `${name} ${id}` : `${name} ${id} ${key}`);
   const map = {
     getSource: (id: string) => ({ setData: () => calls.push(`setData ${id}`) }),
     getLayer: (id: string) => ({ id }),
@@ -49,7 +56,16 @@ const step = (fn: ReturnType<typeof createMapState>, a: [MapInputs, number], b: 
 describe('the map state', () => {
   it('takes the scene’s options, the selection, the scale and the basemap as they are', () => {
     const state = createMapState()(inputs({ options: SCENE_DECLARATIONS.disputes.map, selectedGridId: 'g2', scale: 1.5 }), 0);
-    expect(state).toMatchObject({ mode: 'heatmap', kinds: ['dispute'], gridEmphasis: 'quiet', showPoints: false, selectedGridId: 'g2', scale: 1.5, basemap: null, pulsePhase: 0 });
+    expect(state).toMatchObject({
+      mode: 'heatmap',
+      kinds: ['dispute'],
+      gridEmphasis: 'quiet',
+      showPoints: false,
+      selectedGridId: 'g2',
+      scale: 1.5,
+      basemap: null,
+      pulsePhase: 0,
+    });
     expect(state.data.grids.features.map((f) => f.properties?.status)).toEqual(['safe', 'at_risk', 'normal']);
     expect(state.data.markers.features.map((f) => f.properties?.id)).toEqual(['g2']);
     expect(state.data.points.features.map((f) => f.properties?.id)).toEqual(['p2']);

@@ -30,7 +30,15 @@ function fakeTransport() {
   };
 }
 
-const delta = (over: Partial<SceneDelta>): SceneDelta => ({ cursorRev: 4, events: [], removed: [], grids: [], totalsChanged: false, referenceChanged: false, ...over });
+const delta = (over: Partial<SceneDelta>): SceneDelta => ({
+  cursorRev: 4,
+  events: [],
+  removed: [],
+  grids: [],
+  totalsChanged: false,
+  referenceChanged: false,
+  ...over,
+});
 
 describe('the scene store', () => {
   let fake: ReturnType<typeof fakeTransport>;
@@ -67,7 +75,13 @@ describe('the scene store', () => {
     store.onEvents((b) => batches.push(b));
     const year = store.snapshots.year!;
     const gridsBefore = year.grids;
-    fake.push('scene.delta', delta({ events: [event({ id: 'e9', kind: 'dispute', severity: 'critical' })], grids: [{ id: 'g1', status: 'at_risk', events: 1, open: 1, critical: 1, broken: ['fire'] }] }));
+    fake.push(
+      'scene.delta',
+      delta({
+        events: [event({ id: 'e9', kind: 'dispute', severity: 'critical' })],
+        grids: [{ id: 'g1', status: 'at_risk', events: 1, open: 1, critical: 1, broken: ['fire'] }],
+      }),
+    );
     expect(store.ticker.map((e) => e.id)).toEqual(['e9', 'e1']);
     expect(store.points.get('e9')).toMatchObject({ kind: 'dispute', severity: 'critical' });
     expect(store.grids.get('g1')).toMatchObject({ status: 'at_risk', broken: ['fire'], events: 3 });

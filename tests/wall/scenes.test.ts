@@ -9,7 +9,10 @@ import { gridStates, rankingRow, regions, snapshot } from './fixtures';
 const i18n = createAppI18n('zh-CN').global;
 const year = snapshot('year', {
   streets: [rankingRow({ id: 's1', name: '浓洄街道', events: 12, overdue: 1 }), rankingRow({ id: 's2', name: '北辰街道', satisfaction: 0.95 })],
-  communities: [rankingRow({ id: 'c1', name: '翠屏路社区', parentName: '浓洄街道', disputesFound: 5 }), rankingRow({ id: 'c2', name: '城北社区', parentName: '北辰街道' })],
+  communities: [
+    rankingRow({ id: 'c1', name: '翠屏路社区', parentName: '浓洄街道', disputesFound: 5 }),
+    rankingRow({ id: 'c2', name: '城北社区', parentName: '北辰街道' }),
+  ],
   departments: [rankingRow({ id: 'd1', name: '综合执法局', overdue: 2, onTimeRate: 0.5 }), rankingRow({ id: 'd2', name: '住建局', onTimeRate: 0.9 })],
 });
 const context: WallContext = { year, today: snapshot('today'), grids: gridStates, index: gridIndex(regions), s: sizes(19.2), t: i18n.t as WallContext['t'] };
@@ -75,10 +78,19 @@ describe('the scene declarations', () => {
   });
 
   it('ranks as the wall always has: streets by volume, departments by on-time rate, communities by disputes', () => {
-    expect(TABLES.streetRank(context).rows.map((r) => [r.name, r.alarm])).toEqual([['浓洄街道', ['open']], ['北辰街道', []]]);
+    expect(TABLES.streetRank(context).rows.map((r) => [r.name, r.alarm])).toEqual([
+      ['浓洄街道', ['open']],
+      ['北辰街道', []],
+    ]);
     expect(TABLES.streetQuality(context).rows.map((r) => r.name)).toEqual(['北辰街道', '浓洄街道']);
-    expect(TABLES.deptQuality(context).rows.map((r) => [r.name, r.cells.onTime, r.alarm])).toEqual([['住建局', '90.0%', []], ['综合执法局', '50.0%', ['overdue']]]);
-    expect(TABLES.hotspots(context).rows.map((r) => [r.name, r.sub, r.bar])).toEqual([['翠屏路社区', '浓洄街道', 1], ['城北社区', '北辰街道', 0.6]]);
+    expect(TABLES.deptQuality(context).rows.map((r) => [r.name, r.cells.onTime, r.alarm])).toEqual([
+      ['住建局', '90.0%', []],
+      ['综合执法局', '50.0%', ['overdue']],
+    ]);
+    expect(TABLES.hotspots(context).rows.map((r) => [r.name, r.sub, r.bar])).toEqual([
+      ['翠屏路社区', '浓洄街道', 1],
+      ['城北社区', '北辰街道', 0.6],
+    ]);
     expect(riskRows(context).map((r) => r.id)).toEqual(['g2', 'g3']);
   });
 

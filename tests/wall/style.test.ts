@@ -32,8 +32,14 @@ describe('the wall map style', () => {
     ['a selected grid, 4K scale, mid-pulse', { selectedGridId: 'g2', scale: 2, pulsePhase: 0.5 }],
     ['one kind, points hidden', { kinds: ['dispute'], showPoints: false }],
     ['with an intranet raster basemap', { basemap: { kind: 'raster', tiles: ['http://tiles.intranet/{z}/{x}/{y}.png'], opacity: 0.3 } }],
-    ['with a raster PMTiles basemap', { basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'raster', format: 'png' }) }],
-    ['with a vector PMTiles basemap, 4K scale', { scale: 2, basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'vector', format: 'mvt' }) }],
+    [
+      'with a raster PMTiles basemap',
+      { basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'raster', format: 'png' }) },
+    ],
+    [
+      'with a vector PMTiles basemap, 4K scale',
+      { scale: 2, basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'vector', format: 'mvt' }) },
+    ],
   ];
 
   it.each(variants)('is valid against the MapLibre style spec: %s', (name, over) => {

@@ -8,18 +8,20 @@ import { gridStates, regions } from './fixtures';
 /** Records every call the update path makes; holds the sources and layers of the initial style. */
 function fakeMap(style: StyleSpecification) {
   const calls: string[] = [];
-  const sources = new Map(Object.entries(style.sources).map(([id]) => [id, { setData: (d: unknown) => calls.push(`setData ${id} ${JSON.stringify(d).length > 0}`) }]));
+  const sources = new Map(
+    Object.entries(style.sources).map(([id]) => [id, { setData: (d: unknown) => calls.push(`setData ${id} ${JSON.stringify(d).length > 0}`) }]),
+  );
   const layers = new Set(style.layers.map((l) => l.id));
   const map = {
-    getSource: ((id: string) => sources.get(id)),
-    getLayer: ((id: string) => (layers.has(id) ? { id } : undefined)),
-    setPaintProperty: ((id: string, p: string) => (calls.push(`paint ${id} ${p}`), map)),
-    setLayoutProperty: ((id: string, p: string) => (calls.push(`layout ${id} ${p}`), map)),
-    setFilter: ((id: string) => (calls.push(`filter ${id}`), map)),
-    addSource: ((id: string) => (calls.push(`addSource ${id}`), sources.set(id, { setData: () => 0 }), map)),
-    removeSource: ((id: string) => (calls.push(`removeSource ${id}`), sources.delete(id), map)),
-    addLayer: ((l: { id: string }) => (calls.push(`addLayer ${l.id}`), layers.add(l.id), map)),
-    removeLayer: ((id: string) => (calls.push(`removeLayer ${id}`), layers.delete(id), map)),
+    getSource: (id: string) => sources.get(id),
+    getLayer: (id: string) => (layers.has(id) ? { id } : undefined),
+    setPaintProperty: (id: string, p: string) => (calls.push(`paint ${id} ${p}`), map),
+    setLayoutProperty: (id: string, p: string) => (calls.push(`layout ${id} ${p}`), map),
+    setFilter: (id: string) => (calls.push(`filter ${id}`), map),
+    addSource: (id: string) => (calls.push(`addSource ${id}`), sources.set(id, { setData: () => 0 }), map),
+    removeSource: (id: string) => (calls.push(`removeSource ${id}`), sources.delete(id), map),
+    addLayer: (l: { id: string }) => (calls.push(`addLayer ${l.id}`), layers.add(l.id), map),
+    removeLayer: (id: string) => (calls.push(`removeLayer ${id}`), layers.delete(id), map),
   } as unknown as UpdatableMap;
   return { map, calls };
 }

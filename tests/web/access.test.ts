@@ -124,10 +124,18 @@ describe('web host roles and tokens', () => {
 
   it('without a token, answers only to loopback names and to its own pages (no DNS rebinding, no cross-site use)', async () => {
     const host = await pool.start();
-    const rebound = await rawRequest(`${host.url}bridge/app.info`, { method: 'POST', headers: { host: `evil.example:${host.port}`, 'content-type': 'application/json' }, body: '{}' });
+    const rebound = await rawRequest(`${host.url}bridge/app.info`, {
+      method: 'POST',
+      headers: { host: `evil.example:${host.port}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(rebound.status).toBe(403);
     expect(JSON.parse(rebound.text).error.message).toMatch(/answers only to addresses of this computer/);
-    const local = await rawRequest(`${host.url}bridge/app.info`, { method: 'POST', headers: { host: `localhost:${host.port}`, 'content-type': 'application/json' }, body: '{}' });
+    const local = await rawRequest(`${host.url}bridge/app.info`, {
+      method: 'POST',
+      headers: { host: `localhost:${host.port}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(local.status).toBe(200);
     const crossSite = await post(`${host.url}bridge/app.info`, '{}', { origin: 'http://evil.example' });
     expect(crossSite.status).toBe(403);

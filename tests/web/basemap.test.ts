@@ -49,7 +49,8 @@ describe('the basemap file on the web host', () => {
     expect(whole.status).toBe(200);
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
     expect(Buffer.from(await whole.arrayBuffer())).toEqual(bytes);
-    for (const name of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'cross-origin-resource-policy']) expect(whole.headers.get(name), name).toBeTruthy();
+    for (const name of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'cross-origin-resource-policy'])
+      expect(whole.headers.get(name), name).toBeTruthy();
 
     const part = await fetch(url, { headers: { Range: 'bytes=0-126' } });
     expect(part.status).toBe(206);
@@ -92,7 +93,13 @@ describe('the basemap file on the web host', () => {
     const port = host.port;
     const same = await fetch(`http://127.0.0.1:${port}/basemap.pmtiles?path=/etc/passwd&file=../passwd`);
     expect(Buffer.from(await same.arrayBuffer())).toEqual(bytes);
-    for (const sneaky of ['/basemap.pmtiles/../passwd', '/basemap.pmtiles/..%2f..%2fpasswd', '/basemap.pmtiles%2f..%2fpasswd', '/..%2fpasswd', '/basemap.pmtiles/x']) {
+    for (const sneaky of [
+      '/basemap.pmtiles/../passwd',
+      '/basemap.pmtiles/..%2f..%2fpasswd',
+      '/basemap.pmtiles%2f..%2fpasswd',
+      '/..%2fpasswd',
+      '/basemap.pmtiles/x',
+    ]) {
       const answer = await rawRequest(`http://127.0.0.1:${port}${sneaky}`);
       expect(answer.text, sneaky).not.toContain(SECRET_TEXT);
       expect(answer.status, sneaky).not.toBe(200);

@@ -62,7 +62,9 @@ describe('bridge dispatch under fuzzing', () => {
   it(`answers ${RUNS.payloads} random and broken payloads across the contract without crashing or writing`, async () => {
     const before = written();
     const prototypeKeys = Object.getOwnPropertyNames(Object.prototype);
-    const arbitrary = fc.constantFrom(...requestNames).chain((name) => fc.tuple(fc.constant(name), fc.oneof(hostile, broken(VALID_PAYLOADS[name]), fc.constant(VALID_PAYLOADS[name]))));
+    const arbitrary = fc
+      .constantFrom(...requestNames)
+      .chain((name) => fc.tuple(fc.constant(name), fc.oneof(hostile, broken(VALID_PAYLOADS[name]), fc.constant(VALID_PAYLOADS[name]))));
     await fc.assert(
       fc.asyncProperty(arbitrary, async ([name, payload]) => {
         fc.pre(!(WRITING_REQUESTS.has(name) && requests[name].payload.safeParse(payload ?? {}).success));

@@ -49,7 +49,14 @@ let before: ReturnType<typeof written>;
 
 beforeAll(async () => {
   db = openCache(cache.file, { readonly: true }).db;
-  host = await startWebHost({ backend, rendererDir: makeRendererDir(), port: 0, token: TOKENS.operator, viewerToken: TOKENS.viewer, log: (line) => logged.push(line) });
+  host = await startWebHost({
+    backend,
+    rendererDir: makeRendererDir(),
+    port: 0,
+    token: TOKENS.operator,
+    viewerToken: TOKENS.viewer,
+    log: (line) => logged.push(line),
+  });
   before = written();
 });
 afterAll(async () => {
@@ -98,7 +105,17 @@ function acceptedPayload(name: RequestName, text: string): boolean {
 }
 
 const CONTENT_TYPES = fc.oneof(
-  fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/octet-stream', 'application/json; charset=utf-16', ''),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/xml',
+    'application/octet-stream',
+    'application/json; charset=utf-16',
+    '',
+  ),
   fc.string({ maxLength: 30 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
 );
 
@@ -112,11 +129,17 @@ describe('web host under fuzzing', () => {
         fc.string({ maxLength: 200, unit: 'binary' }),
         fc.constantFrom('', '{', '{"a":', '[', 'null', '\u0000', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}'),
       );
-    const request = fc.tuple(name, CONTENT_TYPES, fc.constantFrom('operator', 'viewer') as fc.Arbitrary<keyof typeof TOKENS>).chain(([n, type, role]) => fc.tuple(fc.constant(n), fc.constant(type), fc.constant(role), body(n)));
+    const request = fc
+      .tuple(name, CONTENT_TYPES, fc.constantFrom('operator', 'viewer') as fc.Arbitrary<keyof typeof TOKENS>)
+      .chain(([n, type, role]) => fc.tuple(fc.constant(n), fc.constant(type), fc.constant(role), body(n)));
     await fc.assert(
       fc.asyncProperty(request, async ([n, type, role, text]) => {
         fc.pre(!(role === 'operator' && WRITING_REQUESTS.has(n as RequestName) && acceptedPayload(n as RequestName, text)));
-        const response = await fetch(`${host.url}bridge/${encodeURIComponent(n)}`, { method: 'POST', headers: { ...(type ? { 'content-type': type } : {}), ...bearer(TOKENS[role]) }, body: text });
+        const response = await fetch(`${host.url}bridge/${encodeURIComponent(n)}`, {
+          method: 'POST',
+          headers: { ...(type ? { 'content-type': type } : {}), ...bearer(TOKENS[role]) },
+          body: text,
+        });
         for (const header of SECURITY_HEADERS) expect(response.headers.get(header), header).toBeTruthy();
         const json = await response.json();
         if (response.status === 200) {
@@ -134,7 +157,11 @@ describe('web host under fuzzing', () => {
 
   it('refuses oversized bodies, with and without a length, in a sentence', async () => {
     for (const size of [256 * 1024 + 1, 1024 * 1024, 4 * 1024 * 1024]) {
-      const response = await fetch(`${host.url}bridge/app.echo`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(TOKENS.operator) }, body: JSON.stringify({ text: 'x'.repeat(size) }) });
+      const response = await fetch(`${host.url}bridge/app.echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(TOKENS.operator) },
+        body: JSON.stringify({ text: 'x'.repeat(size) }),
+      });
       expect(response.status).toBe(400);
       expect((await response.json()).error.message).toBe('The request body is larger than 256 KiB.');
     }
@@ -146,7 +173,12 @@ describe('web host under fuzzing', () => {
         else controller.close();
       },
     });
-    const chunked = await fetch(`${host.url}bridge/app.echo`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(TOKENS.operator) }, body: stream, duplex: 'half' } as RequestInit);
+    const chunked = await fetch(`${host.url}bridge/app.echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(TOKENS.operator) },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(chunked.status).toBe(400);
     expect((await chunked.json()).error.code).toBe('invalid_payload');
     await expectAlive();
@@ -165,9 +197,41 @@ describe('web host under fuzzing', () => {
   });
 
   it(`never serves a file outside the renderer, over ${RUNS.traversal} traversal paths`, async () => {
-    const segment = fc.constantFrom('..', '%2e%2e', '%2E%2E', '.', '...', 'assets', 'passwd', '%2f', '%5c', '\\', '%00', '%252e%252e', '%c0%ae%c0%ae', '..%2f', '..%5c', 'index.html', '');
+    const segment = fc.constantFrom(
+      '..',
+      '%2e%2e',
+      '%2E%2E',
+      '.',
+      '...',
+      'assets',
+      'passwd',
+      '%2f',
+      '%5c',
+      '\\',
+      '%00',
+      '%252e%252e',
+      '%c0%ae%c0%ae',
+      '..%2f',
+      '..%5c',
+      'index.html',
+      '',
+    );
     const paths = fc.oneof(
-      fc.constantFrom('/../passwd', '/..%2fpasswd', '/%2e%2e/passwd', '/assets/../../passwd', '/assets/..%2f..%2fpasswd', '/..\\passwd', '/%5c..%5cpasswd', '/....//passwd', '//passwd', '/index.html%00.js', '/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/assets/%2e%2e/%2e%2e/passwd', '/./../passwd'),
+      fc.constantFrom(
+        '/../passwd',
+        '/..%2fpasswd',
+        '/%2e%2e/passwd',
+        '/assets/../../passwd',
+        '/assets/..%2f..%2fpasswd',
+        '/..\\passwd',
+        '/%5c..%5cpasswd',
+        '/....//passwd',
+        '//passwd',
+        '/index.html%00.js',
+        '/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+        '/assets/%2e%2e/%2e%2e/passwd',
+        '/./../passwd',
+      ),
       fc.array(segment, { minLength: 1, maxLength: 7 }).map((parts) => `/${parts.join('/')}`),
     );
     await fc.assert(
@@ -185,10 +249,16 @@ describe('web host under fuzzing', () => {
 
   it(`answers ${RUNS.garbage} streams of random bytes with 400 or nothing, and keeps serving`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.string({ unit: 'binary', maxLength: 300 }).map((s) => `${s}\r\n\r\n`)), async (bytes) => {
-        const answer = await exchange(bytes);
-        if (answer) expect(answer).toMatch(/^HTTP\/1\.1 [1-4]\d\d /);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }),
+          fc.string({ unit: 'binary', maxLength: 300 }).map((s) => `${s}\r\n\r\n`),
+        ),
+        async (bytes) => {
+          const answer = await exchange(bytes);
+          if (answer) expect(answer).toMatch(/^HTTP\/1\.1 [1-4]\d\d /);
+        },
+      ),
       { numRuns: RUNS.garbage, seed: 47 },
     );
     await expectAlive();
@@ -204,10 +274,18 @@ describe('web host under fuzzing', () => {
       });
     const sockets = [await open(TOKENS.operator), await open(TOKENS.viewer)];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(0, 1), fc.oneof(fc.string({ unit: 'binary', maxLength: 500 }), fc.uint8Array({ maxLength: 500 }), hostileJson.map((v) => JSON.stringify(v) ?? '')), async (which, message) => {
-        const socket = sockets[which];
-        if (socket.readyState === WebSocket.OPEN) await new Promise<void>((resolve) => socket.send(message, () => resolve()));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(0, 1),
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 500 }),
+          fc.uint8Array({ maxLength: 500 }),
+          hostileJson.map((v) => JSON.stringify(v) ?? ''),
+        ),
+        async (which, message) => {
+          const socket = sockets[which];
+          if (socket.readyState === WebSocket.OPEN) await new Promise<void>((resolve) => socket.send(message, () => resolve()));
+        },
+      ),
       { numRuns: RUNS.socketMessages, seed: 47 },
     );
     // Larger than the 64 KiB a frame may carry: the host closes that socket (1009) and nothing else.
@@ -226,7 +304,10 @@ describe('web host under fuzzing', () => {
           }),
       ),
     );
-    expect(pushed).toEqual([{ name: 'sync.status', payload: SAMPLE_STATUS }, { name: 'sync.status', payload: SAMPLE_STATUS }]);
+    expect(pushed).toEqual([
+      { name: 'sync.status', payload: SAMPLE_STATUS },
+      { name: 'sync.status', payload: SAMPLE_STATUS },
+    ]);
     for (const socket of sockets) socket.close();
     await expectAlive();
   });

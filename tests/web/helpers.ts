@@ -33,7 +33,10 @@ export function districtWithPeople(): { file: string; names: string[]; phones: s
   const { db } = openCache(file);
   db.prepare("UPDATE regions SET profile = json_set(profile, '$.leader', ?, '$.full_time_worker', ?) WHERE level = 'grid'").run(PEOPLE.leader, PEOPLE.worker);
   db.prepare("UPDATE events SET title = title || '，联系电话' || ? WHERE stage <> 'closed'").run(PEOPLE.phone);
-  const rows = db.prepare('SELECT DISTINCT reporter_name AS n, reporter_phone AS p FROM events WHERE reporter_name IS NOT NULL').all() as { n: string; p: string }[];
+  const rows = db.prepare('SELECT DISTINCT reporter_name AS n, reporter_phone AS p FROM events WHERE reporter_name IS NOT NULL').all() as {
+    n: string;
+    p: string;
+  }[];
   db.close();
   return {
     file,
@@ -43,7 +46,12 @@ export function districtWithPeople(): { file: string; names: string[]; phones: s
 }
 
 export function dataBackend(cacheFile: string) {
-  return createBackend({ host: 'web', version: '0.0.0-test', now: () => DEMO_NOW, data: { cacheFile, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' } });
+  return createBackend({
+    host: 'web',
+    version: '0.0.0-test',
+    now: () => DEMO_NOW,
+    data: { cacheFile, api: { baseUrl: 'http://127.0.0.1:9/', token: 't' }, demo: true, sync: 'off' },
+  });
 }
 
 /** Starts hosts and closes them (and their backends) with `closeAll`. */
@@ -74,7 +82,10 @@ export function leaks(text: string, people: { names: string[]; phones: string[] 
 }
 
 /** A request through node:http, which (unlike fetch) may set any header, Host included. */
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];

@@ -10,7 +10,15 @@ import { bearer, hostPool, makeRendererDir, post, rawRequest } from './helpers';
 const pool = hostPool(makeRendererDir());
 afterEach(() => pool.closeAll());
 
-const SECURITY_HEADERS = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'permissions-policy'];
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'permissions-policy',
+];
 
 function socketStatus(url: string, headers: Record<string, string> = {}): Promise<{ status: number; socket: WebSocket }> {
   return new Promise((resolve) => {
@@ -62,7 +70,10 @@ describe('rate limits', () => {
     const locked = await post(`${host.url}bridge/app.info`, '{}', bearer('operator-token-0123'));
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(500);
-    expect((await locked.json()).error).toEqual({ code: 'unauthorized', message: expect.stringMatching(/^Too many wrong access tokens came from this address\. Wait \d+ seconds/) });
+    expect((await locked.json()).error).toEqual({
+      code: 'unauthorized',
+      message: expect.stringMatching(/^Too many wrong access tokens came from this address\. Wait \d+ seconds/),
+    });
     expect((await fetch(`${host.url}?token=viewer-token-4567`, { redirect: 'manual' })).status).toBe(429);
     expect((await fetch(`${host.url}healthz`)).status).toBe(200);
   });
@@ -83,11 +94,13 @@ describe('rate limits', () => {
     const closed = new Promise((resolve) => first.socket.once('close', resolve));
     first.socket.close();
     await closed;
-    await expect.poll(async () => {
-      const again = await socketStatus(url);
-      again.socket.close();
-      return again.status;
-    }).toBe(101);
+    await expect
+      .poll(async () => {
+        const again = await socketStatus(url);
+        again.socket.close();
+        return again.status;
+      })
+      .toBe(101);
     second.socket.close();
   });
 });
@@ -104,13 +117,25 @@ describe('security headers', () => {
       ['redirect', rawRequest(`${host.url}?token=viewer-token-4567`), 302],
       ['health', rawRequest(`${host.url}healthz`), 200],
       ['no token', rawRequest(host.url), 401],
-      ['viewer asks to export', rawRequest(`${host.url}bridge/report.export`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('viewer-token-4567') }, body: '{}' }), 403],
+      [
+        'viewer asks to export',
+        rawRequest(`${host.url}bridge/report.export`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer('viewer-token-4567') },
+          body: '{}',
+        }),
+        403,
+      ],
       ['unknown request', rawRequest(`${host.url}bridge/cache.drop`, { method: 'POST', headers: json, body: '{}' }), 404],
       ['no such file', rawRequest(`${host.url}nothing.html`, { headers: op }), 404],
       ['bad JSON', rawRequest(`${host.url}bridge/app.echo`, { method: 'POST', headers: json, body: '{"text":' }), 400],
       ['bad payload', rawRequest(`${host.url}bridge/app.echo`, { method: 'POST', headers: json, body: '{"text":5}' }), 400],
       ['oversized body', rawRequest(`${host.url}bridge/app.echo`, { method: 'POST', headers: json, body: 'x'.repeat(300 * 1024) }), 400],
-      ['wrong content type', rawRequest(`${host.url}bridge/app.echo`, { method: 'POST', headers: { ...op, 'content-type': 'application/xml' }, body: '<a/>' }), 415],
+      [
+        'wrong content type',
+        rawRequest(`${host.url}bridge/app.echo`, { method: 'POST', headers: { ...op, 'content-type': 'application/xml' }, body: '<a/>' }),
+        415,
+      ],
       ['malformed address', rawRequest(`${host.url}bridge/%E0%A4%A`, { method: 'POST', headers: json, body: '{}' }), 400],
       ['request name too long', rawRequest(`${host.url}bridge/${'a'.repeat(200)}`, { method: 'POST', headers: json, body: '{}' }), 400],
       ['headers too large', rawRequest(host.url, { headers: { ...op, 'x-padding': 'p'.repeat(20 * 1024) } }), 431],

@@ -37,7 +37,11 @@ describe('files for imports over the web host', () => {
     expect(viewer.status).toBe(403);
     expect(((await viewer.json()) as { error: { message: string } }).error.message).toMatch(/Only operators may import files/);
     expect((await upload(host.url, 'x', {})).status).toBe(401);
-    const json = await fetch(new URL('bridge/upload', host.url), { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(OPERATOR) }, body: '{}' });
+    const json = await fetch(new URL('bridge/upload', host.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(OPERATOR) },
+      body: '{}',
+    });
     expect(json.status).toBe(415);
   });
 });

@@ -20,7 +20,14 @@ describe('viewer masking', () => {
   it('drops credentials from addresses a wall is shown, and keeps addresses without any as they are', () => {
     const page = {
       settings: DEFAULT_SETTINGS,
-      api: { baseUrl: 'https://gcc:pa55@api.example/v1', tokenSet: true, caFile: '/home/zhangsan/ca/intranet.pem', proxy: 'http://proxy.example:3128', source: 'environment' as const, editable: false },
+      api: {
+        baseUrl: 'https://gcc:pa55@api.example/v1',
+        tokenSet: true,
+        caFile: '/home/zhangsan/ca/intranet.pem',
+        proxy: 'http://proxy.example:3128',
+        source: 'environment' as const,
+        editable: false,
+      },
       logFolder: '/home/zhangsan/.config/gcc/logs',
     };
     expect(replyForViewer('settings.get', page)).toEqual({

@@ -45,7 +45,11 @@ function clip(op: 'intersection' | 'difference', subject: PolygonCoords[], other
 }
 
 function clipFailed(label: string, what: string): Problem {
-  return { severity: 'warning', feature: label, message: `${label}：${what}时几何计算失败（边界可能有重复点或极窄的尖角），未能检查；请在 GIS 软件中做拓扑检查。` };
+  return {
+    severity: 'warning',
+    feature: label,
+    message: `${label}：${what}时几何计算失败（边界可能有重复点或极窄的尖角），未能检查；请在 GIS 软件中做拓扑检查。`,
+  };
 }
 
 /** A region (child) beyond its parent by more than the tolerance. */

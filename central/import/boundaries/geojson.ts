@@ -18,7 +18,11 @@ export function readGeoJson(text: string, file: string): Layer {
   try {
     doc = JSON.parse(text) as GeoJsonLike;
   } catch (err) {
-    return { features: [], crs: '', problems: [{ severity: 'error', file, message: `“${file}”不是有效的 JSON（${(err as Error).message}），无法读取；请用 GIS 软件重新导出为 GeoJSON。` }] };
+    return {
+      features: [],
+      crs: '',
+      problems: [{ severity: 'error', file, message: `“${file}”不是有效的 JSON（${(err as Error).message}），无法读取；请用 GIS 软件重新导出为 GeoJSON。` }],
+    };
   }
   const rawFeatures: { properties: unknown; geometry: unknown }[] =
     doc.type === 'FeatureCollection' && Array.isArray(doc.features)
@@ -36,7 +40,13 @@ export function readGeoJson(text: string, file: string): Layer {
   if (crsName) {
     const known = crsFromGeoJsonName(crsName);
     if (known) crs = known;
-    else problems.push({ severity: 'error', file, value: crsName, message: `“${file}”声明的坐标系“${crsName}”系统不认识；请导出为经纬度（WGS-84/CGCS2000，EPSG:4326 或 4490）的 GeoJSON，或打包成带 .prj 的 Shapefile。` });
+    else
+      problems.push({
+        severity: 'error',
+        file,
+        value: crsName,
+        message: `“${file}”声明的坐标系“${crsName}”系统不认识；请导出为经纬度（WGS-84/CGCS2000，EPSG:4326 或 4490）的 GeoJSON，或打包成带 .prj 的 Shapefile。`,
+      });
   }
   if (crs.datumWarning) problems.push({ severity: 'warning', file, message: crs.datumWarning });
   const features: BoundaryFeature[] = [];

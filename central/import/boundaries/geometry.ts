@@ -160,7 +160,11 @@ export function cleanGeometry(geometry: BoundaryFeature['geometry'], toleranceMe
         const gap = metresBetween(first, last);
         if (gap > toleranceMetres) return refuse(`边界的环没有闭合（起点与终点相距约 ${Math.round(gap)} 米），请在 GIS 软件中修正后重新导出。`, first);
         ring.push([first[0], first[1]]);
-        issues.push({ severity: 'warning', message: `边界的环没有闭合（起点与终点相距约 ${gap < 1 ? '不到 1' : Math.round(gap)} 米，在 ${toleranceMetres} 米容差内），已自动闭合；请核对。`, lonLat: first });
+        issues.push({
+          severity: 'warning',
+          message: `边界的环没有闭合（起点与终点相距约 ${gap < 1 ? '不到 1' : Math.round(gap)} 米，在 ${toleranceMetres} 米容差内），已自动闭合；请核对。`,
+          lonLat: first,
+        });
       }
       if (ring.length < 4) return refuse('边界的环少于 3 个不同的点，不是一个面；请在 GIS 软件中修正后重新导出。', ring[0]);
       polygon.push(ring);

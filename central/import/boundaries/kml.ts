@@ -20,7 +20,9 @@ export function decodeKml(bytes: Buffer): string {
 export function readKml(text: string, file: string): Layer {
   const fail = (message: string): Layer => ({ features: [], crs: '', problems: [{ severity: 'error', file, message }] });
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
-    return fail(`“${file}”含有文档类型声明（<!DOCTYPE>/<!ENTITY>），KML 不需要它，它可能被用来读取服务器上的文件，已拒绝导入；请从 GIS 软件或奥维/Google Earth 重新导出 KML。`);
+    return fail(
+      `“${file}”含有文档类型声明（<!DOCTYPE>/<!ENTITY>），KML 不需要它，它可能被用来读取服务器上的文件，已拒绝导入；请从 GIS 软件或奥维/Google Earth 重新导出 KML。`,
+    );
   }
   const errors: string[] = [];
   let doc: ReturnType<DOMParser['parseFromString']>;

@@ -56,7 +56,11 @@ function failed(file: string, message: string): Layer {
 
 /** What a text file is by its first character: '<' XML (KML), '{' JSON (GeoJSON). */
 function readText(bytes: Buffer, file: string): Layer {
-  const start = bytes.subarray(0, 4096).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const start = bytes
+    .subarray(0, 4096)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (start.startsWith('<')) return readKml(decodeKml(bytes), file);
   if (start.startsWith('{')) return readGeoJson(bytes.toString('utf8').replace(/^\uFEFF/, ''), file);
   return failed(file, `“${file}”既不是 GeoJSON、KML，也不是 Shapefile 压缩包，无法识别；请上传 .geojson、.kml/.kmz，或把 .shp/.dbf/.prj/.cpg 打成 .zip 上传。`);
@@ -67,7 +71,8 @@ async function readZip(path: string, file: string, limits: ZipLimits | undefined
   try {
     unpacked = await unpackZip(path, (name) => ZIP_PARTS.has(extensionOf(name)) && !/(^|\/)(__MACOSX\/|\._)/.test(name.replace(/\\/g, '/')), limits);
   } catch (err) {
-    if (err instanceof ZipRefused) return { features: [], crs: '', problems: [{ severity: 'error', file: err.entry ? `${file}/${err.entry}` : file, message: err.message }] };
+    if (err instanceof ZipRefused)
+      return { features: [], crs: '', problems: [{ severity: 'error', file: err.entry ? `${file}/${err.entry}` : file, message: err.message }] };
     return failed(file, `“${file}”无法解压（${(err as Error).message}），压缩包可能已损坏或大小信息不实；请重新打包后上传。`);
   }
   try {

@@ -17,12 +17,18 @@ import { extensionOf, type UnpackedEntry } from './zip';
 /** "网格/网格.shp" → "网格/网格" in lower case: the key that ties a layer's files together. */
 function layerKey(name: string): string {
   const ext = extensionOf(name);
-  return name.replace(/\\/g, '/').slice(0, name.length - ext.length).toLowerCase();
+  return name
+    .replace(/\\/g, '/')
+    .slice(0, name.length - ext.length)
+    .toLowerCase();
 }
 
 /** The WHATWG label for a .cpg's code page, or null when it names something unknown. */
 export function encodingOfCpg(cpg: string): string | null {
-  const page = cpg.trim().toUpperCase().replace(/^ANSI\s*/, '');
+  const page = cpg
+    .trim()
+    .toUpperCase()
+    .replace(/^ANSI\s*/, '');
   if (/^(UTF-?8|65001)$/.test(page)) return 'utf-8';
   if (/^(GBK|GB2312|GB_2312.*|CP_?936|936|MS936|EUC-CN|GB18030|54936)$/.test(page)) return page === 'GB18030' || page === '54936' ? 'gb18030' : 'gbk';
   if (/^(1252|CP1252|88591|8859_1|ISO-?8859-?1|LATIN1)$/.test(page)) return 'windows-1252';
@@ -70,7 +76,12 @@ async function readLayer(shp: UnpackedEntry, parts: Map<string, UnpackedEntry>, 
     if (label) encoding = label;
     else {
       encoding = guessDbfEncoding(await readFile(dbf.path));
-      problems.push({ severity: 'warning', file: cpg.name, value: declared, message: `“${cpg.name}”声明的编码“${declared}”系统不认识，已按 ${encoding.toUpperCase()} 读取属性；请核对名称是否有乱码。` });
+      problems.push({
+        severity: 'warning',
+        file: cpg.name,
+        value: declared,
+        message: `“${cpg.name}”声明的编码“${declared}”系统不认识，已按 ${encoding.toUpperCase()} 读取属性；请核对名称是否有乱码。`,
+      });
     }
   } else {
     encoding = guessDbfEncoding(await readFile(dbf.path));
@@ -82,7 +93,11 @@ async function readLayer(shp: UnpackedEntry, parts: Map<string, UnpackedEntry>, 
     try {
       crs = crsFromWkt(wkt);
     } catch (err) {
-      problems.push({ severity: 'error', file: prj.name, message: `“${prj.name}”中的坐标系无法识别（${(err as Error).message}），无法换算坐标；请用 GIS 软件导出 CGCS2000 经纬度或高斯-克吕格投影的 Shapefile。` });
+      problems.push({
+        severity: 'error',
+        file: prj.name,
+        message: `“${prj.name}”中的坐标系无法识别（${(err as Error).message}），无法换算坐标；请用 GIS 软件导出 CGCS2000 经纬度或高斯-克吕格投影的 Shapefile。`,
+      });
       return { features: [], crs: wkt.slice(0, 60) };
     }
     if (crs.datumWarning) problems.push({ severity: 'warning', file: prj.name, message: crs.datumWarning });

@@ -131,7 +131,10 @@ class TreeBuilder {
       const fields = resolveFields(read.features, this.options.fields);
       const files = [...new Set(read.features.map((f) => f.file))].join('、');
       if (!fields.code && read.features.length) {
-        this.error({ file: files }, `“${files}”中找不到编码字段（试过 编码、网格编码、代码、code 等），区划必须有编码；请在导入时指定编码字段，或在属性表中加上编码。`);
+        this.error(
+          { file: files },
+          `“${files}”中找不到编码字段（试过 编码、网格编码、代码、code 等），区划必须有编码；请在导入时指定编码字段，或在属性表中加上编码。`,
+        );
         continue;
       }
       for (const f of read.features) {
@@ -144,21 +147,31 @@ class TreeBuilder {
           continue;
         }
         if (!CODE.test(code)) {
-          this.error({ ...place, value: code.slice(0, 60) }, `${label}的编码“${code}”不是 6 到 15 位数字，不符合区划编码规则（如 511602001001 加网格序号）；请改正编码后重新导出。`);
+          this.error(
+            { ...place, value: code.slice(0, 60) },
+            `${label}的编码“${code}”不是 6 到 15 位数字，不符合区划编码规则（如 511602001001 加网格序号）；请改正编码后重新导出。`,
+          );
           continue;
         }
         const written = fields.level ? f.properties[fields.level] : undefined;
         const level = levelOfWord(written) ?? levelOfCode(code) ?? levelOfFileName(f.file);
         if (!level) {
           const said = written === undefined || written === null || written === '' ? '' : `级别“${String(written)}”不认识，`;
-          this.error(place, `${label}：${said}无法判断是街道、社区还是网格（编码 ${code.length} 位，本区规则为 街道 9 位、社区 12 位、网格 13–15 位）；请在属性表中加“级别”字段（街道/社区/网格）。`);
+          this.error(
+            place,
+            `${label}：${said}无法判断是街道、社区还是网格（编码 ${code.length} 位，本区规则为 街道 9 位、社区 12 位、网格 13–15 位）；请在属性表中加“级别”字段（街道/社区/网格）。`,
+          );
           continue;
         }
         const cleaned = cleanGeometry(f.geometry, this.tolerance, f.file);
-        for (const issue of cleaned.issues) this.problems.push({ severity: issue.severity, ...place, lonLat: issue.lonLat, message: `${LEVEL_NAMES[level]}“${label}”：${issue.message}` });
+        for (const issue of cleaned.issues)
+          this.problems.push({ severity: issue.severity, ...place, lonLat: issue.lonLat, message: `${LEVEL_NAMES[level]}“${label}”：${issue.message}` });
         const twin = this.byCode.get(code);
         if (twin) {
-          this.error(place, `编码 ${code} 重复：${LEVEL_NAMES[level]}“${label}”（${f.file}）与“${this.label(twin)}”（${twin.file ?? ''}）用了同一个编码；编码必须唯一，请改正后重新导出。`);
+          this.error(
+            place,
+            `编码 ${code} 重复：${LEVEL_NAMES[level]}“${label}”（${f.file}）与“${this.label(twin)}”（${twin.file ?? ''}）用了同一个编码；编码必须唯一，请改正后重新导出。`,
+          );
           continue;
         }
         const parent = codeText(fields.parent ? f.properties[fields.parent] : null);
@@ -186,13 +199,19 @@ class TreeBuilder {
   keepExisting(): void {
     const fileDistricts = this.drafts.filter((d) => d.level === 'district');
     if (fileDistricts.length > 1) {
-      this.error({ feature: fileDistricts.map((d) => this.label(d)).join('；') }, `文件中有 ${fileDistricts.length} 个区县（${fileDistricts.map((d) => this.label(d)).join('、')}），一棵区划树只能有一个区县；请只导入本区县的边界。`);
+      this.error(
+        { feature: fileDistricts.map((d) => this.label(d)).join('；') },
+        `文件中有 ${fileDistricts.length} 个区县（${fileDistricts.map((d) => this.label(d)).join('、')}），一棵区划树只能有一个区县；请只导入本区县的边界。`,
+      );
     }
     for (const region of this.existing?.regions ?? []) {
       if (this.covered.has(region.level)) continue;
       if (this.byCode.has(region.code)) {
         const other = this.byCode.get(region.code)!;
-        this.error({ feature: this.label(other), file: other.file }, `编码 ${region.code} 在文件中是${LEVEL_NAMES[other.level]}“${other.name}”，在现有区划中却是${LEVEL_NAMES[region.level]}“${region.name}”；请核对编码。`);
+        this.error(
+          { feature: this.label(other), file: other.file },
+          `编码 ${region.code} 在文件中是${LEVEL_NAMES[other.level]}“${other.name}”，在现有区划中却是${LEVEL_NAMES[region.level]}“${region.name}”；请核对编码。`,
+        );
         continue;
       }
       const draft: Draft = {
@@ -218,7 +237,17 @@ class TreeBuilder {
       } else if (!/^\d{6}$/.test(given.code)) {
         this.error({ value: given.code }, `区县编码“${given.code}”不是 6 位数字（GB/T 2260）；请改正后重试。`);
       } else {
-        const draft: Draft = { code: given.code, level: 'district', name: given.name, id: '', fromFile: false, parentCode: null, area: null, synthetic: true, derived: false };
+        const draft: Draft = {
+          code: given.code,
+          level: 'district',
+          name: given.name,
+          id: '',
+          fromFile: false,
+          parentCode: null,
+          area: null,
+          synthetic: true,
+          derived: false,
+        };
         this.byCode.set(given.code, draft);
         this.drafts.push(draft);
       }
@@ -277,8 +306,13 @@ class TreeBuilder {
         if (d.parentCode) {
           const p = this.byCode.get(d.parentCode);
           if (p && p.level === parentLevel) d.parent = p;
-          else if (p) this.error(place, `${what}的上级编码 ${d.parentCode} 是${LEVEL_NAMES[p.level]}“${p.name}”，不是${LEVEL_NAMES[parentLevel]}；请核对上级编码。`);
-          else this.error(place, `${what}的上级${LEVEL_NAMES[parentLevel]}（编码 ${d.parentCode}）在文件和现有区划中都找不到；请一并导入该${LEVEL_NAMES[parentLevel]}，或改正上级编码。`);
+          else if (p)
+            this.error(place, `${what}的上级编码 ${d.parentCode} 是${LEVEL_NAMES[p.level]}“${p.name}”，不是${LEVEL_NAMES[parentLevel]}；请核对上级编码。`);
+          else
+            this.error(
+              place,
+              `${what}的上级${LEVEL_NAMES[parentLevel]}（编码 ${d.parentCode}）在文件和现有区划中都找不到；请一并导入该${LEVEL_NAMES[parentLevel]}，或改正上级编码。`,
+            );
           continue;
         }
         if (d.existing && !d.fromFile && d.existing.parent_id) {
@@ -339,7 +373,11 @@ class TreeBuilder {
         if (!stale) continue;
         const real = (children.get(d) ?? []).filter((c) => c.area && !c.synthetic);
         if (real.length === 0 || !real.some((c) => c.fromFile || c.derived)) {
-          if (d.area === null) this.error({ feature: this.label(d) }, `${LEVEL_NAMES[level]}“${this.label(d)}”没有边界，也没有可合并的下级边界；请在文件中加入它或它的${LEVEL_NAMES[LEVELS[LEVELS.indexOf(level) + 1]]}。`);
+          if (d.area === null)
+            this.error(
+              { feature: this.label(d) },
+              `${LEVEL_NAMES[level]}“${this.label(d)}”没有边界，也没有可合并的下级边界；请在文件中加入它或它的${LEVEL_NAMES[LEVELS[LEVELS.indexOf(level) + 1]]}。`,
+            );
           continue;
         }
         let union: PolygonCoords[] | null = null;
@@ -379,7 +417,11 @@ class TreeBuilder {
       );
     }
     const synthetic = kept.filter((k) => k.synthetic).length;
-    if (synthetic) this.warn({}, `现有区划中还有 ${synthetic} 个示意边界（${this.existing!.datum} 坐标）保留未动，与本次 ${this.datum} 坐标的边界会有偏差；导入它们的真实边界后即可消除。`);
+    if (synthetic)
+      this.warn(
+        {},
+        `现有区划中还有 ${synthetic} 个示意边界（${this.existing!.datum} 坐标）保留未动，与本次 ${this.datum} 坐标的边界会有偏差；导入它们的真实边界后即可消除。`,
+      );
   }
 
   runChecks(): void {
@@ -397,7 +439,15 @@ class TreeBuilder {
     for (const [parent, kids] of children) {
       if (!parent.area || parent.synthetic || parent.derived) continue;
       const childLevel = LEVEL_NAMES[kids[0].level];
-      this.problems.push(...gaps(this.checked(parent)!, kids.map((k) => this.checked(k)!), LEVEL_NAMES[parent.level], childLevel, this.tolerance));
+      this.problems.push(
+        ...gaps(
+          this.checked(parent)!,
+          kids.map((k) => this.checked(k)!),
+          LEVEL_NAMES[parent.level],
+          childLevel,
+          this.tolerance,
+        ),
+      );
     }
   }
 
@@ -464,7 +514,11 @@ function diffOf(existing: RegionsResponse | null, regions: Region[]): BoundaryIm
  * Builds the region tree from features (one file with all levels, or several files, one per level), checks it,
  * and merges it with the existing tree (the rule is in this file's comment).
  */
-export function buildBoundaryTree(read: ReadBoundaries | ReadBoundaries[], existing: RegionsResponse | null, options: BuildBoundaryOptions = {}): BoundaryImport {
+export function buildBoundaryTree(
+  read: ReadBoundaries | ReadBoundaries[],
+  existing: RegionsResponse | null,
+  options: BuildBoundaryOptions = {},
+): BoundaryImport {
   const reads = Array.isArray(read) ? read : [read];
   if (reads.every((r) => r.features.length === 0)) {
     // Nothing was read (the read's own problems say why): the tree stays as it is, with nothing more to say.
@@ -489,7 +543,11 @@ export function buildBoundaryTree(read: ReadBoundaries | ReadBoundaries[], exist
     if (!parsed.success) {
       for (const issue of parsed.error.issues.slice(0, 5)) {
         const at = issue.path[0] === 'regions' && typeof issue.path[1] === 'number' ? regions[issue.path[1]] : undefined;
-        problems.push({ severity: 'error', feature: at ? `${at.code} ${at.name}` : undefined, message: `区划不符合接口格式（${issue.path.join('.')}：${issue.message}）；请核对该区划。` });
+        problems.push({
+          severity: 'error',
+          feature: at ? `${at.code} ${at.name}` : undefined,
+          message: `区划不符合接口格式（${issue.path.join('.')}：${issue.message}）；请核对该区划。`,
+        });
       }
     }
   }

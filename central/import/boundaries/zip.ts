@@ -79,8 +79,10 @@ function entryName(entry: yauzl.Entry): string {
 /** Why a name may not be used, or null. Backslashes count as separators (zips made on Windows use them). */
 export function unsafeEntryName(name: string): string | null {
   const path = name.replace(/\\/g, '/');
-  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path)) return `压缩包中的文件名“${name}”是绝对路径，这样的压缩包可能试图写到系统的其他位置，已拒绝导入；请只打包边界文件本身后重新上传。`;
-  if (path.split('/').includes('..')) return `压缩包中的文件名“${name}”含有“..”（指向压缩包外的上级目录），这样的压缩包可能试图覆盖系统文件，已拒绝导入；请只打包边界文件本身后重新上传。`;
+  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path))
+    return `压缩包中的文件名“${name}”是绝对路径，这样的压缩包可能试图写到系统的其他位置，已拒绝导入；请只打包边界文件本身后重新上传。`;
+  if (path.split('/').includes('..'))
+    return `压缩包中的文件名“${name}”含有“..”（指向压缩包外的上级目录），这样的压缩包可能试图覆盖系统文件，已拒绝导入；请只打包边界文件本身后重新上传。`;
   return null;
 }
 
@@ -101,7 +103,12 @@ class InflateGuard extends Transform {
     this.total.bytes += chunk.length;
     const { maxTotalBytes, maxRatio, ratioFloorBytes } = this.limits;
     if (this.total.bytes > maxTotalBytes) {
-      done(new ZipRefused(`压缩包解压后超过 ${formatBytes(maxTotalBytes)}（在“${this.name}”处），疑似“压缩炸弹”，已停止解压并拒绝导入；边界文件通常只有几十 MB，请检查文件来源。`, this.name));
+      done(
+        new ZipRefused(
+          `压缩包解压后超过 ${formatBytes(maxTotalBytes)}（在“${this.name}”处），疑似“压缩炸弹”，已停止解压并拒绝导入；边界文件通常只有几十 MB，请检查文件来源。`,
+          this.name,
+        ),
+      );
       return;
     }
     if (this.entryBytes > ratioFloorBytes && this.entryBytes / Math.max(1, this.compressedSize) > maxRatio) {
@@ -152,7 +159,8 @@ export async function unpackZip(path: string, wanted: (name: string) => boolean,
   const entries: UnpackedEntry[] = [];
   const total = { bytes: 0 };
   try {
-    if (zip.entryCount > caps.maxEntries) throw new ZipRefused(`压缩包中有 ${zip.entryCount} 个文件，超过上限 ${caps.maxEntries}，已拒绝导入；请只打包边界文件。`);
+    if (zip.entryCount > caps.maxEntries)
+      throw new ZipRefused(`压缩包中有 ${zip.entryCount} 个文件，超过上限 ${caps.maxEntries}，已拒绝导入；请只打包边界文件。`);
     await new Promise<void>((resolve, reject) => {
       zip.on('error', reject);
       zip.on('end', () => resolve());

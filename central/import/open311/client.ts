@@ -336,13 +336,11 @@ function httpError(status: number, shown: string, body: string): Open311Error {
   }
   const note = said ? `（服务器说明：${said}）` : '';
   let message: string;
-  if (status === 401 || status === 403)
-    message = `${shown} 拒绝访问（HTTP ${status}）${note}：请检查 api_key 和 jurisdiction_id 是否正确、是否有读取权限。`;
+  if (status === 401 || status === 403) message = `${shown} 拒绝访问（HTTP ${status}）${note}：请检查 api_key 和 jurisdiction_id 是否正确、是否有读取权限。`;
   else if (status === 404)
     message = `${shown} 不存在（HTTP 404）${note}：请检查接口基地址，应形如 https://311.example.gov.cn/open311/v2（其下有 services.json 和 requests.json）。`;
   else if (status === 429) message = `${shown} 请求过于频繁（HTTP 429）${note}：请稍后重试，或调大每页条数以减少请求次数。`;
-  else if (status >= 500)
-    message = `${shown} 服务器出错（HTTP ${status}）${note}：这是平台一侧的问题，请稍后重试；持续出现请联系平台运维。`;
+  else if (status >= 500) message = `${shown} 服务器出错（HTTP ${status}）${note}：这是平台一侧的问题，请稍后重试；持续出现请联系平台运维。`;
   else message = `${shown} 拒绝了请求（HTTP ${status}）${note}：请检查时间范围（since/until）、jurisdiction_id 等参数。`;
   return new Open311Error('http', message, shown, status);
 }

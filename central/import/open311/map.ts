@@ -118,17 +118,23 @@ export function mapRequest(
   }
   const id = `${ID_PREFIX}${rawId}`;
   if (id.length > MAX_ID || rawId.includes('\u0000'))
-    error(`的编号过长或含有无法保存的字符（记录编号最多 ${MAX_ID - ID_PREFIX.length} 个字符），无法导入。`, { column: 'service_request_id', value: clip(rawId) });
+    error(`的编号过长或含有无法保存的字符（记录编号最多 ${MAX_ID - ID_PREFIX.length} 个字符），无法导入。`, {
+      column: 'service_request_id',
+      value: clip(rawId),
+    });
 
   // What it is.
   const code = request.service_code ?? '';
   let entry = mapping[code];
   if (!entry) {
     entry = defaultEntry(request.service_name ?? '', undefined, ctx.organisation);
-    warn(`的服务类型「${code || '（空）'}${request.service_name ? ` ${request.service_name}` : ''}」不在服务类型对照表中，暂按名称归为「${entry.kind}」：请在对照表中补上这一类型。`, {
-      column: 'service_code',
-      value: code || undefined,
-    });
+    warn(
+      `的服务类型「${code || '（空）'}${request.service_name ? ` ${request.service_name}` : ''}」不在服务类型对照表中，暂按名称归为「${entry.kind}」：请在对照表中补上这一类型。`,
+      {
+        column: 'service_code',
+        value: code || undefined,
+      },
+    );
   }
   const kind = entry.kind;
   const taskCode = entry.task_code ?? defaultTaskCode(kind, ctx.organisation);
@@ -149,7 +155,11 @@ export function mapRequest(
   if (agency) {
     const department = findDepartment(agency, ctx.organisation?.departments ?? []);
     if (department) departmentId = department.id;
-    else warn(`的承办单位「${agency}」与组织机构中的部门对不上（按全称或简称），部门记为空：请在组织机构中补上该部门，或请平台使用部门的全称。`, { column: 'agency_responsible', value: clip(agency) });
+    else
+      warn(`的承办单位「${agency}」与组织机构中的部门对不上（按全称或简称），部门记为空：请在组织机构中补上该部门，或请平台使用部门的全称。`, {
+        column: 'agency_responsible',
+        value: clip(agency),
+      });
   }
 
   if (problems.some((p) => p.severity === 'error') || !requested || !location) return { problems };
@@ -208,23 +218,24 @@ export function mapRequest(
 
 type Report = (message: string, place?: Partial<Problem>) => void;
 
-function readTime(request: Open311Request, field: 'requested_datetime' | 'updated_datetime' | 'expected_datetime', required: boolean, error: Report): Open311Time | null {
+function readTime(
+  request: Open311Request,
+  field: 'requested_datetime' | 'updated_datetime' | 'expected_datetime',
+  required: boolean,
+  error: Report,
+): Open311Time | null {
   const value = request[field]?.trim();
   if (!value) {
     if (required) error(`没有受理时间（${field}），无法导入：请平台补上。`, { column: field });
     return null;
   }
   const time = parseOpen311Time(value);
-  if (!time) error(`的 ${field}「${clip(value)}」不是有效的日期时间（应如 2024-03-05T10:00:00+08:00），无法导入：请平台更正。`, { column: field, value: clip(value) });
+  if (!time)
+    error(`的 ${field}「${clip(value)}」不是有效的日期时间（应如 2024-03-05T10:00:00+08:00），无法导入：请平台更正。`, { column: field, value: clip(value) });
   return time;
 }
 
-function locate(
-  request: Open311Request,
-  ctx: MapContext,
-  options: MapOptions,
-  error: Report,
-): { grid: Region; lonLat: [number, number] } | null {
+function locate(request: Open311Request, ctx: MapContext, options: MapOptions, error: Report): { grid: Region; lonLat: [number, number] } | null {
   const lat = coordinate(request.lat);
   const lon = coordinate(request.long);
   if (lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180 || (lat === 0 && lon === 0)) {

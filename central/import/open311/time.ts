@@ -35,4 +35,3 @@ export function parseOpen311Time(text: string): Open311Time | null {
   const ms = Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offsetMin * 60_000;
   return { ms, iso: toShanghaiSeconds(ms), assumedOffset: !zone };
 }
-

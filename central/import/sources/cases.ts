@@ -96,10 +96,7 @@ export function locationIn(m: RowMapper, grid: Region, point: LonLat | null, lon
   if (!point) return grid.center;
   const at = m.ctx.regions.gridAt(point[0], point[1]);
   if (at?.id === grid.id) return point;
-  m.warning(
-    lonKey,
-    `坐标（${point[0]}，${point[1]}）不在网格“${grid.name}”内${at ? `（在“${at.name}”内）` : ''}：位置按网格中心，请核对坐标或网格。`,
-  );
+  m.warning(lonKey, `坐标（${point[0]}，${point[1]}）不在网格“${grid.name}”内${at ? `（在“${at.name}”内）` : ''}：位置按网格中心，请核对坐标或网格。`);
   return grid.center;
 }
 
@@ -112,7 +109,10 @@ export function closingTime(m: RowMapper, key: string, reported: number, words: 
   if (!cell) return null;
   const early = cell.dateOnly ? shanghaiDate(cell.ms) < shanghaiDate(reported) : cell.ms < reported;
   if (early) {
-    m.error(key, `${words.closed}早于${words.reported}（${words.closed} ${displayTime(cell.ms)}，${words.reported} ${displayTime(reported)}）：请核对这两个时间。`);
+    m.error(
+      key,
+      `${words.closed}早于${words.reported}（${words.closed} ${displayTime(cell.ms)}，${words.reported} ${displayTime(reported)}）：请核对这两个时间。`,
+    );
     return null;
   }
   return cell.dateOnly ? Math.max(cell.ms, reported) : cell.ms;

@@ -18,7 +18,10 @@ export function shorten(text: string, max = 60): string {
 
 /** Text on one line (a title, an id part): no control characters (U+0000 cannot be stored), runs of white space as one space. */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** One row being mapped: its values, the problems found so far, and where they are. */
@@ -117,8 +120,7 @@ export class RowMapper {
    */
   require(key: string, present: boolean, what = ''): boolean {
     if (present) return true;
-    if (!this.fields.get(key)?.required && !this.unreadable(key))
-      this.error(key, `“${this.header(key)}”不能为空：请填写${what || this.header(key)}。`);
+    if (!this.fields.get(key)?.required && !this.unreadable(key)) this.error(key, `“${this.header(key)}”不能为空：请填写${what || this.header(key)}。`);
     return false;
   }
 

@@ -95,7 +95,15 @@ export const DISPUTES_TEMPLATE: TableTemplate = {
     levelSynonyms: ['纠纷等级'],
     example: { number: '2023-0012', reported: '2023-03-05 09:30', closed: '2023-03-08 16:00', unit: '区司法局', deadline: '2023-03-20', level: '一般' },
     extra: [
-      { key: 'parties', header: '当事人', synonyms: ['当事人姓名', '双方当事人'], type: 'list', personal: true, example: '张明、李华', note: '个人信息，仅用于联系' },
+      {
+        key: 'parties',
+        header: '当事人',
+        synonyms: ['当事人姓名', '双方当事人'],
+        type: 'list',
+        personal: true,
+        example: '张明、李华',
+        note: '个人信息，仅用于联系',
+      },
       { key: 'phone', header: '联系电话', synonyms: ['当事人电话', '电话'], type: 'text', personal: true, example: '13812345678', note: '个人信息' },
     ],
   }),

@@ -43,7 +43,15 @@ export const GRID_INFO_TEMPLATE: TableTemplate = {
   title: '网格基础信息表',
   sheet: '网格基础信息',
   fields: [
-    { key: 'grid', header: '网格', synonyms: ['网格名称', '网格编码', '所属网格'], type: 'text', required: true, example: '翠屏路社区第3网格', note: '网格名称或网格编码' },
+    {
+      key: 'grid',
+      header: '网格',
+      synonyms: ['网格名称', '网格编码', '所属网格'],
+      type: 'text',
+      required: true,
+      example: '翠屏路社区第3网格',
+      note: '网格名称或网格编码',
+    },
     { key: 'leader', header: '网格长', synonyms: ['网格长姓名'], type: 'text', personal: true, example: '王建国', note: '个人信息' },
     { key: 'worker', header: '专职网格员', synonyms: ['专职网格员姓名', '网格员'], type: 'text', personal: true, example: '李晓梅', note: '个人信息' },
     {
@@ -55,7 +63,13 @@ export const GRID_INFO_TEMPLATE: TableTemplate = {
       note: '是/否：2022年公开招聘的专职网格员',
     },
     count('workforce', '网格工作力量', 7, ['工作力量', '网格力量'], '在本网格工作的人数，至少 1'),
-    { key: 'party_branch', header: '党支部', synonyms: ['网格党支部', '网格（小区）党支部', '网格(小区)党支部', '党支部名称'], type: 'text', example: '翠屏路社区第3网格党支部' },
+    {
+      key: 'party_branch',
+      header: '党支部',
+      synonyms: ['网格党支部', '网格（小区）党支部', '网格(小区)党支部', '党支部名称'],
+      type: 'text',
+      example: '翠屏路社区第3网格党支部',
+    },
     count('party_branches', '党支部数', 2, ['网格党支部数', '党支部个数'], '至少 1'),
     count('party_members', '党员数', 46, ['党员人数', '党员']),
     count('population', '常住人口', 1380, ['人口', '常住人口数', '人口数']),
@@ -125,7 +139,10 @@ export const gridInfo: TabularSource = {
 
     if (!grid || m.failed) return m.result([]);
     if (missing.length)
-      m.warning(undefined, `网格“${grid.name}”还没有基础信息，以下各项为空，人数按 0、网格工作力量按 1、是否项按“否”、姓名留空：${missing.join('、')}。请补填后重新导入。`);
+      m.warning(
+        undefined,
+        `网格“${grid.name}”还没有基础信息，以下各项为空，人数按 0、网格工作力量按 1、是否项按“否”、姓名留空：${missing.join('、')}。请补填后重新导入。`,
+      );
     const checked = GridProfile.safeParse(profile);
     if (!checked.success) {
       const issue = checked.error.issues[0];

@@ -59,11 +59,31 @@ export const HOTLINE_TEMPLATE: TableTemplate = {
       example: '城乡建设-噪音扰民',
       note: '可带分类代码，如 0501 噪音扰民',
     },
-    { key: 'address', header: '地址', synonyms: ['事发地址', '诉求地址', '发生地点', '事发地点', '地点'], type: 'text', example: '浓洄街道翠屏路社区第3网格翠屏路12号' },
-    { key: 'grid', header: '网格', synonyms: ['所属网格', '网格名称', '网格编码'], type: 'text', example: '翠屏路社区第3网格', note: '网格名称或编码；不填按经纬度或地址定位' },
+    {
+      key: 'address',
+      header: '地址',
+      synonyms: ['事发地址', '诉求地址', '发生地点', '事发地点', '地点'],
+      type: 'text',
+      example: '浓洄街道翠屏路社区第3网格翠屏路12号',
+    },
+    {
+      key: 'grid',
+      header: '网格',
+      synonyms: ['所属网格', '网格名称', '网格编码'],
+      type: 'text',
+      example: '翠屏路社区第3网格',
+      note: '网格名称或编码；不填按经纬度或地址定位',
+    },
     { key: 'lon', header: '经度', synonyms: ['东经', 'lon', 'lng', 'longitude'], type: 'number', example: '', note: '可不填' },
     { key: 'lat', header: '纬度', synonyms: ['北纬', 'lat', 'latitude'], type: 'number', example: '', note: '可不填' },
-    { key: 'unit', header: '承办单位', synonyms: ['办理单位', '责任单位', '承办部门', '主办单位'], type: 'text', example: '综合执法局', note: '部门全称或简称；多个用顿号分隔' },
+    {
+      key: 'unit',
+      header: '承办单位',
+      synonyms: ['办理单位', '责任单位', '承办部门', '主办单位'],
+      type: 'text',
+      example: '综合执法局',
+      note: '部门全称或简称；多个用顿号分隔',
+    },
     {
       key: 'urgency',
       header: '紧急程度',
@@ -74,7 +94,14 @@ export const HOTLINE_TEMPLATE: TableTemplate = {
       example: '一般',
     },
     { key: 'joint', header: '联动处置', synonyms: ['是否联动', '多部门联动'], type: 'boolean', example: '否', note: '是/否' },
-    { key: 'deadline', header: '办理时限', synonyms: ['截止时间', '办结时限', '办理期限'], type: 'datetime', example: '2023-03-20 18:00', note: `不填按受理后${HOTLINE_DEADLINE_DAYS}天` },
+    {
+      key: 'deadline',
+      header: '办理时限',
+      synonyms: ['截止时间', '办结时限', '办理期限'],
+      type: 'datetime',
+      example: '2023-03-20 18:00',
+      note: `不填按受理后${HOTLINE_DEADLINE_DAYS}天`,
+    },
     { key: 'closed_at', header: '办结时间', synonyms: ['办理完成时间', '结案时间', '完成时间'], type: 'datetime', example: '2023-03-07 15:40' },
     { key: 'on_time', header: '是否按期', synonyms: ['按期办结', '是否按时办结', '是否按期办结'], type: 'boolean', example: '是', note: '是/否' },
     {
@@ -96,8 +123,24 @@ export const HOTLINE_TEMPLATE: TableTemplate = {
       optionSynonyms: { 非常满意: '满意', 比较满意: '基本满意', 很不满意: '不满意', 未回访: '未评价', 拒绝评价: '未评价', 无法联系: '未评价' },
       example: '满意',
     },
-    { key: 'petitioner', header: '诉求人', synonyms: ['来电人', '联系人', '姓名', '诉求人姓名'], type: 'text', personal: true, example: '陈女士', note: '个人信息' },
-    { key: 'phone', header: '联系电话', synonyms: ['电话', '手机号码', '来电号码', '联系方式'], type: 'text', personal: true, example: '13912345678', note: '个人信息' },
+    {
+      key: 'petitioner',
+      header: '诉求人',
+      synonyms: ['来电人', '联系人', '姓名', '诉求人姓名'],
+      type: 'text',
+      personal: true,
+      example: '陈女士',
+      note: '个人信息',
+    },
+    {
+      key: 'phone',
+      header: '联系电话',
+      synonyms: ['电话', '手机号码', '来电号码', '联系方式'],
+      type: 'text',
+      personal: true,
+      example: '13912345678',
+      note: '个人信息',
+    },
   ],
 };
 
@@ -232,7 +275,10 @@ export const hotline: TabularSource = {
     } else if (limit) {
       deadline = limit.ms;
       if (closed !== null && onTime !== null && onTime !== closed <= deadline)
-        m.warning('on_time', `“是否按期”为“${onTime ? '是' : '否'}”，与办理时限（${displayTime(deadline)}）和办结时间（${displayTime(closed)}）不符：按办理时限计。`);
+        m.warning(
+          'on_time',
+          `“是否按期”为“${onTime ? '是' : '否'}”，与办理时限（${displayTime(deadline)}）和办结时间（${displayTime(closed)}）不符：按办理时限计。`,
+        );
     } else if (closed !== null && onTime !== null) {
       deadline = onTime ? Math.max(deadline, closed) : Math.max(reported, Math.min(deadline, closed - 1000));
     }

@@ -61,7 +61,15 @@ export function ledgerFields(c: {
       example: c.example.reported,
       note: '日期时间，如 2023-03-05 09:30',
     },
-    { key: 'grid', header: '网格', synonyms: ['所属网格', '网格名称', '网格编码'], type: 'text', required: true, example: '翠屏路社区第3网格', note: '网格名称或网格编码' },
+    {
+      key: 'grid',
+      header: '网格',
+      synonyms: ['所属网格', '网格名称', '网格编码'],
+      type: 'text',
+      required: true,
+      example: '翠屏路社区第3网格',
+      note: '网格名称或网格编码',
+    },
     c.type,
     c.text,
     c.status,
@@ -76,7 +84,14 @@ export function ledgerFields(c: {
       optionSynonyms: { 一般隐患: '一般', 较大隐患: '较大', 重大隐患: '重大', 轻微: '一般', 普通: '一般' },
       example: c.example.level,
     },
-    { key: 'deadline', header: c.deadline[0], synonyms: c.deadline[1], type: 'date', example: c.example.deadline, note: `不填按发现后${LEDGER_DEADLINE_DAYS}天` },
+    {
+      key: 'deadline',
+      header: c.deadline[0],
+      synonyms: c.deadline[1],
+      type: 'date',
+      example: c.example.deadline,
+      note: `不填按发现后${LEDGER_DEADLINE_DAYS}天`,
+    },
     { key: 'joint', header: '联动处置', synonyms: ['是否联动', '多部门联动', '是否联动处置'], type: 'boolean', example: '否', note: '是/否' },
     { key: 'lon', header: '经度', synonyms: ['东经', 'lon', 'lng', 'longitude'], type: 'number', example: '', note: '可不填；不填按网格中心' },
     { key: 'lat', header: '纬度', synonyms: ['北纬', 'lat', 'latitude'], type: 'number', example: '', note: '可不填' },
@@ -98,7 +113,16 @@ export function mapLedgerCase(row: ParsedRow, ctx: MapContext, template: TableTe
 
   const type = m.text('type') ?? config.defaultType;
   const status = m.text('status');
-  const meaning = status === null ? null : config.resolved.includes(status) ? 'resolved' : config.unresolved.includes(status) ? 'unresolved' : config.open.includes(status) ? 'open' : null;
+  const meaning =
+    status === null
+      ? null
+      : config.resolved.includes(status)
+        ? 'resolved'
+        : config.unresolved.includes(status)
+          ? 'unresolved'
+          : config.open.includes(status)
+            ? 'open'
+            : null;
   let closed = closingTime(m, 'closed_at', reported, words);
   if (closed !== null && meaning === 'open') {
     m.warning('status', `${words.status}为“${status}”，却填了${words.closed}：按未办结导入，${words.closed}未使用；办结了请改${words.status}。`);
@@ -108,7 +132,7 @@ export function mapLedgerCase(row: ParsedRow, ctx: MapContext, template: TableTe
   }
 
   const units = unitsOf(m.text('unit'));
-  const department = ctx.organisation ? units.map((u) => findDepartment(ctx.organisation!.departments, u)).find((d) => d) ?? null : null;
+  const department = ctx.organisation ? (units.map((u) => findDepartment(ctx.organisation!.departments, u)).find((d) => d) ?? null) : null;
   const parties = m.list('parties');
   const phone = m.text('phone');
 

@@ -26,7 +26,15 @@ export const SAFE_GRIDS_TEMPLATE: TableTemplate = {
   title: '平安网格评定表',
   sheet: '平安网格',
   fields: [
-    { key: 'grid', header: '网格', synonyms: ['所属网格', '网格名称', '网格编码'], type: 'text', required: true, example: '翠屏路社区第3网格', note: '网格名称或网格编码' },
+    {
+      key: 'grid',
+      header: '网格',
+      synonyms: ['所属网格', '网格名称', '网格编码'],
+      type: 'text',
+      required: true,
+      example: '翠屏路社区第3网格',
+      note: '网格名称或网格编码',
+    },
     {
       key: 'period',
       header: '考核期',
@@ -63,7 +71,14 @@ export const SAFE_GRIDS_TEMPLATE: TableTemplate = {
       example: '火灾事故',
       note: '平安网格填“无”或不填；多项用顿号分隔',
     },
-    { key: 'evaluated_at', header: '评定时间', synonyms: ['评定日期', '考核时间', '考核日期'], type: 'datetime', example: '2023-04-06 10:00', note: '不填按考核期结束后第一天' },
+    {
+      key: 'evaluated_at',
+      header: '评定时间',
+      synonyms: ['评定日期', '考核时间', '考核日期'],
+      type: 'datetime',
+      example: '2023-04-06 10:00',
+      note: '不填按考核期结束后第一天',
+    },
   ],
 };
 

@@ -20,7 +20,15 @@ export const SERVICES_TEMPLATE: TableTemplate = {
   sheet: '为民服务',
   fields: [
     { key: 'number', header: '编号', synonyms: ['活动编号', '台账编号'], type: 'text', example: 'FW-2023-0105', note: '有编号时重新导入按编号更新' },
-    { key: 'grid', header: '网格', synonyms: ['所属网格', '网格名称', '网格编码'], type: 'text', required: true, example: '翠屏路社区第3网格', note: '网格名称或网格编码' },
+    {
+      key: 'grid',
+      header: '网格',
+      synonyms: ['所属网格', '网格名称', '网格编码'],
+      type: 'text',
+      required: true,
+      example: '翠屏路社区第3网格',
+      note: '网格名称或网格编码',
+    },
     {
       key: 'type',
       header: '类型',
@@ -51,7 +59,15 @@ export const SERVICES_TEMPLATE: TableTemplate = {
       required: true,
       example: '翠屏路社区“邻里守望”助老志愿服务',
     },
-    { key: 'date', header: '日期', synonyms: ['服务日期', '活动日期', '服务时间', '活动时间'], type: 'date', required: true, example: '2023-05-20', note: '如 2023-05-20' },
+    {
+      key: 'date',
+      header: '日期',
+      synonyms: ['服务日期', '活动日期', '服务时间', '活动时间'],
+      type: 'date',
+      required: true,
+      example: '2023-05-20',
+      note: '如 2023-05-20',
+    },
     { key: 'people', header: '服务人数', synonyms: ['服务对象人数', '受益人数', '服务群众人数'], type: 'integer', example: 36 },
     { key: 'volunteers', header: '志愿者人数', synonyms: ['参与志愿者', '志愿者', '参与志愿者人数'], type: 'integer', example: 12 },
   ],
@@ -92,8 +108,6 @@ export const services: TabularSource = {
     if (!grid || !type || !title || !date || m.failed) return m.result([]);
     const number = m.text('number');
     const id = number ? ownId('services', number) : hashId('services', [grid.id, type, title, date]);
-    return m.result([
-      { type: 'service', record: { id, grid_id: grid.id, type, title, date, people_reached: people, volunteers } },
-    ]);
+    return m.result([{ type: 'service', record: { id, grid_id: grid.id, type, title, date, people_reached: people, volunteers } }]);
   },
 };

@@ -201,11 +201,7 @@ export function parseBoolean(text: string | number | boolean): boolean | null {
 const optionKey = (s: string) => normaliseText(s).toLowerCase().replace(/\s/g, '');
 
 /** The option a cell means: one of `options` (compared normalised), or what `synonyms` maps it to; null when none. */
-export function matchOption(
-  text: string,
-  options: readonly string[],
-  synonyms: Readonly<Record<string, string>> = {},
-): string | null {
+export function matchOption(text: string, options: readonly string[], synonyms: Readonly<Record<string, string>> = {}): string | null {
   const key = optionKey(text);
   if (!key) return null;
   const direct = options.find((o) => optionKey(o) === key);

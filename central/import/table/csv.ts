@@ -48,7 +48,10 @@ function decodeSample(sample: Buffer, encoding: Encoding): string {
 
 /** The separator used most in the first lines (outside quotes, roughly): comma unless tabs or semicolons win. */
 function detectDelimiter(text: string): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, HEAD_ROWS);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, HEAD_ROWS);
   let best: string = ',';
   let bestCount = 0;
   for (const d of DELIMITERS) {
@@ -74,9 +77,7 @@ function openSource(path: string, encoding: Encoding): Source {
 }
 
 async function* records(source: Source, delimiter: string): AsyncGenerator<SheetRow> {
-  const parser = source.stream.pipe(
-    parse({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
-  );
+  const parser = source.stream.pipe(parse({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }));
   let row = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {

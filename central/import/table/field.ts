@@ -16,7 +16,10 @@ const DATE_HINT = '请写成 2023-03-05 或 2023年3月5日 这样的日期';
 const DATETIME_HINT = '请写成 2023-03-05 10:30 这样的日期和时间';
 
 function optionList(options: readonly string[]): string {
-  const shown = options.slice(0, 12).map((o) => `“${o}”`).join('、');
+  const shown = options
+    .slice(0, 12)
+    .map((o) => `“${o}”`)
+    .join('、');
   return options.length > 12 ? `${shown} 等 ${options.length} 项` : shown;
 }
 

@@ -71,7 +71,12 @@ export function matchColumns(texts: readonly string[], template: TableTemplate, 
   for (const tier of tiers) {
     for (const field of auto) {
       if (found.has(field.key)) continue;
-      const keys = new Set(tier.names(field).map((n) => headerKey(n, tier.loose)).filter((k) => k !== ''));
+      const keys = new Set(
+        tier
+          .names(field)
+          .map((n) => headerKey(n, tier.loose))
+          .filter((k) => k !== ''),
+      );
       const hit = candidates.find((c) => !taken.has(c.col) && keys.has(headerKey(c.text, tier.loose)));
       if (!hit) continue;
       taken.set(hit.col, field.key);

@@ -105,7 +105,9 @@ function chooseSheet(book: BookReader, template: TableTemplate, options: ReadTab
     const sheet = book.sheets.find((s) => s.name === options.sheet) ?? book.sheets.find((s) => s.name.trim() === options.sheet?.trim());
     if (!sheet) {
       const names = book.sheets.map((s) => `“${s.name}”`).join('、');
-      return { problem: { severity: 'error', sheet: options.sheet, message: `工作簿里没有名为“${options.sheet}”的工作表，有的是：${names}。请重新选择工作表。` } };
+      return {
+        problem: { severity: 'error', sheet: options.sheet, message: `工作簿里没有名为“${options.sheet}”的工作表，有的是：${names}。请重新选择工作表。` },
+      };
     }
     return { sheet, header: findHeader(sheet.head, template, options.mapping) };
   }
@@ -133,15 +135,31 @@ function layoutProblems(choice: Choice, template: TableTemplate, csv: boolean, f
     const onlyTitle = sheet.head.length === 1 && sheet.head[0].cells.filter((c) => !isBlankValue(c)).length <= 1;
     if (onlyTitle) {
       const title = cellText(sheet.head[0].cells.find((c) => !isBlankValue(c)) ?? null);
-      return [{ severity: 'error', ...place, row: sheet.head[0].row, value: shorten(title), message: `${where}只有标题“${shorten(title)}”，没有表头和数据。请确认选对了文件和工作表。` }];
+      return [
+        {
+          severity: 'error',
+          ...place,
+          row: sheet.head[0].row,
+          value: shorten(title),
+          message: `${where}只有标题“${shorten(title)}”，没有表头和数据。请确认选对了文件和工作表。`,
+        },
+      ];
     }
-    const found = likelyHeaderTexts(sheet.head).slice(0, 15).map((t) => `“${shorten(t)}”`).join('、');
-    const expected = template.fields.slice(0, 6).map((f) => `“${f.header}”`).join('、');
-    return [{
-      severity: 'error',
-      ...place,
-      message: `${where}的表头和模板“${template.title}”对不上：前几行里找不到 ${expected} 这样的列，文件里的表头是：${found}。请确认选对了模板和文件，或在列映射里指定每一列。`,
-    }];
+    const found = likelyHeaderTexts(sheet.head)
+      .slice(0, 15)
+      .map((t) => `“${shorten(t)}”`)
+      .join('、');
+    const expected = template.fields
+      .slice(0, 6)
+      .map((f) => `“${f.header}”`)
+      .join('、');
+    return [
+      {
+        severity: 'error',
+        ...place,
+        message: `${where}的表头和模板“${template.title}”对不上：前几行里找不到 ${expected} 这样的列，文件里的表头是：${found}。请确认选对了模板和文件，或在列映射里指定每一列。`,
+      },
+    ];
   }
   const headerRow = sheet.head[header.at].row;
   const problems: Problem[] = header.match.problems.map((p) => ({ ...p, ...place, row: headerRow }));
@@ -251,7 +269,9 @@ export async function openTable(path: string, fileName: string, template: TableT
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       if (/[\u4e00-\u9fff]/.test(message)) throw err;
-      throw new Error(`读取“${fileName}”第 ${lastRow} 行附近时出错（${message}），文件可能已损坏或不完整。请用 Excel 或 WPS 打开后另存再导入。`, { cause: err });
+      throw new Error(`读取“${fileName}”第 ${lastRow} 行附近时出错（${message}），文件可能已损坏或不完整。请用 Excel 或 WPS 打开后另存再导入。`, {
+        cause: err,
+      });
     }
     state = 'done';
   }

@@ -48,7 +48,12 @@ export function sniffBytes(sample: Buffer): Sniffed {
   if (startsWith(sample, [0xff, 0xfe]) || startsWith(sample, [0xfe, 0xff])) {
     return { kind: 'other', what: 'UTF-16（“Unicode 文本”）格式的文本', advice: SAVE_AS };
   }
-  const head = sample.subarray(0, 1024).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
+  const head = sample
+    .subarray(0, 1024)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart()
+    .toLowerCase();
   if (/^<(?:!doctype html|html|table|meta)\b/.test(head)) return { kind: 'other', what: '网页（HTML）格式的表格', advice: SAVE_AS };
   if (head.startsWith('<?xml')) return { kind: 'other', what: 'XML 格式的表格（Excel 2003 XML 或其他）', advice: SAVE_AS };
   // Text has no NUL bytes; binary files nearly always do within the first few kilobytes.

@@ -5,7 +5,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as XLSX from '@e965/xlsx';
 import { excelSerialToDate } from './cells';
-import { HEAD_ROWS, HEAD_SCAN_LIMIT, carryMergedDown, isBlankRow, type BookOpening, type BookReader, type MergedRange, type SheetRow, type SheetValue } from './sheet';
+import {
+  HEAD_ROWS,
+  HEAD_SCAN_LIMIT,
+  carryMergedDown,
+  isBlankRow,
+  type BookOpening,
+  type BookReader,
+  type MergedRange,
+  type SheetRow,
+  type SheetValue,
+} from './sheet';
 
 export const DEFAULT_MAX_XLS_BYTES = 50 * 1024 * 1024;
 /** Days between the 1904 and the 1900 date systems (old Mac workbooks). */

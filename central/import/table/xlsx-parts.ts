@@ -24,10 +24,7 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
 async function eachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry) => Promise<boolean | void> | boolean | void): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
-      Promise.resolve(visit(entry)).then(
-        (stop) => (stop ? resolve() : zip.readEntry()),
-        reject,
-      );
+      Promise.resolve(visit(entry)).then((stop) => (stop ? resolve() : zip.readEntry()), reject);
     });
     zip.on('end', () => resolve());
     zip.on('error', reject);
@@ -75,9 +72,7 @@ export async function readMerges(path: string, part: string): Promise<MergedRang
   try {
     await eachEntry(zip, async (entry) => {
       if (entry.fileName !== part) return false;
-      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
-        zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))),
-      );
+      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
       const decoder = new StringDecoder('utf8');
       let carry = '';
       const scan = (text: string, final: boolean) => {

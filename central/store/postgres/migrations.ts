@@ -11,7 +11,6 @@
  */
 import type { StoreMigration } from '../types';
 
-
 export const PG_MIGRATION_1: StoreMigration = {
   version: 1,
   name: 'records, reference data, tokens, audit',

@@ -78,12 +78,30 @@ export interface PostgresStoreOptions {
 }
 
 type ImportDbRow = {
-  id: string; source: string; records_source: string; file_name: string; sha256: string; bytes: string; token_name: string;
-  created_at: string; status: ImportRow['status']; state: string; committed_at: string | null;
+  id: string;
+  source: string;
+  records_source: string;
+  file_name: string;
+  sha256: string;
+  bytes: string;
+  token_name: string;
+  created_at: string;
+  status: ImportRow['status'];
+  state: string;
+  committed_at: string | null;
 };
 const importRow = (r: ImportDbRow): ImportRow => ({
-  id: r.id, source: r.source, recordsSource: r.records_source, fileName: r.file_name, sha256: r.sha256, bytes: Number(r.bytes),
-  tokenName: r.token_name, createdAt: r.created_at, status: r.status, state: r.state, committedAt: r.committed_at,
+  id: r.id,
+  source: r.source,
+  recordsSource: r.records_source,
+  fileName: r.file_name,
+  sha256: r.sha256,
+  bytes: Number(r.bytes),
+  tokenName: r.token_name,
+  createdAt: r.created_at,
+  status: r.status,
+  state: r.state,
+  committedAt: r.committed_at,
 });
 
 /** Staged records joined to what is stored of them ($1: the import): the same outcome rule as putRecords, as SQL. */
@@ -152,9 +170,15 @@ export class PostgresStore implements CentralStore {
     private readonly options: PostgresStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.listener = new ChangeListener(url, location, options, (payload) => {
-      if (payload !== this.origin) this.notify();
-    }, () => this.notify());
+    this.listener = new ChangeListener(
+      url,
+      location,
+      options,
+      (payload) => {
+        if (payload !== this.origin) this.notify();
+      },
+      () => this.notify(),
+    );
   }
 
   /** Connects, brings the schema up to date (once, whatever number of processes start at once) and starts listening. */
@@ -215,10 +239,15 @@ export class PostgresStore implements CentralStore {
   async changes(afterRev: number, limit: number): Promise<StoredPage> {
     // What is left is counted from the previous page's answer where this process gave it (FeedTotals).
     const counted = this.totals.start(afterRev);
-    const { rows } = await this.query<{ head: string; total: string; rev: string | null; type: RecordType; id: string; body: string; deleted_at: string | null }>(
-      CHANGES_SQL,
-      [afterRev, limit, counted.countFrom],
-    );
+    const { rows } = await this.query<{
+      head: string;
+      total: string;
+      rev: string | null;
+      type: RecordType;
+      id: string;
+      body: string;
+      deleted_at: string | null;
+    }>(CHANGES_SQL, [afterRev, limit, counted.countFrom]);
     const head = Number(rows[0].head);
     const total = counted.base + Number(rows[0].total);
     const items = rows
@@ -242,17 +271,22 @@ export class PostgresStore implements CentralStore {
   }
 
   async putRecords(type: RecordType, records: IncomingRecord[], who: WriteContext): Promise<RecordResult[]> {
-    return this.write('put', type, records.map((r) => r.id), who, (state, nextRev, written) =>
-      records.map((record): RecordResult => {
-        const body = canonicalBody(record);
-        const old = state.get(record.id);
-        if (old && !old.deleted && old.body === body) return { id: record.id, outcome: 'unchanged', rev: old.rev };
-        // The same id again later in the batch: its last version is the one written, at the last rev.
-        const now: Stored = { rev: nextRev(), body, deleted: false };
-        state.set(record.id, now);
-        written.set(record.id, now);
-        return { id: record.id, outcome: old && !old.deleted ? 'updated' : 'created', rev: now.rev };
-      }),
+    return this.write(
+      'put',
+      type,
+      records.map((r) => r.id),
+      who,
+      (state, nextRev, written) =>
+        records.map((record): RecordResult => {
+          const body = canonicalBody(record);
+          const old = state.get(record.id);
+          if (old && !old.deleted && old.body === body) return { id: record.id, outcome: 'unchanged', rev: old.rev };
+          // The same id again later in the batch: its last version is the one written, at the last rev.
+          const now: Stored = { rev: nextRev(), body, deleted: false };
+          state.set(record.id, now);
+          written.set(record.id, now);
+          return { id: record.id, outcome: old && !old.deleted ? 'updated' : 'created', rev: now.rev };
+        }),
     );
   }
 
@@ -305,16 +339,21 @@ export class PostgresStore implements CentralStore {
   async createToken(name: string, scopes: Scope[]): Promise<{ info: TokenInfo; token: string }> {
     const token = newToken();
     const info: TokenInfo = { id: newTokenId(), name, scopes, createdAt: toShanghaiIso(this.now()), revokedAt: null };
-    const { rowCount } = await this.query(
-      'INSERT INTO tokens (id, name, hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING',
-      [info.id, name, tokenHash(token), scopes.join(','), info.createdAt],
-    );
+    const { rowCount } = await this.query('INSERT INTO tokens (id, name, hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING', [
+      info.id,
+      name,
+      tokenHash(token),
+      scopes.join(','),
+      info.createdAt,
+    ]);
     if (!rowCount) throw new StoreError('invalid', `A token named "${name}" exists already; choose another name or revoke it first.`);
     return { info, token };
   }
 
   async listTokens(): Promise<TokenInfo[]> {
-    const { rows } = await this.query<TokenRow>('SELECT id, name, scopes, created_at, revoked_at FROM tokens ORDER BY created_at COLLATE "C", name COLLATE "C"');
+    const { rows } = await this.query<TokenRow>(
+      'SELECT id, name, scopes, created_at, revoked_at FROM tokens ORDER BY created_at COLLATE "C", name COLLATE "C"',
+    );
     return rows.map(tokenInfo);
   }
 
@@ -330,15 +369,35 @@ export class PostgresStore implements CentralStore {
   }
 
   async verifyToken(token: string): Promise<TokenInfo | null> {
-    const { rows } = await this.query<TokenRow>('SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE hash = $1 AND revoked_at IS NULL', [tokenHash(token)]);
+    const { rows } = await this.query<TokenRow>('SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE hash = $1 AND revoked_at IS NULL', [
+      tokenHash(token),
+    ]);
     return rows[0] ? tokenInfo(rows[0]) : null;
   }
 
   async audit(limit = 50): Promise<AuditEntry[]> {
     const { rows } = await this.query<{
-      seq: string; at: string; token_name: string; action: string; source: string; created: number; updated: number; unchanged: number; deleted: number;
+      seq: string;
+      at: string;
+      token_name: string;
+      action: string;
+      source: string;
+      created: number;
+      updated: number;
+      unchanged: number;
+      deleted: number;
     }>('SELECT seq, at, token_name, action, source, created, updated, unchanged, deleted FROM audit ORDER BY seq DESC LIMIT $1', [limit]);
-    return rows.map((r) => ({ seq: Number(r.seq), at: r.at, tokenName: r.token_name, action: r.action, source: r.source, created: r.created, updated: r.updated, unchanged: r.unchanged, deleted: r.deleted }));
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      at: r.at,
+      tokenName: r.token_name,
+      action: r.action,
+      source: r.source,
+      created: r.created,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      deleted: r.deleted,
+    }));
   }
 
   async saveImport(row: ImportRow): Promise<void> {
@@ -371,7 +430,8 @@ export class PostgresStore implements CentralStore {
       );
     } catch (error) {
       const detail = (error as { cause?: { code?: string; detail?: string } }).cause ?? (error as { code?: string; detail?: string });
-      if (detail.code === '23505' && /\(import_id, type, id\)/.test(detail.detail ?? '')) throw new StoreError('invalid', `A record is in the import twice (${detail.detail}).`);
+      if (detail.code === '23505' && /\(import_id, type, id\)/.test(detail.detail ?? ''))
+        throw new StoreError('invalid', `A record is in the import twice (${detail.detail}).`);
       throw error;
     }
   }
@@ -549,10 +609,10 @@ export class PostgresStore implements CentralStore {
       [importId],
     );
     const { rows: missing } = await client.query<{ n: string }>(`SELECT count(*) AS n ${MISSING}`, [importId, recordsSource]);
-    const { rows: sample } = await client.query<{ type: RecordType; id: string }>(`SELECT r.type, r.id ${MISSING} ORDER BY r.type COLLATE "C", r.id COLLATE "C" LIMIT 20`, [
-      importId,
-      recordsSource,
-    ]);
+    const { rows: sample } = await client.query<{ type: RecordType; id: string }>(
+      `SELECT r.type, r.id ${MISSING} ORDER BY r.type COLLATE "C", r.id COLLATE "C" LIMIT 20`,
+      [importId, recordsSource],
+    );
     return {
       created: Number(counts[0].created),
       updated: Number(counts[0].updated),
@@ -698,7 +758,12 @@ class ChangeListener {
 
   private async connect(afterDrop: boolean): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000, application_name: 'gcc-central-listen' });
+    const client = new pg.Client({
+      connectionString: this.url,
+      keepAlive: true,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000,
+      application_name: 'gcc-central-listen',
+    });
     this.client = client;
     client.on('error', (error) => this.dropped(client, error));
     client.on('end', () => this.dropped(client));
@@ -836,8 +901,20 @@ function migrationError(error: unknown, migration: StoreMigration, location: str
   return error instanceof Error ? error : new Error(String(error));
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
-const CONNECTION_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed|Connection refused|server closed the connection/i;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+]);
+const CONNECTION_MESSAGES =
+  /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed|Connection refused|server closed the connection/i;
 
 function isConnectionFailure(e: { code?: string; message?: string; errors?: unknown[] }): boolean {
   const code = e.code ?? '';
@@ -858,17 +935,32 @@ export function translatePgError(error: unknown, location: string): Error {
   if (code === '3D000')
     return new StoreError('unavailable', `The store's database at ${location} does not exist (${detail}). Create it (createdb), or correct the URL.`);
   if (code.startsWith('28'))
-    return new StoreError('unavailable', `The store's database at ${location} refused the service's login (${detail}). Check the user and password the service is given.`);
+    return new StoreError(
+      'unavailable',
+      `The store's database at ${location} refused the service's login (${detail}). Check the user and password the service is given.`,
+    );
   if (code === '25006')
-    return new StoreError('unavailable', `The store's database at ${location} is read-only (${detail}): a standby, or a read-only setting. Point the service at the primary; it answers 503 until it can write.`);
+    return new StoreError(
+      'unavailable',
+      `The store's database at ${location} is read-only (${detail}): a standby, or a read-only setting. Point the service at the primary; it answers 503 until it can write.`,
+    );
   if (isConnectionFailure(e))
-    return new StoreError('unavailable', `The store's database at ${location} cannot be reached (${detail || 'the connection failed'}). The service answers 503 until it is back.`);
+    return new StoreError(
+      'unavailable',
+      `The store's database at ${location} cannot be reached (${detail || 'the connection failed'}). The service answers 503 until it is back.`,
+    );
   // 53: insufficient resources (53100 disk full, 53200 out of memory, 53400 a configured limit).
   if (code.startsWith('53'))
-    return new StoreError('full', `The store's database at ${location} is full (${detail}). Nothing of this write was kept; free some space on the database server and send it again.`);
+    return new StoreError(
+      'full',
+      `The store's database at ${location} is full (${detail}). Nothing of this write was kept; free some space on the database server and send it again.`,
+    );
   // 22: a value the database cannot hold (e.g. a NUL character in an id); the whole write was rolled back.
   if (code.startsWith('22'))
-    return new StoreError('invalid', `The store's database at ${location} refused a value of this write (${detail}). Nothing of this write was kept; correct the value and send it again.`);
+    return new StoreError(
+      'invalid',
+      `The store's database at ${location} refused a value of this write (${detail}). Nothing of this write was kept; correct the value and send it again.`,
+    );
   return error instanceof Error ? error : new Error(String(error));
 }
 

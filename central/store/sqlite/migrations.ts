@@ -4,7 +4,6 @@
  */
 import type { StoreMigration } from '../types';
 
-
 export const SQLITE_MIGRATIONS: StoreMigration[] = [
   {
     version: 1,

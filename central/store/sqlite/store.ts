@@ -29,12 +29,30 @@ import {
 import { SQLITE_MIGRATIONS } from './migrations';
 
 type ImportDbRow = {
-  id: string; source: string; records_source: string; file_name: string; sha256: string; bytes: number; token_name: string;
-  created_at: string; status: ImportRow['status']; state: string; committed_at: string | null;
+  id: string;
+  source: string;
+  records_source: string;
+  file_name: string;
+  sha256: string;
+  bytes: number;
+  token_name: string;
+  created_at: string;
+  status: ImportRow['status'];
+  state: string;
+  committed_at: string | null;
 };
 const importRow = (r: ImportDbRow): ImportRow => ({
-  id: r.id, source: r.source, recordsSource: r.records_source, fileName: r.file_name, sha256: r.sha256, bytes: r.bytes,
-  tokenName: r.token_name, createdAt: r.created_at, status: r.status, state: r.state, committedAt: r.committed_at,
+  id: r.id,
+  source: r.source,
+  recordsSource: r.records_source,
+  fileName: r.file_name,
+  sha256: r.sha256,
+  bytes: r.bytes,
+  tokenName: r.token_name,
+  createdAt: r.created_at,
+  status: r.status,
+  state: r.state,
+  committedAt: r.committed_at,
 });
 
 /** Staged records joined to what is stored of them: the same outcome rule as putRecords, as SQL. */
@@ -85,13 +103,19 @@ export class SqliteStore implements CentralStore {
         'SELECT rev, type, id, body, deleted_at FROM records WHERE rev > ? AND rev <= ? ORDER BY rev LIMIT ?',
       ),
       count: db.prepare<[number, number], number>('SELECT count(*) FROM records WHERE rev > ? AND rev <= ?').pluck(),
-      record: db.prepare<[string, string], { rev: number; body: string; deleted_at: string | null }>('SELECT rev, body, deleted_at FROM records WHERE type = ? AND id = ?'),
+      record: db.prepare<[string, string], { rev: number; body: string; deleted_at: string | null }>(
+        'SELECT rev, body, deleted_at FROM records WHERE type = ? AND id = ?',
+      ),
       insert: db.prepare('INSERT INTO records (rev, type, id, body, deleted_at, source, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?)'),
       update: db.prepare('UPDATE records SET rev = ?, body = ?, deleted_at = NULL, source = ?, updated_at = ? WHERE type = ? AND id = ?'),
       tombstone: db.prepare("UPDATE records SET rev = ?, body = '{}', deleted_at = ?, source = ?, updated_at = ? WHERE type = ? AND id = ?"),
       reference: db.prepare<[string], Reference>('SELECT json, etag FROM reference WHERE key = ?'),
-      setReference: db.prepare('INSERT INTO reference (key, json, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json, etag = excluded.etag, updated_at = excluded.updated_at'),
-      audit: db.prepare('INSERT INTO audit (at, token_id, token_name, action, source, created, updated, unchanged, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      setReference: db.prepare(
+        'INSERT INTO reference (key, json, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json, etag = excluded.etag, updated_at = excluded.updated_at',
+      ),
+      audit: db.prepare(
+        'INSERT INTO audit (at, token_id, token_name, action, source, created, updated, unchanged, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
     };
   }
 
@@ -158,7 +182,19 @@ export class SqliteStore implements CentralStore {
       const insert = this.db.prepare(`INSERT INTO regions (id, code, level, name, parent_id, center_lon, center_lat, geometry, synthetic, profile, position)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       regions.regions.forEach((r, i) =>
-        insert.run(r.id, r.code, r.level, r.name, r.parent_id, r.center[0], r.center[1], JSON.stringify(r.geometry), r.synthetic_geometry ? 1 : 0, r.profile ? JSON.stringify(r.profile) : null, i),
+        insert.run(
+          r.id,
+          r.code,
+          r.level,
+          r.name,
+          r.parent_id,
+          r.center[0],
+          r.center[1],
+          JSON.stringify(r.geometry),
+          r.synthetic_geometry ? 1 : 0,
+          r.profile ? JSON.stringify(r.profile) : null,
+          i,
+        ),
       );
     });
   }
@@ -183,8 +219,11 @@ export class SqliteStore implements CentralStore {
     const token = newToken();
     const info: TokenInfo = { id: newTokenId(), name, scopes, createdAt: toShanghaiIso(this.now()), revokedAt: null };
     this.guard(() => {
-      if (this.db.prepare('SELECT 1 FROM tokens WHERE name = ?').get(name)) throw new StoreError('invalid', `A token named "${name}" exists already; choose another name or revoke it first.`);
-      this.db.prepare('INSERT INTO tokens (id, name, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)').run(info.id, name, tokenHash(token), scopes.join(','), info.createdAt);
+      if (this.db.prepare('SELECT 1 FROM tokens WHERE name = ?').get(name))
+        throw new StoreError('invalid', `A token named "${name}" exists already; choose another name or revoke it first.`);
+      this.db
+        .prepare('INSERT INTO tokens (id, name, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(info.id, name, tokenHash(token), scopes.join(','), info.createdAt);
     });
     return { info, token };
   }
@@ -195,7 +234,8 @@ export class SqliteStore implements CentralStore {
 
   async revokeToken(idOrName: string): Promise<TokenInfo | null> {
     return this.guard(() => {
-      const row = this.db.prepare('SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE id = ? OR name = ?').get(idOrName, idOrName) as TokenRow | undefined;
+      const row = this.db.prepare('SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE id = ? OR name = ?').get(idOrName, idOrName) as
+        TokenRow | undefined;
       if (!row) return null;
       if (!row.revoked_at) {
         row.revoked_at = toShanghaiIso(this.now());
@@ -206,16 +246,35 @@ export class SqliteStore implements CentralStore {
   }
 
   async verifyToken(token: string): Promise<TokenInfo | null> {
-    const row = this.db.prepare('SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(tokenHash(token)) as TokenRow | undefined;
+    const row = this.db.prepare('SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(tokenHash(token)) as
+      TokenRow | undefined;
     return row ? tokenInfo(row) : null;
   }
 
   async audit(limit = 50): Promise<AuditEntry[]> {
     return (
       this.db.prepare('SELECT seq, at, token_name, action, source, created, updated, unchanged, deleted FROM audit ORDER BY seq DESC LIMIT ?').all(limit) as {
-        seq: number; at: string; token_name: string; action: string; source: string; created: number; updated: number; unchanged: number; deleted: number;
+        seq: number;
+        at: string;
+        token_name: string;
+        action: string;
+        source: string;
+        created: number;
+        updated: number;
+        unchanged: number;
+        deleted: number;
       }[]
-    ).map((r) => ({ seq: r.seq, at: r.at, tokenName: r.token_name, action: r.action, source: r.source, created: r.created, updated: r.updated, unchanged: r.unchanged, deleted: r.deleted }));
+    ).map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      tokenName: r.token_name,
+      action: r.action,
+      source: r.source,
+      created: r.created,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      deleted: r.deleted,
+    }));
   }
 
   async saveImport(row: ImportRow): Promise<void> {
@@ -247,7 +306,8 @@ export class SqliteStore implements CentralStore {
           try {
             insert.run(importId, firstSeq + i, type, record.id, canonicalBody(record));
           } catch (error) {
-            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoreError('invalid', `The ${type} "${record.id}" is in the import twice.`);
+            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+              throw new StoreError('invalid', `The ${type} "${record.id}" is in the import twice.`);
             throw error;
           }
         });
@@ -331,7 +391,17 @@ export class SqliteStore implements CentralStore {
           changed = results.some((r) => r.outcome !== 'unchanged');
           if (changed) this.sql.setMeta.run('head_rev', String(head));
           if (who.progress) this.sql.setMeta.run(`x.${who.progress.key}`, who.progress.value);
-          this.sql.audit.run(at, who.tokenId, who.tokenName, `${action} ${type}s`, who.source, count('created'), count('updated'), count('unchanged'), count('deleted'));
+          this.sql.audit.run(
+            at,
+            who.tokenId,
+            who.tokenName,
+            `${action} ${type}s`,
+            who.source,
+            count('created'),
+            count('updated'),
+            count('unchanged'),
+            count('deleted'),
+          );
           return results;
         })
         .immediate(),
@@ -367,7 +437,9 @@ export class SqliteStore implements CentralStore {
       )
       .get(importId) as { created: number; updated: number; unchanged: number };
     const missing = this.db.prepare(`SELECT count(*) ${MISSING}`).pluck().get(recordsSource, importId) as number;
-    const missingSample = this.db.prepare(`SELECT r.type, r.id ${MISSING} ORDER BY r.type, r.id LIMIT 20`).all(recordsSource, importId) as ImportOutcome['missingSample'];
+    const missingSample = this.db
+      .prepare(`SELECT r.type, r.id ${MISSING} ORDER BY r.type, r.id LIMIT 20`)
+      .all(recordsSource, importId) as ImportOutcome['missingSample'];
     return { ...counts, missing, deleted: 0, missingSample };
   }
 
@@ -411,7 +483,10 @@ function translate(error: unknown, location: string): Error {
   if (error instanceof StoreError) return error;
   const code = (error as { code?: string }).code ?? '';
   if (code === 'SQLITE_FULL')
-    return new StoreError('full', `The store ${location} is full (the disk, or its size limit). Nothing of this write was kept; free some space and send it again.`);
+    return new StoreError(
+      'full',
+      `The store ${location} is full (the disk, or its size limit). Nothing of this write was kept; free some space and send it again.`,
+    );
   if (code === 'SQLITE_BUSY') return new StoreError('unavailable', `The store ${location} is busy with another writer; try again in a moment.`);
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code.startsWith('SQLITE_IOERR'))
     return new StoreError('unavailable', `The store ${location} cannot be written (${code}). Check the disk and the folder's permissions.`);

@@ -65,7 +65,11 @@ export function pointFeatures(points: Iterable<Point>, kinds: readonly EventKind
   const features: Feature[] = [];
   for (const p of points) {
     if (!wanted.has(p.kind)) continue;
-    features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { id: p.id, kind: p.kind, stage: p.stage, severity: p.severity } });
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+      properties: { id: p.id, kind: p.kind, stage: p.stage, severity: p.severity },
+    });
   }
   return { type: 'FeatureCollection', features };
 }
@@ -73,7 +77,11 @@ export function pointFeatures(points: Iterable<Point>, kinds: readonly EventKind
 export function pulseFeatures(events: readonly EventSummary[]): GeoJSONData {
   return {
     type: 'FeatureCollection',
-    features: events.map((e) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: e.location }, properties: { id: e.id, kind: e.kind, severity: e.severity } })),
+    features: events.map((e) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: e.location },
+      properties: { id: e.id, kind: e.kind, severity: e.severity },
+    })),
   };
 }
 
@@ -100,7 +108,8 @@ function ringCentroid(ring: Ring): { x: number; y: number; a: number } {
 
 /** One label point per region: the centroid of its largest part (tiling would label every tile piece). */
 export function labelPoint(geometry: Feature['geometry']): [number, number] | null {
-  const polys: Ring[][] = geometry.type === 'Polygon' ? [geometry.coordinates as Ring[]] : geometry.type === 'MultiPolygon' ? (geometry.coordinates as Ring[][]) : [];
+  const polys: Ring[][] =
+    geometry.type === 'Polygon' ? [geometry.coordinates as Ring[]] : geometry.type === 'MultiPolygon' ? (geometry.coordinates as Ring[][]) : [];
   let best: { x: number; y: number; a: number } | null = null;
   for (const poly of polys) {
     const c = ringCentroid(poly[0] ?? []);
@@ -112,11 +121,20 @@ export function labelPoint(geometry: Feature['geometry']): [number, number] | nu
 /** Label points of the streets, communities and grids, with `level` and `name` (and `short` for grids). */
 export function labelFeatures(regions: MapRegions): GeoJSONData {
   const features: Feature[] = [];
-  for (const [level, fc] of [['street', regions.streets], ['community', regions.communities], ['grid', regions.grids]] as const) {
+  for (const [level, fc] of [
+    ['street', regions.streets],
+    ['community', regions.communities],
+    ['grid', regions.grids],
+  ] as const) {
     for (const f of collection(fc).features) {
       const p = labelPoint(f.geometry);
       const props = (f.properties ?? {}) as { id: string; name: string };
-      if (p) features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: p }, properties: { id: props.id, name: props.name, level, short: shortGridName(props.name) } });
+      if (p)
+        features.push({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: p },
+          properties: { id: props.id, name: props.name, level, short: shortGridName(props.name) },
+        });
     }
   }
   return { type: 'FeatureCollection', features };

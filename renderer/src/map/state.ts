@@ -96,7 +96,12 @@ export function createMapState(): MapStateFn {
       data: {
         ...regionData([regions], () =>
           regions
-            ? { district: collection(regions.district), streets: collection(regions.streets), communities: collection(regions.communities), labels: labelFeatures(regions) }
+            ? {
+                district: collection(regions.district),
+                streets: collection(regions.streets),
+                communities: collection(regions.communities),
+                labels: labelFeatures(regions),
+              }
             : { district: EMPTY, streets: EMPTY, communities: EMPTY, labels: EMPTY },
         ),
         ...gridData([regions, grids.value, grids.revision], () =>

@@ -10,13 +10,7 @@
  * an intranet URL, or a raster or vector PMTiles file through the protocol registered in pmtiles.ts) is an optional
  * input, always under the grids.
  */
-import type {
-  ExpressionSpecification,
-  FilterSpecification,
-  LayerSpecification,
-  SourceSpecification,
-  StyleSpecification,
-} from 'maplibre-gl';
+import type { ExpressionSpecification, FilterSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import type { EventKind } from '../../../shared/api/schemas';
 import type { Basemap as BasemapSetting } from '../../../shared/settings';
@@ -197,7 +191,12 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     ...(basemap?.kind === 'raster' ? [rasterBasemapLayer(basemap)] : []),
     ...(basemap?.kind === 'vector' ? vectorBasemapLayers(s) : []),
     { id: 'district-fill', type: 'fill', source: 'district', paint: { 'fill-color': MAP_COLORS.districtFill, 'fill-opacity': 0.55 } },
-    { id: 'district-glow', type: 'line', source: 'district', paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 10 * s, 'line-blur': 8 * s, 'line-opacity': 0.35 } },
+    {
+      id: 'district-glow',
+      type: 'line',
+      source: 'district',
+      paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 10 * s, 'line-blur': 8 * s, 'line-opacity': 0.35 },
+    },
     { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 1.6 * s } },
 
     // Grids: fill by status (colour), hatching for at-risk (pattern), outlines and markers (shape, words).
@@ -207,7 +206,12 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
       source: 'grids',
       paint: {
         'fill-color': match(status, STATUS_COLOR, STATUS_COLOR.normal),
-        'fill-opacity': ['case', hovered, 0.75, quiet ? match(status, { safe: 0.1, at_risk: 0.22, normal: 0.06 }, 0.06) : match(status, { safe: 0.42, at_risk: 0.55, normal: 0.2 }, 0.2)],
+        'fill-opacity': [
+          'case',
+          hovered,
+          0.75,
+          quiet ? match(status, { safe: 0.1, at_risk: 0.22, normal: 0.06 }, 0.06) : match(status, { safe: 0.42, at_risk: 0.55, normal: 0.2 }, 0.2),
+        ],
       },
     },
     {
@@ -243,7 +247,23 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
         'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 15, 3],
         'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 22 * s, 15, 60 * s],
         // Viridis-like ramp: ordered in lightness, readable with colour-vision deficiencies.
-        'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'], 0, 'rgba(68,1,84,0)', 0.15, 'rgba(59,82,139,0.55)', 0.35, '#21918c', 0.6, '#5ec962', 0.85, '#b8de29', 1, '#fde725'],
+        'heatmap-color': [
+          'interpolate',
+          ['linear'],
+          ['heatmap-density'],
+          0,
+          'rgba(68,1,84,0)',
+          0.15,
+          'rgba(59,82,139,0.55)',
+          0.35,
+          '#21918c',
+          0.6,
+          '#5ec962',
+          0.85,
+          '#b8de29',
+          1,
+          '#fde725',
+        ],
         'heatmap-opacity': 0.85,
       },
     },
@@ -453,8 +473,22 @@ export function vectorBasemapLayers(s: number): LayerSpecification[] {
       filter: ['in', kind, ['literal', ['park', 'forest', 'wood', 'nature_reserve', 'grass', 'meadow', 'farmland', 'cemetery']]],
       paint: { 'fill-color': BASEMAP_COLORS.green, 'fill-opacity': 0.7 },
     },
-    { id: 'basemap-landcover', type: 'fill', source: 'basemap', 'source-layer': 'landcover', maxzoom: 8, paint: { 'fill-color': BASEMAP_COLORS.green, 'fill-opacity': 0.5 } },
-    { id: 'basemap-water', type: 'fill', source: 'basemap', 'source-layer': 'water', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': BASEMAP_COLORS.water } },
+    {
+      id: 'basemap-landcover',
+      type: 'fill',
+      source: 'basemap',
+      'source-layer': 'landcover',
+      maxzoom: 8,
+      paint: { 'fill-color': BASEMAP_COLORS.green, 'fill-opacity': 0.5 },
+    },
+    {
+      id: 'basemap-water',
+      type: 'fill',
+      source: 'basemap',
+      'source-layer': 'water',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': BASEMAP_COLORS.water },
+    },
     {
       id: 'basemap-waterway',
       type: 'line',

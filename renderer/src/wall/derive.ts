@@ -65,7 +65,12 @@ export function riskList(grids: readonly GridState[], index: ReadonlyMap<string,
   const order = { at_risk: 0, normal: 1, safe: 2 } as const;
   return grids
     .filter((g) => g.broken.length > 0)
-    .map((g) => ({ ...(index.get(g.id) ?? { id: g.id, name: g.id, communityId: null, communityName: '', streetId: null, streetName: '' }), broken: g.broken, open: g.open, status: g.status }))
+    .map((g) => ({
+      ...(index.get(g.id) ?? { id: g.id, name: g.id, communityId: null, communityName: '', streetId: null, streetName: '' }),
+      broken: g.broken,
+      open: g.open,
+      status: g.status,
+    }))
     .sort((a, b) => order[a.status] - order[b.status] || b.broken.length - a.broken.length || b.open - a.open || a.id.localeCompare(b.id));
 }
 

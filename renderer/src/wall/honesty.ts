@@ -15,13 +15,7 @@ export type Banner =
 /** Beyond this the data is called stale even while the sync says "live" (a stream that went quiet). */
 export const LIVE_QUIET_MINUTES = 15;
 
-export function bannerFor(input: {
-  connected: boolean;
-  sync: SyncStatus | null;
-  now: number;
-  error: string | null;
-  hasData: boolean;
-}): Banner {
+export function bannerFor(input: { connected: boolean; sync: SyncStatus | null; now: number; error: string | null; hasData: boolean }): Banner {
   if (!input.connected && input.hasData) return { kind: 'hostDown' };
   if (input.error && !input.hasData) return { kind: 'error', detail: input.error };
   const sync = input.sync;

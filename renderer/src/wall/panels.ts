@@ -62,15 +62,33 @@ export const KPIS = {
   // Organisation and cases (overview).
   grids: (c: KpiContext): Kpi => {
     const o = c.year.organisation;
-    return { key: 'grids', label: c.t('wall.kpi.grids'), value: num(o.grids), unit: c.t('wall.unit.grid'), sub: c.t('wall.kpi.gridsSub', { streets: o.streets, communities: o.communities }) };
+    return {
+      key: 'grids',
+      label: c.t('wall.kpi.grids'),
+      value: num(o.grids),
+      unit: c.t('wall.unit.grid'),
+      sub: c.t('wall.kpi.gridsSub', { streets: o.streets, communities: o.communities }),
+    };
   },
   partyMembers: (c: KpiContext): Kpi => {
     const o = c.year.organisation;
-    return { key: 'partyMembers', label: c.t('wall.kpi.partyMembers'), value: num(o.partyMembers), unit: c.t('wall.unit.person'), sub: c.t('wall.kpi.partyMembersSub', { n: num(o.partyBranches) }) };
+    return {
+      key: 'partyMembers',
+      label: c.t('wall.kpi.partyMembers'),
+      value: num(o.partyMembers),
+      unit: c.t('wall.unit.person'),
+      sub: c.t('wall.kpi.partyMembersSub', { n: num(o.partyBranches) }),
+    };
   },
   workforce: (c: KpiContext): Kpi => {
     const o = c.year.organisation;
-    return { key: 'workforce', label: c.t('wall.kpi.workforce'), value: num(o.workforce), unit: c.t('wall.unit.person'), sub: c.t('wall.kpi.workforceSub', { n: num(o.fullTimeWorkers) }) };
+    return {
+      key: 'workforce',
+      label: c.t('wall.kpi.workforce'),
+      value: num(o.workforce),
+      unit: c.t('wall.unit.person'),
+      sub: c.t('wall.kpi.workforceSub', { n: num(o.fullTimeWorkers) }),
+    };
   },
   todayCases: (c: KpiContext): Kpi => ({
     key: 'todayCases',
@@ -81,36 +99,91 @@ export const KPIS = {
   }),
   openCases: (c: KpiContext): Kpi => {
     const y = c.year.totals;
-    return { key: 'openCases', label: c.t('wall.kpi.openCases'), value: num(y.open), unit: c.t('wall.unit.case'), sub: c.t('wall.kpi.openCasesSub', { n: num(y.overdue) }), subAlarm: y.overdue > 0 };
+    return {
+      key: 'openCases',
+      label: c.t('wall.kpi.openCases'),
+      value: num(y.open),
+      unit: c.t('wall.unit.case'),
+      sub: c.t('wall.kpi.openCasesSub', { n: num(y.overdue) }),
+      subAlarm: y.overdue > 0,
+    };
   },
-  satisfaction: (c: KpiContext): Kpi => ({ key: 'satisfaction', label: c.t('wall.kpi.satisfaction'), value: pct(c.year.totals.satisfaction.rate), sub: satisfactionSub(c), tone: 'good' }),
+  satisfaction: (c: KpiContext): Kpi => ({
+    key: 'satisfaction',
+    label: c.t('wall.kpi.satisfaction'),
+    value: pct(c.year.totals.satisfaction.rate),
+    sub: satisfactionSub(c),
+    tone: 'good',
+  }),
 
   // Safe grids.
   safeGrids: (c: KpiContext): Kpi => {
     const g = c.year.safeGrids;
-    return { key: 'safeGrids', label: c.t('wall.kpi.safeGrids'), value: `${num(g.safe + g.atRisk)}/${num(g.total)}`, sub: c.t('wall.kpi.safeGridsSub', { period: g.period }), tone: 'good' };
+    return {
+      key: 'safeGrids',
+      label: c.t('wall.kpi.safeGrids'),
+      value: `${num(g.safe + g.atRisk)}/${num(g.total)}`,
+      sub: c.t('wall.kpi.safeGridsSub', { period: g.period }),
+      tone: 'good',
+    };
   },
   atRisk: (c: KpiContext): Kpi => {
     const g = c.year.safeGrids;
-    return { key: 'atRisk', label: c.t('wall.kpi.atRisk'), value: num(g.atRisk), unit: c.t('wall.unit.grid'), sub: c.t('wall.kpi.atRiskSub'), tone: g.atRisk > 0 ? 'alarm' : 'normal' };
+    return {
+      key: 'atRisk',
+      label: c.t('wall.kpi.atRisk'),
+      value: num(g.atRisk),
+      unit: c.t('wall.unit.grid'),
+      sub: c.t('wall.kpi.atRiskSub'),
+      tone: g.atRisk > 0 ? 'alarm' : 'normal',
+    };
   },
-  normalGrids: (c: KpiContext): Kpi => ({ key: 'normalGrids', label: c.t('wall.kpi.normalGrids'), value: num(c.year.safeGrids.normal), unit: c.t('wall.unit.grid'), sub: c.t('wall.kpi.normalGridsSub') }),
-  breaking: (c: KpiContext): Kpi => ({ key: 'breaking', label: c.t('wall.kpi.breaking'), value: num(c.year.totals.breaking), unit: c.t('wall.unit.case'), sub: c.t('wall.kpi.breakingSub') }),
+  normalGrids: (c: KpiContext): Kpi => ({
+    key: 'normalGrids',
+    label: c.t('wall.kpi.normalGrids'),
+    value: num(c.year.safeGrids.normal),
+    unit: c.t('wall.unit.grid'),
+    sub: c.t('wall.kpi.normalGridsSub'),
+  }),
+  breaking: (c: KpiContext): Kpi => ({
+    key: 'breaking',
+    label: c.t('wall.kpi.breaking'),
+    value: num(c.year.totals.breaking),
+    unit: c.t('wall.unit.case'),
+    sub: c.t('wall.kpi.breakingSub'),
+  }),
 
   // Disputes.
   disputesFound: (c: KpiContext): Kpi => count(c, 'disputesFound', c.year.totals.disputesFound, 'case'),
   disputesResolved: (c: KpiContext): Kpi => ({ ...count(c, 'disputesResolved', c.year.totals.disputesResolved, 'case'), tone: 'good' }),
-  disputeRate: (c: KpiContext): Kpi => ({ key: 'disputeRate', label: c.t('wall.kpi.disputeRate'), value: pct(c.year.totals.disputeResolutionRate), sub: c.t('wall.window.year') }),
+  disputeRate: (c: KpiContext): Kpi => ({
+    key: 'disputeRate',
+    label: c.t('wall.kpi.disputeRate'),
+    value: pct(c.year.totals.disputeResolutionRate),
+    sub: c.t('wall.window.year'),
+  }),
   disputesToday: (c: KpiContext): Kpi => count(c, 'disputesToday', c.today.totals.disputesFound, 'case', 'today'),
 
   // 12345 appeals.
   appeals: (c: KpiContext): Kpi => count(c, 'appeals', c.year.totals.appeals, 'case'),
   appealsToday: (c: KpiContext): Kpi => count(c, 'appealsToday', c.today.totals.appeals, 'case', 'today'),
   joint: (c: KpiContext): Kpi => count(c, 'joint', c.year.totals.jointAppeals, 'case'),
-  onTime: (c: KpiContext): Kpi => ({ key: 'onTime', label: c.t('wall.kpi.onTime'), value: pct(c.year.totals.appealsOnTimeRate), sub: c.t('wall.kpi.onTimeSub', { n: num(c.year.totals.appealsClosed) }) }),
+  onTime: (c: KpiContext): Kpi => ({
+    key: 'onTime',
+    label: c.t('wall.kpi.onTime'),
+    value: pct(c.year.totals.appealsOnTimeRate),
+    sub: c.t('wall.kpi.onTimeSub', { n: num(c.year.totals.appealsClosed) }),
+  }),
   overdue: (c: KpiContext): Kpi => {
     const n = c.year.totals.overdue;
-    return { key: 'overdue', label: c.t('wall.kpi.overdue'), value: num(n), unit: c.t('wall.unit.case'), sub: c.t('wall.kpi.overdueSub'), tone: n > 0 ? 'alarm' : 'normal' };
+    return {
+      key: 'overdue',
+      label: c.t('wall.kpi.overdue'),
+      value: num(n),
+      unit: c.t('wall.unit.case'),
+      sub: c.t('wall.kpi.overdueSub'),
+      tone: n > 0 ? 'alarm' : 'normal',
+    };
   },
 
   // Services.
@@ -142,7 +215,12 @@ const departments = (c: WallContext) => c.year?.departments ?? [];
 
 export const CHARTS = {
   funnel: (c: WallContext) =>
-    chart(barsOption(OPEN_STAGES.map((st, i) => ({ name: `${i + 1} ${c.t(`wall.stage.${st}`)}`, value: c.year?.funnel[st] ?? 0, color: SERIES_COLORS[0] })), c.s)),
+    chart(
+      barsOption(
+        OPEN_STAGES.map((st, i) => ({ name: `${i + 1} ${c.t(`wall.stage.${st}`)}`, value: c.year?.funnel[st] ?? 0, color: SERIES_COLORS[0] })),
+        c.s,
+      ),
+    ),
   /** Disputes found and resolved per day, the last 30 days. */
   disputeTrend: (c: WallContext) => {
     const points = lastDays(c.year?.trend ?? [], 30);
@@ -187,13 +265,25 @@ export const CHARTS = {
   },
   criteria: (c: WallContext) => {
     const by = c.year?.safeGrids.brokenByCriterion;
-    return chart(barsOption(SAFE_CRITERIA.map((k) => ({ name: c.t(`wall.criterion.${k}`), value: by?.[k] ?? 0, color: STATUS_COLOR.at_risk })), c.s));
+    return chart(
+      barsOption(
+        SAFE_CRITERIA.map((k) => ({ name: c.t(`wall.criterion.${k}`), value: by?.[k] ?? 0, color: STATUS_COLOR.at_risk })),
+        c.s,
+      ),
+    );
   },
   /** Street × criterion: where the criteria are broken (live grid states). */
   criteriaWhere: (c: WallContext) => {
     const streets = (c.year?.streets ?? []).map((r) => ({ id: r.id, name: r.name }));
     const m = criteriaByStreet(c.grids, c.index, streets);
-    return chart(matrixOption(m.rows, m.cols.map((k) => c.t(`wall.criterionShort.${k}`)), m.cells, c.s));
+    return chart(
+      matrixOption(
+        m.rows,
+        m.cols.map((k) => c.t(`wall.criterionShort.${k}`)),
+        m.cells,
+        c.s,
+      ),
+    );
   },
   safeByStreet: (c: WallContext) => {
     const rows = c.year?.streets ?? [];
@@ -217,24 +307,43 @@ export const CHARTS = {
         rows.map((r) => r.name),
         [
           { name: c.t('wall.series.found'), values: rows.map((r) => r.disputesFound) },
-          { name: c.t('wall.series.resolved'), values: rows.map((r) => r.disputesResolved), labels: rows.map((r) => `${num(r.disputesResolved)} · ${pct(r.disputeResolutionRate)}`) },
+          {
+            name: c.t('wall.series.resolved'),
+            values: rows.map((r) => r.disputesResolved),
+            labels: rows.map((r) => `${num(r.disputesResolved)} · ${pct(r.disputeResolutionRate)}`),
+          },
         ],
         c.s,
       ),
     );
   },
   kinds: (c: WallContext) =>
-    chart(donutOption(DISPUTE_KINDS.map((k) => ({ name: `${KIND_GLYPH[k]} ${c.t(`wall.kind.${k}`)}`, value: c.year?.totals.byKind[k] ?? 0, color: KIND_COLOR[k] })), c.s)),
+    chart(
+      donutOption(
+        DISPUTE_KINDS.map((k) => ({ name: `${KIND_GLYPH[k]} ${c.t(`wall.kind.${k}`)}`, value: c.year?.totals.byKind[k] ?? 0, color: KIND_COLOR[k] })),
+        c.s,
+      ),
+    ),
 
   /** Top departments by volume (as many bars as read well in the panel). */
   deptVolume: (c: WallContext) => {
     const rows = [...departments(c)].sort((a, b) => b.events - a.events).slice(0, 8);
-    return chart(barsOption(rows.map((r) => ({ name: r.name, value: r.events })), c.s, { color: SERIES_COLORS[0] }));
+    return chart(
+      barsOption(
+        rows.map((r) => ({ name: r.name, value: r.events })),
+        c.s,
+        { color: SERIES_COLORS[0] },
+      ),
+    );
   },
   overdueByDept: (c: WallContext) => {
     const late = departments(c).filter((r) => r.overdue > 0);
     const rows = [...late].sort((a, b) => b.overdue - a.overdue).slice(0, 6);
-    const option = barsOption(rows.map((r) => ({ name: r.name, value: r.overdue, label: `▲ ${num(r.overdue)}` })), c.s, { color: SERIES_COLORS[5] });
+    const option = barsOption(
+      rows.map((r) => ({ name: r.name, value: r.overdue, label: `▲ ${num(r.overdue)}` })),
+      c.s,
+      { color: SERIES_COLORS[5] },
+    );
     return chart(option, late.length ? null : c.t('wall.empty.overdue'));
   },
 
@@ -254,7 +363,13 @@ export const CHARTS = {
   },
   serviceTrend: (c: WallContext) => {
     const points = lastDays(c.year?.trend ?? [], 30);
-    return chart(trendOption(points.map((p) => p.day), [{ name: c.t('wall.series.demands'), values: points.map((p) => p.byKind.service ?? 0), area: true }], c.s));
+    return chart(
+      trendOption(
+        points.map((p) => p.day),
+        [{ name: c.t('wall.series.demands'), values: points.map((p) => p.byKind.service ?? 0), area: true }],
+        c.s,
+      ),
+    );
   },
   forces: (c: WallContext) => {
     const o = c.year?.organisation;

@@ -203,10 +203,11 @@ export const useSceneStore = defineStore('scene', () => {
         grids.set(g.id, prev ? { ...prev, status: g.status, broken: g.broken } : g);
       }
       const y = snapshots.value.year;
-      if (y) for (const g of y.grids) {
-        const next = grids.get(g.id);
-        if (next && next !== g) Object.assign(g, { status: next.status, broken: next.broken });
-      }
+      if (y)
+        for (const g of y.grids) {
+          const next = grids.get(g.id);
+          if (next && next !== g) Object.assign(g, { status: next.status, broken: next.broken });
+        }
       gridRevision.value++;
     }
 
@@ -257,8 +258,26 @@ export const useSceneStore = defineStore('scene', () => {
   }
 
   return {
-    snapshots, regions, error, loading, revision, gridRevision, pointsRevision, lastDeltaAt, lastFetchAt,
-    grids, points, ticker, today, year, ready,
-    start, stop, fetchSnapshots, fetchRegions, applyDelta, onEvents,
+    snapshots,
+    regions,
+    error,
+    loading,
+    revision,
+    gridRevision,
+    pointsRevision,
+    lastDeltaAt,
+    lastFetchAt,
+    grids,
+    points,
+    ticker,
+    today,
+    year,
+    ready,
+    start,
+    stop,
+    fetchSnapshots,
+    fetchRegions,
+    applyDelta,
+    onEvents,
   };
 });

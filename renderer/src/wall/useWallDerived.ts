@@ -10,13 +10,27 @@ import { useI18n } from 'vue-i18n';
 import { useSceneStore } from './store';
 import { sizes, type Translate } from '../common/charts/options';
 import { gridIndex, type RiskRow } from './derive';
-import { CHARTS, kpiContext, KPIS, LINES, riskRows, satisfactionCounts, TABLES, type ChartView, type KpiContext, type TableView, type WallContext } from './panels';
+import {
+  CHARTS,
+  kpiContext,
+  KPIS,
+  LINES,
+  riskRows,
+  satisfactionCounts,
+  TABLES,
+  type ChartView,
+  type KpiContext,
+  type TableView,
+  type WallContext,
+} from './panels';
 import { useWallUnit } from '../common/useWallUnit';
 import type { Kpi } from './KpiStrip.vue';
 
 /** One computed per entry of a table of panels.ts, each over the same live context. */
 function computeEach<T extends Record<string, (c: WallContext) => unknown>>(table: T, context: WallContext): { [K in keyof T]: ComputedRef<ReturnType<T[K]>> } {
-  return Object.fromEntries(Object.entries(table).map(([id, build]) => [id, computed(() => build(context))])) as { [K in keyof T]: ComputedRef<ReturnType<T[K]>> };
+  return Object.fromEntries(Object.entries(table).map(([id, build]) => [id, computed(() => build(context))])) as {
+    [K in keyof T]: ComputedRef<ReturnType<T[K]>>;
+  };
 }
 
 export interface WallDerived {

@@ -79,7 +79,11 @@ async function setupMapLibre() {
   maplibregl.setWorkerUrl(input.workerUrl);
   const pointsFc = (pts: [number, number][]): FeatureCollection => ({
     type: 'FeatureCollection',
-    features: pts.map((c, i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: c }, properties: { id: String(i), kind: 'appeal', stage: 'reported', severity: 'low' } })),
+    features: pts.map((c, i) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: c },
+      properties: { id: String(i), kind: 'appeal', stage: 'reported', severity: 'low' },
+    })),
   });
   let state: MapStyleState = defaultMapState({
     fontBase: location.href,
@@ -92,7 +96,13 @@ async function setupMapLibre() {
   installPatterns(map);
   await new Promise<void>((r) => map.once('load', () => r()));
   const [w, s, e, n] = input.bbox;
-  map.fitBounds([[w, s], [e, n]], { animate: false, padding: 20 });
+  map.fitBounds(
+    [
+      [w, s],
+      [e, n],
+    ],
+    { animate: false, padding: 20 },
+  );
   await new Promise<void>((r) => map.once('idle', () => r()));
   return {
     pan: (frame: number) => map.panBy([frame % 120 < 60 ? 6 : -6, 0], { animate: false }),
@@ -122,7 +132,9 @@ async function setupECharts() {
       emphasis: { disabled: true },
       label: { show: false },
     },
-    series: [{ type: 'scatter', coordinateSystem: 'geo', large: true, largeThreshold: 2000, symbolSize: 4, itemStyle: { color: '#56b4e9' }, data: input.points }],
+    series: [
+      { type: 'scatter', coordinateSystem: 'geo', large: true, largeThreshold: 2000, symbolSize: 4, itemStyle: { color: '#56b4e9' }, data: input.points },
+    ],
   });
   await new Promise<void>((r) => setTimeout(r, 500));
   const step = (e - w) / 400;

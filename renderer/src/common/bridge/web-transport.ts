@@ -76,7 +76,14 @@ export function createWebTransport(base: URL = new URL('./', window.location.hre
     },
     // The file itself is the body (streamed by the browser, never read into the page's memory).
     async upload(file) {
-      return answer(await fetch(new URL('bridge/upload', base), { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file as Blob, credentials: 'same-origin' }));
+      return answer(
+        await fetch(new URL('bridge/upload', base), {
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream' },
+          body: file as Blob,
+          credentials: 'same-origin',
+        }),
+      );
     },
     onPush(listener) {
       pushListeners.add(listener);

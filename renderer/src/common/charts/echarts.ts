@@ -11,7 +11,19 @@ import type { GridComponentOption, LegendComponentOption, TooltipComponentOption
 import type { ComposeOption } from 'echarts/core';
 import { WALL_THEME, WALL_THEME_NAME } from './theme';
 
-echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, AriaComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  GaugeChart,
+  HeatmapChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  AriaComponent,
+  CanvasRenderer,
+]);
 echarts.registerTheme(WALL_THEME_NAME, WALL_THEME);
 
 export type WallChartOption = ComposeOption<

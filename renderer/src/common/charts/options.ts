@@ -88,7 +88,21 @@ export function trendOption(days: number[], lines: { name: string; values: numbe
       showSymbol: false,
       lineStyle: { width: Math.max(1.5, s.u * 0.12), type: l.dashed ? ('dashed' as const) : ('solid' as const), color: SERIES_COLORS[i] },
       itemStyle: { color: SERIES_COLORS[i] },
-      areaStyle: l.area ? { color: { type: 'linear' as const, x: 0, y: 0, x2: 0, y2: 1, colorStops: [{ offset: 0, color: `${SERIES_COLORS[i]}66` }, { offset: 1, color: `${SERIES_COLORS[i]}00` }] } } : undefined,
+      areaStyle: l.area
+        ? {
+            color: {
+              type: 'linear' as const,
+              x: 0,
+              y: 0,
+              x2: 0,
+              y2: 1,
+              colorStops: [
+                { offset: 0, color: `${SERIES_COLORS[i]}66` },
+                { offset: 1, color: `${SERIES_COLORS[i]}00` },
+              ],
+            },
+          }
+        : undefined,
     })),
   };
 }
@@ -141,7 +155,14 @@ export function donutOption(parts: { name: string; value: number; color?: string
         avoidLabelOverlap: true,
         minAngle: 4,
         itemStyle: { borderColor: '#041021', borderWidth: 2 },
-        label: { show: true, color: CHART_TEXT, fontSize: s.small, lineHeight: s.small * 1.25, overflow: 'none' as const, formatter: (p: { name?: string; value?: unknown }) => `${p.name ?? ''}\n${num(Number(p.value ?? 0))}` },
+        label: {
+          show: true,
+          color: CHART_TEXT,
+          fontSize: s.small,
+          lineHeight: s.small * 1.25,
+          overflow: 'none' as const,
+          formatter: (p: { name?: string; value?: unknown }) => `${p.name ?? ''}\n${num(Number(p.value ?? 0))}`,
+        },
         labelLine: { length: s.u * 0.5, length2: s.u * 0.5 },
         data: parts.map((p) => ({ name: p.name, value: p.value, itemStyle: p.color ? { color: p.color } : undefined })),
       },
@@ -166,7 +187,10 @@ export function groupedBarsOption(categories: string[], series: { name: string; 
         name: x.name,
         barGap: '15%',
         data: values,
-        itemStyle: { color: SERIES_COLORS[i], decal: i === 1 ? { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 3], rotation: -Math.PI / 4, color: 'rgba(0,0,0,0.35)' } : undefined },
+        itemStyle: {
+          color: SERIES_COLORS[i],
+          decal: i === 1 ? { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 3], rotation: -Math.PI / 4, color: 'rgba(0,0,0,0.35)' } : undefined,
+        },
         label: {
           show: true,
           position: 'right' as const,
@@ -181,7 +205,11 @@ export function groupedBarsOption(categories: string[], series: { name: string; 
 }
 
 /** Stacked horizontal bars of counts that add up to a whole (e.g. safe / other grids per street). */
-export function stackedBarsOption(categories: string[], series: { name: string; values: number[]; color: string; hatch?: boolean }[], s: Sizes): WallChartOption {
+export function stackedBarsOption(
+  categories: string[],
+  series: { name: string; values: number[]; color: string; hatch?: boolean }[],
+  s: Sizes,
+): WallChartOption {
   const cats = [...categories].reverse();
   return {
     aria: { enabled: true },
@@ -199,7 +227,15 @@ export function stackedBarsOption(categories: string[], series: { name: string; 
         color: x.color,
         decal: x.hatch ? { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -Math.PI / 4, color: 'rgba(255,255,255,0.35)' } : undefined,
       },
-      label: { show: true, position: 'inside' as const, fontFamily: CHART_NUM_FONT, fontSize: s.small, color: '#06121f', fontWeight: 700, formatter: (p: { value: unknown }) => (Number(p.value) > 0 ? String(p.value) : '') },
+      label: {
+        show: true,
+        position: 'inside' as const,
+        fontFamily: CHART_NUM_FONT,
+        fontSize: s.small,
+        color: '#06121f',
+        fontWeight: 700,
+        formatter: (p: { value: unknown }) => (Number(p.value) > 0 ? String(p.value) : ''),
+      },
     })),
   };
 }
@@ -210,14 +246,30 @@ export function matrixOption(rows: string[], cols: string[], cells: [number, num
   return {
     aria: { enabled: true },
     grid: grid(s, { top: s.u * 0.4, bottom: s.u * 0.2, right: s.u * 0.4 }),
-    xAxis: { type: 'category', data: cols, position: 'top', axisLabel: { ...axisLabel(s), interval: 0, color: CHART_TEXT }, splitArea: { show: false }, axisLine: { show: false } },
+    xAxis: {
+      type: 'category',
+      data: cols,
+      position: 'top',
+      axisLabel: { ...axisLabel(s), interval: 0, color: CHART_TEXT },
+      splitArea: { show: false },
+      axisLine: { show: false },
+    },
     yAxis: { type: 'category', data: rows, inverse: true, axisLabel: { ...axisLabel(s), color: CHART_TEXT }, axisLine: { show: false } },
     visualMap: { show: false, min: 0, max, inRange: { color: ['rgba(20, 60, 100, 0.35)', '#e69f00', '#d55e00'] } },
     series: [
       {
         type: 'heatmap',
         data: cells,
-        label: { show: true, fontFamily: CHART_NUM_FONT, fontSize: s.text, color: CHART_TEXT, formatter: (p: { value: unknown }) => { const v = (p.value as number[])[2]; return v ? String(v) : '·'; } },
+        label: {
+          show: true,
+          fontFamily: CHART_NUM_FONT,
+          fontSize: s.text,
+          color: CHART_TEXT,
+          formatter: (p: { value: unknown }) => {
+            const v = (p.value as number[])[2];
+            return v ? String(v) : '·';
+          },
+        },
         itemStyle: { borderColor: '#041021', borderWidth: 2 },
       },
     ],

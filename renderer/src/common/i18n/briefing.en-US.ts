@@ -113,7 +113,12 @@ const briefingEn: typeof briefingZh = {
       base: 'from {n} cases',
       none: 'Too few cases per unit this period to name anyone.',
       level: { street: 'Street', community: 'Community', department: 'Department' },
-      metric: { onTimeRate: 'lowest on-time rate', satisfaction: 'lowest satisfaction', disputeResolutionRate: 'lowest dispute resolution', overdue: 'most overdue' },
+      metric: {
+        onTimeRate: 'lowest on-time rate',
+        satisfaction: 'lowest satisfaction',
+        disputeResolutionRate: 'lowest dispute resolution',
+        overdue: 'most overdue',
+      },
     },
     exceptions: {
       overdue: 'Overdue cases',

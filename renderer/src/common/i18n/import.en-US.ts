@@ -4,7 +4,8 @@ import type zhCN from './import.zh-CN';
 const enUS: typeof zhCN = {
   title: 'Data import',
   subtitle: 'Ledgers, boundaries and hotline tickets into the central service: preview first, then write it whole',
-  viewerOnly: 'Importing is for operators. This is a read-only wall account: it cannot see or import data. Use an operator token, or the desktop app, to import.',
+  viewerOnly:
+    'Importing is for operators. This is a read-only wall account: it cannot see or import data. Use an operator token, or the desktop app, to import.',
   connecting: 'Connecting to the host…',
   loading: 'Reading the imports…',
   count: ' ({n})',
@@ -187,9 +188,12 @@ const enUS: typeof zhCN = {
     discard: 'Discard',
     discarding: 'Discarding…',
     acceptWarnings: 'I have looked at these warnings and accept them',
-    blockedErrors: '{n} error(s) left, so nothing can be written: correct the file and read it again, or tick the rows with errors in the problem list to exclude them and read again.',
-    blockedBoundaries: '{n} error(s) left, so nothing can be written: correct the boundaries in the GIS software as the problems say, export again and read again.',
-    blockedLayout: 'The file’s format or columns have errors, so nothing can be written: correct the file as the problems say, or change the columns and read again.',
+    blockedErrors:
+      '{n} error(s) left, so nothing can be written: correct the file and read it again, or tick the rows with errors in the problem list to exclude them and read again.',
+    blockedBoundaries:
+      '{n} error(s) left, so nothing can be written: correct the boundaries in the GIS software as the problems say, export again and read again.',
+    blockedLayout:
+      'The file’s format or columns have errors, so nothing can be written: correct the file as the problems say, or change the columns and read again.',
     blockedWarnings: '{n} warning(s): look at them and tick “I have looked at these warnings and accept them” before writing.',
     blockedEdits: 'The columns or excluded rows were changed: read again first.',
     ready: 'When all is right, press “Write”: everything is written at once, or nothing if anything fails.',

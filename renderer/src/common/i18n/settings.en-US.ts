@@ -52,7 +52,8 @@ const settings: typeof settingsZh = {
     failed: 'The central API was not switched: {detail}',
     readOnlyWeb:
       'The web host keeps no central API settings. The address and token come from the server environment: GCC_API_URL, GCC_API_TOKEN_FILE (and GCC_CA_FILE, GCC_PROXY). Change them and restart the web host.',
-    readOnlyNoKeychain: 'This computer has no system keychain to keep the access token safe, so the central API cannot be changed here. Set GCC_API_URL and GCC_API_TOKEN_FILE and restart the app instead.',
+    readOnlyNoKeychain:
+      'This computer has no system keychain to keep the access token safe, so the central API cannot be changed here. Set GCC_API_URL and GCC_API_TOKEN_FILE and restart the app instead.',
     none: 'Not set',
   },
   display: {

@@ -50,7 +50,8 @@ export default {
     failed: '中心接口未能切换：{detail}',
     readOnlyWeb:
       '网页端不保存中心接口设置。接口地址与令牌由服务器的环境变量 GCC_API_URL、GCC_API_TOKEN_FILE（以及 GCC_CA_FILE、GCC_PROXY）指定，修改后重启网页服务即生效。',
-    readOnlyNoKeychain: '本机没有可用的系统钥匙串，无法安全保存访问令牌，因此不能在此修改中心接口。请改用环境变量 GCC_API_URL 与 GCC_API_TOKEN_FILE 配置后重启程序。',
+    readOnlyNoKeychain:
+      '本机没有可用的系统钥匙串，无法安全保存访问令牌，因此不能在此修改中心接口。请改用环境变量 GCC_API_URL 与 GCC_API_TOKEN_FILE 配置后重启程序。',
     none: '未设置',
   },
   display: {
