@@ -14,10 +14,9 @@ import {
   type SafeGridEvaluation,
   type ServiceActivity,
 } from '../../shared/api/schemas';
-import { periodOrder } from '../../shared/time';
-import { isoDateToDay, mondayOf, monthOf, shanghaiDay, toShanghaiIso, yearOf } from '../../shared/time';
+import { isoDateToDay, mondayOf, monthOf, periodOrder, shanghaiDay, toShanghaiIso, yearOf } from '../../shared/time';
 import { translate, type Db } from './database';
-import { readSyncState, type SyncState } from './reads';
+import { readSyncState, SUM_COLUMNS, type SyncState } from './reads';
 
 export interface Cursor {
   nextRev: number;
@@ -89,23 +88,8 @@ const EVENT_COLUMNS = [
   'repeat_of',
 ] as const;
 
-const EVENT_COUNTERS = [
-  'total',
-  'closed',
-  'on_time',
-  'joint',
-  'resolved',
-  'sat_satisfied',
-  'sat_basic',
-  'sat_dissatisfied',
-  'critical',
-  'breaking',
-  'st_reported',
-  'st_analysed',
-  'st_dispatched',
-  'st_supervised',
-  'st_evaluated',
-] as const;
+/** The day rollups' counters, written in the order the reads take them. */
+const EVENT_COUNTERS = SUM_COLUMNS;
 /** A grid's figures over a week, month or year, all kinds together (the snapshot's map and rankings). */
 const GRID_COUNTERS = [
   'total',
