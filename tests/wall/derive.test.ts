@@ -112,5 +112,7 @@ describe('what the wall says about its data', () => {
       weekday: '一',
       time: '02:30:05',
     });
+    // Sunday: the last of the clock's weekdays, the first of Date's.
+    expect(beijingClock(Date.parse('2026-11-22T03:00:00Z'), ['日', '一', '二', '三', '四', '五', '六'])).toMatchObject({ date: '2026-11-22', weekday: '日' });
   });
 });

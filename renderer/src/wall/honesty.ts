@@ -3,6 +3,7 @@
  * tested on their own. The banner is shown whenever the numbers on the wall may not be current.
  */
 import type { SyncStatus } from '../../../shared/bridge/contract';
+import { dayToIsoDate, shanghaiClock } from '../../../shared/time';
 
 export type Banner =
   | { kind: 'hostDown' }
@@ -36,11 +37,8 @@ export function bannerFor(input: { connected: boolean; sync: SyncStatus | null; 
 
 /** Beijing wall clock, whatever the machine's zone: "2026-11-27", "星期五", "21:30:05". */
 export function beijingClock(now: number, weekdays: readonly string[]) {
-  const d = new Date(now + 8 * 3600_000);
+  const c = shanghaiClock(now);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return {
-    date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
-    weekday: weekdays[d.getUTCDay()] ?? '',
-    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
-  };
+  // weekdays[] starts on Sunday, as Date.getDay() counts; the clock counts 1 = Monday … 7 = Sunday.
+  return { date: dayToIsoDate(c.day), weekday: weekdays[c.weekday % 7] ?? '', time: `${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)}` };
 }

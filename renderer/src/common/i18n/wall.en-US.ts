@@ -16,7 +16,6 @@ const wallEn: typeof wallZh = {
   severity: labels('severity', 'en-US'),
   criterion: labels('criterion', 'en-US'),
   criterionShort: labels('criterion', 'en-US', 'short'),
-  source: labels('source', 'en-US'),
   window: { today: 'Today', year: 'Year to date' },
   unit: { case: 'cases', grid: 'grids', person: 'people', team: 'teams', times: 'times' },
   kpi: {

@@ -16,7 +16,6 @@ export default {
   severity: labels('severity', 'zh-CN'),
   criterion: labels('criterion', 'zh-CN'),
   criterionShort: labels('criterion', 'zh-CN', 'short'),
-  source: labels('source', 'zh-CN'),
   window: { today: '今日', year: '本年累计' },
   unit: { case: '件', grid: '个', person: '人', team: '支', times: '次' },
   kpi: {
