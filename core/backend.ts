@@ -7,8 +7,6 @@ import { EventEmitter } from 'node:events';
 import { BridgeError, type BridgeHandlers, type HostKind, type Push, type PushName, type SyncStatus } from '../shared/bridge/contract';
 import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
 import { toShanghaiIso } from '../shared/time';
-import { isCorruption, openCache, replaceCorruptCache } from './cache/database';
-import { CacheReads } from './cache/reads';
 import { ReadPool } from './read/pool';
 import type { ReadApi } from './read/service';
 import { importHandlers } from './imports/handlers';
@@ -82,6 +80,8 @@ interface OpenData {
   options: DataOptions;
   reads: ReadPool;
   sync: SyncService | null;
+  /** Settles when the cache is open (and the sync started). */
+  ready: Promise<void>;
 }
 
 export function createBackend(options: BackendOptions): CoreBackend {
@@ -115,83 +115,87 @@ export function createBackend(options: BackendOptions): CoreBackend {
     };
   }
 
-  /** `rebuilt`: the cache was just replaced because the background check found it damaged. */
-  function open(d: DataOptions, rebuilt: { reason: string; movedTo: string } | null = null): OpenData {
+  /**
+   * Opens the cache on the read pool's first thread (migrating and checking it there, not on this thread) and, once
+   * it is open, starts the sync. `replace`: the background check found the file damaged; it is set aside first.
+   * `ready` settles when the cache is open, rejecting with the sentence when it cannot be (a newer schema, a full disk).
+   */
+  function open(d: DataOptions, replace?: string): OpenData {
     // With a sync worker the full integrity check runs there, in the background: the wall starts at once.
     const background = d.sync !== 'off';
-    let opened = openCache(d.cacheFile, { integrity: background ? 'deferred' : 'full' });
-    opened.rebuilt ??= rebuilt;
-    if (opened.migrated) log(`cache upgraded from schema ${opened.migrated.from} to ${opened.migrated.to} in ${(opened.migrated.ms / 1000).toFixed(1)} s`);
-    const readState = () => {
-      const reads = new CacheReads(opened.db);
-      return { lastContact: reads.syncState().lastContact, quarantined: reads.quarantined() };
-    };
-    let state: ReturnType<typeof readState>;
-    try {
-      state = readState();
-    } catch (error) {
-      // Damage the deferred open did not see, hit by the first read: replace the cache now rather than later.
-      if (!isCorruption(error)) throw error;
-      opened.db.close();
-      opened = replaceCorruptCache(d.cacheFile, (error as Error).message);
-      state = readState();
-    }
-    // Opened to migrate and to check; the read threads have connections of their own.
-    opened.db.close();
-    const current: OpenData = { options: d, reads: new ReadPool(d.cacheFile), sync: null };
-    status = { ...idleStatus(d), ...state };
-    if (opened.rebuilt) {
-      status.message = `The cache file was damaged and has been moved aside (${opened.rebuilt.movedTo}); it is being rebuilt from the central API.`;
-      status.problem = { code: 'cache_rebuilt', detail: status.message };
-      log(`cache rebuilt: ${opened.rebuilt.reason}`);
-    }
-    // Reports from a sync that has been replaced are dropped.
+    const reads = new ReadPool(d.cacheFile, { open: { integrity: background ? 'deferred' : 'full', replace } });
+    status = idleStatus(d);
+    // Reports from a cache or a sync that has been replaced are dropped.
     const live = () => data === current;
-    if (d.sync !== 'off') {
-      const sync = new SyncService(
-        { cacheFile: d.cacheFile, api: d.api, engine: { ...d.engine, demo: d.demo }, mode: 'follow', checkIntegrity: background },
-        {
-          corrupt: (reason) => {
-            if (live()) void replaceDamaged(d, reason);
-          },
-          // Keep telling the user the cache is being rebuilt until the bootstrap is done.
-          status: (s) => {
-            if (live())
-              setStatus(
-                status.problem?.code === 'cache_rebuilt' && s.state === 'syncing' && !s.problem
-                  ? { ...s, message: status.message, problem: status.problem }
-                  : s,
-              );
-          },
-          reference: () => {
-            if (!live()) return;
-            current.reads.api.reloadReference().then(
-              () => live() && publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true }),
-              (error: Error) => log(`reference data not re-read: ${error.message}`),
-            );
-          },
-          // Deltas come back in the order of their batches: the wall's read thread answers one request at a time.
-          batch: (batch) => {
-            if (!live()) return;
-            current.reads.api.delta(batch, now()).then(
-              (delta) => {
-                if (!delta || !live()) return;
-                publish('scene.delta', delta);
-                if (batch.committedAt) options.onPushLag?.(Date.now() - batch.committedAt);
-              },
-              (error: Error) => log(`live delta not pushed: ${error.message}`),
-            );
-          },
-        },
-      );
-      sync.finished.catch((error: Error) => {
-        if (!live()) return;
-        log(`sync worker failed: ${error.message}`);
-        setStatus({ ...status, state: 'error', message: error.message, problem: { code: 'internal', detail: error.message } });
-      });
-      current.sync = sync;
-    }
+    const current: OpenData = {
+      options: d,
+      reads,
+      sync: null,
+      ready: reads.opened.then((opened) => {
+        if (!live() || !opened) return;
+        if (opened.migrated) log(`cache upgraded from schema ${opened.migrated.from} to ${opened.migrated.to} in ${(opened.migrated.ms / 1000).toFixed(1)} s`);
+        status = { ...status, lastContact: opened.lastContact, quarantined: opened.quarantined };
+        if (opened.rebuilt) {
+          status.message = `The cache file was damaged and has been moved aside (${opened.rebuilt.movedTo}); it is being rebuilt from the central API.`;
+          status.problem = { code: 'cache_rebuilt', detail: status.message };
+          log(`cache rebuilt: ${opened.rebuilt.reason}`);
+        }
+        publish('sync.status', status);
+        if (background) current.sync = startSync(current, live);
+      }),
+    };
     return current;
+  }
+
+  function startSync(current: OpenData, live: () => boolean): SyncService {
+    const d = current.options;
+    const sync = new SyncService(
+      { cacheFile: d.cacheFile, api: d.api, engine: { ...d.engine, demo: d.demo }, mode: 'follow', checkIntegrity: true },
+      {
+        corrupt: (reason) => {
+          if (live()) void replaceDamaged(d, reason);
+        },
+        // Keep telling the user the cache is being rebuilt until the bootstrap is done.
+        status: (s) => {
+          if (live())
+            setStatus(
+              status.problem?.code === 'cache_rebuilt' && s.state === 'syncing' && !s.problem ? { ...s, message: status.message, problem: status.problem } : s,
+            );
+        },
+        reference: () => {
+          if (!live()) return;
+          current.reads.api.reloadReference().then(
+            () => live() && publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true }),
+            (error: Error) => log(`reference data not re-read: ${error.message}`),
+          );
+        },
+        // Deltas come back in the order of their batches: the wall's read thread answers one request at a time.
+        batch: (batch) => {
+          if (!live()) return;
+          current.reads.api.delta(batch, now()).then(
+            (delta) => {
+              if (!delta || !live()) return;
+              publish('scene.delta', delta);
+              if (batch.committedAt) options.onPushLag?.(Date.now() - batch.committedAt);
+            },
+            (error: Error) => log(`live delta not pushed: ${error.message}`),
+          );
+        },
+      },
+    );
+    sync.finished.catch((error: Error) => {
+      if (!live()) return;
+      log(`sync worker failed: ${error.message}`);
+      setStatus({ ...status, state: 'error', message: error.message, problem: { code: 'internal', detail: error.message } });
+    });
+    return sync;
+  }
+
+  /** A cache that could not be opened: the status bar says why; nothing is read or synced until another source. */
+  function openFailed(error: Error) {
+    const message = `The data cache could not be opened: ${error.message}`;
+    log(message);
+    setStatus({ ...status, state: 'error', message, problem: { code: 'internal', detail: message } });
   }
 
   /** The background check found the cache damaged: set it aside, start an empty one and sync it from the API. */
@@ -200,9 +204,8 @@ export function createBackend(options: BackendOptions): CoreBackend {
     switching = true;
     try {
       await closeData();
-      const fresh = replaceCorruptCache(d.cacheFile, reason);
-      fresh.db.close();
-      data = open(d, fresh.rebuilt);
+      data = open(d, reason);
+      await data.ready;
     } catch (error) {
       const message = `The damaged cache could not be replaced: ${(error as Error).message}`;
       log(message);
@@ -211,7 +214,6 @@ export function createBackend(options: BackendOptions): CoreBackend {
     } finally {
       switching = false;
     }
-    publish('sync.status', status);
     publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true });
   }
 
@@ -222,7 +224,10 @@ export function createBackend(options: BackendOptions): CoreBackend {
     await d?.reads.close();
   }
 
-  if (options.data) data = open(options.data);
+  if (options.data) {
+    const first = (data = open(options.data));
+    first.ready.catch((error: Error) => data === first && openFailed(error));
+  }
 
   const requireReads = (): ReadApi => {
     if (data) return data.reads.api;
@@ -285,6 +290,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
       try {
         await closeData();
         data = open(await next());
+        await data.ready;
       } catch (error) {
         const message = `The new central API could not be opened: ${(error as Error).message}`;
         log(message);

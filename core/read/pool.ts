@@ -10,7 +10,7 @@
 import type { Worker } from 'node:worker_threads';
 import { BridgeError, type BridgeErrorCode } from '../../shared/bridge/contract';
 import { startWorker } from '../threads';
-import type { ReadReady, ReadReply, ReadRequest, ReadThreadInit, ThreadError } from './protocol';
+import type { OpenedState, OpenInit, ReadReady, ReadReply, ReadRequest, ReadThreadInit, ThreadError } from './protocol';
 import type { ReadApi, ReadMethod } from './service';
 
 const WALL_METHODS: ReadonlySet<ReadMethod> = new Set<ReadMethod>(['snapshot', 'mapRegions', 'gridDetail', 'delta', 'cacheState']);
@@ -18,6 +18,8 @@ const WALL_METHODS: ReadonlySet<ReadMethod> = new Set<ReadMethod>(['snapshot', '
 const BROADCAST_METHODS: ReadonlySet<ReadMethod> = new Set<ReadMethod>(['reloadReference']);
 
 export interface ReadPoolOptions {
+  /** Open the cache for use first (migrate, check, read its state) on the wall's thread: `pool.opened`. */
+  open?: OpenInit;
   /** Threads for the briefing, cases and exports (default 1): exports beyond that many wait their turn. */
   reportThreads?: number;
   /** The worker entry (tests of the built bundle). */
@@ -37,17 +39,19 @@ class ReadThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
-  private readonly ready: Promise<void>;
+  readonly ready: Promise<OpenedState | undefined>;
   readonly exited: Promise<void>;
   dead = false;
 
   constructor(init: ReadThreadInit, url: URL | undefined) {
     this.worker = startWorker(init, { url });
+    let failReady: (error: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {
+      failReady = reject;
       const onReady = (message: ReadReady | ReadReply) => {
         if (!('ready' in message)) return;
         this.worker.off('message', onReady);
-        if (message.ready) resolve();
+        if (message.ready) resolve(message.opened);
         else reject(fromThreadError(message.error));
       };
       this.worker.on('message', onReady);
@@ -64,6 +68,7 @@ class ReadThread {
     this.exited = new Promise((resolve) => {
       const fail = (reason: string) => {
         this.dead = true;
+        failReady(new Error(reason)); // a thread that dies while it opens (no-op once it is ready)
         for (const call of this.pending.values()) call.reject(new Error(reason));
         this.pending.clear();
       };
@@ -97,6 +102,11 @@ class ReadThread {
 
 export class ReadPool {
   readonly api: ReadApi;
+  /**
+   * Settles when the cache is ready for reading: with what opening it found (options.open), or at once. Requests
+   * wait for it; a cache that cannot be opened (a newer schema, a full disk) rejects it and them, with the sentence.
+   */
+  readonly opened: Promise<OpenedState | undefined>;
   private readonly lanes: { wall: (ReadThread | null)[]; reports: (ReadThread | null)[] };
   private closed = false;
 
@@ -105,8 +115,14 @@ export class ReadPool {
     private readonly options: ReadPoolOptions = {},
   ) {
     this.lanes = { wall: [null], reports: new Array<ReadThread | null>(Math.max(1, options.reportThreads ?? 1)).fill(null) };
-    // Started now, not on the first request: a thread takes a moment to load, and the wall asks at once.
-    for (const lane of Object.values(this.lanes)) lane.forEach((_, i) => this.thread(lane, i));
+    // Started now, not on the first request: a thread takes a moment to load, and the wall asks at once. The wall's
+    // thread opens the cache; the others start once it has (a reader must not see a schema half migrated).
+    const opener = (this.lanes.wall[0] = new ReadThread({ reads: { cacheFile, open: options.open } }, options.workerUrl));
+    this.opened = opener.ready;
+    this.opened.then(
+      () => this.lanes.reports.forEach((_, i) => !this.closed && this.thread(this.lanes.reports, i)),
+      () => {}, // reported by the requests and by whoever awaits `opened`
+    );
     this.api = new Proxy({} as ReadApi, {
       // Not thenable: a promise resolving to the api must not mistake it for another promise.
       get: (_, method: string) => (method === 'then' ? undefined : (...args: unknown[]) => this.call(method as ReadMethod, args)),
@@ -119,8 +135,13 @@ export class ReadPool {
     return thread;
   }
 
-  private call(method: ReadMethod, args: unknown[]): Promise<unknown> {
-    if (this.closed) return Promise.reject(new BridgeError({ code: 'unavailable', message: 'The cache is closed; the data is back in a moment.' }));
+  private async call(method: ReadMethod, args: unknown[]): Promise<unknown> {
+    const closed = () => new BridgeError({ code: 'unavailable', message: 'The cache is closed; the data is back in a moment.' });
+    if (this.closed) throw closed();
+    await this.opened.catch((error: Error) => {
+      throw this.closed ? closed() : error;
+    });
+    if (this.closed) throw closed();
     if (BROADCAST_METHODS.has(method)) {
       const all = [...this.lanes.wall.keys()]
         .map((i) => this.thread(this.lanes.wall, i))

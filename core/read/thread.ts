@@ -3,8 +3,9 @@
  * order they come (an export's rendering yields between its reads, so a snapshot may be answered meanwhile).
  */
 import { parentPort } from 'node:worker_threads';
-import { openReader } from '../cache/database';
-import type { ReadReady, ReadReply, ReadRequest, ReadThreadInit, ThreadError } from './protocol';
+import { isCorruption, openCache, openReader, replaceCorruptCache } from '../cache/database';
+import { CacheReads } from '../cache/reads';
+import type { OpenedState, OpenInit, ReadReady, ReadReply, ReadRequest, ReadThreadInit, ThreadError } from './protocol';
 import { ReadService } from './service';
 
 export function toThreadError(error: unknown): ThreadError {
@@ -13,16 +14,43 @@ export function toThreadError(error: unknown): ThreadError {
   return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), ...(issues !== undefined ? { issues } : {}) };
 }
 
+/** Opens the cache for use (OpenInit), here rather than on the host's thread: a migration can take seconds. */
+export function openForUse(file: string, open: OpenInit): OpenedState {
+  let opened = open.replace ? replaceCorruptCache(file, open.replace) : openCache(file, { integrity: open.integrity });
+  const readState = () => {
+    const reads = new CacheReads(opened.db);
+    return { lastContact: reads.syncState().lastContact, quarantined: reads.quarantined() };
+  };
+  try {
+    let state: ReturnType<typeof readState>;
+    try {
+      state = readState();
+    } catch (error) {
+      // Damage the deferred open did not see, hit by the first read: replace the cache now rather than later.
+      if (!isCorruption(error)) throw error;
+      opened.db.close();
+      opened = replaceCorruptCache(file, (error as Error).message);
+      state = readState();
+    }
+    return { ...state, rebuilt: opened.rebuilt, migrated: opened.migrated };
+  } finally {
+    // Opened to migrate and to check; reads go through a connection of their own.
+    opened.db.close();
+  }
+}
+
 export function runReadThread(init: ReadThreadInit) {
   const port = parentPort!;
   let service: ReadService;
+  let opened: OpenedState | undefined;
   try {
+    if (init.reads.open) opened = openForUse(init.reads.cacheFile, init.reads.open);
     service = new ReadService(openReader(init.reads.cacheFile));
   } catch (error) {
     port.postMessage({ ready: false, error: toThreadError(error) } satisfies ReadReady);
     return;
   }
-  port.postMessage({ ready: true } satisfies ReadReady);
+  port.postMessage({ ready: true, ...(opened ? { opened } : {}) } satisfies ReadReady);
   port.on('message', (request: ReadRequest) => {
     const method = service[request.method] as (...args: unknown[]) => unknown;
     Promise.resolve()

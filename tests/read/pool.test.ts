@@ -3,9 +3,12 @@
  * boundary (errors included), keeps each thread's reference data current, and survives a thread that dies.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openCache } from '../../core/cache/database';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../core/cache/migrations';
 import { CacheStore } from '../../core/cache/store';
 import { ReadPool } from '../../core/read/pool';
 import { ReadService } from '../../core/read/service';
@@ -89,6 +92,44 @@ describe('ReadPool', () => {
     // The fixture's thread exits when asked for the audit log (a crash mid-request).
     await expect(pool.api.exports(10)).rejects.toThrow(/read thread stopped/);
     expect(await pool.api.briefing({ kind: 'week', week: '2026-W48' }, NOW)).toMatchObject({ period: { key: '2026-W48' } });
+  });
+
+  it("opens the cache on the wall's thread: an old schema is upgraded there, its state read, then it answers", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gcc-pool-'));
+    const file = path.join(dir, 'cache.sqlite');
+    files.push(file);
+    openCache(file, { migrations: MIGRATIONS.slice(0, 1) }).db.close(); // a cache as the first version left it
+    const pool = new ReadPool(file, { open: { integrity: 'full' } });
+    pools.push(pool);
+    expect(await pool.opened).toEqual({ lastContact: null, quarantined: 0, rebuilt: null, migrated: { from: 1, to: SCHEMA_VERSION, ms: expect.any(Number) } });
+    expect(await pool.api.cacheState()).toEqual({ lastContact: null, quarantined: 0 });
+    expect(await pool.api.briefing({ kind: 'week', week: '2026-W48' }, NOW)).toMatchObject({ period: { key: '2026-W48' } });
+  });
+
+  it('sets a damaged cache aside when told to, and opens an empty one in its place', async () => {
+    const { file, pool: first } = await poolOnFixture();
+    await first.close();
+    const pool = new ReadPool(file, { open: { integrity: 'deferred', replace: 'the background check found damage' } });
+    pools.push(pool);
+    expect(await pool.opened).toMatchObject({
+      lastContact: null,
+      rebuilt: { reason: 'the background check found damage', movedTo: expect.stringMatching(/\.corrupt-\d+$/) },
+    });
+    expect(await pool.api.mapRegions()).toMatchObject({ grids: { features: [] } });
+  });
+
+  it('a cache it cannot open (a newer schema) fails the opening and every request with the sentence', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gcc-pool-'));
+    const file = path.join(dir, 'cache.sqlite');
+    files.push(file);
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    const pool = new ReadPool(file, { open: { integrity: 'deferred' } });
+    pools.push(pool);
+    await expect(pool.opened).rejects.toThrow(/written by a newer version of Grid Command Center \(schema 99/);
+    await expect(pool.api.snapshot({ preset: 'week' }, NOW)).rejects.toMatchObject({ name: 'CacheError', code: 'too_new' });
+    await expect(pool.api.briefing({ kind: 'week', week: '2026-W48' }, NOW)).rejects.toThrow(/newer version/);
   });
 
   it('refuses requests once closed, with the sentence the wall shows', async () => {

@@ -1,5 +1,6 @@
 import { mkdtempSync, openSync, readFileSync, readdirSync, writeSync, closeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCache, quickCheck } from '../../core/cache/database';
@@ -88,6 +89,26 @@ describe('integrity check in the background', () => {
     expect(() => db.prepare('SELECT last_contact, (SELECT count(*) FROM quarantine) FROM sync_state').get()).not.toThrow();
     db.close();
     await expectRebuilt(file);
+  });
+
+  it('a cache from a newer version: the host starts, says why in the status bar, and the wall is told so on its reads', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gcc-newer-')), 'cache.sqlite');
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    const backend = createBackend({ host: 'web', version: '0', data: { cacheFile: file, api: { baseUrl: 'http://127.0.0.1:9', token: 't' }, demo: false } });
+    try {
+      let status = await backend.handlers['sync.status']({});
+      backend.onPush((name, payload) => {
+        if (name === 'sync.status') status = payload as SyncStatus;
+      });
+      await until(() => status.state === 'error', 30_000);
+      expect(status.message).toMatch(/could not be opened: This cache was written by a newer version of Grid Command Center \(schema 99/);
+      await expect(backend.handlers['scene.snapshot']({ window: { preset: 'week' } })).rejects.toThrow(/newer version/);
+      expect(readdirSync(path.dirname(file))).toEqual(['cache.sqlite']); // left as it was, for the newer version
+    } finally {
+      await backend.close();
+    }
   });
 });
 
