@@ -1,7 +1,8 @@
 /**
  * Wall benchmarks (DESIGN §7), run by `npm run bench` (`--only wall`) or on their own:
  *
- *   npx tsx scripts/bench-wall.ts [--only e2p,cold,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
+ *   npx tsx scripts/bench-wall.ts [--only e2p,cold,idle,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
+ *                                 [--idle-seconds 60]
  *
  * - event-to-pixel: the demo central server publishes 50 events/s; for each new case, the time from the server
  *   emitting it to the first wall frame that draws it (same machine, same clock) — p50/p95; split into the core's
@@ -10,6 +11,8 @@
  *   in, a map frame drawn with the grids and the case points loaded, every chart of the scene drawn — see
  *   WallView's watchFirstFrame); ratio to loading the bare app shell (#/settings) in the same run; median of
  *   --cold-runs fresh starts;
+ * - idle: with no case arriving, the CPU the wall's renderer and GPU process use (from /proc, % of one core): the
+ *   overview with rotation off, and one whole playlist cycle with rotation on; the app shell is the baseline;
  * - soak: 20 events/s with scene rotation every 20 s for --soak-seconds (the budget is stated for 30 minutes):
  *   renderer heap after a forced GC at start and end, DOM node count, MapLibre/ECharts instance counts;
  * - compare: the same 297 grids and 50,000 points, MapLibre (the wall) vs an ECharts `geo` map + scatter (the
@@ -28,6 +31,7 @@ import { createParser } from 'eventsource-parser';
 import { startCore, type Core } from '../core/runtime';
 import type { ApiConfig } from '../core/sync/api-client';
 import type { SceneDelta } from '../shared/bridge/scene';
+import { cpuOver } from './bench/cpu';
 import { startCentral } from './bench/sync';
 import { startWebHost, type WebHost } from '../web/server';
 import { ROOT } from './lib/renderer-build';
@@ -483,11 +487,76 @@ export async function benchCompare(warm: string, dir: string, points = 50_000, m
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A page's CPU over `seconds`, renderer and GPU process (% of one core), once it has settled. */
+async function idleCpu(seconds: number): Promise<{ renderer: number; gpu: number; all: number }> {
+  const byKind = await cpuOver(process.pid, seconds * 1000);
+  const renderer = byKind['renderer'] ?? 0;
+  const gpu = byKind['gpu-process'] ?? 0;
+  const all = Object.entries(byKind).reduce((sum, [kind, v]) => (kind === 'other' ? sum : sum + v), 0);
+  return { renderer, gpu, all };
+}
+
+/**
+ * Idle: no case arrives (the demo central publishes none), the operator has acknowledged the alerts. The overview
+ * with rotation off, for `seconds`; then rotation on, over one whole playlist cycle (5 scenes × 20 s); the app
+ * shell (#/settings) in the same browser is the baseline. Renderer + GPU process CPU from /proc, % of one core.
+ */
+export async function benchIdle(warm: string, dir: string, seconds = 60): Promise<Figure[]> {
+  const rig = await startRig(copyCache(warm, dir, 'idle'), 0);
+  const browser = await launch();
+  const settle = async (page: Page) => {
+    await page.keyboard.press('Escape').catch(() => {});
+    await page.waitForTimeout(5000);
+  };
+  try {
+    await waitLive(rig);
+    const measure = async (hash: string, windowSeconds: number, ready: (page: Page) => Promise<void>) => {
+      const page = await wallPage(browser, `${rig.host.url}${hash}`);
+      await ready(page);
+      await settle(page);
+      const cpu = await idleCpu(windowSeconds);
+      await page.close();
+      return cpu;
+    };
+    const shell = await measure('#/settings', seconds, (page) => page.waitForLoadState('load'));
+    const still = await measure('#/wall/overview?rotate=0', seconds, (page) => waitForWall(page, 'overview'));
+    const cycle = await measure('#/wall/overview?interval=20', 100, (page) => waitForWall(page, 'overview'));
+    const pct = (c: { renderer: number; gpu: number }) => c.renderer + c.gpu;
+    const split = (c: { renderer: number; gpu: number; all: number }) =>
+      `% of a core (renderer ${c.renderer.toFixed(1)}, GPU ${c.gpu.toFixed(1)}; all Chromium ${c.all.toFixed(1)})`;
+    return [
+      { name: `wall idle CPU, app shell #/settings (${seconds} s)`, value: pct(shell), unit: split(shell) },
+      {
+        name: `wall idle CPU, overview, rotation off (${seconds} s, no cases)`,
+        value: pct(still),
+        unit: split(still),
+        ratio: pct(still) / 5,
+        baseline: `budget 5 % (shell ${pct(shell).toFixed(1)} %)`,
+        budget: '≤ 5 %',
+      },
+      {
+        name: 'wall idle CPU, rotation on (one playlist cycle, 5 × 20 s, no cases)',
+        value: pct(cycle),
+        unit: split(cycle),
+        ratio: pct(cycle) / 5,
+        baseline: 'budget 5 %',
+        budget: '≤ 5 %',
+      },
+    ];
+  } finally {
+    await browser.close();
+    await rig.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
 export interface WallBenchOptions {
   only?: Set<string>;
   soakSeconds?: number;
   e2pSeconds?: number;
   coldRuns?: number;
+  idleSeconds?: number;
   dir?: string;
   print?: boolean;
 }
@@ -508,6 +577,7 @@ export async function bench(options: WallBenchOptions = {}): Promise<Figure[]> {
   if (want('cold')) add(await benchColdStart(warm, dir, options.coldRuns));
   if (want('e2p')) add(await benchEventToPixel(warm, dir, options.e2pSeconds ?? 30));
   if (want('compare')) add(await benchCompare(warm, dir));
+  if (want('idle')) add(await benchIdle(warm, dir, options.idleSeconds ?? 60));
   if (want('soak')) add(await benchSoak(warm, dir, options.soakSeconds ?? Number(process.env.GCC_SOAK_SECONDS ?? 120)));
   return figures;
 }
@@ -519,6 +589,7 @@ async function main() {
       'soak-seconds': { type: 'string', default: '120' },
       'e2p-seconds': { type: 'string', default: '30' },
       'cold-runs': { type: 'string', default: '3' },
+      'idle-seconds': { type: 'string', default: '60' },
       dir: { type: 'string' },
     },
   });
@@ -528,6 +599,7 @@ async function main() {
     soakSeconds: Number(values['soak-seconds']),
     e2pSeconds: Number(values['e2p-seconds']),
     coldRuns: Number(values['cold-runs']),
+    idleSeconds: Number(values['idle-seconds']),
     dir: values.dir,
     print: true,
   });
