@@ -497,9 +497,9 @@ async function idleCpu(seconds: number): Promise<{ renderer: number; gpu: number
 }
 
 /**
- * Idle: no case arrives (the demo central publishes none), the operator has acknowledged the alerts. The overview
- * with rotation off, for `seconds`; then rotation on, over one whole playlist cycle (5 scenes × 20 s); the app
- * shell (#/settings) in the same browser is the baseline. Renderer + GPU process CPU from /proc, % of one core.
+ * Idle: no case arrives (the demo central publishes none), the operator has acknowledged the alerts. In full and
+ * in lite rendering: the overview with rotation off, for `seconds`; then rotation on, over one whole playlist cycle
+ * (5 scenes × 20 s); the app shell (#/settings) in the same browser is the baseline. Renderer + GPU process CPU from /proc, % of one core.
  */
 export async function benchIdle(warm: string, dir: string, seconds = 60): Promise<Figure[]> {
   const rig = await startRig(copyCache(warm, dir, 'idle'), 0);
@@ -508,6 +508,9 @@ export async function benchIdle(warm: string, dir: string, seconds = 60): Promis
     await page.keyboard.press('Escape').catch(() => {});
     await page.waitForTimeout(5000);
   };
+  const pct = (c: { renderer: number; gpu: number }) => c.renderer + c.gpu;
+  const split = (c: { renderer: number; gpu: number; all: number }) =>
+    `% of a core (renderer ${c.renderer.toFixed(1)}, GPU ${c.gpu.toFixed(1)}; all Chromium ${c.all.toFixed(1)})`;
   try {
     await waitLive(rig);
     const measure = async (hash: string, windowSeconds: number, ready: (page: Page) => Promise<void>) => {
@@ -519,30 +522,30 @@ export async function benchIdle(warm: string, dir: string, seconds = 60): Promis
       return cpu;
     };
     const shell = await measure('#/settings', seconds, (page) => page.waitForLoadState('load'));
-    const still = await measure('#/wall/overview?rotate=0', seconds, (page) => waitForWall(page, 'overview'));
-    const cycle = await measure('#/wall/overview?interval=20', 100, (page) => waitForWall(page, 'overview'));
-    const pct = (c: { renderer: number; gpu: number }) => c.renderer + c.gpu;
-    const split = (c: { renderer: number; gpu: number; all: number }) =>
-      `% of a core (renderer ${c.renderer.toFixed(1)}, GPU ${c.gpu.toFixed(1)}; all Chromium ${c.all.toFixed(1)})`;
-    return [
-      { name: `wall idle CPU, app shell #/settings (${seconds} s)`, value: pct(shell), unit: split(shell) },
-      {
-        name: `wall idle CPU, overview, rotation off (${seconds} s, no cases)`,
-        value: pct(still),
-        unit: split(still),
-        ratio: pct(still) / 5,
-        baseline: `budget 5 % (shell ${pct(shell).toFixed(1)} %)`,
-        budget: '≤ 5 %',
-      },
-      {
-        name: 'wall idle CPU, rotation on (one playlist cycle, 5 × 20 s, no cases)',
-        value: pct(cycle),
-        unit: split(cycle),
-        ratio: pct(cycle) / 5,
-        baseline: 'budget 5 %',
-        budget: '≤ 5 %',
-      },
-    ];
+    const figures: Figure[] = [{ name: `wall idle CPU, app shell #/settings (${seconds} s)`, value: pct(shell), unit: split(shell) }];
+    for (const rendering of ['full', 'lite'] as const) {
+      const still = await measure(`?rendering=${rendering}#/wall/overview?rotate=0`, seconds, (page) => waitForWall(page, 'overview'));
+      const cycle = await measure(`?rendering=${rendering}#/wall/overview?interval=20`, 100, (page) => waitForWall(page, 'overview'));
+      figures.push(
+        {
+          name: `wall idle CPU, ${rendering}, overview, rotation off (${seconds} s, no cases)`,
+          value: pct(still),
+          unit: split(still),
+          ratio: pct(still) / 5,
+          baseline: `budget 5 % (shell ${pct(shell).toFixed(1)} %)`,
+          budget: '≤ 5 %',
+        },
+        {
+          name: `wall idle CPU, ${rendering}, rotation on (one playlist cycle, 5 × 20 s, no cases)`,
+          value: pct(cycle),
+          unit: split(cycle),
+          ratio: pct(cycle) / 5,
+          baseline: 'budget 5 %',
+          budget: '≤ 5 %',
+        },
+      );
+    }
+    return figures;
   } finally {
     await browser.close();
     await rig.close();

@@ -2,7 +2,7 @@
  * Screenshots of every wall scene at the wall sizes we support, for a person to look at:
  *
  *   npx tsx scripts/screenshots.ts [--url http://127.0.0.1:4317/] [--out test-results/wall] [--sizes 1920x1080,3840x2160]
- *                                  [--scenes overview,disputes] [--lang zh-CN]
+ *                                  [--scenes overview,disputes] [--lang zh-CN] [--rendering full,lite]
  *
  * Without --url it starts the web host itself (`scripts/serve.ts`, the bundled demo data) on a free port.
  * Uses Debian's Chromium (CHROMIUM_PATH to override) with SwiftShader WebGL, like the e2e tests.
@@ -87,7 +87,15 @@ export async function waitForWall(page: Page, scene: string, timeout = 90_000) {
     .catch(() => undefined);
 }
 
-export async function screenshots(options: { url: string; out: string; sizes: string[]; scenes: string[]; lang?: string }): Promise<string[]> {
+export async function screenshots(options: {
+  url: string;
+  out: string;
+  sizes: string[];
+  scenes: string[];
+  lang?: string;
+  /** Each rendering asked for (`?rendering=`), named in the file; none: what the page picks itself. */
+  renderings?: ('full' | 'lite')[];
+}): Promise<string[]> {
   mkdirSync(options.out, { recursive: true });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const files: string[] = [];
@@ -98,13 +106,18 @@ export async function screenshots(options: { url: string; out: string; sizes: st
       page.on('console', (m) => m.type() === 'error' && console.error(`[${size}] console: ${m.text()}`));
       page.on('pageerror', (e) => console.error(`[${size}] page error: ${e.message}`));
       for (const scene of options.scenes) {
-        const lang = options.lang && options.lang !== 'zh-CN' ? `?lang=${options.lang}` : '';
-        await page.goto(`${options.url}${lang}#/wall/${scene}?rotate=0`);
-        await waitForWall(page, scene);
-        await page.waitForTimeout(600);
-        const file = path.join(options.out, `wall-${scene}-${size}${options.lang && options.lang !== 'zh-CN' ? `-${options.lang}` : ''}.png`);
-        await page.screenshot({ path: file });
-        files.push(file);
+        for (const rendering of options.renderings?.length ? options.renderings : [null]) {
+          const query = new URLSearchParams();
+          if (options.lang && options.lang !== 'zh-CN') query.set('lang', options.lang);
+          if (rendering) query.set('rendering', rendering);
+          await page.goto(`${options.url}${query.size ? `?${query}` : ''}#/wall/${scene}?rotate=0`);
+          await waitForWall(page, scene);
+          await page.waitForTimeout(600);
+          const suffix = `${options.lang && options.lang !== 'zh-CN' ? `-${options.lang}` : ''}${rendering ? `-${rendering}` : ''}`;
+          const file = path.join(options.out, `wall-${scene}-${size}${suffix}.png`);
+          await page.screenshot({ path: file });
+          files.push(file);
+        }
       }
       await page.close();
     }
@@ -122,6 +135,7 @@ async function main() {
       sizes: { type: 'string', default: WALL_SIZES.join(',') },
       scenes: { type: 'string', default: WALL_SCENES.join(',') },
       lang: { type: 'string', default: 'zh-CN' },
+      rendering: { type: 'string' },
     },
   });
   const server = values.url ? null : await startServer();
@@ -132,6 +146,7 @@ async function main() {
       sizes: values.sizes!.split(','),
       scenes: values.scenes!.split(','),
       lang: values.lang,
+      renderings: values.rendering ? (values.rendering.split(',') as ('full' | 'lite')[]) : undefined,
     });
     for (const f of files) console.log(f);
   } finally {

@@ -68,6 +68,12 @@ export const Settings = z
     districtTitle: z.string().trim().min(1, 'The title must not be empty.').max(40, 'The title fits the header in at most 40 characters.'),
     language: z.enum(['zh-CN', 'en-US']),
     theme: z.enum(['midnight', 'contrast']),
+    /**
+     * How the wall is drawn: `lite` is the same layout, colours and type drawn flat (no glows, gradients or
+     * seconds on the clock), for PCs whose Chromium draws in software; `auto` picks it when WebGL reports a
+     * software rasteriser (SwiftShader, llvmpipe).
+     */
+    rendering: z.enum(['auto', 'full', 'lite']),
     /** A sound with the full-screen alert for a new event of the highest severity. */
     alertSound: z.boolean(),
     watermark: z.object({ enabled: z.boolean(), operator: z.string().trim().max(40) }).strict(),
@@ -91,6 +97,7 @@ export const DEFAULT_SETTINGS: Settings = {
   districtTitle: '广安区网格化服务管理指挥中心',
   language: 'zh-CN',
   theme: 'midnight',
+  rendering: 'auto',
   alertSound: false,
   watermark: { enabled: false, operator: '' },
   basemap: { kind: 'none' },

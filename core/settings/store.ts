@@ -21,6 +21,7 @@ const FIELD_NAMES: Record<keyof Settings, string> = {
   districtTitle: 'the district title',
   language: 'the language',
   theme: 'the theme',
+  rendering: 'the rendering (auto, full or lite)',
   alertSound: 'the alert sound',
   watermark: 'the watermark',
   basemap: 'the basemap',

@@ -145,6 +145,18 @@ describe('Settings page', () => {
     expect((wrapper.get('[data-test=settings-save]').element as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('rendering: auto by default, says what this PC draws with, and saves lite when chosen', async () => {
+    const { wrapper, settings } = await mountPage();
+    const choice = wrapper.get('[data-test=rendering]');
+    expect((choice.get('input[value=auto]').element as HTMLInputElement).checked).toBe(true);
+    // No WebGL in the test DOM: auto draws lite, and the hint says why.
+    expect(choice.element.closest('.sfield')!.textContent).toContain('本机图形：无 WebGL（软件绘图），当前为精简');
+    await choice.get('input[value=lite]').setValue(true);
+    await wrapper.get('[data-test=settings-save]').trigger('click');
+    await flushPromises();
+    expect(settings.get().rendering).toBe('lite');
+  });
+
   it('follows a change saved elsewhere for the fields it has not edited', async () => {
     const { wrapper, settings } = await mountPage();
     await wrapper.get('[data-test=rotate-seconds]').setValue('40');

@@ -1,11 +1,13 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import StatusBar from '../../renderer/src/shell/StatusBar.vue';
 import { setBridge } from '../../renderer/src/common/bridge';
 import { createAppI18n } from '../../renderer/src/common/i18n';
 import { useConnectionStore } from '../../renderer/src/shell/store';
+import { useSettingsStore } from '../../renderer/src/settings/store';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { createBackend } from '../../core/backend';
 import { dispatch } from '../../shared/bridge/dispatch';
 
@@ -27,10 +29,11 @@ function inProcessTransport(up = true): Transport {
 
 afterEach(() => setBridge(undefined));
 
-async function mountBar(transport: Transport, locale: 'zh-CN' | 'en-US' = 'zh-CN') {
+async function mountBar(transport: Transport, locale: 'zh-CN' | 'en-US' = 'zh-CN', rendering: Settings['rendering'] = 'full') {
   setActivePinia(createPinia());
   setBridge(createBridgeClient(transport));
   const pinia = createPinia();
+  useSettingsStore(pinia).settings = { ...DEFAULT_SETTINGS, rendering };
   const wrapper = mount(StatusBar, { global: { plugins: [pinia, createAppI18n(locale)] } });
   useConnectionStore(pinia).start();
   await flushPromises();
@@ -44,6 +47,32 @@ describe('StatusBar', () => {
     expect(wrapper.get('[data-test=bridge-state]').text()).toContain('网页端 v9.9.9');
     expect(wrapper.get('[data-test=sync-state]').text()).toBe('尚未同步');
     expect(wrapper.get('[data-test=clock]').text()).toMatch(/^\d{4}-\d{2}-\d{2} 星期. \d{2}:\d{2}:\d{2}$/);
+  });
+
+  it('ticks at each second; in lite rendering shows minutes and changes only when the minute does', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      vi.setSystemTime(Date.parse('2026-11-23T10:00:58.300+08:00'));
+      const full = await mountBar(inProcessTransport());
+      expect(full.get('[data-test=clock]').text()).toMatch(/ 10:00:58$/);
+      await vi.advanceTimersByTimeAsync(800);
+      expect(full.get('[data-test=clock]').text()).toMatch(/ 10:00:59$/);
+      full.unmount();
+
+      vi.setSystemTime(Date.parse('2026-11-23T10:00:58.300+08:00'));
+      const lite = await mountBar(inProcessTransport(), 'zh-CN', 'lite');
+      expect(lite.get('[data-test=clock]').text()).toMatch(/^\d{4}-\d{2}-\d{2} 星期. 10:00$/);
+      await vi.advanceTimersByTimeAsync(1500); // 10:00:59.8
+      expect(lite.get('[data-test=clock]').text()).toMatch(/ 10:00$/);
+      await vi.advanceTimersByTimeAsync(300); // 10:01:00.1
+      expect(lite.get('[data-test=clock]').text()).toMatch(/ 10:01$/);
+      await vi.advanceTimersByTimeAsync(59_800); // 10:01:59.9
+      expect(lite.get('[data-test=clock]').text()).toMatch(/ 10:01$/);
+      await vi.advanceTimersByTimeAsync(200); // 10:02:00.1
+      expect(lite.get('[data-test=clock]').text()).toMatch(/ 10:02$/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says in words when the host cannot be reached', async () => {

@@ -136,6 +136,14 @@ afterEach(() => {
 });
 
 describe('the wall map', () => {
+  it('says it is loading until the grids are drawn', async () => {
+    const { wrapper } = await mountMap();
+    expect(wrapper.get('[data-test=map-loading]').text()).toBe('地图加载中…');
+    maps.at(-1)!.fire('render');
+    await flushPromises();
+    expect(wrapper.find('[data-test=map-loading]').exists()).toBe(false);
+  });
+
   it('changes nothing while nothing changes', async () => {
     const { wrapper, wait } = await mountMap();
     await wait(10_000);

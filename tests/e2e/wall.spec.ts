@@ -188,6 +188,10 @@ test('scene URLs, keyboard control and the grid profile', async ({ page }) => {
   await expect(page.getByTestId('playlist-state')).toContainText('轮播关闭');
   await expect(page.getByTestId('demo-badge')).toHaveText('演示数据');
   await expect(page.getByTestId('synthetic-note')).toBeVisible();
+  await expect(page.getByTestId('map-loading')).toHaveCount(0); // drawn: the loading line is gone
+  // This Chromium draws with SwiftShader: auto picks the lite rendering, whose clock shows minutes.
+  await expect(page.locator('html')).toHaveAttribute('data-rendering', 'lite');
+  await expect(page.locator('[data-test=wall-clock] .whead__time')).toHaveText(/^\d{2}:\d{2}$/);
 
   await page.keyboard.press('ArrowRight');
   await expect(page).toHaveURL(/#\/wall\/appeals\?rotate=0$/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { criteriaByStreet, gridIndex, lastDays, riskList, spotlightOrder } from '../../renderer/src/wall/derive';
-import { bannerFor, beijingClock, LIVE_QUIET_MINUTES } from '../../renderer/src/wall/honesty';
+import { beijingClock } from '../../renderer/src/common/clock';
+import { bannerFor, LIVE_QUIET_MINUTES } from '../../renderer/src/wall/honesty';
 import type { SyncStatus } from '../../shared/bridge/contract';
 import { gridStates, regions } from './fixtures';
 
@@ -112,6 +113,7 @@ describe('what the wall says about its data', () => {
       weekday: '一',
       time: '02:30:05',
     });
+    expect(beijingClock(Date.parse('2026-11-22T18:30:05Z'), ['日', '一', '二', '三', '四', '五', '六'], false).time).toBe('02:30'); // lite: minutes
     // Sunday: the last of the clock's weekdays, the first of Date's.
     expect(beijingClock(Date.parse('2026-11-22T03:00:00Z'), ['日', '一', '二', '三', '四', '五', '六'])).toMatchObject({ date: '2026-11-22', weekday: '日' });
   });

@@ -1,13 +1,14 @@
 /**
  * Settings that apply to the whole page, without a reload: the colour theme (CSS variables keyed on
- * <html data-theme>), the interface language (unless the address says `?lang=`, which ops scripts use) and the
+ * <html data-theme>), full or lite rendering (<html data-rendering>, common/rendering.ts), the interface language (unless the address says `?lang=`, which ops scripts use) and the
  * window title. A new intranet tile server is the exception: the page's security policy, fixed when it loaded,
  * only lets it fetch tiles from the server set then, so the page reloads once to get the new policy.
  */
-import { watch, watchEffect } from 'vue';
+import { computed, watch, watchEffect, type ComputedRef } from 'vue';
 import { tileOrigin } from '../../../shared/security/csp';
 import { useI18n } from 'vue-i18n';
 import { urlLocale } from '../common/i18n';
+import { glRendererName, resolveRendering, urlRendering, type Rendering } from '../common/rendering';
 import { useSettingsStore } from './store';
 import { useDistrictTitle } from './title';
 
@@ -16,9 +17,11 @@ export function useApplySettings() {
   const { locale } = useI18n({ useScope: 'global' });
   const title = useDistrictTitle();
   const fixedLocale = urlLocale();
+  const rendering = useRendering();
   watchEffect(() => {
     const root = document.documentElement;
     root.dataset.theme = store.settings.theme;
+    root.dataset.rendering = rendering.value;
     const lang = fixedLocale ?? store.settings.language;
     locale.value = lang;
     root.lang = lang;
@@ -35,4 +38,11 @@ export function useApplySettings() {
     },
     { immediate: true },
   );
+}
+
+/** Full or lite, as this page draws: the address's `?rendering=`, else the setting (auto: by the WebGL renderer). */
+export function useRendering(): ComputedRef<Rendering> {
+  const store = useSettingsStore();
+  const fixed = urlRendering();
+  return computed(() => fixed ?? resolveRendering(store.settings.rendering, glRendererName()));
 }

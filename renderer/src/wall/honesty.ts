@@ -3,7 +3,6 @@
  * tested on their own. The banner is shown whenever the numbers on the wall may not be current.
  */
 import type { SyncStatus } from '../../../shared/bridge/contract';
-import { dayToIsoDate, shanghaiClock } from '../../../shared/time';
 
 export type Banner =
   | { kind: 'hostDown' }
@@ -33,12 +32,4 @@ export function bannerFor(input: { connected: boolean; sync: SyncStatus | null; 
   if (sync.state === 'syncing' && minutes !== null && minutes < 1) return null;
   if (minutes === null) return { kind: 'never', state: sync.state };
   return { kind: 'stale', minutes, state: sync.state };
-}
-
-/** Beijing wall clock, whatever the machine's zone: "2026-11-27", "星期五", "21:30:05". */
-export function beijingClock(now: number, weekdays: readonly string[]) {
-  const c = shanghaiClock(now);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  // weekdays[] starts on Sunday, as Date.getDay() counts; the clock counts 1 = Monday … 7 = Sunday.
-  return { date: dayToIsoDate(c.day), weekday: weekdays[c.weekday % 7] ?? '', time: `${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)}` };
 }

@@ -64,6 +64,13 @@ const settings: typeof settingsZh = {
       midnight: { name: 'Midnight blue', desc: 'The default, made for LED walls' },
       contrast: { name: 'High contrast', desc: 'Brighter text and borders, for bright rooms' },
     },
+    rendering: 'Rendering',
+    renderings: { auto: 'Auto', full: 'Full', lite: 'Lite' },
+    renderingHint:
+      'This PC draws with {gpu} ({kind}); now {now}. Lite keeps the layout, colours and type but drops glows, gradients and shadows, and the clock shows minutes: for PCs without a GPU driver, where the CPU draws. Auto picks Lite when it finds software drawing.',
+    gpuSoftware: 'software',
+    gpuHardware: 'GPU',
+    noWebgl: 'no WebGL',
     language: 'Language',
     languageFixed: 'This window’s address has ?lang=, so it keeps the language the address names.',
   },

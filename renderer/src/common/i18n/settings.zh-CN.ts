@@ -62,6 +62,13 @@ export default {
       midnight: { name: '深蓝夜幕', desc: '默认配色，适合指挥大厅 LED 大屏' },
       contrast: { name: '高对比度', desc: '文字边框更醒目，适合强光或远距离观看' },
     },
+    rendering: '图形渲染',
+    renderings: { auto: '自动', full: '完整', lite: '精简' },
+    renderingHint:
+      '本机图形：{gpu}（{kind}），当前为{now}。精简：版式、配色、字体不变，去掉光晕、渐变和阴影，时钟按分钟走；适合没有显卡驱动、由 CPU 软件绘图的电脑。自动：检测到软件绘图时用精简。',
+    gpuSoftware: '软件绘图',
+    gpuHardware: '显卡绘图',
+    noWebgl: '无 WebGL',
     language: '界面语言',
     languageFixed: '本窗口地址带有 ?lang= 参数，仍按地址指定的语言显示。',
   },

@@ -124,6 +124,7 @@ const wallEn: typeof wallZh = {
   },
   ticker: { empty: 'No events yet', overdue: 'Overdue' },
   map: {
+    loading: 'Loading the map…',
     density: 'Case density (low → high)',
     synthetic: 'Street, community and grid boundaries are illustrative',
     hover: '{name} · {status} · {open} open',

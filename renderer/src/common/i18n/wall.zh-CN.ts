@@ -124,6 +124,7 @@ export default {
   },
   ticker: { empty: '暂无事件', overdue: '超期' },
   map: {
+    loading: '地图加载中…',
     density: '案件密度（低→高）',
     synthetic: '街道、社区、网格边界为示意数据',
     hover: '{name} · {status} · 在办 {open}',
