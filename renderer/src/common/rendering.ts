@@ -31,11 +31,15 @@ export function glRendererName(): string | null {
   return detected;
 }
 
-/** The rendering for a setting (or an address's `?rendering=`) on a machine whose WebGL renderer has this name. */
-export function resolveRendering(setting: RenderingSetting, rendererName: string | null): Rendering {
+/**
+ * The rendering for a setting; `rendererName` (e.g. glRendererName) is asked only for `auto`, so a page set to full
+ * or lite never opens a WebGL context to find out.
+ */
+export function resolveRendering(setting: RenderingSetting, rendererName: () => string | null): Rendering {
   if (setting !== 'auto') return setting;
+  const name = rendererName();
   // No WebGL at all is software drawing too, at its worst.
-  return rendererName === null || isSoftwareRenderer(rendererName) ? 'lite' : 'full';
+  return name === null || isSoftwareRenderer(name) ? 'lite' : 'full';
 }
 
 /** `?rendering=full|lite` before the `#` (as `?lang=`; ops scripts, benchmarks): wins over the setting. */

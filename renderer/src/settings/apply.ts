@@ -44,5 +44,5 @@ export function useApplySettings() {
 export function useRendering(): ComputedRef<Rendering> {
   const store = useSettingsStore();
   const fixed = urlRendering();
-  return computed(() => fixed ?? resolveRendering(store.settings.rendering, glRendererName()));
+  return computed(() => fixed ?? resolveRendering(store.settings.rendering, glRendererName));
 }
