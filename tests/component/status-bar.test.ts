@@ -70,6 +70,13 @@ describe('StatusBar', () => {
       expect(lite.get('[data-test=clock]').text()).toMatch(/ 10:01$/);
       await vi.advanceTimersByTimeAsync(200); // 10:02:00.1
       expect(lite.get('[data-test=clock]').text()).toMatch(/ 10:02$/);
+      // Back to full mid-minute: seconds at once, ticking each second again.
+      await vi.advanceTimersByTimeAsync(20_000); // 10:02:20.1
+      useSettingsStore(lite.vm.$pinia).settings = { ...DEFAULT_SETTINGS, rendering: 'full' };
+      await flushPromises();
+      expect(lite.get('[data-test=clock]').text()).toMatch(/ 10:02:20$/);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(lite.get('[data-test=clock]').text()).toMatch(/ 10:02:21$/);
     } finally {
       vi.useRealTimers();
     }

@@ -3,7 +3,7 @@
  * at each second — or, in lite rendering, each minute — so the clocks on a page change in one frame, and an idle
  * wall in lite draws one frame a minute.
  */
-import { onBeforeUnmount, ref, type Ref } from 'vue';
+import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import { dayToIsoDate, shanghaiClock } from '../../../shared/time';
 
 /** "2026-11-27", "星期五", "21:30:05" (or "21:30" without seconds). `weekdays` starts on Sunday, as Date.getDay(). */
@@ -30,6 +30,12 @@ export function useTicker(everyMinute: () => boolean): Ref<number> {
     );
   };
   schedule();
+  // Switched between seconds and minutes (Settings → rendering): show the time now and tick on the new step.
+  watch(everyMinute, () => {
+    window.clearTimeout(timer);
+    now.value = Date.now();
+    schedule();
+  });
   onBeforeUnmount(() => window.clearTimeout(timer));
   return now;
 }

@@ -1,7 +1,7 @@
 /**
  * Settings that apply to the whole page, without a reload: the colour theme (CSS variables keyed on
- * <html data-theme>), full or lite rendering (<html data-rendering>, common/rendering.ts), the interface language (unless the address says `?lang=`, which ops scripts use) and the
- * window title. A new intranet tile server is the exception: the page's security policy, fixed when it loaded,
+ * <html data-theme>), full or lite rendering (<html data-rendering>, common/rendering.ts), the interface language
+ * (unless the address says `?lang=`, which ops scripts use) and the window title. A new intranet tile server is the exception: the page's security policy, fixed when it loaded,
  * only lets it fetch tiles from the server set then, so the page reloads once to get the new policy.
  */
 import { computed, watch, watchEffect, type ComputedRef } from 'vue';
