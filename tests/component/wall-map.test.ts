@@ -95,7 +95,9 @@ const delta = (over: Partial<SceneDelta>): SceneDelta => ({
   ...over,
 });
 
-async function mountMap() {
+/** `rendering`: as the address would fix it (jsdom has no WebGL, so auto would be lite). */
+async function mountMap(rendering: 'full' | 'lite' = 'full') {
+  window.history.replaceState(null, '', `/?rendering=${rendering}`);
   setBridge(
     createBridgeClient({
       kind: 'web',
@@ -191,6 +193,24 @@ describe('the wall map', () => {
     expect(count('setData pulse')).toBe(0);
     expect(calls.every((c) => c.startsWith('paint pulse ') || c === 'setData points' || c === 'setData heat')).toBe(true);
     await wait(PULSE_LIFETIME_MS);
+    calls.length = 0;
+    await wait(5000);
+    expect(calls).toEqual([]);
+    wrapper.unmount();
+  });
+
+  it('lite rendering: a new case’s ring stands still — one change when it comes, one when it goes', async () => {
+    const { wrapper, store, wait } = await mountMap('lite');
+    store.applyDelta(delta({ events: [event({ id: 'new1', reportedAt: new Date(NOW).toISOString() })] }));
+    await flushPromises();
+    expect(calls).toContain('setData pulse');
+    calls.length = 0;
+    await wait(PULSE_LIFETIME_MS - 100);
+    expect(count('paint pulse')).toBe(0);
+    expect(calls.every((c) => c === 'setData points' || c === 'setData heat')).toBe(true);
+    calls.length = 0;
+    await wait(200);
+    expect(calls).toEqual(['setData pulse']);
     calls.length = 0;
     await wait(5000);
     expect(calls).toEqual([]);

@@ -139,6 +139,19 @@ describe('the map state', () => {
       expect(changes(buildStyle(a), buildStyle(b)).every((c) => c.startsWith('paint pulse '))).toBe(true);
     });
 
+    it('lite rendering: the ring stands still, half grown — a later clock changes nothing on the map', () => {
+      const fn = createMapState();
+      const at = inputs({ pulses: [pulse('n1', 1000)], still: true });
+      const a = fn(at, 1000);
+      const b = fn({ ...at }, 1250);
+      expect(a.pulsePhase).toBe(0.5);
+      expect(b.pulsePhase).toBe(0.5);
+      expect(changes(buildStyle(a), buildStyle(b))).toEqual([]);
+      const ended = fn(at, 1000 + PULSE_LIFETIME_MS + 1);
+      expect(ended.data.pulse.features).toEqual([]);
+      expect(changes(buildStyle(b), buildStyle(ended))).toEqual(['setData pulse']);
+    });
+
     it('a pulse ends after two rings: no pulse data, phase 0', () => {
       const fn = createMapState();
       const pulses = [pulse('n1', 1000)];

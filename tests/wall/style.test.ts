@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import { latest, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import { basemapFromSetting, buildStyle, defaultMapState, MAP_FONT, type MapStyleState } from '../../renderer/src/map/style';
 import { collection, gridFeatures, labelFeatures, pointFeatures, pulseFeatures, riskMarkers, shortGridName } from '../../renderer/src/map/geojson';
 import { event, gridStates, regions } from './fixtures';
@@ -37,6 +37,14 @@ describe('the wall map style', () => {
       { basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'raster', format: 'png' }) },
     ],
     [
+      'lite rendering (still: no transitions), heatmap, vector basemap',
+      {
+        still: true,
+        mode: 'heatmap',
+        basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'vector', format: 'mvt' }),
+      },
+    ],
+    [
       'with a vector PMTiles basemap, 4K scale',
       { scale: 2, basemap: basemapFromSetting({ kind: 'pmtiles', path: '/maps/a.pmtiles' }, { ...PMTILES, tiles: 'vector', format: 'mvt' }) },
     ],
@@ -46,6 +54,23 @@ describe('the wall map style', () => {
     const state = name === 'default, empty data' ? defaultMapState() : fullState(over);
     const errors = validateStyleMin(buildStyle(state));
     expect(errors.map((e) => e.message)).toEqual([]);
+  });
+
+  it('lite rendering: every paint property changes at once (no transition), full keeps MapLibre’s default', () => {
+    const lite = buildStyle(fullState({ still: true }));
+    expect(lite.transition).toEqual({ duration: 0, delay: 0 });
+    const paints = lite.layers.flatMap((l) => Object.entries((l as { paint?: Record<string, unknown> }).paint ?? {}));
+    const transitionable = (type: string, k: string) =>
+      (latest as unknown as Record<string, Record<string, { transition?: boolean }>>)[`paint_${type}`][k].transition;
+    const props = lite.layers.flatMap((l) =>
+      Object.keys((l as { paint?: Record<string, unknown> }).paint ?? {}).filter((k) => !k.endsWith('-transition') && transitionable(l.type, k)),
+    );
+    expect(props.length).toBeGreaterThan(10);
+    const transitions = new Map(paints.filter(([k]) => k.endsWith('-transition')));
+    for (const p of props) expect(transitions.get(`${p}-transition`), p).toEqual({ duration: 0, delay: 0 });
+    const full = buildStyle(fullState());
+    expect(full.transition).toBeUndefined();
+    expect(JSON.stringify(full.layers)).not.toContain('-transition');
   });
 
   it('is a pure function of state: the same state gives an equal style, the input is not changed', () => {

@@ -44,6 +44,11 @@ export interface MapInputs {
   fontBase: string;
   basemap: Basemap | null;
   pulses: readonly Pulse[];
+  /**
+   * Lite rendering: nothing on the map moves by itself — a pulse ring stands still, half grown (one frame in, one
+   * out), and paint changes apply at once instead of over MapLibre's 300 ms transitions.
+   */
+  still?: boolean;
 }
 
 /** Does this scene's map pulse for this new case? Only for its kinds, and never for a case already closed. */
@@ -89,7 +94,8 @@ export function createMapState(): MapStateFn {
       gridEmphasis: options.gridEmphasis,
       showPoints: options.showPoints,
       selectedGridId: inputs.selectedGridId,
-      pulsePhase: alive.length ? (pulseNow % PULSE_MS) / PULSE_MS : 0,
+      pulsePhase: inputs.still ? 0.5 : alive.length ? (pulseNow % PULSE_MS) / PULSE_MS : 0,
+      still: inputs.still ?? false,
       scale: inputs.scale,
       fontBase: inputs.fontBase,
       basemap: inputs.basemap,

@@ -82,6 +82,8 @@ export interface MapStyleState {
   selectedGridId: string | null;
   /** Pulse ring radius factor 0..1 (animated by the map component while new cases pulse). */
   pulsePhase: number;
+  /** Lite rendering: paint changes apply at once (no 300 ms transition, i.e. no run of frames after each change). */
+  still?: boolean;
   /** px per map-style px: labels and symbols follow the wall unit so they read from 5 m. */
   scale: number;
   /** Base URL the font file is resolved against (the page's URL). */
@@ -152,6 +154,10 @@ function match<T extends string>(key: ExpressionSpecification, table: Record<T, 
   out.push(fallback);
   return out as ExpressionSpecification;
 }
+
+const NO_TRANSITION = { duration: 0, delay: 0 };
+/** Paint properties the style spec gives no transition (a `-transition` for them is a validation error). */
+const NOT_TRANSITIONABLE = /^(heatmap-weight|heatmap-color|line-gradient|fill-antialias|raster-resampling|.*-anchor|.*-alignment|.*-pitch-scale)$/;
 
 export function buildStyle(state: MapStyleState): StyleSpecification {
   const s = state.scale;
@@ -409,9 +415,17 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     },
   ];
 
+  // MapLibre's own diff ignores a change of the root `transition`; per-property ones go through setPaintProperty.
+  if (state.still)
+    for (const layer of layers) {
+      const paint = (layer as { paint?: Record<string, unknown> }).paint;
+      if (paint) for (const key of Object.keys(paint)) if (!NOT_TRANSITIONABLE.test(key)) paint[`${key}-transition`] = NO_TRANSITION;
+    }
+
   return {
     version: 8,
     name: 'gcc-wall',
+    ...(state.still ? { transition: NO_TRANSITION } : {}),
     // Fonts the app ships; no glyphs URL, so nothing is ever fetched from a glyph server.
     'font-faces': { [MAP_FONT]: [{ url: new URL(MAP_FONT_URL, state.fontBase).href }] },
     sources,
