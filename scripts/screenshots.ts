@@ -52,6 +52,7 @@ export interface PageGlobals {
     maps: number;
     firstCompleteFrame: number | null;
     drawn: { id: string; receivedAt: number; drawnAt: number }[];
+    milestones: Record<string, number>;
   };
   __gccWallMap?: { loaded(): boolean; isMoving(): boolean; getCanvas(): unknown; once(event: string, cb: () => void): void; triggerRepaint(): void };
   document: { documentElement: { dataset: Record<string, string | undefined> }; querySelectorAll(selector: string): { length: number } };

@@ -21,13 +21,16 @@ const year = snapshot('year', {
 });
 
 /** A wall on the fixture snapshots: the scene shown is `scene`, over one set of shared computeds. */
-async function wall(first: SceneId) {
+async function wall(first: SceneId, snapshotsIn: Promise<void> = Promise.resolve()) {
   const pushes = new Set<(name: string, payload: unknown) => void>();
   setBridge(
     createBridgeClient({
       kind: 'web',
-      request: async (name, payload) =>
-        name === 'map.regions' ? regions : (payload as { window: { preset: 'today' | 'year' } }).window.preset === 'year' ? year : snapshot('today'),
+      request: async (name, payload) => {
+        if (name === 'map.regions') return regions;
+        await snapshotsIn;
+        return (payload as { window: { preset: 'today' | 'year' } }).window.preset === 'year' ? year : snapshot('today');
+      },
       onPush: (l) => (pushes.add(l), () => pushes.delete(l)),
       onConnection: () => () => {},
     }),
@@ -39,7 +42,7 @@ async function wall(first: SceneId) {
   const Wall = defineComponent({
     setup() {
       const derived = useWallDerived();
-      return () => h(WallScene, { key: scene.value, scene: SCENE_DECLARATIONS[scene.value], derived });
+      return () => h(WallScene, { key: scene.value, scene: SCENE_DECLARATIONS[scene.value], derived, ready: useSceneStore().ready });
     },
   });
   const wrapper = mount(Wall, { global: { plugins: [pinia, createAppI18n('zh-CN')], stubs: { EChart: true } } });
@@ -68,6 +71,20 @@ describe('a scene drawn from its declaration', () => {
     expect(wrapper.findAll('[data-test=wall-panel]').map((p) => p.attributes('data-panel'))).toEqual(['kpi', ...declared.panels.map((p) => p.id)]);
     expect(wrapper.findAll('[data-test=wall-panel]').map((p) => p.attributes('data-area'))).toEqual(['kpi', ...declared.panels.map((p) => p.area)]);
     wrapper.unmount();
+  });
+
+  it.each(SCENES)('%s: until the snapshots are in, its counters and every panel say they are loading', async (id) => {
+    let release!: () => void;
+    const { wrapper } = await wall(id, new Promise<void>((r) => (release = r)));
+    const panels = wrapper.findAll('[data-test=wall-panel]');
+    expect(panels.length).toBe(SCENE_DECLARATIONS[id].panels.length + 1);
+    for (const p of panels) expect(p.find('[data-test=panel-loading]').text(), p.attributes('data-panel')).toBe('加载中…');
+    expect(wrapper.findAllComponents(EChart)).toHaveLength(0);
+    release();
+    await flushPromises();
+    if (SCENE_DECLARATIONS[id].panels.some((p) => p.body.kind === 'chart')) expect(wrapper.findAllComponents(EChart).length).toBeGreaterThan(0);
+    expect(wrapper.findAll('[data-test=panel-loading]')).toHaveLength(0);
+    expect(wrapper.findAll('[data-test=kpi-value]').length).toBeGreaterThan(0);
   });
 
   it('fills the panels with the figures of the snapshots', async () => {

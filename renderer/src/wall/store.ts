@@ -12,6 +12,7 @@ import { computed, markRaw, ref, shallowRef } from 'vue';
 import { BridgeError } from '../../../shared/bridge/contract';
 import type { EventSummary, GridState, MapRegions, SceneDelta, SceneSnapshot } from '../../../shared/bridge/scene';
 import { useBridge } from '../common/bridge';
+import { milestone } from '../common/wall-metrics';
 
 /** The windows the wall reads: today's counts and the year to date. */
 export type WallWindow = 'today' | 'year';
@@ -90,6 +91,7 @@ export const useSceneStore = defineStore('scene', () => {
       try {
         const [t, y] = await Promise.all(WALL_WINDOWS.map((preset) => bridge.request('scene.snapshot', { window: { preset } })));
         snapshots.value = { today: markRaw(t), year: markRaw(y) };
+        milestone('snapshots in');
         absorbSnapshot(y, t);
         error.value = null;
         lastFetchAt.value = Date.now();
@@ -133,10 +135,15 @@ export const useSceneStore = defineStore('scene', () => {
   /** The regions request in flight, if any (the socket connecting right after start() must not ask again). */
   let regionsInflight: Promise<void> | null = null;
   function fetchRegions(): Promise<void> {
-    const request: Promise<void> = Promise.resolve()
-      .then(() => useBridge().request('map.regions', {}))
+    // Asked for at once, before the snapshots: the wall's read lane answers in order, and the map — the longest
+    // path to a complete first frame on software GL — can only start tiling once it has the boundaries.
+    const asked = (async () => useBridge().request('map.regions', {}))();
+    const request: Promise<void> = asked
       .then(
-        (r) => void (regions.value = markRaw(r)),
+        (r) => {
+          regions.value = markRaw(r);
+          milestone('regions in');
+        },
         (e: unknown) => void (error.value = toError(e)),
       )
       .finally(() => {

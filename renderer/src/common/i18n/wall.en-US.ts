@@ -60,6 +60,7 @@ const wallEn: typeof wallZh = {
     volunteersSub: '{n} volunteer teams',
   },
   panel: {
+    loading: 'Loading…',
     funnel: 'Closed loop · open cases',
     funnelSub: '{closed} closed · {rate} on time',
     disputeTrend: 'Disputes · last 30 days',

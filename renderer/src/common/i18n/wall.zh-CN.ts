@@ -60,6 +60,7 @@ export default {
     volunteersSub: '志愿服务队 {n} 支',
   },
   panel: {
+    loading: '加载中…',
     funnel: '闭环流程 · 在办',
     funnelSub: '办结 {closed} · 按期 {rate}',
     disputeTrend: '矛盾纠纷 · 近30日',
