@@ -24,6 +24,9 @@ class FakeMap {
   constructor() {
     maps.push(this);
   }
+  once(name: string, handler: (e?: unknown) => void) {
+    return this.on(name, handler);
+  }
   on(name: string, layerOrHandler: unknown, handler?: (e?: unknown) => void) {
     const h = (handler ?? layerOrHandler) as (e?: unknown) => void;
     this.handlers.set(name, [...(this.handlers.get(name) ?? []), h]);
@@ -114,6 +117,7 @@ async function mountMap(rendering: 'full' | 'lite' = 'full') {
     props: { options: SCENE_DECLARATIONS.overview.map, selectedGridId: null },
     global: { plugins: [pinia, createAppI18n('zh-CN')] },
   });
+  maps.at(-1)!.fire('style.load');
   maps.at(-1)!.fire('load');
   await flushPromises();
   calls.length = 0;
