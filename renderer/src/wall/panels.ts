@@ -474,7 +474,7 @@ export const LINES = {
   year: (c: WallContext) => c.t('wall.window.year'),
   funnel: (c: WallContext) => (c.year ? c.t('wall.panel.funnelSub', { closed: num(c.year.funnel.closed), rate: pct(c.year.totals.onTimeRate) }) : ''),
   safePeriod: (c: WallContext) => c.year?.safeGrids.period,
-  forces: (c: WallContext) => c.t('wall.kpi.volunteersSub', { n: num(c.year?.organisation.volunteerTeams ?? 0) }),
+  forces: (c: WallContext) => (c.year ? c.t('wall.kpi.volunteersSub', { n: num(c.year.organisation.volunteerTeams) }) : undefined),
 } satisfies Record<string, (c: WallContext) => string | undefined>;
 export type LineId = keyof typeof LINES;
 

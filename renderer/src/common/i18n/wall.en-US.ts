@@ -136,7 +136,6 @@ const wallEn: typeof wallZh = {
     never: 'No data from the central API yet ({state}); nothing to show',
     hostDown: 'Lost the host: showing the data from before; reconnecting',
     error: 'Could not read the wall data: {detail}',
-    loading: 'Reading the wall data…',
     syncing: 'Syncing from the central API ({progress} records): the figures on the wall are not complete yet',
     syncingEta: 'Syncing from the central API ({progress} records, about {s} s): the figures on the wall are not complete yet',
   },

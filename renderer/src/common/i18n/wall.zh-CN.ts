@@ -136,7 +136,6 @@ export default {
     never: '尚未从中心接口取得数据（{state}），大屏暂无数据可显示',
     hostDown: '与主机的连接已断开，以下为断开前的数据，正在自动重连',
     error: '读取大屏数据失败：{detail}',
-    loading: '正在读取大屏数据…',
     syncing: '正在从中心接口同步数据（{progress} 条），大屏上的数字尚不完整',
     syncingEta: '正在从中心接口同步数据（{progress} 条，约 {s} 秒），大屏上的数字尚不完整',
   },
