@@ -25,6 +25,7 @@ import { fixedSettings, type SettingsSource } from './settings-source';
 import { startAutoUpdate, type Updater } from './updater';
 import { utilityLauncher } from './utility-launcher';
 import { focusWindow } from './window';
+import { reportGpu } from './gpu';
 
 export interface StartOptions {
   rendererDir: string;
@@ -72,6 +73,9 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
 
   let wall: Wall | null = null;
   app.on('second-instance', () => focusWindow(wall?.primaryWindow() ?? BrowserWindow.getAllWindows()[0]));
+
+  // Said once, when Chromium knows (Electron: the status is only usable after this event).
+  app.once('gpu-info-update', () => reportGpu(log));
 
   await app.whenReady();
 

@@ -50,6 +50,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       spellcheck: false,
       // No middle-click (auxclick) opening of links either; window.open is denied in security.ts.
       disableBlinkFeatures: 'Auxclick',
+      // A wall keeps drawing when another window covers it or it loses focus: throttled, its animation frames stop
+      // and its timers slow to once a minute, i.e. no live cases drawn and a stopped clock (see gpu.ts).
+      backgroundThrottling: false,
     },
   });
   win.once('ready-to-show', () => {

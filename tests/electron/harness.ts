@@ -63,9 +63,12 @@ export const SECURE_WEB_PREFERENCES = {
   disableBlinkFeatures: 'Auxclick',
 };
 
-/** Every app window: exactly these preferences plus the preload, and Electron agrees they are in effect. */
+/**
+ * Every app window: exactly these preferences plus the preload, and Electron agrees they are in effect. A wall
+ * window is also never throttled in the background (it must keep drawing when covered; window.ts).
+ */
 export function expectSecure(win: FakeBrowserWindow) {
-  expect(win.options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: PRELOAD_PATH });
+  expect(win.options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, backgroundThrottling: false, preload: PRELOAD_PATH });
   expect(win.webContents.effectiveWebPreferences).toMatchObject(SECURE_WEB_PREFERENCES);
 }
 

@@ -96,6 +96,20 @@ export function originOf(url: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // app
 
+/** chrome://gpu's feature status on a PC that draws in software (SwiftShader), as Electron returns it. */
+export const SOFTWARE_GPU_STATUS: Record<string, string> = {
+  '2d_canvas': 'unavailable_software',
+  gpu_compositing: 'disabled_software',
+  multiple_raster_threads: 'enabled_on',
+  opengl: 'disabled_off',
+  rasterization: 'unavailable_software',
+  video_decode: 'unavailable_software',
+  video_encode: 'unavailable_software',
+  webgl: 'unavailable_software',
+  webgl2: 'unavailable_software',
+  webgpu: 'unavailable_software',
+};
+
 class FakeApp
   extends EventEmitter
   implements
@@ -120,6 +134,7 @@ class FakeApp
       | 'getAppPath'
       | 'enableSandbox'
       | 'disableHardwareAcceleration'
+      | 'getGPUFeatureStatus'
       | 'setAppUserModelId'
       | 'isPackaged'
     >
@@ -178,6 +193,7 @@ class FakeApp
     this.relaunches = [];
     this.sandboxEnabled = false;
     this.hardwareAccelerationDisabled = false;
+    this.gpuFeatureStatus = SOFTWARE_GPU_STATUS;
     this.version = '0.1.0';
     this.name = 'grid-command-center';
     this.locale = 'zh-CN';
@@ -271,6 +287,14 @@ class FakeApp
     this.hardwareAccelerationDisabled = true;
   }
   setAppUserModelId(_id: string) {}
+  /**
+   * What Chromium reports on a PC without a usable GPU unless a test sets another (Electron's GPUFeatureStatus).
+   * Electron documents it as usable only after 'gpu-info-update'; tests emit that event themselves.
+   */
+  gpuFeatureStatus: Record<string, string> = SOFTWARE_GPU_STATUS;
+  getGPUFeatureStatus() {
+    return this.gpuFeatureStatus as unknown as ReturnType<App['getGPUFeatureStatus']>;
+  }
 
   /** Test: Electron finished starting. Emits will-finish-launching and ready, then resolves whenReady(). */
   emitReady() {
