@@ -1,7 +1,7 @@
 /**
  * Wall benchmarks (DESIGN §7), run by `npm run bench` (`--only wall`) or on their own:
  *
- *   npx tsx scripts/bench-wall.ts [--only e2p,cold,idle,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
+ *   npx tsx scripts/bench-wall.ts [--only e2p,cold,switch,idle,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
  *                                 [--idle-seconds 60] [--soak-rate 20] [--soak-rendering full|lite] [--soak-log FILE.jsonl]
  *
  * - event-to-pixel: the demo central server publishes 50 events/s; for each new case, the time from the server
@@ -11,6 +11,8 @@
  *   in, a map frame drawn with the grids and the case points loaded, every chart of the scene drawn — see
  *   WallView's watchFirstFrame); ratio to loading the bare app shell (#/settings) in the same run; median of
  *   --cold-runs fresh starts;
+ * - scene switch: one page, each scene in turn (twice round), from the address changing to the scene complete
+ *   (charts drawn, map loaded and still), in full and in lite rendering; p50/p95;
  * - idle: with no case arriving, the CPU the wall's renderer and GPU process use (from /proc, % of one core): the
  *   overview with rotation off, and one whole playlist cycle with rotation on; the app shell is the baseline;
  * - soak: --soak-rate events/s (20) with scene rotation every 20 s for --soak-seconds (the budget is stated for 30
@@ -663,6 +665,68 @@ export async function benchIdle(warm: string, dir: string, seconds = 60): Promis
   }
 }
 
+/**
+ * Scene switch: on one page, each scene in playlist order (twice round), from the address changing to the new scene
+ * complete — its charts drawn, the map loaded with no tile pending and still — in full and in lite rendering.
+ */
+export async function benchSceneSwitch(warm: string, dir: string, rounds = 2): Promise<Figure[]> {
+  const rig = await startRig(copyCache(warm, dir, 'switch'), 0.05);
+  const browser = await launch();
+  const figures: Figure[] = [];
+  try {
+    await waitLive(rig);
+    for (const rendering of ['full', 'lite'] as const) {
+      const page = await wallPage(browser, `${rig.host.url}?rendering=${rendering}#/wall/overview?rotate=0`);
+      await waitForWall(page, 'overview');
+      await page.keyboard.press('Escape').catch(() => {});
+      const times: number[] = [];
+      const slowest = { scene: '', ms: 0 };
+      const order = ['safe-grids', 'disputes', 'appeals', 'services', 'overview'];
+      for (let r = 0; r < rounds; r++)
+        for (const scene of order) {
+          await page.keyboard.press('Escape').catch(() => {});
+          // In the page (a string: no bundler helpers), timed by its own clock, checked every frame.
+          const ms = (await page.evaluate(`new Promise((resolve) => {
+            const want = ${JSON.stringify(scene)};
+            const t0 = performance.now();
+            let frames = 0;
+            location.hash = '#/wall/' + want + '?rotate=0';
+            const check = () => {
+              frames++;
+              const w = window.__gccWall, m = window.__gccWallMap;
+              const charts = document.querySelectorAll('[data-test=chart]').length;
+              const done = frames > 2 && w && m && w.scene === want && !document.querySelector('[data-test=panel-loading]') &&
+                w.chartsRendered >= charts && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+              if (done) resolve(performance.now() - t0); else requestAnimationFrame(check);
+            };
+            requestAnimationFrame(check);
+          })`)) as number;
+          times.push(ms);
+          if (ms > slowest.ms) Object.assign(slowest, { scene, ms });
+          await page.waitForTimeout(1500);
+        }
+      await page.close();
+      const p50 = percentile(times, 50);
+      const p95 = percentile(times, 95);
+      figures.push(
+        { name: `wall scene switch to a complete frame p50, ${rendering} (${times.length} switches)`, value: p50, unit: 'ms' },
+        {
+          name: `wall scene switch to a complete frame p95, ${rendering}`,
+          value: p95,
+          unit: `ms (slowest: to ${slowest.scene}, ${slowest.ms.toFixed(0)} ms)`,
+          ratio: p95 / 1000,
+          baseline: 'budget 1000 ms',
+          budget: '≤ 1000 ms',
+        },
+      );
+    }
+    return figures;
+  } finally {
+    await browser.close();
+    await rig.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 export interface WallBenchOptions {
@@ -694,6 +758,7 @@ export async function bench(options: WallBenchOptions = {}): Promise<Figure[]> {
   if (want('cold')) add(await benchColdStart(warm, dir, options.coldRuns));
   if (want('e2p')) add(await benchEventToPixel(warm, dir, options.e2pSeconds ?? 30));
   if (want('compare')) add(await benchCompare(warm, dir));
+  if (want('switch')) add(await benchSceneSwitch(warm, dir));
   if (want('idle')) add(await benchIdle(warm, dir, options.idleSeconds ?? 60));
   if (want('soak'))
     add(
