@@ -140,6 +140,27 @@ describe('wall header', () => {
   });
 });
 
+describe('wall header rotation progress', () => {
+  it.each([
+    ['full', 'scaleX(0.35)'],
+    ['lite', 'scaleX(0.25)'],
+  ])('%s rendering: 7 s of a 20 s scene gone shows as %s (lite moves in quarters: each step is a frame of the whole wall)', async (rendering, transform) => {
+    window.history.replaceState(null, '', `/?rendering=${rendering}`);
+    fakeHost(DEFAULT_SETTINGS);
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    useSettingsStore(pinia).start();
+    const r = router();
+    await r.push('/wall/overview');
+    const props = { scene: 'overview', scenes: ['overview', 'appeals'], rotate: true, paused: false, remaining: 13, interval: 20, spotlight: null } as const;
+    const wrapper = mount(WallHeader, { props, global: { plugins: [pinia, r, createAppI18n('zh-CN')] } });
+    await flushPromises();
+    expect(wrapper.get('.whead__progress').attributes('style')).toContain(`transform: ${transform}`);
+    wrapper.unmount();
+    window.history.replaceState(null, '', '/');
+  });
+});
+
 describe('wall playlist from the settings', () => {
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
