@@ -101,12 +101,14 @@ describe('the map state', () => {
     expect(changes(buildStyle(before), buildStyle(after)).sort()).toEqual(['setData grids', 'setData markers']);
   });
 
-  it('new points → the clustered and the heatmap sources; another scene’s kinds → the points at once', () => {
+  it('new points → the clustered source (and the heatmap’s where it shows); another scene’s kinds → the points at once', () => {
     const fn = createMapState();
     const a = inputs();
     const more = new Map(a.points.value);
     more.set('p3', point('p3', 'appeal'));
-    expect(step(fn, [a, 0], [{ ...a, points: { revision: 2, value: more } }, 0]).sort()).toEqual(['setData heat', 'setData points']);
+    expect(step(fn, [a, 0], [{ ...a, points: { revision: 2, value: more } }, 0]).sort()).toEqual(['setData points']);
+    const heat = { ...a, options: SCENE_DECLARATIONS.disputes.map };
+    expect(step(createMapState(), [heat, 0], [{ ...heat, points: { revision: 2, value: more } }, 0]).sort()).toEqual(['setData heat', 'setData points']);
     const scene = fn({ ...a, points: { revision: 2, value: more }, options: SCENE_DECLARATIONS.appeals.map }, 0);
     expect(scene.data.points.features.map((f) => f.properties?.id)).toEqual(['p1', 'p3']);
   });

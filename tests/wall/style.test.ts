@@ -108,6 +108,12 @@ describe('the wall map style', () => {
     const heat = style.layers.find((l) => l.id === 'heat')!;
     expect(heat.layout?.visibility).toBe('none');
     expect(buildStyle(fullState({ mode: 'heatmap' })).layers.find((l) => l.id === 'heat')!.layout?.visibility).toBe('visible');
+    // Its data only while it shows (no second indexing of the same cases in the worker otherwise).
+    const points = (style.sources.points as { data: { features: unknown[] } }).data;
+    expect(points.features.length).toBeGreaterThan(0);
+    expect((style.sources.heat as { data: { features: unknown[] } }).data.features).toEqual([]);
+    const heatStyle = buildStyle(fullState({ mode: 'heatmap' }));
+    expect((heatStyle.sources.heat as { data: unknown }).data).toBe((heatStyle.sources.points as { data: unknown }).data);
   });
 
   it('puts the basemap under everything when one is given', () => {

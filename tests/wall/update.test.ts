@@ -48,10 +48,11 @@ describe('the map update path', () => {
     expect(ops.structural).toBe(0);
   });
 
-  it('new points → setData on the clustered source and on the heatmap source', () => {
+  it('new points → setData on the clustered source, and on the heatmap source only where the heatmap shows', () => {
     const points = pointFeatures([{ id: 'x', kind: 'appeal', stage: 'reported', severity: 'low', lon: 1, lat: 2 }], ['appeal']);
-    const { calls } = step(base, { ...base, data: { ...base.data, points } });
-    expect(calls.sort()).toEqual(['setData heat true', 'setData points true']);
+    expect(step(base, { ...base, data: { ...base.data, points } }).calls).toEqual(['setData points true']);
+    const heat = { ...base, mode: 'heatmap' as const };
+    expect(step(heat, { ...heat, data: { ...heat.data, points } }).calls.sort()).toEqual(['setData heat true', 'setData points true']);
   });
 
   it('a pulse frame → paint properties of the pulse layer only', () => {

@@ -172,7 +172,8 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     communities: { type: 'geojson', data: state.data.communities, promoteId: 'id' },
     grids: { type: 'geojson', data: state.data.grids, promoteId: 'id' },
     points: { type: 'geojson', data: state.data.points, cluster: true, clusterRadius: Math.round(48 * s), clusterMaxZoom: 15 },
-    heat: { type: 'geojson', data: state.data.points },
+    // Empty unless the heatmap shows: otherwise every points refresh re-indexes the same cases twice in the worker.
+    heat: { type: 'geojson', data: heat ? state.data.points : EMPTY },
     pulse: { type: 'geojson', data: state.data.pulse },
     labels: { type: 'geojson', data: state.data.labels },
     markers: { type: 'geojson', data: state.data.markers },
