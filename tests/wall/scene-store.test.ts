@@ -127,6 +127,34 @@ describe('the scene store', () => {
     expect(store.points.has('n19')).toBe(true);
   });
 
+  it('a re-read that changes nothing on the map leaves the map’s revisions alone; one that does moves them', async () => {
+    const store = await started();
+    const grids = store.gridRevision;
+    const points = store.pointsRevision;
+    const revision = store.revision;
+    fake.push('scene.delta', delta({ totalsChanged: true }));
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(store.revision).toBeGreaterThan(revision);
+    expect([store.gridRevision, store.pointsRevision]).toEqual([grids, points]);
+    // A grid's status and a new point in the next read: both move.
+    const year = snapshot('year');
+    const changed = {
+      ...year,
+      grids: year.grids.map((g, i) => (i === 0 ? { ...g, status: g.status === 'safe' ? ('at_risk' as const) : ('safe' as const) } : g)),
+    };
+    const more = {
+      ...changed,
+      points: [...changed.points, { id: 'px', kind: 'appeal' as const, stage: 'reported' as const, severity: 'low' as const, lon: 106.6, lat: 30.5 }],
+    };
+    const original = fake.transport.request;
+    fake.transport.request = async (name, payload) =>
+      name === 'scene.snapshot' && (payload as { window: { preset: string } }).window.preset === 'year' ? more : original(name, payload);
+    fake.push('scene.delta', delta({ totalsChanged: true }));
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(store.gridRevision).toBeGreaterThan(grids);
+    expect(store.pointsRevision).toBeGreaterThan(points);
+  });
+
   it('does not read everything twice when the socket connects right after the first read, but does after an outage', async () => {
     const store = useSceneStore();
     store.start({ refetchMs: 2000 });

@@ -40,6 +40,20 @@ export interface LiveBatch {
   receivedAt: number;
 }
 
+/** Same fields with the same values (arrays element by element). */
+function sameFields(a: object | undefined, b: object): boolean {
+  if (!a) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  return keys.every((k) => {
+    const u = x[k];
+    const v = y[k];
+    return u === v || (Array.isArray(u) && Array.isArray(v) && u.length === v.length && u.every((e, i) => e === v[i]));
+  });
+}
+
 export const useSceneStore = defineStore('scene', () => {
   const snapshots = shallowRef<Partial<Record<WallWindow, SceneSnapshot>>>({});
   const regions = shallowRef<MapRegions | null>(null);
@@ -110,9 +124,13 @@ export const useSceneStore = defineStore('scene', () => {
 
   /** Grid states and points come from the year snapshot; the ticker from today's (else the year's). */
   function absorbSnapshot(y: SceneSnapshot, t: SceneSnapshot) {
+    // A re-read that changed nothing on the map leaves it alone: on software GL each grid or point refresh is a
+    // re-tiling and a few whole-map frames, and the totals are re-read every few seconds while cases come in.
+    let gridsChanged = grids.size !== y.grids.length;
+    for (const g of y.grids) if (!gridsChanged && !sameFields(grids.get(g.id), g)) gridsChanged = true;
     grids.clear();
     for (const g of y.grids) grids.set(g.id, g);
-    gridRevision.value++;
+    if (gridsChanged) gridRevision.value++;
     // Keep live points the snapshot may not have yet (a delta can arrive before the rollups are re-read).
     const inSnapshot = new Set(y.points.map((p) => p.id));
     const live: Point[] = [];
@@ -121,10 +139,13 @@ export const useSceneStore = defineStore('scene', () => {
       if (p && !inSnapshot.has(id)) live.push(p);
       else seenLive.delete(id);
     }
+    const before = new Map(points);
     points.clear();
     for (const p of y.points) points.set(p.id, p);
     for (const p of live) points.set(p.id, p);
-    pointsRevision.value++;
+    let pointsChanged = before.size !== points.size;
+    for (const p of points.values()) if (!pointsChanged && !sameFields(before.get(p.id), p)) pointsChanged = true;
+    if (pointsChanged) pointsRevision.value++;
     const recent = t.recent.length ? t.recent : y.recent;
     const byId = new Map(ticker.value.map((e) => [e.id, e]));
     for (const e of recent) byId.set(e.id, e);
