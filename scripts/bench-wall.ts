@@ -68,7 +68,10 @@ async function benchRenderer(dir: string): Promise<string> {
 /** `api`: a central API running elsewhere (as deployed); by default the embedded demo server, started in-process. */
 async function startRig(cacheFile: string, rate: number, api: ApiConfig | null = null): Promise<Rig> {
   const rendererDir = await benchRenderer(path.dirname(cacheFile));
-  const core = await startCore({ host: 'web', version: VERSION, api, cacheFile, demo: { rate }, log: () => {} });
+  // The demo store and settings of the bench folder, not the user's: another wall, soak or bench on this machine
+  // writes live cases into the shared demo store, and an "idle" wall would then draw them.
+  const dataDir = path.join(path.dirname(cacheFile), 'data');
+  const core = await startCore({ host: 'web', version: VERSION, api, cacheFile, dataDir, demo: { rate }, log: () => {} });
   const host = await startWebHost({ backend: core.backend, rendererDir, port: 0 });
   return {
     core,
@@ -94,7 +97,8 @@ async function waitLive(rig: Rig, timeoutMs = 600_000) {
 
 /** A cache synced from the demo server, copied per benchmark so each starts warm. */
 async function warmCache(dir: string): Promise<string> {
-  const file = path.join(dir, 'warm.sqlite');
+  // (warm.sqlite was synced from the user's demo store before the bench had its own.)
+  const file = path.join(dir, 'warm-cache.sqlite');
   if (existsSync(file)) return file;
   const rig = await startRig(file, 0);
   const t0 = Date.now();
