@@ -8,7 +8,7 @@ import { computed, watch, watchEffect, type ComputedRef } from 'vue';
 import { tileOrigin } from '../../../shared/security/csp';
 import { useI18n } from 'vue-i18n';
 import { urlLocale } from '../common/i18n';
-import { glRendererName, resolveRendering, urlRendering, type Rendering } from '../common/rendering';
+import type { Rendering } from '../common/rendering';
 import { useSettingsStore } from './store';
 import { useDistrictTitle } from './title';
 
@@ -40,9 +40,8 @@ export function useApplySettings() {
   );
 }
 
-/** Full or lite, as this page draws: the address's `?rendering=`, else the setting (auto: by the WebGL renderer). */
+/** Full or lite, as this page draws: one value for the page, kept by the settings store. */
 export function useRendering(): ComputedRef<Rendering> {
   const store = useSettingsStore();
-  const fixed = urlRendering();
-  return computed(() => fixed ?? resolveRendering(store.settings.rendering, glRendererName));
+  return computed(() => store.rendering);
 }

@@ -4,10 +4,11 @@
  * settings.api. Until the host answers, the defaults apply (the wall must never wait for settings to draw).
  */
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import { BridgeError } from '../../../shared/bridge/contract';
 import { DEFAULT_SETTINGS, type ApiConnectionInput, type ApiConnectionView, type Settings, type SettingsPatch } from '../../../shared/settings';
 import { useBridge } from '../common/bridge';
+import { glRendererName, resolveRendering, urlRendering } from '../common/rendering';
 
 export function toBridgeError(e: unknown): BridgeError {
   return e instanceof BridgeError ? e : new BridgeError({ code: 'unavailable', message: String(e) });
@@ -20,6 +21,9 @@ export const useSettingsStore = defineStore('settings', () => {
   const loaded = ref(false);
   const error = ref<BridgeError | null>(null);
   let started = false;
+  /** Full or lite, as this page draws: the address's `?rendering=`, else the setting (auto: by the WebGL renderer). */
+  const fixedRendering = urlRendering();
+  const rendering = computed(() => fixedRendering ?? resolveRendering(settings.value.rendering, glRendererName));
 
   async function load() {
     try {
@@ -58,5 +62,5 @@ export const useSettingsStore = defineStore('settings', () => {
     return view;
   }
 
-  return { settings, api, logFolder, loaded, error, start, load, update, saveApi };
+  return { settings, rendering, api, logFolder, loaded, error, start, load, update, saveApi };
 });
