@@ -266,7 +266,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
     }),
     'app.echo': async ({ text }) => ({ text, at: toShanghaiIso(now()) }),
     'sync.status': async () => status,
-    'scene.snapshot': async ({ window }) => requireReads().snapshot(window, now()),
+    'scene.snapshot': async ({ window, region }) => requireReads().snapshot(window, now(), region ?? null),
     'map.regions': async () => requireReads().mapRegions(),
     'grid.detail': async ({ gridId }) => requireReads().gridDetail(gridId, now()),
     ...reportHandlers({ reads: requireReads, now, role: options.role, pdfPrinter: options.pdfPrinter }),

@@ -104,6 +104,27 @@ export function checkCache(db: Db): string[] {
       from: 'SELECT day, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(resolved) AS resolved, SUM(sat_satisfied) AS sat_satisfied, SUM(breaking) AS breaking FROM rollup_events GROUP BY 1, 2',
       columns: 'total, closed, on_time, resolved, sat_satisfied, breaking',
     },
+    // The street and community rollups (008) must equal their grids' rollups summed by region.
+    {
+      table: 'rollup_region_kinds',
+      keys: 'region_id, day, kind',
+      from: byRegion(
+        (level) => `SELECT r.${level} AS region_id, e.day, e.kind, SUM(e.total) AS total, SUM(e.closed) AS closed, SUM(e.on_time) AS on_time,
+          SUM(e.resolved) AS resolved, SUM(e.sat_satisfied) AS sat_satisfied, SUM(e.critical) AS critical, SUM(e.breaking) AS breaking
+          FROM rollup_events e JOIN regions r ON r.id = e.grid_id WHERE r.${level} IS NOT NULL GROUP BY 1, 2, 3`,
+      ),
+      columns: 'total, closed, on_time, resolved, sat_satisfied, critical, breaking',
+    },
+    ...(['week', 'month', 'year'] as const).map((period) => ({
+      table: `rollup_regions_${period}`,
+      keys: `${period}, region_id`,
+      from: byRegion(
+        (level) => `SELECT g.${period}, r.${level} AS region_id, SUM(g.total) AS total, SUM(g.closed) AS closed, SUM(g.on_time) AS on_time,
+          SUM(g.critical) AS critical, SUM(g.disputes) AS disputes, SUM(g.appeal_satisfied) AS appeal_satisfied
+          FROM rollup_grids_${period} g JOIN regions r ON r.id = g.grid_id WHERE r.${level} IS NOT NULL GROUP BY 1, 2`,
+      ),
+      columns: 'total, closed, on_time, critical, disputes, appeal_satisfied',
+    })),
   ];
   const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
   for (const { table, keys, from, nonzero = 'total', ...rest } of coarse.filter((c) => tables.has(c.table))) {
@@ -129,6 +150,9 @@ export function checkCache(db: Db): string[] {
   return problems;
 }
 
+/** The same recount for streets and for communities, one after the other. */
+const byRegion = (select: (level: 'street_id' | 'community_id') => string) => `${select('street_id')} UNION ALL ${select('community_id')}`;
+
 /** A digest of everything sync wrote, for "the cache equals a clean sync of the same data" comparisons. */
 export function cacheChecksum(db: Db): string {
   const hash = (sql: string) => {
@@ -148,6 +172,8 @@ export function cacheChecksum(db: Db): string {
     hash('SELECT * FROM rollup_grids_week WHERE total <> 0 ORDER BY week, grid_id'),
     hash('SELECT * FROM rollup_grids_year WHERE total <> 0 ORDER BY year, grid_id'),
     hash('SELECT * FROM rollup_service_types WHERE count <> 0 ORDER BY day, type'),
+    hash('SELECT * FROM rollup_region_kinds WHERE total <> 0 ORDER BY region_id, day, kind'),
+    hash('SELECT * FROM rollup_regions_month WHERE total <> 0 ORDER BY month, region_id'),
     hash('SELECT * FROM evaluations ORDER BY id'),
     hash('SELECT * FROM services ORDER BY id'),
   ].join('-');

@@ -248,6 +248,21 @@ export interface CaseSelection {
   limit: number;
 }
 
+/**
+ * The day × kind rollup a read sums: the district's, or a street's or community's rows of the region rollup (008).
+ * The second part is the start of the WHERE clause; regionParam gives its parameter.
+ */
+const kindRollup = (region: string | null): [table: string, where: string] => (region ? ['rollup_region_kinds', 'region_id = ? AND'] : ['rollup_kinds', '']);
+const regionParam = (region: string | null): string[] => (region ? [region] : []);
+
+/** The events column that places a case in a region of a level (the events carry their grid's street and community). */
+export type RegionColumn = 'street_id' | 'community_id';
+/** A street or a community, as the event reads filter by it. */
+export interface RegionFilter {
+  column: RegionColumn;
+  id: string;
+}
+
 export class CacheReads {
   private readonly statements = new Map<string, Statement>();
 
@@ -323,12 +338,48 @@ export class CacheReads {
    * District-wide sums per kind, from the day × kind rollup: at most 366 × 5 rows for any window, however many grids
    * (a city's year of grid × kind rows was 63 ms, measured). Laid out like a grid × kind row with the grid left empty.
    */
-  kindSums(from: number, to: number): IterableIterator<GridKindRow> {
-    return this.sql<[number, number], GridKindRow>(
-      `SELECT NULL, kind, ${SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM rollup_kinds WHERE day BETWEEN ? AND ? GROUP BY kind`,
+  kindSums(from: number, to: number, region: string | null = null): IterableIterator<GridKindRow> {
+    const [table, where] = kindRollup(region);
+    return this.sql<unknown[], GridKindRow>(
+      `SELECT NULL, kind, ${SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM ${table} WHERE ${where} day BETWEEN ? AND ? GROUP BY kind`,
     )
       .raw()
-      .iterate(from, to);
+      .iterate(...regionParam(region), from, to);
+  }
+
+  /**
+   * Per street or community, from the region rollups (008) the same way gridSums reads the grids': a period's row as
+   * it stands, or whole months and the days around them. Laid out like a GridSumsRow with the region's id first.
+   */
+  regionSums(source: GridSumsSource): IterableIterator<GridSumsRow> {
+    if (source.of !== 'window') {
+      const table = `rollup_regions_${source.of}`;
+      return this.sql<[number], GridSumsRow>(`SELECT region_id, ${GRID_COLUMNS} FROM ${table} WHERE ${source.of} = ?`).raw().iterate(source.key);
+    }
+    return this.sql<number[], GridSumsRow>(
+      `SELECT region_id, ${GRID_COLUMNS.split(', ')
+        .map((c) => `SUM(${c})`)
+        .join(', ')} FROM (
+         SELECT region_id, ${GRID_COLUMNS_OF_DAYS} FROM rollup_region_kinds WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
+         UNION ALL SELECT region_id, ${GRID_COLUMNS} FROM rollup_regions_month WHERE month BETWEEN ? AND ?)
+       GROUP BY region_id`,
+    )
+      .raw()
+      .iterate(...source.head, ...source.tail, ...source.months);
+  }
+
+  /**
+   * A street's or community's cases of [from, to) per department and kind, counted from its events (the department
+   * rollups are district-wide): by the events' region and time index, a street's year is a few ten thousand rows.
+   */
+  departmentSumsOfRegion(region: RegionFilter, from: number, to: number): DeptRow[] {
+    return this.sql<[string, number, number], DeptRow>(
+      `SELECT department_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,
+         SUM(ifnull(stage = 'closed' AND closed_at <= deadline, 0)) AS on_time, SUM(joint) AS joint,
+         SUM(ifnull(satisfaction = 'satisfied', 0)) AS sat_satisfied, SUM(ifnull(satisfaction = 'basically_satisfied', 0)) AS sat_basic,
+         SUM(ifnull(satisfaction = 'dissatisfied', 0)) AS sat_dissatisfied
+       FROM events WHERE ${region.column} = ? AND reported_at >= ? AND reported_at < ? AND department_id IS NOT NULL GROUP BY department_id, kind`,
+    ).all(region.id, from, to);
   }
 
   /** Per department and kind: a month's rows as they stand, or whole months and the days around them. */
@@ -345,29 +396,36 @@ export class CacheReads {
   }
 
   /** Per day and kind: cases, closed, resolved (the wall's trend). */
-  kindDays(from: number, to: number): IterableIterator<[day: number, kind: EventKind, total: number, closed: number, resolved: number]> {
-    return this.sql<[number, number], [number, EventKind, number, number, number]>(
-      'SELECT day, kind, total, closed, resolved FROM rollup_kinds WHERE day BETWEEN ? AND ?',
+  kindDays(
+    from: number,
+    to: number,
+    region: string | null = null,
+  ): IterableIterator<[day: number, kind: EventKind, total: number, closed: number, resolved: number]> {
+    const [table, where] = kindRollup(region);
+    return this.sql<unknown[], [number, EventKind, number, number, number]>(
+      `SELECT day, kind, total, closed, resolved FROM ${table} WHERE ${where} day BETWEEN ? AND ?`,
     )
       .raw()
-      .iterate(from, to);
+      .iterate(...regionParam(region), from, to);
   }
 
   /** Per day and kind with the rates' parts (the briefing's trend over 12 periods). */
-  kindDayRates(from: number, to: number): KindDayRow[] {
-    return this.sql<[number, number], KindDayRow>(
+  kindDayRates(from: number, to: number, region: string | null = null): KindDayRow[] {
+    const [table, where] = kindRollup(region);
+    return this.sql<unknown[], KindDayRow>(
       `SELECT day, kind, total, closed, on_time, resolved, sat_satisfied AS s, sat_basic AS b, sat_dissatisfied AS d
-       FROM rollup_kinds WHERE day BETWEEN ? AND ?`,
-    ).all(from, to);
+       FROM ${table} WHERE ${where} day BETWEEN ? AND ?`,
+    ).all(...regionParam(region), from, to);
   }
 
   /** A span's sums per kind (a comparison period). */
-  kindSpan(from: number, to: number): KindSpanRow[] {
-    return this.sql<[number, number], KindSpanRow>(
+  kindSpan(from: number, to: number, region: string | null = null): KindSpanRow[] {
+    const [table, where] = kindRollup(region);
+    return this.sql<unknown[], KindSpanRow>(
       `SELECT kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint, SUM(resolved) AS resolved,
          SUM(sat_satisfied) AS s, SUM(sat_basic) AS b, SUM(sat_dissatisfied) AS d, SUM(breaking) AS breaking
-       FROM rollup_kinds WHERE day BETWEEN ? AND ? GROUP BY kind`,
-    ).all(from, to);
+       FROM ${table} WHERE ${where} day BETWEEN ? AND ? GROUP BY kind`,
+    ).all(...regionParam(region), from, to);
   }
 
   /** A span's cases per grid with the grid's street and community (a comparison period's rankings). */
@@ -385,10 +443,17 @@ export class CacheReads {
     ).iterate(from, to);
   }
 
-  serviceSums(from: number, to: number): IterableIterator<{ type: string; count: number; people: number; volunteers: number }> {
-    return this.sql<[number, number], { type: string; count: number; people: number; volunteers: number }>(
-      'SELECT type, SUM(count) AS count, SUM(people_reached) AS people, SUM(volunteers) AS volunteers FROM rollup_service_types WHERE day BETWEEN ? AND ? GROUP BY type',
-    ).iterate(from, to);
+  /** Per service type over a span of days; for a street or community, its grids' rows of the per-grid rollup. */
+  serviceSums(from: number, to: number, region: string | null = null): IterableIterator<{ type: string; count: number; people: number; volunteers: number }> {
+    const columns = 'type, SUM(count) AS count, SUM(people_reached) AS people, SUM(volunteers) AS volunteers';
+    if (!region)
+      return this.sql<[number, number], { type: string; count: number; people: number; volunteers: number }>(
+        `SELECT ${columns} FROM rollup_service_types WHERE day BETWEEN ? AND ? GROUP BY type`,
+      ).iterate(from, to);
+    return this.sql<[number, number, string, string], { type: string; count: number; people: number; volunteers: number }>(
+      `SELECT ${columns} FROM rollup_services s JOIN regions r ON r.id = s.grid_id
+       WHERE s.day BETWEEN ? AND ? AND (r.street_id = ? OR r.community_id = ?) GROUP BY type`,
+    ).iterate(from, to, region, region);
   }
 
   /** A grid's cases today: all, open, critical. */
@@ -496,19 +561,27 @@ export class CacheReads {
    * The newest cases reported in [from, to) (instants). By reported_at, not by day: the index then yields the newest
    * first and the LIMIT stops early, where a day range sorted a year of cases (46 ms measured).
    */
-  recentEvents(from: number, to: number, limit: number): EventRow[] {
+  recentEvents(from: number, to: number, limit: number, region: RegionFilter | null = null): EventRow[] {
+    if (region)
+      return this.sql<[string, number, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE ${region.column} = ? AND reported_at >= ? AND reported_at < ? ORDER BY reported_at DESC LIMIT ?`,
+      ).all(region.id, from, to, limit);
     return this.sql<[number, number, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at DESC LIMIT ?`,
     ).all(from, to, limit);
   }
 
   /** Open cases for the map, the latest deadlines first. */
-  openPoints(limit: number): { id: string; kind: EventKind; stage: Stage; severity: Event['severity']; lon: number; lat: number }[] {
-    return this.sql<[number], [string, EventKind, Stage, Event['severity'], number, number]>(
-      "SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ORDER BY deadline DESC LIMIT ?",
+  openPoints(
+    limit: number,
+    region: RegionFilter | null = null,
+  ): { id: string; kind: EventKind; stage: Stage; severity: Event['severity']; lon: number; lat: number }[] {
+    const where = region ? `AND ${region.column} = ?` : '';
+    return this.sql<unknown[], [string, EventKind, Stage, Event['severity'], number, number]>(
+      `SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ${where} ORDER BY deadline DESC LIMIT ?`,
     )
       .raw()
-      .all(limit)
+      .all(...(region ? [region.id] : []), limit)
       .map(([id, kind, stage, severity, lon, lat]) => ({ id, kind, stage, severity, lon, lat }));
   }
 

@@ -224,6 +224,10 @@ export class CacheStore {
       rollupGridsWeek: db.prepare(upsertRollupSql('rollup_grids_week', ['week', 'grid_id'], GRID_COUNTERS)),
       rollupGridsYear: db.prepare(upsertRollupSql('rollup_grids_year', ['year', 'grid_id'], GRID_COUNTERS)),
       rollupServiceTypes: db.prepare(upsertRollupSql('rollup_service_types', ['day', 'type'], SERVICE_COUNTERS)),
+      rollupRegionKinds: db.prepare(upsertRollupSql('rollup_region_kinds', ['day', 'region_id', 'kind'], EVENT_COUNTERS)),
+      rollupRegionsWeek: db.prepare(upsertRollupSql('rollup_regions_week', ['week', 'region_id'], GRID_COUNTERS)),
+      rollupRegionsMonth: db.prepare(upsertRollupSql('rollup_regions_month', ['month', 'region_id'], GRID_COUNTERS)),
+      rollupRegionsYear: db.prepare(upsertRollupSql('rollup_regions_year', ['year', 'region_id'], GRID_COUNTERS)),
     };
     this.loadGridParents();
     this.loadOrganisation();
@@ -340,9 +344,38 @@ export class CacheStore {
         .run(JSON.stringify(organisation));
       this.db.prepare('UPDATE sync_state SET organisation_etag = ? WHERE id = 1').run(etags.organisation ?? null);
     }
-    if (regions) this.loadGridParents();
+    if (regions) {
+      const before = new Map(this.gridParents);
+      this.loadGridParents();
+      const moved = [...this.gridParents].some(([id, p]) => {
+        const was = before.get(id);
+        return was !== undefined && (was.street !== p.street || was.community !== p.community);
+      });
+      if (moved) this.rebuildRegionRollups();
+    }
     if (organisation) this.loadOrganisation();
     return regions || organisation ? this.healQuarantine() : null;
+  }
+
+  /**
+   * A grid moved to another street or community: its cases and the region rollups follow it, rebuilt from the grid
+   * rollups (rare — a redrawn division — and a few seconds at most for a city's million cases).
+   */
+  private rebuildRegionRollups() {
+    this.db.exec(`UPDATE events SET street_id = r.street_id, community_id = r.community_id FROM regions r
+      WHERE r.id = events.grid_id AND (events.street_id IS NOT r.street_id OR events.community_id IS NOT r.community_id)`);
+    this.db.exec('DELETE FROM rollup_region_kinds');
+    for (const level of ['street_id', 'community_id'])
+      this.db.exec(`INSERT INTO rollup_region_kinds (region_id, day, kind, ${EVENT_COUNTERS.join(', ')})
+        SELECT r.${level}, e.day, e.kind, ${EVENT_COUNTERS.map((c) => `SUM(e.${c})`).join(', ')}
+        FROM rollup_events e JOIN regions r ON r.id = e.grid_id WHERE r.${level} IS NOT NULL GROUP BY 1, 2, 3`);
+    for (const period of ['week', 'month', 'year']) {
+      this.db.exec(`DELETE FROM rollup_regions_${period}`);
+      for (const level of ['street_id', 'community_id'])
+        this.db.exec(`INSERT INTO rollup_regions_${period} (${period}, region_id, ${GRID_COUNTERS.join(', ')})
+          SELECT g.${period}, r.${level}, ${GRID_COUNTERS.map((c) => `SUM(g.${c})`).join(', ')}
+          FROM rollup_grids_${period} g JOIN regions r ON r.id = g.grid_id WHERE r.${level} IS NOT NULL GROUP BY 1, 2`);
+    }
   }
 
   /**
@@ -461,7 +494,12 @@ export class CacheStore {
     const kindRollups = new RollupBuffer(EVENT_COUNTERS.length);
     const serviceRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const serviceTypeRollups = new RollupBuffer(SERVICE_COUNTERS.length);
+    const regionKindRollups = new RollupBuffer(EVENT_COUNTERS.length);
+    const regionWeekRollups = new RollupBuffer(GRID_COUNTERS.length);
+    const regionMonthRollups = new RollupBuffer(GRID_COUNTERS.length);
+    const regionYearRollups = new RollupBuffer(GRID_COUNTERS.length);
     const s = this.statements;
+    const gridParents = this.gridParents;
     const reference = this.reference;
 
     const addEvent = (row: EventRollupRow, sign: 1 | -1) => {
@@ -473,6 +511,15 @@ export class CacheStore {
       gridWeekRollups.add(weekOf(row.day), row.grid_id, ofGrid, sign);
       gridYearRollups.add(yearOf(row.day), row.grid_id, ofGrid, sign);
       kindRollups.add(row.day, row.kind, counters, sign);
+      // By the grid's street and community as the regions stand now (a move rebuilds these: rebuildRegionRollups).
+      const parents = gridParents.get(row.grid_id);
+      for (const region of parents ? [parents.street, parents.community] : []) {
+        if (!region) continue;
+        regionKindRollups.add(row.day, `${region}\u0000${row.kind}`, counters, sign);
+        regionMonthRollups.add(month, region, ofGrid, sign);
+        regionWeekRollups.add(weekOf(row.day), region, ofGrid, sign);
+        regionYearRollups.add(yearOf(row.day), region, ofGrid, sign);
+      }
       if (row.department_id) {
         const deptKind = `${row.department_id}\u0000${row.kind}`;
         deptRollups.add(row.day, deptKind, counters, sign, DEPT_FROM_EVENT);
@@ -659,6 +706,10 @@ export class CacheStore {
     kindRollups.flush(s.rollupKinds);
     serviceRollups.flush(s.rollupServices);
     serviceTypeRollups.flush(s.rollupServiceTypes);
+    regionKindRollups.flush(s.rollupRegionKinds);
+    regionWeekRollups.flush(s.rollupRegionsWeek);
+    regionMonthRollups.flush(s.rollupRegionsMonth);
+    regionYearRollups.flush(s.rollupRegionsYear);
     return batch;
   }
 

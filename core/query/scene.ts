@@ -3,10 +3,21 @@
  * from a scan of the events), so it stays fast at a million cached events. The same layer serves the briefing and
  * the reports. Personal data leaves only masked.
  */
-import type { CacheReads, DeptRow, EventRow, GridKindRow, GridSumsSource, RegionRow } from '../cache/reads';
+import type { CacheReads, DeptRow, EventRow, GridKindRow, GridSumsRow, GridSumsSource, RegionFilter, RegionRow } from '../cache/reads';
 import type { AppliedBatch } from '../cache/store';
 import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
-import type { EventSummary, GridDetail, GridState, MapRegions, RankingRow, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
+import type {
+  EventSummary,
+  GridDetail,
+  GridState,
+  MapRegions,
+  RankingRow,
+  SceneDelta,
+  SceneSnapshot,
+  Scope,
+  ScopeStep,
+  WindowRequest,
+} from '../../shared/bridge/scene';
 import { disputeResolutionRate, gridStatus, onTimeRate, satisfactionRate } from '../../shared/kpi/formulas';
 import { maskName, maskPhone } from '../../shared/privacy';
 import {
@@ -111,17 +122,6 @@ const zeroRankSums = (): RankSums => ({
   disputesResolved: 0,
   overdue: 0,
 });
-function addRankSums(into: RankSums, from: RankSums) {
-  into.total += from.total;
-  into.closed += from.closed;
-  into.onTime += from.onTime;
-  into.satSatisfied += from.satSatisfied;
-  into.satBasic += from.satBasic;
-  into.satDissatisfied += from.satDissatisfied;
-  into.disputes += from.disputes;
-  into.disputesResolved += from.disputesResolved;
-  into.overdue += from.overdue;
-}
 
 export interface ResolvedWindow {
   preset: WindowRequest['preset'];
@@ -155,6 +155,9 @@ export class SceneQueries {
   private gridIndex = new Map<string, number>();
   /** The indices of each street's and community's grids, so rankings touch each grid once. */
   private gridsOf = new Map<string, number[]>();
+  /** Each street's communities (codes in order). */
+  private communitiesOf = new Map<string, RegionRow[]>();
+  private district: RegionRow | null = null;
   /**
    * Official titles by grid index for the current period, and the newest period evaluated; evaluations change a
    * few times a quarter.
@@ -183,6 +186,14 @@ export class SceneQueries {
         this.gridsOf.set(parent, list);
       }
     });
+    this.communitiesOf = new Map();
+    for (const c of this.communities) {
+      if (!c.street_id) continue;
+      const list = this.communitiesOf.get(c.street_id) ?? [];
+      list.push(c);
+      this.communitiesOf.set(c.street_id, list);
+    }
+    this.district = [...this.regions.values()].find((r) => r.level === 'district') ?? null;
     this.officialCache = null;
     this.departments = new Map(this.reads.departments().map((d) => [d.id, d.short]));
     this.organisation = this.reads.organisation();
@@ -192,31 +203,30 @@ export class SceneQueries {
     return this.grids.length > 0;
   }
 
-  snapshot(request: WindowRequest, now = Date.now(), recentLimit = 30): SceneSnapshot {
+  /**
+   * Everything a scene shows of a window, for the district or for a street or community (`region`): totals, trend,
+   * funnel and services are read from that scope's rollups; rankings rank the scope's areas one level down.
+   */
+  snapshot(request: WindowRequest, now = Date.now(), region: string | null = null, recentLimit = 30): SceneSnapshot {
     const window = resolveWindow(request, now);
     const today = shanghaiDay(now);
+    const scope = this.scope(region);
+    const scoped = scope.id !== null;
+    const filter: RegionFilter | null = scoped ? { column: scope.level === 'street' ? 'street_id' : 'community_id', id: scope.id! } : null;
+    // The scope's grids, by index in this.grids (all of them for the district).
+    const members = scoped ? (this.gridsOf.get(scope.id!) ?? []) : this.grids.map((_, i) => i);
+    const inScope = scoped ? new Uint8Array(this.grids.length) : null;
+    if (inScope) for (const i of members) inScope[i] = 1;
     const reads = this.rollupReads(window.from, window.to, today);
     // Per grid by index in this.grids; at city scale (20,000 grids) Map lookups by id were a third of a snapshot.
     const sumsOf: (GridSums | undefined)[] = new Array(this.grids.length);
     for (const r of reads.perGrid()) {
       const i = this.gridIndex.get(r[0]);
-      if (i !== undefined)
-        sumsOf[i] = {
-          total: r[1],
-          closed: r[2],
-          onTime: r[3],
-          critical: r[4],
-          disputes: r[5],
-          disputesResolved: r[6],
-          satSatisfied: r[7],
-          satBasic: r[8],
-          satDissatisfied: r[9],
-          overdue: 0,
-        };
+      if (i !== undefined && (!inScope || inScope[i])) sumsOf[i] = gridSums(r);
     }
     const t = { all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 };
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
-    for (const row of reads.perKind()) {
+    for (const row of reads.perKind(scope.id)) {
       const kind = row[1];
       addRow(t.all, row);
       if (kind === 'dispute') addRow(t.disputes, row);
@@ -225,11 +235,13 @@ export class SceneQueries {
       byKind[kind] = (byKind[kind] ?? 0) + row[2];
     }
     const overdueByDept = new Map<string, number>();
+    const overdueOf = new Uint32Array(this.grids.length);
     for (const [gridId, departmentId, n] of this.reads.overdueNow(now)) {
+      const i = this.gridIndex.get(gridId);
+      if (i === undefined || (inScope && !inScope[i])) continue;
       t.overdue += n;
       if (departmentId) overdueByDept.set(departmentId, (overdueByDept.get(departmentId) ?? 0) + n);
-      const i = this.gridIndex.get(gridId);
-      if (i === undefined) continue;
+      overdueOf[i] += n;
       (sumsOf[i] ??= { ...zeroRankSums(), critical: 0 }).overdue += n;
     }
 
@@ -241,35 +253,52 @@ export class SceneQueries {
     const brokenByCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
     for (const [gridId, criterion] of this.reads.brokenCriteria(range.from, today)) {
       const i = this.gridIndex.get(gridId);
-      if (i === undefined) continue;
+      if (i === undefined || (inScope && !inScope[i])) continue;
       (brokenOf[i] ??= []).push(criterion);
       brokenByCriterion[criterion]++;
     }
     const statusCount = { safe: 0, at_risk: 0, normal: 0 };
-    const grids: GridState[] = this.grids.map((g, i) => {
+    const statusOf: GridState['status'][] = new Array(this.grids.length);
+    const grids: GridState[] = members.map((i) => {
+      const g = this.grids[i];
       const sums = sumsOf[i];
       const broken = brokenOf[i] ?? [];
-      const status = gridStatus(official.safe[i] === 1, broken);
+      const status = (statusOf[i] = gridStatus(official.safe[i] === 1, broken));
       statusCount[status]++;
       return { id: g.id, status, events: sums?.total ?? 0, open: sums ? sums.total - sums.closed : 0, critical: sums?.critical ?? 0, broken };
     });
 
-    const ranking = (level: 'street' | 'community'): RankingRow[] =>
-      (level === 'street' ? this.streets : this.communities).map((region) => {
-        const sums = zeroRankSums();
-        let safe = 0;
-        const members = this.gridsOf.get(region.id) ?? [];
-        for (const i of members) {
-          if (grids[i].status !== 'normal') safe++;
-          const of = sumsOf[i];
-          if (of) addRankSums(sums, of);
-        }
-        return rankingRow(region.id, region.name, region.parent_id ? (this.regions.get(region.parent_id)?.name ?? null) : null, sums, safe, members.length);
-      });
+    // Streets and communities read their own rollups (008); their safe grids and overdue cases count their grids.
+    const regionSums = new Map<string, GridSums>();
+    for (const r of reads.perRegion()) regionSums.set(r[0], gridSums(r));
+    const regionRow = (region: RegionRow): RankingRow => {
+      const sums = regionSums.get(region.id) ?? { ...zeroRankSums(), critical: 0 };
+      let safe = 0;
+      let overdue = 0;
+      const of = this.gridsOf.get(region.id) ?? [];
+      for (const i of of) {
+        if (statusOf[i] !== undefined && statusOf[i] !== 'normal') safe++;
+        overdue += overdueOf[i];
+      }
+      return rankingRow(region.id, region.name, this.parentName(region), { ...sums, overdue }, safe, of.length);
+    };
+    const gridRow = (i: number): RankingRow =>
+      rankingRow(this.grids[i].id, this.grids[i].name, this.parentName(this.grids[i]), sumsOf[i] ?? zeroRankSums(), statusOf[i] !== 'normal' ? 1 : 0, 1);
+    const scopeStreets = scope.level === 'district' ? this.streets : this.streets.filter((r) => r.id === scope.path[1]?.id);
+    const scopeCommunities =
+      scope.level === 'district'
+        ? this.communities
+        : scope.level === 'street'
+          ? (this.communitiesOf.get(scope.id!) ?? [])
+          : this.communities.filter((r) => r.id === scope.id);
+    const streets = scopeStreets.map(regionRow);
+    const communities = scopeCommunities.map(regionRow);
+    const areas = scope.areaLevel === 'street' ? streets : scope.areaLevel === 'community' ? communities : members.map(gridRow);
 
-    // The department rollups count no dispute outcomes: a department's resolved disputes stay 0.
+    // The department rollups are district-wide and count no dispute outcomes: a department's resolved disputes stay 0.
     const perDept = new Map<string, RankSums>();
-    for (const row of reads.perDeptKind()) {
+    const deptRows = filter ? this.reads.departmentSumsOfRegion(filter, dayStart(window.from), dayStart(addDays(window.to, 1))) : reads.perDeptKind();
+    for (const row of deptRows) {
       let sums = perDept.get(row.department_id);
       if (!sums) perDept.set(row.department_id, (sums = zeroRankSums()));
       sums.total += row.total;
@@ -297,6 +326,7 @@ export class SceneQueries {
       window,
       generatedAt: toShanghaiIso(now),
       cursorRev: this.reads.syncState().cursorRev,
+      scope,
       totals: {
         events: t.all.total,
         open: t.all.total - t.all.closed,
@@ -318,7 +348,7 @@ export class SceneQueries {
         difficultiesSolved: t.services.resolved,
         breaking: t.all.breaking,
       },
-      organisation: this.organisationSummary(),
+      organisation: this.organisationSummary(scope, members, scopeStreets.length, scopeCommunities.length),
       safeGrids: {
         period: official.evaluatedPeriod || period,
         safe: statusCount.safe,
@@ -328,16 +358,34 @@ export class SceneQueries {
         brokenByCriterion,
       },
       funnel,
-      streets: ranking('street'),
-      communities: ranking('community'),
+      streets,
+      communities,
+      areas,
       departments,
       grids,
       // At least a month of trend, at most 400 days (a custom window may be years long).
-      trend: this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to)))),
-      recent: this.reads.recentEvents(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit).map((r) => this.summary(r, now)),
-      points: this.reads.openPoints(5000),
-      services: this.serviceTotals(window.from, window.to),
+      trend: this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to))), scope.id),
+      recent: this.reads.recentEvents(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit, filter).map((r) => this.summary(r, now)),
+      points: this.reads.openPoints(5000, filter),
+      services: this.serviceTotals(window.from, window.to, scope.id),
     };
+  }
+
+  /** The scope a region id names: the district for none (or the district's own id), a street, a community. */
+  scope(region: string | null): Scope {
+    const top: ScopeStep = { id: null, level: 'district', name: this.district?.name ?? '' };
+    const row = region ? this.regions.get(region) : undefined;
+    if (!row || (row.level !== 'street' && row.level !== 'community'))
+      return { ...top, path: [top], areaLevel: 'street', unknown: region && row?.level !== 'district' ? region : null };
+    const street = row.street_id ? this.regions.get(row.street_id) : undefined;
+    const path: ScopeStep[] = [top];
+    if (street) path.push({ id: street.id, level: 'street', name: street.name });
+    if (row.level === 'community') path.push({ id: row.id, level: 'community', name: row.name });
+    return { id: row.id, level: row.level, name: row.name, path, areaLevel: row.level === 'street' ? 'community' : 'grid', unknown: null };
+  }
+
+  private parentName(region: RegionRow): string | null {
+    return region.parent_id ? (this.regions.get(region.parent_id)?.name ?? null) : null;
   }
 
   /**
@@ -350,7 +398,8 @@ export class SceneQueries {
     const period = runningPeriod(from, to, today);
     return {
       perGrid: () => this.reads.gridSums(period ?? windowSource(from, to, today)),
-      perKind: () => this.reads.kindSums(from, to),
+      perRegion: () => this.reads.regionSums(period ?? windowSource(from, to, today)),
+      perKind: (region: string | null) => this.reads.kindSums(from, to, region),
       perDeptKind: (): Iterable<DeptRow> =>
         this.reads.departmentSums(period?.of === 'month' ? { of: 'month', key: period.key } : windowSource(from, to, today)),
     };
@@ -369,9 +418,9 @@ export class SceneQueries {
     return (this.officialCache = { period, safe, evaluatedPeriod });
   }
 
-  private serviceTotals(from: number, to: number): SceneSnapshot['services'] {
+  private serviceTotals(from: number, to: number, region: string | null): SceneSnapshot['services'] {
     const out = { projects: 0, volunteerSessions: 0, microWishes: 0, demandsMatched: 0, peopleReached: 0, volunteers: 0 };
-    for (const row of this.reads.serviceSums(from, to)) {
+    for (const row of this.reads.serviceSums(from, to, region)) {
       if (row.type === 'project') out.projects += row.count;
       else if (row.type === 'volunteer_session') out.volunteerSessions += row.count;
       else if (row.type === 'micro_wish') out.microWishes += row.count;
@@ -382,12 +431,12 @@ export class SceneQueries {
     return out;
   }
 
-  private trend(to: number, days: number): SceneSnapshot['trend'] {
+  private trend(to: number, days: number, region: string | null): SceneSnapshot['trend'] {
     const from = addDays(to, -(days - 1));
     const points = new Map<number, SceneSnapshot['trend'][number]>();
     for (let d = from; d <= to; d = addDays(d, 1))
       points.set(d, { day: d, byKind: Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>, closed: 0, disputesResolved: 0 });
-    for (const [day, kind, total, closed, resolved] of this.reads.kindDays(from, to)) {
+    for (const [day, kind, total, closed, resolved] of this.reads.kindDays(from, to, region)) {
       const p = points.get(day);
       if (!p) continue;
       p.byKind[kind] += total;
@@ -397,30 +446,36 @@ export class SceneQueries {
     return [...points.values()];
   }
 
-  private organisationSummary(): SceneSnapshot['organisation'] {
+  /**
+   * The organisation of the scope: its streets, communities and grids, and what its grids' profiles add up to. The
+   * people figures (party branches, volunteers, enforcement staff, …) are the district's: null at a narrower scope.
+   */
+  private organisationSummary(scope: Scope, members: number[], streets: number, communities: number): SceneSnapshot['organisation'] {
     let partyMembers = 0;
     let workforce = 0;
     let population = 0;
     let newGrids = 0;
-    for (const g of this.grids) {
+    for (const i of members) {
+      const g = this.grids[i];
       partyMembers += g.profile?.party_members ?? 0;
       workforce += g.profile?.workforce ?? 0;
       population += g.profile?.population ?? 0;
       if (g.profile?.new_in_2022) newGrids++;
     }
-    const people = this.organisation?.people;
+    const people = scope.id === null ? this.organisation?.people : undefined;
+    const district = (n: number | undefined) => (scope.id === null ? (n ?? 0) : null);
     return {
-      streets: this.streets.length,
-      communities: this.communities.length,
-      grids: this.grids.length,
+      streets,
+      communities,
+      grids: members.length,
       newGrids,
-      partyBranches: people?.party_branches ?? 0,
+      partyBranches: district(people?.party_branches),
       partyMembers: people?.party_members ?? partyMembers,
       workforce,
-      fullTimeWorkers: people?.full_time_workers ?? 0,
-      enforcementStaff: people?.enforcement_staff ?? 0,
-      volunteers: people?.volunteers ?? 0,
-      volunteerTeams: people?.volunteer_teams ?? 0,
+      fullTimeWorkers: district(people?.full_time_workers),
+      enforcementStaff: district(people?.enforcement_staff),
+      volunteers: district(people?.volunteers),
+      volunteerTeams: district(people?.volunteer_teams),
       population,
     };
   }
@@ -560,6 +615,22 @@ export class SceneQueries {
       now,
     );
   }
+}
+
+/** A GridSumsRow (grid's or region's) as the sums a ranking and the map read. */
+function gridSums(r: GridSumsRow): GridSums {
+  return {
+    total: r[1],
+    closed: r[2],
+    onTime: r[3],
+    critical: r[4],
+    disputes: r[5],
+    disputesResolved: r[6],
+    satSatisfied: r[7],
+    satBasic: r[8],
+    satDissatisfied: r[9],
+    overdue: 0,
+  };
 }
 
 function rankingRow(id: string, name: string, parentName: string | null, a: RankSums, safeGrids: number, grids: number): RankingRow {

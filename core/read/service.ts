@@ -29,8 +29,8 @@ export class ReadService {
     return { reads: this.reads, queries: this.queries, now };
   }
 
-  snapshot(window: WindowRequest, now: number): SceneSnapshot {
-    return this.queries.snapshot(window, now);
+  snapshot(window: WindowRequest, now: number, region: string | null = null): SceneSnapshot {
+    return this.queries.snapshot(window, now, region);
   }
 
   mapRegions(): MapRegions {

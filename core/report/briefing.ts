@@ -118,7 +118,7 @@ function comparisonOf(
 }
 
 function snapshotOf(ctx: BriefingContext, span: Span): SceneSnapshot {
-  return ctx.queries.snapshot({ preset: 'custom', from: span.from, to: span.to }, ctx.now, 0);
+  return ctx.queries.snapshot({ preset: 'custom', from: span.from, to: span.to }, ctx.now, null, 0);
 }
 
 function figuresOf(ctx: BriefingContext, snap: SceneSnapshot, span: Span, overdue: number): PeriodFigures {

@@ -21,6 +21,24 @@ export const WindowRequest = z
 export type WindowRequest = z.infer<typeof WindowRequest>;
 
 const Count = z.number().int().nonnegative();
+
+/** A street's or community's id, as a scope is asked for (the URL's ?region=, a playlist, a click on the map). */
+export const RegionId = z.string().min(1).max(64);
+export const ScopeLevel = z.enum(['district', 'street', 'community']);
+export type ScopeLevel = z.infer<typeof ScopeLevel>;
+/** A step of the breadcrumb 广安区 › 中桥街道 › 某社区; the district's id is null (the whole district). */
+export const ScopeStep = z.object({ id: z.string().nullable(), level: ScopeLevel, name: z.string() });
+export type ScopeStep = z.infer<typeof ScopeStep>;
+/** The region a snapshot is of: the district, a street or a community (a grid opens its profile instead). */
+export const Scope = ScopeStep.extend({
+  /** From the district down to this scope. */
+  path: z.array(ScopeStep).min(1),
+  /** What the scope's areas ranking lists: a district its streets, a street its communities, a community its grids. */
+  areaLevel: z.enum(['street', 'community', 'grid']),
+  /** A region asked for that the cache does not hold (stale link, redrawn division): the district is shown instead. */
+  unknown: RegionId.nullable(),
+});
+export type Scope = z.infer<typeof Scope>;
 const RateValue = z.number().min(0).max(1).nullable();
 
 export const SatisfactionCounts = z.object({ satisfied: Count, basic: Count, dissatisfied: Count, rate: RateValue });
@@ -48,18 +66,20 @@ export const Totals = z.object({
 });
 export type Totals = z.infer<typeof Totals>;
 
+/** The district's people figures come as district totals: a street's or community's scope has them as null. */
+const DistrictCount = Count.nullable();
 export const Organisation = z.object({
   streets: Count,
   communities: Count,
   grids: Count,
   newGrids: Count,
-  partyBranches: Count,
+  partyBranches: DistrictCount,
   partyMembers: Count,
   workforce: Count,
-  fullTimeWorkers: Count,
-  enforcementStaff: Count,
-  volunteers: Count,
-  volunteerTeams: Count,
+  fullTimeWorkers: DistrictCount,
+  enforcementStaff: DistrictCount,
+  volunteers: DistrictCount,
+  volunteerTeams: DistrictCount,
   population: Count,
 });
 
@@ -137,14 +157,18 @@ export const SceneSnapshot = z.object({
   window: z.object({ preset: WindowPreset, from: Day, to: Day, label: z.string() }),
   generatedAt: z.string(),
   cursorRev: Count,
+  scope: Scope,
   totals: Totals,
   organisation: Organisation,
   safeGrids: SafeGrids,
   funnel: z.record(Stage, Count).describe('Cases of the window by their current stage'),
+  /** The streets and communities within the scope (a street's or community's scope: its own street). */
   streets: z.array(RankingRow),
   communities: z.array(RankingRow),
-  departments: z.array(RankingRow),
-  grids: z.array(GridState),
+  /** The scope's areas one level down (scope.areaLevel): what a scope's rankings rank. */
+  areas: z.array(RankingRow),
+  departments: z.array(RankingRow).describe("Departments' cases within the scope"),
+  grids: z.array(GridState).describe("The scope's grids"),
   trend: z.array(TrendPoint),
   recent: z.array(EventSummary).max(200),
   /** Open cases on the map (location, kind, stage, severity) — the points layer. */

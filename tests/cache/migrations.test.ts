@@ -220,6 +220,53 @@ describe('migrations', () => {
     db.close();
   });
 
+  it("008 adds street and community rollups to a version-7 cache, summed from its grid rollups by each grid's street and community", () => {
+    const f = file();
+    const v7 = openCache(f, { migrations: MIGRATIONS.slice(0, 7) }).db;
+    const region = v7.prepare(
+      "INSERT INTO regions (id, code, level, name, parent_id, street_id, community_id, center_lon, center_lat, geometry, synthetic) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, '{}', 0)",
+    );
+    region.run('s1', '1', 'street', 'S', null, 's1', null);
+    region.run('c1', '11', 'community', 'C1', 's1', 's1', 'c1');
+    region.run('c2', '12', 'community', 'C2', 's1', 's1', 'c2');
+    region.run('g1', '111', 'grid', 'G1', 'c1', 's1', 'c1');
+    region.run('g2', '121', 'grid', 'G2', 'c2', 's1', 'c2');
+    const day = v7.prepare('INSERT INTO rollup_events (day, grid_id, kind, total, closed, on_time, critical) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    day.run(20261123, 'g1', 'appeal', 3, 2, 1, 1);
+    day.run(20261123, 'g2', 'appeal', 4, 4, 4, 0);
+    day.run(20261124, 'g2', 'dispute', 2, 1, 1, 0);
+    const month = v7.prepare('INSERT INTO rollup_grids_month (month, grid_id, total, closed, disputes) VALUES (?, ?, ?, ?, ?)');
+    month.run(202611, 'g1', 3, 2, 0);
+    month.run(202611, 'g2', 6, 5, 2);
+    v7.close();
+
+    const { db } = openCache(f, { migrations: MIGRATIONS.slice(0, 8) });
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(
+      db.prepare('SELECT region_id, day, kind, total, closed, on_time, critical FROM rollup_region_kinds ORDER BY region_id, day, kind').raw().all(),
+    ).toEqual([
+      ['c1', 20261123, 'appeal', 3, 2, 1, 1],
+      ['c2', 20261123, 'appeal', 4, 4, 4, 0],
+      ['c2', 20261124, 'dispute', 2, 1, 1, 0],
+      ['s1', 20261123, 'appeal', 7, 6, 5, 1],
+      ['s1', 20261124, 'dispute', 2, 1, 1, 0],
+    ]);
+    expect(db.prepare('SELECT month, region_id, total, closed, disputes FROM rollup_regions_month ORDER BY region_id').raw().all()).toEqual([
+      [202611, 'c1', 3, 2, 0],
+      [202611, 'c2', 6, 5, 2],
+      [202611, 's1', 9, 7, 2],
+    ]);
+    expect(checkCache(db).filter((p) => /region/.test(p))).toEqual([]);
+    // A scope's newest cases come by index.
+    const plan = (
+      db.prepare("EXPLAIN QUERY PLAN SELECT id FROM events WHERE community_id = 'c1' AND reported_at >= 0 ORDER BY reported_at DESC LIMIT 30").all() as {
+        detail: string;
+      }[]
+    ).map((r) => r.detail);
+    expect(plan.join()).toMatch(/INDEX events_community_reported/);
+    db.close();
+  });
+
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
     const plan = (sql: string, ...params: unknown[]) =>

@@ -92,6 +92,16 @@ export function rankingRow(over: Partial<RankingRow> & { id: string; name: strin
   };
 }
 
+/** The whole district as a snapshot's scope. */
+export const DISTRICT_SCOPE: SceneSnapshot['scope'] = {
+  id: null,
+  level: 'district',
+  name: '广安区',
+  path: [{ id: null, level: 'district', name: '广安区' }],
+  areaLevel: 'street',
+  unknown: null,
+};
+
 const zeroKinds = { incident: 0, dispute: 0, hazard: 0, appeal: 0, service: 0 };
 const zeroCriteria = { crime: 0, cult: 0, vice: 0, pyramid: 0, fire: 0, traffic: 0, mass_petition: 0, telecom_fraud: 0 };
 
@@ -100,6 +110,7 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
     window: { preset, from: 20261101, to: 20261123, label: 'x' },
     generatedAt: '2026-11-23T10:00:00.000+08:00',
     cursorRev: 3,
+    scope: DISTRICT_SCOPE,
     totals: {
       events: 9,
       open: 4,
@@ -138,6 +149,7 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
     funnel: { reported: 2, analysed: 1, dispatched: 1, supervised: 0, evaluated: 0, closed: 5 },
     streets: [],
     communities: [],
+    areas: [],
     departments: [],
     grids: gridStates.map((g) => ({ ...g, broken: [...g.broken] })),
     trend: [{ day: 20261123, byKind: { ...zeroKinds, dispute: 2 }, closed: 1, disputesResolved: 1 }],

@@ -5,8 +5,9 @@ import { migration004 } from './004-week-year-rollups';
 import { migration005 } from './005-kind-rollup-counters';
 import { migration006 } from './006-grid-period-rollups';
 import { migration007 } from './007-healing-quarantine';
+import { migration008 } from './008-region-rollups';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
