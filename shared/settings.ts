@@ -29,6 +29,8 @@ export const DisplayPlaylist = z
     rotateSeconds: z.number().int().min(5, 'Scenes must stay at least 5 seconds.').max(3600, 'Scenes rotate at least once an hour.'),
     /** Kiosk (no window chrome, cannot be left with the mouse) on this display. */
     kiosk: z.boolean(),
+    /** The street or community this display shows by default (a street's own command room); none: the district. */
+    region: z.string().trim().min(1).max(64).nullable().optional(),
   })
   .strict();
 export type DisplayPlaylist = z.infer<typeof DisplayPlaylist>;

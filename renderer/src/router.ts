@@ -13,9 +13,14 @@ export const routes: RouteRecordRaw[] = [
     // Ask for the wall's data while its code (MapLibre, ECharts) loads, not once it has: the two run in parallel.
     // The code is asked for first (boot.ts usually has already): the host answers in order, and the data take it
     // longer to compute than the files to send.
-    beforeEnter: () => {
+    beforeEnter: (to) => {
       void wallView().catch(() => {});
-      useSceneStore().start();
+      const store = useSceneStore();
+      // The first snapshots are read for the URL's region (usePlaylist also knows the display's default region,
+      // once the settings are in).
+      const region = Array.isArray(to.query.region) ? to.query.region[0] : to.query.region;
+      if (region && region !== 'district' && !store.ready) store.region = region;
+      store.start();
     },
   },
   { path: '/briefing', name: 'briefing', component: () => import('./briefing/BriefingView.vue') },

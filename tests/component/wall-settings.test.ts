@@ -167,6 +167,7 @@ describe('wall playlist from the settings', () => {
     displays: [
       { displayKey: '*', scenes: ['appeals', 'overview'], rotate: true, rotateSeconds: 20, kiosk: true },
       { displayKey: 'left', scenes: ['disputes'], rotate: true, rotateSeconds: 60, kiosk: false },
+      { displayKey: 'street', scenes: ['overview'], rotate: false, rotateSeconds: 30, kiosk: true, region: 's2' },
     ],
   };
 
@@ -210,6 +211,57 @@ describe('wall playlist from the settings', () => {
     expect(playlist.rotate.value).toBe(false);
     expect(playlist.interval.value).toBe(7);
     expect(playlist.tabs.value).toEqual(['appeals', 'overview', 'services']);
+    wrapper.unmount();
+  });
+});
+
+describe('the region a display shows', () => {
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    displays: [
+      { displayKey: '*', scenes: ['overview'], rotate: false, rotateSeconds: 30, kiosk: true },
+      { displayKey: 'street', scenes: ['overview'], rotate: false, rotateSeconds: 30, kiosk: true, region: 's2' },
+    ],
+  };
+  async function at(path: string) {
+    fakeHost(settings);
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    useSettingsStore(pinia).start();
+    const r = router();
+    await r.push(path);
+    const { result: playlist, wrapper } = probe(() => usePlaylist({ spotlightGrids: () => [], onSpotlight: () => {}, held: ref(false) }), [pinia, r]);
+    await flushPromises();
+    return { playlist, r, wrapper };
+  }
+
+  it('is the district by default, the URL’s ?region=, or the display playlist’s street', async () => {
+    const district = await at('/wall/overview');
+    expect(district.playlist.region.value).toBeNull();
+    district.wrapper.unmount();
+    const linked = await at('/wall/overview?region=c7');
+    expect(linked.playlist.region.value).toBe('c7');
+    linked.wrapper.unmount();
+    const street = await at('/wall/overview?display=street');
+    expect(street.playlist.region.value).toBe('s2');
+    street.wrapper.unmount();
+  });
+
+  it('goes down and back up through the URL; back to the district on a street’s display says so in the URL', async () => {
+    const { playlist, r, wrapper } = await at('/wall/overview?display=street');
+    playlist.goRegion('c9');
+    await flushPromises();
+    expect(r.currentRoute.value.query).toEqual({ display: 'street', region: 'c9' });
+    expect(playlist.region.value).toBe('c9');
+    playlist.goRegion(null);
+    await flushPromises();
+    expect(r.currentRoute.value.query).toEqual({ display: 'street', region: 'district' });
+    expect(playlist.region.value).toBeNull();
+    // Its own street again: the URL no longer needs to say.
+    playlist.goRegion('s2');
+    await flushPromises();
+    expect(r.currentRoute.value.query).toEqual({ display: 'street' });
+    expect(r.currentRoute.value.params.scene).toBe('overview');
     wrapper.unmount();
   });
 });

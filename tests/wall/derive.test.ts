@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { criteriaByStreet, gridIndex, lastDays, riskList, spotlightOrder } from '../../renderer/src/wall/derive';
+import { criteriaByArea, gridIndex, lastDays, riskList, spotlightOrder } from '../../renderer/src/wall/derive';
 import { beijingClock } from '../../renderer/src/common/clock';
 import { bannerFor, LIVE_QUIET_MINUTES } from '../../renderer/src/wall/honesty';
 import type { SyncStatus } from '../../shared/bridge/contract';
@@ -21,10 +21,15 @@ describe('wall derivations', () => {
   });
 
   it('counts, per street and criterion, the grids that broke it', () => {
-    const m = criteriaByStreet(gridStates, index, [
-      { id: 's1', name: '浓洄街道' },
-      { id: 's2', name: '北辰街道' },
-    ]);
+    const m = criteriaByArea(
+      gridStates,
+      index,
+      [
+        { id: 's1', name: '浓洄街道' },
+        { id: 's2', name: '北辰街道' },
+      ],
+      'street',
+    );
     expect(m.rows).toEqual(['浓洄街道', '北辰街道']);
     const cell = (street: number, criterion: string) => m.cells.find(([c, r]) => r === street && m.cols[c] === criterion)![2];
     expect(cell(0, 'fire')).toBe(1);
@@ -32,6 +37,13 @@ describe('wall derivations', () => {
     expect(cell(1, 'traffic')).toBe(1);
     expect(cell(1, 'fire')).toBe(0);
     expect(m.cells).toHaveLength(16);
+  });
+
+  it('counts per community, or per grid, when the scope is a street or a community', () => {
+    const byCommunity = criteriaByArea(gridStates, index, [{ id: 'c2', name: '城北社区' }], 'community');
+    expect(byCommunity.cells.filter(([, , v]) => v > 0).map(([c]) => byCommunity.cols[c])).toEqual(['traffic']);
+    const byGrid = criteriaByArea(gridStates, index, [{ id: 'g2', name: 'g2' }], 'grid');
+    expect(byGrid.cells.filter(([, , v]) => v > 0).map(([c]) => byGrid.cols[c]).sort()).toEqual(['crime', 'fire']);
   });
 
   it('lists at-risk grids first, then normal grids with broken criteria, never safe ones', () => {

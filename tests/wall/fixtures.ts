@@ -149,7 +149,6 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
     funnel: { reported: 2, analysed: 1, dispatched: 1, supervised: 0, evaluated: 0, closed: 5 },
     streets: [],
     communities: [],
-    areas: [],
     departments: [],
     grids: gridStates.map((g) => ({ ...g, broken: [...g.broken] })),
     trend: [{ day: 20261123, byKind: { ...zeroKinds, dispute: 2 }, closed: 1, disputesResolved: 1 }],
@@ -157,5 +156,7 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
     points: [{ id: 'e1', kind: 'appeal', stage: 'reported', severity: 'low', lon: 106.602, lat: 30.502 }],
     services: { projects: 1, volunteerSessions: 2, microWishes: 1, demandsMatched: 4, peopleReached: 30, volunteers: 5 },
     ...over,
+    // A district's areas are its streets.
+    areas: over.areas ?? over.streets ?? [],
   };
 }

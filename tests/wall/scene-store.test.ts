@@ -6,6 +6,27 @@ import { setBridge } from '../../renderer/src/common/bridge';
 import { useSceneStore, type LiveBatch } from '../../renderer/src/wall/store';
 import { event, regions, snapshot } from './fixtures';
 
+/** Street s2 (北辰街道): its one grid g3, and its scope. */
+const streetSnapshot = (preset: 'today' | 'year') =>
+  snapshot(preset, {
+    scope: {
+      id: 's2',
+      level: 'street',
+      name: '北辰街道',
+      path: [
+        { id: null, level: 'district', name: '广安区' },
+        { id: 's2', level: 'street', name: '北辰街道' },
+      ],
+      areaLevel: 'community',
+      unknown: null,
+    },
+    grids: [{ id: 'g3', status: 'normal', events: 1, open: 1, critical: 0, broken: ['traffic'] }],
+    points: [],
+    recent: [],
+  });
+/** Snapshot replies wait for this (a test holds it to answer out of turn). */
+let replyGate: Promise<void> = Promise.resolve();
+
 /** A transport whose replies come from the fixtures and whose pushes the test sends. */
 function fakeTransport() {
   const pushes = new Set<(name: string, payload: unknown) => void>();
@@ -14,8 +35,12 @@ function fakeTransport() {
   const transport: Transport = {
     kind: 'web',
     async request(name, payload) {
-      requests.push(name === 'scene.snapshot' ? `${name}:${(payload as { window: { preset: string } }).window.preset}` : name);
-      if (name === 'scene.snapshot') return snapshot((payload as { window: { preset: 'today' | 'year' } }).window.preset);
+      const asked = payload as { window: { preset: 'today' | 'year' }; region?: string };
+      requests.push(name === 'scene.snapshot' ? `${name}:${asked.window.preset}${asked.region ? `@${asked.region}` : ''}` : name);
+      if (name === 'scene.snapshot') {
+        await replyGate;
+        return asked.region === 's2' ? streetSnapshot(asked.window.preset) : snapshot(asked.window.preset);
+      }
       if (name === 'map.regions') return regions;
       throw { code: 'unknown_request', message: name };
     },
@@ -184,5 +209,64 @@ describe('the scene store', () => {
     fake.push('scene.delta', delta({ removed: ['e1'] }));
     expect(store.ticker).toEqual([]);
     expect(store.points.size).toBe(0);
+  });
+
+  it('reads the snapshots of the region asked for, and shows the old scope until the new one is in', async () => {
+    const store = await started();
+    fake.requests.length = 0;
+    let release!: () => void;
+    replyGate = new Promise((r) => (release = r));
+    store.setRegion('s2');
+    expect(store.scopePending).toBe(true);
+    expect(store.year?.scope.id).toBeNull();
+    release();
+    await vi.waitFor(() => expect(store.scopePending).toBe(false));
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today@s2', 'scene.snapshot:year@s2']);
+    expect(store.year?.scope.id).toBe('s2');
+    expect([...store.grids.keys()]).toEqual(['g3']);
+  });
+
+  it('a reply of the scope left meanwhile is dropped and the new scope read', async () => {
+    const store = await started();
+    let release!: () => void;
+    replyGate = new Promise((r) => (release = r));
+    store.setRegion('s2');
+    store.setRegion(null);
+    release();
+    await vi.waitFor(() => expect(store.loading).toBe(false));
+    await vi.waitFor(() => expect(store.scopePending).toBe(false));
+    expect(store.year?.scope.id).toBeNull();
+    expect(store.grids.has('g1')).toBe(true);
+  });
+
+  it('at a street, a case elsewhere moves nothing and causes no re-read; a case of the street does both', async () => {
+    const store = await started();
+    store.setRegion('s2');
+    await vi.waitFor(() => expect(store.year?.scope.id).toBe('s2'));
+    const batches: LiveBatch[] = [];
+    store.onEvents((b) => batches.push(b));
+    fake.requests.length = 0;
+    const revision = store.revision;
+    fake.push(
+      'scene.delta',
+      delta({
+        events: [event({ id: 'far', gridId: 'g1' })],
+        grids: [{ id: 'g1', status: 'at_risk', events: 1, open: 1, critical: 0, broken: ['fire'] }],
+        totalsChanged: true,
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fake.requests).toEqual([]);
+    expect(store.revision).toBe(revision);
+    expect(store.ticker.map((e) => e.id)).not.toContain('far');
+    expect(store.points.has('far')).toBe(false);
+    expect(store.grids.has('g1')).toBe(false);
+    expect(batches).toEqual([]);
+
+    fake.push('scene.delta', delta({ events: [event({ id: 'near', gridId: 'g3' })], totalsChanged: true }));
+    expect(store.ticker[0].id).toBe('near');
+    expect(batches.map((b) => b.added.map((e) => e.id))).toEqual([['near']]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today@s2', 'scene.snapshot:year@s2']);
   });
 });

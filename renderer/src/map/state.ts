@@ -13,7 +13,7 @@ import type { EventKind } from '../../../shared/api/schemas';
 import type { EventSummary, GridState, MapRegions } from '../../../shared/bridge/scene';
 import type { Point } from '../wall/store';
 import { collection, gridFeatures, labelFeatures, pointFeatures, pulseFeatures, riskMarkers } from './geojson';
-import { EMPTY, type Basemap, type GeoJSONData, type MapStyleState, type SceneMapOptions } from './style';
+import { EMPTY, type Basemap, type GeoJSONData, type MapScope, type MapStyleState, type SceneMapOptions } from './style';
 
 /** One ring of a pulse grows and fades over this long. */
 export const PULSE_MS = 1800;
@@ -38,6 +38,7 @@ export interface MapInputs {
   points: Sample<ReadonlyMap<string, Point>>;
   options: SceneMapOptions;
   selectedGridId: string | null;
+  scope?: MapScope | null;
   /** px per map-style px (the wall unit over the 1080p one). */
   scale: number;
   /** The page's URL, which the map font is resolved against. */
@@ -94,6 +95,7 @@ export function createMapState(): MapStateFn {
       gridEmphasis: options.gridEmphasis,
       showPoints: options.showPoints,
       selectedGridId: inputs.selectedGridId,
+      scope: inputs.scope ?? null,
       pulsePhase: inputs.still ? 0.5 : alive.length ? (pulseNow % PULSE_MS) / PULSE_MS : 0,
       still: inputs.still ?? false,
       scale: inputs.scale,

@@ -80,6 +80,8 @@ export interface MapStyleState {
   gridEmphasis: 'full' | 'quiet';
   showPoints: boolean;
   selectedGridId: string | null;
+  /** The street or community the wall is scoped to: the rest of the district is dimmed, the scope outlined. */
+  scope?: MapScope | null;
   /** Pulse ring radius factor 0..1 (animated by the map component while new cases pulse). */
   pulsePhase: number;
   /** Lite rendering: paint changes apply at once (no 300 ms transition, i.e. no run of frames after each change). */
@@ -104,6 +106,11 @@ export interface MapStyleState {
     /** At-risk grids as points (⚠ and the number of criteria broken). */
     markers: GeoJSONData;
   };
+}
+
+export interface MapScope {
+  id: string;
+  level: 'street' | 'community';
 }
 
 /** What a scene asks of the map (the rest of the state is live data and selection). */
@@ -158,6 +165,31 @@ function match<T extends string>(key: ExpressionSpecification, table: Record<T, 
 const NO_TRANSITION = { duration: 0, delay: 0 };
 /** Paint properties the style spec gives no transition (a `-transition` for them is a validation error). */
 const NOT_TRANSITIONABLE = /^(heatmap-weight|heatmap-color|line-gradient|fill-antialias|raster-resampling|.*-anchor|.*-alignment|.*-pitch-scale)$/;
+
+/**
+ * A scope (a street, a community): the rest of the district under a veil of the background's colour, the scope's
+ * boundary drawn bright. Its own cases and grids are the only ones the snapshot carries.
+ */
+function scopeLayers(scope: MapScope | null, s: number): LayerSpecification[] {
+  if (!scope) return [];
+  const source = scope.level === 'street' ? 'streets' : 'communities';
+  return [
+    {
+      id: 'scope-veil',
+      type: 'fill',
+      source,
+      filter: ['!=', ['get', 'id'], scope.id],
+      paint: { 'fill-color': MAP_COLORS.background, 'fill-opacity': 0.62 },
+    },
+    {
+      id: 'scope-line',
+      type: 'line',
+      source,
+      filter: ['==', ['get', 'id'], scope.id],
+      paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 3 * s },
+    },
+  ];
+}
 
 export function buildStyle(state: MapStyleState): StyleSpecification {
   const s = state.scale;
@@ -243,6 +275,7 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     },
     { id: 'community-line', type: 'line', source: 'communities', minzoom: 11.5, paint: { 'line-color': MAP_COLORS.communityLine, 'line-width': 1 * s } },
     { id: 'street-line', type: 'line', source: 'streets', paint: { 'line-color': MAP_COLORS.streetLine, 'line-width': 1.8 * s, 'line-opacity': 0.85 } },
+    ...scopeLayers(state.scope ?? null, s),
 
     {
       id: 'heat',

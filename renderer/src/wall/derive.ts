@@ -37,21 +37,24 @@ export function gridIndex(regions: MapRegions | null): Map<string, GridInfo> {
 }
 
 /** Street × criterion: how many grids of each street have broken each criterion this period. */
-export function criteriaByStreet(
+/** Area × criterion: how many of each area's grids break each criterion (an area: a street, a community or a grid). */
+export function criteriaByArea(
   grids: readonly GridState[],
   index: ReadonlyMap<string, GridInfo>,
-  streets: readonly { id: string; name: string }[],
+  areas: readonly { id: string; name: string }[],
+  level: 'street' | 'community' | 'grid',
 ): { rows: string[]; cols: SafeCriterion[]; cells: [number, number, number][] } {
-  const row = new Map(streets.map((s, i) => [s.id, i]));
-  const counts = streets.map(() => SAFE_CRITERIA.map(() => 0));
+  const row = new Map(areas.map((s, i) => [s.id, i]));
+  const areaOf = (id: string) => (level === 'grid' ? id : level === 'street' ? index.get(id)?.streetId : index.get(id)?.communityId);
+  const counts = areas.map(() => SAFE_CRITERIA.map(() => 0));
   for (const g of grids) {
-    const r = row.get(index.get(g.id)?.streetId ?? '');
+    const r = row.get(areaOf(g.id) ?? '');
     if (r === undefined) continue;
     for (const c of g.broken) counts[r][SAFE_CRITERIA.indexOf(c)]++;
   }
   const cells: [number, number, number][] = [];
   counts.forEach((cols, r) => cols.forEach((v, c) => cells.push([c, r, v])));
-  return { rows: streets.map((s) => s.name), cols: [...SAFE_CRITERIA], cells };
+  return { rows: areas.map((s) => s.name), cols: [...SAFE_CRITERIA], cells };
 }
 
 export interface RiskRow extends GridInfo {

@@ -23,7 +23,7 @@ import {
 } from '../common/charts/options';
 import { SERIES_COLORS } from '../common/charts/theme';
 import { KIND_COLOR, KIND_GLYPH, STATUS_COLOR } from '../map/palette';
-import { criteriaByStreet, lastDays, riskList, type GridInfo, type RiskRow } from './derive';
+import { criteriaByArea, lastDays, riskList, type GridInfo, type RiskRow } from './derive';
 import type { Kpi } from './KpiStrip.vue';
 import type { RankColumn, RankRow } from './RankTable.vue';
 
@@ -212,6 +212,12 @@ export type SatisfactionCounts = SceneSnapshot['totals']['satisfaction'];
 export const satisfactionCounts = (c: WallContext): SatisfactionCounts => c.year?.totals.satisfaction ?? NO_SATISFACTION;
 
 const departments = (c: WallContext) => c.year?.departments ?? [];
+/** The scope's areas one level down (a district's streets, a street's communities, a community's grids). */
+const areas = (c: WallContext) => c.year?.areas ?? [];
+/** The name column's heading for the scope's areas. */
+const areaLabel = (c: WallContext) => c.t(`wall.table.${c.year?.scope.areaLevel ?? 'street'}`);
+/** Where disputes gather: the scope's communities, or a community's grids. */
+const hotspotRows = (c: WallContext) => (c.year?.scope.level === 'community' ? c.year.areas : (c.year?.communities ?? []));
 
 export const CHARTS = {
   funnel: (c: WallContext) =>
@@ -272,10 +278,10 @@ export const CHARTS = {
       ),
     );
   },
-  /** Street × criterion: where the criteria are broken (live grid states). */
+  /** Area × criterion: where the criteria are broken (live grid states). */
   criteriaWhere: (c: WallContext) => {
-    const streets = (c.year?.streets ?? []).map((r) => ({ id: r.id, name: r.name }));
-    const m = criteriaByStreet(c.grids, c.index, streets);
+    const rows = areas(c).map((r) => ({ id: r.id, name: r.name }));
+    const m = criteriaByArea(c.grids, c.index, rows, c.year?.scope.areaLevel ?? 'street');
     return chart(
       matrixOption(
         m.rows,
@@ -286,7 +292,7 @@ export const CHARTS = {
     );
   },
   safeByStreet: (c: WallContext) => {
-    const rows = c.year?.streets ?? [];
+    const rows = areas(c);
     return chart(
       stackedBarsOption(
         rows.map((r) => r.name),
@@ -301,7 +307,7 @@ export const CHARTS = {
 
   disputeRate: (c: WallContext) => chart(rateGaugeOption(c.year?.totals.disputeResolutionRate ?? null, c.t('wall.kpi.disputeRate'), c.s)),
   disputeByStreet: (c: WallContext) => {
-    const rows = c.year?.streets ?? [];
+    const rows = areas(c);
     return chart(
       groupedBarsOption(
         rows.map((r) => r.name),
@@ -371,17 +377,19 @@ export const CHARTS = {
       ),
     );
   },
+  /** The people serving; a street's or community's scope has only what its grids' profiles count (no zero bars). */
   forces: (c: WallContext) => {
     const o = c.year?.organisation;
+    const bars: { name: string; value: number | null | undefined }[] = [
+      { name: c.t('wall.series.partyMembers'), value: o?.partyMembers },
+      { name: c.t('wall.series.volunteers'), value: o?.volunteers },
+      { name: c.t('wall.series.workforce'), value: o?.workforce },
+      { name: c.t('wall.series.enforcement'), value: o?.enforcementStaff },
+      { name: c.t('wall.series.fullTime'), value: o?.fullTimeWorkers },
+    ];
     return chart(
       barsOption(
-        [
-          { name: c.t('wall.series.partyMembers'), value: o?.partyMembers ?? 0 },
-          { name: c.t('wall.series.volunteers'), value: o?.volunteers ?? 0 },
-          { name: c.t('wall.series.workforce'), value: o?.workforce ?? 0 },
-          { name: c.t('wall.series.enforcement'), value: o?.enforcementStaff ?? 0 },
-          { name: c.t('wall.series.fullTime'), value: o?.fullTimeWorkers ?? 0 },
-        ],
+        bars.filter((b) => !o || b.value !== null).map((b) => ({ name: b.name, value: b.value ?? 0 })),
         c.s,
         { color: SERIES_COLORS[2] },
       ),
@@ -413,9 +421,9 @@ const qualityRow = (r: RateRow): RankRow => ({
 });
 
 export const TABLES = {
-  /** Streets by volume, with a bar of their share of the largest. */
+  /** The scope's areas by volume, with a bar of their share of the largest. */
   streetRank: (c: WallContext): TableView => {
-    const rows = [...(c.year?.streets ?? [])].sort((a, b) => b.events - a.events);
+    const rows = [...areas(c)].sort((a, b) => b.events - a.events);
     const max = Math.max(1, ...rows.map((r) => r.events));
     return {
       columns: [
@@ -431,12 +439,12 @@ export const TABLES = {
         cells: { events: num(r.events), open: num(r.open), onTime: pct(r.onTimeRate), satisfaction: pct(r.satisfaction) },
         alarm: r.overdue > 0 ? ['open'] : [],
       })),
-      nameLabel: c.t('wall.table.street'),
+      nameLabel: areaLabel(c),
     };
   },
-  /** Communities by disputes found. */
+  /** Communities (a community's grids) by disputes found. */
   hotspots: (c: WallContext): TableView => {
-    const rows = [...(c.year?.communities ?? [])].sort((a, b) => b.disputesFound - a.disputesFound);
+    const rows = [...hotspotRows(c)].sort((a, b) => b.disputesFound - a.disputesFound);
     const max = Math.max(1, rows[0]?.disputesFound ?? 1);
     return {
       columns: [
@@ -451,14 +459,14 @@ export const TABLES = {
         bar: r.disputesFound / max,
         cells: { found: num(r.disputesFound), resolved: num(r.disputesResolved), rate: pct(r.disputeResolutionRate) },
       })),
-      nameLabel: c.t('wall.table.community'),
+      nameLabel: c.t(`wall.table.${c.year?.scope.level === 'community' ? 'grid' : 'community'}`),
     };
   },
-  /** Streets by satisfaction, then volume. */
+  /** The scope's areas by satisfaction, then volume. */
   streetQuality: (c: WallContext): TableView => ({
     columns: qualityColumns(c),
-    rows: [...(c.year?.streets ?? [])].sort((a, b) => (b.satisfaction ?? -1) - (a.satisfaction ?? -1) || b.events - a.events).map(qualityRow),
-    nameLabel: c.t('wall.table.street'),
+    rows: [...areas(c)].sort((a, b) => (b.satisfaction ?? -1) - (a.satisfaction ?? -1) || b.events - a.events).map(qualityRow),
+    nameLabel: areaLabel(c),
   }),
   /** Departments by on-time rate, then volume. */
   deptQuality: (c: WallContext): TableView => ({

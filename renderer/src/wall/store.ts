@@ -67,6 +67,12 @@ export const useSceneStore = defineStore('scene', () => {
   const pointsRevision = ref(0);
   const lastDeltaAt = ref<number | null>(null);
   const lastFetchAt = ref<number | null>(null);
+  /** The street or community the wall shows (null: the whole district): the URL's ?region=, else the display's playlist. */
+  const region = ref<string | null>(null);
+  /** The region the snapshots held now were read for. */
+  const shownRegion = ref<string | null>(null);
+  /** The scope's grids, while a street or community is shown: deltas of cases elsewhere leave the wall alone. */
+  let scopeGrids: ReadonlySet<string> | null = null;
 
   /** Live grid states by id (from the year snapshot, then the deltas). */
   const grids = markRaw(new Map<string, GridState>());
@@ -91,6 +97,8 @@ export const useSceneStore = defineStore('scene', () => {
   const today = computed(() => (revision.value, snapshots.value.today ?? null));
   const year = computed(() => (revision.value, snapshots.value.year ?? null));
   const ready = computed(() => !!snapshots.value.today && !!snapshots.value.year);
+  /** A new scope has been asked for and its snapshots are not in yet (the old scope's stay on screen until then). */
+  const scopePending = computed(() => region.value !== shownRegion.value);
 
   function toError(e: unknown): BridgeError {
     return e instanceof BridgeError ? e : new BridgeError({ code: 'unavailable', message: String(e) });
@@ -101,10 +109,17 @@ export const useSceneStore = defineStore('scene', () => {
     const bridge = useBridge();
     loading.value = true;
     const began = performance.now();
+    const asked = region.value;
     inflight = (async () => {
       try {
-        const [t, y] = await Promise.all(WALL_WINDOWS.map((preset) => bridge.request('scene.snapshot', { window: { preset } })));
+        const [t, y] = await Promise.all(
+          WALL_WINDOWS.map((preset) => bridge.request('scene.snapshot', asked ? { window: { preset }, region: asked } : { window: { preset } })),
+        );
+        // The scope changed while these were read: they are of the old one, read again.
+        if (asked !== region.value) return;
         snapshots.value = { today: markRaw(t), year: markRaw(y) };
+        shownRegion.value = asked;
+        scopeGrids = y.scope.id === null ? null : new Set(y.grids.map((g) => g.id));
         milestone('snapshots in');
         absorbSnapshot(y, t);
         error.value = null;
@@ -118,8 +133,16 @@ export const useSceneStore = defineStore('scene', () => {
         lastFetchCost = lastRefetch - began;
         inflight = null;
       }
+      if (asked !== region.value) await fetchSnapshots();
     })();
     return inflight;
+  }
+
+  /** Show a street or a community (null: the district); its snapshots are read at once. */
+  function setRegion(id: string | null) {
+    if (id === region.value) return;
+    region.value = id;
+    void fetchSnapshots();
   }
 
   /** Grid states and points come from the year snapshot; the ticker from today's (else the year's). */
@@ -184,8 +207,10 @@ export const useSceneStore = defineStore('scene', () => {
   }
 
   /** Apply one pushed delta in place. Exposed for tests. */
-  function applyDelta(delta: SceneDelta, receivedAt = performance.now()) {
+  function applyDelta(pushed: SceneDelta, receivedAt = performance.now()) {
     lastDeltaAt.value = Date.now();
+    const delta = inScope(pushed);
+    if (!delta) return;
     const added: EventSummary[] = [];
     const changed: EventSummary[] = [];
     for (const e of delta.events) (seen.has(e.id) ? changed : added).push(e);
@@ -250,6 +275,21 @@ export const useSceneStore = defineStore('scene', () => {
     }
   }
 
+  /**
+   * The part of a delta that concerns the scope shown: its cases and grids. Null when nothing does — a case in
+   * another street neither moves the ticker nor makes the wall re-read its totals.
+   */
+  function inScope(delta: SceneDelta): SceneDelta | null {
+    const grids = scopeGrids;
+    if (!grids) return delta;
+    const events = delta.events.filter((e) => grids.has(e.gridId));
+    const states = delta.grids.filter((g) => grids.has(g.id));
+    // Removals, evaluations and services say nothing about where: the totals are re-read to be sure.
+    const unplaced = delta.removed.length > 0 || (delta.events.length === 0 && delta.grids.length === 0);
+    if (!events.length && !states.length && !unplaced && !delta.referenceChanged) return null;
+    return { ...delta, events, grids: states, totalsChanged: delta.totalsChanged && (events.length > 0 || states.length > 0 || unplaced) };
+  }
+
   function onEvents(listener: (batch: LiveBatch) => void): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);
@@ -295,6 +335,10 @@ export const useSceneStore = defineStore('scene', () => {
     pointsRevision,
     lastDeltaAt,
     lastFetchAt,
+    region,
+    shownRegion,
+    scopePending,
+    setRegion,
     grids,
     points,
     ticker,

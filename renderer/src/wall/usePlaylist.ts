@@ -3,6 +3,7 @@
  * list, else the "*" one) rotate every N seconds, ←/→ switch, Space pauses, F11 goes full screen, S starts or
  * stops the spotlight tour of grids with open serious cases. The current scene is the URL's, so a display pointed
  * at `#/wall/disputes?rotate=0` stays there; `?rotate=0|1` and `?interval=N` override the settings (ops scripts).
+ * The region shown is the URL's `?region=<id>` (`district` for the whole district), else the display's playlist's.
  */
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
@@ -18,6 +19,9 @@ export interface PlaylistOptions {
   /** While true (an alert is up), rotation and the spotlight wait. */
   held: Ref<boolean>;
 }
+
+/** `?region=district`: the whole district, whatever the display's playlist shows by default. */
+const DISTRICT = 'district';
 
 function queryValue(v: unknown): string | undefined {
   return Array.isArray(v) ? (v[0] ?? undefined) : typeof v === 'string' ? v : undefined;
@@ -41,6 +45,20 @@ export function usePlaylist(options: PlaylistOptions) {
     const n = Number(queryValue(route.query.interval));
     return Number.isFinite(n) && n >= 5 ? n : playlist.value.rotateSeconds;
   });
+  /** The street or community shown; null: the whole district. */
+  const region = computed<string | null>(() => {
+    const asked = queryValue(route.query.region);
+    if (asked === DISTRICT) return null;
+    return asked || playlist.value.region || null;
+  });
+  /** Scope the wall to a region (null: the district), in the URL so a reload or a link keeps it. */
+  function goRegion(id: string | null) {
+    if (id === region.value) return;
+    const query = { ...route.query };
+    if (id === (playlist.value.region ?? null)) delete query.region;
+    else query.region = id ?? DISTRICT;
+    void router.replace({ name: 'wall', params: route.params, query });
+  }
   const paused = ref(false);
   /** Seconds left on the current scene (for the progress bar). */
   const remaining = ref(interval.value);
@@ -122,5 +140,5 @@ export function usePlaylist(options: PlaylistOptions) {
     if (timer) clearInterval(timer);
   });
 
-  return { scene, tabs, rotate, interval, paused, remaining, spotlight, go, step, toggleSpotlight, stopSpotlight, toggleFullscreen };
+  return { scene, tabs, rotate, interval, paused, remaining, spotlight, region, go, goRegion, step, toggleSpotlight, stopSpotlight, toggleFullscreen };
 }

@@ -40,6 +40,8 @@ export interface WallDerived {
   lines: { [K in keyof typeof LINES]: ComputedRef<string | undefined> };
   satisfaction: ComputedRef<ReturnType<typeof satisfactionCounts>>;
   risks: ComputedRef<RiskRow[]>;
+  /** What panel titles name the scope's areas by (各{area}平安网格): streets, communities or grids. */
+  titleWords: ComputedRef<Record<'area' | 'areas' | 'hot' | 'hots', string>>;
 }
 
 export function useWallDerived(): WallDerived {
@@ -81,5 +83,11 @@ export function useWallDerived(): WallDerived {
     lines: computeEach(LINES, context),
     satisfaction: computed(() => satisfactionCounts(context)),
     risks: computed(() => riskRows(context)),
+    titleWords: computed(() => {
+      const scope = store.year?.scope;
+      const area = scope?.areaLevel ?? 'street';
+      const hot = scope?.level === 'community' ? 'grid' : 'community';
+      return { area: t(`wall.area.${area}`), areas: t(`wall.areas.${area}`), hot: t(`wall.area.${hot}`), hots: t(`wall.areas.${hot}`) };
+    }),
   };
 }

@@ -66,6 +66,11 @@ const enUS: typeof zhCN = {
   imports,
   wall,
   ...briefingMessages,
+  scope: {
+    label: 'Scope',
+    back: 'Back to {name}',
+    unknown: 'Region {id} not found: showing the whole district',
+  },
   clock: {
     weekday: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
   },

@@ -65,6 +65,11 @@ export default {
   imports,
   wall,
   ...briefingMessages,
+  scope: {
+    label: '当前范围',
+    back: '返回{name}',
+    unknown: '未找到区域 {id}，显示全区',
+  },
   clock: {
     weekday: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
   },
