@@ -16,7 +16,7 @@ import { periodFromKey, ReportFormat, type PeriodRequest } from '../shared/bridg
 import { lastCompleteWeek, shanghaiDay } from '../shared/time';
 
 export const REPORT_HELP = `Usage: npm run report -- [--cache FILE] [--week YYYY-Www | --month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD]
-                         [--format docx,xlsx,pdf] [--out DIR] [--operator NAME] [--watermark]
+                         [--region ID] [--format docx,xlsx,pdf] [--out DIR] [--operator NAME] [--watermark]
 
 Writes the 通报 of a period from the cache: DOCX (GB/T 9704-2012), PDF and the XLSX appendix.
 
@@ -24,6 +24,7 @@ Writes the 通报 of a period from the cache: DOCX (GB/T 9704-2012), PDF and the
   --week YYYY-Www   ISO week in Asia/Shanghai (default: the last complete week)
   --month YYYY-MM   a calendar month instead
   --from/--to       a custom range of days instead
+  --region ID       the 通报 of a street or community (its id in the cache) instead of the district's
   --format LIST     any of docx, xlsx, pdf, comma-separated (default docx,xlsx,pdf)
   --out DIR         where to write the files (default the current directory)
   --operator NAME   who the audit log records (default the OS user)
@@ -58,6 +59,7 @@ export async function runReport(argv: string[], now = Date.now()): Promise<strin
       month: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      region: { type: 'string' },
       format: { type: 'string', default: 'docx,xlsx,pdf' },
       out: { type: 'string', default: '.' },
       operator: { type: 'string' },
@@ -89,10 +91,13 @@ export async function runReport(argv: string[], now = Date.now()): Promise<strin
     // The CLI reads on its own thread: nothing else waits for it.
     const service = new ReadService(db);
     if (!service.queries.hasReference) throw new UsageError(`The cache ${cacheFile} has no regions yet; sync it from the central API first.`);
+    // A wrong id would quietly give the district's 通报 (as a stale link does in the app): here it is an error.
+    if (values.region && service.queries.scope(values.region).id === null)
+      throw new UsageError(`"${values.region}" is not the id of a street or community in the cache.`);
     const operator = values.operator ?? `${os.userInfo().username} (cli)`;
     mkdirSync(values.out, { recursive: true });
     for (const format of [...new Set(formats)] as ReportFormat[]) {
-      const result = await exportReport(service, { period, format, operator, watermark: { enabled: values.watermark } }, now);
+      const result = await exportReport(service, { period, region: values.region ?? null, format, operator, watermark: { enabled: values.watermark } }, now);
       const file = path.resolve(values.out, result.fileName);
       writeFileSync(file, result.data);
       written.push(file);

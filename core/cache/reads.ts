@@ -262,6 +262,8 @@ export interface RegionFilter {
   column: RegionColumn;
   id: string;
 }
+/** `AND street_id = ?` (or community_id) and its parameter, or nothing for the district. */
+const regionAnd = (region: RegionFilter | null): [where: string, param: string[]] => (region ? [` AND ${region.column} = ?`, [region.id]] : ['', []]);
 
 export class CacheReads {
   private readonly statements = new Map<string, Statement>();
@@ -428,16 +430,32 @@ export class CacheReads {
     ).all(...regionParam(region), from, to);
   }
 
-  /** A span's cases per grid with the grid's street and community (a comparison period's rankings). */
-  gridSpanTotals(from: number, to: number): IterableIterator<{ street: string | null; community: string | null; n: number }> {
-    return this.sql<[number, number], { street: string | null; community: string | null; n: number }>(
-      `SELECT g.street_id AS street, g.community_id AS community, SUM(e.total) AS n FROM rollup_events e JOIN regions g ON g.id = e.grid_id
-       WHERE e.day BETWEEN ? AND ? GROUP BY e.grid_id`,
-    ).iterate(from, to);
+  /**
+   * A span's cases per grid with the grid's id, street and community (a comparison period's rankings); with a
+   * region, only its grids.
+   */
+  gridSpanTotals(
+    from: number,
+    to: number,
+    region: RegionFilter | null = null,
+  ): IterableIterator<{ grid: string; street: string | null; community: string | null; n: number }> {
+    const where = region ? `AND g.${region.column} = ?` : '';
+    return this.sql<unknown[], { grid: string; street: string | null; community: string | null; n: number }>(
+      `SELECT e.grid_id AS grid, g.street_id AS street, g.community_id AS community, SUM(e.total) AS n FROM rollup_events e JOIN regions g ON g.id = e.grid_id
+       WHERE e.day BETWEEN ? AND ? ${where} GROUP BY e.grid_id`,
+    ).iterate(from, to, ...(region ? [region.id] : []));
   }
 
-  /** A span's cases per department. */
-  departmentSpanTotals(from: number, to: number): IterableIterator<{ id: string; n: number }> {
+  /**
+   * A span's cases per department; a street's or community's counted from its events (the department rollups are
+   * district-wide).
+   */
+  departmentSpanTotals(from: number, to: number, region: RegionFilter | null = null): IterableIterator<{ id: string; n: number }> {
+    if (region)
+      return this.sql<[string, number, number], { id: string; n: number }>(
+        `SELECT department_id AS id, count(*) AS n FROM events WHERE ${region.column} = ? AND day BETWEEN ? AND ? AND department_id IS NOT NULL
+         GROUP BY department_id`,
+      ).iterate(region.id, from, to);
     return this.sql<[number, number], { id: string; n: number }>(
       'SELECT department_id AS id, SUM(total) AS n FROM rollup_departments WHERE day BETWEEN ? AND ? GROUP BY department_id',
     ).iterate(from, to);
@@ -478,29 +496,33 @@ export class CacheReads {
    * Cases overdue at an instant: reported before it, past their deadline and not closed by then — open now, or
    * closed later than the instant (looked for OVERDUE_HORIZON_DAYS back). Two index-friendly queries.
    */
-  overdueAt(asOf: number): OverdueRow[] {
+  overdueAt(asOf: number, region: RegionFilter | null = null): OverdueRow[] {
     const columns = 'id, deadline, grid_id, street_id, community_id, department_id';
-    const open = this.sql<[number, number], OverdueRow>(`SELECT ${columns} FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?`).all(
+    const [where, param] = regionAnd(region);
+    const open = this.sql<unknown[], OverdueRow>(`SELECT ${columns} FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`).all(
       asOf,
       asOf,
+      ...param,
     );
-    const closedLater = this.sql<[number, number, number, number], OverdueRow>(
-      `SELECT ${columns} FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?`,
-    ).all(asOf - OVERDUE_HORIZON_DAYS * DAY_MS, asOf, asOf, asOf);
+    const closedLater = this.sql<unknown[], OverdueRow>(
+      `SELECT ${columns} FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?${where}`,
+    ).all(asOf - OVERDUE_HORIZON_DAYS * DAY_MS, asOf, asOf, asOf, ...param);
     return open.concat(closedLater);
   }
 
   /** How many cases were overdue at an instant (the rule of overdueAt, counted). */
-  overdueCountAt(asOf: number): number {
+  overdueCountAt(asOf: number, region: RegionFilter | null = null): number {
+    const [where, param] = regionAnd(region);
     const open =
-      this.sql<[number, number], number>("SELECT count(*) FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?").pluck().get(asOf, asOf) ??
-      0;
+      this.sql<unknown[], number>(`SELECT count(*) FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`)
+        .pluck()
+        .get(asOf, asOf, ...param) ?? 0;
     const closedLater =
-      this.sql<[number, number, number, number], number>(
-        "SELECT count(*) FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?",
+      this.sql<unknown[], number>(
+        `SELECT count(*) FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?${where}`,
       )
         .pluck()
-        .get(asOf - OVERDUE_HORIZON_DAYS * DAY_MS, asOf, asOf, asOf) ?? 0;
+        .get(asOf - OVERDUE_HORIZON_DAYS * DAY_MS, asOf, asOf, asOf, ...param) ?? 0;
     return open + closedLater;
   }
 
@@ -591,15 +613,21 @@ export class CacheReads {
     ).all(gridId, limit);
   }
 
-  repeatCount(from: number, to: number): number {
-    return this.sql<[number, number], number>('SELECT count(*) FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL').pluck().get(from, to) ?? 0;
+  repeatCount(from: number, to: number, region: RegionFilter | null = null): number {
+    const [where, param] = regionAnd(region);
+    return (
+      this.sql<unknown[], number>(`SELECT count(*) FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL${where}`)
+        .pluck()
+        .get(from, to, ...param) ?? 0
+    );
   }
 
   /** Repeated appeals of the days given, oldest first. */
-  repeats(from: number, to: number): { id: string; grid_id: string; title: string; department_id: string | null }[] {
-    return this.sql<[number, number], { id: string; grid_id: string; title: string; department_id: string | null }>(
-      'SELECT id, grid_id, title, department_id FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL ORDER BY reported_at',
-    ).all(from, to);
+  repeats(from: number, to: number, region: RegionFilter | null = null): { id: string; grid_id: string; title: string; department_id: string | null }[] {
+    const [where, param] = regionAnd(region);
+    return this.sql<unknown[], { id: string; grid_id: string; title: string; department_id: string | null }>(
+      `SELECT id, grid_id, title, department_id FROM events WHERE day BETWEEN ? AND ? AND repeat_of IS NOT NULL${where} ORDER BY reported_at`,
+    ).all(from, to, ...param);
   }
 
   /** The cases a briefing figure counts (drill-down): the total, and one page in the order the status suggests. */

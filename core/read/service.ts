@@ -14,7 +14,7 @@ import { Names } from '../report/names';
 import { applyNarrativeEdits, defaultTexts } from '../report/template';
 import type { AuditRow, Briefing, CasePage, PeriodRequest, ReportTexts, ResolvedPeriod } from '../../shared/bridge/briefing';
 import { resolvePeriod } from '../../shared/time';
-import type { GridDetail, MapRegions, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
+import type { GridDetail, MapRegions, SceneDelta, SceneSnapshot, Scope, WindowRequest } from '../../shared/bridge/scene';
 
 export class ReadService {
   readonly reads: CacheReads;
@@ -56,17 +56,23 @@ export class ReadService {
     return { lastContact: this.reads.syncState().lastContact, quarantined: this.reads.quarantined() };
   }
 
-  briefing(period: PeriodRequest, now: number): Briefing {
-    return assembleBriefing(this.context(now), period);
+  /** The district's briefing, or a street's or community's (`region`). */
+  briefing(period: PeriodRequest, now: number, region: string | null = null): Briefing {
+    return assembleBriefing(this.context(now), period, region);
   }
 
   cases(query: CaseQuery, now: number): CasePage {
     return caseRows(this.context(now), new Names(this.reads), query);
   }
 
-  template(period: PeriodRequest, edits: Record<string, string>, now: number): { period: ResolvedPeriod; texts: ReportTexts } {
-    const briefing = applyNarrativeEdits(assembleBriefing(this.context(now), period), edits);
-    return { period: resolvePeriod(period), texts: defaultTexts(briefing, now) };
+  template(
+    period: PeriodRequest,
+    edits: Record<string, string>,
+    now: number,
+    region: string | null = null,
+  ): { period: ResolvedPeriod; scope: Scope; texts: ReportTexts } {
+    const briefing = applyNarrativeEdits(assembleBriefing(this.context(now), period, region), edits);
+    return { period: resolvePeriod(period), scope: briefing.scope, texts: defaultTexts(briefing, now) };
   }
 
   prepareExport(req: ExportRequest, now: number): Promise<PreparedExport> {

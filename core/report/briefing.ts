@@ -8,8 +8,12 @@
  * - overdue: cases reported before that instant, past their deadline and not closed by then;
  * - safe-grid status: the title held from the latest evaluation before the period's assessment quarter, at risk
  *   when a case in the quarter (up to the period's end) breaks one of the eight criteria.
+ *
+ * A briefing is of a scope: the district, a street or a community. A scoped briefing reads that region's rollups
+ * (its totals, comparisons and trend), counts only its cases (overdue, repeats, departments, case lists) and its
+ * grids (safe grids), and ranks the areas one level down; every drill-down carries the scope's filter.
  */
-import type { CacheReads, KindSpanRow, OverdueRow } from '../cache/reads';
+import type { CacheReads, KindSpanRow, OverdueRow, RegionFilter, RegionRow } from '../cache/reads';
 import type { SceneQueries } from '../query/scene';
 import {
   type Briefing,
@@ -25,7 +29,7 @@ import {
   type Span,
   type WorstItem,
 } from '../../shared/bridge/briefing';
-import type { RankingRow, SceneSnapshot } from '../../shared/bridge/scene';
+import type { RankingRow, SceneSnapshot, Scope } from '../../shared/bridge/scene';
 import { SAFE_CRITERIA, type EventKind, type SafeCriterion } from '../../shared/api/schemas';
 import { change, disputeResolutionRate, onTimeRate, satisfactionRate, type Rate } from '../../shared/kpi/formulas';
 import {
@@ -42,7 +46,7 @@ import {
   toShanghaiIso,
 } from '../../shared/time';
 import { rateDiff } from './format';
-import { FigureBook, MIN_BASE } from './figures';
+import { FigureBook, MIN_BASE, rankedLevels, scopeSubject } from './figures';
 import { Names } from './names';
 import { buildNarrative } from './narrative';
 import { casesById } from './cases';
@@ -85,18 +89,21 @@ export function asOfInstant(span: Span, now: number): number {
 function comparisonOf(
   reads: CacheReads,
   span: Span,
+  scope: Scope,
 ): { figures: Omit<PeriodFigures, 'overdue' | 'repeatAppeals'>; events: { regions: Map<string, number>; departments: Map<string, number> } } {
-  const rows = reads.kindSpan(span.from, span.to);
+  const filter = regionFilterOf(scope);
+  const rows = reads.kindSpan(span.from, span.to, scope.id);
   const sum = (pick: (r: KindSpanRow) => number, kind?: EventKind) => rows.filter((r) => !kind || r.kind === kind).reduce((n, r) => n + pick(r), 0);
   const closed = sum((r) => r.closed);
   const appeal = rows.find((r) => r.kind === 'appeal');
   const disputesFound = sum((r) => r.total, 'dispute');
   const disputesResolved = sum((r) => r.resolved, 'dispute');
   const events = { regions: new Map<string, number>(), departments: new Map<string, number>() };
-  for (const r of reads.gridSpanTotals(span.from, span.to)) {
-    for (const id of [r.street, r.community]) if (id) events.regions.set(id, (events.regions.get(id) ?? 0) + r.n);
+  // Grids too: a community's briefing ranks its grids.
+  for (const r of reads.gridSpanTotals(span.from, span.to, filter)) {
+    for (const id of [r.street, r.community, r.grid]) if (id) events.regions.set(id, (events.regions.get(id) ?? 0) + r.n);
   }
-  for (const r of reads.departmentSpanTotals(span.from, span.to)) {
+  for (const r of reads.departmentSpanTotals(span.from, span.to, filter)) {
     events.departments.set(r.id, r.n);
   }
   return {
@@ -117,13 +124,29 @@ function comparisonOf(
   };
 }
 
-function snapshotOf(ctx: BriefingContext, span: Span): SceneSnapshot {
-  return ctx.queries.snapshot({ preset: 'custom', from: span.from, to: span.to }, ctx.now, null, 0);
+function snapshotOf(ctx: BriefingContext, span: Span, scope: Scope): SceneSnapshot {
+  return ctx.queries.snapshot({ preset: 'custom', from: span.from, to: span.to }, ctx.now, scope.id, 0);
 }
 
-function figuresOf(ctx: BriefingContext, snap: SceneSnapshot, span: Span, overdue: number): PeriodFigures {
+/** The events' filter of a street or community scope; null for the district. */
+export function regionFilterOf(scope: Scope): RegionFilter | null {
+  return scope.id === null ? null : { column: scope.level === 'street' ? 'street_id' : 'community_id', id: scope.id };
+}
+
+/** The case filter that keeps a drill-down within a scope (empty for the district). */
+export function scopeCaseFilter(scope: Scope): CaseFilter {
+  return scope.id === null ? {} : scope.level === 'street' ? { streetId: scope.id } : { communityId: scope.id };
+}
+
+/** Whether a grid lies within a scope. */
+function gridIn(scope: Scope): (g: RegionRow) => boolean {
+  if (scope.id === null) return () => true;
+  return scope.level === 'street' ? (g) => g.street_id === scope.id : (g) => g.community_id === scope.id;
+}
+
+function figuresOf(ctx: BriefingContext, snap: SceneSnapshot, span: Span, overdue: number, filter: RegionFilter | null): PeriodFigures {
   const t = snap.totals;
-  const repeats = ctx.reads.repeatCount(span.from, span.to);
+  const repeats = ctx.reads.repeatCount(span.from, span.to, filter);
   return {
     events: t.events,
     appeals: t.appeals,
@@ -156,11 +179,9 @@ const KPI_DEFS: { metric: keyof PeriodFigures & MetricId; unit: 'count' | 'rate'
   { metric: 'difficultiesSolved', unit: 'count', better: 'up', drill: { kind: 'service', status: 'resolved' } },
 ];
 
-const DISTRICT = { level: 'district' as const, id: 'all', name: '全区' };
-
-function trendSeries(reads: CacheReads, p: ResolvedPeriod): Briefing['trend']['periods'] {
+function trendSeries(reads: CacheReads, p: ResolvedPeriod, region: string | null): Briefing['trend']['periods'] {
   const spans = periodsEndingWith(periodSpecOfKey(p.key)!, 12);
-  const rows = reads.kindDayRates(spans[0].from, spans[spans.length - 1].to);
+  const rows = reads.kindDayRates(spans[0].from, spans[spans.length - 1].to, region);
   const acc = spans.map(() => ({ events: 0, appeals: 0, closed: 0, onTime: 0, s: 0, b: 0, d: 0, disputes: 0, resolved: 0 }));
   for (const r of rows) {
     const i = spans.findIndex((s) => r.day >= s.from && r.day <= s.to);
@@ -202,6 +223,7 @@ function safeGridStatus(
   reads: CacheReads,
   names: Names,
   p: ResolvedPeriod,
+  within: (g: RegionRow) => boolean,
 ): { risks: SafeGridRisk[]; summary: Briefing['safeGrids']; titleOf: Map<string, GridTitle> } {
   const quarter = quarterOf(p.to);
   // The two evaluations before this quarter decide the title held now and whether it was just lost.
@@ -228,7 +250,7 @@ function safeGridStatus(
   let safe = 0;
   let total = 0;
   for (const r of names.regions.values()) {
-    if (r.level !== 'grid') continue;
+    if (r.level !== 'grid' || !within(r)) continue;
     total++;
     const [latest, before] = history.get(r.id) ?? [];
     const place = names.gridPlace(r.id);
@@ -280,8 +302,8 @@ function safeGridStatus(
   };
 }
 
-function repeatGroups(reads: CacheReads, names: Names, span: Span): RepeatGroup[] {
-  const rows = reads.repeats(span.from, span.to);
+function repeatGroups(reads: CacheReads, names: Names, span: Span, filter: RegionFilter | null): RepeatGroup[] {
+  const rows = reads.repeats(span.from, span.to, filter);
   const groups = new Map<string, { ids: string[]; titles: Map<string, number>; departments: Set<string> }>();
   for (const r of rows) {
     const g = groups.get(r.grid_id) ?? { ids: [] as string[], titles: new Map<string, number>(), departments: new Set<string>() };
@@ -327,16 +349,12 @@ function countBy(rows: OverdueRow[], key: (r: OverdueRow) => string | null): Map
 }
 
 function drillFor(level: WorstItem['level'], id: string): CaseFilter {
-  return level === 'street' ? { streetId: id } : level === 'community' ? { communityId: id } : { departmentId: id };
+  return level === 'street' ? { streetId: id } : level === 'community' ? { communityId: id } : level === 'grid' ? { gridId: id } : { departmentId: id };
 }
 
-function worstOf(book: FigureBook, rankings: Briefing['rankings']): WorstItem[] {
+function worstOf(book: FigureBook, b: Pick<Briefing, 'scope' | 'rankings'>): WorstItem[] {
   const out: WorstItem[] = [];
-  const levels = [
-    ['street', rankings.streets],
-    ['community', rankings.communities],
-    ['department', rankings.departments],
-  ] as const;
+  const levels: [WorstItem['level'], RankRow[]][] = [...rankedLevels(b), ['department', b.rankings.departments]];
   for (const [level, rows] of levels) {
     const min = MIN_BASE[level];
     const metrics: {
@@ -355,13 +373,13 @@ function worstOf(book: FigureBook, rankings: Briefing['rankings']): WorstItem[] 
       candidates.sort((a, b) => m.value(a)! - m.value(b)! || m.base(b) - m.base(a));
       const w = candidates[0];
       if (!w) continue;
-      const drill = { ...drillFor(level, w.id), status: m.status, ...(m.kind ? { kind: m.kind } : {}) };
+      const drill = book.scoped({ ...drillFor(level, w.id), status: m.status, ...(m.kind ? { kind: m.kind } : {}) });
       const figure = book.add({ metric: m.metric, variant: 'value', subject: { level, id: w.id, name: w.name }, unit: 'rate', value: m.value(w), drill });
       out.push({ level, metric: m.metric, id: w.id, name: w.name, parentName: w.parentName, value: m.value(w)!, base: m.base(w), figure, drill });
     }
     const most = [...rows].sort((a, b) => b.overdue - a.overdue)[0];
     if (most && most.overdue > 0) {
-      const drill = { ...drillFor(level, most.id), status: 'overdue' as const };
+      const drill = book.scoped({ ...drillFor(level, most.id), status: 'overdue' as const });
       const figure = book.add({
         metric: 'overdue',
         variant: 'value',
@@ -377,7 +395,7 @@ function worstOf(book: FigureBook, rankings: Briefing['rankings']): WorstItem[] 
 }
 
 /** Adds the figures of a ranking row (value variants) so tables and sentences can cite them. */
-export function addRowFigures(book: FigureBook, level: 'street' | 'community' | 'department', r: RankRow) {
+export function addRowFigures(book: FigureBook, level: WorstItem['level'], r: RankRow) {
   const subject = { level, id: r.id, name: r.name };
   const base = drillFor(level, r.id);
   book.add({ metric: 'events', variant: 'value', subject, unit: 'count', value: r.events, drill: base });
@@ -403,8 +421,8 @@ export function addRowFigures(book: FigureBook, level: 'street' | 'community' | 
   book.add({ metric: 'overdue', variant: 'value', subject, unit: 'count', value: r.overdue, drill: { ...base, status: 'overdue' } });
 }
 
-export function assembleBriefing(ctx: BriefingContext, request: PeriodRequest): Briefing {
-  return assemble(ctx, request).briefing;
+export function assembleBriefing(ctx: BriefingContext, request: PeriodRequest, region: string | null = null): Briefing {
+  return assemble(ctx, request, region).briefing;
 }
 
 /** One grid's row for the XLSX appendix. */
@@ -433,28 +451,31 @@ export interface BriefingDetail {
 export const LIST_CAP = 200;
 
 /** The briefing plus what the exports need beyond it (every grid's row, the names). */
-export function assemble(ctx: BriefingContext, request: PeriodRequest): BriefingDetail {
+export function assemble(ctx: BriefingContext, request: PeriodRequest, region: string | null = null): BriefingDetail {
   const period = resolvePeriod(request);
   const names = new Names(ctx.reads);
+  const scope = ctx.queries.scope(region);
+  const filter = regionFilterOf(scope);
+  const subject = scopeSubject(scope);
   const spans = { current: { from: period.from, to: period.to }, previous: period.previous, lastYear: period.lastYear };
-  const snap = snapshotOf(ctx, spans.current);
+  const snap = snapshotOf(ctx, spans.current, scope);
   const asOf = asOfInstant(spans.current, ctx.now);
-  const overdueRows = ctx.reads.overdueAt(asOf);
-  const cur = figuresOf(ctx, snap, spans.current, overdueRows.length);
-  const previousPeriod = comparisonOf(ctx.reads, spans.previous);
-  const lastYearPeriod = comparisonOf(ctx.reads, spans.lastYear);
+  const overdueRows = ctx.reads.overdueAt(asOf, filter);
+  const cur = figuresOf(ctx, snap, spans.current, overdueRows.length, filter);
+  const previousPeriod = comparisonOf(ctx.reads, spans.previous, scope);
+  const lastYearPeriod = comparisonOf(ctx.reads, spans.lastYear, scope);
   const prev: PeriodFigures = {
     ...previousPeriod.figures,
-    overdue: ctx.reads.overdueCountAt(asOfInstant(spans.previous, ctx.now)),
-    repeatAppeals: ctx.reads.repeatCount(spans.previous.from, spans.previous.to),
+    overdue: ctx.reads.overdueCountAt(asOfInstant(spans.previous, ctx.now), filter),
+    repeatAppeals: ctx.reads.repeatCount(spans.previous.from, spans.previous.to, filter),
   };
   const ly: PeriodFigures = {
     ...lastYearPeriod.figures,
-    overdue: ctx.reads.overdueCountAt(asOfInstant(spans.lastYear, ctx.now)),
-    repeatAppeals: ctx.reads.repeatCount(spans.lastYear.from, spans.lastYear.to),
+    overdue: ctx.reads.overdueCountAt(asOfInstant(spans.lastYear, ctx.now), filter),
+    repeatAppeals: ctx.reads.repeatCount(spans.lastYear.from, spans.lastYear.to, filter),
   };
 
-  const book = new FigureBook();
+  const book = new FigureBook(scopeCaseFilter(scope));
   const kpis: Kpi[] = KPI_DEFS.map((d) => {
     const value = cur[d.metric];
     const previous = prev[d.metric];
@@ -462,17 +483,18 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
     const isRate = d.unit === 'rate';
     const wow = isRate ? rateDiff(value, previous) : change(value as number, previous as number);
     const yoy = isRate ? rateDiff(value, lastYear) : change(value as number, lastYear as number);
-    const figure = book.add({ metric: d.metric, variant: 'value', subject: DISTRICT, unit: d.unit, value, drill: d.drill });
-    book.add({ metric: d.metric, variant: 'previous', subject: DISTRICT, unit: d.unit, value: previous, drill: null });
-    book.add({ metric: d.metric, variant: 'lastYear', subject: DISTRICT, unit: d.unit, value: lastYear, drill: null });
-    book.add({ metric: d.metric, variant: 'wow', subject: DISTRICT, unit: isRate ? 'points' : 'change', value: wow, drill: null });
-    book.add({ metric: d.metric, variant: 'yoy', subject: DISTRICT, unit: isRate ? 'points' : 'change', value: yoy, drill: null });
-    return { metric: d.metric, unit: d.unit, value, previous, lastYear, wow, yoy, better: d.better, figure, drill: d.drill };
+    const drill = d.drill && book.scoped(d.drill);
+    const figure = book.add({ metric: d.metric, variant: 'value', subject, unit: d.unit, value, drill });
+    book.add({ metric: d.metric, variant: 'previous', subject, unit: d.unit, value: previous, drill: null });
+    book.add({ metric: d.metric, variant: 'lastYear', subject, unit: d.unit, value: lastYear, drill: null });
+    book.add({ metric: d.metric, variant: 'wow', subject, unit: isRate ? 'points' : 'change', value: wow, drill: null });
+    book.add({ metric: d.metric, variant: 'yoy', subject, unit: isRate ? 'points' : 'change', value: yoy, drill: null });
+    return { metric: d.metric, unit: d.unit, value, previous, lastYear, wow, yoy, better: d.better, figure, drill };
   });
   book.add({
     metric: 'disputesResolved',
     variant: 'value',
-    subject: DISTRICT,
+    subject,
     unit: 'count',
     value: cur.disputesResolved,
     drill: { kind: 'dispute', status: 'resolved' },
@@ -490,27 +512,32 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
 
   const overdueByStreet = countBy(overdueRows, (r) => r.street_id);
   const overdueByCommunity = countBy(overdueRows, (r) => r.community_id);
+  const overdueByGrid = countBy(overdueRows, (r) => r.grid_id);
   const overdueByDepartment = countBy(overdueRows, (r) => r.department_id);
-  const rankings = {
-    streets: rankRows(snap.streets, previousPeriod.events.regions, overdueByStreet),
-    communities: rankRows(snap.communities, previousPeriod.events.regions, overdueByCommunity),
+  const prevEvents = previousPeriod.events.regions;
+  // A scope ranks what lies below it (the snapshot's streets and communities of a street's scope include the street).
+  const rankings: Briefing['rankings'] = {
+    streets: scope.level === 'district' ? rankRows(snap.streets, prevEvents, overdueByStreet) : [],
+    communities: scope.level !== 'community' ? rankRows(snap.communities, prevEvents, overdueByCommunity) : [],
+    grids: scope.level === 'community' ? rankRows(snap.areas, prevEvents, overdueByGrid) : [],
     departments: rankRows(snap.departments, previousPeriod.events.departments, overdueByDepartment).map((d) => ({
       ...d,
       fullName: names.departments.get(d.id)?.name ?? null,
     })),
   };
-  for (const r of rankings.streets) addRowFigures(book, 'street', r);
+  const [[areaLevel, areaRows]] = rankedLevels({ scope, rankings });
+  for (const r of areaRows) addRowFigures(book, areaLevel, r);
   // Communities are many (hundreds at city scale): only those the text may name get figures.
-  for (const r of lowSatisfactionCommunities(rankings.communities)) addRowFigures(book, 'community', r);
+  if (scope.level === 'district') for (const r of lowSatisfactionCommunities(rankings.communities)) addRowFigures(book, 'community', r);
   for (const r of rankings.departments) addRowFigures(book, 'department', r);
-  const worst = worstOf(book, rankings);
+  const worst = worstOf(book, { scope, rankings });
 
-  const safe = safeGridStatus(ctx.reads, names, period);
-  book.add({ metric: 'safeGrids', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.safe, drill: null });
-  book.add({ metric: 'safeGridsAtRisk', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.atRisk, drill: { status: 'breaking' } });
-  book.add({ metric: 'safeGridsLost', variant: 'value', subject: DISTRICT, unit: 'count', value: safe.summary.lost, drill: null });
+  const safe = safeGridStatus(ctx.reads, names, period, gridIn(scope));
+  book.add({ metric: 'safeGrids', variant: 'value', subject, unit: 'count', value: safe.summary.safe, drill: null });
+  book.add({ metric: 'safeGridsAtRisk', variant: 'value', subject, unit: 'count', value: safe.summary.atRisk, drill: { status: 'breaking' } });
+  book.add({ metric: 'safeGridsLost', variant: 'value', subject, unit: 'count', value: safe.summary.lost, drill: null });
 
-  const repeats = repeatGroups(ctx.reads, names, spans.current);
+  const repeats = repeatGroups(ctx.reads, names, spans.current, filter);
   for (const g of repeats.slice(0, 10)) {
     book.add({
       metric: 'repeatAppeals',
@@ -529,26 +556,28 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest): Briefing
   const overdueCases: CaseRow[] = casesById(ctx.reads, names, longest, asOf);
   const named = (map: Map<string, number>, nameOf: (id: string) => string) =>
     [...map.entries()].map(([id, count]) => ({ id, name: nameOf(id), count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh-CN'));
+  const overdueByArea = { street: overdueByStreet, community: overdueByCommunity, grid: overdueByGrid }[scope.areaLevel];
 
   const daily = snap.trend.filter((t) => t.day >= period.from && t.day <= period.to).map((t) => ({ day: t.day, byKind: t.byKind, closed: t.closed }));
   const demo = ctx.reads.syncState().demo;
 
   const partial: Omit<Briefing, 'narrative'> = {
     period,
+    scope,
     generatedAt: toShanghaiIso(ctx.now),
     asOf: toShanghaiIso(asOf),
     cursorRev: snap.cursorRev,
     kpis,
     byKind: snap.totals.byKind,
     safeGrids: safe.summary,
-    trend: { daily, periods: trendSeries(ctx.reads, period) },
+    trend: { daily, periods: trendSeries(ctx.reads, period, scope.id) },
     rankings,
     worst,
     exceptions: {
       overdue: {
         total: overdueRows.length,
         byDepartment: named(overdueByDepartment, (id) => names.departments.get(id)?.short ?? id),
-        byStreet: named(overdueByStreet, (id) => names.name(id)),
+        byArea: named(overdueByArea, (id) => names.name(id)),
         cases: overdueCases,
       },
       safeGrids: safe.risks,

@@ -1,6 +1,7 @@
 /**
  * The cases behind a figure (drill-down): the events a briefing figure counts, filtered as CaseFilter says, with
- * reporters masked and titles scrubbed. The counts here agree with the rollups the figures come from.
+ * reporters masked and titles scrubbed. The counts here agree with the rollups the figures come from. With a
+ * region (a street's or community's briefing) only its cases.
  */
 import type { CacheReads, CaseEventRow } from '../cache/reads';
 import type { CaseFilter, CasePage, CaseRow, PeriodRequest } from '../../shared/bridge/briefing';
@@ -10,6 +11,8 @@ import type { Names } from './names';
 
 export interface CaseQuery {
   period: PeriodRequest;
+  /** The briefing's scope: a street or a community (a region the cache does not hold: the district, as the briefing). */
+  region?: string | null;
   filter: CaseFilter;
   offset: number;
   limit: number;
@@ -18,7 +21,13 @@ export interface CaseQuery {
 export function caseRows(ctx: { reads: CacheReads; now: number }, names: Names, q: CaseQuery): CasePage {
   const period = resolvePeriod(q.period);
   const asOf = Math.min(ctx.now, dayStart(addDays(period.to, 1)));
-  const { total, rows } = ctx.reads.cases({ filter: q.filter, from: period.from, to: period.to, asOf, offset: q.offset, limit: q.limit });
+  const region = q.region ? names.regions.get(q.region) : undefined;
+  const within: CaseFilter = region?.level === 'street' ? { streetId: region.id } : region?.level === 'community' ? { communityId: region.id } : {};
+  // A filter naming another street (community) than the scope's: none of its cases are the scope's.
+  for (const [field, id] of Object.entries(within) as [keyof CaseFilter, string][])
+    if (q.filter[field] !== undefined && q.filter[field] !== id) return { total: 0, offset: q.offset, cases: [] };
+  const filter = { ...q.filter, ...within };
+  const { total, rows } = ctx.reads.cases({ filter, from: period.from, to: period.to, asOf, offset: q.offset, limit: q.limit });
   return { total, offset: q.offset, cases: rows.map((r) => toCase(r, names, asOf)) };
 }
 

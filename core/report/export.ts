@@ -12,11 +12,13 @@ import { caseRows } from './cases';
 import { renderDocx } from './docx';
 import { renderPdf, type PdfPrinter } from './pdf';
 import { renderXlsx } from './xlsx';
-import { buildReport, defaultTexts, fileStem, type ReportDocument } from './template';
+import { buildReport, defaultTexts, fileStem, scopePlace, type ReportDocument } from './template';
 import { scrubText } from './mask';
 
 export interface ExportRequest {
   period: PeriodRequest;
+  /** A street's or community's 通报; the district's when null or absent. */
+  region?: string | null;
   format: ReportFormat;
   texts?: Partial<ReportTexts>;
   watermark?: { enabled: boolean; text?: string };
@@ -30,7 +32,10 @@ export interface ExportResult {
   auditSeq: number;
 }
 
-/** The export's audit row: who exported which period in which format, when, under which file name. */
+/**
+ * The export's audit row: who exported which period in which format, when, under which file name. A street's or
+ * community's 通报 records its place after the period ("2026-W47 中桥街道"); its file name names it too.
+ */
 export interface AuditEntry {
   at: string;
   operator: string;
@@ -48,20 +53,22 @@ export function watermarkText(operator: string, now: number, text?: string): str
 }
 
 export async function prepareExport(ctx: { reads: CacheReads; queries: SceneQueries; now: number }, req: ExportRequest): Promise<PreparedExport> {
-  const detail = assemble(ctx, req.period);
+  const detail = assemble(ctx, req.period, req.region ?? null);
   const b = detail.briefing;
   const texts: ReportTexts = { ...defaultTexts(b, ctx.now), ...stripUndefined(req.texts ?? {}) };
   const watermark = req.watermark?.enabled ? watermarkText(req.operator, ctx.now, req.watermark.text) : null;
   const doc = buildReport(b, texts, { watermark });
   const fileName = `${fileStem(b)}${req.format === 'xlsx' ? '-附件' : ''}.${req.format}`;
-  const audit: AuditEntry = { at: toShanghaiIso(ctx.now), operator: req.operator, period: b.period.key, format: req.format, file: fileName };
+  const period = b.scope.id === null ? b.period.key : `${b.period.key} ${scopePlace(b.scope)}`;
+  const audit: AuditEntry = { at: toShanghaiIso(ctx.now), operator: req.operator, period, format: req.format, file: fileName };
   const prepared = { fileName, mime: MIME[req.format], audit };
   if (req.format === 'pdf') return { ...prepared, print: doc };
   if (req.format === 'docx') return { ...prepared, data: await renderDocx(doc) };
-  const overdue = caseRows(ctx, detail.names, { period: req.period, filter: { status: 'overdue' }, offset: 0, limit: 20_000 }).cases;
+  const overdue = caseRows(ctx, detail.names, { period: req.period, region: b.scope.id, filter: { status: 'overdue' }, offset: 0, limit: 20_000 }).cases;
   const data = await renderXlsx({
     briefing: { ...b, exceptions: { ...b.exceptions, safeGrids: detail.safeGrids, repeats: detail.repeats } },
     grids: detail.grids,
+    scope: b.scope.id === null ? null : b.scope.path.map((s) => s.name).join(' › '),
     overdue,
     title: `${doc.title.join('')}（附件：数据明细表）`,
     issuer: doc.issuer,

@@ -2,7 +2,8 @@
  * Bridge handlers of the briefing and the 通报 export: briefing.get, briefing.cases, report.template,
  * report.export, report.audit. The backend spreads them into its handler table; payloads arrive validated. The
  * work is done on a read thread (core/read); a PDF is printed here, by the host's printer.
- * A request without a period means the last complete ISO week (what a Monday briefing reviews).
+ * A request without a period means the last complete ISO week (what a Monday briefing reviews); one without a
+ * region, the district.
  */
 import os from 'node:os';
 import type { ReadApi } from '../read/service';
@@ -36,19 +37,19 @@ export function reportHandlers(deps: ReportHandlerDeps): Pick<BridgeHandlers, Re
   const periodOr = (period: PeriodRequest | undefined, now: number): PeriodRequest => period ?? { kind: 'week', week: lastCompleteWeek(shanghaiDay(now)) };
 
   return {
-    'briefing.get': async ({ period }) => {
+    'briefing.get': async ({ period, region }) => {
       const now = deps.now();
-      return deps.reads().briefing(periodOr(period, now), now);
+      return deps.reads().briefing(periodOr(period, now), now, region ?? null);
     },
-    'briefing.cases': async ({ period, filter, offset, limit }) => {
+    'briefing.cases': async ({ period, region, filter, offset, limit }) => {
       const now = deps.now();
-      return deps.reads().cases({ period: periodOr(period, now), filter, offset, limit }, now);
+      return deps.reads().cases({ period: periodOr(period, now), region: region ?? null, filter, offset, limit }, now);
     },
-    'report.template': async ({ period, edits }) => {
+    'report.template': async ({ period, region, edits }) => {
       const now = deps.now();
-      return deps.reads().template(periodOr(period, now), edits ?? {}, now);
+      return deps.reads().template(periodOr(period, now), edits ?? {}, now, region ?? null);
     },
-    'report.export': async ({ period, format, texts, watermark, operator }) => {
+    'report.export': async ({ period, region, format, texts, watermark, operator }) => {
       if (deps.role === 'viewer') {
         throw new BridgeError({
           code: 'forbidden',
@@ -59,7 +60,7 @@ export function reportHandlers(deps: ReportHandlerDeps): Pick<BridgeHandlers, Re
       try {
         const result = await exportReport(
           deps.reads(),
-          { period: periodOr(period, now), format, texts, watermark, operator: operator ?? defaultOperator() },
+          { period: periodOr(period, now), region: region ?? null, format, texts, watermark, operator: operator ?? defaultOperator() },
           now,
           deps.pdfPrinter,
         );

@@ -2,12 +2,13 @@
  * The narrative summary, written from the numbers in the register of a government briefing
  * ("本周共受理群众诉求…件，环比…"). Every number in a sentence is inserted from a figure, and the sentence lists the
  * keys of those figures (refs), so the UI can show where each number comes from and drill into its cases.
- * Nothing here decides a number; it only words them.
+ * Nothing here decides a number; it only words them. A street's or community's briefing speaks of it (中桥街道共受理…)
+ * and of its areas (从各社区看…), and names places below it without repeating it.
  */
-import type { Briefing, NarrativeSentence, RankRow } from '../../shared/bridge/briefing';
+import type { Briefing, NarrativeSentence, RankRow, SafeGridRisk } from '../../shared/bridge/briefing';
 import type { EventKind } from '../../shared/api/schemas';
 import { label } from '../../shared/vocabulary';
-import { MIN_BASE, THRESHOLDS, type FigureBook } from './figures';
+import { AREA_NOUN, MIN_BASE, rankedLevels, scopeKey, THRESHOLDS, type AreaLevel, type FigureBook } from './figures';
 import { listNames, periodLabel, periodNoun, zhDate } from './format';
 import { shanghaiDay } from '../../shared/time';
 
@@ -43,30 +44,44 @@ class Writer {
   }
 }
 
-const D = (metric: string, variant = 'value') => `district:all:${metric}:${variant}`;
-
 /** "，环比增长12.5%，同比下降3.0%" — only the comparisons that have a base. */
-function comparisons(w: Writer, metric: string): Part[] {
+function comparisons(w: Writer, D: (metric: string, variant?: string) => string, metric: string): Part[] {
   const out: Part[] = [];
   if (w.value(D(metric, 'wow')) !== null) out.push('，环比', w.f(D(metric, 'wow')));
   if (w.value(D(metric, 'yoy')) !== null) out.push('，同比', w.f(D(metric, 'yoy')));
   return out;
 }
 
-function rowKey(level: 'street' | 'community' | 'department', id: string, metric: string) {
+function rowKey(level: AreaLevel | 'department', id: string, metric: string) {
   return `${level}:${id}:${metric}:value`;
 }
 
 export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook): NarrativeSentence[] {
   const w = new Writer(book);
   const noun = periodNoun(b.period);
+  const scope = b.scope;
+  /** The scope's own figures: district:all:… for the district, street:<id>:… for a street. */
+  const D = (metric: string, variant = 'value') => scopeKey(scope, metric, variant);
+  const cmp = (metric: string) => comparisons(w, D, metric);
+  /** Who the text speaks of: 全区, 中桥街道, 某社区. */
+  const where = scope.id === null ? '全区' : scope.name;
+  // The areas ranked one level down (a district's streets) and where low satisfaction is looked for (its communities).
+  const [[areaLevel, areas]] = rankedLevels(b);
+  const areaNoun = AREA_NOUN[areaLevel];
+  const areaName = (r: RankRow) => (areaLevel === 'grid' ? shortGrid(r.name, r.parentName ?? '') : r.name);
+  const satLevel: AreaLevel = scope.level === 'community' ? 'grid' : 'community';
+  /** A grid named below the scope: the levels the scope already is are left out. */
+  const place = (g: Pick<SafeGridRisk, 'gridName' | 'communityName' | 'streetName'>, withStreet = false) =>
+    scope.level === 'community'
+      ? shortGrid(g.gridName, g.communityName)
+      : `${withStreet && scope.level === 'district' ? g.streetName : ''}${g.communityName}${shortGrid(g.gridName, g.communityName)}`;
   const events = w.value(D('events')) ?? 0;
 
   // 一、总体情况 -----------------------------------------------------------------------------------------------
   if (events === 0) {
-    w.say('overall', 0, [`${periodLabel(b.period)}，全区未受理各类事件。`]);
+    w.say('overall', 0, [`${periodLabel(b.period)}，${where}未受理各类事件。`]);
   } else {
-    w.say('overall', 0, [`${periodLabel(b.period)}，全区共受理各类事件`, w.f(D('events')), ...comparisons(w, 'events'), '。']);
+    w.say('overall', 0, [`${periodLabel(b.period)}，${where}共受理各类事件`, w.f(D('events')), ...cmp('events'), '。']);
     const kinds: EventKind[] = ['appeal', 'dispute', 'hazard', 'incident', 'service'];
     const present = kinds.filter((k) => (w.value(`kind:${k}:kind:value`) ?? 0) > 0);
     const parts: Part[] = ['其中，'];
@@ -76,15 +91,15 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     w.say('overall', 0, parts);
     const closed = w.value(D('closed')) ?? 0;
     if (closed > 0) {
-      w.say('overall', 0, ['已办结', w.f(D('closed')), '，按期办结率', w.f(D('onTimeRate')), ...comparisons(w, 'onTimeRate'), '。']);
+      w.say('overall', 0, ['已办结', w.f(D('closed')), '，按期办结率', w.f(D('onTimeRate')), ...cmp('onTimeRate'), '。']);
     } else {
       w.say('overall', 0, [`${noun}受理的事件尚未办结。`]);
     }
   }
   const appeals = w.value(D('appeals')) ?? 0;
   if (appeals > 0) {
-    const parts: Part[] = ['受理群众诉求', w.f(D('appeals')), ...comparisons(w, 'appeals')];
-    if (w.value(D('satisfaction')) !== null) parts.push('；群众满意率', w.f(D('satisfaction')), ...comparisons(w, 'satisfaction'));
+    const parts: Part[] = ['受理群众诉求', w.f(D('appeals')), ...cmp('appeals')];
+    if (w.value(D('satisfaction')) !== null) parts.push('；群众满意率', w.f(D('satisfaction')), ...cmp('satisfaction'));
     if ((w.value(D('jointAppeals')) ?? 0) > 0) parts.push('；分流交办、联动处置诉求', w.f(D('jointAppeals')));
     parts.push('。');
     w.say('overall', 1, parts);
@@ -98,7 +113,7 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
       w.f(D('disputesResolved')),
       '，化解率',
       w.f(D('disputeResolutionRate')),
-      ...comparisons(w, 'disputeResolutionRate'),
+      ...cmp('disputeResolutionRate'),
       '。',
     ]);
   }
@@ -108,16 +123,16 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
   const asOfDay = shanghaiDay(Date.parse(b.asOf) - 1);
   const overdue = w.value(D('overdue')) ?? 0;
   if (overdue === 0) {
-    w.say('exceptions', 0, [`截至${zhDate(asOfDay)}，全区无超期未办结事件。`]);
+    w.say('exceptions', 0, [`截至${zhDate(asOfDay)}，${where}无超期未办结事件。`]);
   } else {
-    const parts: Part[] = [`截至${zhDate(asOfDay)}，全区超期未办结事件`, w.f(D('overdue'))];
-    const streets = b.rankings.streets
+    const parts: Part[] = [`截至${zhDate(asOfDay)}，${where}超期未办结事件`, w.f(D('overdue'))];
+    const most = areas
       .filter((s) => s.overdue > 0)
       .sort((x, y) => y.overdue - x.overdue)
       .slice(0, 2);
-    if (streets.length) {
+    if (most.length) {
       parts.push('，主要分布在');
-      streets.forEach((s, i) => parts.push(i ? '、' : '', s.name, '（', w.f(rowKey('street', s.id, 'overdue')), '）'));
+      most.forEach((s, i) => parts.push(i ? '、' : '', areaName(s), '（', w.f(rowKey(areaLevel, s.id, 'overdue')), '）'));
     }
     const depts = b.rankings.departments
       .filter((d) => d.overdue > 0)
@@ -131,7 +146,7 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     w.say('exceptions', 0, parts);
   }
   const atRisk = b.exceptions.safeGrids.filter((g) => g.status === 'at_risk');
-  const parts: Part[] = ['全区现有平安网格', w.f(D('safeGrids'))];
+  const parts: Part[] = [`${where}现有平安网格`, w.f(D('safeGrids'))];
   if (atRisk.length) {
     const criteria = [...new Set(atRisk.flatMap((g) => g.criteria))].map((c) => label('criterion', c));
     const fresh = atRisk.filter((g) => g.newInPeriod);
@@ -140,7 +155,7 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
       parts.push(
         `，其中${noun}新增`,
         w.f(freshKey(book, fresh.length)),
-        `（${listNames(fresh.slice(0, 3).map((g) => `${g.communityName}${shortGrid(g.gridName, g.communityName)}`))}${fresh.length > 3 ? '等' : ''}）`,
+        `（${listNames(fresh.slice(0, 3).map((g) => place(g)))}${fresh.length > 3 ? '等' : ''}）`,
       );
     }
   }
@@ -150,18 +165,10 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
   const repeats = w.value(D('repeatAppeals')) ?? 0;
   if (repeats > 0) {
     const top = b.exceptions.repeats.filter((g) => g.count >= 2).slice(0, 3);
-    const rp: Part[] = [`${noun}同一地点重复诉求`, w.f(D('repeatAppeals')), ...comparisons(w, 'repeatAppeals')];
+    const rp: Part[] = [`${noun}同一地点重复诉求`, w.f(D('repeatAppeals')), ...cmp('repeatAppeals')];
     if (top.length) {
       rp.push('，较集中的是');
-      top.forEach((g, i) =>
-        rp.push(
-          i ? '、' : '',
-          `${g.communityName}${shortGrid(g.gridName, g.communityName)}`,
-          '（',
-          w.f(`grid:${g.gridId}:repeatAppeals:value`),
-          `，反映“${quoted(g.title)}”）`,
-        ),
-      );
+      top.forEach((g, i) => rp.push(i ? '、' : '', place(g), '（', w.f(`grid:${g.gridId}:repeatAppeals:value`), `，反映“${quoted(g.title)}”）`));
     } else {
       const places = book.add({
         metric: 'repeatAppeals',
@@ -178,41 +185,41 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
     w.say('exceptions', 1, rp);
   }
 
-  // 二、各街道工作情况 -------------------------------------------------------------------------------------------
-  const streets = b.rankings.streets;
-  if (streets.some((s) => s.events > 0)) {
-    const top = streets.filter((s) => s.events > 0).slice(0, 2);
-    const sp: Part[] = ['从各街道看，受理量居前的是'];
-    top.forEach((s, i) => sp.push(i ? '、' : '', s.name, '（', w.f(rowKey('street', s.id, 'events')), '）'));
-    const judged = streets.filter((s) => s.onTimeRate !== null && s.closed >= MIN_BASE.street).sort((x, y) => y.onTimeRate! - x.onTimeRate!);
-    if (judged.length >= 2) {
+  // 二、各街道工作情况 (a street's: 各社区, a community's: 各网格) -------------------------------------------------
+  if (areas.some((s) => s.events > 0)) {
+    const top = areas.filter((s) => s.events > 0).slice(0, 2);
+    const sp: Part[] = [`从各${areaNoun}看，受理量居前的是`];
+    top.forEach((s, i) => sp.push(i ? '、' : '', areaName(s), '（', w.f(rowKey(areaLevel, s.id, 'events')), '）'));
+    const judged = areas.filter((s) => s.onTimeRate !== null && s.closed >= MIN_BASE[areaLevel]).sort((x, y) => y.onTimeRate! - x.onTimeRate!);
+    // Best and worst only when they differ (a street whose communities all closed on time has no worst).
+    if (judged.length >= 2 && judged[0].onTimeRate! > judged[judged.length - 1].onTimeRate!) {
       const best = judged[0];
       const worst = judged[judged.length - 1];
       sp.push(
         '；按期办结率最高的是',
-        best.name,
+        areaName(best),
         '（',
-        w.f(rowKey('street', best.id, 'onTimeRate')),
+        w.f(rowKey(areaLevel, best.id, 'onTimeRate')),
         '），最低的是',
-        worst.name,
+        areaName(worst),
         '（',
-        w.f(rowKey('street', worst.id, 'onTimeRate')),
+        w.f(rowKey(areaLevel, worst.id, 'onTimeRate')),
         '）',
       );
     }
     sp.push('。');
     w.say('streets', 0, sp);
-    const sat = streets
-      .filter((s) => s.satisfaction !== null && s.rated >= MIN_BASE.street && s.satisfaction < 1)
+    const sat = areas
+      .filter((s) => s.satisfaction !== null && s.rated >= MIN_BASE[areaLevel] && s.satisfaction < 1)
       .sort((x, y) => x.satisfaction! - y.satisfaction!);
-    const mostOverdue = [...streets].sort((x, y) => y.overdue - x.overdue)[0];
+    const mostOverdue = [...areas].sort((x, y) => y.overdue - x.overdue)[0];
     const p2: Part[] = [];
-    if (sat.length) p2.push('群众满意率最低的是', sat[0].name, '（', w.f(rowKey('street', sat[0].id, 'satisfaction')), '）');
+    if (sat.length) p2.push('群众满意率最低的是', areaName(sat[0]), '（', w.f(rowKey(areaLevel, sat[0].id, 'satisfaction')), '）');
     if (mostOverdue && mostOverdue.overdue > 0)
-      p2.push(p2.length ? '；' : '', '超期未办结事件最多的是', mostOverdue.name, '（', w.f(rowKey('street', mostOverdue.id, 'overdue')), '）');
+      p2.push(p2.length ? '；' : '', '超期未办结事件最多的是', areaName(mostOverdue), '（', w.f(rowKey(areaLevel, mostOverdue.id, 'overdue')), '）');
     if (p2.length) w.say('streets', 0, [...p2, '。']);
   } else {
-    w.say('streets', 0, [`${noun}各街道均未受理事件。`]);
+    w.say('streets', 0, [`${noun}各${areaNoun}均未受理事件。`]);
   }
 
   // 三、存在问题 -------------------------------------------------------------------------------------------------
@@ -257,18 +264,21 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
       '）。',
     ]);
   }
-  const lowSat = lowSatisfactionCommunities(b.rankings.communities);
+  // Communities (a community's briefing: its grids); the district's are named with their street.
+  const lowSat = lowSatisfactionCommunities(satLevel === 'grid' ? b.rankings.grids : b.rankings.communities);
+  const satNoun = AREA_NOUN[satLevel];
+  const satName = (c: RankRow) => (satLevel === 'grid' ? areaName(c) : scope.level === 'district' ? `${c.parentName ?? ''}${c.name}` : c.name);
   if (lowSat.length) {
-    const pp: Part[] = [`${heading()}部分社区群众满意度不高。`];
-    lowSat.forEach((c, i) => pp.push(i ? '，' : '', `${c.parentName ?? ''}${c.name}`, '满意率', w.f(rowKey('community', c.id, 'satisfaction'))));
+    const pp: Part[] = [`${heading()}部分${satNoun}群众满意度不高。`];
+    lowSat.forEach((c, i) => pp.push(i ? '，' : '', satName(c), '满意率', w.f(rowKey(satLevel, c.id, 'satisfaction'))));
     pp.push('，群众反映的问题未得到有效解决。');
     w.say('problems', item, pp);
   } else if ((w.value(D('satisfaction')) ?? null) !== null) {
-    w.say('problems', item, [`${heading()}群众满意度总体较高。${noun}各社区未出现不满意评价，群众满意率`, w.f(D('satisfaction')), '。']);
+    w.say('problems', item, [`${heading()}群众满意度总体较高。${noun}各${satNoun}未出现不满意评价，群众满意率`, w.f(D('satisfaction')), '。']);
   }
   const freshRisk = atRisk.filter((g) => g.newInPeriod);
   if (freshRisk.length) {
-    const names = freshRisk.slice(0, 5).map((g) => `${g.streetName}${g.communityName}${shortGrid(g.gridName, g.communityName)}`);
+    const names = freshRisk.slice(0, 5).map((g) => place(g, true));
     const crit = [...new Set(freshRisk.flatMap((g) => g.criteria))].map((c) => label('criterion', c));
     w.say('problems', item, [
       `${heading()}平安网格创建压力加大。${noun}${listNames(names)}`,
@@ -282,7 +292,7 @@ export function buildNarrative(b: Omit<Briefing, 'narrative'>, book: FigureBook)
       `${heading()}重复诉求仍有发生。${noun}同一地点重复诉求`,
       w.f(D('repeatAppeals')),
       '，其中',
-      `${top.streetName}${top.communityName}${shortGrid(top.gridName, top.communityName)}`,
+      place(top, true),
       top.count >= 2 ? '（' : '',
       ...(top.count >= 2 ? [w.f(`grid:${top.gridId}:repeatAppeals:value`), '）'] : []),
       `反复反映“${quoted(top.title)}”，诉求未能一次性解决到位。`,

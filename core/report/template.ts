@@ -4,10 +4,17 @@
  *
  * Sections: 一、总体情况  二、各街道工作情况（排名表）  三、存在问题（点名通报）  四、下步工作要求, then the
  * attachment note, the issuing body and the date; the 版记 (抄送, 印发) closes the document.
+ *
+ * A street's or community's 通报 is a document of it: its title, intro and requirements name it, section 二 and
+ * table 1 rank its areas (a street's communities, a community's grids) and table 2 lists the departments that
+ * handled its cases. The district's centre still issues it (the texts are editable).
  */
 import type { Briefing, RankRow, ReportTexts } from '../../shared/bridge/briefing';
+import type { Scope } from '../../shared/bridge/scene';
 import { nextIsoWeekday, shanghaiDay, yearOf } from '../../shared/time';
 import { fmtRate, periodShort, zhDate, zhMonthDay } from './format';
+import { AREA_NOUN, rankedLevels } from './figures';
+import { shortGrid } from './narrative';
 import { scrubText } from './mask';
 
 export const DEFAULT_ISSUER = '广安区网格化服务管理中心';
@@ -74,6 +81,16 @@ export function applyNarrativeEdits(b: Briefing, edits: Record<string, string>):
   return { ...b, narrative: b.narrative.map((s) => (edits[s.id] !== undefined ? { ...s, text: scrubText(edits[s.id].trim()) } : s)).filter((s) => s.text) };
 }
 
+/** The place a 通报 is of, as its texts name it: 全区, 中桥街道, 中桥街道翠屏路社区. */
+export function scopePlace(scope: Scope): string {
+  return scope.id === null
+    ? '全区'
+    : scope.path
+        .slice(1)
+        .map((s) => s.name)
+        .join('');
+}
+
 /** The default texts of the 通报 for a briefing; `now` dates it. */
 export function defaultTexts(b: Briefing, now: number, issuer = DEFAULT_ISSUER): ReportTexts {
   const p = b.period;
@@ -82,21 +99,31 @@ export function defaultTexts(b: Briefing, now: number, issuer = DEFAULT_ISSUER):
   const today = shanghaiDay(now);
   const due = nextIsoWeekday(today, 5); // the Friday after today
   const noun = p.kind === 'week' ? '本周' : p.kind === 'month' ? '本月' : '本期';
+  const scope = b.scope;
+  const place = scopePlace(scope);
+  const street = scope.path[1]?.name ?? '';
+  const areaNoun = AREA_NOUN[rankedLevels(b)[0][0]];
+  // Who acts on it: the district's streets; a street's communities; a community's grids.
+  const units = { district: '各街道', street: `${street}各社区`, community: `${scope.name}各网格` }[scope.level];
   return {
     mark: `${issuer}文件`,
     docNumber: `广网格通〔${year}〕${seq}号`,
-    title: `关于${periodShort(p)}全区网格化\n服务管理工作情况的通报`,
-    recipients: '各街道办事处，区级各有关部门：',
-    intro: `为全面掌握全区网格化服务管理工作运行情况，压紧压实各级各部门工作责任，推动群众诉求“接诉即办”、矛盾纠纷“抓早抓小”，现将${periodShort(p)}工作情况通报如下。`,
+    title: scope.id === null ? `关于${periodShort(p)}全区网格化\n服务管理工作情况的通报` : `关于${periodShort(p)}${place}\n网格化服务管理工作情况的通报`,
+    recipients: {
+      district: '各街道办事处，区级各有关部门：',
+      street: `${street}办事处，${street}各社区居民委员会，区级各有关部门：`,
+      community: `${street}办事处，${scope.name}居民委员会，区级各有关部门：`,
+    }[scope.level],
+    intro: `为全面掌握${place}网格化服务管理工作运行情况，压紧压实各级各部门工作责任，推动群众诉求“接诉即办”、矛盾纠纷“抓早抓小”，现将${periodShort(p)}工作情况通报如下。`,
     overall: [...paragraphsOf(b, 'overall'), ...paragraphsOf(b, 'exceptions')].join('\n'),
-    streets: [...paragraphsOf(b, 'streets'), '各街道主要指标排名情况见表1。'].join('\n'),
+    streets: [...paragraphsOf(b, 'streets'), `各${areaNoun}主要指标排名情况见表1。`].join('\n'),
     problems: [...b.narrative.filter((s) => s.section === 'problems').map((s) => s.text), '各部门办理情况见表2。'].join('\n'),
     requirements: [
       '（一）压实办理责任。各责任部门要对照本通报点名的问题逐项认领、限时整改，对超期未办结事件实行挂牌督办，确保按期办结率稳步提升。',
-      '（二）提升群众满意度。各街道、社区要对不满意诉求逐件回访，查找办理中的薄弱环节，做到事事有回音、件件有着落。',
-      '（三）巩固平安网格创建成果。对发生发案等情形的网格，所在街道要督促分析原因、落实整改，全面排查安全隐患，防止同类问题反复发生。',
+      `（二）提升群众满意度。${scope.id === null ? '各街道、社区' : units}要对不满意诉求逐件回访，查找办理中的薄弱环节，做到事事有回音、件件有着落。`,
+      `（三）巩固平安网格创建成果。对发生发案等情形的网格，${{ district: '所在街道', street: '所在社区', community: '社区' }[scope.level]}要督促分析原因、落实整改，全面排查安全隐患，防止同类问题反复发生。`,
       '（四）健全重复诉求化解机制。对同一地点反复诉求的事项，要组织相关部门联合会商，从根源上推动问题解决，减少重复诉求。',
-      `各街道、各部门请于${zhMonthDay(due)}前将${noun}点名问题整改落实情况报区网格化服务管理中心。`,
+      `${units}、各部门请于${zhMonthDay(due)}前将${noun}点名问题整改落实情况报区网格化服务管理中心。`,
     ].join('\n'),
     issuer,
     date: zhDate(today),
@@ -143,10 +170,13 @@ export function byPerformance(rows: RankRow[]): RankRow[] {
   );
 }
 
-function streetTable(b: Briefing, asOfText: string): TableBlock {
-  const rows = byPerformance(b.rankings.streets).map((r, i) => [
+/** Table 1: the scope's areas (a district's streets, a street's communities, a community's grids) ranked. */
+function areaTable(b: Briefing, asOfText: string): TableBlock {
+  const [[level, areas]] = rankedLevels(b);
+  const noun = AREA_NOUN[level];
+  const rows = byPerformance(areas).map((r, i) => [
     String(i + 1),
-    r.name,
+    level === 'grid' ? shortGrid(r.name, r.parentName ?? '') : r.name,
     String(r.events),
     signed(r.wow),
     String(r.closed),
@@ -157,10 +187,10 @@ function streetTable(b: Briefing, asOfText: string): TableBlock {
   ]);
   return {
     type: 'table',
-    caption: '表1　各街道工作情况排名',
+    caption: `表1　各${noun}工作情况排名`,
     columns: [
       { header: '排名', width: 0.07, align: 'center' },
-      { header: '街道', width: 0.15, align: 'center' },
+      { header: noun, width: 0.15, align: 'center' },
       { header: '受理（件）', width: 0.1, align: 'center', numeric: true },
       { header: '环比', width: 0.1, align: 'center', numeric: true },
       { header: '办结（件）', width: 0.1, align: 'center', numeric: true },
@@ -175,7 +205,9 @@ function streetTable(b: Briefing, asOfText: string): TableBlock {
 }
 
 function departmentTable(b: Briefing): TableBlock {
-  const rows = byPerformance(b.rankings.departments).map((r, i) => [
+  // A street's or community's: the departments that had its cases (most of the district's have none in a week).
+  const departments = b.scope.id === null ? b.rankings.departments : b.rankings.departments.filter((d) => d.events > 0 || d.overdue > 0);
+  const rows = byPerformance(departments).map((r, i) => [
     String(i + 1),
     r.fullName ?? r.name,
     String(r.events),
@@ -217,7 +249,7 @@ export function buildReport(b: Briefing, texts: ReportTexts, options: BuildOptio
   const body: Block[] = [
     ...parseText(texts.intro),
     ...section('一、总体情况', texts.overall),
-    ...section('二、各街道工作情况', texts.streets, streetTable(b, asOfText)),
+    ...section(`二、各${AREA_NOUN[rankedLevels(b)[0][0]]}工作情况`, texts.streets, areaTable(b, asOfText)),
     ...section('三、存在问题', texts.problems, departmentTable(b)),
     ...section('四、下步工作要求', texts.requirements),
   ];
@@ -232,7 +264,7 @@ export function buildReport(b: Briefing, texts: ReportTexts, options: BuildOptio
       .filter(Boolean),
     recipients: scrubText(texts.recipients.trim()),
     body,
-    attachment: `${periodShort(b.period)}网格化服务管理数据明细表`,
+    attachment: `${periodShort(b.period)}${b.scope.id === null ? '' : scopePlace(b.scope)}网格化服务管理数据明细表`,
     issuer: scrubText(texts.issuer.trim()),
     date: scrubText(texts.date.trim()),
     cc: scrubText(texts.cc.trim()),
@@ -245,7 +277,7 @@ export function buildReport(b: Briefing, texts: ReportTexts, options: BuildOptio
   };
 }
 
-/** The file name stem: 广安区网格化服务管理工作通报-2026-W47 */
+/** The file name stem: 网格化服务管理工作通报-2026-W47, a street's 中桥街道网格化服务管理工作通报-2026-W47. */
 export function fileStem(b: Briefing): string {
-  return `网格化服务管理工作通报-${b.period.key}`;
+  return `${b.scope.id === null ? '' : scopePlace(b.scope)}网格化服务管理工作通报-${b.period.key}`;
 }

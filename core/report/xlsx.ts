@@ -3,7 +3,8 @@
  * overdue cases, grids, safe-grid risks, repeated appeals and the 12-period trend — plus a cover sheet saying what
  * the figures mean. Counts are numbers, rates are numbers formatted as percentages, header rows are frozen and
  * filterable, columns sized for their content. Reporters are masked; the watermark (operator, time) is in every
- * sheet's printed header.
+ * sheet's printed header. A street's or community's appendix ranks what its 通报 ranks (a street's communities, a
+ * community's grids) and lists only its own grids and cases.
  */
 import ExcelJS from 'exceljs';
 import type { Briefing, CaseRow, RankRow } from '../../shared/bridge/briefing';
@@ -11,12 +12,15 @@ import type { GridRow } from './briefing';
 import type { SafeCriterion } from '../../shared/api/schemas';
 import { label } from '../../shared/vocabulary';
 import { periodLabel, zhDate } from './format';
+import { rankedLevels } from './figures';
 import { DAY_MS, SHANGHAI_OFFSET_MS, shanghaiDay } from '../../shared/time';
 
 export interface XlsxInput {
   briefing: Briefing;
   grids: GridRow[];
   overdue: CaseRow[];
+  /** A street's or community's place (广安区 › 中桥街道); null for the district's appendix. */
+  scope?: string | null;
   title: string;
   issuer: string;
   operator: string;
@@ -86,7 +90,7 @@ function addSheet<T>(wb: ExcelJS.Workbook, name: string, cols: Col<T>[], rows: T
   return ws;
 }
 
-function rankCols(level: 'street' | 'community' | 'department'): Col<RankRow>[] {
+function rankCols(level: 'street' | 'community' | 'grid' | 'department'): Col<RankRow>[] {
   const name: Col<RankRow>[] =
     level === 'department'
       ? [
@@ -98,7 +102,12 @@ function rankCols(level: 'street' | 'community' | 'department'): Col<RankRow>[] 
             { header: '社区', width: 18, kind: 'text', value: (r) => r.name },
             { header: '所属街道', width: 12, kind: 'text', value: (r) => r.parentName },
           ]
-        : [{ header: '街道', width: 14, kind: 'text', value: (r) => r.name }];
+        : level === 'grid'
+          ? [
+              { header: '网格', width: 22, kind: 'text', value: (r) => r.name },
+              { header: '所属社区', width: 14, kind: 'text', value: (r) => r.parentName },
+            ]
+          : [{ header: '街道', width: 14, kind: 'text', value: (r) => r.name }];
   const cols: Col<RankRow>[] = [
     { header: '受理量排名', width: 8, kind: 'int', value: (r) => r.rank },
     ...name,
@@ -165,6 +174,7 @@ export async function renderXlsx(input: XlsxInput): Promise<Buffer> {
   const coverRows: [string, string | number][] = [
     ['项目', '内容'],
     ['名称', input.title],
+    ...(input.scope ? [['统计范围', input.scope] as [string, string]] : []),
     ['统计期间', `${periodLabel(b.period)}（${b.period.from}—${b.period.to}）`],
     ['超期统计截至', `${zhDate(shanghaiDay(asOf - 1))}24时`],
     ['生成时间', b.generatedAt],
@@ -181,8 +191,9 @@ export async function renderXlsx(input: XlsxInput): Promise<Buffer> {
   cover.getRow(1).font = { name: '黑体', bold: true };
   cover.getColumn(2).alignment = { wrapText: true, vertical: 'top' };
 
-  addSheet(wb, '街道', rankCols('street'), b.rankings.streets, input);
-  addSheet(wb, '社区', rankCols('community'), b.rankings.communities, input);
+  // The district's: 街道, 社区; a street's: 社区; a community's: 网格排名 (网格 below lists every grid's state).
+  const RANK_SHEET = { street: '街道', community: '社区', grid: '网格排名' } as const;
+  for (const [level, rows] of rankedLevels(b)) addSheet(wb, RANK_SHEET[level], rankCols(level), rows, input);
   addSheet(wb, '部门', rankCols('department'), b.rankings.departments, input);
   addSheet(wb, '超期案件', caseCols(asOf), input.overdue, input);
   addSheet<GridRow>(

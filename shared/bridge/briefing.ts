@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { EventKind, SafeCriterion } from '../api/schemas';
 import { dayCount, parseIsoWeek, periodSpecOfKey } from '../time';
-import { CalendarDay, Day, EventSummary, RankingRow } from './scene';
+import { CalendarDay, Day, EventSummary, RankingRow, RegionId, Scope } from './scene';
 
 // ---- periods -----------------------------------------------------------------------------------------------------
 
@@ -154,7 +154,7 @@ export const RankRow = RankingRow.extend({
 export type RankRow = z.infer<typeof RankRow>;
 
 export const WorstItem = z.object({
-  level: z.enum(['street', 'community', 'department']),
+  level: z.enum(['street', 'community', 'grid', 'department']),
   metric: z.enum(['onTimeRate', 'satisfaction', 'disputeResolutionRate', 'overdue']),
   id: z.string(),
   name: z.string(),
@@ -228,6 +228,11 @@ export const TrendSeriesPoint = z.object({
 
 export const Briefing = z.object({
   period: ResolvedPeriod,
+  /**
+   * Whose briefing: the district's, a street's or a community's. Every figure, ranking, exception and case list is of
+   * the scope; its rankings rank what lies below it (scope.areaLevel: a street's ranks its communities).
+   */
+  scope: Scope,
   generatedAt: z.string(),
   /** Overdue counts are as of this instant: the end of the period, or now while it is still running. */
   asOf: z.string(),
@@ -240,14 +245,19 @@ export const Briefing = z.object({
     /** The 12 periods of the same kind ending with this one. */
     periods: z.array(TrendSeriesPoint),
   }),
-  rankings: z.object({ streets: z.array(RankRow), communities: z.array(RankRow), departments: z.array(RankRow) }),
+  /**
+   * The units below the scope: a district's streets and communities, a street's communities, a community's grids
+   * (empty lists for the levels a scope does not rank); departments: their cases within the scope.
+   */
+  rankings: z.object({ streets: z.array(RankRow), communities: z.array(RankRow), grids: z.array(RankRow), departments: z.array(RankRow) }),
   /** The lowest performers, named plainly (only units with enough cases to judge; see core/report/briefing.ts). */
   worst: z.array(WorstItem),
   exceptions: z.object({
     overdue: z.object({
       total: Count,
       byDepartment: z.array(z.object({ id: z.string(), name: z.string(), count: Count })),
-      byStreet: z.array(z.object({ id: z.string(), name: z.string(), count: Count })),
+      /** By the scope's areas (scope.areaLevel): a district's streets, a street's communities, a community's grids. */
+      byArea: z.array(z.object({ id: z.string(), name: z.string(), count: Count })),
       cases: z.array(CaseRow).max(50),
     }),
     /** At most 200 of each (at-risk first, new ones first); safeGrids and the repeatAppeals KPI count them all. */
@@ -315,6 +325,8 @@ export const Watermark = z.object({ enabled: z.boolean(), text: Text(80).optiona
 export const ReportExportRequest = z
   .object({
     period: PeriodRequest.optional(),
+    /** A street's or community's 通报; the district's without. */
+    region: RegionId.optional(),
     format: ReportFormat.default('docx'),
     texts: ReportTexts.partial().optional(),
     /** Operator and time across every page when enabled. */
@@ -344,11 +356,14 @@ export const MIME: Record<ReportFormat, string> = {
 /** The requests this module adds to the contract (spread into `requests` in contract.ts). */
 export const briefingRequests = {
   // period defaults to the last complete ISO week.
-  'briefing.get': { payload: z.object({ period: PeriodRequest.optional() }).strict(), reply: Briefing },
+  // region: a street's or community's briefing (a region the cache does not hold: the district's, scope.unknown says so).
+  'briefing.get': { payload: z.object({ period: PeriodRequest.optional(), region: RegionId.optional() }).strict(), reply: Briefing },
   'briefing.cases': {
     payload: z
       .object({
         period: PeriodRequest.optional(),
+        /** The briefing's scope: the filter's cases within it. */
+        region: RegionId.optional(),
         filter: CaseFilter.default({}),
         offset: Count.max(1_000_000).default(0),
         limit: z.number().int().min(1).max(200).default(50),
@@ -358,8 +373,9 @@ export const briefingRequests = {
   },
   'report.template': {
     // edits: narrative sentences as edited in the briefing (sentence id → text); they replace the generated ones.
-    payload: z.object({ period: PeriodRequest.optional(), edits: NarrativeEdits.optional() }).strict(),
-    reply: z.object({ period: ResolvedPeriod, texts: ReportTexts }),
+    payload: z.object({ period: PeriodRequest.optional(), region: RegionId.optional(), edits: NarrativeEdits.optional() }).strict(),
+    // scope: whose 通报 the texts are (the reports page shows it as its breadcrumb).
+    reply: z.object({ period: ResolvedPeriod, scope: Scope, texts: ReportTexts }),
   },
   'report.export': { payload: ReportExportRequest, reply: ExportedFile },
   'report.audit': { payload: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(), reply: z.array(AuditRow) },

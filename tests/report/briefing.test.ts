@@ -113,10 +113,10 @@ describe('briefing', () => {
     expect(b.rankings.departments.every((d) => d.fullName?.startsWith('广安'))).toBe(true);
     expect(b.worst.length).toBeGreaterThan(0);
     for (const w of b.worst) {
-      const rows = w.level === 'street' ? b.rankings.streets : w.level === 'community' ? b.rankings.communities : b.rankings.departments;
+      const rows = { street: b.rankings.streets, community: b.rankings.communities, grid: b.rankings.grids, department: b.rankings.departments }[w.level];
       if (w.metric === 'overdue') expect(Math.max(...rows.map((r) => r.overdue))).toBe(w.value);
       else {
-        const min = { street: 5, community: 3, department: 3 }[w.level];
+        const min = { street: 5, community: 3, grid: 3, department: 3 }[w.level];
         const base = (r: (typeof rows)[number]) => (w.metric === 'onTimeRate' ? r.closed : w.metric === 'satisfaction' ? r.rated : r.disputesFound);
         const judged = rows.filter((r) => r[w.metric] !== null && base(r) >= min);
         expect(Math.min(...judged.map((r) => r[w.metric]!))).toBe(w.value);

@@ -101,6 +101,7 @@ const period = resolvePeriod({ kind: 'week', week: '2026-W47' });
 function briefingWith(parts: { risks?: Briefing['exceptions']['safeGrids']; figures?: FigureBook }): Briefing {
   return {
     period,
+    scope: { id: null, level: 'district', name: '广安区', path: [{ id: null, level: 'district', name: '广安区' }], areaLevel: 'street', unknown: null },
     generatedAt: '2026-11-23T08:00:00+08:00',
     asOf: '2026-11-23T00:00:00+08:00',
     cursorRev: 1,
@@ -108,9 +109,9 @@ function briefingWith(parts: { risks?: Briefing['exceptions']['safeGrids']; figu
     byKind: { incident: 0, dispute: 0, hazard: 0, appeal: 0, service: 0 },
     safeGrids: { period: '2026-Q4', safe: 1, atRisk: parts.risks?.length ?? 0, lost: 0, total: 1 },
     trend: { daily: [], periods: [] },
-    rankings: { streets: [], communities: [], departments: [] },
+    rankings: { streets: [], communities: [], grids: [], departments: [] },
     worst: [],
-    exceptions: { overdue: { total: 0, byDepartment: [], byStreet: [], cases: [] }, safeGrids: parts.risks ?? [], repeats: [] },
+    exceptions: { overdue: { total: 0, byDepartment: [], byArea: [], cases: [] }, safeGrids: parts.risks ?? [], repeats: [] },
     figures: parts.figures?.figures ?? {},
     narrative: [],
     demo: true,

@@ -124,7 +124,7 @@ const briefingEn: typeof briefingZh = {
       overdue: 'Overdue cases',
       asOf: 'as of {time}',
       byDepartment: 'By department',
-      byStreet: 'By street',
+      byArea: { street: 'By street', community: 'By community', grid: 'By grid' },
       topCases: 'Longest overdue',
       safeGrids: 'Safe grids',
       atRisk: 'At risk of losing the title',

@@ -118,7 +118,7 @@ export default {
       overdue: '超期未办结',
       asOf: '截至 {time}',
       byDepartment: '按部门',
-      byStreet: '按街道',
+      byArea: { street: '按街道', community: '按社区', grid: '按网格' },
       topCases: '超期最久的案件',
       safeGrids: '平安网格',
       atRisk: '面临失去称号风险',
