@@ -2,7 +2,7 @@
  * Screenshots of every wall scene at the wall sizes we support, for a person to look at:
  *
  *   npx tsx scripts/screenshots.ts [--url http://127.0.0.1:4317/] [--out test-results/wall] [--sizes 1920x1080,3840x2160]
- *                                  [--scenes overview,disputes] [--lang zh-CN] [--rendering full,lite]
+ *                                  [--scenes overview,disputes] [--lang zh-CN] [--rendering full,lite] [--region ID]
  *
  * Without --url it starts the web host itself (`scripts/serve.ts`, the bundled demo data) on a free port.
  * Uses Debian's Chromium (CHROMIUM_PATH to override) with SwiftShader WebGL, like the e2e tests.
@@ -96,6 +96,8 @@ export async function screenshots(options: {
   lang?: string;
   /** Each rendering asked for (`?rendering=`), named in the file; none: what the page picks itself. */
   renderings?: ('full' | 'lite')[];
+  /** A street's or community's id: the wall scoped to it (`?region=`). */
+  region?: string;
 }): Promise<string[]> {
   mkdirSync(options.out, { recursive: true });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -111,10 +113,11 @@ export async function screenshots(options: {
           const query = new URLSearchParams();
           if (options.lang && options.lang !== 'zh-CN') query.set('lang', options.lang);
           if (rendering) query.set('rendering', rendering);
-          await page.goto(`${options.url}${query.size ? `?${query}` : ''}#/wall/${scene}?rotate=0`);
+          const region = options.region ? `&region=${encodeURIComponent(options.region)}` : '';
+          await page.goto(`${options.url}${query.size ? `?${query}` : ''}#/wall/${scene}?rotate=0${region}`);
           await waitForWall(page, scene);
           await page.waitForTimeout(600);
-          const suffix = `${options.lang && options.lang !== 'zh-CN' ? `-${options.lang}` : ''}${rendering ? `-${rendering}` : ''}`;
+          const suffix = `${options.lang && options.lang !== 'zh-CN' ? `-${options.lang}` : ''}${rendering ? `-${rendering}` : ''}${options.region ? `-${options.region}` : ''}`;
           const file = path.join(options.out, `wall-${scene}-${size}${suffix}.png`);
           await page.screenshot({ path: file });
           files.push(file);
@@ -137,6 +140,7 @@ async function main() {
       scenes: { type: 'string', default: WALL_SCENES.join(',') },
       lang: { type: 'string', default: 'zh-CN' },
       rendering: { type: 'string' },
+      region: { type: 'string' },
     },
   });
   const server = values.url ? null : await startServer();
@@ -148,6 +152,7 @@ async function main() {
       scenes: values.scenes!.split(','),
       lang: values.lang,
       renderings: values.rendering ? (values.rendering.split(',') as ('full' | 'lite')[]) : undefined,
+      region: values.region,
     });
     for (const f of files) console.log(f);
   } finally {

@@ -51,6 +51,37 @@ async function dismissAlerts(page: Page) {
   for (let i = 0; i < 20 && (await page.getByTestId('critical-alert').count()) > 0; i++) await page.keyboard.press('Escape');
 }
 
+/**
+ * Clicks the middle of a grid drawn on the map that lies in `region` (a street's or community's id; null: any),
+ * once the map shows that scope's snapshot.
+ */
+async function clickGridOf(page: Page, region: string | null) {
+  await page.waitForFunction(
+    (id) => document.querySelector('[data-test=scope-breadcrumb]:not([data-pending])') !== null && (id === null || location.hash.includes(`region=${id}`)),
+    region,
+  );
+  await page.waitForFunction(() => !(window as unknown as WallWindow).__gccWallMap?.isMoving(), null, { polling: 200 });
+  const point = await page.evaluate((id) => {
+    type Ring = [number, number][];
+    const m = (
+      window as unknown as {
+        __gccWallMap: {
+          queryRenderedFeatures(o: object): { properties: { parentId: string }; geometry: { coordinates: Ring[] } }[];
+          project(p: [number, number]): { x: number; y: number };
+        };
+      }
+    ).__gccWallMap;
+    const grid = m.queryRenderedFeatures({ layers: ['grid-fill'] }).find((f) => id === null || f.properties.parentId.startsWith(id));
+    if (!grid) return null;
+    const ring = grid.geometry.coordinates[0];
+    const centre: [number, number] = [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length];
+    return m.project(centre);
+  }, region);
+  expect(point, `a grid of ${region ?? 'the district'} on the map`).not.toBeNull();
+  const box = (await page.getByTestId('wall-map').boundingBox())!;
+  await page.mouse.click(box.x + point!.x, box.y + point!.y);
+}
+
 /** Boxes of the header, the banner (if any) and every panel, in CSS px. */
 async function layoutBoxes(page: Page) {
   return page.evaluate(() =>
@@ -199,15 +230,29 @@ test('scene URLs, keyboard control and the grid profile', async ({ page }) => {
   await page.keyboard.press('ArrowLeft');
   await expect(page).toHaveURL(/#\/wall\/safe-grids\?rotate=0$/);
 
-  // A click on a grid opens its profile, with the eight criteria.
+  // Drill down with the map: a click takes the district to the grid's street, the street to its community, and in
+  // the community opens the grid's profile, with the eight criteria. The breadcrumb goes back up.
   await waitForWall(page, 'safe-grids');
   await dismissAlerts(page);
-  const box = (await page.getByTestId('wall-map').boundingBox())!;
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const crumbs = page.getByTestId('scope-breadcrumb');
+  await expect(crumbs.getByTestId('scope-current')).toHaveText('广安区');
+  await clickGridOf(page, null);
+  await expect(page).toHaveURL(/[?&]region=\d+/);
+  await expect(crumbs.locator('button')).toHaveCount(1);
+  const street = new URL(page.url().replace('#/', '')).searchParams.get('region')!;
+  await expect(page.locator('[data-panel=safe-by-street] .panel__title')).toHaveText('各社区平安网格');
+  await clickGridOf(page, street);
+  await expect(crumbs.locator('button')).toHaveCount(2);
+  const community = new URL(page.url().replace('#/', '')).searchParams.get('region')!;
+  expect(community.startsWith(street)).toBe(true);
+  await clickGridOf(page, community);
   await expect(page.getByTestId('grid-profile')).toBeVisible();
   await expect(page.getByTestId('profile-criteria').locator('[data-criterion]')).toHaveCount(8);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('grid-profile')).toHaveCount(0);
+  await crumbs.locator('[data-scope-step=district]').click();
+  await expect(crumbs.getByTestId('scope-current')).toHaveText('广安区');
+  await expect(page).not.toHaveURL(/region=/);
 
   // Rotation on: the scene moves on by itself (a short interval for the test).
   await page.goto('./#/wall/overview?interval=5');

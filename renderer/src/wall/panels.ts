@@ -212,12 +212,20 @@ export type SatisfactionCounts = SceneSnapshot['totals']['satisfaction'];
 export const satisfactionCounts = (c: WallContext): SatisfactionCounts => c.year?.totals.satisfaction ?? NO_SATISFACTION;
 
 const departments = (c: WallContext) => c.year?.departments ?? [];
-/** The scope's areas one level down (a district's streets, a street's communities, a community's grids). */
-const areas = (c: WallContext) => c.year?.areas ?? [];
+/**
+ * The scope's areas one level down (a district's streets, a street's communities, a community's grids). A
+ * community's grids go without the community's name it already shows (莲花社区第1网格 → 第1网格).
+ */
+const areas = (c: WallContext): SceneSnapshot['areas'] => {
+  const y = c.year;
+  if (!y) return [];
+  const prefix = y.scope.areaLevel === 'grid' ? y.scope.name : '';
+  return prefix ? y.areas.map((r) => (r.name.startsWith(prefix) && r.name.length > prefix.length ? { ...r, name: r.name.slice(prefix.length) } : r)) : y.areas;
+};
 /** The name column's heading for the scope's areas. */
 const areaLabel = (c: WallContext) => c.t(`wall.table.${c.year?.scope.areaLevel ?? 'street'}`);
 /** Where disputes gather: the scope's communities, or a community's grids. */
-const hotspotRows = (c: WallContext) => (c.year?.scope.level === 'community' ? c.year.areas : (c.year?.communities ?? []));
+const hotspotRows = (c: WallContext) => (c.year?.scope.level === 'community' ? areas(c) : (c.year?.communities ?? []));
 
 export const CHARTS = {
   funnel: (c: WallContext) =>
