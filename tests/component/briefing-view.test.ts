@@ -182,6 +182,69 @@ describe('briefing view', () => {
   });
 });
 
+describe('briefing view at a scope', () => {
+  const street = () => reference.rankings.streets[1];
+
+  it('reads ?region= and shows the street’s briefing under its breadcrumb, which goes back to the district', async () => {
+    const s = street();
+    const { wrapper, router, store } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}&region=${s.id}`);
+    expect(wrapper.get('[data-test=briefing-body]').attributes('data-scope')).toBe(s.id);
+    const crumbs = wrapper.get('[data-test=scope-breadcrumb]');
+    expect(crumbs.get('[data-test=scope-current]').text()).toBe(s.name);
+    expect(crumbs.get('[data-scope-step=district]').text()).toBe('广安区');
+    // The street's own figures and its communities ranked; no streets tab.
+    expect(wrapper.get('[data-test=kpi-events]').text()).toContain(String(s.events));
+    expect(wrapper.find('[data-test=rank-level-streets]').exists()).toBe(false);
+    const rows = wrapper.findAll('[data-test=rank-table-communities] tbody tr');
+    expect(rows.map((r) => r.attributes('data-row')).sort()).toEqual(store.briefing!.rankings.communities.map((c) => c.id).sort());
+    expect(store.briefing!.rankings.communities.length).toBeGreaterThan(1);
+    // A ranking cell's cases are the street's: the drawer asks within the scope.
+    await rows[0].get('[data-test=cell-events]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.find('[data-test=drill-case]').exists()).toBe(true);
+    });
+    const community = store.briefing!.rankings.communities.find((c) => c.id === rows[0].attributes('data-row'))!;
+    expect(wrapper.get('[data-test=drill-total]').text()).toContain(`共 ${community.events} 件`);
+    store.closeDrill();
+    // The report link keeps the scope.
+    expect(wrapper.get('[data-test=to-report]').attributes('href')).toContain(`region=${s.id}`);
+    // Back up: the URL loses its region and the district's briefing comes back.
+    await crumbs.get('[data-scope-step=district]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(store.briefing?.scope.id).toBeNull();
+    });
+    expect(router.currentRoute.value.query.region).toBeUndefined();
+    expect(router.currentRoute.value.query.period).toBe(DEMO_WEEK);
+    expect(wrapper.get('[data-test=briefing-body]').attributes('data-scope')).toBe('district');
+    expect(wrapper.findAll('[data-test=rank-table-streets] tbody tr')).toHaveLength(reference.rankings.streets.length);
+  });
+
+  it('goes into a street from its name in the rankings, keeping its number for its cases', async () => {
+    const { wrapper, router, store } = await mountView(BriefingView, `/briefing?period=${DEMO_WEEK}`);
+    const row = wrapper.get('[data-test=rank-table-streets] tbody tr');
+    const id = row.attributes('data-row')!;
+    await row.get('[data-test=scope-to]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(store.briefing?.scope.id).toBe(id);
+    });
+    expect(router.currentRoute.value.query).toMatchObject({ period: DEMO_WEEK, region: id });
+    expect(wrapper.get('[data-test=scope-breadcrumb] [data-test=scope-current]').text()).toBe(reference.rankings.streets.find((s) => s.id === id)!.name);
+    // And on into one of its communities: the breadcrumb then has three steps.
+    const community = wrapper.get('[data-test=rank-table-communities] tbody tr');
+    await community.get('[data-test=scope-to]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(store.briefing?.scope.level).toBe('community');
+    });
+    expect(wrapper.findAll('[data-test=scope-breadcrumb] .crumbs__step')).toHaveLength(3);
+    expect(wrapper.find('[data-test=rank-table-grids]').exists()).toBe(true);
+    expect(wrapper.find('[data-test=rank-table-grids] [data-test=scope-to]').exists()).toBe(false);
+  });
+});
+
 describe('period picker', () => {
   it('emits a week, a month and a valid custom range only', async () => {
     const wrapper = mount(PeriodPicker, { props: { modelValue: { kind: 'week', week: '2026-W47' } }, global: { plugins: [createAppI18n('zh-CN')] } });
@@ -233,6 +296,39 @@ describe('reports view', () => {
       expect(wrapper.findAll('[data-test=audit-row]')[0]?.text()).toContain('钱七');
     });
     expect(wrapper.findAll('[data-test=audit-row]')[0].text()).toContain(DEMO_WEEK);
+    vi.unstubAllGlobals();
+  });
+
+  it('prefills and exports a street’s 通报 when the URL names the street, and goes back up with the breadcrumb', async () => {
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => 'blob:test/street', revokeObjectURL: () => {} }));
+    const s = reference.rankings.streets[0];
+    const { wrapper, router, store } = await mountView(ReportsView, `/reports?period=${DEMO_WEEK}&region=${s.id}`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(store.textsScope?.id).toBe(s.id);
+    });
+    await flushPromises();
+    expect(wrapper.get('[data-test=scope-breadcrumb] [data-test=scope-current]').text()).toBe(s.name);
+    expect((wrapper.get('[data-test=field-title]').element as HTMLTextAreaElement).value).toContain(s.name);
+    expect((wrapper.get('[data-test=field-overall]').element as HTMLTextAreaElement).value).toContain(`${s.name}共受理各类事件${s.events}件`);
+    store.operator = '孙八';
+    await wrapper.get('[data-test=export-docx]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.find('[data-test=download-docx]').exists()).toBe(true);
+    });
+    expect(wrapper.get('[data-test=download-docx]').attributes('download')).toBe(`${s.name}网格化服务管理工作通报-${DEMO_WEEK}.docx`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.findAll('[data-test=audit-row]')[0]?.text()).toContain(`${DEMO_WEEK} ${s.name}`);
+    });
+    await wrapper.get('[data-test=scope-breadcrumb] [data-scope-step=district]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(store.textsScope?.id).toBeNull();
+    });
+    expect(router.currentRoute.value.query.region).toBeUndefined();
+    expect(store.texts!.title).toContain('全区');
     vi.unstubAllGlobals();
   });
 });

@@ -2,6 +2,7 @@
  * The weekly briefing and the 通报 export, as the briefing and reports views share them: the chosen period, the
  * briefing of that period, the narrative as edited, the cases behind a figure (drill-down), presenter mode and the
  * watermark; the report's texts, exports and the audit log. Numbers come from the host; nothing here computes one.
+ * Both are of a scope (`region`: a street's or community's id, null for the district), as the URL's ?region= says.
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
@@ -15,6 +16,7 @@ import {
   type ReportFormat,
   type ReportTexts,
 } from '../../../shared/bridge/briefing';
+import type { Scope } from '../../../shared/bridge/scene';
 import { lastCompleteWeek, periodKey, shanghaiDay } from '../../../shared/time';
 import { useBridge } from '../common/bridge';
 
@@ -51,23 +53,33 @@ export interface ExportedDownload {
   url: string;
 }
 
+/** The key of a period's briefing at a scope: its edits and texts are of that briefing only. */
+export function scopedKey(period: string, region: string | null): string {
+  return region ? `${period}@${region}` : period;
+}
+/** Only a scope's region in a request: the district's requests stay as they were. */
+const regionOf = (region: string | null) => (region ? { region } : {});
+
 export const useBriefingStore = defineStore('briefing', () => {
   const bridge = () => useBridge();
 
   // ---- period and briefing -----------------------------------------------------------------------------------
   const period = ref<PeriodRequest>({ kind: 'week', week: lastCompleteWeek(shanghaiDay(Date.now())) });
+  /** The street or community asked for (null: the district); the briefing's scope says what it resolved to. */
+  const region = ref<string | null>(null);
   const briefing = ref<Briefing | null>(null);
   const loading = ref(false);
   const error = ref<BridgeError | null>(null);
   let requestSeq = 0;
 
-  async function load(next: PeriodRequest = period.value) {
+  async function load(next: PeriodRequest = period.value, nextRegion: string | null = region.value) {
     period.value = next;
+    region.value = nextRegion;
     const seq = ++requestSeq;
     loading.value = true;
     error.value = null;
     try {
-      const reply = await bridge().request('briefing.get', { period: next });
+      const reply = await bridge().request('briefing.get', { period: next, ...regionOf(nextRegion) });
       if (seq !== requestSeq) return;
       briefing.value = reply;
     } catch (e) {
@@ -77,14 +89,16 @@ export const useBriefingStore = defineStore('briefing', () => {
     }
   }
 
-  // ---- narrative edits (per period) ----------------------------------------------------------------------------
+  // ---- narrative edits (per period and scope) --------------------------------------------------------------------
   const edits = ref<Record<string, Record<string, string>>>({});
-  const currentEdits = computed<Record<string, string>>(() => (briefing.value ? (edits.value[briefing.value.period.key] ?? {}) : {}));
+  /** The key of the briefing shown: its period, and its scope when it is a street's or community's. */
+  const briefingKey = computed(() => (briefing.value ? scopedKey(briefing.value.period.key, briefing.value.scope.id) : null));
+  const currentEdits = computed<Record<string, string>>(() => (briefingKey.value ? (edits.value[briefingKey.value] ?? {}) : {}));
   function sentenceText(id: string): string {
     return currentEdits.value[id] ?? briefing.value?.narrative.find((s) => s.id === id)?.text ?? '';
   }
   function editSentence(id: string, text: string) {
-    const key = briefing.value?.period.key;
+    const key = briefingKey.value;
     if (!key) return;
     const original = briefing.value!.narrative.find((s) => s.id === id)?.text;
     const forPeriod = { ...(edits.value[key] ?? {}) };
@@ -93,7 +107,7 @@ export const useBriefingStore = defineStore('briefing', () => {
     edits.value = { ...edits.value, [key]: forPeriod };
   }
   function resetEdits() {
-    const key = briefing.value?.period.key;
+    const key = briefingKey.value;
     if (key) edits.value = { ...edits.value, [key]: {} };
   }
 
@@ -105,7 +119,7 @@ export const useBriefingStore = defineStore('briefing', () => {
     const seq = ++drillSeq;
     Object.assign(drill, { open: true, filter, title, total: 0, cases: [], loading: true, error: null });
     try {
-      const page = await bridge().request('briefing.cases', { period: period.value, filter, offset: 0, limit: PAGE });
+      const page = await bridge().request('briefing.cases', { period: period.value, ...regionOf(region.value), filter, offset: 0, limit: PAGE });
       if (seq !== drillSeq) return;
       drill.total = page.total;
       drill.cases = page.cases;
@@ -121,7 +135,13 @@ export const useBriefingStore = defineStore('briefing', () => {
     const seq = drillSeq;
     drill.loading = true;
     try {
-      const page = await bridge().request('briefing.cases', { period: period.value, filter: drill.filter, offset: drill.cases.length, limit: PAGE });
+      const page = await bridge().request('briefing.cases', {
+        period: period.value,
+        ...regionOf(region.value),
+        filter: drill.filter,
+        offset: drill.cases.length,
+        limit: PAGE,
+      });
       if (seq === drillSeq) drill.cases = [...drill.cases, ...page.cases];
     } catch (e) {
       if (seq === drillSeq) drill.error = toBridgeError(e);
@@ -144,28 +164,38 @@ export const useBriefingStore = defineStore('briefing', () => {
   // ---- the 通报 ----------------------------------------------------------------------------------------------
   const texts = ref<ReportTexts | null>(null);
   const defaults = ref<ReportTexts | null>(null);
+  /** Whose 通报 the texts are (the reports page's breadcrumb). */
+  const textsScope = ref<Scope | null>(null);
   const textsKey = ref<string | null>(null);
   const textsFromBriefing = ref(false);
   const templateLoading = ref(false);
   const templateError = ref<BridgeError | null>(null);
 
-  /** Loads the default texts of the period (with the narrative as edited in the briefing), keeping the user's edits of the same period. */
+  let templateSeq = 0;
+  /**
+   * Loads the default texts of the period and scope (with the narrative as edited in the briefing), keeping the
+   * user's edits of the same period and scope.
+   */
   async function loadTemplate(force = false) {
-    const key = periodKey(period.value);
+    const key = scopedKey(periodKey(period.value), region.value);
     if (!force && textsKey.value === key && texts.value) return;
+    const seq = ++templateSeq;
     templateLoading.value = true;
     templateError.value = null;
     try {
       const narrative = edits.value[key] ?? {};
-      const reply = await bridge().request('report.template', { period: period.value, edits: narrative });
+      const reply = await bridge().request('report.template', { period: period.value, ...regionOf(region.value), edits: narrative });
+      // A reply for a period or scope left meanwhile would export one scope's texts under another's name.
+      if (seq !== templateSeq) return;
       defaults.value = reply.texts;
       texts.value = { ...reply.texts };
+      textsScope.value = reply.scope;
       textsKey.value = key;
       textsFromBriefing.value = Object.keys(narrative).length > 0;
     } catch (e) {
-      templateError.value = toBridgeError(e);
+      if (seq === templateSeq) templateError.value = toBridgeError(e);
     } finally {
-      templateLoading.value = false;
+      if (seq === templateSeq) templateLoading.value = false;
     }
   }
 
@@ -189,6 +219,7 @@ export const useBriefingStore = defineStore('briefing', () => {
     try {
       const file = await bridge().request('report.export', {
         period: period.value,
+        ...regionOf(region.value),
         format,
         texts: texts.value ?? undefined,
         watermark: { enabled: watermark.value },
@@ -212,6 +243,7 @@ export const useBriefingStore = defineStore('briefing', () => {
 
   return {
     period,
+    region,
     briefing,
     loading,
     error,
@@ -230,6 +262,7 @@ export const useBriefingStore = defineStore('briefing', () => {
     operator,
     texts,
     defaults,
+    textsScope,
     textsKey,
     textsFromBriefing,
     templateLoading,

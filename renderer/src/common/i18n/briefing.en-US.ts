@@ -76,6 +76,7 @@ const briefingEn: typeof briefingZh = {
       overall: 'Overall situation',
       exceptions: 'Exceptions',
       streets: 'Streets',
+      areas: { street: 'Streets', community: 'Communities', grid: 'Grids' },
       problems: 'Problems',
     },
     trend: {
@@ -90,6 +91,7 @@ const briefingEn: typeof briefingZh = {
     },
     rankings: {
       streets: 'Streets',
+      grids: 'Grids',
       communities: 'Communities',
       departments: 'Departments',
       sortBy: 'Sort by',
@@ -106,13 +108,15 @@ const briefingEn: typeof briefingZh = {
       safeGrids: 'Safe grids',
       lowest: 'lowest',
       drillHint: 'Click a number to see its cases',
+      scopeHint: 'Click a name for its briefing, a number for its cases',
+      scopeTo: 'Briefing of {name}',
     },
     worst: {
       title: 'Named',
       line: '{level} — {metric}: {name} ({value})',
       base: 'from {n} cases',
       none: 'Too few cases per unit this period to name anyone.',
-      level: { street: 'Street', community: 'Community', department: 'Department' },
+      level: { street: 'Street', community: 'Community', grid: 'Grid', department: 'Department' },
       metric: {
         onTimeRate: 'lowest on-time rate',
         satisfaction: 'lowest satisfaction',
@@ -203,6 +207,7 @@ const briefingEn: typeof briefingZh = {
       intro: 'Opening',
       overall: '1. Overall situation',
       streets: '2. Streets',
+      areas: { street: '2. Streets', community: '2. Communities', grid: '2. Grids' },
       problems: '3. Problems',
       requirements: '4. Requirements for next week',
       issuer: 'Issued by',

@@ -75,6 +75,8 @@ export default {
       overall: '总体情况',
       exceptions: '异常情况',
       streets: '各街道工作情况',
+      /** The streets section of a scope: what it ranks. */
+      areas: { street: '各街道工作情况', community: '各社区工作情况', grid: '各网格工作情况' },
       problems: '存在问题',
     },
     trend: {
@@ -89,6 +91,7 @@ export default {
     },
     rankings: {
       streets: '街道',
+      grids: '网格',
       communities: '社区',
       departments: '部门',
       sortBy: '排序',
@@ -105,13 +108,15 @@ export default {
       safeGrids: '平安网格',
       lowest: '最低',
       drillHint: '点击数字查看案件',
+      scopeHint: '点击名称查看其周报，点击数字查看案件',
+      scopeTo: '查看{name}的周报',
     },
     worst: {
       title: '点名通报',
       line: '{level}{metric}：{name}（{value}）',
       base: '基于 {n} 件',
       none: '本期各单位案件量较少，暂不点名。',
-      level: { street: '街道', community: '社区', department: '部门' },
+      level: { street: '街道', community: '社区', grid: '网格', department: '部门' },
       metric: { onTimeRate: '按期办结率最低', satisfaction: '群众满意率最低', disputeResolutionRate: '纠纷化解率最低', overdue: '超期未办结最多' },
     },
     exceptions: {
@@ -197,6 +202,7 @@ export default {
       intro: '导语',
       overall: '一、总体情况',
       streets: '二、各街道工作情况',
+      areas: { street: '二、各街道工作情况', community: '二、各社区工作情况', grid: '二、各网格工作情况' },
       problems: '三、存在问题',
       requirements: '四、下步工作要求',
       issuer: '发文机关署名',
