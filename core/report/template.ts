@@ -174,6 +174,7 @@ export function byPerformance(rows: RankRow[]): RankRow[] {
 function areaTable(b: Briefing, asOfText: string): TableBlock {
   const [[level, areas]] = rankedLevels(b);
   const noun = AREA_NOUN[level];
+  const wide = level === 'community';
   const rows = byPerformance(areas).map((r, i) => [
     String(i + 1),
     level === 'grid' ? shortGrid(r.name, r.parentName ?? '') : r.name,
@@ -190,14 +191,15 @@ function areaTable(b: Briefing, asOfText: string): TableBlock {
     caption: `表1　各${noun}工作情况排名`,
     columns: [
       { header: '排名', width: 0.07, align: 'center' },
-      { header: noun, width: 0.15, align: 'center' },
-      { header: '受理（件）', width: 0.1, align: 'center', numeric: true },
+      // Community names run to 5–6 characters (周家巷社区), streets' and grids' to 4: the counts give way.
+      { header: noun, width: wide ? 0.2 : 0.15, align: 'center' },
+      { header: '受理（件）', width: wide ? 0.08 : 0.1, align: 'center', numeric: true },
       { header: '环比', width: 0.1, align: 'center', numeric: true },
-      { header: '办结（件）', width: 0.1, align: 'center', numeric: true },
+      { header: '办结（件）', width: wide ? 0.08 : 0.1, align: 'center', numeric: true },
       { header: '按期办结率', width: 0.12, align: 'center', numeric: true },
       { header: '群众满意率', width: 0.12, align: 'center', numeric: true },
       { header: '纠纷化解率', width: 0.12, align: 'center', numeric: true },
-      { header: '超期未办结（件）', width: 0.12, align: 'center', numeric: true },
+      { header: '超期未办结（件）', width: wide ? 0.11 : 0.12, align: 'center', numeric: true },
     ],
     rows,
     note: `注：排名依据按期办结率、群众满意率由高到低确定。按期办结率＝按期办结件数÷办结件数；群众满意率＝（满意＋基本满意）÷已评价件数；超期未办结为截至${asOfText}仍未办结且已超过办理时限的件数。`,
