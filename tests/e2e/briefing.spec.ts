@@ -122,5 +122,27 @@ test('pick a week, open the briefing, drill into a figure, export all three form
   await expect(page.getByTestId('audit-row').first()).toContainText('测试员');
   const rows = await page.getByTestId('audit-row').allTextContents();
   for (const format of ['DOCX', 'PDF', 'XLSX']) expect(rows.some((r) => r.includes(format) && r.includes(WEEK))).toBe(true);
+
+  // A street: opened by its name in the rankings, its own briefing under the breadcrumb, its 通报 exported.
+  await page.goto(`./#/briefing?period=${WEEK}`);
+  const street = page.getByTestId('rank-table-streets').locator('tbody tr').first();
+  const streetId = (await street.getAttribute('data-row'))!;
+  const streetName = (await street.getByTestId('scope-to').textContent())!.trim();
+  await street.getByTestId('scope-to').click();
+  await expect(page).toHaveURL(new RegExp(`region=${streetId}`));
+  await expect(page.getByTestId('briefing-body')).toHaveAttribute('data-scope', streetId, { timeout: 60_000 });
+  await expect(page.getByTestId('scope-current')).toHaveText(streetName);
+  await expect(page.getByTestId('narrative')).toContainText(`${streetName}共受理各类事件`);
+  await expect(page.getByTestId('rank-table-communities')).toBeVisible();
+  await page.screenshot({ path: 'test-results/briefing-street-1920x1080.png' });
+  await page.getByTestId('to-report').click();
+  await expect(page).toHaveURL(new RegExp(`#/reports\\?.*region=${streetId}`));
+  await expect(page.getByTestId('field-title')).toHaveValue(new RegExp(streetName), { timeout: 60_000 });
+  const downloading = page.waitForEvent('download', { timeout: 120_000 });
+  await page.getByTestId('export-docx').click();
+  expect((await downloading).suggestedFilename()).toBe(`${streetName}网格化服务管理工作通报-${WEEK}.docx`);
+  await page.getByTestId('scope-breadcrumb').locator('[data-scope-step=district]').click();
+  await expect(page.getByTestId('field-title')).toHaveValue(/全区/, { timeout: 60_000 });
+  expect(page.url()).not.toContain('region=');
   expect(problems, problems.join('\n')).toEqual([]);
 });
