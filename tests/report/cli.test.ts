@@ -32,6 +32,17 @@ describe('npm run report', () => {
     expect(audit.slice(0, files.length).map((a) => [a.operator, a.period])).toEqual(files.map(() => ['cron', DEMO_WEEK]));
   }, 150_000);
 
+  it('writes a street’s 通报 with --region, named after the street', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'gcc-report-'));
+    const { db } = openCache(cache.file);
+    const street = db.prepare("SELECT id, name FROM regions WHERE level = 'street' ORDER BY code").get() as { id: string; name: string };
+    db.close();
+    const r = run('--cache', cache.file, '--week', DEMO_WEEK, '--region', street.id, '--format', 'docx', '--out', out, '--operator', 'cron');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(path.basename(r.stdout.trim())).toBe(`${street.name}网格化服务管理工作通报-${DEMO_WEEK}.docx`);
+  }, 150_000);
+
   it('says what is wrong and exits non-zero', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'gcc-report-'));
     const cases: [string[], RegExp][] = [
@@ -40,6 +51,7 @@ describe('npm run report', () => {
       [['--cache', path.join(out, 'missing.sqlite'), '--week', DEMO_WEEK, '--out', out], /There is no cache at/],
       [['--cache', cache.file, '--week', DEMO_WEEK, '--month', '2023-03'], /Give one period/],
       [['--bogus'], /Unknown option/],
+      [['--cache', cache.file, '--week', DEMO_WEEK, '--region', 'no-such-street', '--out', out], /"no-such-street" is not the id of a street or community/],
     ];
     for (const [args, message] of cases) {
       const r = run(...args);
