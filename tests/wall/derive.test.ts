@@ -43,7 +43,12 @@ describe('wall derivations', () => {
     const byCommunity = criteriaByArea(gridStates, index, [{ id: 'c2', name: '城北社区' }], 'community');
     expect(byCommunity.cells.filter(([, , v]) => v > 0).map(([c]) => byCommunity.cols[c])).toEqual(['traffic']);
     const byGrid = criteriaByArea(gridStates, index, [{ id: 'g2', name: 'g2' }], 'grid');
-    expect(byGrid.cells.filter(([, , v]) => v > 0).map(([c]) => byGrid.cols[c]).sort()).toEqual(['crime', 'fire']);
+    expect(
+      byGrid.cells
+        .filter(([, , v]) => v > 0)
+        .map(([c]) => byGrid.cols[c])
+        .sort(),
+    ).toEqual(['crime', 'fire']);
   });
 
   it('lists at-risk grids first, then normal grids with broken criteria, never safe ones', () => {
