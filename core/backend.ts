@@ -165,7 +165,8 @@ export function createBackend(options: BackendOptions): CoreBackend {
         reference: () => {
           if (!live()) return;
           current.reads.api.reloadReference().then(
-            () => live() && publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true }),
+            () =>
+              live() && publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], counts: null, totalsChanged: true, referenceChanged: true }),
             (error: Error) => log(`reference data not re-read: ${error.message}`),
           );
         },
@@ -214,7 +215,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
     } finally {
       switching = false;
     }
-    publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true });
+    publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], counts: null, totalsChanged: true, referenceChanged: true });
   }
 
   async function closeData() {
@@ -301,7 +302,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
       }
       publish('sync.status', status);
       // Walls re-read the regions and every figure: they belong to the new source.
-      publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], totalsChanged: true, referenceChanged: true });
+      publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], counts: null, totalsChanged: true, referenceChanged: true });
     },
     async close() {
       stopSettingsPush();

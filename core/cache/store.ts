@@ -9,6 +9,7 @@ import {
   Change,
   STAGES,
   type Event,
+  type EventKind,
   type OrganisationResponse,
   type RegionsResponse,
   type SafeGridEvaluation,
@@ -17,6 +18,7 @@ import {
 import { isoDateToDay, mondayOf, monthOf, periodOrder, shanghaiDay, toShanghaiIso, yearOf } from '../../shared/time';
 import { translate, type Db } from './database';
 import { readSyncState, SUM_COLUMNS, type SyncState } from './reads';
+import type { CountChange } from '../../shared/bridge/scene';
 
 export interface Cursor {
   nextRev: number;
@@ -41,7 +43,15 @@ export interface AppliedBatch {
   truncated?: boolean;
   /** Quarantined records that left the quarantine in this batch (landed, or superseded by a newer rev). */
   healed?: number;
+  /**
+   * How the batch moved the event counts, per day, grid, kind and department (EVENT_COUNTERS order): the walls add
+   * them to what they show instead of re-reading it. Null for a batch of more than COUNTED_ITEMS records.
+   */
+  counts?: CountChange[] | null;
 }
+
+/** Batches up to this many records say how they moved the counts (a live stream's are a few; a bootstrap page is 5,000). */
+export const COUNTED_ITEMS = 1000;
 
 type EventRollupRow = {
   day: number;
@@ -459,6 +469,8 @@ export class CacheStore {
     }
     batch.quarantined = 0;
     batch.healed = waiting.length - stillWaiting.size;
+    // Healed with new reference data, which makes the walls re-read everything: counts would be added twice.
+    batch.counts = null;
     return batch;
   }
 
@@ -498,6 +510,7 @@ export class CacheStore {
     const regionWeekRollups = new RollupBuffer(GRID_COUNTERS.length);
     const regionMonthRollups = new RollupBuffer(GRID_COUNTERS.length);
     const regionYearRollups = new RollupBuffer(GRID_COUNTERS.length);
+    const counted = items.length <= COUNTED_ITEMS ? new RollupBuffer(EVENT_COUNTERS.length) : null;
     const s = this.statements;
     const gridParents = this.gridParents;
     const reference = this.reference;
@@ -511,6 +524,7 @@ export class CacheStore {
       gridWeekRollups.add(weekOf(row.day), row.grid_id, ofGrid, sign);
       gridYearRollups.add(yearOf(row.day), row.grid_id, ofGrid, sign);
       kindRollups.add(row.day, row.kind, counters, sign);
+      counted?.add(row.day, `${row.grid_id}\u0000${row.kind}\u0000${row.department_id ?? ''}`, counters, sign);
       // By the grid's street and community as the regions stand now (a move rebuilds these: rebuildRegionRollups).
       const parents = gridParents.get(row.grid_id);
       for (const region of parents ? [parents.street, parents.community] : []) {
@@ -710,6 +724,20 @@ export class CacheStore {
     regionWeekRollups.flush(s.rollupRegionsWeek);
     regionMonthRollups.flush(s.rollupRegionsMonth);
     regionYearRollups.flush(s.rollupRegionsYear);
+    if (counted) {
+      const counts: CountChange[] = [];
+      counted.flush({
+        run: (day, gridId, kind, departmentId, ...d) =>
+          counts.push({
+            day: day as number,
+            gridId: gridId as string,
+            kind: kind as EventKind,
+            departmentId: (departmentId as string) || null,
+            d: d as number[],
+          }),
+      });
+      batch.counts = counts;
+    } else batch.counts = null;
     return batch;
   }
 

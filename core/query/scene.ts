@@ -339,6 +339,7 @@ export class SceneQueries {
         appeals: t.appeals.total,
         jointAppeals: t.appeals.joint,
         appealsClosed: t.appeals.closed,
+        appealsOnTime: t.appeals.on_time,
         appealsOnTimeRate: onTimeRate({ onTime: t.appeals.on_time, closed: t.appeals.closed }),
         satisfaction: { satisfied, basic, dissatisfied, rate: satisfactionRate({ satisfied, basic, dissatisfied }) },
         disputesFound: t.disputes.total,
@@ -543,7 +544,12 @@ export class SceneQueries {
   delta(batch: AppliedBatch, now = Date.now()): SceneDelta | null {
     if (batch.evaluations.length) this.officialCache = null;
     if (!batch.events.length && !batch.deletedEventIds.length && !batch.evaluations.length && !batch.services.length) return null;
-    const touched = new Set<string>([...batch.events.map((e) => e.grid_id), ...batch.evaluations.map((e) => e.grid_id)]);
+    // The grids a case left (moved or deleted) are in the counts, with the case taken off: their status may change too.
+    const touched = new Set<string>([
+      ...batch.events.map((e) => e.grid_id),
+      ...batch.evaluations.map((e) => e.grid_id),
+      ...(batch.counts ?? []).map((c) => c.gridId),
+    ]);
     const grids: GridState[] = [];
     // A bootstrap page touches most grids: the wall re-reads the snapshot instead of one grid at a time.
     if (touched.size && touched.size <= 50 && !batch.truncated) {
@@ -559,12 +565,16 @@ export class SceneQueries {
       .slice(-200)
       .reverse()
       .map((e) => this.summaryFromEvent(e, now));
+    const counts = batch.counts ?? null;
     return {
-      cursorRev: this.reads.syncState().cursorRev,
+      // The batch's own cursor: a wall adds the counts only to snapshots read before it (of a lower cursor).
+      cursorRev: batch.cursor || this.reads.syncState().cursorRev,
       events,
       removed: batch.deletedEventIds,
       grids,
-      totalsChanged: true,
+      counts,
+      // The counts say what cases did; evaluations (official titles) and services are re-read.
+      totalsChanged: counts === null || batch.evaluations.length > 0 || batch.services.length > 0,
       referenceChanged: false,
     };
   }
@@ -642,9 +652,13 @@ function rankingRow(id: string, name: string, parentName: string | null, a: Rank
     events: a.total,
     open: a.total - a.closed,
     closed: a.closed,
+    onTime: a.onTime,
     onTimeRate: onTimeRate({ onTime: a.onTime, closed: a.closed }),
     satisfaction: satisfactionRate({ satisfied: a.satSatisfied, basic: a.satBasic, dissatisfied: a.satDissatisfied }),
     rated,
+    satisfied: a.satSatisfied,
+    basic: a.satBasic,
+    dissatisfied: a.satDissatisfied,
     disputesFound: a.disputes,
     disputesResolved: a.disputesResolved,
     disputeResolutionRate: disputeResolutionRate({ resolved: a.disputesResolved, found: a.disputes }),

@@ -56,6 +56,7 @@ export const Totals = z.object({
   jointAppeals: Count,
   /** 12345 appeals of the window that are closed, and the share of them closed by their deadline. */
   appealsClosed: Count,
+  appealsOnTime: Count,
   appealsOnTimeRate: RateValue,
   satisfaction: SatisfactionCounts,
   disputesFound: Count,
@@ -99,9 +100,14 @@ export const RankingRow = z.object({
   events: Count,
   open: Count,
   closed: Count,
+  onTime: Count,
   onTimeRate: RateValue,
   satisfaction: RateValue,
+  /** 12345 appeals rated, and the parts of the rate (a live delta adds to them). */
   rated: Count,
+  satisfied: Count,
+  basic: Count,
+  dissatisfied: Count,
   disputesFound: Count,
   disputesResolved: Count,
   disputeResolutionRate: RateValue,
@@ -213,13 +219,29 @@ export const GridDetail = z.object({
 });
 export type GridDetail = z.infer<typeof GridDetail>;
 
+/**
+ * How a batch moved the rollups, per day, grid, kind and department: the change of each counter, in the order of
+ * the day rollups (core/cache/reads.ts SUM_COLUMNS: total, closed, on_time, joint, resolved, satisfied, basic,
+ * dissatisfied, critical, breaking, then the open stages reported … evaluated). A wall adds them to what it shows.
+ */
+export const CountChange = z.object({
+  day: Day,
+  gridId: z.string(),
+  kind: EventKind,
+  departmentId: z.string().nullable(),
+  d: z.array(z.number().int()).length(15),
+});
+export type CountChange = z.infer<typeof CountChange>;
+
 /** Pushed after each applied sync batch: only what changed. */
 export const SceneDelta = z.object({
   cursorRev: Count,
   events: z.array(EventSummary).describe('New or changed cases, newest first'),
   removed: z.array(z.string()),
   grids: z.array(GridState).describe('Grids whose live status or counts changed'),
-  /** True when rollups changed so the snapshot totals should be re-read (cheap: rollups). */
+  /** What the batch changed in the counts; null when it was too big to say (a bootstrap page): re-read instead. */
+  counts: z.array(CountChange).nullable(),
+  /** True when the snapshots must be re-read: the counts could not say everything (evaluations, services, big batches). */
   totalsChanged: z.boolean(),
   referenceChanged: z.boolean(),
 });

@@ -93,6 +93,7 @@ const delta = (over: Partial<SceneDelta>): SceneDelta => ({
   events: [],
   removed: [],
   grids: [],
+  counts: [],
   totalsChanged: false,
   referenceChanged: false,
   ...over,

@@ -114,7 +114,15 @@ describe('wall panels', () => {
     useSceneStore(pinia).start();
     await flushPromises();
     expect(wrapper.get('[data-event-id=e1]').classes()).not.toContain('ticker__row--new');
-    const delta: SceneDelta = { cursorRev: 5, events: [event({ id: 'e9' })], removed: [], grids: [], totalsChanged: false, referenceChanged: false };
+    const delta: SceneDelta = {
+      cursorRev: 5,
+      events: [event({ id: 'e9' })],
+      removed: [],
+      grids: [],
+      counts: [],
+      totalsChanged: false,
+      referenceChanged: false,
+    };
     pushes.forEach((l) => l('scene.delta', delta));
     await flushPromises();
     expect(wrapper.get('[data-event-id=e9]').classes()).toContain('ticker__row--new');

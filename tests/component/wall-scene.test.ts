@@ -118,7 +118,7 @@ describe('a scene drawn from its declaration', () => {
     const { wrapper, scene, push } = await wall('overview');
     const trend = option(wrapper, 'dispute-trend');
     const funnel = option(wrapper, 'funnel');
-    await push({ cursorRev: 9, events: [event({ id: 'e7' })], removed: [], grids: [], totalsChanged: false, referenceChanged: false });
+    await push({ cursorRev: 9, events: [event({ id: 'e7' })], removed: [], grids: [], counts: [], totalsChanged: false, referenceChanged: false });
     expect(wrapper.find('[data-event-id=e7]').exists()).toBe(true);
     expect(option(wrapper, 'funnel')).toBe(funnel);
     scene.value = 'disputes';
@@ -136,6 +136,7 @@ describe('a scene drawn from its declaration', () => {
       events: [],
       removed: [],
       grids: [{ id: 'g1', status: 'at_risk', events: 3, open: 1, critical: 0, broken: ['vice'] }],
+      counts: [],
       totalsChanged: false,
       referenceChanged: false,
     });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
-import type { SceneDelta } from '../../shared/bridge/scene';
+import type { CountChange, SceneDelta } from '../../shared/bridge/scene';
 import { setBridge } from '../../renderer/src/common/bridge';
-import { useSceneStore, type LiveBatch } from '../../renderer/src/wall/store';
+import { RESYNC_MS, useSceneStore, type LiveBatch } from '../../renderer/src/wall/store';
 import { event, regions, snapshot } from './fixtures';
 
 /** Street s2 (北辰街道): its one grid g3, and its scope. */
@@ -55,11 +55,21 @@ function fakeTransport() {
   };
 }
 
+/** One appeal reported and closed on time, rated satisfied, in grid `gridId` on the fixtures' last day. */
+const appealClosed = (gridId: string): CountChange => ({
+  day: 20261123,
+  gridId,
+  kind: 'appeal',
+  departmentId: null,
+  d: [1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+});
+
 const delta = (over: Partial<SceneDelta>): SceneDelta => ({
   cursorRev: 4,
   events: [],
   removed: [],
   grids: [],
+  counts: [],
   totalsChanged: false,
   referenceChanged: false,
   ...over,
@@ -68,7 +78,7 @@ const delta = (over: Partial<SceneDelta>): SceneDelta => ({
 describe('the scene store', () => {
   let fake: ReturnType<typeof fakeTransport>;
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
     fake = fakeTransport();
     setBridge(createBridgeClient(fake.transport));
     setActivePinia(createPinia());
@@ -239,7 +249,52 @@ describe('the scene store', () => {
     expect(store.grids.has('g1')).toBe(true);
   });
 
-  it('at a street, a case elsewhere moves nothing and causes no re-read; a case of the street does both', async () => {
+  it('a live case moves the figures it touches in both windows, and causes no re-read', async () => {
+    const store = await started();
+    fake.requests.length = 0;
+    const gridRevision = store.gridRevision;
+    fake.push('scene.delta', delta({ cursorRev: 4, events: [event({ id: 'e9', gridId: 'g1' })], counts: [appealClosed('g1')] }));
+    for (const s of [store.today!, store.year!]) {
+      expect(s.totals).toMatchObject({ events: 10, closed: 6, appeals: 10, appealsClosed: 6, onTime: 5 });
+      expect(s.totals.satisfaction.satisfied).toBe(4);
+      expect(s.totals.satisfaction.rate).toBeGreaterThan(0.8);
+      expect(s.trend[0].byKind.appeal).toBe(1);
+      expect(s.funnel.closed).toBe(6);
+    }
+    expect(store.grids.get('g1')).toMatchObject({ events: 4, open: 1 });
+    expect(store.gridRevision).toBeGreaterThan(gridRevision);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fake.requests).toEqual([]);
+    // A delta the snapshots already hold (its cursor is not past theirs) is not counted again.
+    fake.push('scene.delta', delta({ cursorRev: 4, counts: [appealClosed('g1')] }));
+    fake.push('scene.delta', delta({ cursorRev: 2, counts: [appealClosed('g1')] }));
+    expect(store.year!.totals.events).toBe(10);
+  });
+
+  it('a delta that comes while the snapshots are re-read is added to them when the read missed it', async () => {
+    const store = await started();
+    let release!: () => void;
+    replyGate = new Promise((r) => (release = r));
+    fake.push('scene.delta', delta({ totalsChanged: true }));
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(store.loading).toBe(true);
+    // The re-read answers with a cursor of 3: the delta at 5 is not in it.
+    fake.push('scene.delta', delta({ cursorRev: 5, counts: [appealClosed('g2')] }));
+    release();
+    await vi.waitFor(() => expect(store.loading).toBe(false));
+    expect(store.year!.totals.events).toBe(10);
+    expect(store.year!.cursorRev).toBe(5);
+    expect(store.grids.get('g2')?.events).toBe(6);
+  });
+
+  it('re-reads the snapshots every few minutes for what only the clock moves (overdue cases, the day)', async () => {
+    await started();
+    fake.requests.length = 0;
+    await vi.advanceTimersByTimeAsync(RESYNC_MS + 100);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today', 'scene.snapshot:year']);
+  });
+
+  it('at a street, a case elsewhere moves nothing; a case of the street moves its figures; neither re-reads', async () => {
     const store = await started();
     store.setRegion('s2');
     await vi.waitFor(() => expect(store.year?.scope.id).toBe('s2'));
@@ -252,7 +307,7 @@ describe('the scene store', () => {
       delta({
         events: [event({ id: 'far', gridId: 'g1' })],
         grids: [{ id: 'g1', status: 'at_risk', events: 1, open: 1, critical: 0, broken: ['fire'] }],
-        totalsChanged: true,
+        counts: [appealClosed('g1')],
       }),
     );
     await vi.advanceTimersByTimeAsync(5000);
@@ -263,9 +318,18 @@ describe('the scene store', () => {
     expect(store.grids.has('g1')).toBe(false);
     expect(batches).toEqual([]);
 
-    fake.push('scene.delta', delta({ events: [event({ id: 'near', gridId: 'g3' })], totalsChanged: true }));
+    expect(store.year!.totals.events).toBe(9);
+
+    fake.push('scene.delta', delta({ events: [event({ id: 'near', gridId: 'g3' })], counts: [appealClosed('g3'), appealClosed('g1')] }));
     expect(store.ticker[0].id).toBe('near');
     expect(batches.map((b) => b.added.map((e) => e.id))).toEqual([['near']]);
+    expect(store.year!.totals.events).toBe(10);
+    expect(store.grids.get('g3')?.events).toBe(2);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fake.requests).toEqual([]);
+
+    // What a delta cannot place (services, evaluations, a batch too big to count) is re-read.
+    fake.push('scene.delta', delta({ counts: null, totalsChanged: true }));
     await vi.advanceTimersByTimeAsync(5000);
     expect(fake.requests.sort()).toEqual(['scene.snapshot:today@s2', 'scene.snapshot:year@s2']);
   });

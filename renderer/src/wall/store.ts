@@ -1,7 +1,10 @@
 /**
  * The wall's data: one scene snapshot per time window, the map's regions, and the live deltas applied to them in
- * place. A delta updates what it carries (new or changed cases, grid states) at once; when it says the totals
- * changed, the snapshots are re-read, at most once per `refetchMs` (the rollups are cheap, the wire is not).
+ * place. A delta updates what it carries at once: new or changed cases, grid states, and the counts its cases moved
+ * (added to totals, rates, rankings and trends: live-counts.ts), so a live case makes no re-read. The snapshots are
+ * re-read when the scope changes, after an outage, when a delta cannot say what it changed (a big batch, services,
+ * evaluations: at most once per `refetchMs`), and every RESYNC_MS for what only the clock moves (overdue cases, the
+ * day).
  *
  * Snapshots are held in shallow refs and mutated in place; `revision` ticks after every change so views can
  * recompute. The map and the ticker also get each batch of new cases through `onEvents`, without going through
@@ -13,6 +16,8 @@ import { BridgeError } from '../../../shared/bridge/contract';
 import type { EventSummary, GridState, MapRegions, SceneDelta, SceneSnapshot } from '../../../shared/bridge/scene';
 import { useBridge } from '../common/bridge';
 import { milestone } from '../common/wall-metrics';
+import { gridIndex, type GridInfo } from './derive';
+import { addCounts, applyGridStates } from './live-counts';
 
 /** The windows the wall reads: today's counts and the year to date. */
 export type WallWindow = 'today' | 'year';
@@ -24,6 +29,9 @@ export const TICKER_LENGTH = 80;
 export const MAX_POINTS = 8000;
 
 export type Point = SceneSnapshot['points'][number];
+
+/** The snapshots are read again this often even when every case was counted live: overdue cases and the day move with the clock. */
+export const RESYNC_MS = 5 * 60_000;
 
 /** A case counts as just reported (pulse on the map, critical alert) when reported this recently. */
 export const FRESH_MS = 10 * 60_000;
@@ -93,6 +101,12 @@ export const useSceneStore = defineStore('scene', () => {
   let lastFetchCost = 0;
   let inflight: Promise<void> | null = null;
   let unsubscribe: (() => void)[] = [];
+  let resyncTimer: ReturnType<typeof setInterval> | null = null;
+  /** Deltas that came while snapshots were being read: their counts go onto the new snapshots if the read missed them. */
+  let arrivedDuringRead: SceneDelta[] = [];
+  /** Grid → street and community, from the regions (built when first needed after they change). */
+  let places: Map<string, GridInfo> | null = null;
+  const place = (gridId: string) => (places ??= gridIndex(regions.value)).get(gridId);
 
   const today = computed(() => (revision.value, snapshots.value.today ?? null));
   const year = computed(() => (revision.value, snapshots.value.year ?? null));
@@ -117,6 +131,7 @@ export const useSceneStore = defineStore('scene', () => {
         );
         // The scope changed while these were read: they are of the old one, read again.
         if (asked !== region.value) return;
+        for (const d of arrivedDuringRead) for (const s of [t, y]) addDeltaCounts(s, d);
         snapshots.value = { today: markRaw(t), year: markRaw(y) };
         shownRegion.value = asked;
         scopeGrids = y.scope.id === null ? null : new Set(y.grids.map((g) => g.id));
@@ -128,6 +143,7 @@ export const useSceneStore = defineStore('scene', () => {
       } catch (e) {
         error.value = toError(e);
       } finally {
+        arrivedDuringRead = [];
         loading.value = false;
         lastRefetch = performance.now();
         lastFetchCost = lastRefetch - began;
@@ -186,6 +202,7 @@ export const useSceneStore = defineStore('scene', () => {
       .then(
         (r) => {
           regions.value = markRaw(r);
+          places = null;
           milestone('regions in');
         },
         (e: unknown) => void (error.value = toError(e)),
@@ -204,6 +221,13 @@ export const useSceneStore = defineStore('scene', () => {
       refetchTimer = null;
       void fetchSnapshots();
     }, wait);
+  }
+
+  /** Adds a delta's counts to a snapshot read before its batch (of a lower cursor); whether its grids' counts moved. */
+  function addDeltaCounts(s: SceneSnapshot, delta: SceneDelta): boolean {
+    if (!delta.counts?.length || delta.cursorRev <= s.cursorRev) return false;
+    s.cursorRev = delta.cursorRev;
+    return addCounts(s, delta.counts, place).gridsMoved;
   }
 
   /** Apply one pushed delta in place. Exposed for tests. */
@@ -249,20 +273,23 @@ export const useSceneStore = defineStore('scene', () => {
     }
     if (pointsChanged) pointsRevision.value++;
 
-    // Grid states: status and broken criteria are live whatever the window; counts are re-read with the totals.
+    // Counts: totals, rates, funnel, trends, rankings and the year's grid counts (the map's grids are those objects).
+    const { today: t, year: y } = snapshots.value;
+    if (inflight && delta.counts?.length) arrivedDuringRead.push(delta);
+    if (t) addDeltaCounts(t, delta);
+    let gridsMoved = !!y && addDeltaCounts(y, delta);
+
+    // Grid states: status and broken criteria are live whatever the window (a pushed state's counts are today's).
     if (delta.grids.length) {
+      for (const s of [t, y]) if (s) applyGridStates(s, delta.grids, place);
       for (const g of delta.grids) {
         const prev = grids.get(g.id);
-        grids.set(g.id, prev ? { ...prev, status: g.status, broken: g.broken } : g);
+        if (prev) Object.assign(prev, { status: g.status, broken: g.broken });
+        else grids.set(g.id, { ...g });
       }
-      const y = snapshots.value.year;
-      if (y)
-        for (const g of y.grids) {
-          const next = grids.get(g.id);
-          if (next && next !== g) Object.assign(g, { status: next.status, broken: next.broken });
-        }
-      gridRevision.value++;
+      gridsMoved = true;
     }
+    if (gridsMoved) gridRevision.value++;
 
     revision.value++;
     if (delta.totalsChanged) scheduleRefetch();
@@ -276,18 +303,19 @@ export const useSceneStore = defineStore('scene', () => {
   }
 
   /**
-   * The part of a delta that concerns the scope shown: its cases and grids. Null when nothing does — a case in
-   * another street neither moves the ticker nor makes the wall re-read its totals.
+   * The part of a delta that concerns the scope shown: its cases, grids and counts. Null when nothing does — a case
+   * in another street moves neither the ticker nor a figure.
    */
   function inScope(delta: SceneDelta): SceneDelta | null {
     const grids = scopeGrids;
     if (!grids) return delta;
     const events = delta.events.filter((e) => grids.has(e.gridId));
     const states = delta.grids.filter((g) => grids.has(g.id));
-    // Removals, evaluations and services say nothing about where: the totals are re-read to be sure.
-    const unplaced = delta.removed.length > 0 || (delta.events.length === 0 && delta.grids.length === 0);
-    if (!events.length && !states.length && !unplaced && !delta.referenceChanged) return null;
-    return { ...delta, events, grids: states, totalsChanged: delta.totalsChanged && (events.length > 0 || states.length > 0 || unplaced) };
+    const counts = delta.counts && delta.counts.filter((c) => grids.has(c.gridId));
+    const removed = delta.removed.filter((id) => seen.has(id) || points.has(id));
+    // What a delta could not place (services, evaluations, a batch too big to count) is re-read to be sure.
+    if (!events.length && !states.length && !counts?.length && !removed.length && !delta.totalsChanged && !delta.referenceChanged) return null;
+    return { ...delta, events, grids: states, counts, removed };
   }
 
   function onEvents(listener: (batch: LiveBatch) => void): () => void {
@@ -315,6 +343,7 @@ export const useSceneStore = defineStore('scene', () => {
     ];
     void fetchRegions();
     void fetchSnapshots();
+    resyncTimer = setInterval(scheduleRefetch, RESYNC_MS);
   }
 
   function stop() {
@@ -322,6 +351,8 @@ export const useSceneStore = defineStore('scene', () => {
     unsubscribe = [];
     if (refetchTimer) clearTimeout(refetchTimer);
     refetchTimer = null;
+    if (resyncTimer) clearInterval(resyncTimer);
+    resyncTimer = null;
     started = false;
   }
 

@@ -1,0 +1,187 @@
+/**
+ * A live delta's counts added to the snapshots the wall holds give the snapshots read again (issue 17, part 4): the
+ * wall needs no re-read for a pushed case. Held on the demo district's cache, for the district and a street, today
+ * and a community, today and the year, through new cases of every kind, closings, a re-rating, a case moved to another street and deletions.
+ */
+import { describe, expect, it } from 'vitest';
+import { CacheStore } from '../../core/cache/store';
+import type { Event } from '../../shared/api/schemas';
+import type { SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
+import { addCounts, applyGridStates } from '../../renderer/src/wall/live-counts';
+import { openDistrict } from '../report/helpers';
+import { change, tombstone } from '../fixtures/records';
+
+const district = openDistrict();
+const { db, queries } = district;
+const now = district.ctx.now; // 2023-03-20 10:00 +08:00
+const store = new CacheStore(db);
+
+const one = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as T;
+const streets = db.prepare("SELECT id FROM regions WHERE level = 'street' ORDER BY code").pluck().all() as string[];
+const street = streets[2];
+const gridIn = (streetId: string) => one<{ id: string }>("SELECT id FROM regions WHERE level = 'grid' AND street_id = ? ORDER BY code", streetId).id;
+const gridA = gridIn(street);
+const gridB = gridIn(streets[4]);
+const place = (gridId: string) => {
+  const r = one<{ street_id: string | null; community_id: string | null } | undefined>('SELECT street_id, community_id FROM regions WHERE id = ?', gridId);
+  return r && { streetId: r.street_id, communityId: r.community_id };
+};
+const task = (kind: string) =>
+  one<{ task_code: string; department_id: string }>('SELECT task_code, department_id FROM events WHERE kind = ? AND department_id IS NOT NULL LIMIT 1', kind);
+
+let rev = (db.prepare('SELECT cursor_rev FROM sync_state').pluck().get() as number) + 1000;
+function record(over: Partial<Event> & Pick<Event, 'id' | 'kind' | 'grid_id'>): Event {
+  const { task_code, department_id } = task(over.kind);
+  return {
+    rev: ++rev,
+    task_code,
+    criterion: null,
+    severity: 'medium',
+    source: 'grid_worker',
+    location: [106.63, 30.47],
+    title: '实时案件',
+    stage: 'reported',
+    stages: { reported: '2023-03-20T09:00:00+08:00' },
+    department_id,
+    joint: false,
+    deadline: '2023-03-23T09:00:00+08:00',
+    outcome: null,
+    satisfaction: null,
+    reporter: null,
+    repeat_of: null,
+    ...over,
+  };
+}
+const closedStages = (reported: string, closed: string) => ({ reported, analysed: reported, dispatched: reported, closed });
+
+const WINDOWS: WindowRequest[] = [{ preset: 'today' }, { preset: 'year' }];
+const SCOPES = [null, street, place(gridA)!.communityId];
+
+/** What a re-read gives that counts cannot: the clock's overdue cases, the time it was read, the lists of cases. */
+function comparable(s: SceneSnapshot) {
+  const rows = (list: SceneSnapshot['streets']) => list.map((r) => ({ ...r, overdue: 0 }));
+  return {
+    ...s,
+    generatedAt: '',
+    cursorRev: 0,
+    recent: [],
+    points: [],
+    totals: { ...s.totals, overdue: 0 },
+    streets: rows(s.streets),
+    communities: rows(s.communities),
+    areas: rows(s.areas),
+    departments: rows(s.departments),
+  };
+}
+
+describe('live counts', () => {
+  // One snapshot per scope and window, read once and then only moved by the deltas' counts.
+  const held = new Map<string, SceneSnapshot>();
+  const key = (region: string | null, w: WindowRequest) => `${region}:${w.preset}`;
+  for (const region of SCOPES) for (const w of WINDOWS) held.set(key(region, w), queries.snapshot(w, now, region));
+
+  function push(items: unknown[]): SceneDelta {
+    const batch = store.applyChanges(items, { nextRev: rev + 1, headRev: rev }, 'stream', now);
+    expect(batch.quarantined).toBe(0);
+    const delta = queries.delta(batch, now)!;
+    expect(delta.totalsChanged).toBe(false);
+    expect(delta.counts).not.toBeNull();
+    for (const region of SCOPES) {
+      for (const w of WINDOWS) {
+        const s = held.get(key(region, w))!;
+        const ofScope = new Set(s.grids.map((g) => g.id));
+        addCounts(
+          s,
+          delta.counts!.filter((c) => ofScope.has(c.gridId)),
+          place,
+        );
+        applyGridStates(
+          s,
+          delta.grids.filter((g) => ofScope.has(g.id)),
+          place,
+        );
+        expect(comparable(s), `${region ?? 'district'} ${w.preset}`).toEqual(comparable(queries.snapshot(w, now, region)));
+      }
+    }
+    return delta;
+  }
+
+  const old = one<{ id: string; kind: string }>("SELECT id, kind FROM events WHERE grid_id = ? AND day >= 20230301 AND stage = 'closed' LIMIT 1", gridA);
+
+  it('new cases of every kind move totals, rates, funnel, trend, rankings and grids as a re-read would', () => {
+    const delta = push([
+      change(
+        record({
+          id: 'live-appeal',
+          kind: 'appeal',
+          grid_id: gridA,
+          source: 'hotline_12345',
+          joint: true,
+          stage: 'closed',
+          stages: closedStages('2023-03-20T08:00:00+08:00', '2023-03-20T09:30:00+08:00'),
+          outcome: 'resolved',
+          satisfaction: 'satisfied',
+        }),
+      ),
+      change(
+        record({
+          id: 'live-dispute',
+          kind: 'dispute',
+          grid_id: gridA,
+          stage: 'closed',
+          stages: closedStages('2023-03-10T08:00:00+08:00', '2023-03-15T09:30:00+08:00'),
+          deadline: '2023-03-13T08:00:00+08:00',
+          outcome: 'resolved',
+        }),
+      ),
+      change(
+        record({
+          id: 'live-service',
+          kind: 'service',
+          grid_id: gridB,
+          stage: 'closed',
+          stages: closedStages('2023-03-20T07:00:00+08:00', '2023-03-20T08:00:00+08:00'),
+          outcome: 'resolved',
+        }),
+      ),
+      change(record({ id: 'live-incident', kind: 'incident', grid_id: gridA, severity: 'critical', stage: 'dispatched' })),
+      change(record({ id: 'live-hazard', kind: 'hazard', grid_id: gridB, severity: 'high', criterion: 'crime' })),
+      // Reported last year: outside both windows and both trends, it moves nothing on the wall.
+      change(record({ id: 'live-old', kind: 'appeal', grid_id: gridA, stages: { reported: '2022-11-02T09:00:00+08:00' } })),
+    ]);
+    expect(delta.counts!.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('closings, a re-rating, a case moved to another street and deletions too', () => {
+    push([
+      change(
+        record({
+          id: 'live-incident',
+          kind: 'incident',
+          grid_id: gridA,
+          severity: 'critical',
+          stage: 'closed',
+          stages: closedStages('2023-03-20T09:00:00+08:00', '2023-03-20T09:50:00+08:00'),
+          outcome: 'resolved',
+        }),
+      ),
+      change(
+        record({
+          id: 'live-appeal',
+          kind: 'appeal',
+          grid_id: gridA,
+          source: 'hotline_12345',
+          joint: true,
+          stage: 'closed',
+          stages: closedStages('2023-03-20T08:00:00+08:00', '2023-03-20T09:30:00+08:00'),
+          outcome: 'resolved',
+          satisfaction: 'dissatisfied',
+        }),
+      ),
+      // The hazard was filed in the wrong grid: it moves from another street into this one.
+      change(record({ id: 'live-hazard', kind: 'hazard', grid_id: gridA, severity: 'high', criterion: 'crime' })),
+      tombstone('live-service', ++rev),
+      tombstone(old.id, ++rev),
+    ]);
+  });
+});
