@@ -267,7 +267,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
     }),
     'app.echo': async ({ text }) => ({ text, at: toShanghaiIso(now()) }),
     'sync.status': async () => status,
-    'scene.snapshot': async ({ window, region }) => requireReads().snapshot(window, now(), region ?? null),
+    'scene.snapshot': async ({ window, region, view }) => requireReads().snapshot(window, now(), region ?? null, view ?? null),
     'map.regions': async () => requireReads().mapRegions(),
     'grid.detail': async ({ gridId }) => requireReads().gridDetail(gridId, now()),
     ...reportHandlers({ reads: requireReads, now, role: options.role, pdfPrinter: options.pdfPrinter }),

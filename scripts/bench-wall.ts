@@ -172,6 +172,8 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
     });
     const page = await wallPage(browser, `${rig.host.url}#/wall/overview?rotate=0`, width, height);
     await waitForWall(page, 'overview');
+    // What a live wall costs the bridge (issue 17): snapshot re-reads and the bytes of snapshots and pushes per minute.
+    const traffic = countTraffic(rig.core);
     // Alerts for critical cases would stop nothing here, but acknowledge them to keep the page like a watched wall.
     const ackTimer = setInterval(() => void page.keyboard.press('Escape').catch(() => {}), 2000);
     // The page's frame cadence: a case cannot be drawn sooner than the next frame (a string, so no bundler helpers).
@@ -182,6 +184,8 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
     clearInterval(ackTimer);
     off();
     offPush();
+    const used = traffic.stop();
+    const minutes = (Date.now() - since) / 60_000;
     const drawn = await page.evaluate(() => (globalThis as unknown as PageGlobals).__gccWall!.drawn);
     const frames = (await page.evaluate('window.__frames')) as number[];
     const latencies: number[] = [];
@@ -238,11 +242,56 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
         baseline: '60 fps',
       },
       { name: 'wall new cases published / drawn', value: latencies.length, unit: `of ${[...published.values()].filter((t) => t >= since).length}` },
+      {
+        name: `wall snapshot re-reads per minute (${rate}/s)`,
+        value: used.snapshots / minutes,
+        unit: '/min',
+        ratio: used.snapshots / minutes / (rate * 60),
+        baseline: 'new records per minute',
+        budget: 'none caused by a live case',
+      },
+      {
+        name: `wall bytes to the page per minute (${rate}/s): snapshots`,
+        value: used.snapshotBytes / minutes / 1e6,
+        unit: 'MB/min',
+      },
+      {
+        name: `wall bytes to the page per minute (${rate}/s): pushed deltas`,
+        value: used.pushBytes / minutes / 1e6,
+        unit: 'MB/min',
+        ratio: used.snapshotBytes ? used.pushBytes / used.snapshotBytes : undefined,
+        baseline: 'snapshot bytes',
+      },
     ];
   } finally {
     await browser.close();
     await rig.close();
   }
+}
+
+/** Counts the scene snapshots the hosts serve and the JSON bytes of snapshots and pushes, until stop(). */
+function countTraffic(core: Core) {
+  const handlers = core.backend.handlers;
+  const read = handlers['scene.snapshot'];
+  let snapshots = 0;
+  let snapshotBytes = 0;
+  let pushBytes = 0;
+  handlers['scene.snapshot'] = async (request) => {
+    const snapshot = await read(request);
+    snapshots++;
+    snapshotBytes += Buffer.byteLength(JSON.stringify(snapshot));
+    return snapshot;
+  };
+  const offPush = core.backend.onPush((_name, payload) => {
+    pushBytes += Buffer.byteLength(JSON.stringify(payload));
+  });
+  return {
+    stop() {
+      handlers['scene.snapshot'] = read;
+      offPush();
+      return { snapshots, snapshotBytes, pushBytes };
+    },
+  };
 }
 
 /**

@@ -74,6 +74,8 @@ export interface RegionRow {
   parent_id: string | null;
   street_id: string | null;
   community_id: string | null;
+  center_lon: number;
+  center_lat: number;
   profile: GridProfile | null;
 }
 
@@ -291,7 +293,7 @@ export class CacheReads {
 
   regions(): RegionRow[] {
     return this.sql<[], Omit<RegionRow, 'profile'> & { profile: string | null }>(
-      'SELECT id, code, level, name, parent_id, street_id, community_id, profile FROM regions',
+      'SELECT id, code, level, name, parent_id, street_id, community_id, center_lon, center_lat, profile FROM regions',
     )
       .all()
       .map((r) => ({ ...r, profile: r.profile ? (JSON.parse(r.profile) as GridProfile) : null }));
@@ -358,11 +360,15 @@ export class CacheReads {
       const table = `rollup_regions_${source.of}`;
       return this.sql<[number], GridSumsRow>(`SELECT region_id, ${GRID_COLUMNS} FROM ${table} WHERE ${source.of} = ?`).raw().iterate(source.key);
     }
+    // The day rows by region, then by days: each range a seek of the (region_id, day, kind) key. With `day BETWEEN
+    // … OR day BETWEEN …` SQLite scanned the whole table: 84 ms for 今日 at city scale, 1.4 ms this way.
+    const days = `SELECT region_id, ${GRID_COLUMNS_OF_DAYS} FROM regions r JOIN rollup_region_kinds k ON k.region_id = r.id
+         WHERE r.level IN ('street', 'community') AND k.day BETWEEN ? AND ?`;
     return this.sql<number[], GridSumsRow>(
       `SELECT region_id, ${GRID_COLUMNS.split(', ')
         .map((c) => `SUM(${c})`)
         .join(', ')} FROM (
-         SELECT region_id, ${GRID_COLUMNS_OF_DAYS} FROM rollup_region_kinds WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
+         ${days} UNION ALL ${days}
          UNION ALL SELECT region_id, ${GRID_COLUMNS} FROM rollup_regions_month WHERE month BETWEEN ? AND ?)
        GROUP BY region_id`,
     )
@@ -593,17 +599,19 @@ export class CacheReads {
     ).all(from, to, limit);
   }
 
-  /** Open cases for the map, the latest deadlines first. */
+  /** Open cases for the map, the latest deadlines first; within a box [west, south, east, north] when given. */
   openPoints(
     limit: number,
     region: RegionFilter | null = null,
+    bbox: readonly [number, number, number, number] | null = null,
   ): { id: string; kind: EventKind; stage: Stage; severity: Event['severity']; lon: number; lat: number }[] {
-    const where = region ? `AND ${region.column} = ?` : '';
+    const where = (region ? `AND ${region.column} = ? ` : '') + (bbox ? 'AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?' : '');
+    const params = [...(region ? [region.id] : []), ...(bbox ? [bbox[0], bbox[2], bbox[1], bbox[3]] : [])];
     return this.sql<unknown[], [string, EventKind, Stage, Event['severity'], number, number]>(
       `SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ${where} ORDER BY deadline DESC LIMIT ?`,
     )
       .raw()
-      .all(...(region ? [region.id] : []), limit)
+      .all(...params, limit)
       .map(([id, kind, stage, severity, lon, lat]) => ({ id, kind, stage, severity, lon, lat }));
   }
 

@@ -14,7 +14,7 @@ import { Names } from '../report/names';
 import { applyNarrativeEdits, defaultTexts } from '../report/template';
 import type { AuditRow, Briefing, CasePage, PeriodRequest, ReportTexts, ResolvedPeriod } from '../../shared/bridge/briefing';
 import { resolvePeriod } from '../../shared/time';
-import type { GridDetail, MapRegions, SceneDelta, SceneSnapshot, Scope, WindowRequest } from '../../shared/bridge/scene';
+import type { GridDetail, MapRegions, MapView, SceneDelta, SceneSnapshot, Scope, WindowRequest } from '../../shared/bridge/scene';
 
 export class ReadService {
   readonly reads: CacheReads;
@@ -29,8 +29,8 @@ export class ReadService {
     return { reads: this.reads, queries: this.queries, now };
   }
 
-  snapshot(window: WindowRequest, now: number, region: string | null = null): SceneSnapshot {
-    return this.queries.snapshot(window, now, region);
+  snapshot(window: WindowRequest, now: number, region: string | null = null, view: MapView | null = null): SceneSnapshot {
+    return this.queries.snapshot(window, now, region, view);
   }
 
   mapRegions(): MapRegions {

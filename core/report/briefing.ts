@@ -125,7 +125,7 @@ function comparisonOf(
 }
 
 function snapshotOf(ctx: BriefingContext, span: Span, scope: Scope): SceneSnapshot {
-  return ctx.queries.snapshot({ preset: 'custom', from: span.from, to: span.to }, ctx.now, scope.id, 0);
+  return ctx.queries.snapshot({ preset: 'custom', from: span.from, to: span.to }, ctx.now, scope.id, null, 0);
 }
 
 /** The events' filter of a street or community scope; null for the district. */

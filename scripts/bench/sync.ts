@@ -30,7 +30,7 @@ export async function startCentral(args: string[]): Promise<{ url: string; child
   return { url, child };
 }
 
-async function syncOnce(url: string, cacheFile: string) {
+export async function syncOnce(url: string, cacheFile: string) {
   let records = 0;
   const service = new SyncService(
     { cacheFile, api: { baseUrl: url, token: 'demo-token' }, engine: { pageSize: 5000 }, mode: 'once' },

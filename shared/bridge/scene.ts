@@ -159,6 +159,19 @@ export const ServiceTotals = z.object({
   volunteers: Count,
 });
 
+/**
+ * What a wall's map draws: the level of its regions, and where that is grids, the part of the map in view (plus a
+ * margin) as [west, south, east, north]. A snapshot asked with a view carries the states and open cases of only
+ * those grids, and the grids every panel needs (broken criteria, open serious cases); without one, all of them.
+ */
+export const MapView = z
+  .object({
+    level: z.enum(['street', 'community', 'grid']),
+    bbox: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)]).optional(),
+  })
+  .strict();
+export type MapView = z.infer<typeof MapView>;
+
 export const SceneSnapshot = z.object({
   window: z.object({ preset: WindowPreset, from: Day, to: Day, label: z.string() }),
   generatedAt: z.string(),
@@ -174,7 +187,9 @@ export const SceneSnapshot = z.object({
   /** The scope's areas one level down (scope.areaLevel): what a scope's rankings rank. */
   areas: z.array(RankingRow),
   departments: z.array(RankingRow).describe("Departments' cases within the scope"),
-  grids: z.array(GridState).describe("The scope's grids"),
+  /** The view the snapshot was read for; absent: every grid and open case of the scope. */
+  view: MapView.optional(),
+  grids: z.array(GridState).describe("The scope's grids (of the view, when there is one)"),
   trend: z.array(TrendPoint),
   recent: z.array(EventSummary).max(200),
   /** Open cases on the map (location, kind, stage, severity) — the points layer. */

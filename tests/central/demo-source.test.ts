@@ -204,7 +204,7 @@ describe('the seed article through the new path', () => {
       expect(cacheStats(db)).toMatchObject({ cursorRev: await store.headRev(), grids: 297, quarantined: 0, demo: true });
 
       const queries = new SceneQueries(new CacheReads(db));
-      const year2022 = queries.snapshot({ preset: 'custom', from: 20220101, to: 20221231 }, FIXED_NOW, null, 0);
+      const year2022 = queries.snapshot({ preset: 'custom', from: 20220101, to: 20221231 }, FIXED_NOW, null, null, 0);
       expect(year2022.totals).toMatchObject({ appeals: 1491, jointAppeals: 79, disputesResolved: 252, difficultiesSolved: 16192 });
       expect(percent(year2022.totals.satisfaction.rate)).toBe(96.6);
       // 平安网格: the latest assessment (2026-Q3 on this clock) gave the title to 212 of 297 grids; the wall shows

@@ -122,6 +122,44 @@ describe('a scoped snapshot', () => {
   });
 });
 
+describe('a snapshot of a map view (levels of detail)', () => {
+  const all = queries.snapshot(YEAR, now, street);
+  const listed = (g: SceneSnapshot['grids'][number]) => g.broken.length > 0 || (g.open > 0 && (g.critical > 0 || g.status === 'at_risk'));
+
+  it('at street or community level: the grids the panels list and no points; every figure as without a view', () => {
+    for (const level of ['street', 'community'] as const) {
+      const s = queries.snapshot(YEAR, now, street, { level });
+      expect(s.view).toEqual({ level });
+      expect(s.points).toEqual([]);
+      expect(s.grids).toEqual(all.grids.filter(listed));
+      expect(s.grids.length).toBeLessThan(all.grids.length);
+      expect({ ...s, view: undefined, grids: [], points: [], generatedAt: '' }).toEqual({ ...all, grids: [], points: [], generatedAt: '' });
+    }
+  });
+
+  it('at grid level: the grids whose centre is in the box, those listed, and the open cases in the box', () => {
+    const centres = new Map(
+      (db.prepare("SELECT id, center_lon AS lon, center_lat AS lat FROM regions WHERE level = 'grid'").all() as { id: string; lon: number; lat: number }[]).map(
+        (r) => [r.id, r],
+      ),
+    );
+    const first = centres.get(all.grids.find((g) => !listed(g))!.id)!;
+    const bbox: [number, number, number, number] = [first.lon - 0.02, first.lat - 0.02, first.lon + 0.02, first.lat + 0.02];
+    const s = queries.snapshot(YEAR, now, street, { level: 'grid', bbox });
+    const inBox = (id: string) => {
+      const c = centres.get(id)!;
+      return c.lon >= bbox[0] && c.lon <= bbox[2] && c.lat >= bbox[1] && c.lat <= bbox[3];
+    };
+    expect(s.grids).toEqual(all.grids.filter((g) => inBox(g.id) || listed(g)));
+    expect(s.grids.some((g) => !listed(g))).toBe(true);
+    expect(s.grids.length).toBeLessThan(all.grids.length);
+    expect(s.points.length).toBeGreaterThan(0);
+    expect(s.points).toEqual(all.points.filter((p) => p.lon >= bbox[0] && p.lon <= bbox[2] && p.lat >= bbox[1] && p.lat <= bbox[3]));
+    expect(s.safeGrids).toEqual(all.safeGrids);
+    expect(SceneSnapshot.parse(s).view).toEqual({ level: 'grid', bbox });
+  });
+});
+
 describe('the region rollups', () => {
   it('move with each case, and follow a grid into another community', async () => {
     const { db } = openCache(await fixtureCacheFile());

@@ -16,7 +16,7 @@ const period = { kind: 'week' as const, week: DEMO_WEEK };
 const b = assembleBriefing(district.ctx, period);
 const names = new Names(district.ctx.reads);
 const kpi = (metric: string) => b.kpis.find((k) => k.metric === metric)!;
-const snapshot = (from: number, to: number) => district.queries.snapshot({ preset: 'custom', from, to }, district.ctx.now, null, 0);
+const snapshot = (from: number, to: number) => district.queries.snapshot({ preset: 'custom', from, to }, district.ctx.now, null, null, 0);
 /** Counted in the cache itself, not through the query layer. */
 const count = (sql: string, ...params: unknown[]) =>
   district.db

@@ -45,7 +45,7 @@ describe.skipIf(!haveChromium)('通报 PDF', () => {
   });
 
   it('states the figures of the query layer', () => {
-    const snap = district.queries.snapshot({ preset: 'custom', from: 20230313, to: 20230319 }, district.ctx.now, null, 0);
+    const snap = district.queries.snapshot({ preset: 'custom', from: 20230313, to: 20230319 }, district.ctx.now, null, null, 0);
     const flat = text.replace(/\s+/g, '');
     expect(flat).toContain(`全区共受理各类事件${snap.totals.events}件`);
     expect(flat).toContain(`群众诉求（12345）${snap.totals.appeals}件`);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CacheStore } from '../../core/cache/store';
 import type { Event } from '../../shared/api/schemas';
-import type { SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
+import type { MapView, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
 import { addCounts, applyGridStates } from '../../renderer/src/wall/live-counts';
 import { openDistrict } from '../report/helpers';
 import { change, tombstone } from '../fixtures/records';
@@ -56,12 +56,21 @@ const closedStages = (reported: string, closed: string) => ({ reported, analysed
 
 const WINDOWS: WindowRequest[] = [{ preset: 'today' }, { preset: 'year' }];
 const SCOPES = [null, street, place(gridA)!.communityId];
+const centre = one<{ lon: number; lat: number }>('SELECT center_lon AS lon, center_lat AS lat FROM regions WHERE id = ?', gridA);
+/** Every grid; the map at street level (only the grids the panels list); grids in view around gridA (not gridB). */
+const VIEWS: (MapView | null)[] = [
+  null,
+  { level: 'street' },
+  { level: 'grid', bbox: [centre.lon - 0.01, centre.lat - 0.01, centre.lon + 0.01, centre.lat + 0.01] },
+];
+const ofScope = (region: string | null) => (gridId: string) => region === null || place(gridId)?.streetId === region || place(gridId)?.communityId === region;
 
 /** What a re-read gives that counts cannot: the clock's overdue cases, the time it was read, the lists of cases. */
 function comparable(s: SceneSnapshot) {
   const rows = (list: SceneSnapshot['streets']) => list.map((r) => ({ ...r, overdue: 0 }));
   return {
     ...s,
+    grids: [],
     generatedAt: '',
     cursorRev: 0,
     recent: [],
@@ -77,8 +86,8 @@ function comparable(s: SceneSnapshot) {
 describe('live counts', () => {
   // One snapshot per scope and window, read once and then only moved by the deltas' counts.
   const held = new Map<string, SceneSnapshot>();
-  const key = (region: string | null, w: WindowRequest) => `${region}:${w.preset}`;
-  for (const region of SCOPES) for (const w of WINDOWS) held.set(key(region, w), queries.snapshot(w, now, region));
+  const key = (region: string | null, w: WindowRequest, v: MapView | null) => `${region}:${w.preset}:${JSON.stringify(v)}`;
+  for (const region of SCOPES) for (const w of WINDOWS) for (const v of VIEWS) held.set(key(region, w, v), queries.snapshot(w, now, region, v));
 
   function push(items: unknown[]): SceneDelta {
     const batch = store.applyChanges(items, { nextRev: rev + 1, headRev: rev }, 'stream', now);
@@ -87,20 +96,32 @@ describe('live counts', () => {
     expect(delta.totalsChanged).toBe(false);
     expect(delta.counts).not.toBeNull();
     for (const region of SCOPES) {
+      const inScope = ofScope(region);
       for (const w of WINDOWS) {
-        const s = held.get(key(region, w))!;
-        const ofScope = new Set(s.grids.map((g) => g.id));
-        addCounts(
-          s,
-          delta.counts!.filter((c) => ofScope.has(c.gridId)),
-          place,
-        );
-        applyGridStates(
-          s,
-          delta.grids.filter((g) => ofScope.has(g.id)),
-          place,
-        );
-        expect(comparable(s), `${region ?? 'district'} ${w.preset}`).toEqual(comparable(queries.snapshot(w, now, region)));
+        for (const v of VIEWS) {
+          const s = held.get(key(region, w, v))!;
+          const what = `${region ?? 'district'} ${w.preset} ${v?.level ?? 'all grids'}`;
+          addCounts(
+            s,
+            delta.counts!.filter((c) => inScope(c.gridId)),
+            place,
+          );
+          const { joined } = applyGridStates(
+            s,
+            delta.grids.filter((g) => inScope(g.id)),
+            place,
+          );
+          if (!v) expect(joined).toEqual([]);
+          const fresh = queries.snapshot(w, now, region, v);
+          expect(comparable(s), what).toEqual(comparable(fresh));
+          // A view's grids: what the held snapshot has is what a re-read has (a grid can join a view's list only
+          // by a re-read, when counts alone make it one the panels list; the grids drawn are all there).
+          const heldGrids = new Map(s.grids.map((g) => [g.id, g]));
+          if (!v) expect(s.grids, what).toEqual(fresh.grids);
+          else
+            for (const g of fresh.grids)
+              if (!joined.includes(g.id) && (heldGrids.has(g.id) || v.level === 'grid')) expect(heldGrids.get(g.id), `${what} ${g.id}`).toEqual(g);
+        }
       }
     }
     return delta;

@@ -7,9 +7,10 @@
  * What counts cannot move is left for the next re-read: overdue cases (the clock makes them), official safe-grid
  * titles, services. Rates are recomputed from their parts by the same formulas as the query layer.
  */
+import type { SafeCriterion } from '../../../shared/api/schemas';
 import type { CountChange, GridState, RankingRow, SceneSnapshot } from '../../../shared/bridge/scene';
 import { disputeResolutionRate, onTimeRate, satisfactionRate } from '../../../shared/kpi/formulas';
-import { SAFE_CRITERIA, STAGES } from '../../../shared/api/schemas';
+import { STAGES } from '../../../shared/api/schemas';
 
 // Positions in CountChange.d (core/cache/reads.ts SUM_COLUMNS).
 const TOTAL = 0;
@@ -136,34 +137,48 @@ function addToRow(r: RankingRow, c: CountChange, d: readonly number[], disputeOu
 
 /**
  * Pushed grid states (status and broken criteria; their counts are today's, the snapshot's are the window's and
- * move with addCounts) set on `snapshot`'s grids, and the safe-grid figures counted again from them: the totals
- * by status and criterion, and each street's, community's or grid's safe grids. Returns whether any grid changed.
+ * move with addCounts) set on `snapshot`'s grids, and the safe-grid figures moved by the difference: the totals by
+ * status and criterion, and each street's, community's or grid's safe grids. A snapshot of a map view holds only
+ * some grids; one it lacks broke no criterion, so it had its official title: safe if it is now at risk, else as
+ * it is now; its counts of the window are not known here, so the grids that join a view are returned by id (to be
+ * read again). `changed`: whether any grid changed.
  */
-export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridState[], place: GridPlace): boolean {
-  if (!states.length) return false;
+export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridState[], place: GridPlace): { changed: boolean; joined: string[] } {
+  const joined: string[] = [];
+  if (!states.length) return { changed: false, joined };
   const byId = new Map(snapshot.grids.map((g) => [g.id, g]));
+  const sg = snapshot.safeGrids;
+  // A set: a snapshot read in this thread has its areas and streets (or communities) as the same rows.
+  const rows = new Map<string, Set<RankingRow>>();
+  for (const list of [snapshot.streets, snapshot.communities, snapshot.areas])
+    for (const r of list) {
+      if (!rows.has(r.id)) rows.set(r.id, new Set());
+      rows.get(r.id)!.add(r);
+    }
+  const count = (status: GridState['status'], broken: readonly SafeCriterion[], gridId: string, by: 1 | -1) => {
+    if (status === 'safe') sg.safe += by;
+    else if (status === 'at_risk') sg.atRisk += by;
+    else sg.normal += by;
+    for (const c of broken) sg.brokenByCriterion[c] += by;
+    if (status === 'normal') return;
+    const where = place(gridId);
+    for (const id of [where?.streetId, where?.communityId, gridId]) if (id) for (const r of rows.get(id) ?? []) r.safeGrids += by;
+  };
   let changed = false;
   for (const s of states) {
-    const g = byId.get(s.id);
+    let g = byId.get(s.id);
+    if (!g && snapshot.view) {
+      g = { ...s, status: s.status === 'at_risk' ? 'safe' : s.status, broken: [] };
+      snapshot.grids.push(g);
+      byId.set(g.id, g);
+      joined.push(g.id);
+    }
     if (!g) continue;
+    count(g.status, g.broken, g.id, -1);
     g.status = s.status;
     g.broken = s.broken;
+    count(g.status, g.broken, g.id, 1);
     changed = true;
   }
-  if (!changed) return false;
-  const sg = snapshot.safeGrids;
-  sg.safe = sg.atRisk = sg.normal = 0;
-  for (const c of SAFE_CRITERIA) sg.brokenByCriterion[c] = 0;
-  const safeOf = new Map<string, number>();
-  for (const g of snapshot.grids) {
-    if (g.status === 'safe') sg.safe++;
-    else if (g.status === 'at_risk') sg.atRisk++;
-    else sg.normal++;
-    for (const c of g.broken) sg.brokenByCriterion[c]++;
-    if (g.status === 'normal') continue;
-    const where = place(g.id);
-    for (const id of [where?.streetId, where?.communityId, g.id]) if (id) safeOf.set(id, (safeOf.get(id) ?? 0) + 1);
-  }
-  for (const list of [snapshot.streets, snapshot.communities, snapshot.areas]) for (const r of list) r.safeGrids = safeOf.get(r.id) ?? 0;
-  return true;
+  return { changed, joined };
 }

@@ -79,8 +79,8 @@ export const useSceneStore = defineStore('scene', () => {
   const region = ref<string | null>(null);
   /** The region the snapshots held now were read for. */
   const shownRegion = ref<string | null>(null);
-  /** The scope's grids, while a street or community is shown: deltas of cases elsewhere leave the wall alone. */
-  let scopeGrids: ReadonlySet<string> | null = null;
+  /** The street or community shown (null: the district): deltas of cases elsewhere leave the wall alone. */
+  let shownScope: { id: string; level: string } | null = null;
 
   /** Live grid states by id (from the year snapshot, then the deltas). */
   const grids = markRaw(new Map<string, GridState>());
@@ -134,7 +134,7 @@ export const useSceneStore = defineStore('scene', () => {
         for (const d of arrivedDuringRead) for (const s of [t, y]) addDeltaCounts(s, d);
         snapshots.value = { today: markRaw(t), year: markRaw(y) };
         shownRegion.value = asked;
-        scopeGrids = y.scope.id === null ? null : new Set(y.grids.map((g) => g.id));
+        shownScope = y.scope.id === null ? null : { id: y.scope.id, level: y.scope.level };
         milestone('snapshots in');
         absorbSnapshot(y, t);
         error.value = null;
@@ -281,7 +281,9 @@ export const useSceneStore = defineStore('scene', () => {
 
     // Grid states: status and broken criteria are live whatever the window (a pushed state's counts are today's).
     if (delta.grids.length) {
-      for (const s of [t, y]) if (s) applyGridStates(s, delta.grids, place);
+      // A grid that starts breaking a criterion joins the lists of a snapshot of a map view: its counts of the
+      // window come with a re-read (rare: a grid's first broken criterion of the quarter).
+      for (const s of [t, y]) if (s && applyGridStates(s, delta.grids, place).joined.length) scheduleRefetch();
       for (const g of delta.grids) {
         const prev = grids.get(g.id);
         if (prev) Object.assign(prev, { status: g.status, broken: g.broken });
@@ -307,11 +309,16 @@ export const useSceneStore = defineStore('scene', () => {
    * in another street moves neither the ticker nor a figure.
    */
   function inScope(delta: SceneDelta): SceneDelta | null {
-    const grids = scopeGrids;
-    if (!grids) return delta;
-    const events = delta.events.filter((e) => grids.has(e.gridId));
-    const states = delta.grids.filter((g) => grids.has(g.id));
-    const counts = delta.counts && delta.counts.filter((c) => grids.has(c.gridId));
+    const scope = shownScope;
+    if (!scope) return delta;
+    // By the regions, not the snapshot's grids: a snapshot of a map view lists only some of the scope's grids.
+    const ofScope = (gridId: string) => {
+      const p = place(gridId);
+      return (scope.level === 'street' ? p?.streetId : p?.communityId) === scope.id;
+    };
+    const events = delta.events.filter((e) => ofScope(e.gridId));
+    const states = delta.grids.filter((g) => ofScope(g.id));
+    const counts = delta.counts && delta.counts.filter((c) => ofScope(c.gridId));
     const removed = delta.removed.filter((id) => seen.has(id) || points.has(id));
     // What a delta could not place (services, evaluations, a batch too big to count) is re-read to be sure.
     if (!events.length && !states.length && !counts?.length && !removed.length && !delta.totalsChanged && !delta.referenceChanged) return null;
