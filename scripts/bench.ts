@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { benchLiveApply, benchQueries, benchSync } from './bench/sync';
+import { benchLevels, benchLiveApply, benchQueries, benchSync, type LevelFigures } from './bench/sync';
 import { printFigure, type Figure } from './bench/report';
 
 async function main() {
@@ -33,16 +33,23 @@ async function main() {
 
   const events = Number(values.events);
   const districtLabel = `district, ${events.toLocaleString('en')} events`;
+  let districtLevels: LevelFigures | undefined;
   if (want('sync') || want('query')) {
     const district = await benchSync({ events, label: 'district' });
     if (want('sync')) add(district.figures);
     if (want('query')) add(benchQueries(district.cacheFile, districtLabel));
+    if (want('query') || values.city) {
+      const levels = benchLevels(district.cacheFile, districtLabel);
+      if (want('query')) add(levels.figures);
+      districtLevels = levels.levels;
+    }
     if (want('live')) add(await benchLiveApply(districtLabel, district));
   } else if (want('live')) add(await benchLiveApply('district, 2,000 events'));
   if (values.city) {
     const city = await benchSync({ events: 5_000_000, scale: 'city', label: 'city (20,000 grids)' });
     add(city.figures);
     add(benchQueries(city.cacheFile, 'city, 5,000,000 events'));
+    add(benchLevels(city.cacheFile, 'city, 5,000,000 events', districtLevels).figures);
     add(await benchLiveApply('city, 5,000,000 events', city));
   }
   for (const extra of ['central', 'wall', 'report', 'import', 'reads'] as const) {

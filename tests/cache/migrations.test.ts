@@ -267,6 +267,17 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('009 reads which grid broke which criterion from a partial index of those cases only', () => {
+    const { db } = openCache(file());
+    const plan = (
+      db.prepare('EXPLAIN QUERY PLAN SELECT DISTINCT grid_id, criterion FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL').all(0, 1) as {
+        detail: string;
+      }[]
+    ).map((r) => r.detail);
+    expect(plan.join()).toMatch(/COVERING INDEX events_broken/);
+    db.close();
+  });
+
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
     const plan = (sql: string, ...params: unknown[]) =>

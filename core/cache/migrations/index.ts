@@ -6,8 +6,19 @@ import { migration005 } from './005-kind-rollup-counters';
 import { migration006 } from './006-grid-period-rollups';
 import { migration007 } from './007-healing-quarantine';
 import { migration008 } from './008-region-rollups';
+import { migration009 } from './009-broken-criteria-index';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const MIGRATIONS: Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+  migration007,
+  migration008,
+  migration009,
+];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
