@@ -35,8 +35,10 @@ function fakeTransport() {
   const transport: Transport = {
     kind: 'web',
     async request(name, payload) {
-      const asked = payload as { window: { preset: 'today' | 'year' }; region?: string };
-      requests.push(name === 'scene.snapshot' ? `${name}:${asked.window.preset}${asked.region ? `@${asked.region}` : ''}` : name);
+      const asked = payload as { window: { preset: 'today' | 'year' }; region?: string; view?: { level: string } };
+      // Today's is read without every grid's state and open case (the map and the grid lists read the year's).
+      const view = asked.view ? `/${asked.view.level}` : '';
+      requests.push(name === 'scene.snapshot' ? `${name}:${asked.window.preset}${view}${asked.region ? `@${asked.region}` : ''}` : name);
       if (name === 'scene.snapshot') {
         await replyGate;
         return asked.region === 's2' ? streetSnapshot(asked.window.preset) : snapshot(asked.window.preset);
@@ -98,7 +100,7 @@ describe('the scene store', () => {
 
   it('loads one snapshot per window and the regions', async () => {
     const store = await started();
-    expect(fake.requests.sort()).toEqual(['map.regions', 'scene.snapshot:today', 'scene.snapshot:year']);
+    expect(fake.requests.sort()).toEqual(['map.regions', 'scene.snapshot:today/street', 'scene.snapshot:year']);
     expect(store.grids.get('g2')?.status).toBe('at_risk');
     expect([...store.points.keys()]).toEqual(['e1']);
     expect(store.ticker.map((e) => e.id)).toEqual(['e1']);
@@ -157,7 +159,7 @@ describe('the scene store', () => {
     for (let i = 0; i < 20; i++) fake.push('scene.delta', delta({ totalsChanged: true, events: [event({ id: `n${i}` })] }));
     expect(fake.requests).toEqual([]);
     await vi.advanceTimersByTimeAsync(2100);
-    expect(fake.requests.sort()).toEqual(['scene.snapshot:today', 'scene.snapshot:year']);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today/street', 'scene.snapshot:year']);
     // Live points the new snapshot does not know yet are kept.
     expect(store.points.has('n19')).toBe(true);
   });
@@ -197,21 +199,21 @@ describe('the scene store', () => {
     fake.connect(true);
     await vi.waitFor(() => expect(store.ready).toBe(true));
     await vi.waitFor(() => expect(store.regions).not.toBeNull());
-    expect(fake.requests.sort()).toEqual(['map.regions', 'scene.snapshot:today', 'scene.snapshot:year']);
+    expect(fake.requests.sort()).toEqual(['map.regions', 'scene.snapshot:today/street', 'scene.snapshot:year']);
     // Connected just after it: the snapshots are re-read on the usual schedule, not at once.
     fake.requests.length = 0;
     fake.connect(false);
     fake.connect(true);
     expect(fake.requests).toEqual([]);
     await vi.advanceTimersByTimeAsync(2100);
-    expect(fake.requests.sort()).toEqual(['scene.snapshot:today', 'scene.snapshot:year']);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today/street', 'scene.snapshot:year']);
     // After an outage (deltas lost in between): at once.
     fake.requests.length = 0;
     fake.connect(false);
     await vi.advanceTimersByTimeAsync(30_000);
     fake.connect(true);
     await vi.advanceTimersByTimeAsync(0);
-    expect(fake.requests.sort()).toEqual(['scene.snapshot:today', 'scene.snapshot:year']);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today/street', 'scene.snapshot:year']);
   });
 
   it('removes deleted cases', async () => {
@@ -231,7 +233,7 @@ describe('the scene store', () => {
     expect(store.year?.scope.id).toBeNull();
     release();
     await vi.waitFor(() => expect(store.scopePending).toBe(false));
-    expect(fake.requests.sort()).toEqual(['scene.snapshot:today@s2', 'scene.snapshot:year@s2']);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today/street@s2', 'scene.snapshot:year@s2']);
     expect(store.year?.scope.id).toBe('s2');
     expect([...store.grids.keys()]).toEqual(['g3']);
   });
@@ -291,7 +293,7 @@ describe('the scene store', () => {
     await started();
     fake.requests.length = 0;
     await vi.advanceTimersByTimeAsync(RESYNC_MS + 100);
-    expect(fake.requests.sort()).toEqual(['scene.snapshot:today', 'scene.snapshot:year']);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today/street', 'scene.snapshot:year']);
   });
 
   it('at a street, a case elsewhere moves nothing; a case of the street moves its figures; neither re-reads', async () => {
@@ -331,6 +333,6 @@ describe('the scene store', () => {
     // What a delta cannot place (services, evaluations, a batch too big to count) is re-read.
     fake.push('scene.delta', delta({ counts: null, totalsChanged: true }));
     await vi.advanceTimersByTimeAsync(5000);
-    expect(fake.requests.sort()).toEqual(['scene.snapshot:today@s2', 'scene.snapshot:year@s2']);
+    expect(fake.requests.sort()).toEqual(['scene.snapshot:today/street@s2', 'scene.snapshot:year@s2']);
   });
 });

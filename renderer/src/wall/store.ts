@@ -126,8 +126,16 @@ export const useSceneStore = defineStore('scene', () => {
     const asked = region.value;
     inflight = (async () => {
       try {
+        // Today's snapshot feeds figures only (the map and the panels' grid lists read the year's): it is read as
+        // for a map at street level, without every grid's state and open case — 46 kB instead of 397 in the demo.
         const [t, y] = await Promise.all(
-          WALL_WINDOWS.map((preset) => bridge.request('scene.snapshot', asked ? { window: { preset }, region: asked } : { window: { preset } })),
+          WALL_WINDOWS.map((preset) =>
+            bridge.request('scene.snapshot', {
+              window: { preset },
+              ...(asked ? { region: asked } : {}),
+              ...(preset === 'today' ? { view: { level: 'street' as const } } : {}),
+            }),
+          ),
         );
         // The scope changed while these were read: they are of the old one, read again.
         if (asked !== region.value) return;
