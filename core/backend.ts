@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { BridgeError, type BridgeHandlers, type HostKind, type Push, type PushName, type SyncStatus } from '../shared/bridge/contract';
+import type { SceneDelta } from '../shared/bridge/scene';
 import type { ApiConnectionInput, ApiConnectionView } from '../shared/settings';
 import { toShanghaiIso } from '../shared/time';
 import { ReadPool } from './read/pool';
@@ -18,6 +19,9 @@ import { SettingsStore, type SettingsSource } from './settings/store';
 import type { ApiConfig } from './sync/api-client';
 import type { SyncEngineOptions } from './sync/engine';
 import { SyncService } from './sync/service';
+
+/** The push that makes every wall re-read its regions and figures (new reference data, another source). */
+const RE_READ_ALL: SceneDelta = { seq: 0, events: [], removed: [], grids: [], counts: null, totalsChanged: true, referenceChanged: true };
 
 export interface Backend {
   readonly handlers: BridgeHandlers;
@@ -165,8 +169,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
         reference: () => {
           if (!live()) return;
           current.reads.api.reloadReference().then(
-            () =>
-              live() && publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], counts: null, totalsChanged: true, referenceChanged: true }),
+            () => live() && publish('scene.delta', RE_READ_ALL),
             (error: Error) => log(`reference data not re-read: ${error.message}`),
           );
         },
@@ -215,7 +218,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
     } finally {
       switching = false;
     }
-    publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], counts: null, totalsChanged: true, referenceChanged: true });
+    publish('scene.delta', RE_READ_ALL);
   }
 
   async function closeData() {
@@ -302,7 +305,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
       }
       publish('sync.status', status);
       // Walls re-read the regions and every figure: they belong to the new source.
-      publish('scene.delta', { cursorRev: 0, events: [], removed: [], grids: [], counts: null, totalsChanged: true, referenceChanged: true });
+      publish('scene.delta', RE_READ_ALL);
     },
     async close() {
       stopSettingsPush();

@@ -21,6 +21,8 @@ export interface SyncState {
   demo: boolean;
   cursorRev: number;
   headRev: number;
+  /** Moved by every write transaction (migration 010): what a snapshot read has seen, what a live delta wrote. */
+  writeSeq: number;
   lastContact: string | null;
   regionsEtag: string | null;
   organisationEtag: string | null;
@@ -35,17 +37,19 @@ export function readSyncState(db: Db): SyncState {
         demo: number;
         cursor_rev: number;
         head_rev: number;
+        write_seq: number;
         last_contact: string | null;
         regions_etag: string | null;
         organisation_etag: string | null;
       }
-    >('SELECT source, demo, cursor_rev, head_rev, last_contact, regions_etag, organisation_etag FROM sync_state WHERE id = 1')
+    >('SELECT source, demo, cursor_rev, head_rev, write_seq, last_contact, regions_etag, organisation_etag FROM sync_state WHERE id = 1')
     .get();
   return {
     source: row?.source ?? null,
     demo: row?.demo === 1,
     cursorRev: row?.cursor_rev ?? 0,
     headRev: row?.head_rev ?? 0,
+    writeSeq: row?.write_seq ?? 0,
     lastContact: row?.last_contact ?? null,
     regionsEtag: row?.regions_etag ?? null,
     organisationEtag: row?.organisation_etag ?? null,

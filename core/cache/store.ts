@@ -35,6 +35,8 @@ export interface AppliedBatch {
   evaluations: SafeGridEvaluation[];
   services: ServiceActivity[];
   cursor: number;
+  /** The cache's write sequence after this batch (SyncState.writeSeq): a wall adds the batch's counts to snapshots read before it. */
+  seq: number;
   /** How long the transaction took (ms), for the live-apply benchmark. */
   applyMs: number;
   /** When it committed (epoch ms): how late its push reaches the walls is measured from here. */
@@ -197,6 +199,8 @@ export class CacheStore {
   private readonly gridParents = new Map<string, { street: string | null; community: string | null }>();
   private reference: ReferenceIds = { departments: null, tasks: null };
   private readonly statements;
+  /** The write sequence of the last transaction this store committed (SyncState.writeSeq). */
+  private seq = 0;
 
   constructor(protected readonly db: Db) {
     this.statements = {
@@ -224,6 +228,7 @@ export class CacheStore {
       deleteService: db.prepare('DELETE FROM services WHERE id = ?'),
       upsertTombstone: db.prepare('INSERT INTO tombstones (type, id, rev) VALUES (?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET rev = max(rev, excluded.rev)'),
       quarantine: db.prepare('INSERT INTO quarantine (received_at, origin, rev, record_id, reason, raw, waiting_for) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      nextSeq: db.prepare<[], number>('UPDATE sync_state SET write_seq = write_seq + 1 WHERE id = 1 RETURNING write_seq').pluck(),
       cursor: db.prepare('UPDATE sync_state SET cursor_rev = max(cursor_rev, ?), head_rev = max(head_rev, ?), last_contact = ? WHERE id = 1'),
       rollupEvents: db.prepare(upsertRollupSql('rollup_events', ['day', 'grid_id', 'kind'], EVENT_COUNTERS)),
       rollupDepartments: db.prepare(upsertRollupSql('rollup_departments', ['day', 'department_id', 'kind'], DEPT_COUNTERS)),
@@ -299,7 +304,9 @@ export class CacheStore {
     etags: { regions?: string | null; organisation?: string | null },
   ): AppliedBatch | null {
     try {
-      return this.write(() => this.replaceReference(regions, organisation, etags));
+      const healed = this.write(() => this.replaceReference(regions, organisation, etags));
+      if (healed) healed.seq = this.seq;
+      return healed;
     } catch (error) {
       // Rolled back: the in-memory lookups must not keep what was not committed.
       this.loadGridParents();
@@ -431,6 +438,7 @@ export class CacheStore {
       return applied;
     });
     batch.cursor = cursor.nextRev;
+    batch.seq = this.seq;
     batch.applyMs = performance.now() - started;
     batch.committedAt = Date.now();
     return batch;
@@ -495,6 +503,7 @@ export class CacheStore {
       evaluations: [],
       services: [],
       cursor: 0,
+      seq: 0,
       applyMs: 0,
     };
     const eventRollups = new RollupBuffer(EVENT_COUNTERS.length);
@@ -767,10 +776,17 @@ export class CacheStore {
     }
   }
 
-  /** Runs fn in a transaction; SQLite failures (disk full, read-only) become CacheErrors with a sentence. */
+  /**
+   * Runs fn in a transaction that also moves the write sequence (`seq` is its value once committed); SQLite failures
+   * (disk full, read-only) become CacheErrors with a sentence.
+   */
   private write<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn)();
+      return this.db.transaction(() => {
+        const result = fn();
+        this.seq = this.statements.nextSeq.get()!;
+        return result;
+      })();
     } catch (error) {
       throw translate(error, this.db.name);
     }

@@ -333,7 +333,7 @@ export class SceneQueries {
     return {
       window,
       generatedAt: toShanghaiIso(now),
-      cursorRev: this.reads.syncState().cursorRev,
+      seq: this.reads.syncState().writeSeq,
       scope,
       totals: {
         events: t.all.total,
@@ -577,8 +577,8 @@ export class SceneQueries {
       .map((e) => this.summaryFromEvent(e, now));
     const counts = batch.counts ?? null;
     return {
-      // The batch's own cursor: a wall adds the counts only to snapshots read before it (of a lower cursor).
-      cursorRev: batch.cursor || this.reads.syncState().cursorRev,
+      // A wall adds the counts only to snapshots read before this batch was written (of a lower sequence).
+      seq: batch.seq,
       events,
       removed: batch.deletedEventIds,
       grids,

@@ -20,7 +20,7 @@ export class ReadService {
   readonly reads: CacheReads;
   readonly queries: SceneQueries;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.reads = new CacheReads(db);
     this.queries = new SceneQueries(this.reads);
   }
@@ -30,7 +30,9 @@ export class ReadService {
   }
 
   snapshot(window: WindowRequest, now: number, region: string | null = null, view: MapView | null = null): SceneSnapshot {
-    return this.queries.snapshot(window, now, region, view);
+    // One read transaction: the figures and the write sequence they are of come from the same state of the cache,
+    // or a wall would add a live batch's counts to a snapshot that already has them (or miss them).
+    return this.db.transaction(() => this.queries.snapshot(window, now, region, view))();
   }
 
   mapRegions(): MapRegions {

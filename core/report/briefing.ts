@@ -559,14 +559,14 @@ export function assemble(ctx: BriefingContext, request: PeriodRequest, region: s
   const overdueByArea = { street: overdueByStreet, community: overdueByCommunity, grid: overdueByGrid }[scope.areaLevel];
 
   const daily = snap.trend.filter((t) => t.day >= period.from && t.day <= period.to).map((t) => ({ day: t.day, byKind: t.byKind, closed: t.closed }));
-  const demo = ctx.reads.syncState().demo;
+  const { demo, cursorRev } = ctx.reads.syncState();
 
   const partial: Omit<Briefing, 'narrative'> = {
     period,
     scope,
     generatedAt: toShanghaiIso(ctx.now),
     asOf: toShanghaiIso(asOf),
-    cursorRev: snap.cursorRev,
+    cursorRev,
     kpis,
     byKind: snap.totals.byKind,
     safeGrids: safe.summary,

@@ -175,7 +175,8 @@ export type MapView = z.infer<typeof MapView>;
 export const SceneSnapshot = z.object({
   window: z.object({ preset: WindowPreset, from: Day, to: Day, label: z.string() }),
   generatedAt: z.string(),
-  cursorRev: Count,
+  /** The cache's write sequence when read: a live delta of a higher one is not in it yet. */
+  seq: Count,
   scope: Scope,
   totals: Totals,
   organisation: Organisation,
@@ -250,7 +251,8 @@ export type CountChange = z.infer<typeof CountChange>;
 
 /** Pushed after each applied sync batch: only what changed. */
 export const SceneDelta = z.object({
-  cursorRev: Count,
+  /** The write sequence of the batch: its counts belong to snapshots read at a lower one. */
+  seq: Count,
   events: z.array(EventSummary).describe('New or changed cases, newest first'),
   removed: z.array(z.string()),
   grids: z.array(GridState).describe('Grids whose live status or counts changed'),

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
 import { checkCache } from '../../core/cache/inspect';
+import { readSyncState } from '../../core/cache/reads';
+import { CacheStore } from '../../core/cache/store';
 import { migration001 } from '../../core/cache/migrations/001-initial';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../core/cache/migrations';
 
@@ -275,6 +277,20 @@ describe('migrations', () => {
       }[]
     ).map((r) => r.detail);
     expect(plan.join()).toMatch(/COVERING INDEX events_broken/);
+    db.close();
+  });
+
+  it('010 gives a version-9 cache a write sequence that every write moves, the stream’s too (it leaves the cursor)', () => {
+    const f = file();
+    openCache(f, { migrations: MIGRATIONS.slice(0, 9) }).db.close();
+    const { db } = openCache(f);
+    expect(readSyncState(db).writeSeq).toBe(0);
+    const store = new CacheStore(db);
+    store.setSource('http://api.example', false);
+    const first = store.applyChanges([], { nextRev: 0, headRev: 7 }, 'stream');
+    const second = store.applyChanges([], { nextRev: 0, headRev: 8 }, 'stream');
+    expect([first.seq, second.seq]).toEqual([2, 3]);
+    expect(readSyncState(db)).toMatchObject({ cursorRev: 0, writeSeq: 3 });
     db.close();
   });
 

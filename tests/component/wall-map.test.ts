@@ -89,7 +89,7 @@ const { default: WallMap } = await import('../../renderer/src/map/WallMap.vue');
 
 const NOW = Date.parse('2026-11-23T10:00:00.000+08:00');
 const delta = (over: Partial<SceneDelta>): SceneDelta => ({
-  cursorRev: 9,
+  seq: 9,
   events: [],
   removed: [],
   grids: [],

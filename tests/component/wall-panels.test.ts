@@ -115,7 +115,7 @@ describe('wall panels', () => {
     await flushPromises();
     expect(wrapper.get('[data-event-id=e1]').classes()).not.toContain('ticker__row--new');
     const delta: SceneDelta = {
-      cursorRev: 5,
+      seq: 5,
       events: [event({ id: 'e9' })],
       removed: [],
       grids: [],

@@ -292,7 +292,7 @@ test('a live case from the demo server reaches the ticker, the map and the total
   const { id } = (await drawn.jsonValue())!;
   await dismissAlerts(page);
   await expect(page.locator(`[data-test=ticker] [data-event-id="${id}"]`)).toBeVisible();
-  // Totals are re-read (throttled) after the delta: today's case count moves.
+  // The delta's counts move today's total in place (no re-read of the snapshots).
   await expect.poll(async () => kpiToday.textContent(), { timeout: 20_000 }).not.toBe(before);
   expect(navigations.filter((u) => !u.includes('#/wall/overview'))).toEqual([]);
 });

@@ -113,7 +113,7 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
   return {
     window: { preset, from: 20261101, to: 20261123, label: 'x' },
     generatedAt: '2026-11-23T10:00:00.000+08:00',
-    cursorRev: 3,
+    seq: 3,
     scope: DISTRICT_SCOPE,
     totals: {
       events: 9,

@@ -72,7 +72,7 @@ function comparable(s: SceneSnapshot) {
     ...s,
     grids: [],
     generatedAt: '',
-    cursorRev: 0,
+    seq: 0,
     recent: [],
     points: [],
     totals: { ...s.totals, overdue: 0 },
@@ -90,7 +90,8 @@ describe('live counts', () => {
   for (const region of SCOPES) for (const w of WINDOWS) for (const v of VIEWS) held.set(key(region, w, v), queries.snapshot(w, now, region, v));
 
   function push(items: unknown[]): SceneDelta {
-    const batch = store.applyChanges(items, { nextRev: rev + 1, headRev: rev }, 'stream', now);
+    // As the sync engine's stream applies them: the cursor stays where the pages left it (nextRev 0).
+    const batch = store.applyChanges(items, { nextRev: 0, headRev: rev }, 'stream', now);
     expect(batch.quarantined).toBe(0);
     const delta = queries.delta(batch, now)!;
     expect(delta.totalsChanged).toBe(false);
@@ -101,6 +102,9 @@ describe('live counts', () => {
         for (const v of VIEWS) {
           const s = held.get(key(region, w, v))!;
           const what = `${region ?? 'district'} ${w.preset} ${v?.level ?? 'all grids'}`;
+          // The wall adds a delta's counts only to a snapshot read before the batch was written.
+          expect(delta.seq, what).toBeGreaterThan(s.seq);
+          s.seq = delta.seq;
           addCounts(
             s,
             delta.counts!.filter((c) => inScope(c.gridId)),
@@ -113,6 +117,7 @@ describe('live counts', () => {
           );
           if (!v) expect(joined).toEqual([]);
           const fresh = queries.snapshot(w, now, region, v);
+          expect(fresh.seq, what).toBe(delta.seq);
           expect(comparable(s), what).toEqual(comparable(fresh));
           // A view's grids: what the held snapshot has is what a re-read has (a grid can join a view's list only
           // by a re-read, when counts alone make it one the panels list; the grids drawn are all there).

@@ -67,7 +67,7 @@ const appealClosed = (gridId: string): CountChange => ({
 });
 
 const delta = (over: Partial<SceneDelta>): SceneDelta => ({
-  cursorRev: 4,
+  seq: 4,
   events: [],
   removed: [],
   grids: [],
@@ -255,7 +255,7 @@ describe('the scene store', () => {
     const store = await started();
     fake.requests.length = 0;
     const gridRevision = store.gridRevision;
-    fake.push('scene.delta', delta({ cursorRev: 4, events: [event({ id: 'e9', gridId: 'g1' })], counts: [appealClosed('g1')] }));
+    fake.push('scene.delta', delta({ seq: 4, events: [event({ id: 'e9', gridId: 'g1' })], counts: [appealClosed('g1')] }));
     for (const s of [store.today!, store.year!]) {
       expect(s.totals).toMatchObject({ events: 10, closed: 6, appeals: 10, appealsClosed: 6, onTime: 5 });
       expect(s.totals.satisfaction.satisfied).toBe(4);
@@ -268,8 +268,8 @@ describe('the scene store', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(fake.requests).toEqual([]);
     // A delta the snapshots already hold (its cursor is not past theirs) is not counted again.
-    fake.push('scene.delta', delta({ cursorRev: 4, counts: [appealClosed('g1')] }));
-    fake.push('scene.delta', delta({ cursorRev: 2, counts: [appealClosed('g1')] }));
+    fake.push('scene.delta', delta({ seq: 4, counts: [appealClosed('g1')] }));
+    fake.push('scene.delta', delta({ seq: 2, counts: [appealClosed('g1')] }));
     expect(store.year!.totals.events).toBe(10);
   });
 
@@ -281,11 +281,11 @@ describe('the scene store', () => {
     await vi.advanceTimersByTimeAsync(2100);
     expect(store.loading).toBe(true);
     // The re-read answers with a cursor of 3: the delta at 5 is not in it.
-    fake.push('scene.delta', delta({ cursorRev: 5, counts: [appealClosed('g2')] }));
+    fake.push('scene.delta', delta({ seq: 5, counts: [appealClosed('g2')] }));
     release();
     await vi.waitFor(() => expect(store.loading).toBe(false));
     expect(store.year!.totals.events).toBe(10);
-    expect(store.year!.cursorRev).toBe(5);
+    expect(store.year!.seq).toBe(5);
     expect(store.grids.get('g2')?.events).toBe(6);
   });
 

@@ -210,7 +210,7 @@ describe('personal data and viewers', () => {
   it('pushes: a viewer WebSocket gets scene.delta and settings.changed masked, an operator WebSocket as sent', async () => {
     const sample = ((await ask('grid.detail', { gridId }, OPERATOR)).reply as GridDetail).openCases[0];
     const event: EventSummary = { ...sample, title: '噪音扰民，回电13812345678', reporter: '张三丰 13987654321' };
-    const delta = { cursorRev: 1, events: [event], removed: [], grids: [], totalsChanged: true, referenceChanged: false };
+    const delta = { seq: 1, events: [event], removed: [], grids: [], totalsChanged: true, referenceChanged: false };
     const settings = { ...DEFAULT_SETTINGS, watermark: { enabled: true, operator: '赵铁柱' } };
     const received = { viewer: new Map<string, unknown>(), operator: new Map<string, unknown>() };
     const sockets = (['viewer', 'operator'] as const).map((role) => {

@@ -41,7 +41,7 @@ describe('viewer masking', () => {
 
   it('drops a push it cannot mask (unknown name, malformed payload) instead of passing it on or failing', () => {
     expect(pushForViewer('secret.push', { reporter: '张三丰 13812345678' })).toBeUndefined();
-    expect(pushForViewer('scene.delta', { cursorRev: 1 })).toBeUndefined();
+    expect(pushForViewer('scene.delta', { seq: 1 })).toBeUndefined();
     expect(pushForViewer('scene.delta', null)).toBeUndefined();
     expect(pushForViewer('sync.status', SAMPLE_STATUS)).toEqual(SAMPLE_STATUS);
   });

@@ -7,6 +7,7 @@ import { migration006 } from './006-grid-period-rollups';
 import { migration007 } from './007-healing-quarantine';
 import { migration008 } from './008-region-rollups';
 import { migration009 } from './009-broken-criteria-index';
+import { migration010 } from './010-write-sequence';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
@@ -20,5 +21,6 @@ export const MIGRATIONS: Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -67,7 +67,7 @@ export const useSceneStore = defineStore('scene', () => {
   const regions = shallowRef<MapRegions | null>(null);
   const error = ref<BridgeError | null>(null);
   const loading = ref(false);
-  /** Ticks after every in-place change of the snapshots, points, grids or ticker. */
+  /** Ticks after every in-place change of the snapshots' figures (counts added, grid states set). */
   const revision = ref(0);
   /** Ticks only when grid states change (the map's grid layer listens to this one). */
   const gridRevision = ref(0);
@@ -108,8 +108,10 @@ export const useSceneStore = defineStore('scene', () => {
   let places: Map<string, GridInfo> | null = null;
   const place = (gridId: string) => (places ??= gridIndex(regions.value)).get(gridId);
 
-  const today = computed(() => (revision.value, snapshots.value.today ?? null));
-  const year = computed(() => (revision.value, snapshots.value.year ?? null));
+  // A new (shallow) object per revision: the snapshots are changed in place, and a computed that returns the same
+  // object again does not wake what depends on it (Vue 3.4+), so the figures would stand still.
+  const today = computed(() => (revision.value, snapshots.value.today ? { ...snapshots.value.today } : null));
+  const year = computed(() => (revision.value, snapshots.value.year ? { ...snapshots.value.year } : null));
   const ready = computed(() => !!snapshots.value.today && !!snapshots.value.year);
   /** A new scope has been asked for and its snapshots are not in yet (the old scope's stay on screen until then). */
   const scopePending = computed(() => region.value !== shownRegion.value);
@@ -231,11 +233,11 @@ export const useSceneStore = defineStore('scene', () => {
     }, wait);
   }
 
-  /** Adds a delta's counts to a snapshot read before its batch (of a lower cursor); whether its grids' counts moved. */
-  function addDeltaCounts(s: SceneSnapshot, delta: SceneDelta): boolean {
-    if (!delta.counts?.length || delta.cursorRev <= s.cursorRev) return false;
-    s.cursorRev = delta.cursorRev;
-    return addCounts(s, delta.counts, place).gridsMoved;
+  /** Adds a delta's counts to a snapshot read before its batch was written (of a lower sequence); whether its figures and its grids' counts moved. */
+  function addDeltaCounts(s: SceneSnapshot, delta: SceneDelta): { moved: boolean; gridsMoved: boolean } {
+    if (!delta.counts?.length || delta.seq <= s.seq) return { moved: false, gridsMoved: false };
+    s.seq = delta.seq;
+    return addCounts(s, delta.counts, place);
   }
 
   /** Apply one pushed delta in place. Exposed for tests. */
@@ -284,14 +286,21 @@ export const useSceneStore = defineStore('scene', () => {
     // Counts: totals, rates, funnel, trends, rankings and the year's grid counts (the map's grids are those objects).
     const { today: t, year: y } = snapshots.value;
     if (inflight && delta.counts?.length) arrivedDuringRead.push(delta);
-    if (t) addDeltaCounts(t, delta);
-    let gridsMoved = !!y && addDeltaCounts(y, delta);
+    let figuresMoved = !!t && addDeltaCounts(t, delta).moved;
+    const yearMoved = y ? addDeltaCounts(y, delta) : { moved: false, gridsMoved: false };
+    figuresMoved ||= yearMoved.moved;
+    let gridsMoved = yearMoved.gridsMoved;
 
     // Grid states: status and broken criteria are live whatever the window (a pushed state's counts are today's).
     if (delta.grids.length) {
       // A grid that starts breaking a criterion joins the lists of a snapshot of a map view: its counts of the
       // window come with a re-read (rare: a grid's first broken criterion of the quarter).
-      for (const s of [t, y]) if (s && applyGridStates(s, delta.grids, place).joined.length) scheduleRefetch();
+      for (const s of [t, y]) {
+        if (!s) continue;
+        const { changed, joined } = applyGridStates(s, delta.grids, place);
+        figuresMoved ||= changed;
+        if (joined.length) scheduleRefetch();
+      }
       for (const g of delta.grids) {
         const prev = grids.get(g.id);
         if (prev) Object.assign(prev, { status: g.status, broken: g.broken });
@@ -300,8 +309,7 @@ export const useSceneStore = defineStore('scene', () => {
       gridsMoved = true;
     }
     if (gridsMoved) gridRevision.value++;
-
-    revision.value++;
+    if (figuresMoved) revision.value++;
     if (delta.totalsChanged) scheduleRefetch();
     if (delta.referenceChanged) void fetchRegions();
     if (added.length || changed.length || delta.removed.length) {
