@@ -1,7 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // Debian's Chromium (never a downloaded browser); WebGL2 through SwiftShader so MapLibre renders headless.
 const PORT = Number(process.env.GCC_E2E_PORT ?? 4399);
+// A data folder of the run's own: the tests never read or write the user's ~/.grid-command-center (its demo store,
+// cache and settings), and every run starts from the same empty state, as on a fresh machine.
+process.env.GCC_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'gcc-e2e-data-'));
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -31,5 +37,6 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
+    env: { ...(process.env as Record<string, string>), GCC_DATA_DIR: process.env.GCC_E2E_DATA_DIR },
   },
 });

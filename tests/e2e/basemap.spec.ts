@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { waitForLiveSync } from './sync';
 import { writeGuanganFixture } from '../fixtures/pmtiles';
 
 interface MapWindow {
@@ -56,9 +57,12 @@ test.beforeEach(async ({ request }) => setBasemap(request, NONE));
 test.afterEach(async ({ request }) => setBasemap(request, NONE));
 
 test('a PMTiles basemap set in Settings appears under the wall map, without a reload', async ({ page, request }) => {
+  test.setTimeout(300_000);
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
+  // After the first sync: until then new reference data can re-fit the map between two readings of the corner.
+  await waitForLiveSync(request);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('./#/wall/overview?rotate=0');
   await page.waitForFunction(() => document.documentElement.dataset.wallReady === '1' && !!(window as unknown as MapWindow).__gccWallMap, null, {

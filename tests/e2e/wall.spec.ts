@@ -5,6 +5,7 @@
  * ticker, the map and the totals without a reload.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { waitForLiveSync } from './sync';
 
 // A chart counts as drawn when at least this share of its canvas is painted: a few thin bars on a 32:9 wall
 // paint about half a percent, a blank canvas none.
@@ -268,12 +269,7 @@ test('scene URLs, keyboard control and the grid profile', async ({ page }) => {
 test('a live case from the demo server reaches the ticker, the map and the totals without a reload', async ({ page, request }) => {
   test.setTimeout(300_000);
   // Wait for the first sync to finish: live cases arrive on the stream after it.
-  await expect
-    .poll(async () => ((await (await request.post('bridge/sync.status', { data: {} })).json()) as { reply: { state: string } }).reply.state, {
-      timeout: 200_000,
-      intervals: [2000],
-    })
-    .toBe('live');
+  await waitForLiveSync(request);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('./#/wall/overview?rotate=0');
   await waitForWall(page, 'overview');
