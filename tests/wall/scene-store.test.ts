@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
-import type { CountChange, SceneDelta } from '../../shared/bridge/scene';
+import type { CountChange, MapView, SceneDelta } from '../../shared/bridge/scene';
 import { setBridge } from '../../renderer/src/common/bridge';
 import { RESYNC_MS, useSceneStore, type LiveBatch } from '../../renderer/src/wall/store';
 import { event, regions, snapshot } from './fixtures';
@@ -35,13 +35,14 @@ function fakeTransport() {
   const transport: Transport = {
     kind: 'web',
     async request(name, payload) {
-      const asked = payload as { window: { preset: 'today' | 'year' }; region?: string; view?: { level: string } };
+      const asked = payload as { window: { preset: 'today' | 'year' }; region?: string; view?: MapView };
       // Today's is read without every grid's state and open case (the map and the grid lists read the year's).
       const view = asked.view ? `/${asked.view.level}` : '';
       requests.push(name === 'scene.snapshot' ? `${name}:${asked.window.preset}${view}${asked.region ? `@${asked.region}` : ''}` : name);
       if (name === 'scene.snapshot') {
         await replyGate;
-        return asked.region === 's2' ? streetSnapshot(asked.window.preset) : snapshot(asked.window.preset);
+        const reply = asked.region === 's2' ? streetSnapshot(asked.window.preset) : snapshot(asked.window.preset);
+        return asked.view ? { ...reply, view: asked.view } : reply;
       }
       if (name === 'map.regions') return regions;
       throw { code: 'unknown_request', message: name };
@@ -221,6 +222,24 @@ describe('the scene store', () => {
     fake.push('scene.delta', delta({ removed: ['e1'] }));
     expect(store.ticker).toEqual([]);
     expect(store.points.size).toBe(0);
+  });
+
+  it('reads the year for the level the map draws, and again only when the map zooms in past what it holds', async () => {
+    const store = useSceneStore();
+    // A map so small that the fixture's grids and communities cannot be read on it: its streets are drawn.
+    store.setMapFrame({ width: 60, height: 50, padding: 0, scale: 1 });
+    await started();
+    expect(fake.requests.sort()).toEqual(['map.regions', 'scene.snapshot:today/street', 'scene.snapshot:year/street']);
+    fake.requests.length = 0;
+    // Zoomed in on a corner: the grids in view (and a margin) are read.
+    store.setMapCamera({ level: 'grid', bbox: [106.6, 30.5, 106.615, 30.515] });
+    await vi.waitFor(() => expect(fake.requests.sort()).toEqual(['scene.snapshot:today/street', 'scene.snapshot:year/grid']));
+    await vi.waitFor(() => expect(store.year?.view).toEqual({ level: 'grid', bbox: [106.6, 30.5, 106.615, 30.515] }));
+    fake.requests.length = 0;
+    // A pan inside what is held reads nothing; back to the fitted map, the streets again.
+    store.setMapCamera({ level: 'grid', bbox: [106.602, 30.502, 106.61, 30.51] });
+    store.setMapCamera(null);
+    await vi.waitFor(() => expect(fake.requests.sort()).toEqual(['scene.snapshot:today/street', 'scene.snapshot:year/street']));
   });
 
   it('reads the snapshots of the region asked for, and shows the old scope until the new one is in', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Feature } from 'geojson';
 import type { EventKind } from '../../../shared/api/schemas';
-import type { EventSummary, GridState, MapRegions } from '../../../shared/bridge/scene';
+import type { EventSummary, GridState, MapRegions, RankingRow } from '../../../shared/bridge/scene';
 import type { Point } from '../wall/store';
 import type { GeoJSONData } from './style';
 
@@ -37,7 +37,8 @@ export function gridFeatures(regions: MapRegions, states: ReadonlyMap<string, Gr
         properties: {
           ...props,
           short: shortGridName(props.name),
-          status: s?.status ?? 'normal',
+          // A grid the snapshot of a map view does not hold (out of its bbox, until the re-read) has no colour.
+          status: s?.status ?? 'unknown',
           open: s?.open ?? 0,
           critical: s?.critical ?? 0,
           brokenCount: s?.broken.length ?? 0,
@@ -45,6 +46,27 @@ export function gridFeatures(regions: MapRegions, states: ReadonlyMap<string, Gr
       };
     }),
   };
+}
+
+/**
+ * The streets or communities drawn instead of grids (a coarse level of detail, lod.ts): each polygon with its share
+ * of safe grids (`share`, 0..1) and its open cases, and one point per region, where its open cases are written.
+ * Figures from the snapshot's rows of that level; a region without a row (outside the scope) has none.
+ */
+export function areaFeatures(regions: MapRegions, level: 'street' | 'community', rows: readonly RankingRow[]): { areas: GeoJSONData; areaCounts: GeoJSONData } {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const areas: Feature[] = [];
+  const counts: Feature[] = [];
+  for (const f of collection(level === 'street' ? regions.streets : regions.communities).features) {
+    const props = (f.properties ?? {}) as { id: string; name: string };
+    const row = byId.get(props.id);
+    if (!row) continue;
+    const share = row.grids ? row.safeGrids / row.grids : 0;
+    areas.push({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { id: props.id, name: props.name, share, open: row.open } });
+    const p = labelPoint(f.geometry);
+    if (p) counts.push({ type: 'Feature', geometry: { type: 'Point', coordinates: p }, properties: { id: props.id, open: row.open } });
+  }
+  return { areas: { type: 'FeatureCollection', features: areas }, areaCounts: { type: 'FeatureCollection', features: counts } };
 }
 
 /** One marker point per grid that is at risk, carrying how many criteria it broke (the ⚠N label). */

@@ -10,9 +10,10 @@
  * changes in place, so they come with a revision that stands for their content (see `Sample`).
  */
 import type { EventKind } from '../../../shared/api/schemas';
-import type { EventSummary, GridState, MapRegions } from '../../../shared/bridge/scene';
+import type { EventSummary, GridState, MapRegions, RankingRow } from '../../../shared/bridge/scene';
 import type { Point } from '../wall/store';
-import { collection, gridFeatures, labelFeatures, pointFeatures, pulseFeatures, riskMarkers } from './geojson';
+import { areaFeatures, collection, gridFeatures, labelFeatures, pointFeatures, pulseFeatures, riskMarkers } from './geojson';
+import type { MapLevel } from './lod';
 import { EMPTY, type Basemap, type GeoJSONData, type MapScope, type MapStyleState, type SceneMapOptions } from './style';
 
 /** One ring of a pulse grows and fades over this long. */
@@ -36,6 +37,10 @@ export interface MapInputs {
   regions: MapRegions | null;
   grids: Sample<ReadonlyMap<string, GridState>>;
   points: Sample<ReadonlyMap<string, Point>>;
+  /** The level of detail drawn (lod.ts): grids, or the communities or streets with their figures. */
+  level?: MapLevel;
+  /** The snapshot's rows of streets and communities: the figures of a coarse level. */
+  areas?: Sample<{ street: readonly RankingRow[]; community: readonly RankingRow[] }>;
   options: SceneMapOptions;
   selectedGridId: string | null;
   scope?: MapScope | null;
@@ -84,12 +89,19 @@ export function createMapState(): MapStateFn {
   const gridData = lastBuilt<Pick<MapStyleState['data'], 'grids' | 'markers'>>();
   const pointData = lastBuilt<GeoJSONData>();
   const pulseData = lastBuilt<GeoJSONData>();
+  const areaData = lastBuilt<Pick<MapStyleState['data'], 'areas' | 'areaCounts'>>();
 
   return (inputs, pulseNow) => {
     const { regions, grids, points, options } = inputs;
+    const level = inputs.level ?? 'grid';
+    // A coarse level draws no grid polygons, markers or case points (the snapshot of that level has no points): at
+    // city scale that is 20,000 polygons the map's worker does not tile, and thousands of ⚠ no one could read.
+    const coarse = level !== 'grid';
+    const areas = inputs.areas;
     const kinds = options.kinds.join();
     const alive = inputs.pulses.filter((p) => pulseNow - p.start <= PULSE_LIFETIME_MS && showsPulse(p.event, options.kinds));
     return {
+      level,
       mode: options.mode,
       kinds: options.kinds,
       gridEmphasis: options.gridEmphasis,
@@ -112,10 +124,17 @@ export function createMapState(): MapStateFn {
               }
             : { district: EMPTY, streets: EMPTY, communities: EMPTY, labels: EMPTY },
         ),
-        ...gridData([regions, grids.value, grids.revision], () =>
-          regions ? { grids: gridFeatures(regions, grids.value), markers: riskMarkers(regions, grids.value) } : { grids: EMPTY, markers: EMPTY },
+        ...gridData([regions, grids.value, grids.revision, coarse], () =>
+          regions
+            ? coarse
+              ? { grids: EMPTY, markers: EMPTY }
+              : { grids: gridFeatures(regions, grids.value), markers: riskMarkers(regions, grids.value) }
+            : { grids: EMPTY, markers: EMPTY },
         ),
-        points: pointData([points.value, points.revision, kinds], () => pointFeatures(points.value.values(), options.kinds)),
+        ...areaData([regions, level, areas?.value, areas?.revision], () =>
+          regions && coarse && areas ? areaFeatures(regions, level, areas.value[level]) : { areas: EMPTY, areaCounts: EMPTY },
+        ),
+        points: pointData([points.value, points.revision, kinds, coarse], () => (coarse ? EMPTY : pointFeatures(points.value.values(), options.kinds))),
         pulse: pulseData([kinds, ...alive], () => (alive.length ? pulseFeatures(alive.map((p) => p.event)) : EMPTY)),
       },
     };

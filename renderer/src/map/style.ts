@@ -10,6 +10,7 @@
  * an intranet URL, or a raster or vector PMTiles file through the protocol registered in pmtiles.ts) is an optional
  * input, always under the grids.
  */
+import type { MapLevel } from './lod';
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import type { EventKind } from '../../../shared/api/schemas';
@@ -72,6 +73,8 @@ export function basemapFromSetting(setting: BasemapSetting, archive: PmtilesArch
 }
 
 export interface MapStyleState {
+  /** The level of detail drawn (lod.ts): grids, or communities or streets filled by their share of safe grids. */
+  level?: MapLevel;
   /** 'status': grids coloured by safe-grid status with case points; 'heatmap': case density. */
   mode: 'status' | 'heatmap';
   /** Which case kinds the points and heatmap show (the sources hold only these; see geojson.ts). */
@@ -105,6 +108,10 @@ export interface MapStyleState {
     labels: GeoJSONData;
     /** At-risk grids as points (⚠ and the number of criteria broken). */
     markers: GeoJSONData;
+    /** At a coarse level: the streets or communities, with `share` (of safe grids) and `open`; else empty. */
+    areas: GeoJSONData;
+    /** At a coarse level: one point per street or community with its `open` cases (a bubble); else empty. */
+    areaCounts: GeoJSONData;
   };
 }
 
@@ -132,12 +139,23 @@ export function defaultMapState(over: Partial<MapStyleState> = {}): MapStyleStat
     scale: 1,
     fontBase: 'http://localhost/',
     basemap: null,
-    data: { district: EMPTY, streets: EMPTY, communities: EMPTY, grids: EMPTY, points: EMPTY, pulse: EMPTY, labels: EMPTY, markers: EMPTY },
+    data: {
+      district: EMPTY,
+      streets: EMPTY,
+      communities: EMPTY,
+      grids: EMPTY,
+      points: EMPTY,
+      pulse: EMPTY,
+      labels: EMPTY,
+      markers: EMPTY,
+      areas: EMPTY,
+      areaCounts: EMPTY,
+    },
     ...over,
   };
 }
 
-export const SOURCE_IDS = ['district', 'streets', 'communities', 'grids', 'points', 'heat', 'pulse', 'labels', 'markers'] as const;
+export const SOURCE_IDS = ['district', 'streets', 'communities', 'grids', 'points', 'heat', 'pulse', 'labels', 'markers', 'areas', 'area-counts'] as const;
 export type SourceId = (typeof SOURCE_IDS)[number];
 
 /** Which state.data field feeds each GeoJSON source. */
@@ -151,6 +169,8 @@ export const SOURCE_DATA: Record<SourceId, keyof MapStyleState['data']> = {
   pulse: 'pulse',
   labels: 'labels',
   markers: 'markers',
+  areas: 'areas',
+  'area-counts': 'areaCounts',
 };
 
 const visible = (on: boolean) => (on ? 'visible' : 'none') as 'visible' | 'none';
@@ -209,6 +229,8 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     pulse: { type: 'geojson', data: state.data.pulse },
     labels: { type: 'geojson', data: state.data.labels },
     markers: { type: 'geojson', data: state.data.markers },
+    areas: { type: 'geojson', data: state.data.areas, promoteId: 'id' },
+    'area-counts': { type: 'geojson', data: state.data.areaCounts },
   };
   const basemap = state.basemap;
   if (basemap) {
@@ -249,7 +271,8 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
           'case',
           hovered,
           0.75,
-          quiet ? match(status, { safe: 0.1, at_risk: 0.22, normal: 0.06 }, 0.06) : match(status, { safe: 0.42, at_risk: 0.55, normal: 0.2 }, 0.2),
+          // 'unknown': a grid the snapshot of the map's view does not hold yet (lod.ts) is left uncoloured.
+          quiet ? match(status, { safe: 0.1, at_risk: 0.22, normal: 0.06 }, 0) : match(status, { safe: 0.42, at_risk: 0.55, normal: 0.2 }, 0),
         ],
       },
     },
@@ -272,6 +295,23 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
       source: 'grids',
       filter: ['==', status, 'at_risk'],
       paint: { 'line-color': STATUS_COLOR.at_risk, 'line-width': 2 * s, 'line-dasharray': [2, 1.2] },
+    },
+    // A coarse level of detail: streets or communities filled from neutral to green by their share of safe grids.
+    {
+      id: 'area-fill',
+      type: 'fill',
+      source: 'areas',
+      paint: {
+        // Most areas hold the title for most grids: the ramp spends its range on 50–100 %, where they differ.
+        'fill-color': ['interpolate', ['linear'], ['get', 'share'], AREA_SHARE_RAMP[0], STATUS_COLOR.normal, AREA_SHARE_RAMP[1], STATUS_COLOR.safe],
+        'fill-opacity': ['case', hovered, 0.75, quiet ? 0.14 : 0.45],
+      },
+    },
+    {
+      id: 'area-line',
+      type: 'line',
+      source: 'areas',
+      paint: { 'line-color': ['case', hovered, MAP_COLORS.hover, MAP_COLORS.communityLine], 'line-width': ['case', hovered, 2.4 * s, 1 * s] },
     },
     { id: 'community-line', type: 'line', source: 'communities', minzoom: 11.5, paint: { 'line-color': MAP_COLORS.communityLine, 'line-width': 1 * s } },
     { id: 'street-line', type: 'line', source: 'streets', paint: { 'line-color': MAP_COLORS.streetLine, 'line-width': 1.8 * s, 'line-opacity': 0.85 } },
@@ -366,6 +406,37 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
         'text-ignore-placement': true,
       },
       paint: { 'text-color': '#06121f' },
+    },
+    // A coarse level's open cases: one bubble per street or community (its cases are not sent one by one).
+    {
+      id: 'area-bubble',
+      type: 'circle',
+      source: 'area-counts',
+      filter: ['>', ['get', 'open'], 0],
+      layout: { visibility: visible(state.showPoints || heat) },
+      paint: {
+        'circle-color': 'rgba(8, 40, 72, 0.85)',
+        'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'open']], 1, 11 * s, 40, 30 * s],
+        'circle-stroke-color': MAP_COLORS.cluster,
+        'circle-stroke-width': 1.6 * s,
+        // Under the area's name, which is written at the same point.
+        'circle-translate': [0, BUBBLE_BELOW * s],
+      },
+    },
+    {
+      id: 'area-count',
+      type: 'symbol',
+      source: 'area-counts',
+      filter: ['>', ['get', 'open'], 0],
+      layout: {
+        visibility: visible(state.showPoints || heat),
+        'text-field': ['to-string', ['get', 'open']],
+        'text-font': font,
+        'text-size': text(13),
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#e6f1ff', 'text-translate': [0, BUBBLE_BELOW * s] },
     },
     {
       id: 'pulse',
@@ -566,7 +637,14 @@ export function vectorBasemapLayers(s: number): LayerSpecification[] {
 }
 
 /** Layers the pointer can hit (grid profile on hover/click). */
+/** The share of safe grids at which a coarse level's fill is all neutral, and all green. */
+export const AREA_SHARE_RAMP = [0.5, 1] as const;
+/** A coarse level's bubble of open cases sits this far (px at the 1080p unit) below the area's name. */
+const BUBBLE_BELOW = 30;
+
 export const GRID_HIT_LAYER = 'grid-fill';
+/** At a coarse level the streets or communities are what a click picks. */
+export const AREA_HIT_LAYER = 'area-fill';
 
 export function layerFilter(style: StyleSpecification, id: string): FilterSpecification | undefined {
   const layer = style.layers.find((l) => l.id === id) as { filter?: FilterSpecification } | undefined;

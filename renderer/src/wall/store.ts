@@ -13,11 +13,12 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import { BridgeError } from '../../../shared/bridge/contract';
-import type { EventSummary, GridState, MapRegions, SceneDelta, SceneSnapshot } from '../../../shared/bridge/scene';
+import type { EventSummary, GridState, MapRegions, MapView, SceneDelta, SceneSnapshot } from '../../../shared/bridge/scene';
 import { useBridge } from '../common/bridge';
 import { milestone } from '../common/wall-metrics';
 import { gridIndex, type GridInfo } from './derive';
 import { addCounts, applyGridStates } from './live-counts';
+import { fittedView, scopeRef, viewCovers, type MapFrame } from '../map/lod';
 
 /** The windows the wall reads: today's counts and the year to date. */
 export type WallWindow = 'today' | 'year';
@@ -130,14 +131,16 @@ export const useSceneStore = defineStore('scene', () => {
       try {
         // Today's snapshot feeds figures only (the map and the panels' grid lists read the year's): it is read as
         // for a map at street level, without every grid's state and open case — 46 kB instead of 397 in the demo.
+        // The year's feeds the map too: it is read for the level the map draws (lod.ts), which needs the regions.
         const [t, y] = await Promise.all(
-          WALL_WINDOWS.map((preset) =>
-            bridge.request('scene.snapshot', {
-              window: { preset },
-              ...(asked ? { region: asked } : {}),
-              ...(preset === 'today' ? { view: { level: 'street' as const } } : {}),
-            }),
-          ),
+          WALL_WINDOWS.map(async (preset) => {
+            let view: MapView | null = { level: 'street' };
+            if (preset === 'year') {
+              if (!regions.value && regionsInflight) await regionsInflight;
+              view = wantedView(asked);
+            }
+            return bridge.request('scene.snapshot', { window: { preset }, ...(asked ? { region: asked } : {}), ...(view ? { view } : {}) });
+          }),
         );
         // The scope changed while these were read: they are of the old one, read again.
         if (asked !== region.value) return;
@@ -162,6 +165,39 @@ export const useSceneStore = defineStore('scene', () => {
       if (asked !== region.value) await fetchSnapshots();
     })();
     return inflight;
+  }
+
+  /**
+   * The map's frame (its size less the padding of a fit, and the wall unit's scale) and, when its camera is zoomed
+   * in past the scope's fit, what it shows: with them, the year's snapshot holds only the level the map draws.
+   */
+  let mapFrame: MapFrame | null = null;
+  let mapCamera: { region: string | null; view: MapView } | null = null;
+
+  /** The view the map draws for a region: the camera's if zoomed in, else the scope fitted into the frame. */
+  function wantedView(forRegion: string | null): MapView | null {
+    if (mapCamera && mapCamera.region === forRegion) return mapCamera.view;
+    const r = regions.value;
+    if (!r || !mapFrame) return null;
+    return fittedView(r, scopeRef(r, forRegion), mapFrame);
+  }
+
+  /** Re-reads when the map draws what the year's snapshot does not hold (another level, grids out of its bbox). */
+  function followMap() {
+    const held = snapshots.value.year;
+    if (!held || shownRegion.value !== region.value) return;
+    if (!viewCovers(held.view, wantedView(region.value))) void fetchSnapshots();
+  }
+
+  function setMapFrame(frame: MapFrame | null) {
+    mapFrame = frame;
+    followMap();
+  }
+
+  /** The map's camera, zoomed in past the fit (null: fitted to the scope). */
+  function setMapCamera(view: MapView | null) {
+    mapCamera = view && { region: region.value, view };
+    followMap();
   }
 
   /** Show a street or a community (null: the district); its snapshots are read at once. */
@@ -393,6 +429,8 @@ export const useSceneStore = defineStore('scene', () => {
     shownRegion,
     scopePending,
     setRegion,
+    setMapFrame,
+    setMapCamera,
     grids,
     points,
     ticker,

@@ -129,9 +129,12 @@ const wallEn: typeof wallZh = {
   ticker: { empty: 'No events yet', overdue: 'Overdue' },
   map: {
     loading: 'Loading the map…',
+    safeShare: 'Safe grids {from} → {to}',
+    openBubble: 'Open cases',
     density: 'Case density (low → high)',
     synthetic: 'Street, community and grid boundaries are illustrative',
     hover: '{name} · {status} · {open} open',
+    hoverArea: '{name} · {safe}/{grids} safe grids · {open} open',
   },
   banner: {
     stale: 'Data last updated {n} min ago; the central API is {state}',

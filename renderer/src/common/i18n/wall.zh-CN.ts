@@ -128,9 +128,12 @@ export default {
   ticker: { empty: '暂无事件', overdue: '超期' },
   map: {
     loading: '地图加载中…',
+    safeShare: '平安网格占比 {from}→{to}',
+    openBubble: '在办案件数',
     density: '案件密度（低→高）',
     synthetic: '街道、社区、网格边界为示意数据',
     hover: '{name} · {status} · 在办 {open}',
+    hoverArea: '{name} · 平安网格 {safe}/{grids} · 在办 {open}',
   },
   banner: {
     stale: '数据更新于 {n} 分钟前，中心接口当前{state}',
