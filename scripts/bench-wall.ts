@@ -1,7 +1,7 @@
 /**
  * Wall benchmarks (DESIGN §7), run by `npm run bench` (`--only wall`) or on their own:
  *
- *   npx tsx scripts/bench-wall.ts [--only e2p,cold,switch,idle,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
+ *   npx tsx scripts/bench-wall.ts [--only e2p,cold,switch,scope,idle,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
  *                                 [--idle-seconds 60] [--soak-rate 20] [--soak-rendering full|lite] [--soak-log FILE.jsonl]
  *
  * - event-to-pixel (1920×1080 and 3840×2160): the demo central server publishes 50 events/s; for each new case, the time from the server
@@ -13,6 +13,8 @@
  *   --cold-runs fresh starts;
  * - scene switch: one page, each scene in turn (twice round), from the address changing to the scene complete
  *   (charts drawn, map loaded and still), in full and in lite rendering; p50/p95;
+ * - scope switch: one page, the overview of each street and back to the district (twice round), as a click on a
+ *   street does, to the scoped wall complete; p95;
  * - idle: with no case arriving, the CPU the wall's renderer and GPU process use (from /proc, % of one core): the
  *   overview with rotation off, and one whole playlist cycle with rotation on; the app shell is the baseline;
  * - soak: --soak-rate events/s (20) with scene rotation every 20 s for --soak-seconds (the budget is stated for 30
@@ -728,6 +730,72 @@ export async function benchIdle(warm: string, dir: string, seconds = 60): Promis
 }
 
 /**
+ * From the address changing to `hash` to the wall complete: scene `scene` shown (and scope `scopeName`, if given,
+ * in the breadcrumb, the old scope's figures gone), no panel loading, its charts drawn, the map loaded with no tile
+ * pending and still. Timed in the page by its own clock, checked every frame.
+ */
+async function toCompleteFrame(page: Page, hash: string, scene: string, scopeName: string | null = null): Promise<number> {
+  // A string: no bundler helpers in the page.
+  return (await page.evaluate(`new Promise((resolve) => {
+    const want = ${JSON.stringify(scene)}, scope = ${JSON.stringify(scopeName)};
+    const t0 = performance.now();
+    let frames = 0;
+    location.hash = ${JSON.stringify(hash)};
+    const check = () => {
+      frames++;
+      const w = window.__gccWall, m = window.__gccWallMap;
+      const charts = document.querySelectorAll('[data-test=chart]').length;
+      const crumbs = document.querySelector('[data-test=scope-breadcrumb]');
+      const scoped = scope === null || (crumbs && !crumbs.dataset.pending && document.querySelector('[data-test=scope-current]')?.textContent === scope);
+      const done = frames > 2 && w && m && w.scene === want && scoped && !document.querySelector('[data-test=panel-loading]') &&
+        w.chartsRendered >= charts && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+      if (done) resolve(performance.now() - t0); else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  })`)) as number;
+}
+
+/**
+ * Scope switch (issue 17): on one page, the overview of each street in turn and back to the district (twice round),
+ * as a click on a street or the breadcrumb does (the address's region changes), to a complete frame: the street's
+ * snapshots read, its figures drawn, the map flown to it and still.
+ */
+export async function benchScopeSwitch(warm: string, dir: string, rounds = 2): Promise<Figure[]> {
+  const rig = await startRig(copyCache(warm, dir, 'scope'), 0.05);
+  const browser = await launch();
+  try {
+    await waitLive(rig);
+    const page = await wallPage(browser, `${rig.host.url}#/wall/overview?rotate=0`);
+    await waitForWall(page, 'overview');
+    const regions = (await (
+      await fetch(`${rig.host.url}bridge/map.regions`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+    ).json()) as {
+      reply: { streets: { features: { properties: { id: string; name: string } }[] }; district: { features: { properties: { name: string } }[] } };
+    };
+    const streets = regions.reply.streets.features.map((f) => f.properties);
+    const district = regions.reply.district.features[0]?.properties.name ?? null;
+    const times: number[] = [];
+    for (let r = 0; r < rounds; r++)
+      for (const street of streets) {
+        times.push(await toCompleteFrame(page, `#/wall/overview?rotate=0&region=${street.id}`, 'overview', street.name));
+        await page.waitForTimeout(1000);
+        times.push(await toCompleteFrame(page, '#/wall/overview?rotate=0', 'overview', district));
+        await page.waitForTimeout(1000);
+      }
+    return [
+      {
+        name: `wall click on a street (or back) to the scoped wall complete p95 (${times.length} switches)`,
+        value: percentile(times, 95),
+        unit: `ms (p50 ${percentile(times, 50).toFixed(0)} ms)`,
+      },
+    ];
+  } finally {
+    await browser.close();
+    await rig.close();
+  }
+}
+
+/**
  * Scene switch: on one page, each scene in playlist order (twice round), from the address changing to the new scene
  * complete — its charts drawn, the map loaded with no tile pending and still — in full and in lite rendering.
  */
@@ -747,22 +815,7 @@ export async function benchSceneSwitch(warm: string, dir: string, rounds = 2): P
       for (let r = 0; r < rounds; r++)
         for (const scene of order) {
           await page.keyboard.press('Escape').catch(() => {});
-          // In the page (a string: no bundler helpers), timed by its own clock, checked every frame.
-          const ms = (await page.evaluate(`new Promise((resolve) => {
-            const want = ${JSON.stringify(scene)};
-            const t0 = performance.now();
-            let frames = 0;
-            location.hash = '#/wall/' + want + '?rotate=0';
-            const check = () => {
-              frames++;
-              const w = window.__gccWall, m = window.__gccWallMap;
-              const charts = document.querySelectorAll('[data-test=chart]').length;
-              const done = frames > 2 && w && m && w.scene === want && !document.querySelector('[data-test=panel-loading]') &&
-                w.chartsRendered >= charts && m.loaded() && m.areTilesLoaded() && !m.isMoving();
-              if (done) resolve(performance.now() - t0); else requestAnimationFrame(check);
-            };
-            requestAnimationFrame(check);
-          })`)) as number;
+          const ms = await toCompleteFrame(page, `#/wall/${scene}?rotate=0`, scene);
           times.push(ms);
           if (ms > slowest.ms) Object.assign(slowest, { scene, ms });
           await page.waitForTimeout(1500);
@@ -821,6 +874,7 @@ export async function bench(options: WallBenchOptions = {}): Promise<Figure[]> {
   if (want('e2p')) for (const size of ['1920x1080', '3840x2160']) add(await benchEventToPixel(warm, dir, options.e2pSeconds ?? 30, 50, size));
   if (want('compare')) add(await benchCompare(warm, dir));
   if (want('switch')) add(await benchSceneSwitch(warm, dir));
+  if (want('scope')) add(await benchScopeSwitch(warm, dir));
   if (want('idle')) add(await benchIdle(warm, dir, options.idleSeconds ?? 60));
   if (want('soak'))
     add(
