@@ -13,7 +13,8 @@ const square = (x: number, y: number, d = 0.01) => ({
     ],
   ],
 });
-const feature = (id: string, name: string, level: string, parentId: string | null, x: number, y: number, d: number) => ({
+/** A square region feature as the map regions carry it. */
+export const feature = (id: string, name: string, level: string, parentId: string | null, x: number, y: number, d: number) => ({
   type: 'Feature',
   id,
   properties: { id, name, level, code: id, parentId },

@@ -3,33 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { MapRegions } from '../../shared/bridge/scene';
 import { areaFeatures, gridFeatures } from '../../renderer/src/map/geojson';
 import { fittedPx2, fittedView, readableLevel, scopeExtent, scopeRef, viewCovers, withMargin, zoomedPx2, READABLE_PX2 } from '../../renderer/src/map/lod';
-import { gridStates, rankingRow, regions } from './fixtures';
+import { feature, gridStates, rankingRow, regions } from './fixtures';
 
-/** A district of `streets` × `communities` × `grids` square regions side by side over about 0.3° × 0.2°. */
+/** A district of `streets` × `communities` × `grids` square regions, streets 0.05° wide side by side. */
 function city(streets: number, communities: number, grids: number): MapRegions {
-  const square = (x: number, y: number, d: number) => ({
-    type: 'Polygon',
-    coordinates: [
-      [
-        [x, y],
-        [x + d, y],
-        [x + d, y + d],
-        [x, y + d],
-        [x, y],
-      ],
-    ],
-  });
-  const f = (id: string, parentId: string | null, x: number, y: number, d: number) => ({
-    type: 'Feature',
-    properties: { id, name: id, parentId },
-    geometry: square(x, y, d),
-  });
   const out = { streets: [] as unknown[], communities: [] as unknown[], grids: [] as unknown[] };
   for (let s = 0; s < streets; s++) {
-    out.streets.push(f(`s${s}`, 'd', 106 + s * 0.05, 30, 0.05));
+    out.streets.push(feature(`s${s}`, `s${s}`, 'street', 'd', 106 + s * 0.05, 30, 0.05));
     for (let c = 0; c < communities; c++) {
-      out.communities.push(f(`s${s}c${c}`, `s${s}`, 106 + s * 0.05, 30 + c * 0.01, 0.01));
-      for (let g = 0; g < grids; g++) out.grids.push(f(`s${s}c${c}g${g}`, `s${s}c${c}`, 106 + s * 0.05 + g * 0.001, 30 + c * 0.01, 0.001));
+      out.communities.push(feature(`s${s}c${c}`, `s${s}c${c}`, 'community', `s${s}`, 106 + s * 0.05, 30 + c * 0.01, 0.01));
+      for (let g = 0; g < grids; g++)
+        out.grids.push(feature(`s${s}c${c}g${g}`, `s${s}c${c}g${g}`, 'grid', `s${s}c${c}`, 106 + s * 0.05 + g * 0.001, 30 + c * 0.01, 0.001));
     }
   }
   const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features });
