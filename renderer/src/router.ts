@@ -24,6 +24,7 @@ export const routes: RouteRecordRaw[] = [
     },
   },
   { path: '/briefing', name: 'briefing', component: () => import('./briefing/BriefingView.vue') },
+  { path: '/compare', name: 'compare', component: () => import('./briefing/CompareView.vue') },
   { path: '/reports', name: 'reports', component: () => import('./reports/ReportsView.vue') },
   { path: '/import', name: 'import', component: () => import('./imports/ImportView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./settings/SettingsView.vue') },

@@ -15,6 +15,7 @@ import { createAppI18n } from '../../renderer/src/common/i18n';
 import { routes } from '../../renderer/src/router';
 import BriefingView from '../../renderer/src/briefing/BriefingView.vue';
 import ReportsView from '../../renderer/src/reports/ReportsView.vue';
+import CompareView from '../../renderer/src/briefing/CompareView.vue';
 import PeriodPicker from '../../renderer/src/briefing/PeriodPicker.vue';
 import { useBriefingStore } from '../../renderer/src/briefing/store';
 import { DEMO_NOW, DEMO_WEEK, demoCacheCopy } from '../../scripts/lib/demo-cache';
@@ -330,5 +331,61 @@ describe('reports view', () => {
     expect(router.currentRoute.value.query.region).toBeUndefined();
     expect(store.texts!.title).toContain('全区');
     vi.unstubAllGlobals();
+  });
+});
+
+describe('compare view', () => {
+  async function mountCompare(path: string) {
+    setBridge(createBridgeClient(transport()));
+    setActivePinia(createPinia());
+    const router = createRouter({ history: createMemoryHistory(), routes });
+    await router.push(path);
+    await router.isReady();
+    const wrapper = mount(CompareView, {
+      attachTo: document.body,
+      global: { plugins: [createPinia(), router, createAppI18n('zh-CN')], stubs: { EChart: true } },
+    });
+    mounted.push(wrapper);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      if (!wrapper.find('[data-test=compare-table]').exists()) throw new Error('not loaded yet');
+    });
+    return { wrapper, router };
+  }
+  const option = (side: ReturnType<VueWrapper['get']>, i: number) => side.findAllComponents({ name: 'EChart' })[i].props('option') as { yAxis: unknown };
+  /** The count axis's top, and the rate axis's bottom where there is one. */
+  const axes = (o: { yAxis: unknown }) =>
+    Array.isArray(o.yAxis) ? [(o.yAxis[0] as { max?: number }).max, (o.yAxis[1] as { min?: unknown }).min] : [(o.yAxis as { max?: number }).max];
+  const countMax = (o: { yAxis: unknown }) => axes(o)[0] as number;
+
+  it('sets a week beside the week before, with the same scales and each figure’s difference', async () => {
+    const { wrapper } = await mountCompare(`/compare?period=${DEMO_WEEK}`);
+    const [a, b] = [wrapper.get('[data-test=compare-side-a]'), wrapper.get('[data-test=compare-side-b]')];
+    expect(a.get('[data-test=compare-heading]').text()).toBe('广安区 · 2023年第11周');
+    expect(b.get('[data-test=compare-heading]').text()).toBe('广安区 · 2023年第10周');
+    expect(a.get('[data-test=kpi-events] [data-test=kpi-value]').text()).toBe(`${kpi('events').value}件`);
+    for (const i of [0, 1]) expect(axes(option(a, i))).toEqual(axes(option(b, i)));
+    expect(typeof axes(option(a, 0))[1]).toBe('number');
+    expect(countMax(option(a, 0))).toBeGreaterThan(0);
+    // The difference is A − B, in cases and in percentage points.
+    const previous = kpi('events').previous!;
+    const d = kpi('events').value! - previous;
+    expect(wrapper.get('[data-test=compare-row-events] [data-test=compare-diff]').text()).toBe(
+      `${d > 0 ? '+' : d < 0 ? '−' : '±'}${Math.abs(d).toLocaleString('zh-CN')}`,
+    );
+    expect(wrapper.get('[data-test=compare-row-onTimeRate] [data-test=compare-diff]').text()).toMatch(/^[+−±]\d+\.\d 个百分点$/);
+  });
+
+  it('sets two streets side by side in one period, chosen in the view', async () => {
+    const { wrapper, router } = await mountCompare(`/compare?period=${DEMO_WEEK}&region=${reference.rankings.streets[0].id}`);
+    const other = reference.rankings.streets[1];
+    await wrapper.get('[data-test=compare-with]').setValue(other.id);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.get('[data-test=compare-side-b]').attributes('data-scope')).toBe(other.id);
+    });
+    expect(router.currentRoute.value.query).toMatchObject({ with: other.id, region: reference.rankings.streets[0].id });
+    expect(wrapper.get('[data-test=compare-side-a]').attributes('data-scope')).toBe(reference.rankings.streets[0].id);
+    expect(wrapper.get('[data-test=compare-side-b] [data-test=compare-heading]').text()).toBe(`${other.name} · 2023年第11周`);
   });
 });

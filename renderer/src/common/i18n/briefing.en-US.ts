@@ -24,6 +24,17 @@ const briefingEn: typeof briefingZh = {
       range: '{from} to {to}',
       invalid: 'That period does not exist; pick another (a week like 2026-W47, a month like 2026-11, a range of at most 366 days).',
     },
+    compareView: {
+      title: 'Compare',
+      open: 'Compare',
+      with: 'Compare with',
+      previous: 'the period before',
+      district: 'the whole district',
+      back: 'Back to the briefing',
+      metric: 'Figure',
+      difference: 'Difference (left − right)',
+      points: 'points',
+    },
     compare: {
       wow: 'vs previous',
       yoy: 'vs last year',

@@ -23,6 +23,17 @@ export default {
       range: '{from} 至 {to}',
       invalid: '这个周期不存在，请重新选择（周如 2026-W47，月如 2026-11，自定义范围最多 366 天）。',
     },
+    compareView: {
+      title: '对比研判',
+      open: '对比',
+      with: '对比对象',
+      previous: '上一期',
+      district: '全区',
+      back: '返回周报',
+      metric: '指标',
+      difference: '差值（左−右）',
+      points: '个百分点',
+    },
     compare: {
       wow: '环比',
       yoy: '同比',
