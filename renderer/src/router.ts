@@ -25,6 +25,7 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/briefing', name: 'briefing', component: () => import('./briefing/BriefingView.vue') },
   { path: '/compare', name: 'compare', component: () => import('./briefing/CompareView.vue') },
+  { path: '/wall-compare', name: 'wall-compare', component: () => import('./wall/WallCompare.vue') },
   { path: '/reports', name: 'reports', component: () => import('./reports/ReportsView.vue') },
   { path: '/import', name: 'import', component: () => import('./imports/ImportView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./settings/SettingsView.vue') },

@@ -275,3 +275,50 @@ export function matrixOption(rows: string[], cols: string[], cells: [number, num
     ],
   };
 }
+
+/** A round top for an axis (1, 2 or 5 × a power of ten, at or above `v`): two charts with it tick alike. */
+export function niceMax(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return ([1, 2, 5, 10].find((m) => m * p >= v) ?? 10) * p;
+}
+
+type AxisLike = { type?: string; max?: unknown };
+type SeriesLike = { data?: unknown[]; stack?: string };
+
+/** The biggest value a chart's series draw (stacked series summed per category). */
+function largestValue(option: WallChartOption): number {
+  const list = (Array.isArray(option.series) ? option.series : option.series ? [option.series] : []) as SeriesLike[];
+  const stacks = new Map<string, number[]>();
+  let top = 0;
+  for (const s of list) {
+    const values = (s.data ?? []).map((d) =>
+      typeof d === 'number' ? d : typeof (d as { value?: unknown })?.value === 'number' ? (d as { value: number }).value : 0,
+    );
+    if (!s.stack) top = Math.max(top, ...values);
+    else {
+      const sums = stacks.get(s.stack) ?? [];
+      values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v));
+      stacks.set(s.stack, sums);
+    }
+  }
+  for (const sums of stacks.values()) top = Math.max(top, ...sums);
+  return top;
+}
+
+/**
+ * Charts set side by side (the wall's compare view) on one scale: every value axis gets the same round top, from the
+ * biggest value any of them draws. Charts without a value axis (gauges, donuts) are returned as they are.
+ */
+export function oneScale(options: WallChartOption[]): WallChartOption[] {
+  const top = niceMax(Math.max(0, ...options.map(largestValue)));
+  const scaled = (axis: unknown): unknown =>
+    Array.isArray(axis)
+      ? axis.map((a, i) => (i === 0 ? scaled(a) : a))
+      : axis && (axis as AxisLike).type === 'value'
+        ? { ...(axis as AxisLike), max: top }
+        : axis;
+  return options.map(
+    (o) => ({ ...o, ...('xAxis' in o ? { xAxis: scaled(o.xAxis) } : {}), ...('yAxis' in o ? { yAxis: scaled(o.yAxis) } : {}) }) as WallChartOption,
+  );
+}

@@ -59,6 +59,15 @@ const wallEn: typeof wallZh = {
     volunteers: 'Volunteers',
     volunteersSub: '{n} volunteer teams',
   },
+  compare: {
+    title: 'Side by side',
+    region: 'Left',
+    with: 'Right',
+    district: 'Whole district',
+    back: 'Back to the wall',
+    failed: 'The figures to compare could not be read: {detail}',
+    chart: { funnel: 'Closed loop · open', disputeTrend: 'Disputes · last 30 days', kinds: 'Cases by kind (this year)', areas: 'Areas ranked (this year)' },
+  },
   panel: {
     loading: 'Loading…',
     funnel: 'Closed loop · open cases',

@@ -59,6 +59,15 @@ export default {
     volunteers: '志愿者',
     volunteersSub: '志愿服务队 {n} 支',
   },
+  compare: {
+    title: '双区对比',
+    region: '左',
+    with: '右',
+    district: '全区',
+    back: '返回大屏',
+    failed: '对比数据读取失败：{detail}',
+    chart: { funnel: '闭环流程 · 在办', disputeTrend: '矛盾纠纷 · 近30日', kinds: '案件类别构成（本年）', areas: '下辖区域排名（本年）' },
+  },
   panel: {
     loading: '加载中…',
     funnel: '闭环流程 · 在办',
