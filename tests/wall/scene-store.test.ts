@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { createBridgeClient, type Transport } from '../../shared/bridge/client';
 import type { CountChange, MapView, SceneDelta } from '../../shared/bridge/scene';
 import { setBridge } from '../../renderer/src/common/bridge';
-import { RESYNC_MS, useSceneStore, type LiveBatch } from '../../renderer/src/wall/store';
+import { FIGURES_EVERY_MS, RESYNC_MS, useSceneStore, type LiveBatch } from '../../renderer/src/wall/store';
 import { event, regions, snapshot } from './fixtures';
 
 /** Street s2 (北辰街道): its one grid g3, and its scope. */
@@ -268,6 +268,20 @@ describe('the scene store', () => {
     await vi.waitFor(() => expect(store.scopePending).toBe(false));
     expect(store.year?.scope.id).toBeNull();
     expect(store.grids.has('g1')).toBe(true);
+  });
+
+  it('moves the panels’ figures at once, then at most once a second while cases keep coming', async () => {
+    const store = await started();
+    const before = store.revision;
+    fake.push('scene.delta', delta({ seq: 5, counts: [appealClosed('g1')] }));
+    expect(store.revision).toBe(before + 1);
+    expect(store.year!.totals.events).toBe(10);
+    fake.push('scene.delta', delta({ seq: 6, counts: [appealClosed('g1')] }));
+    fake.push('scene.delta', delta({ seq: 7, counts: [appealClosed('g1')] }));
+    expect(store.revision).toBe(before + 1);
+    await vi.advanceTimersByTimeAsync(FIGURES_EVERY_MS);
+    expect(store.revision).toBe(before + 2);
+    expect(store.year!.totals.events).toBe(12);
   });
 
   it('a live case moves the figures it touches in both windows, and causes no re-read', async () => {

@@ -476,7 +476,8 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
       type: 'symbol',
       source: 'labels',
       filter: ['==', ['get', 'level'], 'community'],
-      minzoom: 12.6,
+      // Drawn as the level of detail, communities are named at any zoom (the labels that collide are left out).
+      minzoom: state.level === 'community' ? 0 : 12.6,
       layout: { 'text-field': ['get', 'name'], 'text-font': font, 'text-size': text(13), 'symbol-sort-key': 1 },
       paint: { 'text-color': MAP_COLORS.label, 'text-halo-color': MAP_COLORS.labelHalo, 'text-halo-width': 1.5 * s },
     },

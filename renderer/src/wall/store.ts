@@ -34,6 +34,9 @@ export type Point = SceneSnapshot['points'][number];
 /** The snapshots are read again this often even when every case was counted live: overdue cases and the day move with the clock. */
 export const RESYNC_MS = 5 * 60_000;
 
+/** Live figures (counts added in place) reach the panels at most this often. */
+export const FIGURES_EVERY_MS = 1000;
+
 /** A case counts as just reported (pulse on the map, critical alert) when reported this recently. */
 export const FRESH_MS = 10 * 60_000;
 
@@ -269,6 +272,24 @@ export const useSceneStore = defineStore('scene', () => {
     }, wait);
   }
 
+  /**
+   * The figures moved in place: the panels recompute at once, then at most once per FIGURES_EVERY_MS while cases
+   * keep coming (at 50 a second every delta would redraw every chart, on software GL a frame each).
+   */
+  let figuresTimer: ReturnType<typeof setTimeout> | null = null;
+  let figuresAt = -Infinity;
+  function figuresChanged() {
+    if (figuresTimer) return;
+    const wait = figuresAt + FIGURES_EVERY_MS - performance.now();
+    const tick = () => {
+      figuresTimer = null;
+      figuresAt = performance.now();
+      revision.value++;
+    };
+    if (wait <= 0) tick();
+    else figuresTimer = setTimeout(tick, wait);
+  }
+
   /** Adds a delta's counts to a snapshot read before its batch was written (of a lower sequence); whether its figures and its grids' counts moved. */
   function addDeltaCounts(s: SceneSnapshot, delta: SceneDelta): { moved: boolean; gridsMoved: boolean } {
     if (!delta.counts?.length || delta.seq <= s.seq) return { moved: false, gridsMoved: false };
@@ -329,11 +350,12 @@ export const useSceneStore = defineStore('scene', () => {
 
     // Grid states: status and broken criteria are live whatever the window (a pushed state's counts are today's).
     if (delta.grids.length) {
-      // A grid that starts breaking a criterion joins the lists of a snapshot of a map view: its counts of the
-      // window come with a re-read (rare: a grid's first broken criterion of the quarter).
-      for (const s of [t, y]) {
-        if (!s) continue;
-        const { changed, joined } = applyGridStates(s, delta.grids, place);
+      // Set on the year's snapshot only: the safe-grid figures, the map and the grid lists read the year's (today's
+      // is read without grids, and every pushed grid would look new to it). A grid that starts breaking a criterion
+      // joins the lists of a snapshot of a map view: its counts of the window come with a re-read (rare: a grid's
+      // first broken criterion of the quarter).
+      if (y) {
+        const { changed, joined } = applyGridStates(y, delta.grids, place);
         figuresMoved ||= changed;
         if (joined.length) scheduleRefetch();
       }
@@ -345,7 +367,7 @@ export const useSceneStore = defineStore('scene', () => {
       gridsMoved = true;
     }
     if (gridsMoved) gridRevision.value++;
-    if (figuresMoved) revision.value++;
+    if (figuresMoved) figuresChanged();
     if (delta.totalsChanged) scheduleRefetch();
     if (delta.referenceChanged) void fetchRegions();
     if (added.length || changed.length || delta.removed.length) {
@@ -412,6 +434,8 @@ export const useSceneStore = defineStore('scene', () => {
     refetchTimer = null;
     if (resyncTimer) clearInterval(resyncTimer);
     resyncTimer = null;
+    if (figuresTimer) clearTimeout(figuresTimer);
+    figuresTimer = null;
     started = false;
   }
 
