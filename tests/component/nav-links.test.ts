@@ -18,13 +18,13 @@ beforeEach(() => setActivePinia(createPinia()));
 describe('navigation links', () => {
   it('an operator sees every page but the current one', () => {
     useConnectionStore().info = info('operator');
-    expect(useNavLinks('/wall').value.map((l) => l.to)).toEqual(['/briefing', '/reports', '/import', '/settings']);
+    expect(useNavLinks('/wall').value.map((l) => l.to)).toEqual(['/wall-compare', '/briefing', '/reports', '/import', '/settings']);
   });
 
   it('a read-only wall account gets no link to the 通报 export it may not use', () => {
     const connection = useConnectionStore();
     const links = useNavLinks();
     connection.info = info('viewer');
-    expect(links.value.map((l) => l.to)).toEqual(['/wall', '/briefing', '/settings']);
+    expect(links.value.map((l) => l.to)).toEqual(['/wall', '/wall-compare', '/briefing', '/settings']);
   });
 });

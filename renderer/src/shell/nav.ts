@@ -4,6 +4,7 @@ import { useConnectionStore } from './store';
 
 const NAV_LINKS = [
   { to: '/wall', key: 'nav.wall', operatorOnly: false },
+  { to: '/wall-compare', key: 'nav.compare', operatorOnly: false },
   { to: '/briefing', key: 'nav.briefing', operatorOnly: false },
   { to: '/reports', key: 'nav.reports', operatorOnly: true },
   { to: '/import', key: 'nav.import', operatorOnly: true },

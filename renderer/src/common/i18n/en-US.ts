@@ -13,6 +13,7 @@ const enUS: typeof zhCN = {
   },
   nav: {
     wall: 'Wall',
+    compare: 'Compare',
     briefing: 'Weekly briefing',
     reports: 'Reports',
     import: 'Import',

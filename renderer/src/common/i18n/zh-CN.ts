@@ -12,6 +12,7 @@ export default {
   },
   nav: {
     wall: '大屏',
+    compare: '对比',
     briefing: '周报研判',
     reports: '通报导出',
     import: '数据导入',
