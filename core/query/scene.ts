@@ -220,11 +220,14 @@ export class SceneQueries {
     if (inScope) for (const i of members) inScope[i] = 1;
     const reads = this.rollupReads(window.from, window.to, today);
     // Per grid by index in this.grids; at city scale (20,000 grids) Map lookups by id were a third of a snapshot.
+    // Figures only (no grid states): a grid's own sums are needed only where grids are the scope's areas.
+    const figuresOnly = view?.lists === false;
     const sumsOf: (GridSums | undefined)[] = new Array(this.grids.length);
-    for (const r of reads.perGrid()) {
-      const i = this.gridIndex.get(r[0]);
-      if (i !== undefined && (!inScope || inScope[i])) sumsOf[i] = gridSums(r);
-    }
+    if (!figuresOnly || scope.areaLevel === 'grid')
+      for (const r of reads.perGrid()) {
+        const i = this.gridIndex.get(r[0]);
+        if (i !== undefined && (!inScope || inScope[i])) sumsOf[i] = gridSums(r);
+      }
     const t = { all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 };
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
     for (const row of reads.perKind(scope.id)) {
@@ -272,6 +275,7 @@ export class SceneQueries {
       statusCount[status]++;
       const open = sums ? sums.total - sums.closed : 0;
       const critical = sums?.critical ?? 0;
+      if (figuresOnly) continue;
       if (view && !(drawn === null || (drawn && inBox(drawn, g)) || broken.length || (open > 0 && (critical > 0 || status === 'at_risk')))) continue;
       grids.push({ id: g.id, status, events: sums?.total ?? 0, open, critical, broken });
     }

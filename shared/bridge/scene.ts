@@ -168,6 +168,11 @@ export const MapView = z
   .object({
     level: z.enum(['street', 'community', 'grid']),
     bbox: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)]).optional(),
+    /**
+     * false: figures only, no grid states at all — not even the grids the panels list (the wall's snapshot of today,
+     * whose map and lists are the year's: at city scale those were 490 of its 624 kB).
+     */
+    lists: z.boolean().optional(),
   })
   .strict();
 export type MapView = z.infer<typeof MapView>;

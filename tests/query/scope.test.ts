@@ -137,6 +137,20 @@ describe('a snapshot of a map view (levels of detail)', () => {
     }
   });
 
+  it('figures only (lists: false): no grid at all, every figure as without a view — at a street and at a community', () => {
+    for (const region of [street, null]) {
+      const full = queries.snapshot(YEAR, now, region);
+      const s = queries.snapshot(YEAR, now, region, { level: 'street', lists: false });
+      expect(s.grids).toEqual([]);
+      expect({ ...s, view: undefined, grids: [], points: [], generatedAt: '' }).toEqual({ ...full, grids: [], points: [], generatedAt: '' });
+    }
+    // A community's areas are its grids: their rows keep their figures.
+    const community = all.communities[0].id;
+    const s = queries.snapshot(YEAR, now, community, { level: 'street', lists: false });
+    expect(s.grids).toEqual([]);
+    expect(s.areas).toEqual(queries.snapshot(YEAR, now, community).areas);
+  });
+
   it('at grid level: the grids whose centre is in the box, those listed, and the open cases in the box', () => {
     const centres = new Map(
       (db.prepare("SELECT id, center_lon AS lon, center_lat AS lat FROM regions WHERE level = 'grid'").all() as { id: string; lon: number; lat: number }[]).map(
