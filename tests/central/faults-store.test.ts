@@ -311,6 +311,25 @@ async function twoWriters(
   }
 }
 
+describe('several service processes start on one new SQLite store at once', () => {
+  it('all come up: they take turns at creating the schema, and serve the same store', async () => {
+    const file = sqliteFile();
+    // The write lock held while they start: each reads the schema version (none yet) and then waits for the lock,
+    // so all of them find an empty store and want to create it — the race two services hit in CI, every time.
+    const holder = new Database(file);
+    holder.pragma('journal_mode = WAL');
+    holder.exec('BEGIN IMMEDIATE');
+    const starting = [1, 2, 3].map(() => serve(file));
+    await new Promise((r) => setTimeout(r, 5000));
+    holder.exec('ROLLBACK');
+    holder.close();
+    const services = await Promise.all(starting);
+    const posted1 = await call(services[0].url, 'POST', '/v1/events', TOKEN, { records: [posted({ id: 'one' })] });
+    expect(posted1.body).toMatchObject({ head_rev: 1 });
+    for (const svc of services) expect((await readFeed(svc.url, TOKEN)).items.map((i) => i.id)).toEqual(['one']);
+  }, 60_000);
+});
+
 describe('two service processes write the same record at once', () => {
   it('PostgreSQL: both answer, one wins whole, the feed and both streams show the revs in order', async () => {
     const { url } = freshDatabase();

@@ -86,9 +86,10 @@ export class SqliteStore implements CentralStore {
     this.now = options.now ?? Date.now;
     try {
       this.db = new Database(location);
+      // First: another process opening the same file at this instant makes the steps below wait, not fail.
+      this.db.pragma('busy_timeout = 10000');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 10000');
       this.db.pragma('foreign_keys = ON');
       if (options.maxPageCount) this.db.pragma(`max_page_count = ${options.maxPageCount}`);
       migrate(this.db, options.migrations ?? SQLITE_MIGRATIONS, location);
@@ -471,10 +472,13 @@ function migrate(db: Database.Database, migrations: StoreMigration[], location: 
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
+    // IMMEDIATE, and the version read again inside: two services starting on a new store at once take turns, and
+    // the second finds the first's work done ("table meta already exists" otherwise, seen in CI).
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
       db.exec(migration.up);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
 }
 
