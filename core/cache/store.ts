@@ -34,7 +34,6 @@ export interface AppliedBatch {
   deletedEventIds: string[];
   evaluations: SafeGridEvaluation[];
   services: ServiceActivity[];
-  cursor: number;
   /** The cache's write sequence after this batch (SyncState.writeSeq): a wall adds the batch's counts to snapshots read before it. */
   seq: number;
   /** How long the transaction took (ms), for the live-apply benchmark. */
@@ -437,7 +436,6 @@ export class CacheStore {
       s.cursor.run(cursor.nextRev, cursor.headRev, receivedAt);
       return applied;
     });
-    batch.cursor = cursor.nextRev;
     batch.seq = this.seq;
     batch.applyMs = performance.now() - started;
     batch.committedAt = Date.now();
@@ -502,7 +500,6 @@ export class CacheStore {
       deletedEventIds: [],
       evaluations: [],
       services: [],
-      cursor: 0,
       seq: 0,
       applyMs: 0,
     };
