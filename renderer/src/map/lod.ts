@@ -43,8 +43,21 @@ function mercSize([w, s, e, n]: Bbox): { width: number; height: number } {
   return { width: Math.max(1e-9, mercX(e) - mercX(w)), height: Math.max(1e-9, mercY(s) - mercY(n)) };
 }
 
-/** The scope's bounds and counts, from the regions. */
+/** Extents already worked out, per regions object and scope: the map asks after every camera move, the store too. */
+const extents = new WeakMap<MapRegions, Map<string, ScopeExtent>>();
+
+/** The scope's bounds and counts, from the regions (worked out once per regions object and scope). */
 export function scopeExtent(regions: MapRegions, scope: ScopeRef | null): ScopeExtent {
+  let known = extents.get(regions);
+  if (!known) extents.set(regions, (known = new Map()));
+  const key = scope?.id ?? '';
+  let extent = known.get(key);
+  if (!extent) known.set(key, (extent = measureScope(regions, scope)));
+  return extent;
+}
+
+/** Counts a city's 20,000 grids: not something to do on every camera move. */
+function measureScope(regions: MapRegions, scope: ScopeRef | null): ScopeExtent {
   const grids = collection(regions.grids).features;
   const communities = collection(regions.communities).features;
   if (!scope) return { bbox: regions.bbox, grids: grids.length, communities: communities.length, level: 'district' };
