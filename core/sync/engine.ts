@@ -324,6 +324,9 @@ export class SyncEngine {
           next = this.api.changes(page.next_rev, this.options.pageSize);
           // Awaited above on the next turn; if a failed write ends the chain first, its failure is not unhandled.
           next.catch(() => {});
+          // Let the request leave before the synchronous apply below holds this thread (axios sends it from a
+          // promise chain, which would otherwise run only after the apply, leaving the server idle meanwhile).
+          await new Promise((resolve) => setImmediate(resolve));
         }
         total ??= page.total ?? null;
         if (group) this.store.beginGroup();
