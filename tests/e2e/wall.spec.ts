@@ -266,6 +266,56 @@ test('scene URLs, keyboard control and the grid profile', async ({ page }) => {
   await expect(page).toHaveURL(/#\/wall\/safe-grids/, { timeout: 20_000 });
 });
 
+test('on a small wall the district map draws its communities, and a click on one scopes the wall to it', async ({ page }) => {
+  test.setTimeout(120_000);
+  // 297 grids are too small to read on a 1024×600 wall's map: the coarse level draws the 42 communities.
+  await page.setViewportSize({ width: 1024, height: 600 });
+  await page.goto('./#/wall/overview?rotate=0');
+  await waitForWall(page, 'overview');
+  await dismissAlerts(page);
+  await page.waitForFunction(() => !(window as unknown as WallWindow).__gccWallMap?.isMoving(), null, { polling: 200 });
+  const hit = await page.evaluate(() => {
+    const m = (
+      window as unknown as {
+        __gccWallMap: {
+          getLayer(id: string): unknown;
+          getCanvas(): HTMLCanvasElement;
+          queryRenderedFeatures(p: [number, number] | { layers: string[] }, o?: object): { properties: { id: string; name: string } }[];
+        };
+      }
+    ).__gccWallMap;
+    const drawn = {
+      areas: m.queryRenderedFeatures({ layers: ['area-fill'] }).length,
+      grids: m.getLayer('grid-fill') ? m.queryRenderedFeatures({ layers: ['grid-fill'] }).length : 0,
+    };
+    // The first point, scanning from the middle outwards, that lies on an area (not on its figure's bubble).
+    const { width, height } = m.getCanvas().getBoundingClientRect();
+    for (let r = 0; r < Math.min(width, height) / 2; r += 12)
+      for (const [dx, dy] of [
+        [r, 0],
+        [-r, 0],
+        [0, r],
+        [0, -r],
+      ]) {
+        const point: [number, number] = [width / 2 + dx, height / 2 + dy];
+        const [top] = m.queryRenderedFeatures(point);
+        const area = m.queryRenderedFeatures(point, { layers: ['area-fill'] })[0];
+        if (area && top && top.properties.id === area.properties.id) return { drawn, point, id: area.properties.id, name: area.properties.name };
+      }
+    return { drawn, point: null, id: null, name: null };
+  });
+  expect(hit.drawn.areas).toBeGreaterThan(30);
+  expect(hit.drawn.grids).toBe(0);
+  expect(hit.point, 'a community drawn on the map').not.toBeNull();
+  const box = (await page.getByTestId('wall-map').boundingBox())!;
+  await page.mouse.click(box.x + hit.point![0], box.y + hit.point![1]);
+  await expect(page).toHaveURL(new RegExp(`[?&]region=${hit.id}(&|$)`));
+  const crumbs = page.getByTestId('scope-breadcrumb');
+  await expect(crumbs.getByTestId('scope-current')).toHaveText(hit.name!);
+  await expect(crumbs.locator('button')).toHaveCount(2); // 广安区 › its street › the community
+  await expect(page.locator('[data-panel=street-rank] .panel__title')).toHaveText('网格排名');
+});
+
 test('a live case from the demo server reaches the ticker, the map and the totals without a reload', async ({ page, request }) => {
   test.setTimeout(300_000);
   // Wait for the first sync to finish: live cases arrive on the stream after it.
