@@ -272,6 +272,7 @@ export function createBackend(options: BackendOptions): CoreBackend {
     'sync.status': async () => status,
     'scene.snapshot': async ({ window, region, view }) => requireReads().snapshot(window, now(), region ?? null, view ?? null),
     'map.regions': async () => requireReads().mapRegions(),
+    'regions.list': async () => requireReads().regionList(),
     'grid.detail': async ({ gridId }) => requireReads().gridDetail(gridId, now()),
     ...reportHandlers({ reads: requireReads, now, role: options.role, pdfPrinter: options.pdfPrinter }),
     'settings.get': async () => ({ settings: settings.get(), api: apiConnection.view(), logFolder: options.logFolder ?? null }),

@@ -52,6 +52,7 @@ const VIEWER_REPLIES: { [N in ViewerRequestName]: (reply: Reply<N>) => Reply<N> 
   'app.echo': same,
   'sync.status': maskStatus,
   'map.regions': same,
+  'regions.list': same,
   'scene.snapshot': (snapshot) => ({ ...snapshot, recent: snapshot.recent.map(maskEvent) }),
   'grid.detail': (detail) =>
     detail && {

@@ -13,6 +13,7 @@ import type {
   MapRegions,
   MapView,
   RankingRow,
+  RegionList,
   SceneDelta,
   SceneSnapshot,
   Scope,
@@ -493,6 +494,12 @@ export class SceneQueries {
       volunteerTeams: district(people?.volunteer_teams),
       population,
     };
+  }
+
+  /** The streets and their communities by name, in code order. */
+  regionList(): RegionList {
+    const named = (r: RegionRow) => ({ id: r.id, name: r.name });
+    return { streets: this.streets.map((s) => ({ ...named(s), communities: (this.communitiesOf.get(s.id) ?? []).map(named) })) };
   }
 
   /** The map's regions as GeoJSON FeatureCollections, one per level. */

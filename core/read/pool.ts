@@ -13,7 +13,7 @@ import { startWorker } from '../threads';
 import type { OpenedState, OpenInit, ReadReady, ReadReply, ReadRequest, ReadThreadInit, ThreadError } from './protocol';
 import type { ReadApi, ReadMethod } from './service';
 
-const WALL_METHODS: ReadonlySet<ReadMethod> = new Set<ReadMethod>(['snapshot', 'mapRegions', 'gridDetail', 'delta', 'cacheState']);
+const WALL_METHODS: ReadonlySet<ReadMethod> = new Set<ReadMethod>(['snapshot', 'mapRegions', 'regionList', 'gridDetail', 'delta', 'cacheState']);
 /** Sent to every thread: each keeps its own copy of the reference data. */
 const BROADCAST_METHODS: ReadonlySet<ReadMethod> = new Set<ReadMethod>(['reloadReference']);
 

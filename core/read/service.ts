@@ -14,7 +14,7 @@ import { Names } from '../report/names';
 import { applyNarrativeEdits, defaultTexts } from '../report/template';
 import type { AuditRow, Briefing, CasePage, PeriodRequest, ReportTexts, ResolvedPeriod } from '../../shared/bridge/briefing';
 import { resolvePeriod } from '../../shared/time';
-import type { GridDetail, MapRegions, MapView, SceneDelta, SceneSnapshot, Scope, WindowRequest } from '../../shared/bridge/scene';
+import type { GridDetail, MapRegions, MapView, RegionList, SceneDelta, SceneSnapshot, Scope, WindowRequest } from '../../shared/bridge/scene';
 
 export class ReadService {
   readonly reads: CacheReads;
@@ -37,6 +37,10 @@ export class ReadService {
 
   mapRegions(): MapRegions {
     return this.queries.mapRegions();
+  }
+
+  regionList(): RegionList {
+    return this.queries.regionList();
   }
 
   gridDetail(gridId: string, now: number): GridDetail | null {

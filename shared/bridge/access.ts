@@ -13,6 +13,7 @@ export const REQUEST_ACCESS = {
   'sync.status': 'viewer',
   'scene.snapshot': 'viewer',
   'map.regions': 'viewer',
+  'regions.list': 'viewer',
   'grid.detail': 'viewer',
   'briefing.get': 'viewer',
   // Pages through case details (titles, places, reporters): staff work, not a wall's.

@@ -3,7 +3,7 @@
  * Both hosts (Electron IPC, web HTTP+WebSocket) carry exactly this; each end validates what it receives.
  */
 import { z } from 'zod';
-import { GridDetail, MapRegions, MapView, RegionId, SceneDelta, SceneSnapshot, WindowRequest } from './scene';
+import { GridDetail, MapRegions, MapView, RegionId, RegionList, SceneDelta, SceneSnapshot, WindowRequest } from './scene';
 import { briefingRequests } from './briefing';
 import { importRequests } from './imports';
 import { settingsPushes, settingsRequests } from './settings';
@@ -134,6 +134,7 @@ export const requests = {
   'sync.status': { payload: Empty, reply: SyncStatus },
   'scene.snapshot': { payload: z.object({ window: WindowRequest, region: RegionId.optional(), view: MapView.optional() }).strict(), reply: SceneSnapshot },
   'map.regions': { payload: Empty, reply: MapRegions },
+  'regions.list': { payload: Empty, reply: RegionList },
   'grid.detail': { payload: z.object({ gridId: z.string().min(1).max(64) }).strict(), reply: GridDetail.nullable() },
   // Weekly briefing and 通报 export (shared/bridge/briefing.ts): briefing.get, briefing.cases, report.template, report.export, report.audit.
   ...briefingRequests,

@@ -212,6 +212,15 @@ export const MapFeatureProps = z.object({
   parentId: z.string().nullable(),
 });
 
+/**
+ * The district's streets and their communities by name, without geometry: what a choice of region lists (the
+ * playlist editor, the compare views). map.regions carries every boundary: 4 MB at city scale.
+ */
+export const RegionList = z.object({
+  streets: z.array(z.object({ id: RegionId, name: z.string(), communities: z.array(z.object({ id: RegionId, name: z.string() })) })),
+});
+export type RegionList = z.infer<typeof RegionList>;
+
 export const MapRegions = z.object({
   datum: z.enum(['WGS-84', 'GCJ-02']),
   attribution: z.string(),

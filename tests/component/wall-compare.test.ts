@@ -13,7 +13,7 @@ import EChart from '../../renderer/src/common/charts/EChart.vue';
 import { barsOption, oneScale, sizes, stackedBarsOption } from '../../renderer/src/common/charts/options';
 import { routes } from '../../renderer/src/router';
 import WallCompare from '../../renderer/src/wall/WallCompare.vue';
-import { DISTRICT_SCOPE, regions, snapshot } from '../wall/fixtures';
+import { DISTRICT_SCOPE, snapshot } from '../wall/fixtures';
 
 /** Street s1's snapshots: half the district's funnel. */
 function street(preset: 'today' | 'year') {
@@ -33,7 +33,13 @@ async function mountCompare(path: string) {
     createBridgeClient({
       kind: 'web',
       request: async (name, payload) => {
-        if (name === 'map.regions') return regions;
+        if (name === 'regions.list')
+          return {
+            streets: [
+              { id: 's1', name: '浓洄街道', communities: [{ id: 'c1', name: '翠屏路社区' }] },
+              { id: 's2', name: '北辰街道', communities: [{ id: 'c2', name: '城北社区' }] },
+            ],
+          };
         const p = payload as { window: { preset: 'today' | 'year' }; region?: string };
         asked.push(`${p.window.preset}@${p.region ?? 'district'}`);
         return p.region === 's1' ? street(p.window.preset) : snapshot(p.window.preset);

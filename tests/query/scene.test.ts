@@ -62,6 +62,14 @@ describe('scene snapshot', async () => {
     expect(s.totals.satisfaction.rate).toBeNull();
   });
 
+  it('lists the streets and their communities by name, without geometry', () => {
+    const { streets } = queries.regionList();
+    const byLevel = (level: string) => [...db.prepare('SELECT id, name FROM regions WHERE level = ? ORDER BY code').all(level)];
+    expect(streets.map(({ id, name }) => ({ id, name }))).toEqual(byLevel('street'));
+    expect(streets.flatMap((s) => s.communities)).toEqual(byLevel('community'));
+    expect(JSON.stringify(streets)).not.toContain('coordinates');
+  });
+
   it('serves the map regions as one FeatureCollection per level', () => {
     const m = queries.mapRegions();
     expect((m.grids as { features: unknown[] }).features).toHaveLength(2);

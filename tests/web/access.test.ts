@@ -24,6 +24,7 @@ const SAMPLE: Record<RequestName, unknown> = {
   'sync.status': {},
   'scene.snapshot': { window: { preset: 'today' } },
   'map.regions': {},
+  'regions.list': {},
   'grid.detail': { gridId: 'g1' },
   'briefing.get': {},
   'briefing.cases': {},
@@ -96,7 +97,7 @@ describe('web host roles and tokens', () => {
 
   it('classifies the requests the read-only wall needs as viewer, and nothing else', () => {
     expect(requestNames.filter((n) => REQUEST_ACCESS[n] === 'viewer').sort()).toEqual(
-      ['app.echo', 'app.info', 'briefing.get', 'grid.detail', 'map.regions', 'scene.snapshot', 'settings.get', 'sync.status'].sort(),
+      ['app.echo', 'app.info', 'briefing.get', 'grid.detail', 'map.regions', 'regions.list', 'scene.snapshot', 'settings.get', 'sync.status'].sort(),
     );
     expect(Object.keys(REQUEST_ACCESS).sort()).toEqual([...requestNames].sort());
   });

@@ -12,6 +12,7 @@ export const VALID_PAYLOADS: { [N in RequestName]: Payload<N> } = {
   'sync.status': {},
   'scene.snapshot': { window: { preset: 'custom', from: 20230301, to: 20230319 } },
   'map.regions': {},
+  'regions.list': {},
   'grid.detail': { gridId: '511602001001001' },
   'briefing.get': { period: { kind: 'week', week: '2023-W11' } },
   'briefing.cases': { period: { kind: 'month', month: '2023-03' }, filter: { kind: 'appeal', status: 'late' }, offset: 0, limit: 20 },
