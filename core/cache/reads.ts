@@ -147,6 +147,12 @@ export type GridSumsRow = [
 export type GridSumsSource =
   { of: 'week' | 'month' | 'year'; key: number } | { of: 'window'; head: [number, number]; tail: [number, number]; months: [number, number] };
 
+/**
+ * Some grids' sums (CacheReads.gridSums): those named, or the `mostCritical` grids with open cases of the window that
+ * had the most critical cases (then the most open, then by id) within a street or community, or the district (null).
+ */
+export type GridPick = { ids: readonly string[] } | { mostCritical: number; region: RegionFilter | null };
+
 export type DeptRow = {
   department_id: string;
   kind: string;
@@ -324,22 +330,39 @@ export class CacheReads {
 
   // ── a window's sums (the wall's snapshot, the briefing's current period) ──────────────────────────────────────
 
-  /** Per grid, from the period rollup that answers the window exactly (see GridSumsSource). */
-  gridSums(source: GridSumsSource): IterableIterator<GridSumsRow> {
+  /**
+   * Per grid, from the period rollup that answers the window exactly (see GridSumsSource): every grid's, or only some
+   * (GridPick) — a map view of a city needs a few hundred of its 20,000 grids' (10–14 ms of a snapshot, measured).
+   */
+  gridSums(source: GridSumsSource, pick: GridPick | null = null): IterableIterator<GridSumsRow> {
+    // The grids picked, as a condition on grid_id and its parameters; the most critical are ordered and cut after.
+    const [where, params] =
+      pick === null
+        ? ['', []]
+        : 'ids' in pick
+          ? [' AND grid_id IN (SELECT value FROM json_each(?))', [JSON.stringify(pick.ids)]]
+          : pick.region
+            ? [` AND grid_id IN (SELECT id FROM regions WHERE ${pick.region.column} = ?)`, [pick.region.id]]
+            : ['', []];
+    const critical = pick !== null && 'mostCritical' in pick;
     if (source.of !== 'window') {
       const table = { week: 'rollup_grids_week', month: 'rollup_grids_month', year: 'rollup_grids_year' }[source.of];
-      return this.sql<[number], GridSumsRow>(`SELECT grid_id, ${GRID_COLUMNS} FROM ${table} WHERE ${source.of} = ?`).raw().iterate(source.key);
+      const top = critical ? ' AND total > closed ORDER BY critical DESC, total - closed DESC, grid_id LIMIT ?' : '';
+      return this.sql<unknown[], GridSumsRow>(`SELECT grid_id, ${GRID_COLUMNS} FROM ${table} WHERE ${source.of} = ?${where}${top}`)
+        .raw()
+        .iterate(source.key, ...params, ...(critical ? [pick.mostCritical] : []));
     }
-    return this.sql<number[], GridSumsRow>(
+    const top = critical ? ' HAVING SUM(total) > SUM(closed) ORDER BY SUM(critical) DESC, SUM(total) - SUM(closed) DESC, grid_id LIMIT ?' : '';
+    return this.sql<unknown[], GridSumsRow>(
       `SELECT grid_id, ${GRID_COLUMNS.split(', ')
         .map((c) => `SUM(${c})`)
         .join(', ')} FROM (
-         SELECT grid_id, ${GRID_COLUMNS_OF_DAYS} FROM rollup_events WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?
-         UNION ALL SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_month WHERE month BETWEEN ? AND ?)
-       GROUP BY grid_id`,
+         SELECT grid_id, ${GRID_COLUMNS_OF_DAYS} FROM rollup_events WHERE (day BETWEEN ? AND ? OR day BETWEEN ? AND ?)${where}
+         UNION ALL SELECT grid_id, ${GRID_COLUMNS} FROM rollup_grids_month WHERE month BETWEEN ? AND ?${where})
+       GROUP BY grid_id${top}`,
     )
       .raw()
-      .iterate(...source.head, ...source.tail, ...source.months);
+      .iterate(...source.head, ...source.tail, ...params, ...source.months, ...params, ...(critical ? [pick.mostCritical] : []));
   }
 
   /**

@@ -3,7 +3,7 @@
  * from a scan of the events), so it stays fast at a million cached events. The same layer serves the briefing and
  * the reports. Personal data leaves only masked.
  */
-import type { CacheReads, DeptRow, EventRow, GridKindRow, GridSumsRow, GridSumsSource, RegionFilter, RegionRow } from '../cache/reads';
+import type { CacheReads, DeptRow, EventRow, GridKindRow, GridPick, GridSumsRow, GridSumsSource, RegionFilter, RegionRow } from '../cache/reads';
 import type { AppliedBatch } from '../cache/store';
 import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
 import type {
@@ -40,6 +40,8 @@ import {
 } from '../../shared/time';
 
 const KINDS: EventKind[] = ['incident', 'dispute', 'hazard', 'appeal', 'service'];
+/** How many of the most critical open grids a map view lists besides those at risk: the spotlight tour visits 20. */
+const SPOTLIGHT_CANDIDATES = 60;
 
 type Sums = {
   total: number;
@@ -164,7 +166,9 @@ export class SceneQueries {
    * Official titles by grid index for the current period, and the newest period evaluated; evaluations change a
    * few times a quarter.
    */
-  private officialCache: { period: string; safe: Uint8Array; evaluatedPeriod: string } | null = null;
+  private officialCache: { period: string; safe: Uint8Array; safeIn: Map<string, number>; evaluatedPeriod: string } | null = null;
+  /** 0 … grids − 1: the district's members. */
+  private allGrids: number[] = [];
   private organisation: OrganisationResponse | null = null;
 
   constructor(private readonly reads: CacheReads) {
@@ -179,6 +183,7 @@ export class SceneQueries {
     this.streets = [...this.regions.values()].filter((r) => r.level === 'street').sort(byCode);
     this.communities = [...this.regions.values()].filter((r) => r.level === 'community').sort(byCode);
     this.gridIndex = new Map(this.grids.map((g, i) => [g.id, i]));
+    this.allGrids = this.grids.map((_, i) => i);
     this.gridsOf = new Map();
     this.grids.forEach((g, i) => {
       for (const parent of [g.street_id, g.community_id]) {
@@ -216,19 +221,10 @@ export class SceneQueries {
     const scoped = scope.id !== null;
     const filter: RegionFilter | null = scoped ? { column: scope.level === 'street' ? 'street_id' : 'community_id', id: scope.id! } : null;
     // The scope's grids, by index in this.grids (all of them for the district).
-    const members = scoped ? (this.gridsOf.get(scope.id!) ?? []) : this.grids.map((_, i) => i);
+    const members = scoped ? (this.gridsOf.get(scope.id!) ?? []) : this.allGrids;
     const inScope = scoped ? new Uint8Array(this.grids.length) : null;
     if (inScope) for (const i of members) inScope[i] = 1;
     const reads = this.rollupReads(window.from, window.to, today);
-    // Per grid by index in this.grids; at city scale (20,000 grids) Map lookups by id were a third of a snapshot.
-    // Figures only (no grid states): a grid's own sums are needed only where grids are the scope's areas.
-    const figuresOnly = view?.lists === false;
-    const sumsOf: (GridSums | undefined)[] = new Array(this.grids.length);
-    if (!figuresOnly || scope.areaLevel === 'grid')
-      for (const r of reads.perGrid()) {
-        const i = this.gridIndex.get(r[0]);
-        if (i !== undefined && (!inScope || inScope[i])) sumsOf[i] = gridSums(r);
-      }
     const t = { all: zeroSums(), disputes: zeroSums(), appeals: zeroSums(), services: zeroSums(), overdue: 0 };
     const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
     for (const row of reads.perKind(scope.id)) {
@@ -239,64 +235,107 @@ export class SceneQueries {
       else if (kind === 'service') addRow(t.services, row);
       byKind[kind] = (byKind[kind] ?? 0) + row[2];
     }
+    // Overdue cases now, per department, grid and region: each overdue case counted once, not each grid visited.
     const overdueByDept = new Map<string, number>();
-    const overdueOf = new Uint32Array(this.grids.length);
+    const overdueOf = new Map<number, number>();
+    const overdueIn = new Map<string, number>();
     for (const [gridId, departmentId, n] of this.reads.overdueNow(now)) {
       const i = this.gridIndex.get(gridId);
       if (i === undefined || (inScope && !inScope[i])) continue;
       t.overdue += n;
       if (departmentId) overdueByDept.set(departmentId, (overdueByDept.get(departmentId) ?? 0) + n);
-      overdueOf[i] += n;
-      (sumsOf[i] ??= { ...zeroRankSums(), critical: 0 }).overdue += n;
+      overdueOf.set(i, (overdueOf.get(i) ?? 0) + n);
+      for (const parent of [this.grids[i].street_id, this.grids[i].community_id]) if (parent) overdueIn.set(parent, (overdueIn.get(parent) ?? 0) + n);
     }
 
     // Live safe-grid status: official title from the latest evaluation, at risk when broken in the current period.
+    // Only grids that broke a criterion differ from their title: the counts start from the titles' and visit those.
     const period = quarterOf(today);
     const range = assessmentPeriodRange(period);
     const official = this.officialStatus(period);
-    const brokenOf: (SafeCriterion[] | undefined)[] = new Array(this.grids.length);
+    const brokenOf = new Map<number, SafeCriterion[]>();
     const brokenByCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
     for (const [gridId, criterion] of this.reads.brokenCriteria(range.from, today)) {
       const i = this.gridIndex.get(gridId);
       if (i === undefined || (inScope && !inScope[i])) continue;
-      (brokenOf[i] ??= []).push(criterion);
+      const broken = brokenOf.get(i);
+      if (broken) broken.push(criterion);
+      else brokenOf.set(i, [criterion]);
       brokenByCriterion[criterion]++;
     }
-    const statusCount = { safe: 0, at_risk: 0, normal: 0 };
-    const statusOf: GridState['status'][] = new Array(this.grids.length);
-    // With a view, the grids drawn and those the panels list (risk list, criteria heat map, spotlight tour): at
-    // city scale the states of 20,000 grids were 1.8 MB of a 2.5 MB snapshot.
-    const drawn = view?.level === 'grid' ? (view.bbox ?? null) : undefined;
-    const grids: GridState[] = [];
-    for (const i of members) {
-      const g = this.grids[i];
-      const sums = sumsOf[i];
-      const broken = brokenOf[i] ?? [];
-      const status = (statusOf[i] = gridStatus(official.safe[i] === 1, broken));
-      statusCount[status]++;
-      const open = sums ? sums.total - sums.closed : 0;
-      const critical = sums?.critical ?? 0;
-      if (figuresOnly) continue;
-      if (view && !(drawn === null || (drawn && inBox(drawn, g)) || broken.length || (open > 0 && (critical > 0 || status === 'at_risk')))) continue;
-      grids.push({ id: g.id, status, events: sums?.total ?? 0, open, critical, broken });
-    }
+    const titled = official.safeIn.get(scope.id ?? '') ?? 0;
+    let atRisk = 0;
+    for (const i of brokenOf.keys()) if (official.safe[i] === 1) atRisk++;
+    const statusCount = { safe: titled - atRisk, at_risk: atRisk, normal: members.length - titled };
+    const statusOf = (i: number) => gridStatus(official.safe[i] === 1, brokenOf.get(i) ?? []);
 
-    // Streets and communities read their own rollups (008); their safe grids and overdue cases count their grids.
+    // The grids listed, and the sums read per grid. Without a view, all of the scope's. With one, those drawn and
+    // those the panels list: the risk list and criteria heat map (every grid that broke a criterion) and the
+    // spotlight tour (its candidates: the grids at risk, and the most critical open ones). At city scale every
+    // grid's state was 1.8 MB of a 2.5 MB snapshot and reading every grid's sums 10–14 ms.
+    const figuresOnly = view?.lists === false;
+    const drawn = view?.level === 'grid' ? (view.bbox ?? null) : undefined;
+    const everyGrid = !figuresOnly && (!view || drawn === null);
+    const sumsOf = new Map<number, GridSums>();
+    const listed = new Set<number>();
+    const keep = (r: GridSumsRow) => {
+      const i = this.gridIndex.get(r[0]);
+      if (i === undefined || (inScope && !inScope[i])) return undefined;
+      sumsOf.set(i, gridSums(r));
+      return i;
+    };
+    if (everyGrid) for (const r of reads.perGrid()) keep(r);
+    else {
+      const wanted = new Set<number>(scope.areaLevel === 'grid' ? members : []);
+      if (!figuresOnly) {
+        if (drawn) for (const i of members) if (inBox(drawn, this.grids[i])) listed.add(i);
+        for (const i of brokenOf.keys()) listed.add(i);
+        for (const r of reads.perGrid({ mostCritical: SPOTLIGHT_CANDIDATES, region: filter })) {
+          const i = keep(r);
+          if (i !== undefined) listed.add(i);
+        }
+      }
+      for (const i of listed) if (!sumsOf.has(i)) wanted.add(i);
+      if (wanted.size) for (const r of reads.perGrid({ ids: [...wanted].map((i) => this.grids[i].id) })) keep(r);
+    }
+    const grids: GridState[] = [];
+    if (!figuresOnly)
+      for (const i of everyGrid ? members : [...listed].sort((a, b) => a - b)) {
+        const sums = sumsOf.get(i);
+        grids.push({
+          id: this.grids[i].id,
+          status: statusOf(i),
+          events: sums?.total ?? 0,
+          open: sums ? sums.total - sums.closed : 0,
+          critical: sums?.critical ?? 0,
+          broken: brokenOf.get(i) ?? [],
+        });
+      }
+
+    // Streets and communities read their own rollups (008); their titled grids and overdue cases were counted above.
     const regionSums = new Map<string, GridSums>();
     for (const r of reads.perRegion()) regionSums.set(r[0], gridSums(r));
     const regionRow = (region: RegionRow): RankingRow => {
       const sums = regionSums.get(region.id) ?? { ...zeroRankSums(), critical: 0 };
-      let safe = 0;
-      let overdue = 0;
-      const of = this.gridsOf.get(region.id) ?? [];
-      for (const i of of) {
-        if (statusOf[i] !== undefined && statusOf[i] !== 'normal') safe++;
-        overdue += overdueOf[i];
-      }
-      return rankingRow(region.id, region.name, this.parentName(region), { ...sums, overdue }, safe, of.length);
+      const overdue = overdueIn.get(region.id) ?? 0;
+      return rankingRow(
+        region.id,
+        region.name,
+        this.parentName(region),
+        { ...sums, overdue },
+        official.safeIn.get(region.id) ?? 0,
+        this.gridsOf.get(region.id)?.length ?? 0,
+      );
     };
     const gridRow = (i: number): RankingRow =>
-      rankingRow(this.grids[i].id, this.grids[i].name, this.parentName(this.grids[i]), sumsOf[i] ?? zeroRankSums(), statusOf[i] !== 'normal' ? 1 : 0, 1);
+      rankingRow(
+        this.grids[i].id,
+        this.grids[i].name,
+        this.parentName(this.grids[i]),
+        { ...(sumsOf.get(i) ?? zeroRankSums()), overdue: overdueOf.get(i) ?? 0 },
+        official.safe[i] === 1 ? 1 : 0,
+        1,
+      );
     const scopeStreets = scope.level === 'district' ? this.streets : this.streets.filter((r) => r.id === scope.path[1]?.id);
     const scopeCommunities =
       scope.level === 'district'
@@ -413,7 +452,7 @@ export class SceneQueries {
   private rollupReads(from: number, to: number, today: number) {
     const period = runningPeriod(from, to, today);
     return {
-      perGrid: () => this.reads.gridSums(period ?? windowSource(from, to, today)),
+      perGrid: (pick: GridPick | null = null) => this.reads.gridSums(period ?? windowSource(from, to, today), pick),
       perRegion: () => this.reads.regionSums(period ?? windowSource(from, to, today)),
       perKind: (region: string | null) => this.reads.kindSums(from, to, region),
       perDeptKind: (): Iterable<DeptRow> =>
@@ -421,17 +460,25 @@ export class SceneQueries {
     };
   }
 
+  /**
+   * The grids titled safe by the evaluation that counts for a period: by grid index, and counted per street and
+   * community and for the district (under ''), so a snapshot counts a scope's titles without visiting its grids.
+   */
   private officialStatus(period: string): NonNullable<SceneQueries['officialCache']> {
     if (this.officialCache?.period === period) return this.officialCache;
     const safe = new Uint8Array(this.grids.length);
+    const safeIn = new Map<string, number>();
     let evaluatedPeriod = '';
     let evaluatedOrder = 0;
     for (const e of this.reads.latestEvaluations(periodOrderEndingBy(period))) {
       const i = this.gridIndex.get(e.grid_id);
-      if (i !== undefined) safe[i] = e.safe;
+      if (i !== undefined && e.safe === 1 && !safe[i]) {
+        safe[i] = 1;
+        for (const id of ['', this.grids[i].street_id, this.grids[i].community_id]) if (id !== null) safeIn.set(id, (safeIn.get(id) ?? 0) + 1);
+      }
       if (e.period_key > evaluatedOrder) [evaluatedPeriod, evaluatedOrder] = [e.period, e.period_key];
     }
-    return (this.officialCache = { period, safe, evaluatedPeriod });
+    return (this.officialCache = { period, safe, safeIn, evaluatedPeriod });
   }
 
   private serviceTotals(from: number, to: number, region: string | null): SceneSnapshot['services'] {

@@ -294,6 +294,18 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('011 drops the index 001 made twice over (009 named it anew), and the criteria are still read from the other', () => {
+    const f = file();
+    openCache(f, { migrations: MIGRATIONS.slice(0, 10) }).db.close();
+    const { db } = openCache(f);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").pluck().all();
+    expect(indexes).toContain('events_broken');
+    expect(indexes).not.toContain('events_breaking');
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT DISTINCT grid_id, criterion FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL').all(0, 1);
+    expect(JSON.stringify(plan)).toMatch(/COVERING INDEX events_broken/);
+    db.close();
+  });
+
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
     const plan = (sql: string, ...params: unknown[]) =>

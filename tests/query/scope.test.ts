@@ -10,6 +10,7 @@ import { CacheStore } from '../../core/cache/store';
 import { SceneQueries } from '../../core/query/scene';
 import { SceneSnapshot, type WindowRequest } from '../../shared/bridge/scene';
 import { dayStart } from '../../shared/time';
+import { spotlightOrder } from '../../renderer/src/wall/derive';
 import { openDistrict } from '../report/helpers';
 import { change, event, fixtureCacheFile, regions } from '../fixtures/records';
 
@@ -124,16 +125,39 @@ describe('a scoped snapshot', () => {
 
 describe('a snapshot of a map view (levels of detail)', () => {
   const all = queries.snapshot(YEAR, now, street);
-  const listed = (g: SceneSnapshot['grids'][number]) => g.broken.length > 0 || (g.open > 0 && (g.critical > 0 || g.status === 'at_risk'));
+  // Listed with a view: every grid that broke a criterion, and the 60 most critical open ones (the tour's candidates).
+  const listedOf = (whole: SceneSnapshot) => {
+    const mostCritical = new Set(
+      whole.grids
+        .filter((g) => g.open > 0)
+        .sort((a, b) => b.critical - a.critical || b.open - a.open || (a.id < b.id ? -1 : 1))
+        .slice(0, 60)
+        .map((g) => g.id),
+    );
+    return (g: SceneSnapshot['grids'][number]) => g.broken.length > 0 || mostCritical.has(g.id);
+  };
+  const listed = listedOf(all);
 
   it('at street or community level: the grids the panels list and no points; every figure as without a view', () => {
-    for (const level of ['street', 'community'] as const) {
-      const s = queries.snapshot(YEAR, now, street, { level });
-      expect(s.view).toEqual({ level });
-      expect(s.points).toEqual([]);
-      expect(s.grids).toEqual(all.grids.filter(listed));
-      expect(s.grids.length).toBeLessThan(all.grids.length);
-      expect({ ...s, view: undefined, grids: [], points: [], generatedAt: '' }).toEqual({ ...all, grids: [], points: [], generatedAt: '' });
+    // A period's rollup (本年) and a window of days and months (the grids' sums read for those listed only).
+    // The district's open grids are more than 60: the most critical are cut there.
+    for (const [window, region] of [
+      [YEAR, street],
+      [ODD, street],
+      [YEAR, null],
+    ] as const) {
+      const whole = window === YEAR && region === street ? all : queries.snapshot(window, now, region);
+      if (region === null) expect(whole.grids.filter((g) => g.open > 0 && !g.broken.length).length).toBeGreaterThan(60);
+      for (const level of ['street', 'community'] as const) {
+        const s = queries.snapshot(window, now, region, { level });
+        expect(s.view).toEqual({ level });
+        expect(s.points).toEqual([]);
+        expect(s.grids).toEqual(whole.grids.filter(listedOf(whole)));
+        expect(s.grids.length).toBeLessThan(whole.grids.length);
+        // What the panels make of them is what they make of every grid.
+        expect(spotlightOrder(s.grids)).toEqual(spotlightOrder(whole.grids));
+        expect({ ...s, view: undefined, grids: [], points: [], generatedAt: '' }).toEqual({ ...whole, grids: [], points: [], generatedAt: '' });
+      }
     }
   });
 

@@ -10,6 +10,7 @@ import type { MapView, SceneDelta, SceneSnapshot, WindowRequest } from '../../sh
 import { addCounts, applyGridStates } from '../../renderer/src/wall/live-counts';
 import { openDistrict } from '../report/helpers';
 import { change, tombstone } from '../fixtures/records';
+import { snapshot } from './fixtures';
 
 const district = openDistrict();
 const { db, queries } = district;
@@ -209,5 +210,27 @@ describe('live counts', () => {
       tombstone('live-service', ++rev),
       tombstone(old.id, ++rev),
     ]);
+  });
+});
+
+describe('grid states pushed to a snapshot of a map view', () => {
+  const view = (): SceneSnapshot => ({ ...snapshot('year'), view: { level: 'street' } });
+  const at = (gridId: string) => ({ streetId: 's1', communityId: 'c1', gridId });
+
+  it('a grid the view lacks that still breaks no criterion changes nothing and does not join (no re-read)', () => {
+    const s = view();
+    const before = structuredClone(s);
+    const { changed, joined } = applyGridStates(s, [{ id: 'g-quiet', status: 'safe', events: 3, open: 2, critical: 1, broken: [] }], at);
+    expect({ changed, joined }).toEqual({ changed: false, joined: [] });
+    expect(s).toEqual(before);
+  });
+
+  it('one that starts breaking a criterion joins: at risk, counted once, to be read again', () => {
+    const s = view();
+    const { safe, atRisk } = s.safeGrids;
+    const { joined } = applyGridStates(s, [{ id: 'g-new', status: 'at_risk', events: 1, open: 1, critical: 0, broken: ['fire'] }], at);
+    expect(joined).toEqual(['g-new']);
+    expect(s.safeGrids).toMatchObject({ safe: safe - 1, atRisk: atRisk + 1 });
+    expect(s.grids.find((g) => g.id === 'g-new')).toMatchObject({ status: 'at_risk', broken: ['fire'] });
   });
 });

@@ -8,6 +8,7 @@ import { migration007 } from './007-healing-quarantine';
 import { migration008 } from './008-region-rollups';
 import { migration009 } from './009-broken-criteria-index';
 import { migration010 } from './010-write-sequence';
+import { migration011 } from './011-drop-duplicate-breaking-index';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
@@ -22,5 +23,6 @@ export const MIGRATIONS: Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

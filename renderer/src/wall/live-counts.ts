@@ -139,9 +139,11 @@ function addToRow(r: RankingRow, c: CountChange, d: readonly number[], disputeOu
  * Pushed grid states (status and broken criteria; their counts are today's, the snapshot's are the window's and
  * move with addCounts) set on `snapshot`'s grids, and the safe-grid figures moved by the difference: the totals by
  * status and criterion, and each street's, community's or grid's safe grids. A snapshot of a map view holds only
- * some grids; one it lacks broke no criterion, so it had its official title: safe if it is now at risk, else as
- * it is now; its counts of the window are not known here, so the grids that join a view are returned by id (to be
- * read again). `changed`: whether any grid changed.
+ * some grids, but every one that broke a criterion; one it lacks had its official title and no broken criterion, so
+ * a pushed state of it that still breaks none changes nothing shown (most cases of a live wall land in such grids:
+ * re-reading for each would refetch the snapshot several times a minute). One that starts breaking one joins the
+ * view: it was safe if it is now at risk, else as it is now; its counts of the window are not known here, so the
+ * grids that join are returned by id (to be read again). `changed`: whether any grid changed.
  */
 export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridState[], place: GridPlace): { changed: boolean; joined: string[] } {
   const joined: string[] = [];
@@ -167,7 +169,7 @@ export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridSt
   let changed = false;
   for (const s of states) {
     let g = byId.get(s.id);
-    if (!g && snapshot.view) {
+    if (!g && snapshot.view && s.broken.length) {
       g = { ...s, status: s.status === 'at_risk' ? 'safe' : s.status, broken: [] };
       snapshot.grids.push(g);
       byId.set(g.id, g);
