@@ -516,27 +516,39 @@ export class CacheReads {
 
   // ── overdue cases ───────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Open cases past their deadline now, counted per grid and department. */
-  overdueNow(now: number): IterableIterator<[grid_id: string, department_id: string | null, n: number]> {
-    return this.sql<[number], [string, string | null, number]>(
-      "SELECT grid_id, department_id, count(*) FROM events WHERE stage <> 'closed' AND deadline < ? GROUP BY grid_id, department_id",
+  /**
+   * Open cases past their deadline now, within a street or community (or the district), counted per department and
+   * per community (the street alongside) — or, `perGrid`, per grid. A city's snapshot counted 4,300 grid × department
+   * groups to rank 25 streets; per community they are 1,700. The open-cases index covers the read (012); named,
+   * because GROUP BY grid_id alone made SQLite walk every case through events_grid_day to skip the sort: 38 s, measured.
+   */
+  overdueNow(
+    now: number,
+    region: RegionFilter | null = null,
+    perGrid = false,
+  ): IterableIterator<[street_id: string | null, community_id: string | null, grid_id: string | null, department_id: string | null, n: number]> {
+    const [where, param] = regionAnd(region);
+    const grid = perGrid ? 'grid_id' : 'NULL';
+    return this.sql<unknown[], [string | null, string | null, string | null, string | null, number]>(
+      `SELECT street_id, community_id, ${grid}, department_id, count(*) FROM events INDEXED BY events_open
+       WHERE stage <> 'closed' AND deadline < ?${where} GROUP BY street_id, community_id, ${grid}, department_id`,
     )
       .raw()
-      .iterate(now);
+      .iterate(now, ...param);
   }
 
   /**
    * Cases overdue at an instant: reported before it, past their deadline and not closed by then — open now, or
-   * closed later than the instant (looked for OVERDUE_HORIZON_DAYS back). Two index-friendly queries.
+   * closed later than the instant (looked for OVERDUE_HORIZON_DAYS back). Two index-friendly queries; the open ones
+   * through the open-cases index by name: for a street SQLite chose the street's index and visited every case of
+   * the street (2.8 s for a city's street of 71,000 cases, 26 ms this way, measured).
    */
   overdueAt(asOf: number, region: RegionFilter | null = null): OverdueRow[] {
     const columns = 'id, deadline, grid_id, street_id, community_id, department_id';
     const [where, param] = regionAnd(region);
-    const open = this.sql<unknown[], OverdueRow>(`SELECT ${columns} FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`).all(
-      asOf,
-      asOf,
-      ...param,
-    );
+    const open = this.sql<unknown[], OverdueRow>(
+      `SELECT ${columns} FROM events INDEXED BY events_open WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`,
+    ).all(asOf, asOf, ...param);
     const closedLater = this.sql<unknown[], OverdueRow>(
       `SELECT ${columns} FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?${where}`,
     ).all(asOf - OVERDUE_HORIZON_DAYS * DAY_MS, asOf, asOf, asOf, ...param);
@@ -547,7 +559,7 @@ export class CacheReads {
   overdueCountAt(asOf: number, region: RegionFilter | null = null): number {
     const [where, param] = regionAnd(region);
     const open =
-      this.sql<unknown[], number>(`SELECT count(*) FROM events WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`)
+      this.sql<unknown[], number>(`SELECT count(*) FROM events INDEXED BY events_open WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`)
         .pluck()
         .get(asOf, asOf, ...param) ?? 0;
     const closedLater =
@@ -626,7 +638,11 @@ export class CacheReads {
     ).all(from, to, limit);
   }
 
-  /** Open cases for the map, the latest deadlines first; within a box [west, south, east, north] when given. */
+  /**
+   * Open cases for the map, the latest deadlines first; within a box [west, south, east, north] when given. Through
+   * the open-cases index, which carries street and community (012): left to itself, SQLite found a street's open
+   * cases among all of that street's cases — 2.4 s for a city's street of 71,000, measured.
+   */
   openPoints(
     limit: number,
     region: RegionFilter | null = null,
@@ -635,7 +651,7 @@ export class CacheReads {
     const where = (region ? `AND ${region.column} = ? ` : '') + (bbox ? 'AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?' : '');
     const params = [...(region ? [region.id] : []), ...(bbox ? [bbox[0], bbox[2], bbox[1], bbox[3]] : [])];
     return this.sql<unknown[], [string, EventKind, Stage, Event['severity'], number, number]>(
-      `SELECT id, kind, stage, severity, lon, lat FROM events WHERE stage <> 'closed' ${where} ORDER BY deadline DESC LIMIT ?`,
+      `SELECT id, kind, stage, severity, lon, lat FROM events INDEXED BY events_open WHERE stage <> 'closed' ${where} ORDER BY deadline DESC LIMIT ?`,
     )
       .raw()
       .all(...params, limit)
@@ -681,7 +697,7 @@ export class CacheReads {
       params.asOf = q.asOf;
       params.horizon = q.asOf - OVERDUE_HORIZON_DAYS * DAY_MS;
       const extra = where.length ? ` AND ${where.join(' AND ')}` : '';
-      sql = `SELECT ${CASE_COLUMNS} FROM events WHERE stage <> 'closed' AND deadline < @asOf AND reported_at < @asOf${extra}
+      sql = `SELECT ${CASE_COLUMNS} FROM events INDEXED BY events_open WHERE stage <> 'closed' AND deadline < @asOf AND reported_at < @asOf${extra}
         UNION ALL SELECT ${CASE_COLUMNS} FROM events WHERE reported_at >= @horizon AND reported_at < @asOf AND stage = 'closed' AND closed_at > @asOf AND deadline < @asOf${extra}`;
       order = 'deadline ASC, id';
     } else {

@@ -235,17 +235,16 @@ export class SceneQueries {
       else if (kind === 'service') addRow(t.services, row);
       byKind[kind] = (byKind[kind] ?? 0) + row[2];
     }
-    // Overdue cases now, per department, grid and region: each overdue case counted once, not each grid visited.
+    // Overdue cases now, per department and region, and per grid where grids are the scope's areas.
     const overdueByDept = new Map<string, number>();
     const overdueOf = new Map<number, number>();
     const overdueIn = new Map<string, number>();
-    for (const [gridId, departmentId, n] of this.reads.overdueNow(now)) {
-      const i = this.gridIndex.get(gridId);
-      if (i === undefined || (inScope && !inScope[i])) continue;
+    for (const [streetId, communityId, gridId, departmentId, n] of this.reads.overdueNow(now, filter, scope.areaLevel === 'grid')) {
       t.overdue += n;
       if (departmentId) overdueByDept.set(departmentId, (overdueByDept.get(departmentId) ?? 0) + n);
-      overdueOf.set(i, (overdueOf.get(i) ?? 0) + n);
-      for (const parent of [this.grids[i].street_id, this.grids[i].community_id]) if (parent) overdueIn.set(parent, (overdueIn.get(parent) ?? 0) + n);
+      for (const region of [streetId, communityId]) if (region) overdueIn.set(region, (overdueIn.get(region) ?? 0) + n);
+      const i = gridId === null ? undefined : this.gridIndex.get(gridId);
+      if (i !== undefined) overdueOf.set(i, (overdueOf.get(i) ?? 0) + n);
     }
 
     // Live safe-grid status: official title from the latest evaluation, at risk when broken in the current period.

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openCache } from '../../core/cache/database';
 import { checkCache } from '../../core/cache/inspect';
 import { readSyncState } from '../../core/cache/reads';
+import { CacheReads } from '../../core/cache/reads';
 import { CacheStore } from '../../core/cache/store';
 import { migration001 } from '../../core/cache/migrations/001-initial';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../core/cache/migrations';
@@ -303,6 +304,31 @@ describe('migrations', () => {
     expect(indexes).not.toContain('events_breaking');
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT DISTINCT grid_id, criterion FROM events WHERE day BETWEEN ? AND ? AND criterion IS NOT NULL').all(0, 1);
     expect(JSON.stringify(plan)).toMatch(/COVERING INDEX events_broken/);
+    db.close();
+  });
+
+  it("012 makes the open-cases index cover a scope's overdue counts per community and a street's open cases", () => {
+    const f = file();
+    openCache(f, { migrations: MIGRATIONS.slice(0, 11) }).db.close();
+    const { db } = openCache(f);
+    const reads = new CacheReads(db);
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(
+      plan(
+        "SELECT street_id, community_id, NULL, department_id, count(*) FROM events INDEXED BY events_open WHERE stage <> 'closed' AND deadline < ? AND street_id = ? GROUP BY street_id, community_id, NULL, department_id",
+        0,
+        's1',
+      ),
+    ).toMatch(/COVERING INDEX events_open/);
+    expect(
+      plan(
+        "SELECT id, kind, stage, severity, lon, lat FROM events INDEXED BY events_open WHERE stage <> 'closed' AND street_id = ? ORDER BY deadline DESC LIMIT 5000",
+        's1',
+      ),
+    ).toMatch(/COVERING INDEX events_open/);
+    expect([...reads.overdueNow(0, { column: 'community_id', id: 'c1' }, true)]).toEqual([]);
+    expect(reads.openPoints(10, { column: 'street_id', id: 's1' }, [0, 0, 1, 1])).toEqual([]);
     db.close();
   });
 

@@ -9,6 +9,7 @@ import { migration008 } from './008-region-rollups';
 import { migration009 } from './009-broken-criteria-index';
 import { migration010 } from './010-write-sequence';
 import { migration011 } from './011-drop-duplicate-breaking-index';
+import { migration012 } from './012-open-cases-by-region';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
@@ -24,5 +25,6 @@ export const MIGRATIONS: Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
