@@ -115,6 +115,29 @@ export function checkCache(db: Db): string[] {
       ),
       columns: 'total, closed, on_time, resolved, sat_satisfied, critical, breaking',
     },
+    // 013: a region's departments recounted from its cases, its services summed from its grids'.
+    {
+      table: 'rollup_region_departments',
+      keys: 'region_id, day, department_id, kind',
+      from: byRegion(
+        (level) => `SELECT ${level} AS region_id, day, department_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,
+          SUM(ifnull(stage = 'closed' AND closed_at <= deadline, 0)) AS on_time, SUM(joint) AS joint, SUM(ifnull(satisfaction = 'dissatisfied', 0)) AS sat_dissatisfied
+          FROM events WHERE ${level} IS NOT NULL AND department_id IS NOT NULL GROUP BY 1, 2, 3, 4`,
+      ),
+      columns: 'total, closed, on_time, joint, sat_dissatisfied',
+    },
+    {
+      table: 'rollup_region_services',
+      keys: 'region_id, day, type',
+      from: byRegion(
+        (
+          level,
+        ) => `SELECT r.${level} AS region_id, s.day, s.type, SUM(s.count) AS count, SUM(s.people_reached) AS people_reached, SUM(s.volunteers) AS volunteers
+          FROM rollup_services s JOIN regions r ON r.id = s.grid_id WHERE r.${level} IS NOT NULL GROUP BY 1, 2, 3`,
+      ),
+      columns: 'count, people_reached, volunteers',
+      nonzero: 'count',
+    },
     ...(['week', 'month', 'year'] as const).map((period) => ({
       table: `rollup_regions_${period}`,
       keys: `${period}, region_id`,
@@ -174,6 +197,8 @@ export function cacheChecksum(db: Db): string {
     hash('SELECT * FROM rollup_service_types WHERE count <> 0 ORDER BY day, type'),
     hash('SELECT * FROM rollup_region_kinds WHERE total <> 0 ORDER BY region_id, day, kind'),
     hash('SELECT * FROM rollup_regions_month WHERE total <> 0 ORDER BY month, region_id'),
+    hash('SELECT * FROM rollup_region_departments WHERE total <> 0 ORDER BY region_id, day, department_id, kind'),
+    hash('SELECT * FROM rollup_region_services WHERE count <> 0 ORDER BY region_id, day, type'),
     hash('SELECT * FROM evaluations ORDER BY id'),
     hash('SELECT * FROM services ORDER BY id'),
   ].join('-');

@@ -403,18 +403,13 @@ export class CacheReads {
       .iterate(...source.head, ...source.tail, ...source.months);
   }
 
-  /**
-   * A street's or community's cases of [from, to) per department and kind, counted from its events (the department
-   * rollups are district-wide): by the events' region and time index, a street's year is a few ten thousand rows.
-   */
-  departmentSumsOfRegion(region: RegionFilter, from: number, to: number): DeptRow[] {
+  /** Per department and kind, a street's or community's cases of the days given, from its rollup (013). */
+  departmentSumsOfRegion(region: string, from: number, to: number): DeptRow[] {
     return this.sql<[string, number, number], DeptRow>(
-      `SELECT department_id, kind, count(*) AS total, SUM(stage = 'closed') AS closed,
-         SUM(ifnull(stage = 'closed' AND closed_at <= deadline, 0)) AS on_time, SUM(joint) AS joint,
-         SUM(ifnull(satisfaction = 'satisfied', 0)) AS sat_satisfied, SUM(ifnull(satisfaction = 'basically_satisfied', 0)) AS sat_basic,
-         SUM(ifnull(satisfaction = 'dissatisfied', 0)) AS sat_dissatisfied
-       FROM events WHERE ${region.column} = ? AND reported_at >= ? AND reported_at < ? AND department_id IS NOT NULL GROUP BY department_id, kind`,
-    ).all(region.id, from, to);
+      `SELECT department_id, kind, SUM(total) AS total, SUM(closed) AS closed, SUM(on_time) AS on_time, SUM(joint) AS joint,
+         SUM(sat_satisfied) AS sat_satisfied, SUM(sat_basic) AS sat_basic, SUM(sat_dissatisfied) AS sat_dissatisfied
+       FROM rollup_region_departments WHERE region_id = ? AND day BETWEEN ? AND ? GROUP BY department_id, kind`,
+    ).all(region, from, to);
   }
 
   /** Per department and kind: a month's rows as they stand, or whole months and the days around them. */
@@ -501,10 +496,9 @@ export class CacheReads {
       return this.sql<[number, number], { type: string; count: number; people: number; volunteers: number }>(
         `SELECT ${columns} FROM rollup_service_types WHERE day BETWEEN ? AND ? GROUP BY type`,
       ).iterate(from, to);
-    return this.sql<[number, number, string, string], { type: string; count: number; people: number; volunteers: number }>(
-      `SELECT ${columns} FROM rollup_services s JOIN regions r ON r.id = s.grid_id
-       WHERE s.day BETWEEN ? AND ? AND (r.street_id = ? OR r.community_id = ?) GROUP BY type`,
-    ).iterate(from, to, region, region);
+    return this.sql<[string, number, number], { type: string; count: number; people: number; volunteers: number }>(
+      `SELECT ${columns} FROM rollup_region_services WHERE region_id = ? AND day BETWEEN ? AND ? GROUP BY type`,
+    ).iterate(region, from, to);
   }
 
   /** A grid's cases today: all, open, critical. */

@@ -115,6 +115,9 @@ const GRID_COUNTERS = [
 ] as const;
 const DEPT_COUNTERS = ['total', 'closed', 'on_time', 'joint', 'sat_satisfied', 'sat_basic', 'sat_dissatisfied'] as const;
 const SERVICE_COUNTERS = ['count', 'people_reached', 'volunteers'] as const;
+/** DEPT_COUNTERS counted from the events table, in their order (rebuilding a region's department rollup). */
+const REGION_DEPT_SUMS = `count(*), SUM(stage = 'closed'), SUM(ifnull(stage = 'closed' AND closed_at <= deadline, 0)), SUM(joint),
+  SUM(ifnull(satisfaction = 'satisfied', 0)), SUM(ifnull(satisfaction = 'basically_satisfied', 0)), SUM(ifnull(satisfaction = 'dissatisfied', 0))`;
 
 /** Counter values in the order of the table's counter columns. */
 type Counters = number[];
@@ -242,6 +245,8 @@ export class CacheStore {
       rollupRegionsWeek: db.prepare(upsertRollupSql('rollup_regions_week', ['week', 'region_id'], GRID_COUNTERS)),
       rollupRegionsMonth: db.prepare(upsertRollupSql('rollup_regions_month', ['month', 'region_id'], GRID_COUNTERS)),
       rollupRegionsYear: db.prepare(upsertRollupSql('rollup_regions_year', ['year', 'region_id'], GRID_COUNTERS)),
+      rollupRegionDepartments: db.prepare(upsertRollupSql('rollup_region_departments', ['day', 'region_id', 'department_id', 'kind'], DEPT_COUNTERS)),
+      rollupRegionServices: db.prepare(upsertRollupSql('rollup_region_services', ['day', 'region_id', 'type'], SERVICE_COUNTERS)),
     };
     this.loadGridParents();
     this.loadOrganisation();
@@ -381,10 +386,20 @@ export class CacheStore {
     this.db.exec(`UPDATE events SET street_id = r.street_id, community_id = r.community_id FROM regions r
       WHERE r.id = events.grid_id AND (events.street_id IS NOT r.street_id OR events.community_id IS NOT r.community_id)`);
     this.db.exec('DELETE FROM rollup_region_kinds');
-    for (const level of ['street_id', 'community_id'])
+    this.db.exec('DELETE FROM rollup_region_departments');
+    this.db.exec('DELETE FROM rollup_region_services');
+    for (const level of ['street_id', 'community_id']) {
       this.db.exec(`INSERT INTO rollup_region_kinds (region_id, day, kind, ${EVENT_COUNTERS.join(', ')})
         SELECT r.${level}, e.day, e.kind, ${EVENT_COUNTERS.map((c) => `SUM(e.${c})`).join(', ')}
         FROM rollup_events e JOIN regions r ON r.id = e.grid_id WHERE r.${level} IS NOT NULL GROUP BY 1, 2, 3`);
+      // A department's cases of a region are not in any grid rollup: counted again from the cases, just moved.
+      this.db.exec(`INSERT INTO rollup_region_departments (region_id, day, department_id, kind, ${DEPT_COUNTERS.join(', ')})
+        SELECT ${level}, day, department_id, kind, ${REGION_DEPT_SUMS}
+        FROM events WHERE ${level} IS NOT NULL AND department_id IS NOT NULL GROUP BY 1, 2, 3, 4`);
+      this.db.exec(`INSERT INTO rollup_region_services (region_id, day, type, ${SERVICE_COUNTERS.join(', ')})
+        SELECT r.${level}, s.day, s.type, ${SERVICE_COUNTERS.map((c) => `SUM(s.${c})`).join(', ')}
+        FROM rollup_services s JOIN regions r ON r.id = s.grid_id WHERE r.${level} IS NOT NULL GROUP BY 1, 2, 3`);
+    }
     for (const period of ['week', 'month', 'year']) {
       this.db.exec(`DELETE FROM rollup_regions_${period}`);
       for (const level of ['street_id', 'community_id'])
@@ -516,6 +531,8 @@ export class CacheStore {
     const regionWeekRollups = new RollupBuffer(GRID_COUNTERS.length);
     const regionMonthRollups = new RollupBuffer(GRID_COUNTERS.length);
     const regionYearRollups = new RollupBuffer(GRID_COUNTERS.length);
+    const regionDeptRollups = new RollupBuffer(DEPT_COUNTERS.length);
+    const regionServiceRollups = new RollupBuffer(SERVICE_COUNTERS.length);
     const counted = items.length <= COUNTED_ITEMS ? new RollupBuffer(EVENT_COUNTERS.length) : null;
     const s = this.statements;
     const gridParents = this.gridParents;
@@ -539,6 +556,7 @@ export class CacheStore {
         regionMonthRollups.add(month, region, ofGrid, sign);
         regionWeekRollups.add(weekOf(row.day), region, ofGrid, sign);
         regionYearRollups.add(yearOf(row.day), region, ofGrid, sign);
+        if (row.department_id) regionDeptRollups.add(row.day, `${region}\u0000${row.department_id}\u0000${row.kind}`, counters, sign, DEPT_FROM_EVENT);
       }
       if (row.department_id) {
         const deptKind = `${row.department_id}\u0000${row.kind}`;
@@ -550,6 +568,9 @@ export class CacheStore {
       const counters = [1, row.people_reached, row.volunteers];
       serviceRollups.add(row.day, `${row.grid_id}\u0000${row.type}`, counters, sign);
       serviceTypeRollups.add(row.day, row.type, counters, sign);
+      const parents = gridParents.get(row.grid_id);
+      for (const region of parents ? [parents.street, parents.community] : [])
+        if (region) regionServiceRollups.add(row.day, `${region}\u0000${row.type}`, counters, sign);
     };
     const reject = (raw: unknown, reason: string, waitingFor: string | null = null) => {
       quarantine(raw, reason, waitingFor);
@@ -730,6 +751,8 @@ export class CacheStore {
     regionWeekRollups.flush(s.rollupRegionsWeek);
     regionMonthRollups.flush(s.rollupRegionsMonth);
     regionYearRollups.flush(s.rollupRegionsYear);
+    regionDeptRollups.flush(s.rollupRegionDepartments);
+    regionServiceRollups.flush(s.rollupRegionServices);
     if (counted) {
       const counts: CountChange[] = [];
       counted.flush({

@@ -348,7 +348,7 @@ export class SceneQueries {
 
     // The department rollups are district-wide and count no dispute outcomes: a department's resolved disputes stay 0.
     const perDept = new Map<string, RankSums>();
-    const deptRows = filter ? this.reads.departmentSumsOfRegion(filter, dayStart(window.from), dayStart(addDays(window.to, 1))) : reads.perDeptKind();
+    const deptRows = scope.id ? this.reads.departmentSumsOfRegion(scope.id, window.from, window.to) : reads.perDeptKind();
     for (const row of deptRows) {
       let sums = perDept.get(row.department_id);
       if (!sums) perDept.set(row.department_id, (sums = zeroRankSums()));

@@ -199,6 +199,31 @@ describe('a snapshot of a map view (levels of detail)', () => {
 });
 
 describe('the region rollups', () => {
+  it("013's departments and services per region are what the store keeps, and the cache check holds them to their sources", () => {
+    const d = openDistrict();
+    const kept = (on: typeof d.db) => [
+      on.prepare('SELECT * FROM rollup_region_departments WHERE total <> 0 ORDER BY region_id, day, department_id, kind').raw().all(),
+      on.prepare('SELECT * FROM rollup_region_services WHERE count <> 0 ORDER BY region_id, day, type').raw().all(),
+    ];
+    const synced = kept(d.db);
+    expect(synced.map((rows) => rows.length > 100)).toEqual([true, true]);
+    // As a cache of schema 12 would be: the migration fills them from the cases and the grids' services.
+    d.db.exec('DROP TABLE rollup_region_departments; DROP TABLE rollup_region_services; PRAGMA user_version = 12');
+    d.db.close();
+    const { db } = openCache(d.fixture.file);
+    expect(kept(db)).toEqual(synced);
+    expect(checkCache(db)).toEqual([]);
+    db.exec(`UPDATE rollup_region_departments SET closed = closed + 1 WHERE (region_id, day, department_id, kind) =
+      (SELECT region_id, day, department_id, kind FROM rollup_region_departments LIMIT 1)`);
+    db.exec(`UPDATE rollup_region_services SET volunteers = volunteers + 1 WHERE (region_id, day, type) =
+      (SELECT region_id, day, type FROM rollup_region_services LIMIT 1)`);
+    expect(checkCache(db)).toEqual([
+      '1 rows of rollup_region_departments disagree with the daily rollups',
+      '1 rows of rollup_region_services disagree with the daily rollups',
+    ]);
+    db.close();
+  });
+
   it('move with each case, and follow a grid into another community', async () => {
     const { db } = openCache(await fixtureCacheFile());
     const store = new CacheStore(db);

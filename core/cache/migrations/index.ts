@@ -10,6 +10,7 @@ import { migration009 } from './009-broken-criteria-index';
 import { migration010 } from './010-write-sequence';
 import { migration011 } from './011-drop-duplicate-breaking-index';
 import { migration012 } from './012-open-cases-by-region';
+import { migration013 } from './013-region-departments-services';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
@@ -26,5 +27,6 @@ export const MIGRATIONS: Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
