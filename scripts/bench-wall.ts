@@ -665,7 +665,7 @@ export async function benchCompare(warm: string, dir: string, points = 50_000, m
 // ---------------------------------------------------------------------------------------------------------------
 
 /** A page's CPU over `seconds`, renderer and GPU process (% of one core), once it has settled. */
-async function idleCpu(seconds: number): Promise<{ renderer: number; gpu: number; all: number }> {
+export async function idleCpu(seconds: number): Promise<{ renderer: number; gpu: number; all: number }> {
   const byKind = await cpuOver(process.pid, seconds * 1000);
   const renderer = byKind['renderer'] ?? 0;
   const gpu = byKind['gpu-process'] ?? 0;

@@ -104,14 +104,14 @@ const final = (over: Partial<FinalChecks> = {}): FinalChecks => ({
   cache: {
     ok: true,
     detail: 'equal',
-    hostEvents: 125_000,
-    orphanedLive: 1000,
+    hostEvents: 124_000,
     freshEvents: 124_000,
     hostChecksum: 'abc',
     freshChecksum: 'abc',
     freshSyncSeconds: 40,
   },
   pageCrashed: false,
+  idle: { rendering: 'lite', rotationOn: 9, rotationOff: 1.2, detail: 'renderer 1.0, GPU 0.2' },
   ...over,
 });
 
@@ -135,6 +135,8 @@ describe('summarise', () => {
     expect(fig('soak central API kills survived')).toMatchObject({ value: 2, unit: 'of 2' });
     expect(fig('soak reconnection').unit).toContain('max 30.0');
     expect(fig('soak cache events, host').value).toBe(124_000);
+    expect(fig('soak idle wall after the soak, lite, rotation off')).toMatchObject({ value: 1.2, budget: '≤ 5 %' });
+    expect(fig('soak idle wall after the soak, lite, rotation on').value).toBe(9);
   });
 
   it('fails on heap growth over budget, a kill the page did not show or recover from, a dead page or cache', () => {
@@ -148,6 +150,7 @@ describe('summarise', () => {
         liveAtEnd: { ok: false, detail: 'status bar reconnecting' },
         cache: { ...final().cache, ok: false, detail: 'checksums differ' },
         pageCrashed: true,
+        idle: { rendering: 'lite', rotationOn: 12, rotationOff: 5.5, detail: '' },
       }),
     });
     expect(r.ok).toBe(false);
@@ -158,12 +161,15 @@ describe('summarise', () => {
       'page not live at the end: status bar reconnecting',
       'cache not consistent: checksums differ',
       'the page crashed',
+      'the idle wall (rotation off) used 5.5 % of a core (budget 5 %)',
     ]);
     expect(r.figures.find((f) => f.name.startsWith('soak central API kills survived'))).toMatchObject({ value: 0, unit: 'of 2' });
   });
 
-  it('treats an unmeasured heap as a failure, not a pass', () => {
+  it('treats an unmeasured heap or idle wall as a failure, not a pass', () => {
     expect(summarise({ options, start: endpoint(), end: endpoint({ heapMb: NaN }), samples: [], kills: [], final: final() }).ok).toBe(false);
+    const r = summarise({ options, start: endpoint(), end: endpoint(), samples: [], kills: [], final: final({ idle: null }) });
+    expect(r.failures).toEqual(['the idle wall was not measured']);
   });
 });
 
