@@ -97,12 +97,16 @@ async function waitLive(rig: Rig, timeoutMs = 600_000) {
   }
 }
 
-/** A cache synced from the demo server, copied per benchmark so each starts warm. */
-async function warmCache(dir: string): Promise<string> {
+/**
+ * A cache synced from the demo server (`api`: one running elsewhere; by default the embedded one), copied per
+ * benchmark so each starts warm. Warm for *that* server only: another server's revs are not this one's, and a
+ * cache synced elsewhere would page through the whole timeline again (the deployed cold start once measured that).
+ */
+async function warmCache(dir: string, name = 'warm-cache', api: ApiConfig | null = null): Promise<string> {
   // (warm.sqlite was synced from the user's demo store before the bench had its own.)
-  const file = path.join(dir, 'warm-cache.sqlite');
+  const file = path.join(dir, `${name}.sqlite`);
   if (existsSync(file)) return file;
-  const rig = await startRig(file, 0);
+  const rig = await startRig(file, 0, api);
   const t0 = Date.now();
   await waitLive(rig);
   await rig.close();
@@ -303,11 +307,17 @@ function countTraffic(core: Core) {
  * browser every time), interleaved; medians, with the range: on a shared 2-core machine one run says little.
  */
 export async function benchColdStart(warm: string, dir: string, runs = 3): Promise<Figure[]> {
-  const central = await startCentral(['--rate', '0.05']);
+  // As deployed: the central data service with the demo source on a store of its own, kept with the cache warmed
+  // from it (the two belong together: a new store is a new timeline).
+  const store = path.join(dir, 'deployed-central.sqlite');
+  if (!existsSync(store)) for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(dir, `warm-deployed.sqlite${suffix}`), { force: true });
+  const central = await startCentral(['--demo', '--store', store, '--rate', '0.05']);
   try {
+    const api: ApiConfig = { baseUrl: central.url, token: 'demo-token', label: 'demo' };
+    const warmDeployed = await warmCache(dir, 'warm-deployed', api);
     const samples: { deployed: ColdStart; embedded: ColdStart }[] = [];
     for (let i = 0; i < runs; i++) {
-      const deployed = await coldStartOnce(warm, dir, 'cold-deployed', { baseUrl: central.url, token: 'demo-token', label: 'demo' });
+      const deployed = await coldStartOnce(warmDeployed, dir, 'cold-deployed', api);
       const embedded = await coldStartOnce(warm, dir, 'cold-embedded', null);
       samples.push({ deployed, embedded });
     }
