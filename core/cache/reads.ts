@@ -23,6 +23,9 @@ export interface SyncState {
   headRev: number;
   /** Moved by every write transaction (migration 010): what a snapshot read has seen, what a live delta wrote. */
   writeSeq: number;
+  /** Moved when a case breaking a criterion, or an evaluation, is written or goes (migration 014's triggers). */
+  breaksSeq: number;
+  evaluationsSeq: number;
   lastContact: string | null;
   regionsEtag: string | null;
   organisationEtag: string | null;
@@ -38,11 +41,16 @@ export function readSyncState(db: Db): SyncState {
         cursor_rev: number;
         head_rev: number;
         write_seq: number;
+        breaks_seq: number;
+        evaluations_seq: number;
         last_contact: string | null;
         regions_etag: string | null;
         organisation_etag: string | null;
       }
-    >('SELECT source, demo, cursor_rev, head_rev, write_seq, last_contact, regions_etag, organisation_etag FROM sync_state WHERE id = 1')
+    >(
+      `SELECT source, demo, cursor_rev, head_rev, write_seq, breaks_seq, evaluations_seq, last_contact, regions_etag, organisation_etag
+       FROM sync_state WHERE id = 1`,
+    )
     .get();
   return {
     source: row?.source ?? null,
@@ -50,6 +58,8 @@ export function readSyncState(db: Db): SyncState {
     cursorRev: row?.cursor_rev ?? 0,
     headRev: row?.head_rev ?? 0,
     writeSeq: row?.write_seq ?? 0,
+    breaksSeq: row?.breaks_seq ?? 0,
+    evaluationsSeq: row?.evaluations_seq ?? 0,
     lastContact: row?.last_contact ?? null,
     regionsEtag: row?.regions_etag ?? null,
     organisationEtag: row?.organisation_etag ?? null,
@@ -61,7 +71,8 @@ export function cacheSource(file: string): string | null {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      return readSyncState(db).source;
+      // Its own column only: the file may be older than readSyncState's columns (it is not migrated here).
+      return (db.prepare('SELECT source FROM sync_state WHERE id = 1').pluck().get() as string | null | undefined) ?? null;
     } finally {
       db.close();
     }

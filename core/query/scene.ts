@@ -166,7 +166,12 @@ export class SceneQueries {
    * Official titles by grid index for the current period, and the newest period evaluated; evaluations change a
    * few times a quarter.
    */
-  private officialCache: { period: string; safe: Uint8Array; safeIn: Map<string, number>; evaluatedPeriod: string } | null = null;
+  private officialCache: { period: string; seq: number; safe: Uint8Array; safeIn: Map<string, number>; evaluatedPeriod: string } | null = null;
+  /**
+   * The criteria broken in each grid (by index) from a period's first day to today, as of the cache's breaks
+   * sequence (014): read again only when a case breaking a criterion was written or went.
+   */
+  private breaksCache: { key: string; rows: [grid: number, criterion: SafeCriterion][] } | null = null;
   /** 0 … grids − 1: the district's members. */
   private allGrids: number[] = [];
   private organisation: OrganisationResponse | null = null;
@@ -202,6 +207,7 @@ export class SceneQueries {
     }
     this.district = [...this.regions.values()].find((r) => r.level === 'district') ?? null;
     this.officialCache = null;
+    this.breaksCache = null;
     this.departments = new Map(this.reads.departments().map((d) => [d.id, d.short]));
     this.organisation = this.reads.organisation();
   }
@@ -217,6 +223,8 @@ export class SceneQueries {
   snapshot(request: WindowRequest, now = Date.now(), region: string | null = null, view: MapView | null = null, recentLimit = 30): SceneSnapshot {
     const window = resolveWindow(request, now);
     const today = shanghaiDay(now);
+    // Read first, in the snapshot's read transaction: the sequences its figures are as of.
+    const state = this.reads.syncState();
     const scope = this.scope(region);
     const scoped = scope.id !== null;
     const filter: RegionFilter | null = scoped ? { column: scope.level === 'street' ? 'street_id' : 'community_id', id: scope.id! } : null;
@@ -251,12 +259,11 @@ export class SceneQueries {
     // Only grids that broke a criterion differ from their title: the counts start from the titles' and visit those.
     const period = quarterOf(today);
     const range = assessmentPeriodRange(period);
-    const official = this.officialStatus(period);
+    const official = this.officialStatus(period, state.evaluationsSeq);
     const brokenOf = new Map<number, SafeCriterion[]>();
     const brokenByCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
-    for (const [gridId, criterion] of this.reads.brokenCriteria(range.from, today)) {
-      const i = this.gridIndex.get(gridId);
-      if (i === undefined || (inScope && !inScope[i])) continue;
+    for (const [i, criterion] of this.brokenSince(range.from, today, state.breaksSeq)) {
+      if (inScope && !inScope[i]) continue;
       const broken = brokenOf.get(i);
       if (broken) broken.push(criterion);
       else brokenOf.set(i, [criterion]);
@@ -376,7 +383,7 @@ export class SceneQueries {
     return {
       window,
       generatedAt: toShanghaiIso(now),
-      seq: this.reads.syncState().writeSeq,
+      seq: state.writeSeq,
       scope,
       totals: {
         events: t.all.total,
@@ -463,8 +470,9 @@ export class SceneQueries {
    * The grids titled safe by the evaluation that counts for a period: by grid index, and counted per street and
    * community and for the district (under ''), so a snapshot counts a scope's titles without visiting its grids.
    */
-  private officialStatus(period: string): NonNullable<SceneQueries['officialCache']> {
-    if (this.officialCache?.period === period) return this.officialCache;
+  /** Official titles of the period's grids, as of the cache's evaluations sequence (014). */
+  private officialStatus(period: string, seq: number): NonNullable<SceneQueries['officialCache']> {
+    if (this.officialCache?.period === period && this.officialCache.seq === seq) return this.officialCache;
     const safe = new Uint8Array(this.grids.length);
     const safeIn = new Map<string, number>();
     let evaluatedPeriod = '';
@@ -477,7 +485,19 @@ export class SceneQueries {
       }
       if (e.period_key > evaluatedOrder) [evaluatedPeriod, evaluatedOrder] = [e.period, e.period_key];
     }
-    return (this.officialCache = { period, safe, safeIn, evaluatedPeriod });
+    return (this.officialCache = { period, seq, safe, safeIn, evaluatedPeriod });
+  }
+
+  private brokenSince(from: number, today: number, seq: number): [grid: number, criterion: SafeCriterion][] {
+    const key = `${from}:${today}:${seq}`;
+    if (this.breaksCache?.key === key) return this.breaksCache.rows;
+    const rows: [number, SafeCriterion][] = [];
+    for (const [gridId, criterion] of this.reads.brokenCriteria(from, today)) {
+      const i = this.gridIndex.get(gridId);
+      if (i !== undefined) rows.push([i, criterion]);
+    }
+    this.breaksCache = { key, rows };
+    return rows;
   }
 
   private serviceTotals(from: number, to: number, region: string | null): SceneSnapshot['services'] {
@@ -609,7 +629,6 @@ export class SceneQueries {
 
   /** The small push the wall gets after a sync batch. */
   delta(batch: AppliedBatch, now = Date.now()): SceneDelta | null {
-    if (batch.evaluations.length) this.officialCache = null;
     if (!batch.events.length && !batch.deletedEventIds.length && !batch.evaluations.length && !batch.services.length) return null;
     // The grids a case left (moved or deleted) are in the counts, with the case taken off: their status may change too.
     const touched = new Set<string>([

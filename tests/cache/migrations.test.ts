@@ -332,6 +332,41 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('014 moves the breaks sequence on writes of cases breaking a criterion only, and the evaluations sequence on every evaluation', () => {
+    const f = file();
+    openCache(f, { migrations: MIGRATIONS.slice(0, 13) }).db.close();
+    const { db } = openCache(f);
+    const seqs = () => {
+      const s = readSyncState(db);
+      return [s.breaksSeq, s.evaluationsSeq];
+    };
+    const insert = db.prepare(
+      `INSERT INTO events (id, rev, kind, task_code, criterion, severity, source, grid_id, lon, lat, title, stage, stages, day, reported_at, deadline, department_id, joint)
+       VALUES (?, 1, 'appeal', 'T', ?, 'low', 's', ?, 0, 0, 't', 'reported', '{}', ?, 0, 0, 'd', 0)`,
+    );
+    expect(seqs()).toEqual([0, 0]);
+    insert.run('a', null, 'g1', 20261201);
+    db.prepare("UPDATE events SET stage = 'closed' WHERE id = 'a'").run();
+    expect(seqs()).toEqual([0, 0]);
+    insert.run('b', 'fire', 'g1', 20261201);
+    expect(seqs()).toEqual([1, 0]);
+    db.prepare("UPDATE events SET stage = 'closed' WHERE id = 'b'").run();
+    expect(seqs()).toEqual([1, 0]);
+    db.prepare("UPDATE events SET grid_id = 'g2' WHERE id = 'b'").run();
+    db.prepare("UPDATE events SET criterion = 'crime' WHERE id = 'b'").run();
+    db.prepare("UPDATE events SET criterion = 'fire' WHERE id = 'a'").run();
+    expect(seqs()).toEqual([4, 0]);
+    db.prepare("DELETE FROM events WHERE id IN ('a', 'b')").run();
+    expect(seqs()).toEqual([6, 0]);
+    db.prepare(
+      "INSERT INTO evaluations (id, rev, grid_id, period, period_key, safe, broken, evaluated_at) VALUES ('v', 1, 'g1', '2026-Q3', 202609, 1, '[]', '')",
+    ).run();
+    db.prepare("UPDATE evaluations SET safe = 0 WHERE id = 'v'").run();
+    db.prepare("DELETE FROM evaluations WHERE id = 'v'").run();
+    expect(seqs()).toEqual([6, 3]);
+    db.close();
+  });
+
   it('003 makes the open-cases index cover the points layer and the overdue counts', () => {
     const { db } = openCache(file());
     const plan = (sql: string, ...params: unknown[]) =>

@@ -4,7 +4,7 @@ import { SceneQueries, resolveWindow } from '../../core/query/scene';
 import { CacheReads } from '../../core/cache/reads';
 import { CacheStore } from '../../core/cache/store';
 import { SceneSnapshot } from '../../shared/bridge/scene';
-import { fixtureCacheFile } from '../fixtures/records';
+import { change, event, fixtureCacheFile, tombstone } from '../fixtures/records';
 
 const NOW = Date.parse('2026-11-27T10:00:00+08:00');
 
@@ -102,6 +102,38 @@ describe('the evaluation that counts', () => {
       period: '2026-Q1',
       officialSafe: true,
     });
+    db.close();
+  });
+});
+
+describe('what a reader keeps between snapshots', () => {
+  it('official titles and broken criteria hold until a write changes them, on a reader that never saw the write', async () => {
+    const { db } = openCache(await fixtureCacheFile());
+    const store = new CacheStore(db);
+    // Another read thread: it gets no live delta, only the cache.
+    const reader = new SceneQueries(new CacheReads(db));
+    const safe = () => reader.snapshot({ preset: 'week' }, NOW).safeGrids;
+    const brokenOf = (id: string) => reader.snapshot({ preset: 'year' }, NOW).grids.find((g) => g.id === id)?.broken;
+    expect(safe()).toMatchObject({ safe: 0, atRisk: 0, normal: 2 });
+    expect(brokenOf('g1')).toEqual([]);
+    const titled = { id: 'v1', rev: 10, grid_id: 'g1', period: '2026-Q3', safe: true, broken: [], evaluated_at: '2026-10-05T10:00:00+08:00' };
+    store.applyChanges([{ type: 'evaluation', rev: 10, record: titled }], { nextRev: 10, headRev: 10 }, 'page');
+    expect(safe()).toMatchObject({ period: '2026-Q3', safe: 1, atRisk: 0, normal: 1 });
+
+    // A case breaking a criterion in g1 puts the title at risk; its criterion changing, or its going, is seen too.
+    const fire = event({ id: 'e9', rev: 11, criterion: 'fire', severity: 'critical', stages: { reported: '2026-11-25T09:00:00+08:00' } });
+    store.applyChanges([change(fire)], { nextRev: 0, headRev: 11 }, 'stream');
+    expect(brokenOf('g1')).toEqual(['fire']);
+    expect(safe()).toMatchObject({ safe: 0, atRisk: 1, brokenByCriterion: { fire: 1, crime: 1 } });
+    store.applyChanges([change({ ...fire, rev: 12, criterion: 'crime' })], { nextRev: 0, headRev: 12 }, 'stream');
+    expect(brokenOf('g1')).toEqual(['crime']);
+    store.applyChanges([tombstone('e9', 13)], { nextRev: 13, headRev: 13 }, 'page');
+    expect(brokenOf('g1')).toEqual([]);
+    expect(safe()).toMatchObject({ safe: 1, atRisk: 0 });
+
+    // The title withdrawn by a later evaluation.
+    store.applyChanges([{ type: 'evaluation', rev: 14, record: { ...titled, rev: 14, safe: false, broken: ['fire'] } }], { nextRev: 14, headRev: 14 }, 'page');
+    expect(safe()).toMatchObject({ safe: 0, normal: 2 });
     db.close();
   });
 });

@@ -207,7 +207,17 @@ describe('the region rollups', () => {
     ];
     const synced = kept(d.db);
     expect(synced.map((rows) => rows.length > 100)).toEqual([true, true]);
-    // As a cache of schema 12 would be: the migration fills them from the cases and the grids' services.
+    // As a cache of schema 12 would be: the migration fills them from the cases and the grids' services (014 undone too).
+    for (const trigger of [
+      'events_breaks_insert',
+      'events_breaks_update',
+      'events_breaks_delete',
+      'evaluations_insert',
+      'evaluations_update',
+      'evaluations_delete',
+    ])
+      d.db.exec(`DROP TRIGGER ${trigger}`);
+    d.db.exec('ALTER TABLE sync_state DROP COLUMN breaks_seq; ALTER TABLE sync_state DROP COLUMN evaluations_seq');
     d.db.exec('DROP TABLE rollup_region_departments; DROP TABLE rollup_region_services; PRAGMA user_version = 12');
     d.db.close();
     const { db } = openCache(d.fixture.file);

@@ -11,6 +11,7 @@ import { migration010 } from './010-write-sequence';
 import { migration011 } from './011-drop-duplicate-breaking-index';
 import { migration012 } from './012-open-cases-by-region';
 import { migration013 } from './013-region-departments-services';
+import { migration014 } from './014-read-model-sequences';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
@@ -28,5 +29,6 @@ export const MIGRATIONS: Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
