@@ -23,6 +23,7 @@ export default defineConfig({
           name: 'component',
           environment: 'happy-dom',
           include: ['tests/component/**/*.test.ts'],
+          setupFiles: ['tests/component/setup.ts'],
         },
       },
     ],

@@ -18,11 +18,10 @@ export function beijingClock(now: number, weekdays: readonly string[], seconds =
 /** Now, in ms, updated at each whole second (or minute, while `everyMinute()` is true) for as long as the component lives. */
 export function useTicker(everyMinute: () => boolean): Ref<number> {
   const now = ref(Date.now());
-  // The global timers, not window's: a test's page can be torn down while a tick is pending.
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer = 0;
   const schedule = () => {
     const step = everyMinute() ? 60_000 : 1000;
-    timer = setTimeout(
+    timer = window.setTimeout(
       () => {
         now.value = Date.now();
         schedule();
@@ -33,10 +32,10 @@ export function useTicker(everyMinute: () => boolean): Ref<number> {
   schedule();
   // Switched between seconds and minutes (Settings → rendering): show the time now and tick on the new step.
   watch(everyMinute, () => {
-    clearTimeout(timer);
+    window.clearTimeout(timer);
     now.value = Date.now();
     schedule();
   });
-  onBeforeUnmount(() => clearTimeout(timer));
+  onBeforeUnmount(() => window.clearTimeout(timer));
   return now;
 }
