@@ -163,8 +163,8 @@ export class SceneQueries {
   private communitiesOf = new Map<string, RegionRow[]>();
   private district: RegionRow | null = null;
   /**
-   * Official titles by grid index for the current period, and the newest period evaluated; evaluations change a
-   * few times a quarter.
+   * Official titles by grid index for the current period, and the newest period evaluated, as of the evaluations
+   * sequence `seq`; evaluations change a few times a quarter.
    */
   private officialCache: { period: string; seq: number; safe: Uint8Array; safeIn: Map<string, number>; evaluatedPeriod: string } | null = null;
   /**
@@ -469,8 +469,8 @@ export class SceneQueries {
   /**
    * The grids titled safe by the evaluation that counts for a period: by grid index, and counted per street and
    * community and for the district (under ''), so a snapshot counts a scope's titles without visiting its grids.
+   * Held as of the cache's evaluations sequence (014): read again when an evaluation was written or went.
    */
-  /** Official titles of the period's grids, as of the cache's evaluations sequence (014). */
   private officialStatus(period: string, seq: number): NonNullable<SceneQueries['officialCache']> {
     if (this.officialCache?.period === period && this.officialCache.seq === seq) return this.officialCache;
     const safe = new Uint8Array(this.grids.length);
