@@ -412,13 +412,17 @@ export class CacheStore {
   /**
    * Bulk mode for a big bootstrap: the secondary indexes of the big tables are dropped (their SQL kept in the
    * cache itself) and rebuilt once at the end, which is much cheaper than maintaining them row by row. A crash in
-   * between leaves the SQL in place; the next endBulk() rebuilds them.
+   * between leaves the SQL in place; the next endBulk() rebuilds them. The open-cases index stays: the wall reads
+   * while the first sync runs, and reads name it (INDEXED BY fails without it); it holds only the open cases.
    */
   beginBulk() {
     this.write(() => {
       if (this.db.prepare("SELECT 1 FROM reference WHERE key = 'bulk.indexes'").get()) return;
       const indexes = this.db
-        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('events', 'services') AND sql IS NOT NULL")
+        .prepare(
+          `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('events', 'services') AND sql IS NOT NULL
+           AND name <> 'events_open'`,
+        )
         .all() as { name: string; sql: string }[];
       this.db.prepare("INSERT INTO reference (key, value) VALUES ('bulk.indexes', ?)").run(JSON.stringify(indexes));
       for (const index of indexes) this.db.exec(`DROP INDEX ${index.name}`);
