@@ -685,12 +685,19 @@ export async function benchCompare(warm: string, dir: string, points = 50_000, m
 // ---------------------------------------------------------------------------------------------------------------
 
 /** A page's CPU over `seconds`, renderer and GPU process (% of one core), once it has settled. */
-export async function idleCpu(seconds: number): Promise<{ renderer: number; gpu: number; all: number }> {
+async function idleCpu(seconds: number): Promise<{ renderer: number; gpu: number; all: number }> {
   const byKind = await cpuOver(process.pid, seconds * 1000);
   const renderer = byKind['renderer'] ?? 0;
   const gpu = byKind['gpu-process'] ?? 0;
   const all = Object.entries(byKind).reduce((sum, [kind, v]) => (kind === 'other' ? sum : sum + v), 0);
   return { renderer, gpu, all };
+}
+
+/** A watched wall left alone: its alerts acknowledged, 5 s to settle, then idleCpu over `seconds`. */
+export async function idleCpuOf(page: Page, seconds: number): Promise<{ renderer: number; gpu: number; all: number }> {
+  await page.keyboard.press('Escape').catch(() => {});
+  await page.waitForTimeout(5000);
+  return idleCpu(seconds);
 }
 
 /**
@@ -701,10 +708,6 @@ export async function idleCpu(seconds: number): Promise<{ renderer: number; gpu:
 export async function benchIdle(warm: string, dir: string, seconds = 60): Promise<Figure[]> {
   const rig = await startRig(copyCache(warm, dir, 'idle'), 0);
   const browser = await launch();
-  const settle = async (page: Page) => {
-    await page.keyboard.press('Escape').catch(() => {});
-    await page.waitForTimeout(5000);
-  };
   const pct = (c: { renderer: number; gpu: number }) => c.renderer + c.gpu;
   const split = (c: { renderer: number; gpu: number; all: number }) =>
     `% of a core (renderer ${c.renderer.toFixed(1)}, GPU ${c.gpu.toFixed(1)}; all Chromium ${c.all.toFixed(1)})`;
@@ -713,8 +716,7 @@ export async function benchIdle(warm: string, dir: string, seconds = 60): Promis
     const measure = async (hash: string, windowSeconds: number, ready: (page: Page) => Promise<void>) => {
       const page = await wallPage(browser, `${rig.host.url}${hash}`);
       await ready(page);
-      await settle(page);
-      const cpu = await idleCpu(windowSeconds);
+      const cpu = await idleCpuOf(page, windowSeconds);
       await page.close();
       return cpu;
     };

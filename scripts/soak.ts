@@ -14,7 +14,7 @@ import type { Browser, CDPSession, Page } from '@playwright/test';
 import { openCache, type Db } from '../core/cache/database';
 import { DEMO_TOKEN } from '../central/demo/constants';
 import { printFigure } from './bench/report';
-import { idleCpu, launch, sampleWall, wallPage } from './bench-wall';
+import { idleCpuOf, launch, sampleWall, wallPage } from './bench-wall';
 import { ensureRendererBuilt, ROOT } from './lib/renderer-build';
 import { waitForWall, type PageGlobals } from './screenshots';
 import { compareWithCleanSync } from './soak/consistency';
@@ -390,18 +390,14 @@ class Soak {
       () =>
         (globalThis as unknown as { document: { documentElement: { dataset: { rendering?: string } } } }).document.documentElement.dataset.rendering ?? 'full',
     );
-    await this.page.keyboard.press('Escape').catch(() => {});
-    await this.page.waitForTimeout(5000);
     this.log(`idle CPU (${rendering} rendering): one playlist cycle with rotation on…`);
-    const on = await idleCpu(100);
+    const on = await idleCpuOf(this.page, 100);
     await this.page.evaluate(() => {
       (globalThis as unknown as { location: { hash: string } }).location.hash = '#/wall/overview?rotate=0';
     });
     await waitForWall(this.page, 'overview', 60_000);
-    await this.page.keyboard.press('Escape').catch(() => {});
-    await this.page.waitForTimeout(5000);
     this.log('idle CPU: 60 s with rotation off…');
-    const off = await idleCpu(60);
+    const off = await idleCpuOf(this.page, 60);
     const r = (c: { renderer: number; gpu: number }) => c.renderer + c.gpu;
     this.log(`idle CPU: rotation on ${r(on).toFixed(1)} %, off ${r(off).toFixed(1)} % of a core`);
     return { rendering, rotationOn: r(on), rotationOff: r(off), detail: `renderer ${off.renderer.toFixed(1)}, GPU ${off.gpu.toFixed(1)}` };
