@@ -21,7 +21,7 @@ const maps: FakeMap[] = [];
 
 class FakeMap {
   private handlers = new Map<string, ((e?: unknown) => void)[]>();
-  constructor(readonly options: { pixelRatio?: number }) {
+  constructor() {
     maps.push(this);
   }
   once(name: string, handler: (e?: unknown) => void) {
@@ -64,7 +64,6 @@ class FakeMap {
   }
   fitBounds() {}
   resize() {}
-  setPixelRatio() {}
   remove() {}
   hasImage() {
     return true;
@@ -150,22 +149,6 @@ describe('the wall map', () => {
     maps.at(-1)!.fire('render');
     await flushPromises();
     expect(wrapper.find('[data-test=map-loading]').exists()).toBe(false);
-  });
-
-  it('lite rendering draws the map with no more pixels than a 1080p wall’s map (a 4K one: 3.2 MP)', async () => {
-    // jsdom lays nothing out: the map's box as a 3840×2160 wall's overview has it.
-    const box = vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1944);
-    const boxHeight = vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(1644);
-    try {
-      await mountMap('full');
-      expect(maps.at(-1)!.options.pixelRatio).toBe(1);
-      await mountMap('lite');
-      const ratio = maps.at(-1)!.options.pixelRatio!;
-      expect(1944 * 1644 * ratio ** 2).toBeCloseTo(1_150_000, -3);
-    } finally {
-      box.mockRestore();
-      boxHeight.mockRestore();
-    }
   });
 
   it('changes nothing while nothing changes', async () => {
