@@ -31,6 +31,12 @@ export interface SyncState {
   organisationEtag: string | null;
 }
 
+/**
+ * The open-cases index, which reads name (INDEXED BY: SQLite's own choice visited a whole street's cases). A named
+ * index must exist or the read fails, so bulk mode (CacheStore.beginBulk) keeps it.
+ */
+export const OPEN_CASES_INDEX = 'events_open';
+
 export function readSyncState(db: Db): SyncState {
   const row = db
     .prepare<
@@ -535,7 +541,7 @@ export class CacheReads {
     const [where, param] = regionAnd(region);
     const grid = perGrid ? 'grid_id' : 'NULL';
     return this.sql<unknown[], [string | null, string | null, string | null, string | null, number]>(
-      `SELECT street_id, community_id, ${grid}, department_id, count(*) FROM events INDEXED BY events_open
+      `SELECT street_id, community_id, ${grid}, department_id, count(*) FROM events INDEXED BY ${OPEN_CASES_INDEX}
        WHERE stage <> 'closed' AND deadline < ?${where} GROUP BY street_id, community_id, ${grid}, department_id`,
     )
       .raw()
@@ -552,7 +558,7 @@ export class CacheReads {
     const columns = 'id, deadline, grid_id, street_id, community_id, department_id';
     const [where, param] = regionAnd(region);
     const open = this.sql<unknown[], OverdueRow>(
-      `SELECT ${columns} FROM events INDEXED BY events_open WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`,
+      `SELECT ${columns} FROM events INDEXED BY ${OPEN_CASES_INDEX} WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`,
     ).all(asOf, asOf, ...param);
     const closedLater = this.sql<unknown[], OverdueRow>(
       `SELECT ${columns} FROM events WHERE reported_at >= ? AND reported_at < ? AND stage = 'closed' AND closed_at > ? AND deadline < ?${where}`,
@@ -564,7 +570,9 @@ export class CacheReads {
   overdueCountAt(asOf: number, region: RegionFilter | null = null): number {
     const [where, param] = regionAnd(region);
     const open =
-      this.sql<unknown[], number>(`SELECT count(*) FROM events INDEXED BY events_open WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`)
+      this.sql<unknown[], number>(
+        `SELECT count(*) FROM events INDEXED BY ${OPEN_CASES_INDEX} WHERE stage <> 'closed' AND deadline < ? AND reported_at < ?${where}`,
+      )
         .pluck()
         .get(asOf, asOf, ...param) ?? 0;
     const closedLater =
@@ -656,7 +664,7 @@ export class CacheReads {
     const where = (region ? `AND ${region.column} = ? ` : '') + (bbox ? 'AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?' : '');
     const params = [...(region ? [region.id] : []), ...(bbox ? [bbox[0], bbox[2], bbox[1], bbox[3]] : [])];
     return this.sql<unknown[], [string, EventKind, Stage, Event['severity'], number, number]>(
-      `SELECT id, kind, stage, severity, lon, lat FROM events INDEXED BY events_open WHERE stage <> 'closed' ${where} ORDER BY deadline DESC LIMIT ?`,
+      `SELECT id, kind, stage, severity, lon, lat FROM events INDEXED BY ${OPEN_CASES_INDEX} WHERE stage <> 'closed' ${where} ORDER BY deadline DESC LIMIT ?`,
     )
       .raw()
       .all(...params, limit)
@@ -702,7 +710,7 @@ export class CacheReads {
       params.asOf = q.asOf;
       params.horizon = q.asOf - OVERDUE_HORIZON_DAYS * DAY_MS;
       const extra = where.length ? ` AND ${where.join(' AND ')}` : '';
-      sql = `SELECT ${CASE_COLUMNS} FROM events INDEXED BY events_open WHERE stage <> 'closed' AND deadline < @asOf AND reported_at < @asOf${extra}
+      sql = `SELECT ${CASE_COLUMNS} FROM events INDEXED BY ${OPEN_CASES_INDEX} WHERE stage <> 'closed' AND deadline < @asOf AND reported_at < @asOf${extra}
         UNION ALL SELECT ${CASE_COLUMNS} FROM events WHERE reported_at >= @horizon AND reported_at < @asOf AND stage = 'closed' AND closed_at > @asOf AND deadline < @asOf${extra}`;
       order = 'deadline ASC, id';
     } else {

@@ -17,7 +17,7 @@ import {
 } from '../../shared/api/schemas';
 import { isoDateToDay, mondayOf, monthOf, periodOrder, shanghaiDay, toShanghaiIso, yearOf } from '../../shared/time';
 import { translate, type Db } from './database';
-import { readSyncState, SUM_COLUMNS, type SyncState } from './reads';
+import { OPEN_CASES_INDEX, readSyncState, SUM_COLUMNS, type SyncState } from './reads';
 import type { CountChange } from '../../shared/bridge/scene';
 
 export interface Cursor {
@@ -413,7 +413,7 @@ export class CacheStore {
    * Bulk mode for a big bootstrap: the secondary indexes of the big tables are dropped (their SQL kept in the
    * cache itself) and rebuilt once at the end, which is much cheaper than maintaining them row by row. A crash in
    * between leaves the SQL in place; the next endBulk() rebuilds them. The open-cases index stays: the wall reads
-   * while the first sync runs, and reads name it (INDEXED BY fails without it); it holds only the open cases.
+   * while the first sync runs, and reads name it (OPEN_CASES_INDEX); it holds only the open cases.
    */
   beginBulk() {
     this.write(() => {
@@ -421,9 +421,9 @@ export class CacheStore {
       const indexes = this.db
         .prepare(
           `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('events', 'services') AND sql IS NOT NULL
-           AND name <> 'events_open'`,
+           AND name <> ?`,
         )
-        .all() as { name: string; sql: string }[];
+        .all(OPEN_CASES_INDEX) as { name: string; sql: string }[];
       this.db.prepare("INSERT INTO reference (key, value) VALUES ('bulk.indexes', ?)").run(JSON.stringify(indexes));
       for (const index of indexes) this.db.exec(`DROP INDEX ${index.name}`);
     });
