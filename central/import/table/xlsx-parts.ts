@@ -1,7 +1,8 @@
 /**
  * What exceljs's streaming reader does not tell: which parts the zip holds (is it a workbook at all, how big is each
  * sheet — for the progress bar), and the sheet's merged ranges (the streaming reader skips <mergeCells>, which
- * Excel writes after all the rows, so they are read in a pass of their own before the rows).
+ * Excel writes after all the rows, so they are read in a pass of their own before the rows), and the workbook part
+ * itself (the streaming pass may not reach it: see xlsx.ts).
  */
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,6 +33,10 @@ async function eachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry) => Prom
   });
 }
 
+function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
+}
+
 export async function listZip(path: string): Promise<ZipListing> {
   const zip = await openZip(path);
   const sizes = new Map<string, number>();
@@ -43,6 +48,29 @@ export async function listZip(path: string): Promise<ZipListing> {
     zip.close();
   }
   return { sizes };
+}
+
+/**
+ * One part's text, read through the central directory; null when the zip has no such part. For the small parts
+ * the streaming reader needs before any sheet (a part bigger than `maxBytes` reads as absent).
+ */
+export async function readPartText(path: string, part: string, maxBytes = 16 * 1024 * 1024): Promise<string | null> {
+  const zip = await openZip(path);
+  let text: string | null = null;
+  try {
+    await eachEntry(zip, async (entry) => {
+      if (entry.fileName !== part) return false;
+      if (entry.uncompressedSize > maxBytes) return true;
+      const stream = await openEntry(zip, entry);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      text = Buffer.concat(chunks).toString('utf8');
+      return true;
+    });
+  } finally {
+    zip.close();
+  }
+  return text;
 }
 
 const MERGE_CELL = /<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\sref\s*=\s*["']([A-Z]+\d+(?::[A-Z]+\d+)?)["']/g;
@@ -72,7 +100,7 @@ export async function readMerges(path: string, part: string): Promise<MergedRang
   try {
     await eachEntry(zip, async (entry) => {
       if (entry.fileName !== part) return false;
-      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
+      const stream = await openEntry(zip, entry);
       const decoder = new StringDecoder('utf8');
       let carry = '';
       const scan = (text: string, final: boolean) => {

@@ -9,13 +9,17 @@
  *  - It skips <mergeCells>; they are read beforehand from the sheet part (xlsx-parts.ts) and the value at the top
  *    of a merged range is carried down (sheet.ts). The header rows are looked at without merges (a two-row header's
  *    vertical merges are handled by falling back to the row above).
+ *  - Its single streaming pass over the zip may end before the last entry (exceljs issue #3064, open), and exceljs
+ *    itself writes xl/workbook.xml last: the sheets then came without the workbook's model and the read failed
+ *    ("Cannot read properties of undefined (reading 'sheets')"), about one read in eight here. The workbook part is
+ *    read through the zip's central directory first and given to the reader before its pass.
  * Limit: a workbook whose shared strings come before its sheets in the zip (not Excel's, WPS's or exceljs's order)
  * is read without temporary files, and a sheet left unread is drained through memory.
  */
 import { createReadStream, type ReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { listZip, readMerges } from './xlsx-parts';
+import { listZip, readMerges, readPartText } from './xlsx-parts';
 import {
   HEAD_ROWS,
   HEAD_SCAN_LIMIT,
@@ -45,6 +49,7 @@ interface WorksheetEvent {
 
 /** The reader's methods used as hooks (exceljs 4.4, lib/stream/xlsx/workbook-reader.js). */
 interface ReaderInternals {
+  parse(input?: unknown, options?: unknown): AsyncGenerator<WorksheetEvent>;
   _parseSharedStrings(entry: Readable): AsyncGenerator<WorksheetEvent>;
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<WorksheetEvent>;
@@ -74,6 +79,24 @@ class SafeWorkbookReader extends BaseReader {
   readonly partOf = new WeakMap<object, string>();
   /** Bytes of each part read so far. */
   readonly bytesRead = new Map<string, number>();
+
+  private constructor(
+    readonly input: ReadStream,
+    private readonly workbookXml: string | null,
+  ) {
+    super(input, READER_OPTIONS);
+  }
+
+  /** A reader of the file at `path`, its workbook part read beforehand (see above). */
+  static async open(path: string): Promise<SafeWorkbookReader> {
+    const workbookXml = await readPartText(path, WORKBOOK_PART);
+    return new SafeWorkbookReader(createReadStream(path), workbookXml);
+  }
+
+  async *parse(input?: unknown, options?: unknown): AsyncGenerator<WorksheetEvent> {
+    if (this.workbookXml !== null) await base._parseWorkbook.call(this, Readable.from([this.workbookXml]));
+    yield* base.parse.call(this, input, options);
+  }
 
   _parseSharedStrings(entry: Readable): AsyncGenerator<WorksheetEvent> {
     entry.setEncoding('utf8');
@@ -134,8 +157,7 @@ async function withReader<T>(
   path: string,
   visit: (sheet: ExcelJS.stream.xlsx.WorksheetReader, reader: SafeWorkbookReader) => Promise<T | undefined>,
 ): Promise<T[]> {
-  const input: ReadStream = createReadStream(path);
-  const reader = new SafeWorkbookReader(input, READER_OPTIONS);
+  const reader = await SafeWorkbookReader.open(path);
   const results: T[] = [];
   try {
     for await (const sheet of reader) {
@@ -143,7 +165,7 @@ async function withReader<T>(
       if (result !== undefined) results.push(result);
     }
   } finally {
-    input.destroy();
+    reader.input.destroy();
   }
   return results;
 }
@@ -211,8 +233,7 @@ export async function openXlsx(path: string, fileName: string): Promise<BookOpen
       const info = sheets.find((s) => s.name === sheetName);
       if (!info) return (async function* () {})();
       async function* plain(): AsyncGenerator<SheetRow> {
-        const input = createReadStream(path);
-        const reader = new SafeWorkbookReader(input, READER_OPTIONS);
+        const reader = await SafeWorkbookReader.open(path);
         progress = { part: info!.part, reader };
         try {
           for await (const sheet of reader) {
@@ -220,7 +241,7 @@ export async function openXlsx(path: string, fileName: string): Promise<BookOpen
             for await (const row of sheet) yield { row: row.number, cells: rowCells(row) };
           }
         } finally {
-          input.destroy();
+          reader.input.destroy();
         }
       }
       return (async function* () {
