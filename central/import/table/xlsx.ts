@@ -93,7 +93,7 @@ class SafeWorkbookReader extends BaseReader {
     return new SafeWorkbookReader(createReadStream(path), workbookXml);
   }
 
-  async *parse(input?: unknown, options?: unknown): AsyncGenerator<WorksheetEvent> {
+  override async *parse(input?: unknown, options?: unknown): AsyncGenerator<WorksheetEvent> {
     if (this.workbookXml !== null) await base._parseWorkbook.call(this, Readable.from([this.workbookXml]));
     yield* base.parse.call(this, input, options);
   }
