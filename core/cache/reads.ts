@@ -549,6 +549,18 @@ export class CacheReads {
   }
 
   /**
+   * The earliest deadline of an open case at or after `now` (null: none): until then, and until the next write, no
+   * open case becomes overdue, so overdueNow's answer stands. A seek at the front of the open-cases index.
+   */
+  nextOpenDeadline(now: number): number | null {
+    return (
+      this.sql<[number], number | null>(`SELECT min(deadline) FROM events INDEXED BY ${OPEN_CASES_INDEX} WHERE stage <> 'closed' AND deadline >= ?`)
+        .pluck()
+        .get(now) ?? null
+    );
+  }
+
+  /**
    * Cases overdue at an instant: reported before it, past their deadline and not closed by then — open now, or
    * closed later than the instant (looked for OVERDUE_HORIZON_DAYS back). Two index-friendly queries; the open ones
    * through the open-cases index by name: for a street SQLite chose the street's index and visited every case of

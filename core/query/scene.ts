@@ -149,6 +149,9 @@ function windowSource(from: number, to: number, today: number): Extract<GridSums
   return { of: 'window', ...splitByMonth(from, end) };
 }
 
+/** Overdue open cases counted per street, community, grid (or null) and department. */
+type OverdueGroup = [street_id: string | null, community_id: string | null, grid_id: string | null, department_id: string | null, n: number];
+
 export class SceneQueries {
   private regions = new Map<string, RegionRow>();
   private grids: RegionRow[] = [];
@@ -172,6 +175,12 @@ export class SceneQueries {
    * sequence (014): read again only when a case breaking a criterion was written or went.
    */
   private breaksCache: { key: string; rows: [grid: number, criterion: SafeCriterion][] } | null = null;
+  /**
+   * Overdue counts per scope as read at `at` and write sequence `seq`: they stand until a write or until `until`
+   * (the next open case's deadline) passes. A city's 4,400 overdue cases took 3.4 ms of each snapshot to count
+   * again; a wall reads the same scope's snapshots over and over between writes (two windows, every scene).
+   */
+  private overdueCache = new Map<string, { seq: number; at: number; until: number; rows: OverdueGroup[] }>();
   /** 0 … grids − 1: the district's members. */
   private allGrids: number[] = [];
   private organisation: OrganisationResponse | null = null;
@@ -208,6 +217,7 @@ export class SceneQueries {
     this.district = [...this.regions.values()].find((r) => r.level === 'district') ?? null;
     this.officialCache = null;
     this.breaksCache = null;
+    this.overdueCache.clear();
     this.departments = new Map(this.reads.departments().map((d) => [d.id, d.short]));
     this.organisation = this.reads.organisation();
   }
@@ -247,7 +257,7 @@ export class SceneQueries {
     const overdueByDept = new Map<string, number>();
     const overdueOf = new Map<number, number>();
     const overdueIn = new Map<string, number>();
-    for (const [streetId, communityId, gridId, departmentId, n] of this.reads.overdueNow(now, filter, scope.areaLevel === 'grid')) {
+    for (const [streetId, communityId, gridId, departmentId, n] of this.overdueNow(now, filter, scope.areaLevel === 'grid', state.writeSeq)) {
       t.overdue += n;
       if (departmentId) overdueByDept.set(departmentId, (overdueByDept.get(departmentId) ?? 0) + n);
       for (const region of [streetId, communityId]) if (region) overdueIn.set(region, (overdueIn.get(region) ?? 0) + n);
@@ -430,6 +440,19 @@ export class SceneQueries {
       points: view && view.level !== 'grid' ? [] : this.reads.openPoints(5000, filter, view?.bbox ?? null),
       services: this.serviceTotals(window.from, window.to, scope.id),
     };
+  }
+
+  /** CacheReads.overdueNow, kept while it stands (see overdueCache). */
+  private overdueNow(now: number, filter: RegionFilter | null, perGrid: boolean, seq: number): OverdueGroup[] {
+    const key = `${filter?.column ?? ''}:${filter?.id ?? ''}:${perGrid}`;
+    const kept = this.overdueCache.get(key);
+    if (kept && kept.seq === seq && kept.at <= now && now <= kept.until) return kept.rows;
+    const rows = [...this.reads.overdueNow(now, filter, perGrid)];
+    // A case is overdue once now passes its deadline: the answer stands up to and including the next deadline.
+    const until = this.reads.nextOpenDeadline(now) ?? Infinity;
+    if (this.overdueCache.size >= 64) this.overdueCache.clear();
+    this.overdueCache.set(key, { seq, at: now, until, rows });
+    return rows;
   }
 
   /** The scope a region id names: the district for none (or the district's own id), a street, a community. */

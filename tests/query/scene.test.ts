@@ -136,4 +136,26 @@ describe('what a reader keeps between snapshots', () => {
     expect(safe()).toMatchObject({ safe: 0, normal: 2 });
     db.close();
   });
+
+  it("overdue counts hold until a write or until an open case's deadline passes", async () => {
+    const { db } = openCache(await fixtureCacheFile());
+    const store = new CacheStore(db);
+    const reader = new SceneQueries(new CacheReads(db));
+    const overdue = (at: number) => reader.snapshot({ preset: 'week' }, at).totals.overdue;
+    const due = NOW + 3_600_000;
+    const soon = event({ id: 'e10', rev: 11, stages: { reported: '2026-11-27T09:00:00+08:00' }, deadline: new Date(due).toISOString() });
+    store.applyChanges([change(soon)], { nextRev: 0, headRev: 11 }, 'stream');
+    expect(overdue(NOW)).toBe(2);
+    // Kept from NOW up to the deadline; one millisecond later the case is overdue, with no write in between.
+    expect(overdue(due)).toBe(2);
+    expect(overdue(due + 1)).toBe(3);
+    expect(overdue(due + 2)).toBe(3);
+    // A write (the case closed) is seen at the same instant.
+    const closed = { ...soon, rev: 12, stage: 'closed' as const, stages: { ...soon.stages, closed: new Date(due + 2).toISOString() } };
+    store.applyChanges([change(closed)], { nextRev: 0, headRev: 12 }, 'stream');
+    expect(overdue(due + 2)).toBe(2);
+    // An earlier instant than the one kept is read again, not answered from the later one.
+    expect(overdue(NOW - 7 * 86_400_000)).toBe(0);
+    db.close();
+  });
 });
