@@ -42,6 +42,11 @@ import {
 const KINDS: EventKind[] = ['incident', 'dispute', 'hazard', 'appeal', 'service'];
 /** How many of the most critical open grids a map view lists besides those at risk: the spotlight tour visits 20. */
 const SPOTLIGHT_CANDIDATES = 60;
+/**
+ * How many of the grids that broke a criterion a map view lists with their counts: the risk list's rows (a 4K wall
+ * shows about 30). A city's quarter had 5,000 such grids: listing them all was 10.9 ms of 26 and 560 kB of 700.
+ */
+export const RISK_ROWS = 50;
 
 type Sums = {
   total: number;
@@ -284,11 +289,15 @@ export class SceneQueries {
     for (const i of brokenOf.keys()) if (official.safe[i] === 1) atRisk++;
     const statusCount = { safe: titled - atRisk, at_risk: atRisk, normal: members.length - titled };
     const statusOf = (i: number) => gridStatus(official.safe[i] === 1, brokenOf.get(i) ?? []);
+    // Every grid of the scope that broke a criterion, by id: what the criteria heat map counts and what a live grid
+    // state moves from. Figures only: none.
+    const brokenGrids: SceneSnapshot['brokenGrids'] = {};
+    if (view?.lists !== false) for (const [i, broken] of brokenOf) brokenGrids[this.grids[i].id] = [official.safe[i] === 1 ? 'at_risk' : 'normal', broken];
 
     // The grids listed, and the sums read per grid. Without a view, all of the scope's. With one, those drawn and
-    // those the panels list: the risk list and criteria heat map (every grid that broke a criterion) and the
-    // spotlight tour (its candidates: the grids at risk, and the most critical open ones). At city scale every
-    // grid's state was 1.8 MB of a 2.5 MB snapshot and reading every grid's sums 10–14 ms.
+    // those the panels list: the risk list (the RISK_ROWS first: at risk, then most criteria broken) and the
+    // spotlight tour (its candidates: those grids, and the most critical open ones). At city scale every grid's
+    // state was 1.8 MB of a 2.5 MB snapshot and reading every grid's sums 10–14 ms.
     const figuresOnly = view?.lists === false;
     const drawn = view?.level === 'grid' ? (view.bbox ?? null) : undefined;
     const everyGrid = !figuresOnly && (!view || drawn === null);
@@ -305,7 +314,8 @@ export class SceneQueries {
       const wanted = new Set<number>(scope.areaLevel === 'grid' ? members : []);
       if (!figuresOnly) {
         if (drawn) for (const i of members) if (inBox(drawn, this.grids[i])) listed.add(i);
-        for (const i of brokenOf.keys()) listed.add(i);
+        const risk = [...brokenOf].sort(([a, ca], [b, cb]) => official.safe[b] - official.safe[a] || cb.length - ca.length || a - b);
+        for (const [i] of risk.slice(0, RISK_ROWS)) listed.add(i);
         for (const r of reads.perGrid({ mostCritical: SPOTLIGHT_CANDIDATES, region: filter })) {
           const i = keep(r);
           if (i !== undefined) listed.add(i);
@@ -433,6 +443,7 @@ export class SceneQueries {
       departments,
       ...(view ? { view } : {}),
       grids,
+      brokenGrids,
       // At least a month of trend, at most 400 days (a custom window may be years long).
       trend: this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to))), scope.id),
       recent: this.reads.recentEvents(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit, filter).map((r) => this.summary(r, now)),

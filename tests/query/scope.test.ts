@@ -7,7 +7,7 @@ import { openCache } from '../../core/cache/database';
 import { checkCache } from '../../core/cache/inspect';
 import { CacheReads } from '../../core/cache/reads';
 import { CacheStore } from '../../core/cache/store';
-import { SceneQueries } from '../../core/query/scene';
+import { RISK_ROWS, SceneQueries } from '../../core/query/scene';
 import { SceneSnapshot, type WindowRequest } from '../../shared/bridge/scene';
 import { dayStart } from '../../shared/time';
 import { spotlightOrder } from '../../renderer/src/wall/derive';
@@ -125,8 +125,17 @@ describe('a scoped snapshot', () => {
 
 describe('a snapshot of a map view (levels of detail)', () => {
   const all = queries.snapshot(YEAR, now, street);
-  // Listed with a view: every grid that broke a criterion, and the 60 most critical open ones (the tour's candidates).
+  // Listed with a view: the risk list's first RISK_ROWS grids that broke a criterion (at risk, then most criteria
+  // broken, then in code order), and the 60 most critical open ones (the tour's candidates).
   const listedOf = (whole: SceneSnapshot) => {
+    const risk = new Set(
+      whole.grids
+        .map((g, i) => [g, i] as const)
+        .filter(([g]) => g.broken.length > 0)
+        .sort(([a, i], [b, j]) => Number(b.status === 'at_risk') - Number(a.status === 'at_risk') || b.broken.length - a.broken.length || i - j)
+        .slice(0, RISK_ROWS)
+        .map(([g]) => g.id),
+    );
     const mostCritical = new Set(
       whole.grids
         .filter((g) => g.open > 0)
@@ -134,7 +143,7 @@ describe('a snapshot of a map view (levels of detail)', () => {
         .slice(0, 60)
         .map((g) => g.id),
     );
-    return (g: SceneSnapshot['grids'][number]) => g.broken.length > 0 || mostCritical.has(g.id);
+    return (g: SceneSnapshot['grids'][number]) => risk.has(g.id) || mostCritical.has(g.id);
   };
   const listed = listedOf(all);
 
@@ -154,6 +163,10 @@ describe('a snapshot of a map view (levels of detail)', () => {
         expect(s.points).toEqual([]);
         expect(s.grids).toEqual(whole.grids.filter(listedOf(whole)));
         expect(s.grids.length).toBeLessThan(whole.grids.length);
+        // Every grid that broke a criterion is still there, by id, with its status and criteria.
+        const broken = whole.grids.filter((g) => g.broken.length > 0);
+        expect(s.brokenGrids).toEqual(Object.fromEntries(broken.map((g) => [g.id, [g.status, g.broken]])));
+        if (region === null) expect(broken.length).toBeGreaterThan(RISK_ROWS);
         // What the panels make of them is what they make of every grid.
         expect(spotlightOrder(s.grids)).toEqual(spotlightOrder(whole.grids));
         expect({ ...s, view: undefined, grids: [], points: [], generatedAt: '' }).toEqual({ ...whole, grids: [], points: [], generatedAt: '' });
@@ -166,7 +179,8 @@ describe('a snapshot of a map view (levels of detail)', () => {
       const full = queries.snapshot(YEAR, now, region);
       const s = queries.snapshot(YEAR, now, region, { level: 'street', lists: false });
       expect(s.grids).toEqual([]);
-      expect({ ...s, view: undefined, grids: [], points: [], generatedAt: '' }).toEqual({ ...full, grids: [], points: [], generatedAt: '' });
+      expect(s.brokenGrids).toEqual({});
+      expect({ ...s, view: undefined, grids: [], points: [], generatedAt: '' }).toEqual({ ...full, grids: [], brokenGrids: {}, points: [], generatedAt: '' });
     }
     // A community's areas are its grids: their rows keep their figures.
     const community = all.communities[0].id;

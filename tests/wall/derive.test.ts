@@ -3,10 +3,12 @@ import { criteriaByArea, gridIndex, lastDays, riskList, spotlightOrder } from '.
 import { beijingClock } from '../../renderer/src/common/clock';
 import { bannerFor, LIVE_QUIET_MINUTES } from '../../renderer/src/wall/honesty';
 import type { SyncStatus } from '../../shared/bridge/contract';
-import { gridStates, regions } from './fixtures';
+import { gridStates, regions, snapshot } from './fixtures';
 
 describe('wall derivations', () => {
   const index = gridIndex(regions);
+  // Every grid that broke a criterion, as a snapshot gives them (most are not listed with their counts).
+  const broken = snapshot('year').brokenGrids;
 
   it('looks grids up with their community and street', () => {
     expect(index.get('g3')).toEqual({
@@ -22,7 +24,7 @@ describe('wall derivations', () => {
 
   it('counts, per street and criterion, the grids that broke it', () => {
     const m = criteriaByArea(
-      gridStates,
+      broken,
       index,
       [
         { id: 's1', name: '浓洄街道' },
@@ -40,9 +42,9 @@ describe('wall derivations', () => {
   });
 
   it('counts per community, or per grid, when the scope is a street or a community', () => {
-    const byCommunity = criteriaByArea(gridStates, index, [{ id: 'c2', name: '城北社区' }], 'community');
+    const byCommunity = criteriaByArea(broken, index, [{ id: 'c2', name: '城北社区' }], 'community');
     expect(byCommunity.cells.filter(([, , v]) => v > 0).map(([c]) => byCommunity.cols[c])).toEqual(['traffic']);
-    const byGrid = criteriaByArea(gridStates, index, [{ id: 'g2', name: 'g2' }], 'grid');
+    const byGrid = criteriaByArea(broken, index, [{ id: 'g2', name: 'g2' }], 'grid');
     expect(
       byGrid.cells
         .filter(([, , v]) => v > 0)

@@ -15,7 +15,15 @@ const year = snapshot('year', {
   ],
   departments: [rankingRow({ id: 'd1', name: '综合执法局', overdue: 2, onTimeRate: 0.5 }), rankingRow({ id: 'd2', name: '住建局', onTimeRate: 0.9 })],
 });
-const context: WallContext = { year, today: snapshot('today'), grids: gridStates, index: gridIndex(regions), s: sizes(19.2), t: i18n.t as WallContext['t'] };
+const context: WallContext = {
+  year,
+  today: snapshot('today'),
+  grids: gridStates,
+  broken: year.brokenGrids,
+  index: gridIndex(regions),
+  s: sizes(19.2),
+  t: i18n.t as WallContext['t'],
+};
 
 describe('the scene declarations', () => {
   it('declare every scene, and only those', () => {

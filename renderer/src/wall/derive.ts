@@ -36,10 +36,9 @@ export function gridIndex(regions: MapRegions | null): Map<string, GridInfo> {
   return out;
 }
 
-/** Street × criterion: how many grids of each street have broken each criterion this period. */
 /** Area × criterion: how many of each area's grids break each criterion (an area: a street, a community or a grid). */
 export function criteriaByArea(
-  grids: readonly GridState[],
+  broken: Readonly<SceneSnapshot['brokenGrids']>,
   index: ReadonlyMap<string, GridInfo>,
   areas: readonly { id: string; name: string }[],
   level: 'street' | 'community' | 'grid',
@@ -47,10 +46,10 @@ export function criteriaByArea(
   const row = new Map(areas.map((s, i) => [s.id, i]));
   const areaOf = (id: string) => (level === 'grid' ? id : level === 'street' ? index.get(id)?.streetId : index.get(id)?.communityId);
   const counts = areas.map(() => SAFE_CRITERIA.map(() => 0));
-  for (const g of grids) {
-    const r = row.get(areaOf(g.id) ?? '');
+  for (const [id, [, criteria]] of Object.entries(broken)) {
+    const r = row.get(areaOf(id) ?? '');
     if (r === undefined) continue;
-    for (const c of g.broken) counts[r][SAFE_CRITERIA.indexOf(c)]++;
+    for (const c of criteria) counts[r][SAFE_CRITERIA.indexOf(c)]++;
   }
   const cells: [number, number, number][] = [];
   counts.forEach((cols, r) => cols.forEach((v, c) => cells.push([c, r, v])));

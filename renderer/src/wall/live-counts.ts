@@ -137,19 +137,22 @@ function addToRow(r: RankingRow, c: CountChange, d: readonly number[], disputeOu
 
 /**
  * Pushed grid states (status and broken criteria; their counts are today's, the snapshot's are the window's and
- * move with addCounts) set on `snapshot`'s grids, and the safe-grid figures moved by the difference: the totals by
- * status and criterion, and each street's, community's or grid's safe grids. A snapshot of a map view holds only
- * some grids, but every one that broke a criterion; one it lacks had its official title and no broken criterion, so
- * a pushed state of it that still breaks none changes nothing shown (most cases of a live wall land in such grids:
- * re-reading for each would refetch the snapshot several times a minute). One that starts breaking one joins the
- * view: it was safe if it is now at risk, else as it is now; its counts of the window are not known here, so the
- * grids that join are returned by id (to be read again). `changed`: whether any grid changed.
+ * move with addCounts) set on `snapshot`'s grids and its brokenGrids, and the safe-grid figures moved by the
+ * difference: the totals by status and criterion, and each street's, community's or grid's safe grids. A grid the
+ * snapshot lists is moved from its listed state; another from its entry in brokenGrids (every grid of the scope that
+ * broke a criterion), or, without one, from breaking none: safe if it is now at risk, else as it is now (a pushed
+ * state of such a grid that still breaks none changes nothing: most cases of a live wall land in such grids).
+ * A snapshot of a map view lists only the risk list's first grids with their counts: a grid that now breaks a
+ * criterion and ranks among them joins it, its counts of the window unknown here, so the grids that join are
+ * returned by id (to be read again); one that ranks below them stays in brokenGrids only (no re-read: at city
+ * scale grids start breaking criteria several times a minute). `changed`: whether any figure changed.
  */
 export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridState[], place: GridPlace): { changed: boolean; joined: string[] } {
   const joined: string[] = [];
   if (!states.length) return { changed: false, joined };
   const byId = new Map(snapshot.grids.map((g) => [g.id, g]));
   const sg = snapshot.safeGrids;
+  const breaks = snapshot.brokenGrids;
   // A set: a snapshot read in this thread has its areas and streets (or communities) as the same rows.
   const rows = new Map<string, Set<RankingRow>>();
   for (const list of [snapshot.streets, snapshot.communities, snapshot.areas])
@@ -166,21 +169,32 @@ export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridSt
     const where = place(gridId);
     for (const id of [where?.streetId, where?.communityId, gridId]) if (id) for (const r of rows.get(id) ?? []) r.safeGrids += by;
   };
+  // The risk list's last listed grid: a grid that ranks above it (or any, while the view lists every broken grid) joins.
+  const listedBroken = snapshot.grids.filter((g) => g.broken.length > 0);
+  const capped = listedBroken.length < Object.keys(breaks).length;
+  const last = capped ? listedBroken.reduce((worst, g) => (riskRank(g) > riskRank(worst) ? g : worst), listedBroken[0]) : undefined;
   let changed = false;
   for (const s of states) {
-    let g = byId.get(s.id);
-    if (!g && snapshot.view && s.broken.length) {
-      g = { ...s, status: s.status === 'at_risk' ? 'safe' : s.status, broken: [] };
-      snapshot.grids.push(g);
-      byId.set(g.id, g);
-      joined.push(g.id);
+    const g = byId.get(s.id);
+    const kept = breaks[s.id];
+    const was: Pick<GridState, 'status' | 'broken'> | undefined = g ?? (kept ? { status: kept[0], broken: kept[1] } : undefined);
+    if (!was && !s.broken.length) continue; // breaking none before or now: nothing shown moves
+    const before = was ?? { status: s.status === 'at_risk' ? 'safe' : s.status, broken: [] };
+    count(before.status, before.broken, s.id, -1);
+    count(s.status, s.broken, s.id, 1);
+    if (s.broken.length) breaks[s.id] = [s.status === 'at_risk' ? 'at_risk' : 'normal', s.broken];
+    else delete breaks[s.id];
+    if (g) Object.assign(g, { status: s.status, broken: s.broken });
+    else if (snapshot.view && s.broken.length && (!last || riskRank(s) < riskRank(last))) {
+      const grid = { ...s };
+      snapshot.grids.push(grid);
+      byId.set(grid.id, grid);
+      joined.push(grid.id);
     }
-    if (!g) continue;
-    count(g.status, g.broken, g.id, -1);
-    g.status = s.status;
-    g.broken = s.broken;
-    count(g.status, g.broken, g.id, 1);
     changed = true;
   }
   return { changed, joined };
 }
+
+/** A grid's place in the risk list's order as the core lists it (lower first): at risk, then most criteria broken. */
+const riskRank = (g: Pick<GridState, 'status' | 'broken'>) => (g.status === 'at_risk' ? 0 : 100) - g.broken.length;

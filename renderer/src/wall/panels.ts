@@ -32,6 +32,8 @@ export interface WallContext {
   today: SceneSnapshot | null;
   /** The year's grid states, kept live by the deltas. */
   grids: readonly GridState[];
+  /** Every grid of the year's scope that broke a criterion (SceneSnapshot.brokenGrids), kept live by the deltas. */
+  broken: Readonly<SceneSnapshot['brokenGrids']>;
   index: ReadonlyMap<string, GridInfo>;
   s: Sizes;
   t: Translate;
@@ -289,7 +291,7 @@ export const CHARTS = {
   /** Area × criterion: where the criteria are broken (live grid states). */
   criteriaWhere: (c: WallContext) => {
     const rows = areas(c).map((r) => ({ id: r.id, name: r.name }));
-    const m = criteriaByArea(c.grids, c.index, rows, c.year?.scope.areaLevel ?? 'street');
+    const m = criteriaByArea(c.broken, c.index, rows, c.year?.scope.areaLevel ?? 'street');
     return chart(
       matrixOption(
         m.rows,

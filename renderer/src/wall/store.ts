@@ -352,8 +352,8 @@ export const useSceneStore = defineStore('scene', () => {
     if (delta.grids.length) {
       // Set on the year's snapshot only: the safe-grid figures, the map and the grid lists read the year's (today's
       // is read without grids, and every pushed grid would look new to it). A grid that starts breaking a criterion
-      // joins the lists of a snapshot of a map view: its counts of the window come with a re-read (rare: a grid's
-      // first broken criterion of the quarter).
+      // and ranks among the risk list's grids joins the lists of a snapshot of a map view: its counts of the window
+      // come with a re-read (rare: a grid's first broken criterion of the quarter, and at risk or above the last).
       if (y) {
         const { changed, joined } = applyGridStates(y, delta.grids, place);
         figuresMoved ||= changed;

@@ -62,6 +62,10 @@ export function useWallDerived(): WallDerived {
       void store.gridRevision;
       return store.year?.grids ?? [];
     },
+    get broken() {
+      void store.gridRevision;
+      return store.year?.brokenGrids ?? {};
+    },
     get index() {
       return index.value;
     },
