@@ -3,7 +3,7 @@
  * from a scan of the events), so it stays fast at a million cached events. The same layer serves the briefing and
  * the reports. Personal data leaves only masked.
  */
-import type { CacheReads, DeptRow, EventRow, GridKindRow, GridPick, GridSumsRow, GridSumsSource, RegionFilter, RegionRow } from '../cache/reads';
+import type { CacheReads, DeptRow, EventRow, GridKindRow, GridPick, GridSumsRow, GridSumsSource, RegionFilter, RegionRow, SyncState } from '../cache/reads';
 import type { AppliedBatch } from '../cache/store';
 import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
 import type {
@@ -157,6 +157,26 @@ function windowSource(from: number, to: number, today: number): Extract<GridSums
 /** Overdue open cases counted per street, community, grid (or null) and department. */
 type OverdueGroup = [street_id: string | null, community_id: string | null, grid_id: string | null, department_id: string | null, n: number];
 
+/** The official titles by grid index as of an evaluations sequence (SceneQueries.officialStatus). */
+interface OfficialStatus {
+  period: string;
+  seq: number;
+  safe: Uint8Array;
+  safeIn: Map<string, number>;
+  evaluatedPeriod: string;
+}
+
+/** A scope's grids that broke a criterion this assessment period (SceneQueries.scopeBreaks); read-only once built. */
+interface ScopeBreaks {
+  brokenOf: Map<number, SafeCriterion[]>;
+  byCriterion: Record<SafeCriterion, number>;
+  atRisk: number;
+  /** SceneSnapshot.brokenGrids. */
+  grids: SceneSnapshot['brokenGrids'];
+  /** The first RISK_ROWS of them in the risk list's order, by grid index. */
+  riskRows: number[];
+}
+
 export class SceneQueries {
   private regions = new Map<string, RegionRow>();
   private grids: RegionRow[] = [];
@@ -174,7 +194,7 @@ export class SceneQueries {
    * Official titles by grid index for the current period, and the newest period evaluated, as of the evaluations
    * sequence `seq`; evaluations change a few times a quarter.
    */
-  private officialCache: { period: string; seq: number; safe: Uint8Array; safeIn: Map<string, number>; evaluatedPeriod: string } | null = null;
+  private officialCache: OfficialStatus | null = null;
   /**
    * The criteria broken in each grid (by index) from a period's first day to today, as of the cache's breaks
    * sequence (014): read again only when a case breaking a criterion was written or went.
@@ -185,6 +205,8 @@ export class SceneQueries {
    * (the next open case's deadline) passes. A city's 4,400 overdue cases took 3.4 ms of each snapshot to count
    * again; a wall reads the same scope's snapshots over and over between writes (two windows, every scene).
    */
+  /** Per scope, its grids that broke a criterion (scopeBreaks). */
+  private breaksOfScope = new Map<string, ScopeBreaks>();
   /** Grid profiles added up per scope (profileSums). */
   private profileCache = new Map<string, { partyMembers: number; workforce: number; population: number; newGrids: number }>();
   private overdueCache = new Map<string, { seq: number; at: number; until: number; rows: OverdueGroup[] }>();
@@ -226,6 +248,7 @@ export class SceneQueries {
     this.breaksCache = null;
     this.overdueCache.clear();
     this.profileCache.clear();
+    this.breaksOfScope.clear();
     this.departments = new Map(this.reads.departments().map((d) => [d.id, d.short]));
     this.organisation = this.reads.organisation();
   }
@@ -278,24 +301,12 @@ export class SceneQueries {
     const period = quarterOf(today);
     const range = assessmentPeriodRange(period);
     const official = this.officialStatus(period, state.evaluationsSeq);
-    const brokenOf = new Map<number, SafeCriterion[]>();
-    const brokenByCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
-    for (const [i, criterion] of this.brokenSince(range.from, today, state.breaksSeq)) {
-      if (inScope && !inScope[i]) continue;
-      const broken = brokenOf.get(i);
-      if (broken) broken.push(criterion);
-      else brokenOf.set(i, [criterion]);
-      brokenByCriterion[criterion]++;
-    }
+    const breaks = this.scopeBreaks(scope.id, inScope, range.from, today, state, official);
+    const brokenOf = breaks.brokenOf;
+    const brokenByCriterion = { ...breaks.byCriterion };
     const titled = official.safeIn.get(scope.id ?? '') ?? 0;
-    let atRisk = 0;
-    for (const i of brokenOf.keys()) if (official.safe[i] === 1) atRisk++;
-    const statusCount = { safe: titled - atRisk, at_risk: atRisk, normal: members.length - titled };
+    const statusCount = { safe: titled - breaks.atRisk, at_risk: breaks.atRisk, normal: members.length - titled };
     const statusOf = (i: number) => gridStatus(official.safe[i] === 1, brokenOf.get(i) ?? []);
-    // Every grid of the scope that broke a criterion, by id: what the criteria heat map counts and what a live grid
-    // state moves from. Figures only: none.
-    const brokenGrids: SceneSnapshot['brokenGrids'] = {};
-    if (view?.lists !== false) for (const [i, broken] of brokenOf) brokenGrids[this.grids[i].id] = [official.safe[i] === 1 ? 'at_risk' : 'normal', broken];
 
     // The grids listed, and the sums read per grid. Without a view, all of the scope's. With one, those drawn and
     // those the panels list: the risk list (the RISK_ROWS first: at risk, then most criteria broken) and the
@@ -317,8 +328,7 @@ export class SceneQueries {
       const wanted = new Set<number>(scope.areaLevel === 'grid' ? members : []);
       if (!figuresOnly) {
         if (drawn) for (const i of members) if (inBox(drawn, this.grids[i])) listed.add(i);
-        const risk = [...brokenOf].sort(([a, ca], [b, cb]) => official.safe[b] - official.safe[a] || cb.length - ca.length || a - b);
-        for (const [i] of risk.slice(0, RISK_ROWS)) listed.add(i);
+        for (const i of breaks.riskRows) listed.add(i);
         for (const r of reads.perGrid({ mostCritical: SPOTLIGHT_CANDIDATES, region: filter })) {
           const i = keep(r);
           if (i !== undefined) listed.add(i);
@@ -446,7 +456,8 @@ export class SceneQueries {
       departments,
       ...(view ? { view } : {}),
       grids,
-      brokenGrids,
+      // A copy: a wall in this thread moves its snapshot's list with the deltas (the tuples it replaces, not changes).
+      brokenGrids: figuresOnly ? [] : breaks.grids.slice(),
       // At least a month of trend, at most 400 days (a custom window may be years long).
       trend: this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to))), scope.id),
       recent: this.reads.recentEvents(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit, filter).map((r) => this.summary(r, now)),
@@ -527,7 +538,7 @@ export class SceneQueries {
    * community and for the district (under ''), so a snapshot counts a scope's titles without visiting its grids.
    * Held as of the cache's evaluations sequence (014): read again when an evaluation was written or went.
    */
-  private officialStatus(period: string, seq: number): NonNullable<SceneQueries['officialCache']> {
+  private officialStatus(period: string, seq: number): OfficialStatus {
     if (this.officialCache?.period === period && this.officialCache.seq === seq) return this.officialCache;
     const safe = new Uint8Array(this.grids.length);
     const safeIn = new Map<string, number>();
@@ -542,6 +553,48 @@ export class SceneQueries {
       if (e.period_key > evaluatedOrder) [evaluatedPeriod, evaluatedOrder] = [e.period, e.period_key];
     }
     return (this.officialCache = { period, seq, safe, safeIn, evaluatedPeriod });
+  }
+
+  /**
+   * The grids of a scope that broke a criterion this assessment period, and what follows from them, as of the breaks
+   * and evaluations sequences: at city scale (5,000 such grids) building them took 6–7 ms of every snapshot.
+   */
+  private scopeBreaks(
+    scopeId: string | null,
+    inScope: Uint8Array | null,
+    from: number,
+    today: number,
+    state: SyncState,
+    official: OfficialStatus,
+  ): ScopeBreaks {
+    const key = `${from}:${today}:${state.breaksSeq}:${official.period}:${state.evaluationsSeq}:${scopeId ?? ''}`;
+    const kept = this.breaksOfScope.get(key);
+    if (kept) return kept;
+    const brokenOf = new Map<number, SafeCriterion[]>();
+    const byCriterion = Object.fromEntries(SAFE_CRITERIA.map((c) => [c, 0])) as Record<SafeCriterion, number>;
+    for (const [i, criterion] of this.brokenSince(from, today, state.breaksSeq)) {
+      if (inScope && !inScope[i]) continue;
+      const broken = brokenOf.get(i);
+      if (broken) broken.push(criterion);
+      else brokenOf.set(i, [criterion]);
+      byCriterion[criterion]++;
+    }
+    let atRisk = 0;
+    const grids: SceneSnapshot['brokenGrids'] = [];
+    for (const [i, broken] of brokenOf) {
+      const titled = official.safe[i] === 1;
+      if (titled) atRisk++;
+      grids.push([this.grids[i].id, titled ? 'at_risk' : 'normal', broken]);
+    }
+    // The risk list's order: at risk first, then most criteria broken, then by code.
+    const riskRows = [...brokenOf]
+      .sort(([a, ca], [b, cb]) => official.safe[b] - official.safe[a] || cb.length - ca.length || a - b)
+      .slice(0, RISK_ROWS)
+      .map(([i]) => i);
+    if (this.breaksOfScope.size >= 32) this.breaksOfScope.clear();
+    const breaks = { brokenOf, byCriterion, atRisk, grids, riskRows };
+    this.breaksOfScope.set(key, breaks);
+    return breaks;
   }
 
   private brokenSince(from: number, today: number, seq: number): [grid: number, criterion: SafeCriterion][] {

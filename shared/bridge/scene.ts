@@ -197,11 +197,12 @@ export const SceneSnapshot = z.object({
   view: MapView.optional(),
   grids: z.array(GridState).describe("The scope's grids (of the view, when there is one)"),
   /**
-   * Every grid of the scope that broke a criterion this assessment period, by id: [status, criteria]. A view lists
-   * only some of them in `grids` (those drawn and the risk list's first); these are what the criteria heat map counts
-   * and what a pushed grid state moves from. Empty for figures only (`lists: false`).
+   * Every grid of the scope that broke a criterion this assessment period: [id, status, criteria]. A view lists only
+   * some of them in `grids` (those drawn and the risk list's first); these are what the criteria heat map counts and
+   * what a pushed grid state moves from. Empty for figures only (`lists: false`). Tuples in a list, not an object by
+   * id: a city's 5,000 keys took 4 ms to build.
    */
-  brokenGrids: z.record(z.string(), z.tuple([z.enum(['at_risk', 'normal']), z.array(SafeCriterion).min(1)])),
+  brokenGrids: z.array(z.tuple([z.string(), z.enum(['at_risk', 'normal']), z.array(SafeCriterion).min(1)])),
   trend: z.array(TrendPoint),
   recent: z.array(EventSummary).max(200),
   /** Open cases on the map (location, kind, stage, severity) — the points layer. */

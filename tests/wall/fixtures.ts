@@ -157,7 +157,10 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
     communities: [],
     departments: [],
     grids: gridStates.map((g) => ({ ...g, broken: [...g.broken] })),
-    brokenGrids: { g2: ['at_risk', ['fire', 'crime']], g3: ['normal', ['traffic']] },
+    brokenGrids: [
+      ['g2', 'at_risk', ['fire', 'crime']],
+      ['g3', 'normal', ['traffic']],
+    ],
     trend: [{ day: 20261123, byKind: { ...zeroKinds, dispute: 2 }, closed: 1, disputesResolved: 1 }],
     recent: [event({ id: 'e1' })],
     points: [{ id: 'e1', kind: 'appeal', stage: 'reported', severity: 'low', lon: 106.602, lat: 30.502 }],

@@ -77,6 +77,8 @@ function comparable(s: SceneSnapshot) {
     recent: [],
     points: [],
     totals: { ...s.totals, overdue: 0 },
+    // A list with no order: a wall appends to it and fills a gap with its last entry.
+    brokenGrids: [...s.brokenGrids].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     streets: rows(s.streets),
     communities: rows(s.communities),
     areas: rows(s.areas),
@@ -232,13 +234,13 @@ describe('grid states pushed to a snapshot of a map view', () => {
     expect(joined).toEqual(['g-new']);
     expect(s.safeGrids).toMatchObject({ safe: safe - 1, atRisk: atRisk + 1 });
     expect(s.grids.find((g) => g.id === 'g-new')).toMatchObject({ status: 'at_risk', broken: ['fire'] });
-    expect(s.brokenGrids['g-new']).toEqual(['at_risk', ['fire']]);
+    expect(s.brokenGrids.find((b) => b[0] === 'g-new')).toEqual(['g-new', 'at_risk', ['fire']]);
   });
 
   // A city's view lists only the risk list's first grids that broke a criterion; the others are in brokenGrids.
   const capped = (): SceneSnapshot => {
     const s = view();
-    s.brokenGrids['g-kept'] = ['normal', ['fire']];
+    s.brokenGrids.push(['g-kept', 'normal', ['fire']]);
     s.safeGrids.normal += 1;
     s.safeGrids.brokenByCriterion.fire += 1;
     return s;
@@ -251,10 +253,10 @@ describe('grid states pushed to a snapshot of a map view', () => {
     expect({ changed, joined }).toEqual({ changed: true, joined: [] });
     expect(s.safeGrids.normal).toBe(normal);
     expect(s.safeGrids.brokenByCriterion).toMatchObject({ fire: 1, vice: 1 });
-    expect(s.brokenGrids['g-kept']).toEqual(['normal', ['vice']]);
+    expect(s.brokenGrids.find((b) => b[0] === 'g-kept')).toEqual(['g-kept', 'normal', ['vice']]);
     // Its case gone, it breaks none: it leaves brokenGrids.
     applyGridStates(s, [{ id: 'g-kept', status: 'normal', events: 0, open: 0, critical: 0, broken: [] }], at);
-    expect(s.brokenGrids['g-kept']).toBeUndefined();
+    expect(s.brokenGrids.map((b) => b[0])).toEqual(['g2', 'g3']);
     expect(s.safeGrids.brokenByCriterion.vice).toBe(0);
     expect(s.grids.some((g) => g.id === 'g-kept')).toBe(false);
   });
@@ -264,7 +266,7 @@ describe('grid states pushed to a snapshot of a map view', () => {
     // Below the last listed (a normal grid breaking one criterion): counted, not listed.
     const low = applyGridStates(s, [{ id: 'g-low', status: 'normal', events: 1, open: 1, critical: 0, broken: ['cult'] }], at);
     expect(low.joined).toEqual([]);
-    expect(s.brokenGrids['g-low']).toEqual(['normal', ['cult']]);
+    expect(s.brokenGrids.find((b) => b[0] === 'g-low')).toEqual(['g-low', 'normal', ['cult']]);
     expect(s.safeGrids.brokenByCriterion.cult).toBe(1);
     // At risk: above the last listed, it joins (to be read again).
     const high = applyGridStates(s, [{ id: 'g-high', status: 'at_risk', events: 1, open: 1, critical: 0, broken: ['fire'] }], at);

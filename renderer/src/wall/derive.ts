@@ -46,7 +46,7 @@ export function criteriaByArea(
   const row = new Map(areas.map((s, i) => [s.id, i]));
   const areaOf = (id: string) => (level === 'grid' ? id : level === 'street' ? index.get(id)?.streetId : index.get(id)?.communityId);
   const counts = areas.map(() => SAFE_CRITERIA.map(() => 0));
-  for (const [id, [, criteria]] of Object.entries(broken)) {
+  for (const [id, , criteria] of broken) {
     const r = row.get(areaOf(id) ?? '');
     if (r === undefined) continue;
     for (const c of criteria) counts[r][SAFE_CRITERIA.indexOf(c)]++;

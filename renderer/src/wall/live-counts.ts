@@ -152,7 +152,9 @@ export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridSt
   if (!states.length) return { changed: false, joined };
   const byId = new Map(snapshot.grids.map((g) => [g.id, g]));
   const sg = snapshot.safeGrids;
+  // Each broken grid's place in brokenGrids.
   const breaks = snapshot.brokenGrids;
+  const at = new Map(breaks.map((b, i) => [b[0], i]));
   // A set: a snapshot read in this thread has its areas and streets (or communities) as the same rows.
   const rows = new Map<string, Set<RankingRow>>();
   for (const list of [snapshot.streets, snapshot.communities, snapshot.areas])
@@ -171,19 +173,19 @@ export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridSt
   };
   // The risk list's last listed grid: a grid that ranks above it (or any, while the view lists every broken grid) joins.
   const listedBroken = snapshot.grids.filter((g) => g.broken.length > 0);
-  const capped = listedBroken.length < Object.keys(breaks).length;
+  const capped = listedBroken.length < breaks.length;
   const last = capped ? listedBroken.reduce((worst, g) => (riskRank(g) > riskRank(worst) ? g : worst), listedBroken[0]) : undefined;
   let changed = false;
   for (const s of states) {
     const g = byId.get(s.id);
-    const kept = breaks[s.id];
-    const was: Pick<GridState, 'status' | 'broken'> | undefined = g ?? (kept ? { status: kept[0], broken: kept[1] } : undefined);
+    const place = at.get(s.id);
+    const kept = place === undefined ? undefined : breaks[place];
+    const was: Pick<GridState, 'status' | 'broken'> | undefined = g ?? (kept ? { status: kept[1], broken: kept[2] } : undefined);
     if (!was && !s.broken.length) continue; // breaking none before or now: nothing shown moves
     const before = was ?? { status: s.status === 'at_risk' ? 'safe' : s.status, broken: [] };
     count(before.status, before.broken, s.id, -1);
     count(s.status, s.broken, s.id, 1);
-    if (s.broken.length) breaks[s.id] = [s.status === 'at_risk' ? 'at_risk' : 'normal', s.broken];
-    else delete breaks[s.id];
+    setBreaks(breaks, at, s);
     if (g) Object.assign(g, { status: s.status, broken: s.broken });
     else if (snapshot.view && s.broken.length && (!last || riskRank(s) < riskRank(last))) {
       const grid = { ...s };
@@ -194,6 +196,24 @@ export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridSt
     changed = true;
   }
   return { changed, joined };
+}
+
+/** A grid's entry in brokenGrids set from its pushed state: replaced, added, or (breaking none now) taken out. */
+function setBreaks(breaks: SceneSnapshot['brokenGrids'], at: Map<string, number>, s: GridState) {
+  const i = at.get(s.id);
+  if (s.broken.length) {
+    const entry: SceneSnapshot['brokenGrids'][number] = [s.id, s.status === 'at_risk' ? 'at_risk' : 'normal', s.broken];
+    if (i === undefined) at.set(s.id, breaks.push(entry) - 1);
+    else breaks[i] = entry;
+  } else if (i !== undefined) {
+    // The last entry takes its place: the list has no order.
+    const last = breaks.pop()!;
+    at.delete(s.id);
+    if (i < breaks.length) {
+      breaks[i] = last;
+      at.set(last[0], i);
+    }
+  }
 }
 
 /** A grid's place in the risk list's order as the core lists it (lower first): at risk, then most criteria broken. */

@@ -64,7 +64,7 @@ export function useWallDerived(): WallDerived {
     },
     get broken() {
       void store.gridRevision;
-      return store.year?.brokenGrids ?? {};
+      return store.year?.brokenGrids ?? [];
     },
     get index() {
       return index.value;
