@@ -10,7 +10,7 @@ import { History, S_REPORTED } from './history';
 import { buildOrganisation, type Organisation } from './organisation';
 import { buildPlan, type Plan } from './plan';
 import { hashString, Rng, seedFromText } from './prng';
-import { liveRev, stableWatermark } from './revs';
+import { liveRev, liveRevParts, stableWatermark } from './revs';
 import { Safety } from './safety';
 import { dayOf, iso, secFromUnixMs } from './time';
 import type { z } from 'zod';
@@ -212,6 +212,16 @@ export class CentralEngine {
       }
     }
     for (const l of this.listeners) l(rev, data);
+  }
+
+  /**
+   * Goes on after a change a previous run handed out (a store's cursor): live extras of that second then count on
+   * from it. A run restarted within the second of its last live change handed out that second's first revs again,
+   * at or below the cursor, and the store's writer skipped them as already written: lost cases.
+   */
+  resumeAfter(rev: number): void {
+    const live = liveRevParts(rev);
+    if (live && live.sec >= this.lastLiveSec) [this.lastLiveSec, this.liveCounter] = [live.sec, live.counter + 1];
   }
 
   /** A live extra change: flush the timeline up to this second first so revs stay in order. */

@@ -24,6 +24,12 @@ export function liveRev(sec: number, counter: number): number {
   return sec * REV_SECOND + LIVE_BASE + 1 + counter;
 }
 
+/** The second of a live extra's rev and its counter within that second; null for a timeline rev. */
+export function liveRevParts(rev: number): { sec: number; counter: number } | null {
+  const lane = (rev - 1) % REV_SECOND;
+  return lane >= LIVE_BASE ? { sec: secOfRev(rev), counter: lane - LIVE_BASE } : null;
+}
+
 /** The second a rev belongs to. */
 export function secOfRev(rev: number): number {
   return Math.floor((rev - 1) / REV_SECOND);

@@ -192,6 +192,7 @@ export async function startDemoSource(options: DemoSourceOptions): Promise<DemoS
     return chain;
   };
   const timer = setInterval(() => void flush(), options.flushMs ?? 50);
+  engine.resumeAfter(cursor);
   engine.start();
 
   return {

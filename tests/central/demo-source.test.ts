@@ -22,7 +22,9 @@ import { SyncEngine } from '../../core/sync/engine';
 import { percent } from '../../shared/kpi/formulas';
 import { organisation, regions } from '../fixtures/records';
 import { until } from './fixtures/http';
-import { FIXED_NOW } from './helpers';
+import { liveRev, REV_SECOND } from '../../central/demo/revs';
+import { secFromUnixMs } from '../../central/demo/time';
+import { engineAt, FIXED_NOW } from './helpers';
 import { posted, WHO } from './store-suite';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gcc-demo-source-'));
@@ -216,4 +218,22 @@ describe('the seed article through the new path', () => {
       await service.close();
     }
   }, 90_000);
+});
+
+describe('a generator resumed after a cursor', () => {
+  it("counts its live revs on from the cursor within the cursor's second, so none falls at or below it", () => {
+    const engine = engineAt({ events: 2000 });
+    const sec = secFromUnixMs(FIXED_NOW);
+    const revOf = (data: string) => (JSON.parse(data) as { rev: number }).rev;
+    // A previous run handed out six live changes this very second; this run starts over at the same second.
+    engine.resumeAfter(liveRev(sec, 5));
+    expect(revOf(engine.emitLive((rev) => JSON.stringify({ rev }), 'a'))).toBe(liveRev(sec, 6));
+    // A timeline cursor (or one of an earlier second) changes nothing.
+    const fresh = engineAt({ events: 2000 });
+    fresh.resumeAfter(liveRev(sec - 1, 9));
+    fresh.resumeAfter(liveRev(sec, 0) - REV_SECOND / 2);
+    expect(revOf(fresh.emitLive((rev) => JSON.stringify({ rev }), 'b'))).toBe(liveRev(sec, 0));
+    engine.stop();
+    fresh.stop();
+  });
 });
