@@ -405,19 +405,27 @@ export class CacheReads {
       return this.sql<[number], GridSumsRow>(`SELECT region_id, ${GRID_COLUMNS} FROM ${table} WHERE ${source.of} = ?`).raw().iterate(source.key);
     }
     // The day rows by region, then by days: each range a seek of the (region_id, day, kind) key. With `day BETWEEN
-    // … OR day BETWEEN …` SQLite scanned the whole table: 84 ms for 今日 at city scale, 1.4 ms this way.
+    // … OR day BETWEEN …` SQLite scanned the whole table: 84 ms for 今日 at city scale, 1.4 ms this way. Empty ranges
+    // are left out: each still visited every street and community (0.5 ms at city scale).
     const days = `SELECT region_id, ${GRID_COLUMNS_OF_DAYS} FROM regions r JOIN rollup_region_kinds k ON k.region_id = r.id
          WHERE r.level IN ('street', 'community') AND k.day BETWEEN ? AND ?`;
+    const months = `SELECT region_id, ${GRID_COLUMNS} FROM rollup_regions_month WHERE month BETWEEN ? AND ?`;
+    const parts = (
+      [
+        [days, source.head],
+        [days, source.tail],
+        [months, source.months],
+      ] as const
+    ).filter(([, [from, to]]) => from <= to);
+    if (!parts.length) return [][Symbol.iterator]();
     return this.sql<number[], GridSumsRow>(
       `SELECT region_id, ${GRID_COLUMNS.split(', ')
         .map((c) => `SUM(${c})`)
-        .join(', ')} FROM (
-         ${days} UNION ALL ${days}
-         UNION ALL SELECT region_id, ${GRID_COLUMNS} FROM rollup_regions_month WHERE month BETWEEN ? AND ?)
+        .join(', ')} FROM (${parts.map(([sql]) => sql).join(' UNION ALL ')})
        GROUP BY region_id`,
     )
       .raw()
-      .iterate(...source.head, ...source.tail, ...source.months);
+      .iterate(...parts.flatMap(([, range]) => range));
   }
 
   /** Per department and kind, a street's or community's cases of the days given, from its rollup (013). */
