@@ -156,7 +156,7 @@ export type LevelFigures = Map<string, { p95: number; bytes: number }>;
  * own wall); and both without a view (every grid and case: the briefing's and reports' read). p95 and bytes of JSON; with `district` (the same figures of the district's cache),
  * each as a ratio to it.
  */
-export function benchLevels(cacheFile: string, label: string, district?: LevelFigures, iterations = 40): { figures: Figure[]; levels: LevelFigures } {
+export function benchLevels(cacheFile: string, label: string, district?: LevelFigures, iterations = 150): { figures: Figure[]; levels: LevelFigures } {
   const { db } = openCache(cacheFile, { readonly: true });
   const queries = new ReadService(db).queries;
   const now = readAt();
