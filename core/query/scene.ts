@@ -200,15 +200,15 @@ export class SceneQueries {
    * sequence (014): read again only when a case breaking a criterion was written or went.
    */
   private breaksCache: { key: string; rows: [grid: number, criterion: SafeCriterion][] } | null = null;
+  /** Per scope, its grids that broke a criterion (scopeBreaks). */
+  private breaksOfScope = new Map<string, ScopeBreaks>();
+  /** Grid profiles added up per scope (profileSums). */
+  private profileCache = new Map<string, { partyMembers: number; workforce: number; population: number; newGrids: number }>();
   /**
    * Overdue counts per scope as read at `at` and write sequence `seq`: they stand until a write or until `until`
    * (the next open case's deadline) passes. A city's 4,400 overdue cases took 3.4 ms of each snapshot to count
    * again; a wall reads the same scope's snapshots over and over between writes (two windows, every scene).
    */
-  /** Per scope, its grids that broke a criterion (scopeBreaks). */
-  private breaksOfScope = new Map<string, ScopeBreaks>();
-  /** Grid profiles added up per scope (profileSums). */
-  private profileCache = new Map<string, { partyMembers: number; workforce: number; population: number; newGrids: number }>();
   private overdueCache = new Map<string, { seq: number; at: number; until: number; rows: OverdueGroup[] }>();
   /** 0 … grids − 1: the district's members. */
   private allGrids: number[] = [];
