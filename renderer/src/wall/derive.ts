@@ -62,9 +62,16 @@ export interface RiskRow extends GridInfo {
   status: GridState['status'];
 }
 
-/** Grids at risk first (then normal grids with broken criteria), most criteria broken first. */
+const RISK_STATUS_ORDER = { at_risk: 0, normal: 1, safe: 2 } as const;
+
+/**
+ * A grid's place in the risk list, lower first: at risk, then normal, then most criteria broken (at most eight). The
+ * core lists a map view's first RISK_ROWS in this order (core/query/scene.ts scopeBreaks).
+ */
+export const riskRank = (g: Pick<GridState, 'status' | 'broken'>): number => RISK_STATUS_ORDER[g.status] * 100 - g.broken.length;
+
+/** Grids at risk first (then normal grids with broken criteria), most criteria broken first, then most open cases. */
 export function riskList(grids: readonly GridState[], index: ReadonlyMap<string, GridInfo>): RiskRow[] {
-  const order = { at_risk: 0, normal: 1, safe: 2 } as const;
   return grids
     .filter((g) => g.broken.length > 0)
     .map((g) => ({
@@ -73,7 +80,7 @@ export function riskList(grids: readonly GridState[], index: ReadonlyMap<string,
       open: g.open,
       status: g.status,
     }))
-    .sort((a, b) => order[a.status] - order[b.status] || b.broken.length - a.broken.length || b.open - a.open || a.id.localeCompare(b.id));
+    .sort((a, b) => riskRank(a) - riskRank(b) || b.open - a.open || a.id.localeCompare(b.id));
 }
 
 /** The spotlight tour: grids with open cases and serious ones among them, most critical first. */

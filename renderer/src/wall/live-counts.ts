@@ -11,6 +11,7 @@ import type { SafeCriterion } from '../../../shared/api/schemas';
 import type { CountChange, GridState, RankingRow, SceneSnapshot } from '../../../shared/bridge/scene';
 import { disputeResolutionRate, onTimeRate, satisfactionRate } from '../../../shared/kpi/formulas';
 import { STAGES } from '../../../shared/api/schemas';
+import { riskRank } from './derive';
 
 // Positions in CountChange.d (core/cache/reads.ts SUM_COLUMNS).
 const TOTAL = 0;
@@ -215,6 +216,3 @@ function setBreaks(breaks: SceneSnapshot['brokenGrids'], at: Map<string, number>
     }
   }
 }
-
-/** A grid's place in the risk list's order as the core lists it (lower first): at risk, then most criteria broken. */
-const riskRank = (g: Pick<GridState, 'status' | 'broken'>) => (g.status === 'at_risk' ? 0 : 100) - g.broken.length;
