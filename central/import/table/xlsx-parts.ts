@@ -1,10 +1,10 @@
 /**
- * What exceljs's streaming reader does not tell: which parts the zip holds (is it a workbook at all, how big is each
- * sheet — for the progress bar), and the sheet's merged ranges (the streaming reader skips <mergeCells>, which
- * Excel writes after all the rows, so they are read in a pass of their own before the rows), and the workbook part
- * itself (the streaming pass may not reach it: see xlsx.ts).
+ * The zip of an .xlsx through its central directory (yauzl): which parts it holds (is it a workbook at all, how big
+ * is each sheet — for the progress bar), each part as a stream of its own (xlsx.ts hands them to exceljs's parsers),
+ * and a sheet's merged ranges (exceljs's streaming reader skips <mergeCells>, which Excel writes after all the rows,
+ * so they are read in a pass of their own before the rows).
  */
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import yauzl from 'yauzl';
@@ -15,7 +15,7 @@ export interface ZipListing {
   sizes: Map<string, number>;
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+export function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
   });
@@ -33,44 +33,27 @@ async function eachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry) => Prom
   });
 }
 
-function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
+export function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
+}
+
+/** Every entry of an open zip by name, in the central directory's order. */
+export async function zipEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const entries = new Map<string, yauzl.Entry>();
+  await eachEntry(zip, (entry) => {
+    entries.set(entry.fileName, entry);
+  });
+  return entries;
 }
 
 export async function listZip(path: string): Promise<ZipListing> {
   const zip = await openZip(path);
-  const sizes = new Map<string, number>();
   try {
-    await eachEntry(zip, (entry) => {
-      sizes.set(entry.fileName, entry.uncompressedSize);
-    });
+    const entries = await zipEntries(zip);
+    return { sizes: new Map([...entries].map(([name, entry]) => [name, entry.uncompressedSize])) };
   } finally {
     zip.close();
   }
-  return { sizes };
-}
-
-/**
- * One part's text, read through the central directory; null when the zip has no such part. For the small parts
- * the streaming reader needs before any sheet (a part bigger than `maxBytes` reads as absent).
- */
-export async function readPartText(path: string, part: string, maxBytes = 16 * 1024 * 1024): Promise<string | null> {
-  const zip = await openZip(path);
-  let text: string | null = null;
-  try {
-    await eachEntry(zip, async (entry) => {
-      if (entry.fileName !== part) return false;
-      if (entry.uncompressedSize > maxBytes) return true;
-      const stream = await openEntry(zip, entry);
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      text = Buffer.concat(chunks).toString('utf8');
-      return true;
-    });
-  } finally {
-    zip.close();
-  }
-  return text;
 }
 
 const MERGE_CELL = /<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\sref\s*=\s*["']([A-Z]+\d+(?::[A-Z]+\d+)?)["']/g;

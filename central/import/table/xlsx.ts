@@ -1,25 +1,24 @@
 /**
- * .xlsx with exceljs's streaming WorkbookReader, so a 200 MB ledger is read row by row in bounded memory (the shared
+ * .xlsx with exceljs's streaming parsers, so a 200 MB ledger is read row by row in bounded memory (the shared
  * strings table is held, as Excel's format requires).
  *
- * Two upstream bugs are worked around here, with the reader's own hooks:
- *  - The streaming reader decodes each zip chunk to text on its own, so a Chinese character split across two
- *    chunks becomes "��" (exceljs issues #2063, #2084, #2316, open). The shared strings and workbook parts are
- *    given a decoding stream (setEncoding), and each sheet's chunks go through a streaming TextDecoder first.
+ * exceljs's WorkbookReader is used for its parsers only; the zip is walked here, through its central directory:
+ *  - Its own single streaming pass over the zip may end before the last entries (exceljs issue #3064, open). A part
+ *    it never reached was silently missing: without xl/workbook.xml (exceljs writes it last) the read failed
+ *    ("reading 'sheets'"), and without xl/sharedStrings.xml (after the sheets in exceljs's and Excel's order) every
+ *    text cell read as blank and the ledger as "empty" — seen on a re-read in CI. Opening each part by name from the
+ *    central directory reads the workbook, shared strings and styles before any sheet, whatever the zip's order,
+ *    and needs no temporary files.
+ *  - Its parsers decode each zip chunk to text on its own, so a Chinese character split across two chunks becomes
+ *    "��" (exceljs issues #2063, #2084, #2316, open). The shared strings and workbook parts are given a decoding
+ *    stream (setEncoding), and each sheet's chunks go through a streaming TextDecoder first.
  *  - It skips <mergeCells>; they are read beforehand from the sheet part (xlsx-parts.ts) and the value at the top
  *    of a merged range is carried down (sheet.ts). The header rows are looked at without merges (a two-row header's
  *    vertical merges are handled by falling back to the row above).
- *  - Its single streaming pass over the zip may end before the last entry (exceljs issue #3064, open), and exceljs
- *    itself writes xl/workbook.xml last: the sheets then came without the workbook's model and the read failed
- *    ("Cannot read properties of undefined (reading 'sheets')"), about one read in eight here. The workbook part is
- *    read through the zip's central directory first and given to the reader before its pass.
- * Limit: a workbook whose shared strings come before its sheets in the zip (not Excel's, WPS's or exceljs's order)
- * is read without temporary files, and a sheet left unread is drained through memory.
  */
-import { createReadStream, type ReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { listZip, readMerges, readPartText } from './xlsx-parts';
+import { listZip, openEntry, openZip, readMerges, zipEntries } from './xlsx-parts';
 import {
   HEAD_ROWS,
   HEAD_SCAN_LIMIT,
@@ -33,6 +32,7 @@ import {
 } from './sheet';
 
 const WORKBOOK_PART = 'xl/workbook.xml';
+const SHEET_PART = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 const READER_OPTIONS = {
   worksheets: 'emit',
   sharedStrings: 'cache',
@@ -47,9 +47,10 @@ interface WorksheetEvent {
   value: unknown;
 }
 
-/** The reader's methods used as hooks (exceljs 4.4, lib/stream/xlsx/workbook-reader.js). */
+/** The reader's parsers used here (exceljs 4.4, lib/stream/xlsx/workbook-reader.js). */
 interface ReaderInternals {
-  parse(input?: unknown, options?: unknown): AsyncGenerator<WorksheetEvent>;
+  _parseRels(entry: Readable): Promise<void>;
+  _parseStyles(entry: Readable): Promise<void>;
   _parseSharedStrings(entry: Readable): AsyncGenerator<WorksheetEvent>;
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<WorksheetEvent>;
@@ -80,22 +81,40 @@ class SafeWorkbookReader extends BaseReader {
   /** Bytes of each part read so far. */
   readonly bytesRead = new Map<string, number>();
 
-  private constructor(
-    readonly input: ReadStream,
-    private readonly workbookXml: string | null,
-  ) {
-    super(input, READER_OPTIONS);
+  constructor(readonly path: string) {
+    super(path, READER_OPTIONS);
   }
 
-  /** A reader of the file at `path`, its workbook part read beforehand (see above). */
-  static async open(path: string): Promise<SafeWorkbookReader> {
-    const workbookXml = await readPartText(path, WORKBOOK_PART);
-    return new SafeWorkbookReader(createReadStream(path), workbookXml);
-  }
-
-  override async *parse(input?: unknown, options?: unknown): AsyncGenerator<WorksheetEvent> {
-    if (this.workbookXml !== null) await base._parseWorkbook.call(this, Readable.from([this.workbookXml]));
-    yield* base.parse.call(this, input, options);
+  /** The workbook's parts by name (see above), then its sheets in the zip's order, each closed once passed. */
+  override async *parse(): AsyncGenerator<WorksheetEvent> {
+    const zip = await openZip(this.path);
+    try {
+      const entries = await zipEntries(zip);
+      const part = (name: string) => {
+        const entry = entries.get(name);
+        return entry ? openEntry(zip, entry) : null;
+      };
+      const rels = await part('xl/_rels/workbook.xml.rels');
+      if (rels) await base._parseRels.call(this, rels);
+      const workbook = await part(WORKBOOK_PART);
+      if (workbook) await this._parseWorkbook(workbook);
+      const strings = await part('xl/sharedStrings.xml');
+      if (strings) yield* this._parseSharedStrings(strings);
+      const styles = await part('xl/styles.xml');
+      if (styles) await base._parseStyles.call(this, styles);
+      for (const [name, entry] of entries) {
+        const sheetNo = SHEET_PART.exec(name)?.[1];
+        if (!sheetNo) continue;
+        const stream = await openEntry(zip, entry);
+        try {
+          yield* this._parseWorksheet(stream, sheetNo);
+        } finally {
+          stream.destroy(); // a sheet passed over unread is never inflated
+        }
+      }
+    } finally {
+      zip.close();
+    }
   }
 
   _parseSharedStrings(entry: Readable): AsyncGenerator<WorksheetEvent> {
@@ -152,20 +171,16 @@ interface SheetInfo extends SheetHead {
   part: string;
 }
 
-/** Runs the reader to its end (so exceljs removes its temporary files), closing the input when done. */
+/** Visits each sheet of the workbook in turn (the reader closes the zip when the loop ends, however it ends). */
 async function withReader<T>(
   path: string,
   visit: (sheet: ExcelJS.stream.xlsx.WorksheetReader, reader: SafeWorkbookReader) => Promise<T | undefined>,
 ): Promise<T[]> {
-  const reader = await SafeWorkbookReader.open(path);
+  const reader = new SafeWorkbookReader(path);
   const results: T[] = [];
-  try {
-    for await (const sheet of reader) {
-      const result = await visit(sheet, reader);
-      if (result !== undefined) results.push(result);
-    }
-  } finally {
-    reader.input.destroy();
+  for await (const sheet of reader) {
+    const result = await visit(sheet, reader);
+    if (result !== undefined) results.push(result);
   }
   return results;
 }
@@ -233,15 +248,11 @@ export async function openXlsx(path: string, fileName: string): Promise<BookOpen
       const info = sheets.find((s) => s.name === sheetName);
       if (!info) return (async function* () {})();
       async function* plain(): AsyncGenerator<SheetRow> {
-        const reader = await SafeWorkbookReader.open(path);
+        const reader = new SafeWorkbookReader(path);
         progress = { part: info!.part, reader };
-        try {
-          for await (const sheet of reader) {
-            if (reader.partOf.get(sheet) !== info!.part) continue; // not iterated: skipped without parsing
-            for await (const row of sheet) yield { row: row.number, cells: rowCells(row) };
-          }
-        } finally {
-          reader.input.destroy();
+        for await (const sheet of reader) {
+          if (reader.partOf.get(sheet) !== info!.part) continue; // not iterated: skipped without inflating it
+          for await (const row of sheet) yield { row: row.number, cells: rowCells(row) };
         }
       }
       return (async function* () {
