@@ -361,15 +361,30 @@ export class CacheReads {
           : pick.region
             ? [` AND grid_id IN (SELECT id FROM regions WHERE ${pick.region.column} = ?)`, [pick.region.id]]
             : ['', []];
-    const critical = pick !== null && 'mostCritical' in pick;
+    const most = pick !== null && 'mostCritical' in pick ? pick : null;
     if (source.of !== 'window') {
       const table = { week: 'rollup_grids_week', month: 'rollup_grids_month', year: 'rollup_grids_year' }[source.of];
-      const top = critical ? ' AND total > closed ORDER BY critical DESC, total - closed DESC, grid_id LIMIT ?' : '';
-      return this.sql<unknown[], GridSumsRow>(`SELECT grid_id, ${GRID_COLUMNS} FROM ${table} WHERE ${source.of} = ?${where}${top}`)
+      if (!most)
+        return this.sql<unknown[], GridSumsRow>(`SELECT grid_id, ${GRID_COLUMNS} FROM ${table} WHERE ${source.of} = ?${where}`)
+          .raw()
+          .iterate(source.key, ...params);
+      // The most critical (015): the district's read down the critical index and stopped at the LIMIT; a street's or
+      // community's from its grids (the regions index), each a lookup of the period's row — the join order forced
+      // (CROSS JOIN), or SQLite may walk the whole period by critical count to test each grid's membership.
+      const top = ' AND total > closed ORDER BY critical DESC, total - closed DESC, grid_id LIMIT ?';
+      const region = most.region;
+      if (!region)
+        return this.sql<unknown[], GridSumsRow>(`SELECT grid_id, ${GRID_COLUMNS} FROM ${table} INDEXED BY ${table}_critical WHERE ${source.of} = ?${top}`)
+          .raw()
+          .iterate(source.key, most.mostCritical);
+      return this.sql<unknown[], GridSumsRow>(
+        `SELECT grid_id, ${GRID_COLUMNS} FROM regions r INDEXED BY regions_${region.column === 'street_id' ? 'street' : 'community'}
+         CROSS JOIN ${table} ON ${source.of} = ? AND grid_id = r.id WHERE r.${region.column} = ?${top}`,
+      )
         .raw()
-        .iterate(source.key, ...params, ...(critical ? [pick.mostCritical] : []));
+        .iterate(source.key, region.id, most.mostCritical);
     }
-    const top = critical ? ' HAVING SUM(total) > SUM(closed) ORDER BY SUM(critical) DESC, SUM(total) - SUM(closed) DESC, grid_id LIMIT ?' : '';
+    const top = most ? ' HAVING SUM(total) > SUM(closed) ORDER BY SUM(critical) DESC, SUM(total) - SUM(closed) DESC, grid_id LIMIT ?' : '';
     return this.sql<unknown[], GridSumsRow>(
       `SELECT grid_id, ${GRID_COLUMNS.split(', ')
         .map((c) => `SUM(${c})`)
@@ -379,7 +394,7 @@ export class CacheReads {
        GROUP BY grid_id${top}`,
     )
       .raw()
-      .iterate(...source.head, ...source.tail, ...params, ...source.months, ...params, ...(critical ? [pick.mostCritical] : []));
+      .iterate(...source.head, ...source.tail, ...params, ...source.months, ...params, ...(most ? [most.mostCritical] : []));
   }
 
   /**

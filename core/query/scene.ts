@@ -352,8 +352,9 @@ export class SceneQueries {
       }
 
     // Streets and communities read their own rollups (008); their titled grids and overdue cases were counted above.
+    // Figures only (today's wall snapshot) ranks nothing: its rankings, departments and trend went unread.
     const regionSums = new Map<string, GridSums>();
-    for (const r of reads.perRegion()) regionSums.set(r[0], gridSums(r));
+    if (!figuresOnly) for (const r of reads.perRegion()) regionSums.set(r[0], gridSums(r));
     const regionRow = (region: RegionRow): RankingRow => {
       const sums = regionSums.get(region.id) ?? { ...zeroRankSums(), critical: 0 };
       const overdue = overdueIn.get(region.id) ?? 0;
@@ -382,13 +383,13 @@ export class SceneQueries {
         : scope.level === 'street'
           ? (this.communitiesOf.get(scope.id!) ?? [])
           : this.communities.filter((r) => r.id === scope.id);
-    const streets = scopeStreets.map(regionRow);
-    const communities = scopeCommunities.map(regionRow);
-    const areas = scope.areaLevel === 'street' ? streets : scope.areaLevel === 'community' ? communities : members.map(gridRow);
+    const streets = figuresOnly ? [] : scopeStreets.map(regionRow);
+    const communities = figuresOnly ? [] : scopeCommunities.map(regionRow);
+    const areas = figuresOnly ? [] : scope.areaLevel === 'street' ? streets : scope.areaLevel === 'community' ? communities : members.map(gridRow);
 
     // The department rollups are district-wide and count no dispute outcomes: a department's resolved disputes stay 0.
     const perDept = new Map<string, RankSums>();
-    const deptRows = scope.id ? this.reads.departmentSumsOfRegion(scope.id, window.from, window.to) : reads.perDeptKind();
+    const deptRows = figuresOnly ? [] : scope.id ? this.reads.departmentSumsOfRegion(scope.id, window.from, window.to) : reads.perDeptKind();
     for (const row of deptRows) {
       let sums = perDept.get(row.department_id);
       if (!sums) perDept.set(row.department_id, (sums = zeroRankSums()));
@@ -402,7 +403,7 @@ export class SceneQueries {
       }
       if (row.kind === 'dispute') sums.disputes += row.total;
     }
-    const departments = [...this.departments.entries()].map(([id, name]) => {
+    const departments = (figuresOnly ? [] : [...this.departments.entries()]).map(([id, name]) => {
       const sums = perDept.get(id) ?? zeroRankSums();
       sums.overdue = overdueByDept.get(id) ?? 0;
       return rankingRow(id, name, null, sums, 0, 0);
@@ -459,7 +460,7 @@ export class SceneQueries {
       // A copy: a wall in this thread moves its snapshot's list with the deltas (the tuples it replaces, not changes).
       brokenGrids: figuresOnly ? [] : breaks.grids.slice(),
       // At least a month of trend, at most 400 days (a custom window may be years long).
-      trend: this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to))), scope.id),
+      trend: figuresOnly ? [] : this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to))), scope.id),
       recent: this.reads.recentEvents(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit, filter).map((r) => this.summary(r, now)),
       // Streets and communities drawn show their open cases as one figure each (their rows): no points to send.
       points: view && view.level !== 'grid' ? [] : this.reads.openPoints(5000, filter, view?.bbox ?? null),

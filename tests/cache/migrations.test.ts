@@ -9,6 +9,7 @@ import { CacheReads } from '../../core/cache/reads';
 import { CacheStore } from '../../core/cache/store';
 import { migration001 } from '../../core/cache/migrations/001-initial';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../core/cache/migrations';
+import { openDistrict } from '../report/helpers';
 
 const file = () => path.join(mkdtempSync(path.join(tmpdir(), 'gcc-migrate-')), 'cache.sqlite');
 
@@ -364,6 +365,41 @@ describe('migrations', () => {
     db.prepare("UPDATE evaluations SET safe = 0 WHERE id = 'v'").run();
     db.prepare("DELETE FROM evaluations WHERE id = 'v'").run();
     expect(seqs()).toEqual([6, 3]);
+    db.close();
+  });
+
+  it("015 picks a scope's most critical grids by index: the same grids, in the same order, as sorting the whole period", () => {
+    const { db } = openDistrict();
+    const reads = new CacheReads(db);
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const [street, community] = db
+      .prepare("SELECT street_id, community_id FROM regions WHERE level = 'grid' GROUP BY community_id ORDER BY count(*) DESC LIMIT 1")
+      .raw()
+      .get() as [string, string];
+    for (const [of, table] of [
+      ['week', 'rollup_grids_week'],
+      ['month', 'rollup_grids_month'],
+      ['year', 'rollup_grids_year'],
+    ] as const) {
+      const key = db.prepare(`SELECT max(${of}) FROM ${table}`).pluck().get() as number;
+      for (const region of [null, { column: 'street_id', id: street }, { column: 'community_id', id: community }] as const) {
+        const within = region ? ` AND grid_id IN (SELECT id FROM regions NOT INDEXED WHERE ${region.column} = '${region.id}')` : '';
+        const sorted = db
+          .prepare(
+            `SELECT grid_id FROM ${table} NOT INDEXED WHERE ${of} = ? AND total > closed${within} ORDER BY critical DESC, total - closed DESC, grid_id LIMIT 12`,
+          )
+          .pluck()
+          .all(key);
+        expect(sorted.length, `${of} ${region?.column ?? 'district'}`).toBeGreaterThan(of === 'year' ? (region ? 0 : 11) : -1);
+        expect([...reads.gridSums({ of, key }, { mostCritical: 12, region })].map((r) => r[0])).toEqual(sorted);
+      }
+      expect(plan(`SELECT grid_id FROM ${table} INDEXED BY ${table}_critical WHERE ${of} = 1 ORDER BY critical DESC LIMIT 12`)).toMatch(
+        new RegExp(`INDEX ${table}_critical`),
+      );
+    }
+    expect(plan("SELECT id FROM regions WHERE street_id = 's'")).toMatch(/COVERING INDEX regions_street/);
+    expect(plan("SELECT id FROM regions WHERE community_id = 'c'")).toMatch(/COVERING INDEX regions_community/);
     db.close();
   });
 

@@ -12,6 +12,7 @@ import { migration011 } from './011-drop-duplicate-breaking-index';
 import { migration012 } from './012-open-cases-by-region';
 import { migration013 } from './013-region-departments-services';
 import { migration014 } from './014-read-model-sequences';
+import { migration015 } from './015-scope-and-critical-indexes';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one is a new file and one line here; never edit a released one. */
@@ -30,5 +31,6 @@ export const MIGRATIONS: Migration[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
