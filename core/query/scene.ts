@@ -6,7 +6,9 @@
 import type { CacheReads, DeptRow, EventRow, GridKindRow, GridPick, GridSumsRow, GridSumsSource, RegionFilter, RegionRow, SyncState } from '../cache/reads';
 import type { AppliedBatch } from '../cache/store';
 import { SAFE_CRITERIA, STAGES, type Event, type EventKind, type OrganisationResponse, type SafeCriterion, type Stage } from '../../shared/api/schemas';
+import { breakState } from '../../shared/bridge/scene';
 import type {
+  BrokenGrids,
   EventSummary,
   GridDetail,
   GridState,
@@ -154,9 +156,6 @@ function windowSource(from: number, to: number, today: number): Extract<GridSums
   return { of: 'window', ...splitByMonth(from, end) };
 }
 
-/** Overdue open cases counted per street, community, grid (or null) and department. */
-type OverdueGroup = [street_id: string | null, community_id: string | null, grid_id: string | null, department_id: string | null, n: number];
-
 /** The official titles by grid index as of an evaluations sequence (SceneQueries.officialStatus). */
 interface OfficialStatus {
   period: string;
@@ -167,12 +166,20 @@ interface OfficialStatus {
 }
 
 /** A scope's grids that broke a criterion this assessment period (SceneQueries.scopeBreaks); read-only once built. */
+/** A scope's overdue cases now: in all, per department, per street and community, and per grid (by index). */
+interface OverdueTally {
+  total: number;
+  byDept: Map<string, number>;
+  inRegion: Map<string, number>;
+  ofGrid: Map<number, number>;
+}
+
 interface ScopeBreaks {
   brokenOf: Map<number, SafeCriterion[]>;
   byCriterion: Record<SafeCriterion, number>;
   atRisk: number;
   /** SceneSnapshot.brokenGrids. */
-  grids: SceneSnapshot['brokenGrids'];
+  grids: BrokenGrids;
   /** The first RISK_ROWS of them in the risk list's order, by grid index. */
   riskRows: number[];
 }
@@ -209,7 +216,7 @@ export class SceneQueries {
    * (the next open case's deadline) passes. A city's 4,400 overdue cases took 3.4 ms of each snapshot to count
    * again; a wall reads the same scope's snapshots over and over between writes (two windows, every scene).
    */
-  private overdueCache = new Map<string, { seq: number; at: number; until: number; rows: OverdueGroup[] }>();
+  private overdueCache = new Map<string, { seq: number; at: number; until: number; tally: OverdueTally }>();
   /** 0 … grids − 1: the district's members. */
   private allGrids: number[] = [];
   private organisation: OrganisationResponse | null = null;
@@ -285,16 +292,13 @@ export class SceneQueries {
       byKind[kind] = (byKind[kind] ?? 0) + row[2];
     }
     // Overdue cases now, per department and region, and per grid where grids are the scope's areas.
-    const overdueByDept = new Map<string, number>();
-    const overdueOf = new Map<number, number>();
-    const overdueIn = new Map<string, number>();
-    for (const [streetId, communityId, gridId, departmentId, n] of this.overdueNow(now, filter, scope.areaLevel === 'grid', state.writeSeq)) {
-      t.overdue += n;
-      if (departmentId) overdueByDept.set(departmentId, (overdueByDept.get(departmentId) ?? 0) + n);
-      for (const region of [streetId, communityId]) if (region) overdueIn.set(region, (overdueIn.get(region) ?? 0) + n);
-      const i = gridId === null ? undefined : this.gridIndex.get(gridId);
-      if (i !== undefined) overdueOf.set(i, (overdueOf.get(i) ?? 0) + n);
-    }
+    const { total: overdueTotal, byDept: overdueByDept, inRegion: overdueIn, ofGrid: overdueOf } = this.overdueNow(
+      now,
+      filter,
+      scope.areaLevel === 'grid',
+      state.writeSeq,
+    );
+    t.overdue = overdueTotal;
 
     // Live safe-grid status: official title from the latest evaluation, at risk when broken in the current period.
     // Only grids that broke a criterion differ from their title: the counts start from the titles' and visit those.
@@ -458,7 +462,7 @@ export class SceneQueries {
       ...(view ? { view } : {}),
       grids,
       // A copy: a wall in this thread moves its snapshot's list with the deltas (the tuples it replaces, not changes).
-      brokenGrids: figuresOnly ? [] : breaks.grids.slice(),
+      brokenGrids: figuresOnly ? { ids: [], states: [] } : { ids: breaks.grids.ids.slice(), states: breaks.grids.states.slice() },
       // At least a month of trend, at most 400 days (a custom window may be years long).
       trend: figuresOnly ? [] : this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to))), scope.id),
       recent: this.reads.recentEvents(dayStart(window.from), dayStart(addDays(window.to, 1)), recentLimit, filter).map((r) => this.summary(r, now)),
@@ -468,17 +472,24 @@ export class SceneQueries {
     };
   }
 
-  /** CacheReads.overdueNow, kept while it stands (see overdueCache). */
-  private overdueNow(now: number, filter: RegionFilter | null, perGrid: boolean, seq: number): OverdueGroup[] {
+  /** CacheReads.overdueNow counted per department, region and grid, kept while it stands (see overdueCache). */
+  private overdueNow(now: number, filter: RegionFilter | null, perGrid: boolean, seq: number): OverdueTally {
     const key = `${filter?.column ?? ''}:${filter?.id ?? ''}:${perGrid}`;
     const kept = this.overdueCache.get(key);
-    if (kept && kept.seq === seq && kept.at <= now && now <= kept.until) return kept.rows;
-    const rows = [...this.reads.overdueNow(now, filter, perGrid)];
+    if (kept && kept.seq === seq && kept.at <= now && now <= kept.until) return kept.tally;
+    const tally: OverdueTally = { total: 0, byDept: new Map(), inRegion: new Map(), ofGrid: new Map() };
+    for (const [streetId, communityId, gridId, departmentId, n] of this.reads.overdueNow(now, filter, perGrid)) {
+      tally.total += n;
+      if (departmentId) tally.byDept.set(departmentId, (tally.byDept.get(departmentId) ?? 0) + n);
+      for (const region of [streetId, communityId]) if (region) tally.inRegion.set(region, (tally.inRegion.get(region) ?? 0) + n);
+      const i = gridId === null ? undefined : this.gridIndex.get(gridId);
+      if (i !== undefined) tally.ofGrid.set(i, (tally.ofGrid.get(i) ?? 0) + n);
+    }
     // A case is overdue once now passes its deadline: the answer stands up to and including the next deadline.
     const until = this.reads.nextOpenDeadline(now) ?? Infinity;
     if (this.overdueCache.size >= 64) this.overdueCache.clear();
-    this.overdueCache.set(key, { seq, at: now, until, rows });
-    return rows;
+    this.overdueCache.set(key, { seq, at: now, until, tally });
+    return tally;
   }
 
   /**
@@ -581,11 +592,12 @@ export class SceneQueries {
       byCriterion[criterion]++;
     }
     let atRisk = 0;
-    const grids: SceneSnapshot['brokenGrids'] = [];
+    const grids: BrokenGrids = { ids: [], states: [] };
     for (const [i, broken] of brokenOf) {
       const titled = official.safe[i] === 1;
       if (titled) atRisk++;
-      grids.push([this.grids[i].id, titled ? 'at_risk' : 'normal', broken]);
+      grids.ids.push(this.grids[i].id);
+      grids.states.push(breakState(titled, broken));
     }
     // The risk list's order: at risk first, then most criteria broken, then by code.
     const riskRows = [...brokenOf]

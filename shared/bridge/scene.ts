@@ -178,6 +178,32 @@ export const MapView = z
   .strict();
 export type MapView = z.infer<typeof MapView>;
 
+/**
+ * Every grid of a scope that broke a criterion this assessment period, as two columns: `ids`, and `states`, each a
+ * bit set (breakState): bit 0 at risk (titled safe, now breaking), bit 1 + k the k-th of SAFE_CRITERIA broken. A
+ * view lists only some of these grids in `grids` (those drawn and the risk list's first); these are what the criteria
+ * heat map counts and what a pushed grid state moves from. Columns, not [id, status, criteria] tuples: a city's
+ * 5,000 tuples were 217 kB and 0.8 ms of JSON, and the most work of the wall's validation of a snapshot.
+ */
+export const BrokenGrids = z
+  .object({ ids: z.array(z.string()), states: z.array(z.number().int().min(2).max(2 ** (SafeCriterion.options.length + 1) - 1)) })
+  .refine((b) => b.ids.length === b.states.length, 'brokenGrids: one state per id.');
+export type BrokenGrids = z.infer<typeof BrokenGrids>;
+
+/** A broken grid's entry in BrokenGrids.states: at risk or not, and the criteria it broke (at least one). */
+export function breakState(atRisk: boolean, criteria: readonly SafeCriterion[]): number {
+  let state = atRisk ? 1 : 0;
+  for (const c of criteria) state |= 2 << SafeCriterion.options.indexOf(c);
+  return state;
+}
+
+/** The criteria of a BrokenGrids state, in SAFE_CRITERIA order. */
+export function breakCriteria(state: number): SafeCriterion[] {
+  return SafeCriterion.options.filter((_, k) => state & (2 << k));
+}
+
+export const breakAtRisk = (state: number): boolean => (state & 1) === 1;
+
 export const SceneSnapshot = z.object({
   window: z.object({ preset: WindowPreset, from: Day, to: Day, label: z.string() }),
   generatedAt: z.string(),
@@ -197,13 +223,7 @@ export const SceneSnapshot = z.object({
   /** The view the snapshot was read for; absent: every grid and open case of the scope. */
   view: MapView.optional(),
   grids: z.array(GridState).describe("The scope's grids (of the view, when there is one)"),
-  /**
-   * Every grid of the scope that broke a criterion this assessment period: [id, status, criteria]. A view lists only
-   * some of them in `grids` (those drawn and the risk list's first); these are what the criteria heat map counts and
-   * what a pushed grid state moves from. Empty for figures only (`lists: false`). Tuples in a list, not an object by
-   * id: a city's 5,000 keys took 4 ms to build.
-   */
-  brokenGrids: z.array(z.tuple([z.string(), z.enum(['at_risk', 'normal']), z.array(SafeCriterion).min(1)])),
+  brokenGrids: BrokenGrids,
   trend: z.array(TrendPoint),
   recent: z.array(EventSummary).max(200),
   /** Open cases on the map (location, kind, stage, severity) — the points layer. */

@@ -3,7 +3,8 @@ import { openCache } from '../../core/cache/database';
 import { SceneQueries, resolveWindow } from '../../core/query/scene';
 import { CacheReads } from '../../core/cache/reads';
 import { CacheStore } from '../../core/cache/store';
-import { SceneSnapshot } from '../../shared/bridge/scene';
+import { breakAtRisk, breakCriteria, breakState, BrokenGrids, SceneSnapshot } from '../../shared/bridge/scene';
+import { SAFE_CRITERIA } from '../../shared/api/schemas';
 import { change, event, fixtureCacheFile, tombstone } from '../fixtures/records';
 
 const NOW = Date.parse('2026-11-27T10:00:00+08:00');
@@ -75,6 +76,20 @@ describe('scene snapshot', async () => {
     expect((m.grids as { features: unknown[] }).features).toHaveLength(2);
     expect(m.datum).toBe('GCJ-02');
     expect(m.bbox[0]).toBeLessThan(m.bbox[2]);
+  });
+});
+
+describe("brokenGrids' columns", () => {
+  it('carry each grid as a bit set of at risk and its criteria, and refuse what no grid can be', () => {
+    for (const criteria of [['fire'], ['crime', 'traffic'], [...SAFE_CRITERIA]] as const)
+      for (const atRisk of [true, false]) {
+        const state = breakState(atRisk, criteria);
+        expect([breakAtRisk(state), breakCriteria(state)]).toEqual([atRisk, [...criteria].sort((a, b) => SAFE_CRITERIA.indexOf(a) - SAFE_CRITERIA.indexOf(b))]);
+      }
+    expect(BrokenGrids.safeParse({ ids: ['g1', 'g2'], states: [breakState(true, ['fire']), breakState(false, ['vice'])] }).success).toBe(true);
+    // One state short; a state breaking nothing (0, or at risk alone); a bit past the criteria.
+    for (const states of [[2], [2, 0], [2, 1], [2, 2 << SAFE_CRITERIA.length]])
+      expect(BrokenGrids.safeParse({ ids: ['g1', 'g2'], states }).success, JSON.stringify(states)).toBe(false);
   });
 });
 

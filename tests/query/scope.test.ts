@@ -8,10 +8,11 @@ import { checkCache } from '../../core/cache/inspect';
 import { CacheReads } from '../../core/cache/reads';
 import { CacheStore } from '../../core/cache/store';
 import { RISK_ROWS, SceneQueries } from '../../core/query/scene';
-import { SceneSnapshot, type WindowRequest } from '../../shared/bridge/scene';
+import { breakState, SceneSnapshot, type WindowRequest } from '../../shared/bridge/scene';
 import { dayStart } from '../../shared/time';
 import { spotlightOrder } from '../../renderer/src/wall/derive';
 import { openDistrict } from '../report/helpers';
+import { breakEntries } from '../wall/fixtures';
 import { change, event, fixtureCacheFile, regions } from '../fixtures/records';
 
 const district = openDistrict();
@@ -165,8 +166,9 @@ describe('a snapshot of a map view (levels of detail)', () => {
         expect(s.grids.length).toBeLessThan(whole.grids.length);
         // Every grid that broke a criterion is still there, by id, with its status and criteria.
         const broken = whole.grids.filter((g) => g.broken.length > 0);
-        const byId = (a: readonly unknown[], b: readonly unknown[]) => (String(a[0]) < String(b[0]) ? -1 : 1);
-        expect([...s.brokenGrids].sort(byId)).toEqual(broken.map((g) => [g.id, g.status, g.broken] as const).sort(byId));
+        expect(breakEntries(s.brokenGrids)).toEqual(
+          breakEntries({ ids: broken.map((g) => g.id), states: broken.map((g) => breakState(g.status === 'at_risk', g.broken)) }),
+        );
         if (region === null) expect(broken.length).toBeGreaterThan(RISK_ROWS);
         // What the panels make of them is what they make of every grid.
         expect(spotlightOrder(s.grids)).toEqual(spotlightOrder(whole.grids));
@@ -179,7 +181,7 @@ describe('a snapshot of a map view (levels of detail)', () => {
     for (const region of [street, all.communities[0].id, null]) {
       const full = queries.snapshot(YEAR, now, region);
       const s = queries.snapshot(YEAR, now, region, { level: 'street', lists: false });
-      const unlisted = { grids: [], brokenGrids: [], points: [], streets: [], communities: [], areas: [], departments: [], trend: [] };
+      const unlisted = { grids: [], brokenGrids: { ids: [], states: [] }, points: [], streets: [], communities: [], areas: [], departments: [], trend: [] };
       expect(s).toMatchObject(unlisted);
       expect({ ...s, view: undefined, ...unlisted, generatedAt: '' }).toEqual({ ...full, ...unlisted, generatedAt: '' });
       expect(s.totals.events).toBeGreaterThan(0);

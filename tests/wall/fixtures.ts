@@ -1,5 +1,30 @@
 /** Small map regions, grid states and snapshots for the wall's unit and component tests. */
-import type { EventSummary, GridState, MapRegions, RankingRow, SceneSnapshot } from '../../shared/bridge/scene';
+import type { SafeCriterion } from '../../shared/api/schemas';
+import {
+  breakAtRisk,
+  breakCriteria,
+  breakState,
+  type BrokenGrids,
+  type EventSummary,
+  type GridState,
+  type MapRegions,
+  type RankingRow,
+  type SceneSnapshot,
+} from '../../shared/bridge/scene';
+
+/** A broken grid as expectations read it: [id, status, criteria in SAFE_CRITERIA order]. */
+export type BreakEntry = [id: string, status: 'at_risk' | 'normal', criteria: SafeCriterion[]];
+
+/** A snapshot's brokenGrids as entries, by id (the columns have no order). */
+export function breakEntries(b: BrokenGrids): BreakEntry[] {
+  return b.ids
+    .map((id, i): BreakEntry => [id, breakAtRisk(b.states[i]) ? 'at_risk' : 'normal', breakCriteria(b.states[i])])
+    .sort((x, y) => (x[0] < y[0] ? -1 : 1));
+}
+
+export function brokenGridsOf(entries: readonly BreakEntry[]): BrokenGrids {
+  return { ids: entries.map((e) => e[0]), states: entries.map(([, status, criteria]) => breakState(status === 'at_risk', criteria)) };
+}
 
 const square = (x: number, y: number, d = 0.01) => ({
   type: 'Polygon' as const,
@@ -157,10 +182,10 @@ export function snapshot(preset: 'today' | 'year', over: Partial<SceneSnapshot> 
     communities: [],
     departments: [],
     grids: gridStates.map((g) => ({ ...g, broken: [...g.broken] })),
-    brokenGrids: [
+    brokenGrids: brokenGridsOf([
       ['g2', 'at_risk', ['fire', 'crime']],
       ['g3', 'normal', ['traffic']],
-    ],
+    ]),
     trend: [{ day: 20261123, byKind: { ...zeroKinds, dispute: 2 }, closed: 1, disputesResolved: 1 }],
     recent: [event({ id: 'e1' })],
     points: [{ id: 'e1', kind: 'appeal', stage: 'reported', severity: 'low', lon: 106.602, lat: 30.502 }],

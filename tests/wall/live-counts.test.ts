@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { CacheStore } from '../../core/cache/store';
 import type { Event } from '../../shared/api/schemas';
-import type { MapView, SceneDelta, SceneSnapshot, WindowRequest } from '../../shared/bridge/scene';
+import { breakState, type MapView, type SceneDelta, type SceneSnapshot, type WindowRequest } from '../../shared/bridge/scene';
 import { addCounts, applyGridStates } from '../../renderer/src/wall/live-counts';
 import { openDistrict } from '../report/helpers';
 import { change, tombstone } from '../fixtures/records';
-import { snapshot } from './fixtures';
+import { breakEntries, snapshot } from './fixtures';
 
 const district = openDistrict();
 const { db, queries } = district;
@@ -78,7 +78,7 @@ function comparable(s: SceneSnapshot) {
     points: [],
     totals: { ...s.totals, overdue: 0 },
     // A list with no order: a wall appends to it and fills a gap with its last entry.
-    brokenGrids: [...s.brokenGrids].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    brokenGrids: breakEntries(s.brokenGrids),
     streets: rows(s.streets),
     communities: rows(s.communities),
     areas: rows(s.areas),
@@ -234,13 +234,14 @@ describe('grid states pushed to a snapshot of a map view', () => {
     expect(joined).toEqual(['g-new']);
     expect(s.safeGrids).toMatchObject({ safe: safe - 1, atRisk: atRisk + 1 });
     expect(s.grids.find((g) => g.id === 'g-new')).toMatchObject({ status: 'at_risk', broken: ['fire'] });
-    expect(s.brokenGrids.find((b) => b[0] === 'g-new')).toEqual(['g-new', 'at_risk', ['fire']]);
+    expect(breakEntries(s.brokenGrids).find((b) => b[0] === 'g-new')).toEqual(['g-new', 'at_risk', ['fire']]);
   });
 
   // A city's view lists only the risk list's first grids that broke a criterion; the others are in brokenGrids.
   const capped = (): SceneSnapshot => {
     const s = view();
-    s.brokenGrids.push(['g-kept', 'normal', ['fire']]);
+    s.brokenGrids.ids.push('g-kept');
+    s.brokenGrids.states.push(breakState(false, ['fire']));
     s.safeGrids.normal += 1;
     s.safeGrids.brokenByCriterion.fire += 1;
     return s;
@@ -253,10 +254,10 @@ describe('grid states pushed to a snapshot of a map view', () => {
     expect({ changed, joined }).toEqual({ changed: true, joined: [] });
     expect(s.safeGrids.normal).toBe(normal);
     expect(s.safeGrids.brokenByCriterion).toMatchObject({ fire: 1, vice: 1 });
-    expect(s.brokenGrids.find((b) => b[0] === 'g-kept')).toEqual(['g-kept', 'normal', ['vice']]);
+    expect(breakEntries(s.brokenGrids).find((b) => b[0] === 'g-kept')).toEqual(['g-kept', 'normal', ['vice']]);
     // Its case gone, it breaks none: it leaves brokenGrids.
     applyGridStates(s, [{ id: 'g-kept', status: 'normal', events: 0, open: 0, critical: 0, broken: [] }], at);
-    expect(s.brokenGrids.map((b) => b[0])).toEqual(['g2', 'g3']);
+    expect(s.brokenGrids.ids).toEqual(['g2', 'g3']);
     expect(s.safeGrids.brokenByCriterion.vice).toBe(0);
     expect(s.grids.some((g) => g.id === 'g-kept')).toBe(false);
   });
@@ -266,7 +267,7 @@ describe('grid states pushed to a snapshot of a map view', () => {
     // Below the last listed (a normal grid breaking one criterion): counted, not listed.
     const low = applyGridStates(s, [{ id: 'g-low', status: 'normal', events: 1, open: 1, critical: 0, broken: ['cult'] }], at);
     expect(low.joined).toEqual([]);
-    expect(s.brokenGrids.find((b) => b[0] === 'g-low')).toEqual(['g-low', 'normal', ['cult']]);
+    expect(breakEntries(s.brokenGrids).find((b) => b[0] === 'g-low')).toEqual(['g-low', 'normal', ['cult']]);
     expect(s.safeGrids.brokenByCriterion.cult).toBe(1);
     // At risk: above the last listed, it joins (to be read again).
     const high = applyGridStates(s, [{ id: 'g-high', status: 'at_risk', events: 1, open: 1, critical: 0, broken: ['fire'] }], at);

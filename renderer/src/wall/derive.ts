@@ -4,7 +4,7 @@
  * shared/kpi/formulas through the query layer); these only count and sort reported states.
  */
 import { SAFE_CRITERIA, type SafeCriterion } from '../../../shared/api/schemas';
-import type { GridState, MapRegions, SceneSnapshot } from '../../../shared/bridge/scene';
+import type { BrokenGrids, GridState, MapRegions, SceneSnapshot } from '../../../shared/bridge/scene';
 
 export interface GridInfo {
   id: string;
@@ -38,7 +38,7 @@ export function gridIndex(regions: MapRegions | null): Map<string, GridInfo> {
 
 /** Area × criterion: how many of each area's grids break each criterion (an area: a street, a community or a grid). */
 export function criteriaByArea(
-  broken: Readonly<SceneSnapshot['brokenGrids']>,
+  broken: Readonly<BrokenGrids>,
   index: ReadonlyMap<string, GridInfo>,
   areas: readonly { id: string; name: string }[],
   level: 'street' | 'community' | 'grid',
@@ -46,11 +46,12 @@ export function criteriaByArea(
   const row = new Map(areas.map((s, i) => [s.id, i]));
   const areaOf = (id: string) => (level === 'grid' ? id : level === 'street' ? index.get(id)?.streetId : index.get(id)?.communityId);
   const counts = areas.map(() => SAFE_CRITERIA.map(() => 0));
-  for (const [id, , criteria] of broken) {
+  broken.ids.forEach((id, i) => {
     const r = row.get(areaOf(id) ?? '');
-    if (r === undefined) continue;
-    for (const c of criteria) counts[r][SAFE_CRITERIA.indexOf(c)]++;
-  }
+    if (r === undefined) return;
+    const state = broken.states[i];
+    for (let k = 0; k < SAFE_CRITERIA.length; k++) if (state & (2 << k)) counts[r][k]++;
+  });
   const cells: [number, number, number][] = [];
   counts.forEach((cols, r) => cols.forEach((v, c) => cells.push([c, r, v])));
   return { rows: areas.map((s) => s.name), cols: [...SAFE_CRITERIA], cells };

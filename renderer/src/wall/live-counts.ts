@@ -8,7 +8,7 @@
  * titles, services. Rates are recomputed from their parts by the same formulas as the query layer.
  */
 import type { SafeCriterion } from '../../../shared/api/schemas';
-import type { CountChange, GridState, RankingRow, SceneSnapshot } from '../../../shared/bridge/scene';
+import { breakAtRisk, breakCriteria, breakState, type BrokenGrids, type CountChange, type GridState, type RankingRow, type SceneSnapshot } from '../../../shared/bridge/scene';
 import { disputeResolutionRate, onTimeRate, satisfactionRate } from '../../../shared/kpi/formulas';
 import { STAGES } from '../../../shared/api/schemas';
 import { riskRank } from './derive';
@@ -155,7 +155,7 @@ export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridSt
   const sg = snapshot.safeGrids;
   // Each broken grid's place in brokenGrids.
   const breaks = snapshot.brokenGrids;
-  const at = new Map(breaks.map((b, i) => [b[0], i]));
+  const at = new Map(breaks.ids.map((id, i) => [id, i]));
   // A set: a snapshot read in this thread has its areas and streets (or communities) as the same rows.
   const rows = new Map<string, Set<RankingRow>>();
   for (const list of [snapshot.streets, snapshot.communities, snapshot.areas])
@@ -174,14 +174,15 @@ export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridSt
   };
   // The risk list's last listed grid: a grid that ranks above it (or any, while the view lists every broken grid) joins.
   const listedBroken = snapshot.grids.filter((g) => g.broken.length > 0);
-  const capped = listedBroken.length < breaks.length;
+  const capped = listedBroken.length < breaks.ids.length;
   const last = capped ? listedBroken.reduce((worst, g) => (riskRank(g) > riskRank(worst) ? g : worst), listedBroken[0]) : undefined;
   let changed = false;
   for (const s of states) {
     const g = byId.get(s.id);
     const place = at.get(s.id);
-    const kept = place === undefined ? undefined : breaks[place];
-    const was: Pick<GridState, 'status' | 'broken'> | undefined = g ?? (kept ? { status: kept[1], broken: kept[2] } : undefined);
+    const kept = place === undefined ? undefined : breaks.states[place];
+    const was: Pick<GridState, 'status' | 'broken'> | undefined =
+      g ?? (kept === undefined ? undefined : { status: breakAtRisk(kept) ? 'at_risk' : 'normal', broken: breakCriteria(kept) });
     if (!was && !s.broken.length) continue; // breaking none before or now: nothing shown moves
     const before = was ?? { status: s.status === 'at_risk' ? 'safe' : s.status, broken: [] };
     count(before.status, before.broken, s.id, -1);
@@ -200,19 +201,24 @@ export function applyGridStates(snapshot: SceneSnapshot, states: readonly GridSt
 }
 
 /** A grid's entry in brokenGrids set from its pushed state: replaced, added, or (breaking none now) taken out. */
-function setBreaks(breaks: SceneSnapshot['brokenGrids'], at: Map<string, number>, s: GridState) {
+function setBreaks(breaks: BrokenGrids, at: Map<string, number>, s: GridState) {
   const i = at.get(s.id);
   if (s.broken.length) {
-    const entry: SceneSnapshot['brokenGrids'][number] = [s.id, s.status === 'at_risk' ? 'at_risk' : 'normal', s.broken];
-    if (i === undefined) at.set(s.id, breaks.push(entry) - 1);
-    else breaks[i] = entry;
+    const state = breakState(s.status === 'at_risk', s.broken);
+    if (i !== undefined) breaks.states[i] = state;
+    else {
+      at.set(s.id, breaks.ids.push(s.id) - 1);
+      breaks.states.push(state);
+    }
   } else if (i !== undefined) {
     // The last entry takes its place: the list has no order.
-    const last = breaks.pop()!;
+    const lastId = breaks.ids.pop()!;
+    const lastState = breaks.states.pop()!;
     at.delete(s.id);
-    if (i < breaks.length) {
-      breaks[i] = last;
-      at.set(last[0], i);
+    if (i < breaks.ids.length) {
+      breaks.ids[i] = lastId;
+      breaks.states[i] = lastState;
+      at.set(lastId, i);
     }
   }
 }

@@ -6,7 +6,7 @@
  * formatted here; every rate comes from the query layer (shared/kpi/formulas).
  */
 import { SAFE_CRITERIA, type EventKind, type Stage } from '../../../shared/api/schemas';
-import type { GridState, SceneSnapshot } from '../../../shared/bridge/scene';
+import type { BrokenGrids, GridState, SceneSnapshot } from '../../../shared/bridge/scene';
 import type { WallChartOption } from '../common/charts/echarts';
 import {
   barsOption,
@@ -33,11 +33,14 @@ export interface WallContext {
   /** The year's grid states, kept live by the deltas. */
   grids: readonly GridState[];
   /** Every grid of the year's scope that broke a criterion (SceneSnapshot.brokenGrids), kept live by the deltas. */
-  broken: Readonly<SceneSnapshot['brokenGrids']>;
+  broken: Readonly<BrokenGrids>;
   index: ReadonlyMap<string, GridInfo>;
   s: Sizes;
   t: Translate;
 }
+
+/** No grid broke a criterion (or none is known: a wall without its year's snapshot yet). */
+export const NO_BREAKS: Readonly<BrokenGrids> = Object.freeze({ ids: [], states: [] });
 
 /** Counters need both windows; a scene shows none until both are in. */
 export type KpiContext = WallContext & { year: SceneSnapshot; today: SceneSnapshot };

@@ -15,6 +15,7 @@ import {
   kpiContext,
   KPIS,
   LINES,
+  NO_BREAKS,
   riskRows,
   satisfactionCounts,
   TABLES,
@@ -64,7 +65,7 @@ export function useWallDerived(): WallDerived {
     },
     get broken() {
       void store.gridRevision;
-      return store.year?.brokenGrids ?? [];
+      return store.year?.brokenGrids ?? NO_BREAKS;
     },
     get index() {
       return index.value;
