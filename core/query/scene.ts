@@ -22,7 +22,7 @@ import type {
   ScopeStep,
   WindowRequest,
 } from '../../shared/bridge/scene';
-import { disputeResolutionRate, gridStatus, onTimeRate, satisfactionRate } from '../../shared/kpi/formulas';
+import { disputeResolutionRate, gridStatus, onTimeRate, riskRank, satisfactionRate } from '../../shared/kpi/formulas';
 import { maskName, maskPhone } from '../../shared/privacy';
 import {
   addDays,
@@ -292,12 +292,12 @@ export class SceneQueries {
       byKind[kind] = (byKind[kind] ?? 0) + row[2];
     }
     // Overdue cases now, per department and region, and per grid where grids are the scope's areas.
-    const { total: overdueTotal, byDept: overdueByDept, inRegion: overdueIn, ofGrid: overdueOf } = this.overdueNow(
-      now,
-      filter,
-      scope.areaLevel === 'grid',
-      state.writeSeq,
-    );
+    const {
+      total: overdueTotal,
+      byDept: overdueByDept,
+      inRegion: overdueIn,
+      ofGrid: overdueOf,
+    } = this.overdueNow(now, filter, scope.areaLevel === 'grid', state.writeSeq);
     t.overdue = overdueTotal;
 
     // Live safe-grid status: official title from the latest evaluation, at risk when broken in the current period.
@@ -599,9 +599,10 @@ export class SceneQueries {
       grids.ids.push(this.grids[i].id);
       grids.states.push(breakState(titled, broken));
     }
-    // The risk list's order: at risk first, then most criteria broken, then by code.
+    // The risk list's order (riskRank), then by code (grid index).
+    const rank = (i: number, broken: readonly SafeCriterion[]) => riskRank(official.safe[i] === 1 ? 'at_risk' : 'normal', broken.length);
     const riskRows = [...brokenOf]
-      .sort(([a, ca], [b, cb]) => official.safe[b] - official.safe[a] || cb.length - ca.length || a - b)
+      .sort(([a, ca], [b, cb]) => rank(a, ca) - rank(b, cb) || a - b)
       .slice(0, RISK_ROWS)
       .map(([i]) => i);
     if (this.breaksOfScope.size >= 32) this.breaksOfScope.clear();

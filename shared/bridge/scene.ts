@@ -186,7 +186,16 @@ export type MapView = z.infer<typeof MapView>;
  * 5,000 tuples were 217 kB and 0.8 ms of JSON, and the most work of the wall's validation of a snapshot.
  */
 export const BrokenGrids = z
-  .object({ ids: z.array(z.string()), states: z.array(z.number().int().min(2).max(2 ** (SafeCriterion.options.length + 1) - 1)) })
+  .object({
+    ids: z.array(z.string()),
+    states: z.array(
+      z
+        .number()
+        .int()
+        .min(2)
+        .max(2 ** (SafeCriterion.options.length + 1) - 1),
+    ),
+  })
   .refine((b) => b.ids.length === b.states.length, 'brokenGrids: one state per id.');
 export type BrokenGrids = z.infer<typeof BrokenGrids>;
 

@@ -41,6 +41,16 @@ export function gridStatus(officialSafe: boolean, brokenThisPeriod: readonly Saf
   return brokenThisPeriod.length > 0 ? 'at_risk' : 'safe';
 }
 
+const RISK_STATUS_ORDER = { at_risk: 0, normal: 1, safe: 2 } as const;
+
+/**
+ * A grid's place in the risk list, lower first: at risk, then normal, then most criteria broken (at most eight); ties
+ * by grid code. The core lists a map view's first RISK_ROWS in this order, the wall ranks live grid states by it.
+ */
+export function riskRank(status: GridStatus, brokenCount: number): number {
+  return RISK_STATUS_ORDER[status] * 100 - brokenCount;
+}
+
 /** Week-on-week (or year-on-year) change as a fraction of the earlier figure; null when there is no base. */
 export function change(current: number, previous: number): Rate {
   return previous > 0 ? (current - previous) / previous : null;

@@ -145,7 +145,8 @@ describe('the streaming reader', () => {
     });
     const source = await JSZip.loadAsync(readFileSync(written));
     const names = Object.keys(source.files).filter((n) => !source.files[n].dir);
-    const rank = (n: string) => (n.startsWith('xl/worksheets/') ? 1 : n === 'xl/styles.xml' ? 2 : n === 'xl/workbook.xml' ? 3 : n === 'xl/sharedStrings.xml' ? 4 : 0);
+    const rank = (n: string) =>
+      n.startsWith('xl/worksheets/') ? 1 : n === 'xl/styles.xml' ? 2 : n === 'xl/workbook.xml' ? 3 : n === 'xl/sharedStrings.xml' ? 4 : 0;
     const reordered = new JSZip();
     for (const name of [...names].sort((a, b) => rank(a) - rank(b))) reordered.file(name, await source.file(name)!.async('nodebuffer'));
     const path = tmp.write('parts-reordered.xlsx', await reordered.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));

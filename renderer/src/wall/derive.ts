@@ -5,6 +5,7 @@
  */
 import { SAFE_CRITERIA, type SafeCriterion } from '../../../shared/api/schemas';
 import type { BrokenGrids, GridState, MapRegions, SceneSnapshot } from '../../../shared/bridge/scene';
+import { riskRank as rankOfRisk } from '../../../shared/kpi/formulas';
 
 export interface GridInfo {
   id: string;
@@ -63,13 +64,8 @@ export interface RiskRow extends GridInfo {
   status: GridState['status'];
 }
 
-const RISK_STATUS_ORDER = { at_risk: 0, normal: 1, safe: 2 } as const;
-
-/**
- * A grid's place in the risk list, lower first: at risk, then normal, then most criteria broken (at most eight). The
- * core lists a map view's first RISK_ROWS in this order (core/query/scene.ts scopeBreaks).
- */
-export const riskRank = (g: Pick<GridState, 'status' | 'broken'>): number => RISK_STATUS_ORDER[g.status] * 100 - g.broken.length;
+/** A grid state's place in the risk list (shared/kpi/formulas.ts riskRank), lower first. */
+export const riskRank = (g: Pick<GridState, 'status' | 'broken'>): number => rankOfRisk(g.status, g.broken.length);
 
 /** Grids at risk first (then normal grids with broken criteria), most criteria broken first, then most open cases. */
 export function riskList(grids: readonly GridState[], index: ReadonlyMap<string, GridInfo>): RiskRow[] {

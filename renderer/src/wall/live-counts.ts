@@ -8,7 +8,16 @@
  * titles, services. Rates are recomputed from their parts by the same formulas as the query layer.
  */
 import type { SafeCriterion } from '../../../shared/api/schemas';
-import { breakAtRisk, breakCriteria, breakState, type BrokenGrids, type CountChange, type GridState, type RankingRow, type SceneSnapshot } from '../../../shared/bridge/scene';
+import {
+  breakAtRisk,
+  breakCriteria,
+  breakState,
+  type BrokenGrids,
+  type CountChange,
+  type GridState,
+  type RankingRow,
+  type SceneSnapshot,
+} from '../../../shared/bridge/scene';
 import { disputeResolutionRate, onTimeRate, satisfactionRate } from '../../../shared/kpi/formulas';
 import { STAGES } from '../../../shared/api/schemas';
 import { riskRank } from './derive';
