@@ -29,11 +29,13 @@ function cacheDamagedInside(table: 'quarantine' | 'reference' = 'quarantine'): s
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const pages = db.pragma('page_count', { simple: true }) as number;
+  // A leaf in the middle of the table's B-tree (found by dbstat: the layout moves as migrations add tables and indexes).
+  const leaves = db.prepare("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno").pluck().all(table) as number[];
+  const page = leaves[Math.floor(leaves.length / 2)];
   db.close();
   const fd = openSync(file, 'r+');
-  // A page in the middle of the quarantine table's B-tree: garbage where cells should be.
-  writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, pageSize * Math.floor(pages / 2));
+  // Garbage where cells should be.
+  writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, pageSize * (page - 1));
   closeSync(fd);
   return file;
 }
