@@ -1,7 +1,7 @@
 /**
  * The wall map's repaint budget (issue 18: the wall runs on software GL): the style changes in one place, only when
- * an input changed; grid polygons and clustered points at most once a second; new cases pulse above the map, for a
- * bounded time, and never redraw it. A fake MapLibre map records every call the component makes.
+ * an input changed; grid polygons and clustered points at most once a second; pulses stepped at 4 Hz, for a bounded
+ * time. A fake MapLibre map records every call the component makes.
  */
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
@@ -11,7 +11,7 @@ import type { SceneDelta } from '../../shared/bridge/scene';
 import { setBridge } from '../../renderer/src/common/bridge';
 import { createAppI18n } from '../../renderer/src/common/i18n';
 import { useSceneStore } from '../../renderer/src/wall/store';
-import { PULSE_LIFETIME_MS } from '../../renderer/src/map/pulses';
+import { PULSE_LIFETIME_MS } from '../../renderer/src/map/state';
 import { SCENE_DECLARATIONS } from '../../renderer/src/wall/scenes';
 import { event, regions, snapshot } from '../wall/fixtures';
 
@@ -81,14 +81,6 @@ class FakeMap {
   }
   getContainer() {
     return { clientWidth: 1000 };
-  }
-  off() {
-    return this;
-  }
-  /** Where a place is drawn: 10 px a degree, moved by `shift` (a camera move). */
-  shift = 0;
-  project([lon, lat]: [number, number]) {
-    return { x: lon * 10 + this.shift, y: lat * 10 + this.shift };
   }
 }
 
@@ -195,47 +187,39 @@ describe('the wall map', () => {
     wrapper.unmount();
   });
 
-  it('pulses a new case at once above the map, not in it (no map call), and takes it out when it has pulsed', async () => {
+  it('pulses a new case at once, steps its rings 4 times a second, and stops when it has pulsed', async () => {
     const { wrapper, store, wait } = await mountMap();
     store.applyDelta(delta({ events: [event({ id: 'new1', reportedAt: new Date(NOW).toISOString() })] }));
     await flushPromises();
-    const pulse = wrapper.get('[data-test=map-pulse]');
-    expect(pulse.attributes('data-id')).toBe('new1');
-    const [lon, lat] = event({ id: 'new1' }).location;
-    expect(pulse.attributes('style')).toContain(`translate(${(lon * 10).toFixed(1)}px, ${(lat * 10).toFixed(1)}px)`);
-    expect(wrapper.find('.map-pulses--still').exists()).toBe(false);
-    await wait(PULSE_LIFETIME_MS - 100);
-    expect(wrapper.findAll('[data-test=map-pulse]')).toHaveLength(1);
-    // The map itself was only asked to re-tile its points (once a second at most), never to draw a pulse.
-    expect(calls.every((c) => c === 'setData points')).toBe(true);
-    await wait(200);
-    expect(wrapper.findAll('[data-test=map-pulse]')).toHaveLength(0);
+    expect(calls).toContain('setData pulse');
+    calls.length = 0;
+    await wait(1000);
+    // 4 steps, each the ring's radius and opacity.
+    expect(count('paint pulse circle-radius')).toBe(4);
+    expect(count('setData pulse')).toBe(0);
+    expect(calls.every((c) => c.startsWith('paint pulse ') || c === 'setData points')).toBe(true);
+    await wait(PULSE_LIFETIME_MS);
     calls.length = 0;
     await wait(5000);
     expect(calls).toEqual([]);
     wrapper.unmount();
   });
 
-  it('a pulse follows the camera (a spotlight flight, a resize)', async () => {
-    const { wrapper, store } = await mountMap();
-    store.applyDelta(delta({ events: [event({ id: 'new1', reportedAt: new Date(NOW).toISOString() })] }));
-    await flushPromises();
-    const m = maps.at(-1)!;
-    m.shift = 50;
-    m.fire('move');
-    await flushPromises();
-    const [lon, lat] = event({ id: 'new1' }).location;
-    expect(wrapper.get('[data-test=map-pulse]').attributes('style')).toContain(`translate(${(lon * 10 + 50).toFixed(1)}px, ${(lat * 10 + 50).toFixed(1)}px)`);
-    wrapper.unmount();
-  });
-
-  it('lite rendering: a new case’s ring stands still (no animation) until its pulse ends', async () => {
+  it('lite rendering: a new case’s ring stands still — one change when it comes, one when it goes', async () => {
     const { wrapper, store, wait } = await mountMap('lite');
     store.applyDelta(delta({ events: [event({ id: 'new1', reportedAt: new Date(NOW).toISOString() })] }));
     await flushPromises();
-    expect(wrapper.find('.map-pulses--still [data-test=map-pulse]').exists()).toBe(true);
-    await wait(PULSE_LIFETIME_MS + 100);
-    expect(wrapper.findAll('[data-test=map-pulse]')).toHaveLength(0);
+    expect(calls).toContain('setData pulse');
+    calls.length = 0;
+    await wait(PULSE_LIFETIME_MS - 100);
+    expect(count('paint pulse')).toBe(0);
+    expect(calls.every((c) => c === 'setData points')).toBe(true);
+    calls.length = 0;
+    await wait(200);
+    expect(calls).toEqual(['setData pulse']);
+    calls.length = 0;
+    await wait(5000);
+    expect(calls).toEqual([]);
     wrapper.unmount();
   });
 
