@@ -5,7 +5,7 @@
  *                                 [--idle-seconds 60] [--soak-rate 20] [--soak-rendering full|lite] [--soak-log FILE.jsonl]
  *
  * - event-to-pixel (1920×1080 and 3840×2160): the demo central server publishes 50 events/s; for each new case, the time from the server
- *   emitting it to the first wall frame that draws it (same machine, same clock) — p50/p95; split into the core's
+ *   emitting it to the wall frame that draws it being painted (the next frame begun; same machine, same clock) — p50/p95; split into the core's
  *   share (sync + scene delta), the bridge, and the page's frame cadence (a case waits for the next frame);
  * - cold start: from a warm cache, host start and page navigation to the first complete wall frame (both snapshots
  *   in, a map frame drawn with the grids and the case points loaded, every chart of the scene drawn — see
