@@ -165,8 +165,7 @@ interface OfficialStatus {
   evaluatedPeriod: string;
 }
 
-/** A scope's grids that broke a criterion this assessment period (SceneQueries.scopeBreaks); read-only once built. */
-/** A scope's overdue cases now: in all, per department, per street and community, and per grid (by index). */
+/** A scope's overdue cases now: in all, per department, per street and community, and per grid (by index). Read-only once kept. */
 interface OverdueTally {
   total: number;
   byDept: Map<string, number>;
@@ -174,6 +173,7 @@ interface OverdueTally {
   ofGrid: Map<number, number>;
 }
 
+/** A scope's grids that broke a criterion this assessment period (SceneQueries.scopeBreaks); read-only once built. */
 interface ScopeBreaks {
   brokenOf: Map<number, SafeCriterion[]>;
   byCriterion: Record<SafeCriterion, number>;
@@ -461,7 +461,7 @@ export class SceneQueries {
       departments,
       ...(view ? { view } : {}),
       grids,
-      // A copy: a wall in this thread moves its snapshot's list with the deltas (the tuples it replaces, not changes).
+      // A copy: a wall in this thread changes its snapshot's columns in place with the deltas.
       brokenGrids: figuresOnly ? { ids: [], states: [] } : { ids: breaks.grids.ids.slice(), states: breaks.grids.states.slice() },
       // At least a month of trend, at most 400 days (a custom window may be years long).
       trend: figuresOnly ? [] : this.trend(window.to, Math.min(400, Math.max(30, dayCount(window.from, window.to))), scope.id),
