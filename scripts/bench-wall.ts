@@ -3,6 +3,7 @@
  *
  *   npx tsx scripts/bench-wall.ts [--only e2p,cold,switch,scope,idle,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
  *                                 [--idle-seconds 60] [--soak-rate 20] [--soak-rendering full|lite] [--soak-log FILE.jsonl]
+ *                                 [--trace DIR]
  *
  * - event-to-pixel (1920×1080 and 3840×2160): the demo central server publishes 50 events/s; for each new case, the time from the server
  *   emitting it to the wall frame that draws it being painted (the next frame begun; same machine, same clock) — p50/p95; split into the core's
@@ -165,7 +166,7 @@ export async function wallPage(browser: Browser, url: string, width = 1920, heig
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Event-to-pixel at `rate` events/s for `seconds`. */
-export async function benchEventToPixel(warm: string, dir: string, seconds = 30, rate = 50, size = '1920x1080'): Promise<Figure[]> {
+export async function benchEventToPixel(warm: string, dir: string, seconds = 30, rate = 50, size = '1920x1080', traceDir?: string): Promise<Figure[]> {
   const [width, height] = size.split('x').map(Number);
   const budget = width > 1920 ? 500 : 300;
   const rig = await startRig(copyCache(warm, dir, 'e2p'), rate);
@@ -195,8 +196,12 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
     // The page's frame cadence: a case cannot be drawn sooner than the next frame (a string, so no bundler helpers).
     await page.evaluate(`(() => { const f = (window.__frames = []); let last = performance.now();
       const tick = (t) => { f.push(t - last); last = t; requestAnimationFrame(tick); }; requestAnimationFrame(tick); })()`);
+    // A Chrome trace of the run (open in chrome://tracing or Perfetto): where a frame's time goes, by process and thread.
+    if (traceDir) await browser.startTracing(page, { path: path.join(traceDir, `e2p-${size}.json`), categories: TRACE_CATEGORIES });
     const since = Date.now();
-    await page.waitForTimeout(seconds * 1000);
+    // Where the machine's time goes meanwhile: this process (the core, the embedded demo central, the host) and the browser's.
+    const [cpu] = await Promise.all([cpuOver(process.pid, seconds * 1000), page.waitForTimeout(seconds * 1000)]);
+    if (traceDir) await browser.stopTracing();
     clearInterval(ackTimer);
     off();
     offPush();
@@ -257,6 +262,7 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
         ratio: percentile(frames, 95) / (1000 / 60),
         baseline: '60 fps',
       },
+      ...cpuSplit(cpu, size),
       { name: 'wall new cases published / drawn', value: latencies.length, unit: `of ${[...published.values()].filter((t) => t >= since).length}` },
       {
         name: `wall snapshot re-reads per minute (${rate}/s)`,
@@ -284,6 +290,26 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
     await rig.close();
   }
 }
+
+/** CPU by process over an event-to-pixel run, % of one core, as a share of the machine's (2 cores: 200 %). */
+function cpuSplit(byKind: Record<string, number>, size: string): Figure[] {
+  const machine = os.cpus().length * 100;
+  const parts: [string, number][] = [
+    ['the app (core, demo central, host)', byKind['other'] ?? 0],
+    ['renderer', byKind['renderer'] ?? 0],
+    ['GPU process', byKind['gpu-process'] ?? 0],
+    ['rest of the browser', Object.entries(byKind).reduce((sum, [k, v]) => (['other', 'renderer', 'gpu-process'].includes(k) ? sum : sum + v), 0)],
+  ];
+  return parts.map(([part, pct]) => ({
+    name: `wall CPU during event-to-pixel (${size}): ${part}`,
+    value: pct,
+    unit: '% of a core',
+    ratio: pct / machine,
+    baseline: `the machine's ${machine} %`,
+  }));
+}
+
+const TRACE_CATEGORIES = ['toplevel', 'benchmark', 'cc', 'viz', 'gpu', 'blink', 'devtools.timeline', 'disabled-by-default-devtools.timeline'];
 
 /** Counts the scene snapshots the hosts serve and the JSON bytes of snapshots and pushes, until stop(). */
 function countTraffic(core: Core) {
@@ -876,6 +902,8 @@ export interface WallBenchOptions {
   soakRendering?: 'full' | 'lite';
   soakLog?: string;
   dir?: string;
+  /** Folder for a Chrome trace of each event-to-pixel run. */
+  trace?: string;
   print?: boolean;
 }
 
@@ -894,7 +922,7 @@ export async function bench(options: WallBenchOptions = {}): Promise<Figure[]> {
     }
   };
   if (want('cold')) add(await benchColdStart(warm, dir, options.coldRuns));
-  if (want('e2p')) for (const size of ['1920x1080', '3840x2160']) add(await benchEventToPixel(warm, dir, options.e2pSeconds ?? 30, 50, size));
+  if (want('e2p')) for (const size of ['1920x1080', '3840x2160']) add(await benchEventToPixel(warm, dir, options.e2pSeconds ?? 30, 50, size, options.trace));
   if (want('compare')) add(await benchCompare(warm, dir));
   if (want('switch')) add(await benchSceneSwitch(warm, dir));
   if (want('scope')) add(await benchScopeSwitch(warm, dir));
@@ -923,6 +951,7 @@ async function main() {
       'soak-rendering': { type: 'string' },
       'soak-log': { type: 'string' },
       dir: { type: 'string' },
+      trace: { type: 'string' },
     },
   });
   console.log(`wall benchmarks — ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}, browser ${BENCH_CHROMIUM}`);
@@ -936,6 +965,7 @@ async function main() {
     soakRendering: values['soak-rendering'] === 'full' || values['soak-rendering'] === 'lite' ? values['soak-rendering'] : undefined,
     soakLog: values['soak-log'],
     dir: values.dir,
+    trace: values.trace,
     print: true,
   });
 }
