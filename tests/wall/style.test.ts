@@ -84,6 +84,14 @@ describe('the wall map style', () => {
     expect(JSON.stringify(full.layers)).not.toContain('-transition');
   });
 
+  it('lite rendering draws no blurred line: the district keeps its outline, not its glow', () => {
+    const blurred = (style: ReturnType<typeof buildStyle>) => style.layers.filter((l) => (l as { paint?: Record<string, unknown> }).paint?.['line-blur']);
+    expect(blurred(buildStyle(fullState())).map((l) => l.id)).toEqual(['district-glow']);
+    const lite = buildStyle(fullState({ still: true }));
+    expect(blurred(lite)).toEqual([]);
+    expect(lite.layers.map((l) => l.id)).toContain('district-line');
+  });
+
   it('is a pure function of state: the same state gives an equal style, the input is not changed', () => {
     const state = fullState();
     const before = JSON.stringify(state);

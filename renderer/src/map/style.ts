@@ -252,12 +252,17 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     ...(basemap?.kind === 'raster' ? [rasterBasemapLayer(basemap)] : []),
     ...(basemap?.kind === 'vector' ? vectorBasemapLayers(s) : []),
     { id: 'district-fill', type: 'fill', source: 'district', paint: { 'fill-color': MAP_COLORS.districtFill, 'fill-opacity': 0.55 } },
-    {
-      id: 'district-glow',
-      type: 'line',
-      source: 'district',
-      paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 10 * s, 'line-blur': 8 * s, 'line-opacity': 0.35 },
-    },
+    // A blurred glow round the district: lite draws none (a blurred line is 3 % of a software-drawn map frame).
+    ...(state.still
+      ? []
+      : [
+          {
+            id: 'district-glow',
+            type: 'line',
+            source: 'district',
+            paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 10 * s, 'line-blur': 8 * s, 'line-opacity': 0.35 },
+          } satisfies LayerSpecification,
+        ]),
     { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': MAP_COLORS.districtLine, 'line-width': 1.6 * s } },
 
     // Grids: fill by status (colour), hatching for at-risk (pattern), outlines and markers (shape, words).
