@@ -1,13 +1,15 @@
 /**
  * Wall benchmarks (DESIGN §7), run by `npm run bench` (`--only wall`) or on their own:
  *
- *   npx tsx scripts/bench-wall.ts [--only e2p,cold,switch,scope,idle,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
+ *   npx tsx scripts/bench-wall.ts [--only e2p,frame,cold,switch,scope,idle,soak,compare] [--soak-seconds 1800] [--e2p-seconds 30] [--cold-runs 3]
  *                                 [--idle-seconds 60] [--soak-rate 20] [--soak-rendering full|lite] [--soak-log FILE.jsonl]
  *                                 [--trace DIR]
  *
  * - event-to-pixel (1920×1080 and 3840×2160): the demo central server publishes 50 events/s; for each new case, the time from the server
  *   emitting it to the wall frame that draws it being painted (the next frame begun; same machine, same clock) — p50/p95; split into the core's
  *   share (sync + scene delta), the bridge, and the page's frame cadence (a case waits for the next frame);
+ * - map frame (1920×1080 and 3840×2160): the CPU one map frame costs the GPU process and the renderer, the overview's map
+ *   repainted continuously with no case arriving, lite and full; the background-only frame is the baseline;
  * - cold start: from a warm cache, host start and page navigation to the first complete wall frame (both snapshots
  *   in, a map frame drawn with the grids and the case points loaded, every chart of the scene drawn — see
  *   WallView's watchFirstFrame); ratio to loading the bare app shell (#/settings) in the same run; median of
@@ -334,6 +336,63 @@ function countTraffic(core: Core) {
       return { snapshots, snapshotBytes, pushBytes };
     },
   };
+}
+
+/**
+ * What one map frame costs on software GL: the overview's map repainted continuously (MapLibre's triggerRepaint on
+ * every render) for `seconds`, with no case arriving; the GPU process's and renderer's CPU (from /proc) per frame
+ * drawn, in lite and in full rendering. The baseline is the same map with only its background layer drawn (clear,
+ * present and composite: the floor of any frame). Unlike event-to-pixel, which depends on how frames and cases fall
+ * together, this figure repeats within a few per cent: the one to compare a change of the map's style or pixels by.
+ */
+export async function benchMapFrame(warm: string, dir: string, seconds = 8, size = '1920x1080'): Promise<Figure[]> {
+  const [width, height] = size.split('x').map(Number);
+  const rig = await startRig(copyCache(warm, dir, 'frame'), 0);
+  const browser = await launch();
+  const figures: Figure[] = [];
+  try {
+    await waitLive(rig);
+    for (const rendering of ['lite', 'full'] as const) {
+      const page = await wallPage(browser, `${rig.host.url}?rendering=${rendering}#/wall/overview?rotate=0`, width, height);
+      await waitForWall(page, 'overview');
+      await page.keyboard.press('Escape').catch(() => {});
+      await page.waitForTimeout(2000);
+      const asDrawn = await repaintCost(page, seconds);
+      const background = await repaintCost(page, seconds, true);
+      figures.push(
+        {
+          name: `wall map frame, GPU process CPU (${size}, ${rendering}, ${asDrawn.perSecond.toFixed(1)} frames/s)`,
+          value: asDrawn.gpuMs,
+          unit: 'ms',
+          ratio: asDrawn.gpuMs / background.gpuMs,
+          baseline: `background only, ${background.gpuMs.toFixed(0)} ms`,
+        },
+        { name: `wall map frame, renderer CPU (${size}, ${rendering})`, value: asDrawn.rendererMs, unit: 'ms' },
+      );
+      await page.close();
+    }
+    return figures;
+  } finally {
+    await browser.close();
+    await rig.close();
+  }
+}
+
+/** CPU per map frame while the map repaints as fast as it can for `seconds` (every other layer hidden if `backgroundOnly`). */
+async function repaintCost(page: Page, seconds: number, backgroundOnly = false): Promise<{ gpuMs: number; rendererMs: number; perSecond: number }> {
+  // A string, so no bundler helpers end up in the page.
+  await page.evaluate(`(() => { const m = window.__gccWallMap;
+    if (${backgroundOnly}) for (const l of m.getStyle().layers) if (l.id !== 'background') m.setLayoutProperty(l.id, 'visibility', 'none');
+    window.__repaints = 0; window.__repaint = () => { window.__repaints++; m.triggerRepaint(); };
+    m.on('render', window.__repaint); m.triggerRepaint(); })()`);
+  await page.waitForTimeout(1000);
+  await page.evaluate('window.__repaints = 0');
+  const cpu = await cpuOver(process.pid, seconds * 1000);
+  const frames = (await page.evaluate(`(() => { window.__gccWallMap.off('render', window.__repaint); return window.__repaints; })()`)) as number;
+  const perSecond = frames / seconds;
+  // % of a core over the window → ms of CPU per frame.
+  const perFrame = (pct: number | undefined) => ((pct ?? 0) * 10) / Math.max(perSecond, 1e-9);
+  return { gpuMs: perFrame(cpu['gpu-process']), rendererMs: perFrame(cpu['renderer']), perSecond };
 }
 
 /**
@@ -923,6 +982,7 @@ export async function bench(options: WallBenchOptions = {}): Promise<Figure[]> {
   };
   if (want('cold')) add(await benchColdStart(warm, dir, options.coldRuns));
   if (want('e2p')) for (const size of ['1920x1080', '3840x2160']) add(await benchEventToPixel(warm, dir, options.e2pSeconds ?? 30, 50, size, options.trace));
+  if (want('frame')) for (const size of ['1920x1080', '3840x2160']) add(await benchMapFrame(warm, dir, 8, size));
   if (want('compare')) add(await benchCompare(warm, dir));
   if (want('switch')) add(await benchSceneSwitch(warm, dir));
   if (want('scope')) add(await benchScopeSwitch(warm, dir));
