@@ -173,6 +173,23 @@ for (const size of SIZES) {
       expect(scroll.w).toBeLessThanOrEqual(size.width);
       expect(scroll.h).toBeLessThanOrEqual(size.height);
 
+      // The fitted district's grids stand above the map's legend: a grid drawn under it could not be read.
+      const below = await page.evaluate(async () => {
+        type Outline = { features: { geometry: { coordinates: unknown } }[] };
+        const m = (
+          window as unknown as {
+            __gccWallMap: { getSource(id: string): { getData(): Promise<Outline> }; project(p: [number, number]): { y: number } };
+          }
+        ).__gccWallMap;
+        const lowest = (c: unknown): number =>
+          typeof (c as number[])[0] === 'number' ? m.project(c as [number, number]).y : Math.max(...(c as unknown[]).map(lowest));
+        const outline = await m.getSource('grids').getData();
+        const legend = document.querySelector('.wall-map__legend')!.getBoundingClientRect();
+        const box = document.querySelector('[data-test=wall-map]')!.getBoundingClientRect();
+        return Math.max(...outline.features.map((f) => lowest(f.geometry.coordinates))) - (legend.top - box.top);
+      });
+      expect(below, `${scene}: the lowest grid reaches this far (px) below the legend's top`).toBeLessThanOrEqual(1);
+
       // Non-blank map: many colours and lit pixels (grids, outlines, labels), not a flat background.
       // Best of three frames: a live map may be between two data updates in any one frame.
       let map = await mapPixels(page);
