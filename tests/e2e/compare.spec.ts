@@ -44,6 +44,9 @@ test('a week beside the week before, two streets side by side, and the wall spli
   await expect(page.getByTestId('wall-compare-side-b').getByTestId('wall-compare-name')).toHaveText(b.name, { timeout: 30_000 });
   for (const side of ['wall-compare-side-a', 'wall-compare-side-b']) await expect(page.getByTestId(side).locator('[data-kpi=todayCases]')).toBeVisible();
   await expect(page.getByTestId('wall-compare-side-b').getByTestId('chart')).toHaveCount(3);
+  // Each side ranks its street's communities (the year's snapshot carries its rankings, not figures only).
+  for (const side of ['wall-compare-side-a', 'wall-compare-side-b'])
+    await expect(page.getByTestId(side).getByTestId('rank-table').locator('.rank__row').first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: 'test-results/wall-compare-1920x1080.png' });
   expect(problems).toEqual([]);
 });
