@@ -123,6 +123,25 @@ function copyCache(warm: string, dir: string, name: string): string {
   return file;
 }
 
+/**
+ * A benchmark on a live wall: a copy of the warm cache, the app on it with the demo central publishing `rate` cases
+ * a second, synced live, and a browser; both closed after `run`, whatever it did.
+ */
+async function withLiveWall<T>(warm: string, dir: string, name: string, rate: number, run: (rig: Rig, browser: Browser) => Promise<T>): Promise<T> {
+  const rig = await startRig(copyCache(warm, dir, name), rate);
+  try {
+    const browser = await launch();
+    try {
+      await waitLive(rig);
+      return await run(rig, browser);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await rig.close();
+  }
+}
+
 /** Follows the central service's SSE stream from now on; returns a stop function. */
 function followStream(central: { url: string; token: string }, onChange: (data: string) => void): () => void {
   const controller = new AbortController();
@@ -171,10 +190,7 @@ export async function wallPage(browser: Browser, url: string, width = 1920, heig
 export async function benchEventToPixel(warm: string, dir: string, seconds = 30, rate = 50, size = '1920x1080', traceDir?: string): Promise<Figure[]> {
   const [width, height] = size.split('x').map(Number);
   const budget = width > 1920 ? 500 : 300;
-  const rig = await startRig(copyCache(warm, dir, 'e2p'), rate);
-  const browser = await launch();
-  try {
-    await waitLive(rig);
+  return withLiveWall(warm, dir, 'e2p', rate, async (rig, browser) => {
     const published = new Map<string, number>();
     // A new case is "published" when the central service's stream hands it out (a client of its own, beside the app).
     const off = followStream(rig.core.demoServer!, (data) => {
@@ -287,20 +303,18 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
         baseline: 'snapshot bytes',
       },
     ];
-  } finally {
-    await browser.close();
-    await rig.close();
-  }
+  });
 }
 
 /** CPU by process over an event-to-pixel run, % of one core, as a share of the machine's (2 cores: 200 %). */
 function cpuSplit(byKind: Record<string, number>, size: string): Figure[] {
   const machine = os.cpus().length * 100;
+  const cpu = byProcess(byKind);
   const parts: [string, number][] = [
-    ['the app (core, demo central, host)', byKind['other'] ?? 0],
-    ['renderer', byKind['renderer'] ?? 0],
-    ['GPU process', byKind['gpu-process'] ?? 0],
-    ['rest of the browser', Object.entries(byKind).reduce((sum, [k, v]) => (['other', 'renderer', 'gpu-process'].includes(k) ? sum : sum + v), 0)],
+    ['the app (core, demo central, host)', cpu.app],
+    ['renderer', cpu.renderer],
+    ['GPU process', cpu.gpu],
+    ['rest of the browser', cpu.rest],
   ];
   return parts.map(([part, pct]) => ({
     name: `wall CPU during event-to-pixel (${size}): ${part}`,
@@ -347,11 +361,8 @@ function countTraffic(core: Core) {
  */
 export async function benchMapFrame(warm: string, dir: string, seconds = 8, size = '1920x1080'): Promise<Figure[]> {
   const [width, height] = size.split('x').map(Number);
-  const rig = await startRig(copyCache(warm, dir, 'frame'), 0);
-  const browser = await launch();
   const figures: Figure[] = [];
-  try {
-    await waitLive(rig);
+  return withLiveWall(warm, dir, 'frame', 0, async (rig, browser) => {
     for (const rendering of ['lite', 'full'] as const) {
       const page = await wallPage(browser, `${rig.host.url}?rendering=${rendering}#/wall/overview?rotate=0`, width, height);
       await waitForWall(page, 'overview');
@@ -372,10 +383,7 @@ export async function benchMapFrame(warm: string, dir: string, seconds = 8, size
       await page.close();
     }
     return figures;
-  } finally {
-    await browser.close();
-    await rig.close();
-  }
+  });
 }
 
 /** CPU per map frame while the map repaints as fast as it can for `seconds` (every other layer hidden if `backgroundOnly`). */
@@ -391,8 +399,9 @@ async function repaintCost(page: Page, seconds: number, backgroundOnly = false):
   const frames = (await page.evaluate(`(() => { window.__gccWallMap.off('render', window.__repaint); return window.__repaints; })()`)) as number;
   const perSecond = frames / seconds;
   // % of a core over the window → ms of CPU per frame.
-  const perFrame = (pct: number | undefined) => ((pct ?? 0) * 10) / Math.max(perSecond, 1e-9);
-  return { gpuMs: perFrame(cpu['gpu-process']), rendererMs: perFrame(cpu['renderer']), perSecond };
+  const perFrame = (pct: number) => (pct * 10) / Math.max(perSecond, 1e-9);
+  const { gpu, renderer } = byProcess(cpu);
+  return { gpuMs: perFrame(gpu), rendererMs: perFrame(renderer), perSecond };
 }
 
 /**
@@ -588,10 +597,7 @@ export async function benchSoak(warm: string, dir: string, options: SoakOptions 
   const seconds = options.seconds ?? 1800;
   const rate = options.rate ?? 20;
   const query = options.rendering ? `?rendering=${options.rendering}` : '';
-  const rig = await startRig(copyCache(warm, dir, 'soak'), rate);
-  const browser = await launch();
-  try {
-    await waitLive(rig);
+  return withLiveWall(warm, dir, 'soak', rate, async (rig, browser) => {
     const page = await wallPage(browser, `${rig.host.url}${query}#/wall/overview?interval=20`);
     await waitForWall(page, 'overview');
     const cdp = await page.context().newCDPSession(page);
@@ -675,10 +681,7 @@ export async function benchSoak(warm: string, dir: string, options: SoakOptions 
         budget: '≤ 5 %',
       },
     ];
-  } finally {
-    await browser.close();
-    await rig.close();
-  }
+  });
 }
 
 /** MapLibre (the wall) vs ECharts geo + scatter: same grids, 50,000 points. */
@@ -771,11 +774,17 @@ export async function benchCompare(warm: string, dir: string, points = 50_000, m
 
 /** A page's CPU over `seconds`, renderer and GPU process (% of one core), once it has settled. */
 async function idleCpu(seconds: number): Promise<{ renderer: number; gpu: number; all: number }> {
-  const byKind = await cpuOver(process.pid, seconds * 1000);
+  const { renderer, gpu, browser } = byProcess(await cpuOver(process.pid, seconds * 1000));
+  return { renderer, gpu, all: browser };
+}
+
+/** cpuOver's kinds as this bench reads them: the app (this process: core, demo central, host) and the browser's. */
+function byProcess(byKind: Record<string, number>) {
+  const app = byKind['other'] ?? 0;
   const renderer = byKind['renderer'] ?? 0;
   const gpu = byKind['gpu-process'] ?? 0;
-  const all = Object.entries(byKind).reduce((sum, [kind, v]) => (kind === 'other' ? sum : sum + v), 0);
-  return { renderer, gpu, all };
+  const browser = Object.entries(byKind).reduce((sum, [kind, v]) => (kind === 'other' ? sum : sum + v), 0);
+  return { app, renderer, gpu, rest: browser - renderer - gpu, browser };
 }
 
 /** A watched wall left alone: its alerts acknowledged, 5 s to settle, then idleCpu over `seconds`. */
@@ -791,13 +800,10 @@ export async function idleCpuOf(page: Page, seconds: number): Promise<{ renderer
  * (5 scenes × 20 s); the app shell (#/settings) in the same browser is the baseline. Renderer + GPU process CPU from /proc, % of one core.
  */
 export async function benchIdle(warm: string, dir: string, seconds = 60): Promise<Figure[]> {
-  const rig = await startRig(copyCache(warm, dir, 'idle'), 0);
-  const browser = await launch();
   const pct = (c: { renderer: number; gpu: number }) => c.renderer + c.gpu;
   const split = (c: { renderer: number; gpu: number; all: number }) =>
     `% of a core (renderer ${c.renderer.toFixed(1)}, GPU ${c.gpu.toFixed(1)}; all Chromium ${c.all.toFixed(1)})`;
-  try {
-    await waitLive(rig);
+  return withLiveWall(warm, dir, 'idle', 0, async (rig, browser) => {
     const measure = async (hash: string, windowSeconds: number, ready: (page: Page) => Promise<void>) => {
       const page = await wallPage(browser, `${rig.host.url}${hash}`);
       await ready(page);
@@ -830,10 +836,7 @@ export async function benchIdle(warm: string, dir: string, seconds = 60): Promis
       );
     }
     return figures;
-  } finally {
-    await browser.close();
-    await rig.close();
-  }
+  });
 }
 
 /**
@@ -868,10 +871,7 @@ async function toCompleteFrame(page: Page, hash: string, scene: string, scopeNam
  * snapshots read, its figures drawn, the map flown to it and still.
  */
 export async function benchScopeSwitch(warm: string, dir: string, rounds = 2): Promise<Figure[]> {
-  const rig = await startRig(copyCache(warm, dir, 'scope'), 0.05);
-  const browser = await launch();
-  try {
-    await waitLive(rig);
+  return withLiveWall(warm, dir, 'scope', 0.05, async (rig, browser) => {
     const page = await wallPage(browser, `${rig.host.url}#/wall/overview?rotate=0`);
     await waitForWall(page, 'overview');
     const regions = (await (
@@ -896,10 +896,7 @@ export async function benchScopeSwitch(warm: string, dir: string, rounds = 2): P
         unit: `ms (p50 ${percentile(times, 50).toFixed(0)} ms)`,
       },
     ];
-  } finally {
-    await browser.close();
-    await rig.close();
-  }
+  });
 }
 
 /**
@@ -907,11 +904,8 @@ export async function benchScopeSwitch(warm: string, dir: string, rounds = 2): P
  * complete — its charts drawn, the map loaded with no tile pending and still — in full and in lite rendering.
  */
 export async function benchSceneSwitch(warm: string, dir: string, rounds = 2): Promise<Figure[]> {
-  const rig = await startRig(copyCache(warm, dir, 'switch'), 0.05);
-  const browser = await launch();
   const figures: Figure[] = [];
-  try {
-    await waitLive(rig);
+  return withLiveWall(warm, dir, 'switch', 0.05, async (rig, browser) => {
     for (const rendering of ['full', 'lite'] as const) {
       const page = await wallPage(browser, `${rig.host.url}?rendering=${rendering}#/wall/overview?rotate=0`);
       await waitForWall(page, 'overview');
@@ -943,10 +937,7 @@ export async function benchSceneSwitch(warm: string, dir: string, rounds = 2): P
       );
     }
     return figures;
-  } finally {
-    await browser.close();
-    await rig.close();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
