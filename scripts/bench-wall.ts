@@ -46,6 +46,7 @@ import { startWebHost, type WebHost } from '../web/server';
 import { ROOT } from './lib/renderer-build';
 import { percentile, printFigure, type Figure } from './bench/report';
 import { CHROMIUM_ARGS, waitForWall, type PageGlobals } from './screenshots';
+import { SOFTWARE_GL_SWITCHES } from '../shared/software-gl';
 
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -170,11 +171,15 @@ function followStream(central: { url: string; token: string }, onChange: (data: 
 export const BENCH_CHROMIUM =
   process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium-headless-shell') ? '/usr/bin/chromium-headless-shell' : '/usr/bin/chromium');
 
+/**
+ * Chromium's arguments here: software GL, and the switches the desktop app starts with on a PC whose WebGL is drawn
+ * in software (this machine's SwiftShader), so that the figures are the app's; GCC_EXTRA_ARGS (comma-separated) adds
+ * more to try.
+ */
+const BENCH_ARGS = [...CHROMIUM_ARGS, ...SOFTWARE_GL_SWITCHES.map((name) => `--${name}`), ...(process.env.GCC_EXTRA_ARGS ?? '').split(',').filter(Boolean)];
+
 export async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: BENCH_CHROMIUM,
-    args: [...CHROMIUM_ARGS, ...(process.env.GCC_EXTRA_ARGS ?? '').split(',').filter(Boolean)],
-  });
+  return chromium.launch({ executablePath: BENCH_CHROMIUM, args: BENCH_ARGS });
 }
 
 export async function wallPage(browser: Browser, url: string, width = 1920, height = 1080): Promise<Page> {
@@ -213,7 +218,8 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
     const ackTimer = setInterval(() => void page.keyboard.press('Escape').catch(() => {}), 2000);
     // The page's frame cadence: a case cannot be drawn sooner than the next frame (a string, so no bundler helpers).
     await page.evaluate(`(() => { const f = (window.__frames = []); let last = performance.now();
-      const tick = (t) => { f.push(t - last); last = t; requestAnimationFrame(tick); }; requestAnimationFrame(tick); })()`);
+      const tick = (t) => { f.push(t - last); last = t; requestAnimationFrame(tick); }; requestAnimationFrame(tick);
+      window.__mapFrames = 0; window.__gccWallMap.on('render', () => window.__mapFrames++); })()`);
     // A Chrome trace of the run (open in chrome://tracing or Perfetto): where a frame's time goes, by process and thread.
     if (traceDir) await browser.startTracing(page, { path: path.join(traceDir, `e2p-${size}.json`), categories: TRACE_CATEGORIES });
     const since = Date.now();
@@ -227,6 +233,7 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
     const minutes = (Date.now() - since) / 60_000;
     const drawn = await page.evaluate(() => (globalThis as unknown as PageGlobals).__gccWall!.drawn);
     const frames = (await page.evaluate('window.__frames')) as number[];
+    const mapFrames = ((await page.evaluate('window.__mapFrames')) as number) / ((Date.now() - since) / 1000);
     const latencies: number[] = [];
     const transport: number[] = [];
     const core: number[] = [];
@@ -280,6 +287,7 @@ export async function benchEventToPixel(warm: string, dir: string, seconds = 30,
         ratio: percentile(frames, 95) / (1000 / 60),
         baseline: '60 fps',
       },
+      { name: 'wall map frames per second during the run', value: mapFrames, unit: '/s', ratio: mapFrames / rate, baseline: 'new cases per second' },
       ...cpuSplit(cpu, size),
       { name: 'wall new cases published / drawn', value: latencies.length, unit: `of ${[...published.values()].filter((t) => t >= since).length}` },
       {
@@ -519,7 +527,7 @@ async function coldStartOnce(warm: string, dir: string, name: string, api: ApiCo
       for (const measured of [false, true]) {
         const context = await chromium.launchPersistentContext(profile, {
           executablePath: BENCH_CHROMIUM,
-          args: CHROMIUM_ARGS,
+          args: BENCH_ARGS,
           viewport: { width: 1920, height: 1080 },
         });
         try {

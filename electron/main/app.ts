@@ -25,7 +25,7 @@ import { fixedSettings, type SettingsSource } from './settings-source';
 import { startAutoUpdate, type Updater } from './updater';
 import { utilityLauncher } from './utility-launcher';
 import { focusWindow } from './window';
-import { reportGpu } from './gpu';
+import { applySoftwareGlSwitches, reportGpu } from './gpu';
 
 export interface StartOptions {
   rendererDir: string;
@@ -74,8 +74,11 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   let wall: Wall | null = null;
   app.on('second-instance', () => focusWindow(wall?.primaryWindow() ?? BrowserWindow.getAllWindows()[0]));
 
+  // A PC found drawing WebGL in software at its last start composites in software (gpu.ts, measured there).
+  const userData = app.getPath('userData');
+  const switched = applySoftwareGlSwitches(userData);
   // Said once, when Chromium knows (Electron: the status is only usable after this event).
-  app.once('gpu-info-update', () => reportGpu(log));
+  app.once('gpu-info-update', () => reportGpu(log, userData, switched));
 
   await app.whenReady();
 
@@ -100,7 +103,6 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   else {
     // The cache lives in the user-data folder; with no central API configured the bundled demo server runs.
     // The API comes from Settings (token decrypted with safeStorage), else the environment, else the demo.
-    const userData = app.getPath('userData');
     const core = await startCore({
       ...backendOptions,
       apiStore: new ApiSettings(userData),
@@ -143,7 +145,7 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   });
   app.on('window-all-closed', () => app.quit());
 
-  wall = openWall({ preloadPath: options.preloadPath, settings, layoutFile: path.join(app.getPath('userData'), 'wall-layout.json'), healer, log });
+  wall = openWall({ preloadPath: options.preloadPath, settings, layoutFile: path.join(userData, 'wall-layout.json'), healer, log });
 
   return { backend, mainWindow: () => wall?.primaryWindow() ?? null, wallWindows: () => wall?.windows() ?? new Map(), shutdown };
 }

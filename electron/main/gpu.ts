@@ -5,15 +5,52 @@
  * (renderer/src/common/rendering.ts); this line lets whoever reads the log see why a wall looks plainer.
  *
  * Chromium switches tried for software GL, measured with the wall benchmark (1920×1080, SwiftShader, 2 cores):
- * - `disable-gpu-compositing` (composite in software, only the damaged area): a map frame's GPU-process cost fell
- *   from ~250 to ~175 ms, but event-to-pixel at 50 cases/s got worse (p50 276 → 734 ms): the WebGL canvas is then
- *   read back on the page's own thread, which is where the wall's live updates run. Not set.
+ * - `disable-gpu-compositing` (composite in software, only the damaged area) — set on a PC whose WebGL is drawn in
+ *   software. Composited by SwiftShader, every frame of the page cost the GPU process ~40 ms at 1080p however little
+ *   changed (a pulse on the map's canvas overlay at 13 frames/s: 88 % of a core); composited in software, ~6 ms
+ *   (13 %). Its cost: the page's thread waits while the map's WebGL canvas is read back, about 60 ms a map frame,
+ *   which is why the map now redraws at most every two seconds in lite and new cases pulse off the map. With both,
+ *   event → pixel at 50 cases/s went from p95 0.7–0.9 s to about 0.35 s (bench-wall e2p). Before the pulses left
+ *   the map it made things worse (p50 276 → 734 ms), each pulse being a map frame read back.
+ *   Chromium can only take it at start, and only the GPU info after start says whether WebGL is software: so the
+ *   finding is kept (gpu.json in the user-data folder) and applies from the next start; a PC that gets a GPU driver
+ *   reports WebGL on the GPU again and goes back the same way.
  * - `disable-smooth-scrolling`: nothing on the wall scrolls; no effect to measure. Not set.
  * - background throttling is turned off per window instead (window.ts): an occluded or unfocused wall window would
  *   otherwise stop its animation frames and slow its timers, i.e. stop drawing live cases and its clock.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { app } from 'electron';
+import { SOFTWARE_GL_SWITCHES } from '../../shared/software-gl';
 import type { MainLog } from './log';
+
+/** What the last start found, in the user-data folder. */
+const STATE_FILE = 'gpu.json';
+
+interface GpuState {
+  /** WebGL was drawn in software (SwiftShader, llvmpipe…). */
+  softwareWebgl: boolean;
+}
+
+function readState(userData: string): GpuState | null {
+  try {
+    const state = JSON.parse(readFileSync(path.join(userData, STATE_FILE), 'utf8')) as Partial<GpuState>;
+    return typeof state.softwareWebgl === 'boolean' ? { softwareWebgl: state.softwareWebgl } : null;
+  } catch {
+    return null; // first start, or a file no one should have edited: start as Chromium would
+  }
+}
+
+/**
+ * Before `ready`: the switches for software GL when the last start found WebGL drawn in software. Returns whether
+ * they were set.
+ */
+export function applySoftwareGlSwitches(userData: string): boolean {
+  if (!readState(userData)?.softwareWebgl) return false;
+  for (const name of SOFTWARE_GL_SWITCHES) app.commandLine.appendSwitch(name);
+  return true;
+}
 
 /** Features Chromium reports as drawn in software or not at all (values like 'disabled_software', 'unavailable_off'). */
 function softwareFeatures(status: Record<string, string>): string[] {
@@ -23,16 +60,22 @@ function softwareFeatures(status: Record<string, string>): string[] {
 export interface GpuReport {
   /** True when compositing or WebGL runs without a GPU. */
   software: boolean;
+  /** True when WebGL does (compositing may be in software by our own switch). */
+  softwareWebgl: boolean;
   /** The features not on the GPU, as Chromium names them. */
   features: string[];
   status: Record<string, string>;
 }
 
-/** Reads Chromium's GPU feature status (once 'gpu-info-update' has fired) and logs it in one line. */
-export function reportGpu(log: MainLog): GpuReport {
+/**
+ * Reads Chromium's GPU feature status (once 'gpu-info-update' has fired) and logs it in one line. With `userData`,
+ * keeps whether WebGL is drawn in software for the next start's switches (`switched`: whether this one has them).
+ */
+export function reportGpu(log: MainLog, userData?: string, switched = false): GpuReport {
   const status = app.getGPUFeatureStatus() as unknown as Record<string, string>;
   const features = softwareFeatures(status);
-  const software = features.includes('gpu_compositing') || features.includes('webgl');
+  const softwareWebgl = features.includes('webgl');
+  const software = features.includes('gpu_compositing') || softwareWebgl;
   const summary = Object.entries(status)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
@@ -41,5 +84,18 @@ export function reportGpu(log: MainLog): GpuReport {
       ? `Chromium draws without a GPU here (${features.join(', ')}); the wall picks its lite rendering unless Settings say otherwise. GPU features: ${summary}`
       : `Chromium draws with the GPU. GPU features: ${summary}`,
   );
-  return { software, features, status };
+  if (userData !== undefined && readState(userData)?.softwareWebgl !== softwareWebgl) {
+    try {
+      writeFileSync(path.join(userData, STATE_FILE), JSON.stringify({ softwareWebgl } satisfies GpuState));
+      if (softwareWebgl !== switched)
+        log.info(
+          softwareWebgl
+            ? 'WebGL is drawn in software: from the next start the page is composited in software too (much cheaper than by SwiftShader).'
+            : 'WebGL is drawn on the GPU: from the next start the page is composited on the GPU again.',
+        );
+    } catch (error) {
+      log.warn(`Could not keep the GPU finding in ${userData}: ${String(error)}`);
+    }
+  }
+  return { software, softwareWebgl, features, status };
 }

@@ -1,7 +1,8 @@
 /**
  * The wall map's repaint budget (issue 18: the wall runs on software GL): the style changes in one place, only when
- * an input changed; grid polygons and clustered points at most once a second; pulses stepped at 4 Hz, for a bounded
- * time. A fake MapLibre map records every call the component makes.
+ * an input changed; grid polygons and clustered points together, at most once a second (two in lite); new cases'
+ * pulses on a canvas above the map, never in it, stepped at 4 Hz for a bounded time. A fake MapLibre map records
+ * every call the component makes, a fake canvas context every paint.
  */
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
@@ -11,13 +12,27 @@ import type { SceneDelta } from '../../shared/bridge/scene';
 import { setBridge } from '../../renderer/src/common/bridge';
 import { createAppI18n } from '../../renderer/src/common/i18n';
 import { useSceneStore } from '../../renderer/src/wall/store';
-import { PULSE_LIFETIME_MS } from '../../renderer/src/map/state';
+import { PULSE_LIFETIME_MS } from '../../renderer/src/map/pulses';
 import { SCENE_DECLARATIONS } from '../../renderer/src/wall/scenes';
 import { event, regions, snapshot } from '../wall/fixtures';
 
 /** Every style call of the fake map, as `kind id` (setData grids, paint pulse circle-radius, …). */
 const calls: string[] = [];
 const maps: FakeMap[] = [];
+/** The pulse canvas's paints (each begins with clearRect) and the rings and dots drawn, as `clear` and `arc x,y`. */
+const paints: string[] = [];
+const fakeContext = {
+  setTransform() {},
+  clearRect: () => void paints.push('clear'),
+  beginPath() {},
+  arc: (x: number, y: number) => void paints.push(`arc ${x},${y}`),
+  fill() {},
+  stroke() {},
+  fillStyle: '',
+  strokeStyle: '',
+  lineWidth: 1,
+  globalAlpha: 1,
+};
 
 class FakeMap {
   private handlers = new Map<string, ((e?: unknown) => void)[]>();
@@ -82,6 +97,13 @@ class FakeMap {
   getContainer() {
     return { clientWidth: 1000 };
   }
+  getPixelRatio() {
+    return 1;
+  }
+  /** Every case at the same place (jsdom lays nothing out: the canvas is 0×0, and a ring's width around it is drawn). */
+  project() {
+    return { x: 10, y: 5 };
+  }
 }
 
 vi.mock('../../renderer/src/common/maplibre', () => ({ maplibre: () => ({ Map: FakeMap }), liveMaps: new Set() }));
@@ -122,6 +144,7 @@ async function mountMap(rendering: 'full' | 'lite' = 'full') {
   maps.at(-1)!.fire('load');
   await flushPromises();
   calls.length = 0;
+  paints.length = 0;
   /** Advance the clock by `ms` and let Vue apply what changed. */
   const wait = async (ms: number) => {
     await vi.advanceTimersByTimeAsync(ms);
@@ -134,11 +157,18 @@ const count = (prefix: string) => calls.filter((c) => c.startsWith(prefix)).leng
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
+  // Frames on the fake clock, every 16 ms (jsdom's own run on real time).
+  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => setTimeout(() => cb(performance.now()), 16));
+  vi.stubGlobal('cancelAnimationFrame', (id: number) => clearTimeout(id));
   vi.setSystemTime(NOW);
   calls.length = 0;
+  paints.length = 0;
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(fakeContext as never);
 });
 afterEach(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
   setBridge(undefined);
 });
 
@@ -187,39 +217,77 @@ describe('the wall map', () => {
     wrapper.unmount();
   });
 
-  it('pulses a new case at once, steps its rings 4 times a second, and stops when it has pulsed', async () => {
+  it('takes grid states and points that come at different times in one refresh', async () => {
+    const { wrapper, store, wait } = await mountMap();
+    const old = new Date(NOW - 3_600_000).toISOString();
+    store.applyDelta(delta({ grids: [{ id: 'g1', status: 'at_risk', events: 3, open: 1, critical: 0, broken: ['fire'] }] }));
+    await wait(600);
+    store.applyDelta(delta({ events: [event({ id: 'old1', reportedAt: old })] }));
+    await wait(300);
+    expect(calls).toEqual([]);
+    await wait(200);
+    expect(calls.sort()).toEqual(['setData grids', 'setData markers', 'setData points']);
+    wrapper.unmount();
+  });
+
+  it('lite rendering: the map refreshes its live sources every two seconds at most', async () => {
+    const { wrapper, store, wait } = await mountMap('lite');
+    const old = new Date(NOW - 3_600_000).toISOString();
+    store.applyDelta(delta({ events: [event({ id: 'old1', reportedAt: old })] }));
+    await wait(1500);
+    expect(calls).toEqual([]);
+    await wait(600);
+    expect(calls).toEqual(['setData points']);
+    wrapper.unmount();
+  });
+
+  it('pulses a new case above the map at once, steps its rings 4 times a second, and stops when it has pulsed', async () => {
     const { wrapper, store, wait } = await mountMap();
     store.applyDelta(delta({ events: [event({ id: 'new1', reportedAt: new Date(NOW).toISOString() })] }));
-    await flushPromises();
-    expect(calls).toContain('setData pulse');
-    calls.length = 0;
+    await wait(20);
+    // Painted in the next frame: a ring and a dot where the map puts the case.
+    expect(paints).toEqual(['clear', 'arc 10,5', 'arc 10,5']);
+    paints.length = 0;
     await wait(1000);
-    // 4 steps, each the ring's radius and opacity.
-    expect(count('paint pulse circle-radius')).toBe(4);
-    expect(count('setData pulse')).toBe(0);
-    expect(calls.every((c) => c.startsWith('paint pulse ') || c === 'setData points')).toBe(true);
+    expect(paints.filter((p) => p === 'clear')).toHaveLength(4);
+    // The map itself only takes the new point, at its refresh.
+    expect(calls).toEqual(['setData points']);
     await wait(PULSE_LIFETIME_MS);
+    // The last paint leaves the canvas empty.
+    expect(paints.at(-1)).toBe('clear');
+    paints.length = 0;
     calls.length = 0;
     await wait(5000);
+    expect(paints).toEqual([]);
     expect(calls).toEqual([]);
     wrapper.unmount();
   });
 
-  it('lite rendering: a new case’s ring stands still — one change when it comes, one when it goes', async () => {
+  it('lite rendering: a new case’s ring stands still — one paint when it comes, one when it goes', async () => {
     const { wrapper, store, wait } = await mountMap('lite');
     store.applyDelta(delta({ events: [event({ id: 'new1', reportedAt: new Date(NOW).toISOString() })] }));
-    await flushPromises();
-    expect(calls).toContain('setData pulse');
-    calls.length = 0;
+    await wait(20);
+    expect(paints).toEqual(['clear', 'arc 10,5', 'arc 10,5']);
+    paints.length = 0;
     await wait(PULSE_LIFETIME_MS - 100);
-    expect(count('paint pulse')).toBe(0);
-    expect(calls.every((c) => c === 'setData points')).toBe(true);
-    calls.length = 0;
+    expect(paints).toEqual([]);
     await wait(200);
-    expect(calls).toEqual(['setData pulse']);
-    calls.length = 0;
+    expect(paints).toEqual(['clear']);
+    paints.length = 0;
     await wait(5000);
-    expect(calls).toEqual([]);
+    expect(paints).toEqual([]);
+    expect(calls).toEqual(['setData points']);
+    wrapper.unmount();
+  });
+
+  it('counts a new case as drawn once the frame after its paint has begun', async () => {
+    const { wrapper, store, wait } = await mountMap('lite');
+    const drawn = () => (window as unknown as { __gccWall?: { drawn: { id: string }[] } }).__gccWall?.drawn.map((d) => d.id) ?? [];
+    store.applyDelta(delta({ events: [event({ id: 'seen1', reportedAt: new Date(NOW).toISOString() })] }));
+    await wait(20);
+    expect(drawn()).not.toContain('seen1');
+    await wait(40);
+    expect(drawn()).toContain('seen1');
     wrapper.unmount();
   });
 

@@ -1,11 +1,17 @@
-/** The GPU line in the main log (issue 18): a wall PC drawing in software says so, once Chromium knows. */
+/**
+ * The GPU line in the main log (issue 18): a wall PC drawing in software says so, once Chromium knows; and from its
+ * next start composites the page in software (gpu.ts says why, with the figures).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../fakes/electron'));
 
-import { reportGpu } from '../../electron/main/gpu';
+import { applySoftwareGlSwitches, reportGpu } from '../../electron/main/gpu';
+import { SOFTWARE_GL_SWITCHES } from '../../shared/software-gl';
 import { app, fake, SOFTWARE_GPU_STATUS } from '../fakes/electron';
-import { boot, recordingLog } from './harness';
+import { boot, freshUserData, recordingLog } from './harness';
 
 beforeEach(() => fake.reset());
 
@@ -34,5 +40,47 @@ describe('what Chromium draws with', () => {
     app.emit('gpu-info-update');
     app.emit('gpu-info-update');
     expect(log.lines.filter((l) => /GPU features/.test(l.message))).toHaveLength(1);
+  });
+
+  it('a PC found drawing WebGL in software composites in software from its next start, and back when it has a GPU', async () => {
+    const userData = freshUserData();
+    const state = path.join(userData, 'gpu.json');
+    // First start: nothing known, Chromium starts as it would.
+    expect(applySoftwareGlSwitches(userData)).toBe(false);
+    const first = recordingLog();
+    expect(reportGpu(first, userData, false).softwareWebgl).toBe(true);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual({ softwareWebgl: true });
+    expect(first.lines.some((l) => /from the next start the page is composited in software/.test(l.message))).toBe(true);
+    // Next start: the switches, before ready; the same finding is not said again.
+    expect(applySoftwareGlSwitches(userData)).toBe(true);
+    for (const name of SOFTWARE_GL_SWITCHES) expect(app.commandLine.hasSwitch(name)).toBe(true);
+    const second = recordingLog();
+    reportGpu(second, userData, true);
+    expect(second.lines.some((l) => /next start/.test(l.message))).toBe(false);
+    // A GPU driver installed: WebGL on the GPU (compositing still in software, by our switch) — back to the GPU.
+    app.gpuFeatureStatus = { ...Object.fromEntries(Object.keys(SOFTWARE_GPU_STATUS).map((k) => [k, 'enabled'])), gpu_compositing: 'disabled_software' };
+    const third = recordingLog();
+    expect(reportGpu(third, userData, true)).toMatchObject({ softwareWebgl: false });
+    expect(third.lines.some((l) => /composited on the GPU again/.test(l.message))).toBe(true);
+    app.commandLine.removeSwitch(SOFTWARE_GL_SWITCHES[0]);
+    expect(applySoftwareGlSwitches(userData)).toBe(false);
+    expect(app.commandLine.hasSwitch(SOFTWARE_GL_SWITCHES[0])).toBe(false);
+  });
+
+  it('a damaged gpu.json is as none: Chromium starts as it would, and the finding is written again', () => {
+    const userData = freshUserData();
+    writeFileSync(path.join(userData, 'gpu.json'), '{"softwareWebgl": "yes"');
+    expect(applySoftwareGlSwitches(userData)).toBe(false);
+    reportGpu(recordingLog(), userData, false);
+    expect(JSON.parse(readFileSync(path.join(userData, 'gpu.json'), 'utf8'))).toEqual({ softwareWebgl: true });
+  });
+
+  it('the app applies the switches before ready, from what its last start found', async () => {
+    const userData = freshUserData();
+    writeFileSync(path.join(userData, 'gpu.json'), JSON.stringify({ softwareWebgl: true }));
+    await boot();
+    expect(app.commandLine.hasSwitch('disable-gpu-compositing')).toBe(true);
+    app.emit('gpu-info-update');
+    expect(existsSync(path.join(userData, 'gpu.json'))).toBe(true);
   });
 });

@@ -4,9 +4,9 @@ import type { GridState } from '../../shared/bridge/scene';
 import type { Point } from '../../renderer/src/wall/store';
 import { buildStyle } from '../../renderer/src/map/style';
 import { diffStyles } from '../../renderer/src/map/update';
-import { alivePulses, createMapState, PULSE_LIFETIME_MS, PULSE_MS, showsPulse, type MapInputs, type Pulse } from '../../renderer/src/map/state';
+import { createMapState, type MapInputs } from '../../renderer/src/map/state';
 import { SCENE_DECLARATIONS } from '../../renderer/src/wall/scenes';
-import { event, gridStates, regions } from './fixtures';
+import { gridStates, regions } from './fixtures';
 
 const point = (id: string, kind: Point['kind']): Point => ({ id, kind, stage: 'reported', severity: 'low', lon: 106.602, lat: 30.502 });
 
@@ -26,7 +26,6 @@ function inputs(over: Partial<MapInputs> = {}): MapInputs {
     scale: 1,
     fontBase: 'http://localhost/',
     basemap: null,
-    pulses: [],
     ...over,
   };
 }
@@ -51,11 +50,11 @@ function changes(prev: StyleSpecification, next: StyleSpecification): string[] {
   return calls;
 }
 
-const step = (fn: ReturnType<typeof createMapState>, a: [MapInputs, number], b: [MapInputs, number]) => changes(buildStyle(fn(...a)), buildStyle(fn(...b)));
+const step = (fn: ReturnType<typeof createMapState>, a: MapInputs, b: MapInputs) => changes(buildStyle(fn(a)), buildStyle(fn(b)));
 
 describe('the map state', () => {
   it('takes the scene’s options, the selection, the scale and the basemap as they are', () => {
-    const state = createMapState()(inputs({ options: SCENE_DECLARATIONS.disputes.map, selectedGridId: 'g2', scale: 1.5 }), 0);
+    const state = createMapState()(inputs({ options: SCENE_DECLARATIONS.disputes.map, selectedGridId: 'g2', scale: 1.5 }));
     expect(state).toMatchObject({
       mode: 'heatmap',
       kinds: ['dispute'],
@@ -64,7 +63,6 @@ describe('the map state', () => {
       selectedGridId: 'g2',
       scale: 1.5,
       basemap: null,
-      pulsePhase: 0,
     });
     expect(state.data.grids.features.map((f) => f.properties?.status)).toEqual(['safe', 'at_risk', 'normal']);
     expect(state.data.markers.features.map((f) => f.properties?.id)).toEqual(['g2']);
@@ -73,7 +71,7 @@ describe('the map state', () => {
   });
 
   it('is empty but complete before the regions are in', () => {
-    const state = createMapState()(inputs({ regions: null }), 0);
+    const state = createMapState()(inputs({ regions: null }));
     expect(state.data.grids.features).toEqual([]);
     expect(state.data.district.features).toEqual([]);
     expect(state.data.points.features).toHaveLength(2);
@@ -82,21 +80,19 @@ describe('the map state', () => {
   it('an unchanged input gives no style change at all: no setData, no paint, no repaint', () => {
     const fn = createMapState();
     const same = inputs();
-    expect(step(fn, [same, 0], [same, 0])).toEqual([]);
+    expect(step(fn, same, same)).toEqual([]);
     // Equal inputs in new objects (a computed re-run): still nothing.
-    expect(step(fn, [same, 0], [{ ...same, options: { ...same.options }, pulses: [] }, 0])).toEqual([]);
-    // The pulse clock moving while nothing pulses changes nothing either.
-    expect(step(fn, [same, 0], [same, 5000])).toEqual([]);
+    expect(step(fn, same, { ...same, options: { ...same.options } })).toEqual([]);
   });
 
   it('while the grid revision is the same, the grid polygons are not rebuilt (the throttle holds the revision back)', () => {
     const fn = createMapState();
     const live = new Map(gridStates.map((g) => [g.id, g]));
     const a = inputs({ grids: { revision: 4, value: live } });
-    const before = fn(a, 0);
+    const before = fn(a);
     live.set('g1', { ...gridStates[0], status: 'at_risk', broken: ['fire'] } satisfies GridState);
-    expect(fn({ ...a }, 0).data.grids).toBe(before.data.grids);
-    const after = fn({ ...a, grids: { revision: 5, value: live } }, 0);
+    expect(fn({ ...a }).data.grids).toBe(before.data.grids);
+    const after = fn({ ...a, grids: { revision: 5, value: live } });
     expect(after.data.grids).not.toBe(before.data.grids);
     expect(changes(buildStyle(before), buildStyle(after)).sort()).toEqual(['setData grids', 'setData markers']);
   });
@@ -106,10 +102,10 @@ describe('the map state', () => {
     const a = inputs();
     const more = new Map(a.points.value);
     more.set('p3', point('p3', 'appeal'));
-    expect(step(fn, [a, 0], [{ ...a, points: { revision: 2, value: more } }, 0]).sort()).toEqual(['setData points']);
+    expect(step(fn, a, { ...a, points: { revision: 2, value: more } }).sort()).toEqual(['setData points']);
     const heat = { ...a, options: SCENE_DECLARATIONS.disputes.map };
-    expect(step(createMapState(), [heat, 0], [{ ...heat, points: { revision: 2, value: more } }, 0]).sort()).toEqual(['setData heat', 'setData points']);
-    const scene = fn({ ...a, points: { revision: 2, value: more }, options: SCENE_DECLARATIONS.appeals.map }, 0);
+    expect(step(createMapState(), heat, { ...heat, points: { revision: 2, value: more } }).sort()).toEqual(['setData heat', 'setData points']);
+    const scene = fn({ ...a, points: { revision: 2, value: more }, options: SCENE_DECLARATIONS.appeals.map });
     expect(scene.data.points.features.map((f) => f.properties?.id)).toEqual(['p1', 'p3']);
   });
 
@@ -117,60 +113,13 @@ describe('the map state', () => {
     const fn = createMapState();
     const a = inputs();
     // Read again: equal, but every collection a new object.
-    const calls = step(fn, [a, 0], [{ ...a, regions: structuredClone(regions) }, 0]);
+    const calls = step(fn, a, { ...a, regions: structuredClone(regions) });
     expect(calls.sort()).toEqual(['setData communities', 'setData district', 'setData grids', 'setData labels', 'setData markers', 'setData streets']);
   });
 
   it('a selection → the selection filter only', () => {
     const fn = createMapState();
     const a = inputs();
-    expect(step(fn, [a, 0], [{ ...a, selectedGridId: 'g2' }, 0])).toEqual(['filter grid-selected']);
-  });
-
-  describe('pulses', () => {
-    const pulse = (id: string, start: number, over: Partial<Parameters<typeof event>[0]> = {}): Pulse => ({ event: event({ id, ...over }), start });
-
-    it('ring phase follows the clock while a case pulses, and the pulse source only changes when a pulse starts or ends', () => {
-      const fn = createMapState();
-      const at = inputs({ pulses: [pulse('n1', 1000)] });
-      const a = fn(at, 1000);
-      const b = fn({ ...at }, 1250);
-      expect(a.data.pulse.features.map((f) => f.properties?.id)).toEqual(['n1']);
-      expect(b.pulsePhase).toBeCloseTo((1250 % PULSE_MS) / PULSE_MS, 9);
-      expect(b.data.pulse).toBe(a.data.pulse);
-      expect(changes(buildStyle(a), buildStyle(b)).every((c) => c.startsWith('paint pulse '))).toBe(true);
-    });
-
-    it('lite rendering: the ring stands still, half grown — a later clock changes nothing on the map', () => {
-      const fn = createMapState();
-      const at = inputs({ pulses: [pulse('n1', 1000)], still: true });
-      const a = fn(at, 1000);
-      const b = fn({ ...at }, 1250);
-      expect(a.pulsePhase).toBe(0.5);
-      expect(b.pulsePhase).toBe(0.5);
-      expect(changes(buildStyle(a), buildStyle(b))).toEqual([]);
-      const ended = fn(at, 1000 + PULSE_LIFETIME_MS + 1);
-      expect(ended.data.pulse.features).toEqual([]);
-      expect(changes(buildStyle(b), buildStyle(ended))).toEqual(['setData pulse']);
-    });
-
-    it('a pulse ends after two rings: no pulse data, phase 0', () => {
-      const fn = createMapState();
-      const pulses = [pulse('n1', 1000)];
-      expect(fn(inputs({ pulses }), 1000 + PULSE_LIFETIME_MS).data.pulse.features).toHaveLength(1);
-      const ended = fn(inputs({ pulses }), 1000 + PULSE_LIFETIME_MS + 1);
-      expect(ended.data.pulse.features).toEqual([]);
-      expect(ended.pulsePhase).toBe(0);
-      expect(alivePulses(pulses, 1000 + PULSE_LIFETIME_MS)).toBe(pulses);
-      expect(alivePulses(pulses, 1000 + PULSE_LIFETIME_MS + 1)).toEqual([]);
-    });
-
-    it('only cases of the scene’s kinds pulse, and never closed ones', () => {
-      const fn = createMapState();
-      const pulses = [pulse('a', 0, { kind: 'appeal' }), pulse('d', 0, { kind: 'dispute' }), pulse('c', 0, { kind: 'appeal', stage: 'closed' })];
-      const state = fn(inputs({ pulses, options: SCENE_DECLARATIONS.appeals.map }), 100);
-      expect(state.data.pulse.features.map((f) => f.properties?.id)).toEqual(['a']);
-      expect(showsPulse(event({ id: 'x', kind: 'dispute' }), ['appeal'])).toBe(false);
-    });
+    expect(step(fn, a, { ...a, selectedGridId: 'g2' })).toEqual(['filter grid-selected']);
   });
 });

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { latest, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import { basemapFromSetting, buildStyle, defaultMapState, MAP_FONT, type MapStyleState } from '../../renderer/src/map/style';
-import {
-  areaFeatures,
-  collection,
-  gridFeatures,
-  labelFeatures,
-  pointFeatures,
-  pulseFeatures,
-  riskMarkers,
-  shortGridName,
-} from '../../renderer/src/map/geojson';
-import { event, gridStates, rankingRow, regions } from './fixtures';
+import { areaFeatures, collection, gridFeatures, labelFeatures, pointFeatures, riskMarkers, shortGridName } from '../../renderer/src/map/geojson';
+import { gridStates, rankingRow, regions } from './fixtures';
 
 const states = new Map(gridStates.map((g) => [g.id, g]));
 /** A PMTiles archive as pmtiles.ts reads it from the header (tests/wall/pmtiles-basemap.test.ts reads real ones). */
@@ -25,7 +16,6 @@ function fullState(over: Partial<MapStyleState> = {}): MapStyleState {
       communities: collection(regions.communities),
       grids: gridFeatures(regions, states),
       points: pointFeatures([{ id: 'e1', kind: 'appeal', stage: 'reported', severity: 'critical', lon: 106.6, lat: 30.5 }], ['appeal']),
-      pulse: pulseFeatures([event({ id: 'e2' })]),
       labels: labelFeatures(regions),
       markers: riskMarkers(regions, states),
       ...areaFeatures(regions, 'street', [rankingRow({ id: 's1', name: '浓洄街道', safeGrids: 1, grids: 2, open: 3 })]),
@@ -40,7 +30,7 @@ describe('the wall map style', () => {
     ['status mode with data', {}],
     ['heatmap mode', { mode: 'heatmap', gridEmphasis: 'quiet' }],
     ['streets drawn instead of grids (a coarse level of detail)', { level: 'street' }],
-    ['a selected grid, 4K scale, mid-pulse', { selectedGridId: 'g2', scale: 2, pulsePhase: 0.5 }],
+    ['a selected grid, 4K scale', { selectedGridId: 'g2', scale: 2 }],
     ['one kind, points hidden', { kinds: ['dispute'], showPoints: false }],
     ['with an intranet raster basemap', { basemap: { kind: 'raster', tiles: ['http://tiles.intranet/{z}/{x}/{y}.png'], opacity: 0.3 } }],
     [

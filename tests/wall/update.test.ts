@@ -55,12 +55,6 @@ describe('the map update path', () => {
     expect(step(heat, { ...heat, data: { ...heat.data, points } }).calls.sort()).toEqual(['setData heat true', 'setData points true']);
   });
 
-  it('a pulse frame → paint properties of the pulse layer only', () => {
-    const { calls } = step(base, { ...base, pulsePhase: 0.4 });
-    expect(calls.every((c) => c.startsWith('paint pulse '))).toBe(true);
-    expect(calls.length).toBeGreaterThan(0);
-  });
-
   it('selecting a grid → setFilter of the selection layer', () => {
     expect(step(base, { ...base, selectedGridId: 'g2' }).calls).toEqual(['filter grid-selected']);
   });

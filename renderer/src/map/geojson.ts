@@ -5,7 +5,7 @@
  */
 import type { Feature } from 'geojson';
 import type { EventKind } from '../../../shared/api/schemas';
-import type { EventSummary, GridState, MapRegions, RankingRow } from '../../../shared/bridge/scene';
+import type { GridState, MapRegions, RankingRow } from '../../../shared/bridge/scene';
 import type { Point } from '../wall/store';
 import type { GeoJSONData } from './style';
 
@@ -94,17 +94,6 @@ export function pointFeatures(points: Iterable<Point>, kinds: readonly EventKind
     });
   }
   return { type: 'FeatureCollection', features };
-}
-
-export function pulseFeatures(events: readonly EventSummary[]): GeoJSONData {
-  return {
-    type: 'FeatureCollection',
-    features: events.map((e) => ({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: e.location },
-      properties: { id: e.id, kind: e.kind, severity: e.severity },
-    })),
-  };
 }
 
 type Ring = number[][];

@@ -1,31 +1,20 @@
 /**
  * The wall map's state as one function of what the map shows: the regions, live grid states and case points (the
  * scene store), the scene's map options, the selection, the settings that affect the map (its basemap, the wall
- * unit), the cases pulsing and a pulse clock. No Vue here: WallMap.vue gathers the inputs, and turns the state into
- * a style (buildStyle) and the style into calls on the map (applyStyle, update.ts) in one place.
+ * unit). New cases' pulses are not in it: they are painted above the map (pulses.ts). No Vue here: WallMap.vue
+ * gathers the inputs, and turns the state into a style (buildStyle) and the style into calls on the map
+ * (applyStyle, update.ts) in one place.
  *
  * The style diff compares GeoJSON data by identity. A state function made by `createMapState()` therefore keeps
  * the collections it built last and returns the very same objects while their inputs are the same: equal inputs
  * give a style that differs in nothing (no setData, no repaint). The grid states and points are maps the store
  * changes in place, so they come with a revision that stands for their content (see `Sample`).
  */
-import type { EventKind } from '../../../shared/api/schemas';
-import type { EventSummary, GridState, MapRegions, RankingRow } from '../../../shared/bridge/scene';
+import type { GridState, MapRegions, RankingRow } from '../../../shared/bridge/scene';
 import type { Point } from '../wall/store';
-import { areaFeatures, collection, gridFeatures, labelFeatures, pointFeatures, pulseFeatures, riskMarkers } from './geojson';
+import { areaFeatures, collection, gridFeatures, labelFeatures, pointFeatures, riskMarkers } from './geojson';
 import type { MapLevel } from './lod';
 import { EMPTY, type Basemap, type GeoJSONData, type MapScope, type MapStyleState, type SceneMapOptions } from './style';
-
-/** One ring of a pulse grows and fades over this long. */
-export const PULSE_MS = 1800;
-/** A new case pulses for two rings, then only its point stays. */
-export const PULSE_LIFETIME_MS = PULSE_MS * 2;
-
-/** A case pulsing since `start` (the pulse clock's time, performance.now()). */
-export interface Pulse {
-  event: EventSummary;
-  start: number;
-}
 
 /** A collection the store changes in place, and the revision it had when it was read. */
 export interface Sample<T> {
@@ -49,23 +38,8 @@ export interface MapInputs {
   /** The page's URL, which the map font is resolved against. */
   fontBase: string;
   basemap: Basemap | null;
-  pulses: readonly Pulse[];
-  /**
-   * Lite rendering: nothing on the map moves by itself — a pulse ring stands still, half grown (one frame in, one
-   * out), and paint changes apply at once instead of over MapLibre's 300 ms transitions.
-   */
+  /** Lite rendering: paint changes apply at once instead of over MapLibre's 300 ms transitions. */
   still?: boolean;
-}
-
-/** Does this scene's map pulse for this new case? Only for its kinds, and never for a case already closed. */
-export function showsPulse(event: EventSummary, kinds: readonly EventKind[]): boolean {
-  return kinds.includes(event.kind) && event.stage !== 'closed';
-}
-
-/** The pulses still running at `now`; the same array when none has ended (the clock stops when it is empty). */
-export function alivePulses(pulses: readonly Pulse[], now: number): readonly Pulse[] {
-  const alive = pulses.filter((p) => now - p.start <= PULSE_LIFETIME_MS);
-  return alive.length === pulses.length ? pulses : alive;
 }
 
 /** Remembers the last value built and its key; builds again only when a part of the key is another value. */
@@ -81,17 +55,16 @@ function lastBuilt<T>() {
   };
 }
 
-export type MapStateFn = (inputs: MapInputs, pulseNow: number) => MapStyleState;
+export type MapStateFn = (inputs: MapInputs) => MapStyleState;
 
 /** A map state function with its own memory of the collections it built (one per map). */
 export function createMapState(): MapStateFn {
   const regionData = lastBuilt<Pick<MapStyleState['data'], 'district' | 'streets' | 'communities' | 'labels'>>();
   const gridData = lastBuilt<Pick<MapStyleState['data'], 'grids' | 'markers'>>();
   const pointData = lastBuilt<GeoJSONData>();
-  const pulseData = lastBuilt<GeoJSONData>();
   const areaData = lastBuilt<Pick<MapStyleState['data'], 'areas' | 'areaCounts'>>();
 
-  return (inputs, pulseNow) => {
+  return (inputs) => {
     const { regions, grids, points, options } = inputs;
     const level = inputs.level ?? 'grid';
     // A coarse level draws no grid polygons, markers or case points (the snapshot of that level has no points): at
@@ -99,7 +72,6 @@ export function createMapState(): MapStateFn {
     const coarse = level !== 'grid';
     const areas = inputs.areas;
     const kinds = options.kinds.join();
-    const alive = inputs.pulses.filter((p) => pulseNow - p.start <= PULSE_LIFETIME_MS && showsPulse(p.event, options.kinds));
     return {
       level,
       mode: options.mode,
@@ -108,7 +80,6 @@ export function createMapState(): MapStateFn {
       showPoints: options.showPoints,
       selectedGridId: inputs.selectedGridId,
       scope: inputs.scope ?? null,
-      pulsePhase: inputs.still ? 0.5 : alive.length ? (pulseNow % PULSE_MS) / PULSE_MS : 0,
       still: inputs.still ?? false,
       scale: inputs.scale,
       fontBase: inputs.fontBase,
@@ -135,7 +106,6 @@ export function createMapState(): MapStateFn {
           regions && coarse && areas ? areaFeatures(regions, level, areas.value[level]) : { areas: EMPTY, areaCounts: EMPTY },
         ),
         points: pointData([points.value, points.revision, kinds, coarse], () => (coarse ? EMPTY : pointFeatures(points.value.values(), options.kinds))),
-        pulse: pulseData([kinds, ...alive], () => (alive.length ? pulseFeatures(alive.map((p) => p.event)) : EMPTY)),
       },
     };
   };

@@ -85,8 +85,6 @@ export interface MapStyleState {
   selectedGridId: string | null;
   /** The street or community the wall is scoped to: the rest of the district is dimmed, the scope outlined. */
   scope?: MapScope | null;
-  /** Pulse ring radius factor 0..1 (animated by the map component while new cases pulse). */
-  pulsePhase: number;
   /** Lite rendering: paint changes apply at once (no 300 ms transition, i.e. no run of frames after each change). */
   still?: boolean;
   /** px per map-style px: labels and symbols follow the wall unit so they read from 5 m. */
@@ -103,7 +101,6 @@ export interface MapStyleState {
     /** Open cases: id, kind, stage, severity. */
     points: GeoJSONData;
     /** New cases pulsing now. */
-    pulse: GeoJSONData;
     /** One point per street / community / grid, where its name goes (see geojson.ts labelFeatures). */
     labels: GeoJSONData;
     /** At-risk grids as points (⚠ and the number of criteria broken). */
@@ -135,7 +132,6 @@ export function defaultMapState(over: Partial<MapStyleState> = {}): MapStyleStat
     gridEmphasis: 'full',
     showPoints: true,
     selectedGridId: null,
-    pulsePhase: 0,
     scale: 1,
     fontBase: 'http://localhost/',
     basemap: null,
@@ -145,7 +141,6 @@ export function defaultMapState(over: Partial<MapStyleState> = {}): MapStyleStat
       communities: EMPTY,
       grids: EMPTY,
       points: EMPTY,
-      pulse: EMPTY,
       labels: EMPTY,
       markers: EMPTY,
       areas: EMPTY,
@@ -155,7 +150,7 @@ export function defaultMapState(over: Partial<MapStyleState> = {}): MapStyleStat
   };
 }
 
-export const SOURCE_IDS = ['district', 'streets', 'communities', 'grids', 'points', 'heat', 'pulse', 'labels', 'markers', 'areas', 'area-counts'] as const;
+export const SOURCE_IDS = ['district', 'streets', 'communities', 'grids', 'points', 'heat', 'labels', 'markers', 'areas', 'area-counts'] as const;
 export type SourceId = (typeof SOURCE_IDS)[number];
 
 /** Which state.data field feeds each GeoJSON source. */
@@ -166,7 +161,6 @@ export const SOURCE_DATA: Record<SourceId, keyof MapStyleState['data']> = {
   grids: 'grids',
   points: 'points',
   heat: 'points',
-  pulse: 'pulse',
   labels: 'labels',
   markers: 'markers',
   areas: 'areas',
@@ -226,7 +220,6 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
     points: { type: 'geojson', data: state.data.points, cluster: true, clusterRadius: Math.round(48 * s), clusterMaxZoom: 15 },
     // Empty unless the heatmap shows: otherwise every points refresh re-indexes the same cases twice in the worker.
     heat: { type: 'geojson', data: heat ? state.data.points : EMPTY },
-    pulse: { type: 'geojson', data: state.data.pulse },
     labels: { type: 'geojson', data: state.data.labels },
     markers: { type: 'geojson', data: state.data.markers },
     areas: { type: 'geojson', data: state.data.areas, promoteId: 'id' },
@@ -442,29 +435,6 @@ export function buildStyle(state: MapStyleState): StyleSpecification {
         'text-ignore-placement': true,
       },
       paint: { 'text-color': '#e6f1ff', 'text-translate': [0, BUBBLE_BELOW * s] },
-    },
-    {
-      id: 'pulse',
-      type: 'circle',
-      source: 'pulse',
-      paint: {
-        'circle-color': 'rgba(0,0,0,0)',
-        'circle-radius': (10 + 34 * state.pulsePhase) * s,
-        'circle-stroke-color': match(['get', 'kind'], KIND_COLOR, '#ffffff'),
-        'circle-stroke-width': 3 * s,
-        'circle-stroke-opacity': Math.max(0, 1 - state.pulsePhase),
-      },
-    },
-    {
-      id: 'pulse-core',
-      type: 'circle',
-      source: 'pulse',
-      paint: {
-        'circle-color': match(['get', 'kind'], KIND_COLOR, '#ffffff'),
-        'circle-radius': 6 * s,
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 2 * s,
-      },
     },
     {
       id: 'grid-selected',
