@@ -92,7 +92,8 @@ class FakeMap {
     return [];
   }
   getCanvas() {
-    return { style: {} };
+    // jsdom has no WebGL: the lite map is shown as it is, not through a copy (mirror.ts).
+    return { style: {}, getContext: () => null };
   }
   getContainer() {
     return { clientWidth: 1000 };

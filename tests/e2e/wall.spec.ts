@@ -122,6 +122,45 @@ async function mapPixels(page: Page) {
   );
 }
 
+/**
+ * Lite shows the map through a copy (renderer/src/map/mirror.ts): the map's frame as drawn, and the copy shown a
+ * moment later, each as its share of lit pixels per row (top to bottom as the copy's pixels are stored: GL's rows
+ * run bottom-up, which CSS flips); null where there is no copy (full rendering).
+ */
+async function mapMirror(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<{ drawn: number[]; stored: number[]; hidden: boolean; transform: string } | null>((resolve, reject) => {
+        const mirror = document.querySelector<HTMLCanvasElement>('[data-test=map-mirror]');
+        if (!mirror) return resolve(null);
+        setTimeout(() => reject(new Error('the map rendered no frame in 15 s')), 15_000);
+        const rows = (canvas: HTMLCanvasElement) => {
+          const c = document.createElement('canvas');
+          [c.width, c.height] = [100, 50];
+          const ctx = c.getContext('2d')!;
+          ctx.drawImage(canvas, 0, 0, c.width, c.height);
+          const data = ctx.getImageData(0, 0, c.width, c.height).data;
+          const lit = new Array<number>(c.height).fill(0);
+          for (let i = 0; i < data.length; i += 4)
+            if (Math.abs(data[i] - 4) + Math.abs(data[i + 1] - 16) + Math.abs(data[i + 2] - 33) > 40) lit[Math.floor(i / 4 / c.width)] += 1 / c.width;
+          return lit;
+        };
+        const m = (window as unknown as WallWindow).__gccWallMap!;
+        m.once('render', () => {
+          const src = m.getCanvas();
+          const drawn = rows(src);
+          // The copy of this frame is shown once SwiftShader has finished it (polled every 8 ms).
+          setTimeout(
+            () =>
+              resolve({ drawn, stored: rows(mirror), hidden: getComputedStyle(src).visibility === 'hidden', transform: getComputedStyle(mirror).transform }),
+            1000,
+          );
+        });
+        m.triggerRepaint();
+      }),
+  );
+}
+
 /** For each chart canvas: how many of its pixels are drawn (not transparent). */
 async function chartPixels(page: Page) {
   return page.evaluate(() =>
@@ -201,6 +240,17 @@ for (const size of SIZES) {
       console.log(`${size.width}x${size.height} ${scene}: map ${map.distinct} colours, ${((100 * map.lit) / map.total).toFixed(0)}% drawn`);
       expect(map.distinct, `${scene}: map colours`).toBeGreaterThan(40);
       expect(map.lit / map.total, `${scene}: share of the map drawn over its background`).toBeGreaterThan(0.08);
+      // Lite (SwiftShader here): what is shown is the copy, the map's own canvas hidden, its rows flipped back.
+      const mirror = scene === 'overview' ? await mapMirror(page) : null;
+      if (mirror) {
+        expect(mirror.hidden, 'the map canvas under its copy is hidden').toBe(true);
+        expect(mirror.transform).toBe('matrix(1, 0, 0, -1, 0, 0)');
+        const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+        const apart = (a: number[], b: number[]) => sum(a.map((v, i) => Math.abs(v - b[i])));
+        expect(sum(mirror.stored) / mirror.stored.length, 'share of the copy drawn').toBeGreaterThan(0.08);
+        // Stored bottom-up: the frame's rows reversed, not as they are.
+        expect(apart(mirror.drawn, [...mirror.stored].reverse())).toBeLessThan(apart(mirror.drawn, mirror.stored) / 2);
+      }
 
       // Non-blank charts: each one has drawn something on its canvas.
       // A chart being resized (e.g. the sync banner went away) is blank for a frame: take the best of three looks.
