@@ -122,7 +122,7 @@ afterEach(() => {
 describe('the map seen through a copy', () => {
   it('hides the map’s canvas and shows a flipped copy in its place, at its size; undone on dispose', () => {
     const { map, source, container, fake } = setup();
-    const dispose = mirrorMap(map);
+    const dispose = mirrorMap(map)!;
     const mirror = container.querySelector<HTMLCanvasElement>('[data-test=map-mirror]')!;
     expect(source.style.visibility).toBe('hidden');
     expect(mirror.previousElementSibling).toBe(source);
@@ -136,7 +136,8 @@ describe('the map seen through a copy', () => {
 
   it('copies each frame as it is drawn, and shows it only once its fence has passed — never waiting', async () => {
     const { map, container, fake, render } = setup(4, 2);
-    mirrorMap(map);
+    const onShown = vi.fn();
+    mirrorMap(map, onShown);
     render();
     expect(fake.calls).toContain('bufferData 1 32');
     expect(fake.calls).toContain('readPixels 1 frame 1');
@@ -150,6 +151,7 @@ describe('the map seen through a copy', () => {
     fake.finishAll(fences);
     await vi.advanceTimersByTimeAsync(10);
     expect(shown).toEqual([1]);
+    expect(onShown).toHaveBeenCalledTimes(1);
     // Nothing waits any more: the poll stops.
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -184,7 +186,7 @@ describe('the map seen through a copy', () => {
   it('without WebGL 2 the map is shown as it is', () => {
     const { map, source, container } = setup();
     vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
-    mirrorMap(map)();
+    expect(mirrorMap(map)).toBeNull();
     expect(source.style.visibility).toBe('');
     expect(container.querySelector('[data-test=map-mirror]')).toBeNull();
   });

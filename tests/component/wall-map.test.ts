@@ -182,6 +182,13 @@ describe('the wall map', () => {
     expect(wrapper.find('[data-test=map-loading]').exists()).toBe(false);
   });
 
+  it('lite without WebGL 2 (no copy to show it through): the map is shown as it is, and says so when drawn', async () => {
+    const { wrapper } = await mountMap('lite');
+    maps.at(-1)!.fire('render');
+    await flushPromises();
+    expect(wrapper.find('[data-test=map-loading]').exists()).toBe(false);
+  });
+
   it('changes nothing while nothing changes', async () => {
     const { wrapper, wait } = await mountMap();
     await wait(10_000);

@@ -24,12 +24,15 @@ interface Copy {
   frame: number;
 }
 
-/** Shows the map through the copy until the returned function is called; does nothing without WebGL 2. */
-export function mirrorMap(map: MapLibreMap): () => void {
+/**
+ * Shows the map through the copy until the returned function is called, calling `shown` after each copy is shown;
+ * null without WebGL 2 (the map is then shown as it is).
+ */
+export function mirrorMap(map: MapLibreMap, shown: () => void = () => {}): (() => void) | null {
   const source = map.getCanvas();
   // The map's own context (a canvas has one): MapLibre draws with WebGL 2 where there is one.
   const context = source.getContext('webgl2');
-  if (!context) return () => {};
+  if (!context) return null;
   const gl: WebGL2RenderingContext = context;
   const mirror = document.createElement('canvas');
   mirror.dataset.test = 'map-mirror';
@@ -42,7 +45,7 @@ export function mirrorMap(map: MapLibreMap): () => void {
   const copies: Copy[] = [0, 1].map(() => ({ buffer: gl.createBuffer(), fence: null, frame: 0 }));
   let image: ImageData | null = null;
   let drawn = 0;
-  let shown = 0;
+  let onScreen = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const drop = (copy: Copy) => {
@@ -86,12 +89,13 @@ export function mirrorMap(map: MapLibreMap): () => void {
     timer = null;
     const passed = copies.filter((c) => c.fence && gl.getSyncParameter(c.fence, gl.SYNC_STATUS) === gl.SIGNALED);
     const newest = passed.reduce<Copy | null>((a, b) => (a && a.frame > b.frame ? a : b), null);
-    if (newest && image && ctx && newest.frame > shown) {
+    if (newest && image && ctx && newest.frame > onScreen) {
       gl.bindBuffer(gl.PIXEL_PACK_BUFFER, newest.buffer);
       gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, image.data);
       gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
       ctx.putImageData(image, 0, 0);
-      shown = newest.frame;
+      onScreen = newest.frame;
+      shown();
     }
     for (const copy of passed) drop(copy);
     if (copies.some((c) => c.fence)) timer = setTimeout(poll, POLL_MS);
