@@ -8,10 +8,12 @@
  * - `disable-gpu-compositing` (composite in software, only the damaged area) — set on a PC whose WebGL is drawn in
  *   software. Composited by SwiftShader, every frame of the page cost the GPU process ~40 ms at 1080p however little
  *   changed (a pulse on the map's canvas overlay at 13 frames/s: 88 % of a core); composited in software, ~6 ms
- *   (13 %). Its cost: the page's thread waits while the map's WebGL canvas is read back, about 60 ms a map frame,
- *   which is why the map now redraws at most every two seconds in lite and new cases pulse off the map. With both,
- *   event → pixel at 50 cases/s went from p95 0.7–0.9 s to about 0.35 s (bench-wall e2p). Before the pulses left
- *   the map it made things worse (p50 276 → 734 ms), each pulse being a map frame read back.
+ *   (13 %). Its cost, the map's WebGL canvas read back on the page's thread for every map frame (the page waits for
+ *   SwiftShader to finish it), lite avoids by showing the map through a copy read back without waiting
+ *   (renderer/src/map/mirror.ts); and new cases pulse on a canvas above the map, not in it. With the three, event →
+ *   pixel at 50 cases/s (bench-wall e2p) went from p95 0.64–0.91 s to 129 ms at 1080p, 1.5–3.0 s to 224 ms at 4K.
+ *   Set alone, before the pulses left the map, it made things worse (p50 276 → 734 ms): each pulse was a map frame
+ *   read back.
  *   Chromium can only take it at start, and only the GPU info after start says whether WebGL is software: so the
  *   finding is kept (gpu.json in the user-data folder) and applies from the next start; a PC that gets a GPU driver
  *   reports WebGL on the GPU again and goes back the same way.
