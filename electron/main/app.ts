@@ -77,8 +77,19 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   // A PC found drawing WebGL in software at its last start composites in software (gpu.ts, measured there).
   const userData = app.getPath('userData');
   const switched = applySoftwareGlSwitches(userData);
-  // Said once, when Chromium knows (Electron: the status is only usable after this event).
-  app.once('gpu-info-update', () => reportGpu(log, userData, switched));
+  // Said once, when Chromium knows (Electron: the status is only usable after this event). A new finding restarts
+  // the app once, when it has started (its quit closes the backend properly); never twice in a row.
+  let restartWanted = false;
+  let started = false;
+  const restartForGpu = () => {
+    log.info('Restarting once so that Chromium composites as this PC draws WebGL.');
+    app.relaunch({ args: [...process.argv.slice(1), RELAUNCHED_FOR_GPU] });
+    app.quit();
+  };
+  app.once('gpu-info-update', () => {
+    restartWanted = reportGpu(log, userData, switched).restartApplies && !process.argv.includes(RELAUNCHED_FOR_GPU);
+    if (restartWanted && started) restartForGpu();
+  });
 
   await app.whenReady();
 
@@ -146,9 +157,14 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   app.on('window-all-closed', () => app.quit());
 
   wall = openWall({ preloadPath: options.preloadPath, settings, layoutFile: path.join(userData, 'wall-layout.json'), healer, log });
+  started = true;
+  if (restartWanted) restartForGpu();
 
   return { backend, mainWindow: () => wall?.primaryWindow() ?? null, wallWindows: () => wall?.windows() ?? new Map(), shutdown };
 }
+
+/** The argument a restart for the GPU finding carries: a second restart in a row would be a loop. */
+export const RELAUNCHED_FOR_GPU = '--relaunched-for-gpu';
 
 async function closeWithin(backend: Backend, ms: number, log: MainLog): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;

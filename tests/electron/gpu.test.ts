@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('../fakes/electron'));
 
 import { applySoftwareGlSwitches, reportGpu } from '../../electron/main/gpu';
+import { RELAUNCHED_FOR_GPU } from '../../electron/main/app';
 import { SOFTWARE_GL_SWITCHES } from '../../shared/software-gl';
 import { app, fake, SOFTWARE_GPU_STATUS } from '../fakes/electron';
 import { boot, freshUserData, recordingLog } from './harness';
@@ -82,5 +83,41 @@ describe('what Chromium draws with', () => {
     expect(app.commandLine.hasSwitch('disable-gpu-compositing')).toBe(true);
     app.emit('gpu-info-update');
     expect(existsSync(path.join(userData, 'gpu.json'))).toBe(true);
+  });
+
+  it('a first start that finds WebGL in software restarts once, gracefully, with the switches; not again in a row', async () => {
+    freshUserData();
+    const log = recordingLog();
+    await boot({ log });
+    app.emit('gpu-info-update');
+    await vi.waitFor(() => expect(app.ended?.how).toBe('quit'));
+    expect(app.relaunches).toHaveLength(1);
+    expect((app.relaunches[0] as { args: string[] }).args).toContain(RELAUNCHED_FOR_GPU);
+    expect(log.lines.some((l) => /Restarting once/.test(l.message))).toBe(true);
+
+    // The restarted app (same finding kept, switches on) stays; so would one started with the argument.
+    fake.reset();
+    const argv = process.argv;
+    process.argv = [...argv, RELAUNCHED_FOR_GPU];
+    try {
+      freshUserData();
+      await boot();
+      app.emit('gpu-info-update');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(app.relaunches).toEqual([]);
+      expect(app.ended).toBeNull();
+    } finally {
+      process.argv = argv;
+    }
+  });
+
+  it('a PC whose finding is known starts with its switches and does not restart', async () => {
+    const userData = freshUserData();
+    writeFileSync(path.join(userData, 'gpu.json'), JSON.stringify({ softwareWebgl: true }));
+    await boot();
+    app.emit('gpu-info-update');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(app.relaunches).toEqual([]);
+    expect(app.ended).toBeNull();
   });
 });
