@@ -80,7 +80,6 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   // Said once, when Chromium knows (Electron: the status is only usable after this event). A new finding restarts
   // the app once, when it has started (its quit closes the backend properly); never twice in a row.
   let restartWanted = false;
-  let started = false;
   const restartForGpu = () => {
     log.info('Restarting once so that Chromium composites as this PC draws WebGL.');
     app.relaunch({ args: [...process.argv.slice(1), RELAUNCHED_FOR_GPU] });
@@ -88,7 +87,8 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   };
   app.once('gpu-info-update', () => {
     restartWanted = reportGpu(log, userData, switched).restartApplies && !process.argv.includes(RELAUNCHED_FOR_GPU);
-    if (restartWanted && started) restartForGpu();
+    // Started once its wall is open (set last in startApp).
+    if (restartWanted && wall) restartForGpu();
   });
 
   await app.whenReady();
@@ -157,7 +157,6 @@ export async function startApp(options: StartOptions): Promise<MainApp | null> {
   app.on('window-all-closed', () => app.quit());
 
   wall = openWall({ preloadPath: options.preloadPath, settings, layoutFile: path.join(userData, 'wall-layout.json'), healer, log });
-  started = true;
   if (restartWanted) restartForGpu();
 
   return { backend, mainWindow: () => wall?.primaryWindow() ?? null, wallWindows: () => wall?.windows() ?? new Map(), shutdown };

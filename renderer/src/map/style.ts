@@ -100,7 +100,6 @@ export interface MapStyleState {
     grids: GeoJSONData;
     /** Open cases: id, kind, stage, severity. */
     points: GeoJSONData;
-    /** New cases pulsing now. */
     /** One point per street / community / grid, where its name goes (see geojson.ts labelFeatures). */
     labels: GeoJSONData;
     /** At-risk grids as points (⚠ and the number of criteria broken). */
